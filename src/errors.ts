@@ -1,0 +1,54 @@
+/**
+ * Errors the user can act on. Every message names where the problem is and how to fix it;
+ * adapters turn `location` into an annotation on the file.
+ */
+export interface Location {
+  /** path of the file the problem is in (template, vars file…) */
+  file?: string;
+  /** 1-based line in that file, when known */
+  line?: number;
+  /** path inside the document, e.g. `containerDefinitions[1].portMappings[0].containerPort` */
+  path?: string;
+}
+
+/** Bad input: raised before any mutating AWS call. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly location: Location = {},
+    readonly fix?: string
+  ) {
+    super(formatInputError(message, location, fix));
+  }
+}
+
+/** Several input problems reported together, so the user fixes them in one go. */
+export class InputErrors extends Error {
+  override readonly name = 'InputErrors';
+  constructor(readonly errors: InputError[]) {
+    super(
+      errors.length === 1
+        ? errors[0]!.message
+        : `${errors.length} problems:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`
+    );
+  }
+}
+
+function formatInputError(message: string, loc: Location, fix?: string): string {
+  const where = [loc.file && (loc.line ? `${loc.file}:${loc.line}` : loc.file), loc.path]
+    .filter(Boolean)
+    .join(' ');
+  return `${where ? `${where}: ` : ''}${message}${fix ? ` (${fix})` : ''}`;
+}
+
+/** Normalises anything thrown (strings, objects, Errors) into a message: a non-Error throw must still fail the step. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Location } from './errors.js';
+
+/** The phases of a run; each is one log group and one row of the summary. */
+export type Phase =
+  | 'render'
+  | 'register'
+  | 'migrate'
+  | 'deploy'
+  | 'discover'
+  | 'prepare'
+  | 'gates'
+  | 'shift'
+  | 'bake'
+  | 'promote'
+  | 'rollback'
+  | 'cleanup';
+
+export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed';
+export type GatePhase = 'pass' | 'fail' | 'inconclusive';
+
+/** Typed events the core emits; adapters turn them into logs, outputs, summaries and deployment statuses. */
+export type RolloutEvent =
+  | { kind: 'phase-started'; phase: Phase; title: string; at: number }
+  | { kind: 'phase-finished'; phase: Phase; ok: boolean; at: number }
+  | { kind: 'rendered'; file?: string; family: string }
+  | { kind: 'registered'; arn: string; reused: boolean }
+  | { kind: 'progress'; service: string; line: string; at: number }
+  | { kind: 'service-event'; service: string; message: string; createdAt: Date }
+  | { kind: 'weights'; weights: Record<string, number>; verified: boolean; at: number }
+  | { kind: 'gate'; gate: string; phase: GatePhase; reason: string; at: number }
+  | { kind: 'evidence'; title: string; lines: string[] }
+  | { kind: 'verdict'; status: DeployStatus; reason: string; at: number };
+
+/**
+ * The core's only way to talk to the outside world. The GitHub adapter maps it onto
+ * `@actions/core`; the CLI onto the terminal; tests collect it.
+ */
+export interface Reporter {
+  info(message: string): void;
+  notice(message: string, where?: Location): void;
+  warning(message: string, where?: Location): void;
+  /** Runs `fn` inside one log group; emits phase-started / phase-finished. */
+  phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T>;
+  event(event: RolloutEvent): void;
+  /** Registers a value that must never reach a log, summary or output. */
+  secret(value: string): void;
+}
+
+/** Milliseconds on a monotonic clock since the process started: our own waits never use wall-clock time. */
+export function monotonicNow(): number {
+  return performance.now();
+}
+
+/** A reporter that records everything: for tests and for building summaries. */
+export class RecordingReporter implements Reporter {
+  readonly lines: string[] = [];
+  readonly events: RolloutEvent[] = [];
+  readonly secrets: string[] = [];
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  notice(message: string): void {
+    this.lines.push(`notice: ${message}`);
+  }
+  warning(message: string): void {
+    this.lines.push(`warning: ${message}`);
+  }
+  async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
+    this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
+    let ok = false;
+    try {
+      const result = await fn();
+      ok = true;
+      return result;
+    } finally {
+      this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
+    }
+  }
+  event(event: RolloutEvent): void {
+    this.events.push(event);
+  }
+  secret(value: string): void {
+    this.secrets.push(value);
+  }
+}
