@@ -1,0 +1,33 @@
+import type { Aws } from '../aws/clients.js';
+import type { DeployStatus, Reporter } from '../events.js';
+import type { Timer } from '../timer.js';
+
+/**
+ * What a strategy saves so that the post step can finish a rollback if the main step
+ * dies. The action maps it onto core.saveState / getState; the CLI onto a file.
+ */
+export interface StateStore {
+  save(key: string, value: unknown): void;
+  load<T>(key: string): T | undefined;
+}
+
+export interface DeployContext {
+  aws: Aws;
+  reporter: Reporter;
+  timer: Timer;
+  /** Aborted on SIGINT/SIGTERM (a cancelled workflow): stop waiting and roll back. */
+  signal: AbortSignal;
+  state: StateStore;
+}
+
+export interface DeployResult {
+  status: DeployStatus;
+  /** Human-readable reason; for failures this is the step's failure message. */
+  reason: string;
+  taskDefinitionArn: string;
+  previousTaskDefinitionArn?: string;
+  deploymentId?: string;
+  rolledBack: boolean;
+  /** Strategy-specific outputs (e.g. live-service, traffic, steps-completed), by output name. */
+  outputs: Record<string, string>;
+}
