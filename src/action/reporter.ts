@@ -1,0 +1,60 @@
+import * as core from '@actions/core';
+import type { Location } from '../errors.js';
+import { monotonicNow, type Phase, type Reporter, type RolloutEvent } from '../events.js';
+
+function annotation(where?: Location): core.AnnotationProperties | undefined {
+  if (!where?.file) return undefined;
+  return { file: where.file, ...(where.line ? { startLine: where.line } : {}), ...(where.path ? { title: where.path } : {}) };
+}
+
+/** Maps the core's reporter onto the runner: log groups per phase, annotations, masking. */
+export class ActionReporter implements Reporter {
+  readonly events: RolloutEvent[] = [];
+  private inGroup = false;
+
+  info(message: string): void {
+    core.info(message);
+  }
+  notice(message: string, where?: Location): void {
+    core.notice(message, annotation(where));
+  }
+  warning(message: string, where?: Location): void {
+    core.warning(message, annotation(where));
+  }
+  error(message: string, where?: Location): void {
+    core.error(message, annotation(where));
+  }
+
+  async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
+    // The runner cannot nest groups: an inner phase (a rollback inside a deploy) gets a header line instead.
+    const own = !this.inGroup;
+    if (own) {
+      core.startGroup(title);
+      this.inGroup = true;
+    } else {
+      core.info(`── ${title}`);
+    }
+    this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
+    let ok = false;
+    try {
+      const result = await fn();
+      ok = true;
+      return result;
+    } finally {
+      this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
+      if (own) {
+        core.endGroup();
+        this.inGroup = false;
+      }
+    }
+  }
+
+  event(event: RolloutEvent): void {
+    this.events.push(event);
+  }
+
+  secret(value: string): void {
+    // Masking short or empty strings would garble every log line.
+    if (value.length >= 3) core.setSecret(value);
+  }
+}

@@ -1,0 +1,81 @@
+import type { Location } from '../errors.js';
+import { monotonicNow, type Phase, type Reporter, type RolloutEvent } from '../events.js';
+
+interface Stream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+const COLOURS = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
+
+/** The same story as the action's log, on a terminal: colours only on a TTY, secrets masked. */
+export class TerminalReporter implements Reporter {
+  readonly events: RolloutEvent[] = [];
+  private readonly secrets: string[] = [];
+  private readonly colour: boolean;
+
+  constructor(private readonly out: Stream = process.stderr) {
+    this.colour = Boolean(out.isTTY) && !process.env.NO_COLOR;
+  }
+
+  private paint(colour: keyof typeof COLOURS, text: string): string {
+    return this.colour ? `\x1b[${COLOURS[colour]}m${text}\x1b[0m` : text;
+  }
+
+  mask(text: string): string {
+    let masked = text;
+    for (const s of this.secrets) masked = masked.split(s).join('***');
+    return masked;
+  }
+
+  private write(text: string): void {
+    this.out.write(`${this.mask(text)}\n`);
+  }
+
+  info(message: string): void {
+    this.write(message);
+  }
+  notice(message: string, where?: Location): void {
+    this.write(`${this.paint('cyan', 'notice')} ${at(where)}${message}`);
+  }
+  warning(message: string, where?: Location): void {
+    this.write(`${this.paint('yellow', 'warning')} ${at(where)}${message}`);
+  }
+  error(message: string, where?: Location): void {
+    this.write(`${this.paint('red', 'error')} ${at(where)}${message}`);
+  }
+
+  async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
+    this.write(this.paint('bold', `▸ ${title}`));
+    this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
+    let ok = false;
+    try {
+      const result = await fn();
+      ok = true;
+      return result;
+    } finally {
+      this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
+    }
+  }
+
+  event(event: RolloutEvent): void {
+    this.events.push(event);
+    if (event.kind === 'verdict') {
+      const colour = event.status === 'succeeded' ? 'green' : 'red';
+      this.write(this.paint(colour, `${event.status}: ${event.reason}`));
+    }
+  }
+
+  secret(value: string): void {
+    if (value.length >= 3 && !this.secrets.includes(value)) {
+      this.secrets.push(value);
+      // Longest first, so a secret that contains another is masked whole.
+      this.secrets.sort((a, b) => b.length - a.length);
+    }
+  }
+}
+
+function at(where?: Location): string {
+  if (!where?.file) return '';
+  return `${where.file}${where.line ? `:${where.line}` : ''}: `;
+}

@@ -1,0 +1,357 @@
+// Generated from action.yml by scripts/gen-spec.ts: do not edit.
+export interface InputSpec {
+  name: string;
+  description: string;
+  default?: string;
+}
+export interface OutputSpec {
+  name: string;
+  description: string;
+}
+export const INPUTS: readonly InputSpec[] = [
+  {
+    "name": "task-definition",
+    "description": "Path of the task definition template (JSON or YAML) to render. Placeholders {{ name }} come from `vars`, {{ env.NAME }} from the environment."
+  },
+  {
+    "name": "task-definition-family",
+    "description": "Start from the latest ACTIVE revision of this family instead of a file."
+  },
+  {
+    "name": "task-definition-arn",
+    "description": "Start from this registered revision instead of a file. With no other render input, that revision is deployed as it is, without registering a new one."
+  },
+  {
+    "name": "vars",
+    "description": "Template variables, one KEY=VALUE per line (the value may contain =). A multi-line value uses KEY<<EOF ... EOF."
+  },
+  {
+    "name": "secret-vars",
+    "description": "Names of `vars` whose values are secret: masked in every log, summary and output."
+  },
+  {
+    "name": "family",
+    "description": "Override the family of the rendered task definition."
+  },
+  {
+    "name": "container-name",
+    "description": "Name of the container whose image is set by `image` (as in amazon-ecs-render-task-definition)."
+  },
+  {
+    "name": "image",
+    "description": "Image URI for the container named by `container-name`."
+  },
+  {
+    "name": "images",
+    "description": "Images for several containers, one container=image per line."
+  },
+  {
+    "name": "environment-variables",
+    "description": "Environment variables for `container-name`, one NAME=value per line; NAME= sets an empty string."
+  },
+  {
+    "name": "secrets",
+    "description": "Secrets for `container-name`, one NAME=arn (Secrets Manager or SSM parameter) per line."
+  },
+  {
+    "name": "log-configuration-log-driver",
+    "description": "Log driver for `container-name` (e.g. awslogs)."
+  },
+  {
+    "name": "log-configuration-options",
+    "description": "Log driver options for `container-name`, one key=value per line."
+  },
+  {
+    "name": "docker-labels",
+    "description": "Docker labels for `container-name`, one key=value per line."
+  },
+  {
+    "name": "command",
+    "description": "Command for `container-name`, split like a shell (quoted arguments stay together)."
+  },
+  {
+    "name": "rendered-path",
+    "description": "Where to write the rendered task definition (default: a file in RUNNER_TEMP)."
+  },
+  {
+    "name": "register",
+    "description": "Register the rendered task definition. With false, the action only renders.",
+    "default": "true"
+  },
+  {
+    "name": "strategy",
+    "description": "rolling (one ECS service) or blue-green (two services behind one listener).",
+    "default": "rolling"
+  },
+  {
+    "name": "cluster",
+    "description": "ECS cluster name.",
+    "default": "default"
+  },
+  {
+    "name": "service",
+    "description": "ECS service to deploy (rolling). With no service and no blue/green services, the action renders and registers only."
+  },
+  {
+    "name": "desired-count",
+    "description": "Desired task count. Never changed unless given."
+  },
+  {
+    "name": "force-new-deployment",
+    "description": "Start a new deployment even when the revision is unchanged.",
+    "default": "false"
+  },
+  {
+    "name": "propagate-tags",
+    "description": "Propagate tags from SERVICE or TASK_DEFINITION to tasks."
+  },
+  {
+    "name": "enable-ecs-managed-tags",
+    "description": "Turn on ECS managed tags for the tasks."
+  },
+  {
+    "name": "enable-execute-command",
+    "description": "Turn on ECS Exec for the service."
+  },
+  {
+    "name": "health-check-grace-period",
+    "description": "Seconds ECS ignores load balancer health checks after a task starts."
+  },
+  {
+    "name": "circuit-breaker",
+    "description": "Turn on the ECS deployment circuit breaker with rollback (rolling).",
+    "default": "true"
+  },
+  {
+    "name": "wait-for-service-stability",
+    "description": "Wait for the deployment to finish and report its verdict.",
+    "default": "true"
+  },
+  {
+    "name": "wait-for-minutes",
+    "description": "How long to wait for the deployment before rolling back (minutes).",
+    "default": "30"
+  },
+  {
+    "name": "timeout",
+    "description": "Same as wait-for-minutes as a duration (500ms, 90s, 5m); wins when given."
+  },
+  {
+    "name": "poll-interval",
+    "description": "How often to poll ECS, ELB and CloudWatch (a duration).",
+    "default": "5s"
+  },
+  {
+    "name": "bake-time",
+    "description": "Rolling: how long to keep watching the gates after the service is stable before declaring success.",
+    "default": "0"
+  },
+  {
+    "name": "run-task",
+    "description": "Run a one-off task of the new revision (e.g. migrations) before updating the service; a non-zero exit code fails the step and leaves the service untouched.",
+    "default": "false"
+  },
+  {
+    "name": "run-task-container",
+    "description": "Container of the one-off task to override (default: the first essential container)."
+  },
+  {
+    "name": "run-task-command",
+    "description": "Command override for the one-off task, split like a shell."
+  },
+  {
+    "name": "run-task-environment",
+    "description": "Environment overrides for the one-off task, one NAME=value per line."
+  },
+  {
+    "name": "run-task-launch-type",
+    "description": "Launch type of the one-off task (default: as the service)."
+  },
+  {
+    "name": "run-task-subnets",
+    "description": "Subnets of the one-off task (default: as the service)."
+  },
+  {
+    "name": "run-task-security-groups",
+    "description": "Security groups of the one-off task (default: as the service)."
+  },
+  {
+    "name": "run-task-assign-public-ip",
+    "description": "ENABLED or DISABLED for the one-off task (default: as the service)."
+  },
+  {
+    "name": "run-task-started-by",
+    "description": "startedBy of the one-off task."
+  },
+  {
+    "name": "blue-service",
+    "description": "Blue/green: the blue ECS service."
+  },
+  {
+    "name": "green-service",
+    "description": "Blue/green: the green ECS service."
+  },
+  {
+    "name": "blue-target-group",
+    "description": "Blue/green: ARN of the blue service's target group."
+  },
+  {
+    "name": "green-target-group",
+    "description": "Blue/green: ARN of the green service's target group."
+  },
+  {
+    "name": "listener-arn",
+    "description": "Blue/green: the listener whose default action forwards to both target groups."
+  },
+  {
+    "name": "listener-rule-arn",
+    "description": "Blue/green: the listener rule that forwards to both target groups (instead of listener-arn)."
+  },
+  {
+    "name": "traffic-steps",
+    "description": "Blue/green: percentages of traffic for the new colour, e.g. 10,50,100, or a preset: all-at-once, canary-10, linear-20.",
+    "default": "10,50,100"
+  },
+  {
+    "name": "step-bake",
+    "description": "Blue/green: time the gates are watched after each traffic step.",
+    "default": "30s"
+  },
+  {
+    "name": "final-bake",
+    "description": "Blue/green: time the gates are watched at 100 % before the old colour is retired.",
+    "default": "60s"
+  },
+  {
+    "name": "termination-wait",
+    "description": "Blue/green: wait after the final bake before the old colour is scaled down.",
+    "default": "30s"
+  },
+  {
+    "name": "on-interrupted",
+    "description": "Blue/green: what to do when the listener is not at 100/0 (an earlier deployment was interrupted): fail, rollback or resume.",
+    "default": "fail"
+  },
+  {
+    "name": "idle-desired-count",
+    "description": "Blue/green: desired count of the old colour after promotion (0 scales it down).",
+    "default": "0"
+  },
+  {
+    "name": "smoke-test-url",
+    "description": "Blue/green: URL that must answer 2xx before any production traffic moves (e.g. a test listener)."
+  },
+  {
+    "name": "smoke-test-timeout",
+    "description": "Blue/green: how long the smoke test may take.",
+    "default": "10s"
+  },
+  {
+    "name": "alarms",
+    "description": "Names of existing CloudWatch alarms (metric or composite) to watch; ALARM rolls the deployment back."
+  },
+  {
+    "name": "cpu-alarm-threshold",
+    "description": "Create a temporary CPUUtilization alarm (percent) on the service running the new revision."
+  },
+  {
+    "name": "memory-alarm-threshold",
+    "description": "Create a temporary MemoryUtilization alarm (percent) on the service running the new revision."
+  },
+  {
+    "name": "alarm-period",
+    "description": "Period of the temporary alarms in seconds (10, 30 or a multiple of 60).",
+    "default": "60"
+  },
+  {
+    "name": "alarm-evaluation-periods",
+    "description": "Evaluation periods of the temporary alarms.",
+    "default": "1"
+  },
+  {
+    "name": "alarm-datapoints",
+    "description": "Datapoints to alarm of the temporary alarms (default: the evaluation periods)."
+  },
+  {
+    "name": "alarm-mode",
+    "description": "transitions: an alarm already in ALARM at the start only fails the deployment if it fires again after the start (hotfixes deploy); strict: any ALARM fails.",
+    "default": "transitions"
+  },
+  {
+    "name": "ecs-alarm-rollback",
+    "description": "Rolling: also hand the named alarms to ECS (deploymentConfiguration.alarms) so ECS rolls back when this step is not running.",
+    "default": "false"
+  },
+  {
+    "name": "inconclusive-limit",
+    "description": "How many consecutive inconclusive gate checks (e.g. INSUFFICIENT_DATA) to hold before deciding by on-inconclusive.",
+    "default": "10"
+  },
+  {
+    "name": "on-inconclusive",
+    "description": "fail or pass when a gate stays inconclusive past inconclusive-limit.",
+    "default": "fail"
+  },
+  {
+    "name": "environment",
+    "description": "Create a GitHub deployment for this environment and move its status with the rollout."
+  },
+  {
+    "name": "environment-url",
+    "description": "URL of the environment shown on the GitHub deployment."
+  },
+  {
+    "name": "github-token",
+    "description": "Token for GitHub deployment statuses (needs deployments: write)."
+  }
+];
+export const OUTPUTS: readonly OutputSpec[] = [
+  {
+    "name": "task-definition",
+    "description": "Path of the rendered task definition file."
+  },
+  {
+    "name": "task-definition-arn",
+    "description": "ARN of the registered (or reused) revision."
+  },
+  {
+    "name": "task-definition-reused",
+    "description": "true when an identical ACTIVE revision was reused instead of registering a new one."
+  },
+  {
+    "name": "previous-task-definition-arn",
+    "description": "Revision the service ran before the deployment."
+  },
+  {
+    "name": "deployment-id",
+    "description": "ECS deployment id of the new revision."
+  },
+  {
+    "name": "status",
+    "description": "succeeded, rolled-back or failed."
+  },
+  {
+    "name": "rolled-back",
+    "description": "true when the deployment was rolled back."
+  },
+  {
+    "name": "reason",
+    "description": "Why the deployment ended as it did."
+  },
+  {
+    "name": "live-service",
+    "description": "Blue/green: the service serving 100 % of traffic at the end."
+  },
+  {
+    "name": "previous-service",
+    "description": "Blue/green: the service that was live before."
+  },
+  {
+    "name": "traffic",
+    "description": "Blue/green: final weights, e.g. web-blue=0,web-green=100."
+  },
+  {
+    "name": "steps-completed",
+    "description": "Blue/green: how many traffic steps were completed."
+  }
+];
