@@ -1,0 +1,162 @@
+import { InputError } from '../errors.js';
+import type { Inputs } from '../inputs.js';
+
+export const STRATEGIES = ['rolling', 'blue-green'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+const PROPAGATE_TAGS = ['SERVICE', 'TASK_DEFINITION', 'NONE'] as const;
+export type PropagateTags = (typeof PROPAGATE_TAGS)[number];
+const LAUNCH_TYPES = ['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'] as const;
+export type LaunchType = (typeof LAUNCH_TYPES)[number];
+
+/** The one-off task run before the service is updated (database migrations). */
+export interface RunTaskSettings {
+  /** Container the overrides apply to; default: the first essential container. */
+  container?: string;
+  command?: string[];
+  environment: Map<string, string>;
+  /** Networking left undefined is copied from the service. */
+  launchType?: LaunchType;
+  subnets?: string[];
+  securityGroups?: string[];
+  assignPublicIp?: 'ENABLED' | 'DISABLED';
+  startedBy: string;
+}
+
+/** How to deploy, shared by both strategies (blue/green adds its own settings beside these). */
+export interface DeploySettings {
+  strategy: Strategy;
+  cluster: string;
+  /** Rolling: the service to update. Without one the run renders and registers only. */
+  service?: string;
+  /** Never changed unless given. */
+  desiredCount?: number;
+  forceNewDeployment: boolean;
+  /** Left as the service has them unless given. */
+  propagateTags?: PropagateTags;
+  enableEcsManagedTags?: boolean;
+  enableExecuteCommand?: boolean;
+  healthCheckGracePeriodSeconds?: number;
+  /** true: the ECS circuit breaker with rollback; false: turned off explicitly. */
+  circuitBreaker: boolean;
+  waitForServiceStability: boolean;
+  /** How long the deployment may take before we roll it back (and how long a rollback may take). */
+  timeoutMs: number;
+  pollIntervalMs: number;
+  /** Rolling: how long gates are watched after the service is stable. */
+  bakeTimeMs: number;
+  /** Present when `run-task` is true. */
+  runTask?: RunTaskSettings;
+}
+
+const MINUTE = 60_000;
+
+export function readDeploySettings(inputs: Inputs): DeploySettings {
+  const strategy = inputs.oneOf('strategy', STRATEGIES, 'rolling');
+  const waitMinutes = inputs.number('wait-for-minutes', { min: 0 }) ?? 30;
+  // `timeout` is the duration form of the official action's `wait-for-minutes` and wins when given.
+  const timeoutMs = inputs.string('timeout') !== undefined ? inputs.duration('timeout', '30m') : Math.round(waitMinutes * MINUTE);
+  const pollIntervalMs = inputs.duration('poll-interval', '5s');
+  if (pollIntervalMs <= 0) {
+    throw new InputError(`${inputs.label('poll-interval')} must be more than zero`, {}, 'use e.g. 5s (or 200ms on the local ECS)');
+  }
+  const settings: DeploySettings = {
+    strategy,
+    cluster: inputs.string('cluster') ?? 'default',
+    forceNewDeployment: inputs.bool('force-new-deployment', false),
+    circuitBreaker: inputs.bool('circuit-breaker', true),
+    waitForServiceStability: inputs.bool('wait-for-service-stability', true),
+    timeoutMs,
+    pollIntervalMs,
+    bakeTimeMs: inputs.duration('bake-time', '0')
+  };
+  const service = inputs.string('service');
+  if (service !== undefined) settings.service = service;
+  const desiredCount = inputs.int('desired-count', { min: 0 });
+  if (desiredCount !== undefined) settings.desiredCount = desiredCount;
+  const propagate = inputs.string('propagate-tags');
+  if (propagate !== undefined) settings.propagateTags = inputs.oneOf('propagate-tags', PROPAGATE_TAGS, 'NONE');
+  const managedTags = optionalBool(inputs, 'enable-ecs-managed-tags');
+  if (managedTags !== undefined) settings.enableEcsManagedTags = managedTags;
+  const exec = optionalBool(inputs, 'enable-execute-command');
+  if (exec !== undefined) settings.enableExecuteCommand = exec;
+  const grace = inputs.int('health-check-grace-period', { min: 0, max: 2_147_483_647 });
+  if (grace !== undefined) settings.healthCheckGracePeriodSeconds = grace;
+  if (inputs.bool('run-task', false)) settings.runTask = readRunTask(inputs);
+  return settings;
+}
+
+/** A boolean that stays undefined when not given, so the service keeps its own setting. */
+function optionalBool(inputs: Inputs, name: string): boolean | undefined {
+  return inputs.string(name) === undefined ? undefined : inputs.bool(name, false);
+}
+
+function readRunTask(inputs: Inputs): RunTaskSettings {
+  const run: RunTaskSettings = {
+    environment: inputs.keyValues('run-task-environment'),
+    startedBy: inputs.string('run-task-started-by') ?? 'ecs-rollout-migrate'
+  };
+  // ECS limits startedBy to 36 letters, digits, hyphens and underscores.
+  if (!/^[\w-]{1,36}$/.test(run.startedBy)) {
+    throw new InputError(`${inputs.label('run-task-started-by')} is "${run.startedBy}"`, {}, 'use up to 36 letters, digits, - and _');
+  }
+  const container = inputs.string('run-task-container');
+  if (container !== undefined) run.container = container;
+  const command = inputs.string('run-task-command');
+  if (command !== undefined) run.command = splitCommand(command, inputs.label('run-task-command'));
+  const launchType = inputs.string('run-task-launch-type');
+  if (launchType !== undefined) {
+    run.launchType = inputs.oneOf('run-task-launch-type', LAUNCH_TYPES, 'FARGATE');
+  }
+  const subnets = inputs.list('run-task-subnets');
+  if (subnets.length > 0) run.subnets = subnets;
+  const groups = inputs.list('run-task-security-groups');
+  if (groups.length > 0) run.securityGroups = groups;
+  const publicIp = inputs.string('run-task-assign-public-ip');
+  if (publicIp !== undefined) {
+    const upper = publicIp.toUpperCase();
+    if (upper !== 'ENABLED' && upper !== 'DISABLED') {
+      throw new InputError(`${inputs.label('run-task-assign-public-ip')} is "${publicIp}"`, {}, 'use ENABLED or DISABLED');
+    }
+    run.assignPublicIp = upper;
+  }
+  return run;
+}
+
+/**
+ * Splits a command line like a POSIX shell does for words and quotes (no expansion):
+ * `sh -c "npm run migrate && echo done"` → ['sh', '-c', 'npm run migrate && echo done'].
+ */
+export function splitCommand(text: string, label: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!)) word += text[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new InputError(`${label} has an unclosed ${quote}`, {}, `close the quote: ${text}${quote}`);
+  if (inWord) words.push(word);
+  return words;
+}

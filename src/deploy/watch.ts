@@ -1,0 +1,242 @@
+import type { Deployment, Service, ServiceEvent } from '@aws-sdk/client-ecs';
+import { isThrottle } from '../aws/errors.js';
+import { errorMessage } from '../errors.js';
+import { formatDuration } from '../duration.js';
+import type { DeployContext } from './types.js';
+import { revision } from './verdict.js';
+
+type WatchContext = Pick<DeployContext, 'aws' | 'reporter' | 'timer'>;
+
+export interface WatcherOptions {
+  pollIntervalMs: number;
+  /** Longest back-off while ECS throttles us. Default: 16 polls, at most a minute (never below one poll). */
+  maxIntervalMs?: number;
+  /** For tests: 0 ≤ random() < 1. */
+  random?: () => number;
+}
+
+/** What one poll saw: every watched service by name, or nothing because AWS throttled us. */
+export type Poll = { kind: 'ok'; services: Map<string, Service> } | { kind: 'throttled' };
+
+/**
+ * Watches up to ten services with ONE DescribeServices call per poll (ECS's read API is
+ * throttled per account), printing deployment progress only when it changes and only the
+ * service events newer than the newest one already printed.
+ */
+export class ServiceWatcher {
+  private readonly progress = new Map<string, Map<string, string>>();
+  private readonly anchors = new Map<string, EventAnchor>();
+  private readonly normalMs: number;
+  private readonly maxMs: number;
+  private readonly random: () => number;
+  /** Un-jittered back-off; equals the poll interval while AWS is not throttling. */
+  private backoffMs: number;
+  /** The newest description of each service, for evidence and messages. */
+  readonly latest = new Map<string, Service>();
+
+  constructor(
+    private readonly ctx: WatchContext,
+    readonly cluster: string,
+    readonly services: string[],
+    options: WatcherOptions
+  ) {
+    if (services.length === 0 || services.length > 10) throw new Error(`a watcher takes 1 to 10 services, not ${services.length}`);
+    this.normalMs = options.pollIntervalMs;
+    this.maxMs = options.maxIntervalMs ?? Math.max(options.pollIntervalMs, Math.min(options.pollIntervalMs * 16, 60_000));
+    this.random = options.random ?? Math.random;
+    this.backoffMs = this.normalMs;
+  }
+
+  /**
+   * Marks what is already there as seen: events up to the newest one (read before our
+   * UpdateService) and the current deployments, so the first poll prints only what is new.
+   */
+  anchor(service: Service): void {
+    const name = nameOf(service);
+    this.latest.set(name, service);
+    const newest = (service.events ?? [])[0];
+    this.anchors.set(name, { id: newest?.id, createdAt: newest?.createdAt?.getTime() ?? Number.NEGATIVE_INFINITY, seen: new Set() });
+  }
+
+  /** The id of the newest event before the watch began, for evidence ("events since the deployment started"). */
+  anchorEventId(service: string): string | undefined {
+    return this.anchors.get(service)?.id;
+  }
+
+  /** One DescribeServices call. Throttling is absorbed (and slows the next sleeps); any other error is thrown. */
+  async poll(): Promise<Poll> {
+    let described;
+    try {
+      described = await this.ctx.aws.ecs.describeServices(this.cluster, this.services);
+    } catch (error) {
+      if (!isThrottle(error)) throw error;
+      this.backoffMs = Math.min(this.backoffMs * 2, this.maxMs);
+      this.ctx.reporter.info(`ECS is throttling our reads (${errorMessage(error)}); polling every ~${formatDuration(this.backoffMs)} until it stops`);
+      return { kind: 'throttled' };
+    }
+    if (this.backoffMs !== this.normalMs) {
+      this.backoffMs = this.normalMs;
+      this.ctx.reporter.info(`ECS answers again; polling every ${formatDuration(this.normalMs)}`);
+    }
+    const missing = described.failures.map((f) => `${f.arn ?? '?'} (${f.reason ?? 'unknown'})`);
+    if (missing.length > 0) throw new Error(`describing services in cluster ${this.cluster}: ${missing.join(', ')}`);
+    const byName = new Map<string, Service>();
+    for (const service of described.services) {
+      const name = nameOf(service);
+      byName.set(name, service);
+      this.latest.set(name, service);
+      this.printProgress(name, service);
+      this.printEvents(name, service.events ?? []);
+    }
+    return { kind: 'ok', services: byName };
+  }
+
+  /** The next wait: the poll interval, or while throttled the back-off with jitter (half fixed, half random). */
+  nextSleepMs(): number {
+    if (this.backoffMs === this.normalMs) return this.normalMs;
+    return Math.round(this.backoffMs / 2 + (this.random() * this.backoffMs) / 2);
+  }
+
+  /** Sleeps until the next poll; returns early when `signal` aborts. */
+  sleep(signal?: AbortSignal): Promise<void> {
+    return this.ctx.timer.sleep(this.nextSleepMs(), signal);
+  }
+
+  private printProgress(name: string, service: Service): void {
+    const previous = this.progress.get(name) ?? new Map<string, string>();
+    const current = new Map<string, string>();
+    for (const d of service.deployments ?? []) current.set(d.id ?? d.taskDefinition ?? '?', progressLine(d));
+    for (const [id, line] of current) {
+      if (previous.get(id) === line) continue;
+      this.ctx.reporter.info(`${name}: ${line}`);
+      this.ctx.reporter.event({ kind: 'progress', service: name, line, at: this.ctx.timer.now() });
+    }
+    this.progress.set(name, current);
+  }
+
+  private printEvents(name: string, events: ServiceEvent[]): void {
+    const anchor = this.anchors.get(name) ?? { createdAt: Number.NEGATIVE_INFINITY, seen: new Set<string>() };
+    const fresh = newEvents(events, anchor);
+    for (const e of fresh) {
+      const createdAt = e.createdAt ?? new Date(0);
+      this.ctx.reporter.info(`${createdAt.toISOString().slice(11, 19)} ${e.message ?? ''}`);
+      this.ctx.reporter.event({ kind: 'service-event', service: name, message: e.message ?? '', createdAt });
+    }
+    const newest = events[0];
+    if (newest) {
+      const t = newest.createdAt?.getTime() ?? anchor.createdAt;
+      if (t >= anchor.createdAt) {
+        anchor.id = newest.id;
+        anchor.createdAt = t;
+      }
+    }
+    for (const e of fresh) if (e.id) anchor.seen.add(e.id);
+    this.anchors.set(name, anchor);
+  }
+}
+
+interface EventAnchor {
+  /** The newest event already printed (or present before the watch). */
+  id?: string | undefined;
+  /** Its createdAt as AWS stamped it (never compared with our clock). */
+  createdAt: number;
+  /** Ids printed, so an event is printed once even if AWS reorders equal timestamps. */
+  seen: Set<string>;
+}
+
+/**
+ * Events newer than the anchor, oldest first. ECS lists events newest first: everything
+ * before the anchor's id is new; if the anchor scrolled out of the list (ECS keeps 100),
+ * an event is new when it is not older than the anchor.
+ */
+export function newEvents(events: ServiceEvent[], anchor: EventAnchor): ServiceEvent[] {
+  const fresh: ServiceEvent[] = [];
+  for (const e of events) {
+    if (anchor.id !== undefined && e.id === anchor.id) break;
+    const t = e.createdAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+    if (t < anchor.createdAt) break;
+    if (e.id !== undefined && anchor.seen.has(e.id)) continue;
+    fresh.push(e);
+  }
+  return fresh.reverse();
+}
+
+/** e.g. "PRIMARY web:8 (ecs-svc/123) IN_PROGRESS: 1/2 running, 1 pending, 0 failed". */
+export function progressLine(d: Deployment): string {
+  const state = d.rolloutState ? ` ${d.rolloutState}` : '';
+  const failed = d.failedTasks ? `, ${d.failedTasks} failed` : '';
+  return `${d.status ?? '?'} ${revision(d.taskDefinition)} (${d.id ?? '?'})${state}: ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running, ${d.pendingCount ?? 0} pending${failed}`;
+}
+
+export function nameOf(service: Service): string {
+  return service.serviceName ?? service.serviceArn?.split('/').pop() ?? '?';
+}
+
+export type WatchEnd<T> = { kind: 'decided'; value: T } | { kind: 'timeout'; waitedMs: number } | { kind: 'cancelled' };
+
+export interface WatchLoopOptions {
+  timeoutMs: number;
+  /** Aborts the wait (a cancelled workflow). A rollback's own wait passes none: it must finish. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls until `decide` returns a value, the timeout passes (measured on our monotonic
+ * clock) or the signal aborts. The first poll is immediate; a change is seen within one
+ * poll interval.
+ */
+export async function watchUntil<T>(
+  watcher: ServiceWatcher,
+  timer: DeployContext['timer'],
+  decide: (services: Map<string, Service>) => T | undefined,
+  options: WatchLoopOptions
+): Promise<WatchEnd<T>> {
+  const start = timer.now();
+  for (;;) {
+    if (options.signal?.aborted) return { kind: 'cancelled' };
+    const poll = await watcher.poll();
+    if (poll.kind === 'ok') {
+      const value = decide(poll.services);
+      if (value !== undefined) return { kind: 'decided', value };
+    }
+    const waited = timer.now() - start;
+    if (waited >= options.timeoutMs) return { kind: 'timeout', waitedMs: waited };
+    await watcher.sleep(options.signal);
+  }
+}
+
+/**
+ * Describes one service before touching it, turning what DescribeServices answers into
+ * errors a user can act on (DescribeServices reports an unknown service as a failure, not an exception).
+ */
+export async function describeService(ctx: Pick<DeployContext, 'aws'>, cluster: string, service: string): Promise<Service> {
+  const { services, failures } = await ctx.aws.ecs.describeServices(cluster, [service]);
+  const failure = failures[0];
+  if (failure) {
+    if (failure.reason === 'MISSING') {
+      throw new Error(`service ${service} not found in cluster ${cluster} (check the service name, the cluster and the region)`);
+    }
+    throw new Error(`describing service ${service} in cluster ${cluster}: ${failure.reason ?? 'failed'}${failure.detail ? `: ${failure.detail}` : ''}`);
+  }
+  const found = services[0];
+  if (!found) throw new Error(`service ${service} not found in cluster ${cluster} (DescribeServices returned nothing)`);
+  if (found.status === 'INACTIVE') {
+    throw new Error(`service ${service} in cluster ${cluster} is INACTIVE (deleted): create it again, or check the service name`);
+  }
+  if (found.status === 'DRAINING') {
+    throw new Error(`service ${service} in cluster ${cluster} is DRAINING (being deleted): wait for it to go, then create it again`);
+  }
+  return found;
+}
+
+/** Why a service cannot take a rolling update, or undefined when it can. */
+export function controllerProblem(service: Service, cluster: string): string | undefined {
+  const type = service.deploymentController?.type ?? 'ECS';
+  if (type === 'ECS') return undefined;
+  const name = nameOf(service);
+  const how =
+    type === 'CODE_DEPLOY'
+      ? 'CodeDeploy owns its deployments: deploy it through CodeDeploy, or use strategy: blue-green with two services that use the ECS controller'
+      : 'its task sets are managed by an external tool: deploy it with that tool';
+  return `service ${name} in cluster ${cluster} uses the ${type} deployment controller, and strategy rolling updates services with the ECS deployment controller (${how})`;
+}
