@@ -66,7 +66,9 @@ export function stripReadOnly(doc: JsonObject): string[] {
 export async function validateTaskDefinition(doc: JsonObject, ctx: DocContext): Promise<RegisterTaskDefinitionCommandInput> {
   const model = await loadModel();
   const errors = checkShape(doc, model, ctx);
-  errors.push(...checkRules(doc, ctx));
+  // A field with the wrong shape gets one message, not a second one from a rule that read it.
+  const reported = new Set(errors.map((e) => e.location.path));
+  errors.push(...checkRules(doc, ctx).filter((e) => !reported.has(e.location.path)));
   if (errors.length > 0) throw new InputErrors(dedupe(errors));
   return asRegisterInput(doc);
 }
