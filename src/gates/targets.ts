@@ -48,8 +48,11 @@ export function smokeTestGate(url: string, timeoutMs: number, fetchImpl: Fetch =
         if (res.status >= 200 && res.status < 300) return { phase: 'pass', reason: `GET ${url} answered ${res.status}` };
         return { phase: 'fail', reason: `GET ${url} answered ${res.status}, not 2xx` };
       } catch (error) {
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        const detail = timedOut ? `no answer within ${timeoutMs} ms` : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        // Duck-typed: fetch rejects with a DOMException on timeout, which is not always an `Error` of this realm.
+        const e = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const cause = typeof e.cause?.message === 'string' ? e.cause.message : typeof e.message === 'string' ? e.message : String(error);
+        const detail = timedOut ? `no answer within ${timeoutMs} ms` : cause;
         return { phase: 'inconclusive', reason: `GET ${url}: ${detail}` };
       }
     }
