@@ -3,7 +3,7 @@
  * substituted inside the parsed string values, never in the text: a value holding quotes,
  * braces, newlines or YAML syntax stays one string and cannot add keys or change types.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InputError, InputErrors } from '../errors.js';
 import { formatPath, type Json, type JsonObject, type PathSegment } from './json.js';
 import { substitute, type Variables } from './vars.js';
@@ -82,7 +82,7 @@ export function parseTemplate(text: string, file: string, variables: Variables):
     const line = lineOf(node.range?.[0]);
     const key = formatPath(path);
     if (line !== undefined && !parsed.lines.has(key)) parsed.lines.set(key, line);
-    if (isAlias(node)) return build(node.resolve(document as Document) ?? null, path, depth + 1);
+    if (isAlias(node)) return build(node.resolve(document) ?? null, path, depth + 1);
     if (isScalar(node)) {
       const v = node.value;
       if (typeof v === 'string') return stringValue(v, path, line);

@@ -41,7 +41,7 @@ export function unwrapDescribeOutput(doc: JsonObject, ctx: DocContext): { doc: J
     return m;
   };
   for (const key of Object.keys(doc)) {
-    if (key !== 'taskDefinition' && key !== 'tags') out[`${key}`] = doc[key]!; // left for the validator to report
+    if (key !== 'taskDefinition' && key !== 'tags') out[key] = doc[key]!; // left for the validator to report
   }
   return {
     doc: out,
