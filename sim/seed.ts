@@ -1,0 +1,209 @@
+/**
+ * The ready scenario: built through the models' own handlers with API-shaped inputs
+ * (as a user's infrastructure code would), then the clock is advanced until every
+ * service is steady and its targets healthy.
+ */
+import type { RequestContext, ServiceName } from './types.js';
+import type { World } from './world.js';
+
+export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green';
+export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green';
+
+export interface Scenario {
+  name: 'default';
+  region: string;
+  accountId: string;
+  cluster: { name: string; arn: string };
+  /** Task definition ARNs by family (revision 1). */
+  taskDefinitions: Record<'web' | 'api', string>;
+  images: Record<'web' | 'api', string>;
+  containerPort: number;
+  loadBalancers: Record<'web-alb' | 'api-alb', { arn: string; dnsName: string }>;
+  /** By `<load balancer>:<port>`. */
+  listeners: Record<'web-alb:80' | 'web-alb:81' | 'api-alb:80', string>;
+  /** By `<load balancer>:<port>:<priority>`. */
+  rules: Record<'api-alb:80:10', string>;
+  targetGroups: Record<TargetGroupName, string>;
+  services: Record<ServiceNameInScenario, string>;
+  /** Simulated time at which everything was steady (epoch ms). */
+  readyAt: number;
+}
+
+const SUBNETS = ['subnet-0aa11bb22cc33dd44', 'subnet-0ee55ff66aa77bb88'];
+const SECURITY_GROUP = 'sg-0123456789abcdef0';
+const CONTAINER_PORT = 8080;
+const READY_WITHIN_MS = 30 * 60_000;
+const STEP_MS = 5_000;
+
+export async function seedScenario(world: World): Promise<Scenario> {
+  if (!world.ecsAvailable) throw new Error('cannot seed: the ECS model is not available (sim/ecs/index.ts is missing)');
+  const region = world.region;
+  const call = async (service: ServiceName, operation: string, input: Record<string, unknown>): Promise<any> => {
+    const handler = world.model(service).handlers[operation];
+    if (!handler) throw new Error(`cannot seed: ${service} has no ${operation} handler`);
+    const ctx: RequestContext = { service, operation, accessKeyId: 'SIMSEED', region, takeFault: () => false };
+    try {
+      return await handler(input, ctx);
+    } catch (error) {
+      throw new Error(`seeding: ${service}.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`);
+    }
+  };
+  const elb = (op: string, input: Record<string, unknown>): Promise<any> => call('elbv2', op, input);
+  const ecs = (op: string, input: Record<string, unknown>): Promise<any> => call('ecs', op, input);
+
+  const targetGroups = {} as Record<TargetGroupName, string>;
+  for (const name of ['web-blue', 'web-green', 'web-rolling', 'api-blue', 'api-green'] as TargetGroupName[]) {
+    const out = await elb('CreateTargetGroup', {
+      Name: name,
+      Protocol: 'HTTP',
+      Port: String(CONTAINER_PORT),
+      VpcId: 'vpc-0a1b2c3d4e5f60718',
+      TargetType: 'ip',
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: '10',
+      HealthCheckTimeoutSeconds: '5',
+      HealthyThresholdCount: '3',
+      UnhealthyThresholdCount: '2'
+    });
+    targetGroups[name] = out.TargetGroups[0].TargetGroupArn;
+    // 30 s instead of the 300 s default, so a compressed test does not wait on draining.
+    await elb('ModifyTargetGroupAttributes', {
+      TargetGroupArn: targetGroups[name],
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
+    });
+  }
+
+  const lbs = {} as Scenario['loadBalancers'];
+  for (const name of ['web-alb', 'api-alb'] as const) {
+    const out = await elb('CreateLoadBalancer', { Name: name, Subnets: SUBNETS, SecurityGroups: [SECURITY_GROUP], Scheme: 'internet-facing', Type: 'application' });
+    lbs[name] = { arn: out.LoadBalancers[0].LoadBalancerArn, dnsName: out.LoadBalancers[0].DNSName };
+  }
+  const weighted = (blue: string, green: string): Record<string, unknown>[] => [
+    {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: blue, Weight: '100' },
+          { TargetGroupArn: green, Weight: '0' }
+        ],
+        TargetGroupStickinessConfig: { Enabled: 'false' }
+      }
+    }
+  ];
+  const listen = async (lb: string, port: number, actions: Record<string, unknown>[]): Promise<string> =>
+    (await elb('CreateListener', { LoadBalancerArn: lb, Port: String(port), Protocol: 'HTTP', DefaultActions: actions })).Listeners[0].ListenerArn;
+  const listeners: Scenario['listeners'] = {
+    'web-alb:80': await listen(lbs['web-alb'].arn, 80, weighted(targetGroups['web-blue'], targetGroups['web-green'])),
+    'web-alb:81': await listen(lbs['web-alb'].arn, 81, [{ Type: 'forward', TargetGroupArn: targetGroups['web-rolling'] }]),
+    'api-alb:80': await listen(lbs['api-alb'].arn, 80, [
+      { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }
+    ])
+  };
+  const rule = await elb('CreateRule', {
+    ListenerArn: listeners['api-alb:80'],
+    Priority: '10',
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+    Actions: weighted(targetGroups['api-blue'], targetGroups['api-green'])
+  });
+  const rules: Scenario['rules'] = { 'api-alb:80:10': rule.Rules[0].RuleArn };
+
+  const cluster = (await ecs('CreateCluster', { clusterName: 'prod' })).cluster;
+  const images = { web: 'registry.example.com/web:v1', api: 'registry.example.com/api:v1' };
+  const taskDefinitions = {} as Scenario['taskDefinitions'];
+  for (const family of ['web', 'api'] as const) {
+    const out = await ecs('RegisterTaskDefinition', {
+      family,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: `arn:aws:iam::${world.accountId}:role/ecsTaskExecutionRole`,
+      containerDefinitions: [
+        {
+          name: family,
+          image: images[family],
+          essential: true,
+          portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': region, 'awslogs-stream-prefix': family }
+          }
+        }
+      ]
+    });
+    taskDefinitions[family] = out.taskDefinition.taskDefinitionArn;
+  }
+
+  const services = {} as Scenario['services'];
+  const serviceSpecs: { name: ServiceNameInScenario; family: 'web' | 'api'; tg: TargetGroupName; desired: number }[] = [
+    { name: 'web', family: 'web', tg: 'web-rolling', desired: 2 },
+    { name: 'web-blue', family: 'web', tg: 'web-blue', desired: 2 },
+    { name: 'web-green', family: 'web', tg: 'web-green', desired: 0 },
+    { name: 'api-blue', family: 'api', tg: 'api-blue', desired: 2 },
+    { name: 'api-green', family: 'api', tg: 'api-green', desired: 0 }
+  ];
+  for (const s of serviceSpecs) {
+    const out = await ecs('CreateService', {
+      cluster: 'prod',
+      serviceName: s.name,
+      taskDefinition: taskDefinitions[s.family],
+      desiredCount: s.desired,
+      launchType: 'FARGATE',
+      loadBalancers: [{ targetGroupArn: targetGroups[s.tg], containerName: s.family, containerPort: CONTAINER_PORT }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: [SECURITY_GROUP], assignPublicIp: 'DISABLED' } },
+      deploymentController: { type: 'ECS' },
+      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } },
+      healthCheckGracePeriodSeconds: 30
+    });
+    services[s.name] = out.service.serviceArn;
+  }
+
+  const deadline = world.clock.now() + READY_WITHIN_MS;
+  let waiting = 'not checked yet';
+  for (;;) {
+    world.advance(STEP_MS);
+    waiting = await notReady(serviceSpecs, targetGroups, ecs, elb);
+    if (!waiting) break;
+    if (world.clock.now() > deadline) throw new Error(`seeding: the scenario was not steady after 30 simulated minutes: ${waiting}`);
+  }
+
+  return {
+    name: 'default',
+    region,
+    accountId: world.accountId,
+    cluster: { name: 'prod', arn: cluster.clusterArn },
+    taskDefinitions,
+    images,
+    containerPort: CONTAINER_PORT,
+    loadBalancers: lbs,
+    listeners,
+    rules,
+    targetGroups,
+    services,
+    readyAt: world.clock.now()
+  };
+}
+
+/** Why the scenario is not ready yet, or '' when every service is steady and its targets healthy. */
+async function notReady(
+  specs: { name: string; tg: TargetGroupName; desired: number }[],
+  targetGroups: Record<TargetGroupName, string>,
+  ecs: (op: string, input: Record<string, unknown>) => Promise<any>,
+  elb: (op: string, input: Record<string, unknown>) => Promise<any>
+): Promise<string> {
+  const out = await ecs('DescribeServices', { cluster: 'prod', services: specs.map((s) => s.name) });
+  for (const s of specs) {
+    const svc = (out.services ?? []).find((x: { serviceName?: string }) => x.serviceName === s.name);
+    if (!svc) return `service ${s.name} not found`;
+    const deployments = svc.deployments ?? [];
+    if (deployments.length !== 1 || svc.runningCount !== s.desired || (deployments[0].rolloutState && deployments[0].rolloutState !== 'COMPLETED')) {
+      return `service ${s.name}: ${svc.runningCount}/${s.desired} running, ${deployments.length} deployment(s), rollout ${deployments[0]?.rolloutState}`;
+    }
+    const health = await elb('DescribeTargetHealth', { TargetGroupArn: targetGroups[s.tg] });
+    const healthy = health.TargetHealthDescriptions.filter((d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy').length;
+    if (healthy !== s.desired || health.TargetHealthDescriptions.length !== s.desired) {
+      return `target group ${s.tg}: ${healthy} of ${s.desired} targets healthy (${health.TargetHealthDescriptions.length} registered)`;
+    }
+  }
+  return '';
+}
