@@ -1,0 +1,32 @@
+import * as core from '@actions/core';
+import { createAws } from '../aws/clients.js';
+import { errorMessage } from '../errors.js';
+import { finishInterrupted } from '../recover.js';
+import { realTimer } from '../timer.js';
+import { ActionReporter } from './reporter.js';
+import { actionState } from './state.js';
+
+/**
+ * The post step runs whatever happened to the main step (cancelled, crashed, killed).
+ * It finishes an interrupted rollback and deletes temporary alarms. A rollback that
+ * could not complete fails the post step (production may be half-deployed); other
+ * cleanup problems are warnings.
+ */
+export async function runPost(): Promise<void> {
+  const reporter = new ActionReporter();
+  try {
+    const recovery = await finishInterrupted({
+      aws: createAws(),
+      reporter,
+      timer: realTimer,
+      // The post step is the last chance to restore production: it is never cancelled.
+      signal: new AbortController().signal,
+      state: actionState
+    });
+    if (recovery.actions.length === 0) core.info('ecs-rollout post: nothing left to clean up');
+    for (const line of recovery.actions) core.info(`ecs-rollout post: ${line}`);
+    if (!recovery.ok) core.setFailed(`ecs-rollout post: ${recovery.actions.join('; ')}`);
+  } catch (error) {
+    core.warning(`ecs-rollout post: ${errorMessage(error)}`);
+  }
+}

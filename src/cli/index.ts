@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `ecs-rollout render | diff | register | deploy | rollback | status`: the same core and
+ * the same settings as the action, with flags named like its inputs.
+ */
+import { writeFileSync } from 'node:fs';
+import { createAws } from '../aws/clients.js';
+import { cancellationOnSignals } from '../cancel.js';
+import { InputErrors, errorMessage, InputError } from '../errors.js';
+import { Inputs } from '../inputs.js';
+import { runPipeline } from '../pipeline.js';
+import { finishInterrupted } from '../recover.js';
+import { renderSummary } from '../report/summary.js';
+import { readSettings, type Settings } from '../settings.js';
+import { realTimer } from '../timer.js';
+import { diffTaskDefinitions, formatDiff, renderTaskDefinition, renderedJson } from '../render/index.js';
+import { describeService } from '../deploy/watch.js';
+import { helpText, parseArgs } from './args.js';
+import { TerminalReporter } from './reporter.js';
+import { fileState } from './state-file.js';
+
+async function main(argv: string[]): Promise<number> {
+  const reporter = new TerminalReporter();
+  try {
+    const args = parseArgs(argv);
+    if (args.flags.help) {
+      process.stdout.write(`${helpText()}\n`);
+      return 0;
+    }
+    const aws = createAws(args.flags.region ? { region: args.flags.region } : {});
+    const state = fileState(args.flags['state-file'] ?? '.ecs-rollout-state.json');
+    const controller = cancellationOnSignals((signal) => reporter.warning(`received ${signal}: stopping and rolling back`));
+    const ctx = { aws, reporter, timer: realTimer, signal: controller.signal, state };
+
+    if (args.command === 'rollback') {
+      const recovery = await finishInterrupted(ctx);
+      reporter.info(recovery.actions.length ? recovery.actions.join('\n') : 'nothing to roll back');
+      return recovery.ok ? 0 : 1;
+    }
+
+    const settings = readSettings(new Inputs(args.inputs), process.env);
+    if (args.command === 'render') {
+      const rendered = await renderTaskDefinition(settings.render, { ecs: aws.ecs, reporter });
+      process.stdout.write(`${reporter.mask(renderedJson(rendered))}\n`);
+      return 0;
+    }
+    if (args.command === 'diff') {
+      if (!settings.deploy.service) throw new InputError('diff needs a service to compare with', {}, 'pass --service (and --cluster)');
+      const rendered = await renderTaskDefinition(settings.render, { ecs: aws.ecs, reporter });
+      const service = await describeService(ctx, settings.deploy.cluster, settings.deploy.service);
+      const current = await aws.ecs.describeTaskDefinition(service.taskDefinition ?? '');
+      process.stdout.write(`${reporter.mask(formatDiff(diffTaskDefinitions(current.taskDefinition, rendered.input)))}\n`);
+      return 0;
+    }
+    if (args.command === 'status') {
+      throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
+    }
+    const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;
+    const result = await runPipeline(runSettings, ctx);
+    for (const [name, value] of Object.entries(result.outputs)) process.stdout.write(`${name}=${reporter.mask(value)}\n`);
+    if (args.flags['summary-file']) {
+      writeFileSync(
+        args.flags['summary-file'],
+        reporter.mask(
+          renderSummary({
+            events: reporter.events,
+            outputs: result.outputs,
+            ...(result.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
+            ...(args.flags.region ? { region: args.flags.region } : {}),
+            cluster: settings.deploy.cluster,
+            services: settings.deploy.service ? [settings.deploy.service] : []
+          })
+        )
+      );
+    }
+    if (result.deploy?.status === 'succeeded' || !result.deploy) state.clear();
+    return result.deploy && result.deploy.status !== 'succeeded' ? 1 : 0;
+  } catch (error) {
+    const errors = error instanceof InputErrors ? error.errors : [error];
+    for (const e of errors) reporter.error(errorMessage(e));
+    return errors.some((e) => e instanceof InputError) ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

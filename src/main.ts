@@ -1,0 +1,70 @@
+import * as core from '@actions/core';
+import { actionInputSource } from './action/input-source.js';
+import { ActionReporter } from './action/reporter.js';
+import { actionState } from './action/state.js';
+import { createAws } from './aws/clients.js';
+import { cancellationOnSignals } from './cancel.js';
+import { InputError, InputErrors, errorMessage } from './errors.js';
+import { Inputs } from './inputs.js';
+import { runPipeline, type PipelineResult } from './pipeline.js';
+import { renderSummary } from './report/summary.js';
+import { readSettings, type Settings } from './settings.js';
+import { realTimer } from './timer.js';
+
+/** The main step: inputs → settings → pipeline → outputs and summary. Any throw, of anything, fails the step. */
+export async function run(): Promise<void> {
+  const reporter = new ActionReporter();
+  const controller = cancellationOnSignals((signal) =>
+    core.warning(`Received ${signal} (workflow cancelled): stopping and rolling back`)
+  );
+  let settings: Settings | undefined;
+  let result: PipelineResult | undefined;
+  let failure: string | undefined;
+  try {
+    settings = readSettings(new Inputs(actionInputSource), process.env);
+    result = await runPipeline(settings, {
+      aws: createAws(),
+      reporter,
+      timer: realTimer,
+      signal: controller.signal,
+      state: actionState
+    });
+    for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+    if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(result.deploy.reason);
+  } catch (error) {
+    for (const e of error instanceof InputErrors ? error.errors : [error]) {
+      if (e instanceof InputError && e.location.file) reporter.error(e.message, e.location);
+    }
+    failure = errorMessage(error);
+    core.setFailed(failure);
+  }
+  await writeSummary(reporter, settings, result, failure);
+}
+
+async function writeSummary(
+  reporter: ActionReporter,
+  settings: Settings | undefined,
+  result: PipelineResult | undefined,
+  failure: string | undefined
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    const services = settings?.blueGreen
+      ? [settings.blueGreen.colours.blue.service, settings.blueGreen.colours.green.service]
+      : settings?.deploy.service
+        ? [settings.deploy.service]
+        : [];
+    const markdown = renderSummary({
+      events: reporter.events,
+      outputs: result?.outputs ?? {},
+      ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
+      ...(failure ? { error: failure } : {}),
+      ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+      ...(settings ? { cluster: settings.deploy.cluster } : {}),
+      services
+    });
+    await core.summary.addRaw(markdown, true).write();
+  } catch (error) {
+    core.warning(`could not write the job summary: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Finishing what a main step left undone: the post step (and `ecs-rollout rollback`)
+ * reads the saved state and completes any rollback, then deletes temporary alarms.
+ * Running it after a clean finish is harmless: every saved phase says there is nothing to do.
+ */
+import { ROLLING_STATE_KEY, needsRollback, rollbackRolling, type RollingState } from './deploy/rollback.js';
+import type { DeployContext } from './deploy/types.js';
+import { cleanupTemporaryAlarms } from './gates/alarms.js';
+
+export interface Recovery {
+  /** What was done, one line each; empty when nothing was left to do. */
+  actions: string[];
+  /** False when a rollback was needed and did not complete. */
+  ok: boolean;
+}
+
+export async function finishInterrupted(ctx: DeployContext): Promise<Recovery> {
+  const actions: string[] = [];
+  let ok = true;
+  const rolling = ctx.state.load<RollingState>(ROLLING_STATE_KEY);
+  if (needsRollback(rolling)) {
+    const result = await rollbackRolling(rolling, ctx, `the main step stopped while ${rolling.phase} service ${rolling.service}`);
+    actions.push(result.reason);
+    ok &&= result.status === 'rolled-back';
+  }
+  const deleted = await cleanupTemporaryAlarms(ctx);
+  if (deleted.length) actions.push(`deleted temporary alarm${deleted.length > 1 ? 's' : ''} ${deleted.join(', ')}`);
+  return { actions, ok };
+}

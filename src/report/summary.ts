@@ -1,0 +1,153 @@
+/**
+ * The job summary: a deployment is a story in time, told as Markdown (which GitHub renders,
+ * Mermaid charts included). Pure: events and outputs in, text out; the adapters write it.
+ */
+import type { DeployStatus, Phase, RolloutEvent } from '../events.js';
+import { formatDuration } from '../duration.js';
+
+export interface SummaryInput {
+  events: RolloutEvent[];
+  outputs: Record<string, string>;
+  /** The verdict of a deployment; undefined for render/register runs. */
+  status?: DeployStatus;
+  reason?: string;
+  /** A failure before any deployment started (bad input, AWS error). */
+  error?: string;
+  region?: string;
+  cluster?: string;
+  services?: string[];
+  /** The revision diff, already formatted. */
+  diff?: string;
+}
+
+const ICON: Record<DeployStatus, string> = { succeeded: '✅', 'rolled-back': '↩️', failed: '❌' };
+
+export function verdictLine(input: SummaryInput): string {
+  if (input.error) return `### ❌ ecs-rollout failed: ${oneLine(input.error)}`;
+  if (input.status) {
+    const what = { succeeded: 'Deployment succeeded', 'rolled-back': 'Deployment rolled back', failed: 'Deployment failed' }[input.status];
+    return `### ${ICON[input.status]} ${what}${input.reason ? `: ${oneLine(input.reason)}` : ''}`;
+  }
+  const arn = input.outputs['task-definition-arn'];
+  if (arn) return `### ✅ ${input.outputs['task-definition-reused'] === 'true' ? 'Reused' : 'Registered'} ${revisionName(arn)}`;
+  return `### ✅ Rendered ${input.outputs['task-definition'] ?? 'the task definition'}`;
+}
+
+function oneLine(s: string): string {
+  return s.split('\n')[0]!.replace(/\|/g, '\\|');
+}
+
+function revisionName(arn: string): string {
+  return arn.split('/').pop() ?? arn;
+}
+
+interface PhaseRow {
+  phase: Phase;
+  title: string;
+  start: number;
+  end?: number;
+  ok?: boolean;
+  notes: string[];
+}
+
+function phaseRows(events: RolloutEvent[]): PhaseRow[] {
+  const rows: PhaseRow[] = [];
+  const open: PhaseRow[] = [];
+  for (const e of events) {
+    if (e.kind === 'phase-started') {
+      const row: PhaseRow = { phase: e.phase, title: e.title, start: e.at, notes: [] };
+      rows.push(row);
+      open.push(row);
+    } else if (e.kind === 'phase-finished') {
+      const idx = open.map((r) => r.phase).lastIndexOf(e.phase);
+      if (idx >= 0) {
+        const [row] = open.splice(idx, 1);
+        row!.end = e.at;
+        row!.ok = e.ok;
+      }
+    } else {
+      const row = open[open.length - 1];
+      if (!row) continue;
+      if (e.kind === 'weights') row.notes.push(`weights ${formatWeights(e.weights)}${e.verified ? ' (verified)' : ''}`);
+      if (e.kind === 'gate' && e.phase !== 'pass') row.notes.push(`${e.gate}: ${e.phase} — ${e.reason}`);
+      if (e.kind === 'registered') row.notes.push(`${e.reused ? 'reused' : 'registered'} ${revisionName(e.arn)}`);
+    }
+  }
+  return rows;
+}
+
+export function formatWeights(weights: Record<string, number>): string {
+  return Object.entries(weights)
+    .map(([k, v]) => `${shortName(k)} ${v}%`)
+    .join(' / ');
+}
+
+function shortName(key: string): string {
+  // Target group ARNs: arn:aws:elasticloadbalancing:…:targetgroup/NAME/ID → NAME
+  const tg = /targetgroup\/([^/]+)\//.exec(key);
+  return tg ? tg[1]! : key;
+}
+
+/** A Mermaid xychart of each colour's traffic share over time (seconds since the first phase started). */
+export function trafficChart(events: RolloutEvent[]): string | undefined {
+  const weights = events.filter((e): e is Extract<RolloutEvent, { kind: 'weights' }> => e.kind === 'weights');
+  if (weights.length === 0) return undefined;
+  const t0 = events.find((e) => e.kind === 'phase-started')?.at ?? weights[0]!.at;
+  const names = [...new Set(weights.flatMap((w) => Object.keys(w.weights)))];
+  const xs = weights.map((w) => Math.max(0, (w.at - t0) / 1000));
+  const lines = names.map((n) => `  line "${shortName(n)}" [${weights.map((w) => w.weights[n] ?? 0).join(', ')}]`);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Traffic share per colour (%)"',
+    `  x-axis "seconds since start" [${xs.map((x) => x.toFixed(1)).join(', ')}]`,
+    '  y-axis "traffic %" 0 --> 100',
+    ...lines,
+    '```'
+  ].join('\n');
+}
+
+export function consoleLinks(input: SummaryInput): string[] {
+  const region = input.region;
+  if (!region) return [];
+  const base = `https://${region}.console.aws.amazon.com/ecs/v2`;
+  const links: string[] = [];
+  for (const service of input.services ?? []) {
+    if (input.cluster) {
+      links.push(`[service ${service}](${base}/clusters/${input.cluster}/services/${service}/health?region=${region})`);
+      links.push(`[deployments of ${service}](${base}/clusters/${input.cluster}/services/${service}/deployments?region=${region})`);
+    }
+  }
+  const arn = input.outputs['task-definition-arn'];
+  const m = arn && /task-definition\/([^:]+):(\d+)$/.exec(arn);
+  if (m) links.push(`[revision ${m[1]}:${m[2]}](${base}/task-definitions/${m[1]}/${m[2]}/containers?region=${region})`);
+  return links;
+}
+
+export function renderSummary(input: SummaryInput): string {
+  const out: string[] = [verdictLine(input), ''];
+  const rows = phaseRows(input.events);
+  if (rows.length) {
+    out.push('| phase | took | result | notes |', '| --- | --- | --- | --- |');
+    for (const r of rows) {
+      const took = r.end !== undefined ? formatDuration(r.end - r.start) : '…';
+      const result = r.ok === undefined ? 'interrupted' : r.ok ? 'ok' : 'failed';
+      out.push(`| ${r.title} | ${took} | ${result} | ${r.notes.map(oneLine).join('<br>')} |`);
+    }
+    out.push('');
+  }
+  const chart = trafficChart(input.events);
+  if (chart) out.push(chart, '');
+  const evidence = input.events.filter((e): e is Extract<RolloutEvent, { kind: 'evidence' }> => e.kind === 'evidence');
+  for (const e of evidence) out.push(`#### ${e.title}`, '', '```', ...e.lines, '```', '');
+  const outputs = Object.entries(input.outputs).filter(([, v]) => v !== '');
+  if (outputs.length) {
+    out.push('<details><summary>Outputs</summary>', '', '| output | value |', '| --- | --- |');
+    for (const [k, v] of outputs) out.push(`| \`${k}\` | \`${oneLine(v)}\` |`);
+    out.push('', '</details>', '');
+  }
+  if (input.diff) out.push('<details><summary>Revision diff</summary>', '', '```diff', input.diff, '```', '', '</details>', '');
+  const links = consoleLinks(input);
+  if (links.length) out.push(`AWS console: ${links.join(' · ')}`, '');
+  return out.join('\n');
+}
