@@ -84,7 +84,8 @@ const CW_EXCEPTIONS: Record<string, string> = {
   InvalidFormat: 'InvalidFormatFault',
   InternalServiceError: 'InternalServiceFault',
   AccessDenied: 'AccessDeniedException',
-  Throttling: 'ThrottlingException'
+  Throttling: 'ThrottlingException',
+  ValidationError: 'ValidationException'
 };
 
 type Wire = 'json1.1' | 'json1.0' | 'query';

@@ -465,7 +465,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       required(input.ResourceARN, 'resourceARN');
       const arn = String(input.ResourceARN);
       const name = arn.split(':alarm:')[1];
-      if (!name || stateOf(name) === undefined) throw new ApiError('ResourceNotFoundException', `Resource ${arn} not found`);
+      if (!name || stateOf(name) === undefined) throw new ApiError('ResourceNotFoundException', `Resource ${arn} not found`, 404);
       setTags(arn, input.Tags);
       return {};
     },
@@ -473,7 +473,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
     UntagResource: (input) => {
       const arn = String(input.ResourceARN ?? '');
       const name = arn.split(':alarm:')[1];
-      if (!name || stateOf(name) === undefined) throw new ApiError('ResourceNotFoundException', `Resource ${arn} not found`);
+      if (!name || stateOf(name) === undefined) throw new ApiError('ResourceNotFoundException', `Resource ${arn} not found`, 404);
       const current = tags.get(arn) ?? {};
       for (const k of list<string>(input.TagKeys)) delete current[k];
       tags.set(arn, current);
@@ -483,7 +483,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
     ListTagsForResource: (input) => {
       const arn = String(input.ResourceARN ?? '');
       const name = arn.split(':alarm:')[1];
-      if (!name || stateOf(name) === undefined) throw new ApiError('ResourceNotFoundException', `Resource ${arn} not found`);
+      if (!name || stateOf(name) === undefined) throw new ApiError('ResourceNotFoundException', `Resource ${arn} not found`, 404);
       return { Tags: Object.entries(tags.get(arn) ?? {}).map(([Key, Value]) => ({ Key, Value })) };
     }
   };

@@ -171,7 +171,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
   const rulesOf = (listenerArn: string): Rule[] =>
     [...state.rules.values()].filter((r) => r.listenerArn === listenerArn).sort((a, b) => a.priority - b.priority);
 
-  const handlers: Record<string, Handler> = {
+  const raw: Record<string, Handler> = {
     CreateLoadBalancer: (input) => {
       const name = String(input.Name ?? '');
       if (!NAME_RE.test(name)) throw new ApiError('ValidationError', `Load balancer name '${name}' is not valid: up to 32 alphanumeric characters or hyphens, not beginning or ending with a hyphen`);
@@ -472,6 +472,20 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       return { TargetHealthDescriptions: descriptions };
     }
   };
+
+  // Listener and rule changes can start or stop a target group's use; settle that at once.
+  const handlers: Record<string, Handler> = Object.fromEntries(
+    Object.entries(raw).map(([op, h]) => [
+      op,
+      /^(Create|Modify|Delete)(Listener|Rule)$/.test(op)
+        ? (input, ctx) => {
+            const out = h(input, ctx);
+            state.refreshUsage(deps.clock.now());
+            return out;
+          }
+        : h
+    ])
+  );
 
   const forEcs: ElbForEcs = {
     targetGroup(arn): TargetGroupInfo | undefined {

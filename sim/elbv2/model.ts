@@ -182,6 +182,7 @@ export class ElbState {
 
   registerTarget(tg: TargetGroup, id: string, port: number, probe?: TargetProbe, availabilityZone?: string): void {
     const now = this.deps.clock.now();
+    this.refreshUsage(now);
     const key = targetKey(id, port);
     const existing = tg.targets.get(key);
     if (existing && existing.state !== 'draining') {
@@ -238,7 +239,8 @@ export class ElbState {
     this.routeTraffic((now - from) / 1000, now);
   }
 
-  private refreshUsage(now: number): void {
+  /** Call after any listener or rule change, so a group's targets start checking when it starts being used. */
+  refreshUsage(now: number): void {
     for (const tg of this.targetGroups.values()) {
       const inUse = this.loadBalancersOf(tg.arn).length > 0;
       if (inUse && !tg.inUse) {
