@@ -32,11 +32,16 @@ export async function run(): Promise<void> {
     for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
     if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(result.deploy.reason);
   } catch (error) {
-    for (const e of error instanceof InputErrors ? error.errors : [error]) {
-      if (e instanceof InputError && e.location.file) reporter.error(e.message, e.location);
-    }
+    const errors = error instanceof InputErrors ? error.errors : [error];
+    const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
+    for (const e of annotated) reporter.error(e.message, e.location);
     failure = errorMessage(error);
-    core.setFailed(failure);
+    // Problems already shown as annotations are not printed twice.
+    core.setFailed(
+      annotated.length === errors.length
+        ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
+        : failure
+    );
   }
   await writeSummary(reporter, settings, result, failure);
 }
