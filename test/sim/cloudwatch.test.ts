@@ -14,6 +14,7 @@ import {
   SetAlarmStateCommand,
   TagResourceCommand,
   ValidationException,
+  type DescribeAlarmsCommandInput,
   type PutMetricAlarmCommandInput
 } from '@aws-sdk/client-cloudwatch';
 import type { Sim } from '../../sim/server.js';
@@ -119,7 +120,7 @@ describe('metric alarms', () => {
     await c.cw.send(new PutMetricAlarmCommand(a));
     await c.cw.send(new PutMetricAlarmCommand(b));
     sim.advance(60_000);
-    const names = async (input: ConstructorParameters<typeof DescribeAlarmsCommand>[0]): Promise<string[]> =>
+    const names = async (input: DescribeAlarmsCommandInput): Promise<string[]> =>
       ((await c.cw.send(new DescribeAlarmsCommand(input))).MetricAlarms ?? []).map((x) => x.AlarmName!);
     expect(await names({ AlarmNamePrefix: 'filter-' })).toEqual(['filter-one', 'filter-two']);
     expect(await names({ AlarmNamePrefix: 'filter-', StateValue: 'ALARM' })).toEqual(['filter-one']);
