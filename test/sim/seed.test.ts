@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startSim, type Sim } from '../../sim/server.js';
 import { clients, type Clients } from './helpers.js';
@@ -45,6 +45,14 @@ describeWithEcs('the seeded scenario', () => {
       const health = await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: s.targetGroups[tg] }));
       expect(health.TargetHealthDescriptions!.map((d) => d.TargetHealth!.State)).toEqual(['healthy', 'healthy']);
     }
+  });
+
+  it('satisfies the SDK\'s own waitUntilServicesStable waiter, an independent client', async () => {
+    const result = await waitUntilServicesStable(
+      { client: c.ecs, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
+      { cluster: 'prod', services: ['web', 'web-blue', 'api-blue'] }
+    );
+    expect(result.state).toBe('SUCCESS');
   });
 
   it('routes blue/green listeners 100/0 and sends the traffic to blue', async () => {
