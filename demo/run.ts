@@ -1,0 +1,109 @@
+/**
+ * `npm run demo`: real deployments against the local ECS, through the bundled action
+ * exactly as a GitHub runner runs it. Prints a timeline, writes each step's job summary
+ * to demo-output/, and exits 0 only if every step behaved as expected.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSim, type Sim } from '../sim/server.js';
+import { runAction, ROOT, type ActionRun } from '../scripts/run-action.js';
+
+const TIME_SCALE = Number(process.env.DEMO_TIME_SCALE ?? 300);
+const OUT = join(ROOT, 'demo-output');
+const vars = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8');
+
+/** Compressed clock: at 300×, one real second is five simulated minutes. */
+const fast = { 'poll-interval': '200ms', 'wait-for-minutes': '1' };
+
+interface Step {
+  title: string;
+  inputs: (sim: Sim) => Record<string, string>;
+  expect: (run: ActionRun, sim: Sim) => Promise<string | undefined> | string | undefined;
+}
+
+async function runningRevision(sim: Sim, service: string): Promise<string> {
+  const { ECSClient, DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const ecs = new ECSClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' } });
+  const out = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }));
+  return out.services?.[0]?.taskDefinition?.split('/').pop() ?? '?';
+}
+
+const steps: Step[] = [
+  {
+    title: 'render and register web v2',
+    inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars }),
+    expect: (run) =>
+      run.exitCode === 0 && /task-definition\/web:2$/.test(run.outputs['task-definition-arn'] ?? '')
+        ? undefined
+        : `expected web:2 registered, got ${run.outputs['task-definition-arn']}`
+  },
+  {
+    title: 'rolling deployment of v2 to service web',
+    inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars, cluster: 'prod', service: 'web', ...fast }),
+    expect: async (run, sim) => {
+      if (run.exitCode !== 0 || run.outputs.status !== 'succeeded') return `expected succeeded, got ${run.outputs.status}: ${run.outputs.reason}`;
+      const rev = await runningRevision(sim, 'web');
+      return rev === 'web:2' ? undefined : `service web runs ${rev}, expected web:2`;
+    }
+  },
+  {
+    title: 'a release that crashes on start: the ECS circuit breaker rolls it back',
+    inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars: `${vars}\ntag=v3-crash`, cluster: 'prod', service: 'web', ...fast }),
+    expect: async (run, sim) => {
+      if (run.exitCode === 0 || run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}`;
+      if (!/exit(Code)? 1|exit code 1|exit 1/i.test(run.log)) return 'the log does not name the exit code';
+      const rev = await runningRevision(sim, 'web');
+      return rev === 'web:2' ? undefined : `service web runs ${rev}, expected web:2 after the rollback`;
+    }
+  },
+  {
+    title: 'a release whose CPU climbs: the temporary CPU alarm fires during the bake and we roll back',
+    inputs: () => ({
+      'task-definition': 'examples/web.taskdef.json',
+      vars: `${vars}\ntag=v4-cpu-spike`,
+      cluster: 'prod',
+      service: 'web',
+      ...fast,
+      'bake-time': '3s',
+      'cpu-alarm-threshold': '80',
+      'alarm-period': '60'
+    }),
+    expect: async (run, sim) => {
+      if (run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}: ${run.outputs.reason}`;
+      if (!/cpu/i.test(run.outputs.reason ?? '')) return `the reason does not name the CPU alarm: ${run.outputs.reason}`;
+      const rev = await runningRevision(sim, 'web');
+      return rev === 'web:2' ? undefined : `service web runs ${rev}, expected web:2 after the rollback`;
+    }
+  }
+];
+
+async function main(): Promise<number> {
+  mkdirSync(OUT, { recursive: true });
+  const sim = await startSim({ seed: true, timeScale: TIME_SCALE });
+  console.log(`local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green\n`);
+  let failures = 0;
+  try {
+    for (const [i, step] of steps.entries()) {
+      const started = performance.now();
+      const run = await runAction({ endpoint: sim.url, inputs: step.inputs(sim) });
+      const problem = await step.expect(run, sim);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      const summary = join(OUT, `${String(i + 1).padStart(2, '0')}-${step.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}.md`);
+      writeFileSync(summary, run.summary);
+      const verdict = run.summary.split('\n')[0]?.replace(/^#+\s*/, '') ?? '';
+      console.log(`${problem ? '✗' : '✓'} ${i + 1}. ${step.title} (${seconds}s)`);
+      console.log(`    ${verdict}`);
+      if (problem) {
+        failures++;
+        console.log(`    UNEXPECTED: ${problem}\n    --- log ---\n${run.log.replace(/^/gm, '    ')}`);
+      }
+    }
+  } finally {
+    await sim.close();
+  }
+  console.log(`\nsummaries written to ${OUT}/`);
+  console.log(failures ? `${failures} step(s) did not behave as expected` : 'every step behaved as expected');
+  return failures ? 1 : 0;
+}
+
+process.exitCode = await main();
