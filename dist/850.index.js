@@ -2740,6 +2740,11 @@ function consoleLinks(input) {
 }
 function renderSummary(input) {
     const out = [verdictLine(input), ''];
+    // The verdict line holds only the error's first line; several input problems
+    // ("3 problems:" + one line each) would otherwise never reach the summary.
+    const details = input.error?.split('\n').slice(1).filter((l) => l.trim() !== '');
+    if (details?.length)
+        out.push('```', ...details, '```', '');
     const rows = phaseRows(input.events);
     if (rows.length) {
         out.push('| phase | took | result | notes |', '| --- | --- | --- | --- |');
@@ -3361,12 +3366,15 @@ async function run() {
             core/* setFailed */.C1(result.deploy.reason);
     }
     catch (error) {
-        for (const e of error instanceof src_errors/* InputErrors */.G ? error.errors : [error]) {
-            if (e instanceof src_errors/* InputError */.dz && e.location.file)
-                reporter.error(e.message, e.location);
-        }
+        const errors = error instanceof src_errors/* InputErrors */.G ? error.errors : [error];
+        const annotated = errors.filter((e) => e instanceof src_errors/* InputError */.dz && Boolean(e.location.file));
+        for (const e of annotated)
+            reporter.error(e.message, e.location);
         failure = (0,src_errors/* errorMessage */.gJ)(error);
-        core/* setFailed */.C1(failure);
+        // Problems already shown as annotations are not printed twice.
+        core/* setFailed */.C1(annotated.length === errors.length
+            ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
+            : failure);
     }
     await writeSummary(reporter, settings, result, failure);
 }
