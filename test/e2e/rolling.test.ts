@@ -1,0 +1,157 @@
+/**
+ * Rolling deployments end to end: dist/index.js (main + post step) as a runner runs it,
+ * against the local ECS on a ×300 clock; assertions read the resulting state through the SDK.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { startSim, type Sim } from '../../sim/server.js';
+import { runAction } from '../../scripts/run-action.js';
+import { FAST, VARS, revisionOf, service } from './sim-helpers.js';
+
+let sim: Sim;
+beforeEach(async () => {
+  sim = await startSim({ seed: true, timeScale: 300 });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const deploy = (extra: Record<string, string> = {}, vars = ''): Record<string, string> => ({
+  'task-definition': 'examples/web.taskdef.json',
+  vars: `${VARS}\n${vars}`,
+  cluster: 'prod',
+  service: 'web',
+  ...FAST,
+  ...extra
+});
+
+const mutatingEcsCalls = (): string[] =>
+  sim
+    .calls({ service: 'ecs' })
+    .filter((c) => /^(Update|Create|Delete|Register|Run|Stop)/.test(c.operation) && c.accessKeyId !== 'SIMSEED')
+    .map((c) => c.operation);
+
+describe('rolling', () => {
+  test('a good release succeeds and the service runs the new revision', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2') });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'rolled-back': 'false' });
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/);
+    expect(run.outputs['previous-task-definition-arn']).toMatch(/task-definition\/web:1$/);
+    expect(run.outputs['deployment-id']).toMatch(/^ecs-svc\/\d+$/);
+    const web = await service(sim.url, 'web');
+    expect(web.taskDefinition).toBe(run.outputs['task-definition-arn']);
+    expect(web.deployments).toHaveLength(1);
+    expect(web.runningCount).toBe(2);
+    expect(run.post?.exitCode).toBe(0);
+  });
+
+  test('re-running the same release reuses the revision', async () => {
+    await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
+    const again = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
+    expect(again.outputs['task-definition-reused']).toBe('true');
+    expect(again.outputs['task-definition-arn']).toMatch(/web:2$/);
+  });
+
+  test('a crashing image: the circuit breaker rolls back and the step says so, with exit code and reason', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2-crash') });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+    expect(run.outputs.reason).toMatch(/circuit breaker/i);
+    expect(run.log).toMatch(/Essential container in task exited/);
+    expect(run.log).toMatch(/exit 1/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('failing health checks: rolled back, the log shows the target health reason', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2-unhealthy') });
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.log).toMatch(/Target\.(FailedHealthChecks|ResponseCodeMismatch)|failed ELB health checks/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('slower than the timeout: we roll back ourselves to the previous revision', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ timeout: '400ms' }, 'tag=v2-slow-start') });
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.outputs.reason).toMatch(/timed out|did not finish|timeout/i);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+    const web = await service(sim.url, 'web');
+    expect(web.deployments).toHaveLength(1);
+  });
+
+  test('circuit breaker off and tasks crash: we notice it is stuck and roll back', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'circuit-breaker': 'false' }, 'tag=v2-crash') });
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('a cancelled workflow (SIGINT) mid-deployment leaves the previous revision running', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: deploy({}, 'tag=v2-slow-start'),
+      interrupt: { when: /Deploying web:2/, signal: 'SIGINT', delayMs: 100 }
+    });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.log).toMatch(/SIGINT/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('a runner killed mid-deployment: the post step rolls back', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: deploy({}, 'tag=v2-slow-start'),
+      interrupt: { when: /Deploying web:2/, signal: 'SIGKILL', delayMs: 100 }
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.post?.exitCode).toBe(0);
+    expect(run.post?.log).toMatch(/rolled back/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('a failing migration task: the service is untouched and the exit code shown', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: deploy({ 'run-task': 'true', 'run-task-environment': 'SIM_BEHAVIOUR=crash\nSIM_EXIT_CODE=3' }, 'tag=v2')
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.log).toMatch(/exit(ed with)? (code )?3/);
+    expect(mutatingEcsCalls()).not.toContain('UpdateService');
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('a successful migration task runs before the update', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'run-task': 'true' }, 'tag=v2') });
+    expect(run.outputs.status).toBe('succeeded');
+    const calls = mutatingEcsCalls();
+    expect(calls.indexOf('RunTask')).toBeLessThan(calls.indexOf('UpdateService'));
+  });
+});
+
+describe('rolling: bad environment → clear messages, nothing changed', () => {
+  test.each([
+    ['unknown cluster', { cluster: 'nope' }, {}, /ClusterNotFoundException.*check the cluster name and the region/],
+    ['unknown service', { service: 'nope' }, {}, /service nope (was )?not found in cluster prod|MISSING/],
+    ['wrong region', {}, { AWS_REGION: 'eu-west-1' }, /ClusterNotFoundException/]
+  ])('%s', async (_name, inputs, env, message) => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy(inputs, 'tag=v2'), env: env as Record<string, string> });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(message);
+    expect(mutatingEcsCalls()).toEqual([]);
+  });
+
+  test('access denied: the permission is named and nothing is retried', async () => {
+    sim.addFault({ kind: 'deny', service: 'ecs', operation: 'UpdateService' });
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2') });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/updating service web in cluster prod: AccessDeniedException.*ecs:UpdateService/);
+    expect(sim.calls({ operation: 'UpdateService' })).toHaveLength(1);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('a throttling storm is ridden out with back-off', async () => {
+    sim.addFault({ kind: 'throttle', service: 'ecs', operation: 'DescribeServices', rate: 0.5 });
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2') });
+    expect(run.outputs.status).toBe('succeeded');
+    expect(sim.calls({ operation: 'DescribeServices' }).some((c) => c.error === 'ThrottlingException')).toBe(true);
+  });
+});
