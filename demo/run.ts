@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server.js';
 import { runAction, ROOT, type ActionRun } from '../scripts/run-action.js';
 
+// GitHub runs the action on node24; on an older local node the SDK would print an upgrade notice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const TIME_SCALE = Number(process.env.DEMO_TIME_SCALE ?? 300);
 const OUT = join(ROOT, 'demo-output');
 const vars = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8');

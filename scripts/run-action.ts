@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 export const ACTION = join(ROOT, 'dist/index.js');
 
 export interface StepRun {
@@ -74,6 +74,8 @@ function baseEnv(endpoint: string, accessKeyId: string): Record<string, string> 
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: 'local-ecs-secret',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // GitHub runs the action on node24; this machine's node 20 would only add the SDK's upgrade notice to every log.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_REPOSITORY: 'acme/web',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
