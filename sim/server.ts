@@ -12,7 +12,8 @@ import { encodeJson, parseJsonBody } from './protocols/json.js';
 import { encodeQueryError, encodeQueryResponse, parseQueryBody } from './protocols/query.js';
 import { seedScenario, type Scenario } from './seed.js';
 import { ApiError, type RequestContext, type ServiceName } from './types.js';
-import { ECS_UNAVAILABLE, World, type CreateEcs } from './world.js';
+import { createEcs } from './ecs/index.js';
+import { ECS_UNAVAILABLE, World } from './world.js';
 
 export type { Scenario } from './seed.js';
 
@@ -191,20 +192,7 @@ function unknownOperation(p: Parsed, world: World): ApiError {
   return p.wire === 'query' ? new ApiError('InvalidAction', `${what}.`) : new ApiError('UnknownOperationException', `${what}.`);
 }
 
-async function loadCreateEcs(): Promise<CreateEcs | undefined> {
-  // Imported by a computed path so the platform builds and runs before the ECS model exists.
-  const path = './ecs/index.js';
-  try {
-    const mod = (await import(path)) as { createEcs?: CreateEcs };
-    return mod.createEcs;
-  } catch (error) {
-    if (process.env.SIM_DEBUG) console.error('local ECS: no ECS model:', error);
-    return undefined;
-  }
-}
-
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
-  const createEcs = await loadCreateEcs();
   const makeWorld = (): World => new World({ timeScale: opts.timeScale ?? 1, randomSeed: opts.randomSeed, createEcs });
   let world = makeWorld();
   world.start();
