@@ -158,9 +158,14 @@ export function createEcs(deps: EcsDeps): ServiceModel {
 
   function tickState(s: EcsState, sched: Scheduler, now: number): void {
     const h = hooks(sched);
-    for (const task of s.live) if (task.nextAt <= now) advanceTask(s, task, now, h);
-    if (now >= nextReconcile) {
-      for (const services of s.services.values()) for (const svc of services.values()) sched.reconcile(svc, now);
+    s.ticking = now;
+    try {
+      for (const task of s.live) if (task.nextAt <= now) advanceTask(s, task, now, h);
+      if (now >= nextReconcile) {
+        for (const services of s.services.values()) for (const svc of services.values()) sched.reconcile(svc, now);
+      }
+    } finally {
+      s.ticking = undefined;
     }
   }
 

@@ -212,8 +212,15 @@ export class EcsState {
     return `arn:aws:ecs:${this.deps.region}:${this.deps.accountId}:${resource}`;
   }
 
+  /**
+   * While a tick catches the model up (the clock may already be minutes ahead after an
+   * advance), "now" is the tick's time, so what the controller starts is stamped when it
+   * happened in simulated time, not at the end of the jump.
+   */
+  ticking?: number;
+
   now(): number {
-    return this.deps.clock.now();
+    return this.ticking ?? this.deps.clock.now();
   }
 
   uuid(): string {

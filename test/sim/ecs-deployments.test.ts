@@ -59,6 +59,20 @@ describe('rolling deployment', () => {
     }
   });
 
+  test('one jump of the clock is caught up as if the time had passed second by second', () => {
+    const h = harness();
+    h.steadyWeb();
+    const v2 = h.registerWeb('app:v2');
+    h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:2' });
+    const jumpedFrom = h.now();
+    h.advance(10 * MINUTE);
+    const svc = h.describe();
+    expect(svc.deployments).toHaveLength(1);
+    expect(svc.taskDefinition).toBe(v2.taskDefinitionArn);
+    const tasks = h.call('DescribeTasks', { cluster: 'prod', tasks: h.call('ListTasks', { cluster: 'prod', serviceName: 'web' }).taskArns }).tasks;
+    for (const t of tasks) expect(t.startedAt.getTime() - jumpedFrom).toBeLessThan(MINUTE);
+  });
+
   test('never drops below minimumHealthyPercent of healthy tasks while replacing them', () => {
     const h = harness();
     h.steadyWeb();

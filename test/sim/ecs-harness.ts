@@ -106,7 +106,9 @@ type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 export function harness(options: { deregistrationDelaySeconds?: number; seed?: number } = {}) {
   let now = Date.UTC(2025, 0, 1, 12, 0, 0);
-  const elb = new FakeElb(() => now, options.deregistrationDelaySeconds ?? 20);
+  /** How far the models have been ticked; behind `now` only while advance() catches them up. */
+  let ticked = now;
+  const elb = new FakeElb(() => ticked, options.deregistrationDelaySeconds ?? 20);
   const metrics: Datum[] = [];
   const alarms = new Map<string, AlarmState>();
   const ecs = createEcs({
@@ -126,13 +128,16 @@ export function harness(options: { deregistrationDelaySeconds?: number; seed?: n
     return handler(input, { service: 'ecs', operation, accessKeyId: 'AKIDTEST', region, takeFault: () => false }) as T;
   }
 
-  /** Moves the clock in one-second steps, ticking ECS then the load balancer, as the platform does. */
+  /**
+   * Jumps the clock, then catches the models up in one-second steps (ECS, then the load
+   * balancer), as the platform does: during the catch-up the clock is already at the end.
+   */
   function advance(ms: number): void {
-    const end = now + ms;
-    while (now < end) {
-      now = Math.min(end, now + 1000);
-      ecs.tick(now);
-      elb.tick(now);
+    now += ms;
+    while (ticked < now) {
+      ticked = Math.min(now, ticked + 1000);
+      ecs.tick(ticked);
+      elb.tick(ticked);
     }
   }
 
