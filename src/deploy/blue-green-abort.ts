@@ -175,10 +175,10 @@ export async function recoverBlueGreen(ctx: DeployContext, opts: RestoreOptions 
   if (!needsBlueGreenRollback(saved)) return undefined;
   const state: BlueGreenState = { ...saved };
   const liveName = state.services[state.live];
-  const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}: the main step stopped while ${state.phase}`, () =>
+  const what = `the main step stopped while ${saved.phase} ${revision(state.taskDefinitionArn)} into ${state.services[state.idle]}`;
+  const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}: the main step stopped while ${saved.phase}`, () =>
     restoreOldColour(ctx, state, opts)
   );
-  const what = `the main step stopped while ${state.phase} ${revision(state.taskDefinitionArn)} into ${state.services[state.idle]}`;
   if (!outcome.ok) throw new Error(`${what}, and the rollback did not complete: ${outcome.detail}`);
   return `${what}: rolled back, ${outcome.detail}`;
 }

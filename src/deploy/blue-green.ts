@@ -181,7 +181,8 @@ export async function deployBlueGreen(
 
     // 3. Gates before the first shift.
     const ready = await outcomePhase(ctx.reporter, 'gates', `Checking ${newName} before traffic moves`, async () => {
-      const r = await watchGates(preShift, { until: deadline, minMs: 0, watcher, ctx, what: 'before the first shift' });
+      // The prepare phase's last poll is fresh: the first round reuses it.
+      const r = await watchGates(preShift, { until: deadline, minMs: 0, watcher, ctx, what: 'before the first shift', reuseFirstPoll: true });
       return { ok: r === undefined, value: r };
     });
     if (ready) return await abort(ready);
@@ -216,7 +217,7 @@ export async function deployBlueGreen(
       if (finalBake) return { ok: false, value: finalBake };
       if (bg.terminationWaitMs > 0) {
         ctx.reporter.info(`Waiting ${formatDuration(bg.terminationWaitMs)} for requests in flight on ${liveName} to finish`);
-        const waited = await watchGates(baking, { minMs: bg.terminationWaitMs, watcher, ctx, what: 'in the termination wait' });
+        const waited = await watchGates(baking, { minMs: bg.terminationWaitMs, watcher, ctx, what: 'in the termination wait', sleepFirst: true });
         if (waited) return { ok: false, value: waited };
       }
       // The listener is the source of truth: re-read it right before the old colour goes.
@@ -273,6 +274,10 @@ interface WatchOptions {
   until?: number;
   /** e.g. "at 50 %", for messages. */
   what: string;
+  /** The watcher polled just now: the first round uses its latest descriptions. */
+  reuseFirstPoll?: boolean;
+  /** The gates were checked just now: wait one poll interval before the first round. */
+  sleepFirst?: boolean;
 }
 
 /**
@@ -284,10 +289,12 @@ async function watchGates(gates: Gate[], o: WatchOptions): Promise<Abort | undef
   const { ctx, watcher } = o;
   const start = ctx.timer.now();
   const last = new Map<string, string>();
+  let round = 0;
   try {
+    if (o.sleepFirst) await watcher.sleep(ctx.signal);
     for (;;) {
       if (ctx.signal.aborted) return { reason: `cancelled (${abortReason(ctx.signal)}) ${o.what}`, explain: false };
-      await watcher.poll();
+      if (round++ > 0 || !o.reuseFirstPoll) await watcher.poll();
       const results = await Promise.all(gates.map(async (gate) => [gate, await gate.check()] as const));
       for (const [gate, r] of results) report(ctx, gate.name, r, last);
       const failed = results.find(([, r]) => r.phase === 'fail');
