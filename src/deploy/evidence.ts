@@ -66,7 +66,7 @@ function eventsEvidence(input: EvidenceInput): Evidence | undefined {
 /** Drops the ids that make otherwise identical events differ, so repeats collapse into one counted line. */
 export function normaliseEvent(message: string): string {
   return message
-    .replace(/\(task [^)]*\)/g, '(task …)')
+    .replace(/\(task [^)]*\)(\s*\(task [^)]*\))*/g, '(task …)')
     .replace(/\(instance [^)]*\)/g, '(instance …)')
     .replace(/\(port \d+\)/g, '(port …)')
     .replace(/has started \d+ tasks?/g, 'has started tasks')

@@ -1,0 +1,88 @@
+import { describe, expect, test } from '@jest/globals';
+import { readDeploySettings, splitCommand } from '../../src/deploy/settings.js';
+import { Inputs, type InputSource } from '../../src/inputs.js';
+
+function read(values: Record<string, string>) {
+  const source: InputSource = { get: (n) => values[n] ?? '', label: (n) => `input \`${n}\`` };
+  return readDeploySettings(new Inputs(source));
+}
+
+describe('readDeploySettings', () => {
+  test('defaults match the official deploy action, with the circuit breaker on', () => {
+    expect(read({ service: 'web' })).toEqual({
+      strategy: 'rolling',
+      cluster: 'default',
+      service: 'web',
+      forceNewDeployment: false,
+      circuitBreaker: true,
+      waitForServiceStability: true,
+      timeoutMs: 30 * 60_000,
+      pollIntervalMs: 5_000,
+      bakeTimeMs: 0
+    });
+  });
+
+  test.each([
+    [{ 'wait-for-minutes': '10' }, 600_000],
+    [{ 'wait-for-minutes': '0.5' }, 30_000],
+    [{ 'wait-for-minutes': '10', timeout: '90s' }, 90_000],
+    [{ timeout: '2m' }, 120_000]
+  ])('the timeout from %j is %i ms', (values, ms) => {
+    expect(read(values).timeoutMs).toBe(ms);
+  });
+
+  test('optional service settings are absent unless given, so the service keeps its own', () => {
+    const s = read({ service: 'web' });
+    for (const key of ['desiredCount', 'propagateTags', 'enableEcsManagedTags', 'enableExecuteCommand', 'healthCheckGracePeriodSeconds', 'runTask']) {
+      expect(s).not.toHaveProperty(key);
+    }
+    expect(read({ 'desired-count': '0', 'enable-execute-command': 'false', 'propagate-tags': 'SERVICE', 'health-check-grace-period': '60' })).toMatchObject({
+      desiredCount: 0,
+      enableExecuteCommand: false,
+      propagateTags: 'SERVICE',
+      healthCheckGracePeriodSeconds: 60
+    });
+  });
+
+  test('run-task reads the migration settings', () => {
+    const s = read({
+      'run-task': 'true',
+      'run-task-command': 'sh -c "npm run migrate && echo done"',
+      'run-task-environment': 'MODE=up\nURL=https://x/?a=b',
+      'run-task-subnets': 'subnet-1, subnet-2',
+      'run-task-assign-public-ip': 'enabled'
+    });
+    expect(s.runTask).toEqual({
+      command: ['sh', '-c', 'npm run migrate && echo done'],
+      environment: new Map([
+        ['MODE', 'up'],
+        ['URL', 'https://x/?a=b']
+      ]),
+      subnets: ['subnet-1', 'subnet-2'],
+      assignPublicIp: 'ENABLED',
+      startedBy: 'ecs-rollout-migrate'
+    });
+  });
+
+  test.each([
+    [{ strategy: 'canary' }, /input `strategy` is "canary".*rolling, blue-green/],
+    [{ 'desired-count': '-1' }, /input `desired-count` is "-1"/],
+    [{ 'poll-interval': '0' }, /poll-interval` must be more than zero/],
+    [{ 'bake-time': 'soon' }, /"soon" is not a duration/],
+    [{ 'propagate-tags': 'ALL' }, /SERVICE, TASK_DEFINITION, NONE/],
+    [{ 'circuit-breaker': 'maybe' }, /not a boolean/],
+    [{ 'run-task': 'true', 'run-task-command': 'echo "unclosed' }, /unclosed "/],
+    [{ 'run-task': 'true', 'run-task-started-by': 'has spaces' }, /up to 36 letters/]
+  ])('rejects %j', (values, message) => {
+    expect(() => read(values)).toThrow(message);
+  });
+});
+
+test.each([
+  ['npm run migrate', ['npm', 'run', 'migrate']],
+  [`sh -c 'echo "$HOME"'`, ['sh', '-c', 'echo "$HOME"']],
+  ['a\\ b "" c', ['a b', '', 'c']],
+  ['  spaced   out  ', ['spaced', 'out']]
+])('splitCommand(%j)', (text, words) => {
+  expect(splitCommand(text, 'input `run-task-command`')).toEqual(words);
+});
