@@ -20,7 +20,9 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
   if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  const rest = Math.round(s - m * 60);
+  // Round to whole seconds before splitting, so 119.6 s is 2m, not 1m60s.
+  const total = Math.round(s);
+  const m = Math.floor(total / 60);
+  const rest = total - m * 60;
   return rest ? `${m}m${rest}s` : `${m}m`;
 }

@@ -62,3 +62,16 @@ describe('durations', () => {
     expect(() => parseDuration(text, 'input `poll-interval`')).toThrow(/input `poll-interval`: "?.*"? is not a duration/);
   });
 });
+
+describe('formatting durations', () => {
+  test.each([
+    [500, '500ms'],
+    [1500, '1.5s'],
+    [60_000, '1m'],
+    [90_000, '1m30s'],
+    [119_600, '2m']
+  ])('%d ms → %s', async (ms, text) => {
+    const { formatDuration } = await import('../src/duration.js');
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
