@@ -21,8 +21,17 @@ export interface RollingState {
   deploymentId?: string;
   phase: RollingPhase;
   pollIntervalMs: number;
-  /** Bound on the rollback's own wait. */
+  /** Bound on the rollback's own wait (see rollbackTimeout). */
   timeoutMs: number;
+}
+
+/**
+ * How long a rollback may take. A deployment's timeout can be short ("give up after 2
+ * minutes") while putting the old revision back still has to start tasks and drain the
+ * new ones, so the rollback gets at least 60 polls (5 minutes at the default interval).
+ */
+export function rollbackTimeout(timeoutMs: number, pollIntervalMs: number): number {
+  return Math.max(timeoutMs, 60 * pollIntervalMs);
 }
 
 /** Whether the post step has something to finish: the service was (or may have been) updated and not settled. */

@@ -5,7 +5,7 @@ import type { GatePhase, Phase, Reporter } from '../events.js';
 import type { Gate, GateResult } from '../gates/types.js';
 import { reportEvidence } from './evidence.js';
 import { runMigration } from './migrate.js';
-import { ROLLING_STATE_KEY, restorePrevious, type RollingPhase, type RollingState } from './rollback.js';
+import { ROLLING_STATE_KEY, restorePrevious, rollbackTimeout, type RollingPhase, type RollingState } from './rollback.js';
 import type { DeploySettings } from './settings.js';
 import type { DeployContext, DeployResult } from './types.js';
 import { judge, revision, type OurDeployment, type Verdict } from './verdict.js';
@@ -84,7 +84,7 @@ export async function deployRolling(
     previousTaskDefinitionArn: previous,
     phase: 'updating',
     pollIntervalMs: settings.pollIntervalMs,
-    timeoutMs: settings.timeoutMs
+    timeoutMs: rollbackTimeout(settings.timeoutMs, settings.pollIntervalMs)
   };
   if (settings.desiredCount !== undefined && before.desiredCount !== undefined) state.previousDesiredCount = before.desiredCount;
   const save = (phase: RollingPhase): void => {
