@@ -26,6 +26,8 @@ export type Poll = { kind: 'ok'; services: Map<string, Service> } | { kind: 'thr
 export class ServiceWatcher {
   private readonly progress = new Map<string, Map<string, string>>();
   private readonly anchors = new Map<string, EventAnchor>();
+  /** The newest event before the watch began, per service: moves never, unlike the anchors. */
+  private readonly startEvents = new Map<string, string | undefined>();
   private readonly normalMs: number;
   private readonly maxMs: number;
   private readonly random: () => number;
@@ -55,12 +57,13 @@ export class ServiceWatcher {
     const name = nameOf(service);
     this.latest.set(name, service);
     const newest = (service.events ?? [])[0];
+    this.startEvents.set(name, newest?.id);
     this.anchors.set(name, { id: newest?.id, createdAt: newest?.createdAt?.getTime() ?? Number.NEGATIVE_INFINITY, seen: new Set() });
   }
 
   /** The id of the newest event before the watch began, for evidence ("events since the deployment started"). */
   anchorEventId(service: string): string | undefined {
-    return this.anchors.get(service)?.id;
+    return this.startEvents.get(service);
   }
 
   /** One DescribeServices call. Throttling is absorbed (and slows the next sleeps); any other error is thrown. */

@@ -102,6 +102,17 @@ describe('rolling deployments on the local ECS', () => {
     expect(evidence).toMatch(/exit 1/);
   });
 
+  test('failing health checks: rolled back, and the evidence names the health check failure', async () => {
+    const arn = await revision('v2-unhealthy');
+    const { ctx, reporter } = ctxFor(simTimer());
+    const result = await deployRolling(simSettings(), arn, ctx);
+    expect(result.status).toBe('rolled-back');
+    const evidence = reporter.events.flatMap((e) => (e.kind === 'evidence' ? [e.title, ...e.lines] : [])).join('\n');
+    expect(evidence).toMatch(/Last events of service web\n(.+\n)*.*is unhealthy in \(target-group .*Health checks failed/);
+    expect(evidence).toMatch(/Target\.(FailedHealthChecks|ResponseCodeMismatch)|failed ELB health checks/);
+    expect(await running()).toBe('web:1');
+  });
+
   test('circuit breaker off and tasks crash: stuck, rolled back by us', async () => {
     const arn = await revision('v2-crash');
     const timer = simTimer();
