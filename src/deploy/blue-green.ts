@@ -134,6 +134,22 @@ export async function deployBlueGreen(
     return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
   };
 
+  // Temporary alarms watch the new colour's own service, so the old colour's load cannot mask it.
+  // Created before anything else changes: if CloudWatch refuses, nothing needs undoing.
+  const g = opts.gates;
+  const policy = g?.settings.inconclusive ?? DEFAULT_POLICY;
+  if (g && wantsTemporaryAlarms(g.settings)) {
+    try {
+      temporary = await createTemporaryAlarms(
+        { cluster: deploy.cluster, service: newName, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
+        g.settings.temporary,
+        ctx
+      );
+    } catch (error) {
+      return result('failed', `${errorMessage(error)}; nothing was changed`, ids());
+    }
+  }
+
   try {
     if (plan.reset) {
       saveState(ctx, state, 'shifting');
@@ -142,16 +158,6 @@ export async function deployBlueGreen(
       );
     }
 
-    // Temporary alarms watch the new colour's own service, so the old colour's load cannot mask it.
-    const g = opts.gates;
-    const policy = g?.settings.inconclusive ?? DEFAULT_POLICY;
-    if (g && wantsTemporaryAlarms(g.settings)) {
-      temporary = await createTemporaryAlarms(
-        { cluster: deploy.cluster, service: newName, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
-        g.settings.temporary,
-        ctx
-      );
-    }
     const watched = [...(g?.settings.alarms ?? []), ...temporary];
     const alarms = watched.length && g ? [holdInconclusive(safe(alarmGate(watched, g.settings, g.baseline, ctx)), policy)] : [];
 

@@ -380,7 +380,41 @@ describe('recoverBlueGreen (the post step)', () => {
   });
 });
 
+describe('deployBlueGreen: smoke test before the first shift', () => {
+  it.each([
+    [200, 'succeeded', /./],
+    [500, 'rolled-back', /gate smoke-test failed before the first shift: GET http:\/\/test-listener:8080\/health answered 500, not 2xx/]
+  ])('answers %i → %s', async (status, outcome, reason) => {
+    const world = new World();
+    const urls: string[] = [];
+    const fetch = async (url: string) => {
+      urls.push(url);
+      return { status };
+    };
+    const bg = bgSettings({ smokeTest: { url: 'http://test-listener:8080/health', timeoutMs: 1000 } });
+    const result = await deployBlueGreen(deploySettings(), bg, td(8), world.context().ctx, { fetch });
+    expect(result.status).toBe(outcome);
+    expect(result.reason).toMatch(reason);
+    // Checked before traffic moves, not during the bakes (the URL points at the new colour alone).
+    expect(urls).toHaveLength(1);
+    if (status !== 200) expect(world.ops('ModifyListener')).toEqual([]);
+  });
+});
+
 describe('deployBlueGreen: problems found before anything changes', () => {
+  it('CloudWatch refuses the temporary alarms → failed, nothing changed', async () => {
+    const world = new World();
+    const { ctx } = world.context();
+    ctx.aws.cloudwatch.putMetricAlarm = async () => {
+      throw new Error('creating alarm x: AccessDenied: not authorized to perform cloudwatch:PutMetricAlarm');
+    };
+    const gates = { settings: gateSettings({ temporary: { cpuThreshold: 80, period: 60, evaluationPeriods: 1, datapoints: 1 } }), baseline: {} };
+    const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx, { gates });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/AccessDenied.*; nothing was changed$/);
+    expect(world.ops('UpdateService')).toEqual([]);
+  });
+
   it.each([
     ['a service registered in the other colour’s target group', (w: World) => void (w.service('web-green').targetGroupArn = BLUE_TG), /green-service web-green does not register its tasks in green-target-group web-green/],
     ['a missing service', (w: World) => void w.services.delete('web-green'), /service web-green not found in cluster prod/],
