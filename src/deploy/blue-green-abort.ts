@@ -5,9 +5,21 @@
  * colour scaled back, because a colour that may still serve requests is never scaled down.
  */
 import type { Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorMessage } from '../errors.js';
 import { type Colour, type ColourMap, targetGroupName } from './colours.js';
-import { type TrafficContext, type TrafficTarget, type Weights, describeTarget, formatWeights, readWeights, setWeights } from './traffic.js';
+import {
+  type TrafficContext,
+  type TrafficTarget,
+  type Weights,
+  describeTarget,
+  formatWeights,
+  readWeights,
+  sameWeights,
+  setWeights,
+  weightsOf,
+  withWeights
+} from './traffic.js';
 import type { DeployContext } from './types.js';
 import { revision } from './verdict.js';
 import { progressLine } from './watch.js';
@@ -91,6 +103,52 @@ export interface RestoreOutcome {
 export interface RestoreOptions {
   /** ELB read-back delay (setWeights' readDelayMs). */
   readDelayMs?: number;
+  /**
+   * The listener's (or rule's) actions as we last read them. With them the restore skips
+   * its first read: write, then read back (two ELB round trips); a read-back that does not
+   * match falls back to the full read-apply-verify.
+   */
+  knownActions?: Action[];
+}
+
+/** Remembers the actions of every listener / rule read, for a restore that cannot wait for one more read. */
+export function rememberingActions<C extends TrafficContext>(ctx: C, cache: { actions?: Action[] }): C {
+  const elb = ctx.aws.elb;
+  return {
+    ...ctx,
+    aws: {
+      ...ctx.aws,
+      elb: {
+        ...elb,
+        describeListener: async (arn: string) => {
+          const listener = await elb.describeListener(arn);
+          cache.actions = listener.DefaultActions ?? [];
+          return listener;
+        },
+        describeRule: async (arn: string) => {
+          const rule = await elb.describeRule(arn);
+          cache.actions = rule.Actions ?? [];
+          return rule;
+        }
+      }
+    }
+  };
+}
+
+/** Write then read back, from actions already known; undefined when the read-back does not show the weights yet. */
+async function quickRestore(ctx: TrafficContext, state: BlueGreenState, known: Action[]): Promise<Weights | undefined> {
+  const wanted = split(state, 0);
+  const where = describeTarget(state.target);
+  const desired = withWeights(known, wanted, where);
+  if ('listenerArn' in state.target) await ctx.aws.elb.modifyListenerDefaultActions(state.target.listenerArn, desired);
+  else await ctx.aws.elb.modifyRuleActions(state.target.ruleArn, desired);
+  const live = await readWeights(state.target, ctx);
+  if (!sameWeights(live, wanted)) return undefined;
+  const labels = tgLabels(state);
+  const named = Object.fromEntries(Object.entries(live).map(([arn, w]) => [labels[arn] ?? arn, w]));
+  ctx.reporter.event({ kind: 'weights', weights: named, verified: true, at: ctx.timer.now() });
+  ctx.reporter.info(`${where} forwards ${formatWeights(live, wanted, labels)} (verified)`);
+  return live;
 }
 
 /**
@@ -102,10 +160,15 @@ export async function restoreOldColour(ctx: DeployContext, state: BlueGreenState
   const newName = state.services[state.idle];
   let weights: Weights;
   try {
-    weights = await setWeights(state.target, split(state, 0), ctx, {
-      labels: tgLabels(state),
-      ...(opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {})
-    });
+    // Only when traffic had moved: otherwise setWeights' read finds 100/0 and writes nothing.
+    const moved = opts.knownActions && !sameWeights(weightsOf(opts.knownActions), split(state, 0));
+    const quick = moved ? await quickRestore(ctx, state, opts.knownActions!).catch(() => undefined) : undefined;
+    weights =
+      quick ??
+      (await setWeights(state.target, split(state, 0), ctx, {
+        labels: tgLabels(state),
+        ...(opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {})
+      }));
   } catch (error) {
     // The new colour may be serving: leave it running rather than drop requests.
     return {

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Service } from '@aws-sdk/client-ecs';
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import type { GatePhase, Phase, Reporter } from '../events.js';
@@ -20,6 +21,7 @@ import {
   type BlueGreenState,
   describeNow,
   formatTraffic,
+  rememberingActions,
   restoreOldColour,
   saveState,
   split,
@@ -74,13 +76,16 @@ export async function deployBlueGreen(
     return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: {}, ...extra };
   };
   const setOpts = opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {};
+  // Every listener read is remembered, so an abort can write at once and only read back.
+  const seen: { actions?: Action[] } = {};
+  const elbCtx = rememberingActions(ctx, seen);
   const labels = tgLabels({ targetGroups: { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn } });
 
   // 1. Discover: nothing changes unless on-interrupted: rollback asks for it.
   let plan: Plan;
   try {
     const found = await outcomePhase(ctx.reporter, 'discover', `Discovering the live colour from ${describeTarget(bg.target)}`, async () => {
-      const d = await discover(deploy, bg, taskDefinitionArn, ctx);
+      const d = await discover(deploy, bg, taskDefinitionArn, elbCtx);
       return { ok: d.ok, value: d };
     });
     if (!found.ok) return result('failed', found.reason);
@@ -127,7 +132,10 @@ export async function deployBlueGreen(
 
   /** The one place an abort is applied. */
   const abort = async (why: Abort): Promise<DeployResult> => {
-    const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}`, () => restoreOldColour(ctx, state, setOpts));
+    const known = seen.actions ? { knownActions: seen.actions } : {};
+    const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}`, () =>
+      restoreOldColour(ctx, state, { ...setOpts, ...known })
+    );
     if (outcome.weights) traffic = outcome.weights;
     if (why.explain) await explain(ctx, deploy.cluster, watcher, newName, state);
     if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
@@ -154,7 +162,7 @@ export async function deployBlueGreen(
     if (plan.reset) {
       saveState(ctx, state, 'shifting');
       traffic = await ctx.reporter.phase('rollback', `Putting 100 % back on ${liveName} (on-interrupted: rollback)`, () =>
-        resetInterrupted(plan, bg, ctx, labels, opts.readDelayMs)
+        resetInterrupted(plan, bg, elbCtx, labels, opts.readDelayMs)
       );
     }
 
@@ -200,7 +208,7 @@ export async function deployBlueGreen(
       saveState(ctx, state, percent === 100 ? 'promoting' : 'shifting');
       const shifted = await outcomePhase(ctx.reporter, 'shift', `Shifting ${percent} % of traffic to ${newName}`, async () => {
         try {
-          traffic = await setWeights(bg.target, split(state, percent), ctx, { labels, ...setOpts });
+          traffic = await setWeights(bg.target, split(state, percent), elbCtx, { labels, ...setOpts });
           return { ok: true, value: undefined };
         } catch (error) {
           return { ok: false, value: { reason: `shifting ${percent} % to ${newName} failed: ${errorMessage(error)}`, explain: false } };
@@ -227,7 +235,7 @@ export async function deployBlueGreen(
         if (waited) return { ok: false, value: waited };
       }
       // The listener is the source of truth: re-read it right before the old colour goes.
-      const now = await readWeights(bg.target, ctx);
+      const now = await readWeights(bg.target, elbCtx);
       if (!sameWeights(now, split(state, 100))) {
         return {
           ok: false,

@@ -189,8 +189,11 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     const fifty = world.calls.find((c) => c.detail === 'web-blue=50,web-green=50')!;
     const restore = world.calls.find((c) => c.detail === 'web-blue=100,web-green=0')!;
     expect(restore.at - fifty.at).toBeLessThanOrEqual(5_000);
-    const after = world.calls.slice(world.calls.indexOf(restore));
-    expect(after[1]!.op).toBe('DescribeListeners');
+    // Two ELB round trips: the write straight away (the actions are known from the last read), then the read-back.
+    const at = world.calls.indexOf(restore);
+    expect(world.calls[at - 1]!.op).not.toMatch(/^Describe(Listeners|Rules)$/);
+    expect(world.calls[at + 1]!.op).toBe('DescribeListeners');
+    expect(world.calls[at + 2]!.op).toBe('UpdateService');
     // Traffic first, scale-down second.
     const scaleDown = world.calls.findIndex((c) => c.op === 'UpdateService' && c.detail === 'web-green desired=0');
     expect(scaleDown).toBeGreaterThan(world.calls.indexOf(restore));
