@@ -19,7 +19,7 @@ import {
 import { previousRevision, stuckThreshold, updateInput } from './rolling.js';
 import type { DeploySettings } from './settings.js';
 import { remainingSteps } from './steps.js';
-import { type Weights, discoverTraffic, describeTarget, setWeights } from './traffic.js';
+import { type TrafficContext, type Weights, discoverTraffic, describeTarget, setWeights } from './traffic.js';
 import type { DeployContext } from './types.js';
 import { type OurDeployment, type Verdict, judge, revision } from './verdict.js';
 import { type ServiceWatcher, describeService, watchUntil } from './watch.js';
@@ -57,7 +57,7 @@ export type PlanOutcome = { ok: true; plan: Plan } | { ok: false; reason: string
  * Read-only apart from one case: `on-interrupted: rollback` puts 100 % back on the older
  * colour here (verified) before anything else happens.
  */
-export async function discover(deploy: DeploySettings, bg: BlueGreenSettings, taskDefinitionArn: string, ctx: DeployContext): Promise<PlanOutcome> {
+export async function discover(deploy: DeploySettings, bg: BlueGreenSettings, taskDefinitionArn: string | undefined, ctx: TrafficContext): Promise<PlanOutcome> {
   const targetGroups: ColourMap<string> = { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn };
   const names: ColourMap<string> = { blue: serviceName(bg.colours.blue.service), green: serviceName(bg.colours.green.service) };
   const { discovery } = await discoverTraffic(bg.target, targetGroups, ctx);
@@ -150,6 +150,17 @@ export function serviceProblems(service: Service, colour: Colour, targetGroupArn
     );
   }
   return problems;
+}
+
+/**
+ * The same checks as the start of a deployment, for the pipeline's preflight before the
+ * revision is registered: the listener, both target groups and both services exist and fit
+ * together, and the listener is at 100/0 (or on-interrupted says what to do). Read-only;
+ * throws with the problem (InputError for bad ARNs), or resolves when a deployment could start.
+ */
+export async function preflightBlueGreen(deploy: DeploySettings, bg: BlueGreenSettings, ctx: TrafficContext): Promise<void> {
+  const outcome = await discover(deploy, bg, undefined, ctx);
+  if (!outcome.ok) throw new Error(outcome.reason);
 }
 
 /** How preparing the idle colour ended. */

@@ -37,6 +37,7 @@ import { revision } from './verdict.js';
 import { ServiceWatcher } from './watch.js';
 
 export { BLUE_GREEN_STATE_KEY, recoverBlueGreen, type BlueGreenState, type BlueGreenPhase } from './blue-green-abort.js';
+export { preflightBlueGreen } from './blue-green-prepare.js';
 
 /** The alarm gates, decided by the pipeline before anything changes. */
 export interface BlueGreenGates {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BLUE_GREEN_STATE_KEY, type BlueGreenState, deployBlueGreen, recoverBlueGreen } from '../../src/deploy/blue-green.js';
+import { BLUE_GREEN_STATE_KEY, type BlueGreenState, deployBlueGreen, preflightBlueGreen, recoverBlueGreen } from '../../src/deploy/blue-green.js';
 import type { GateSettings } from '../../src/gates/settings.js';
 import { MemoryState } from './rolling-fakes.js';
 import { BLUE_TG, GREEN_TG, LISTENER, RULE, World, bgSettings, deploySettings, td } from './blue-green-fakes.js';
@@ -439,5 +439,30 @@ describe('deployBlueGreen: problems found before anything changes', () => {
     const result = await deployBlueGreen(deploySettings(), bgSettings({ target: { listenerArn: bad } }), td(8), world.context().ctx);
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/listener-arn: listener .* does not exist/);
+  });
+});
+
+describe('preflightBlueGreen (before the revision is registered)', () => {
+  it('passes a ready pair of colours with read-only calls', async () => {
+    const world = new World();
+    await expect(preflightBlueGreen(deploySettings(), bgSettings(), world.context().ctx)).resolves.toBeUndefined();
+    expect(world.calls.map((c) => c.op).filter((op) => !/^Describe/.test(op))).toEqual([]);
+  });
+
+  it.each([
+    ['an interrupted listener', () => new World(50, 50), /a previous deployment was interrupted/],
+    [
+      'a service in the wrong target group',
+      () => {
+        const w = new World();
+        w.service('web-blue').targetGroupArn = GREEN_TG;
+        return w;
+      },
+      /blue-service web-blue does not register its tasks in blue-target-group web-blue/
+    ]
+  ])('rejects %s', async (_name, make, message) => {
+    const world = make();
+    await expect(preflightBlueGreen(deploySettings(), bgSettings(), world.context().ctx)).rejects.toThrow(message);
+    expect(world.calls.map((c) => c.op).filter((op) => !/^Describe/.test(op))).toEqual([]);
   });
 });
