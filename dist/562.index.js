@@ -11,22 +11,26 @@ __webpack_require__.d(__webpack_exports__, {
   runPost: () => (/* binding */ runPost)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __webpack_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __webpack_require__(6257);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/deploy/blue-green.ts + 5 modules
+var blue_green = __webpack_require__(3852);
 // EXTERNAL MODULE: ./src/deploy/rollback.ts
 var rollback = __webpack_require__(4283);
-// EXTERNAL MODULE: ./src/gates/alarms.ts + 1 modules
-var alarms = __webpack_require__(9537);
+// EXTERNAL MODULE: ./src/gates/alarms.ts
+var alarms = __webpack_require__(8972);
 ;// CONCATENATED MODULE: ./src/recover.ts
 /**
  * Finishing what a main step left undone: the post step (and `ecs-rollout rollback`)
  * reads the saved state and completes any rollback, then deletes temporary alarms.
  * Running it after a clean finish is harmless: every saved phase says there is nothing to do.
  */
+
+
 
 
 async function finishInterrupted(ctx) {
@@ -37,6 +41,16 @@ async function finishInterrupted(ctx) {
         const result = await (0,rollback/* rollbackRolling */.cY)(rolling, ctx, `the main step stopped while ${rolling.phase} service ${rolling.service}`);
         actions.push(result.reason);
         ok &&= result.status === 'rolled-back';
+    }
+    try {
+        const restored = await (0,blue_green/* recoverBlueGreen */.cy)(ctx);
+        if (restored)
+            actions.push(restored);
+    }
+    catch (error) {
+        // Traffic could not be put back: the message says what the listener and services look like.
+        actions.push((0,errors/* errorMessage */.gJ)(error));
+        ok = false;
     }
     const deleted = await (0,alarms/* cleanupTemporaryAlarms */.EH)(ctx);
     if (deleted.length)

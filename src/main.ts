@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { actionInputSource } from './action/input-source.js';
 import { ActionReporter } from './action/reporter.js';
 import { actionState } from './action/state.js';
+import { runContextFromEnv, startDeployment, type GithubDeployment } from './action/deployments.js';
 import { createAws } from './aws/clients.js';
 import { cancellationOnSignals } from './cancel.js';
 import { InputError, InputErrors, errorMessage } from './errors.js';
@@ -20,8 +21,11 @@ export async function run(): Promise<void> {
   let settings: Settings | undefined;
   let result: PipelineResult | undefined;
   let failure: string | undefined;
+  let deployment: GithubDeployment | undefined;
   try {
-    settings = readSettings(new Inputs(actionInputSource), process.env);
+    const inputs = new Inputs(actionInputSource);
+    settings = readSettings(inputs, process.env);
+    deployment = await startGithubDeployment(inputs);
     result = await runPipeline(settings, {
       aws: createAws(),
       reporter,
@@ -43,7 +47,27 @@ export async function run(): Promise<void> {
         : failure
     );
   }
+  await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.reason ?? failure ?? 'deployed');
   await writeSummary(reporter, settings, result, failure);
+}
+
+/** A GitHub deployment for the `environment` input; @actions/github is loaded only then. */
+async function startGithubDeployment(inputs: Inputs): Promise<GithubDeployment | undefined> {
+  const environment = inputs.string('environment');
+  if (!environment) return undefined;
+  const run = runContextFromEnv(process.env);
+  if (!run) {
+    core.warning('environment is set but this is not a GitHub Actions run (GITHUB_REPOSITORY / GITHUB_SHA missing): no GitHub deployment');
+    return undefined;
+  }
+  const environmentUrl = inputs.string('environment-url');
+  return startDeployment({
+    token: inputs.string('github-token') ?? process.env.GITHUB_TOKEN,
+    environment,
+    ...(environmentUrl ? { environmentUrl } : {}),
+    ...run,
+    log: { warning: (message) => core.warning(message) }
+  });
 }
 
 async function writeSummary(

@@ -10,6 +10,7 @@ import { registerRevision } from './register.js';
 import { renderTaskDefinition, writeRendered } from './render/index.js';
 import type { Settings } from './settings.js';
 import { deployRolling } from './deploy/rolling.js';
+import { deployBlueGreen, preflightBlueGreen } from './deploy/blue-green.js';
 import { controllerProblem, describeService } from './deploy/watch.js';
 import type { DeployContext, DeployResult } from './deploy/types.js';
 import { alarmGate, cleanupTemporaryAlarms, createTemporaryAlarms, verifyAlarmsExist } from './gates/alarms.js';
@@ -51,6 +52,7 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
 /** Read-only checks that fail fast with a clear message, before the first mutating call. */
 async function preflight(settings: Settings, ctx: DeployContext): Promise<Awaited<ReturnType<typeof verifyAlarmsExist>>> {
   const { deploy, gates } = settings;
+  if (settings.blueGreen) await preflightBlueGreen(deploy, settings.blueGreen, ctx);
   if (deploy.strategy === 'rolling' && deploy.service) {
     const service = await describeService(ctx, deploy.cluster, deploy.service);
     const problem = controllerProblem(service, deploy.cluster);
@@ -67,6 +69,10 @@ async function deployWithGates(
 ): Promise<DeployResult> {
   const { deploy, gates } = settings;
   const deploymentTag = randomUUID().slice(0, 8);
+  if (settings.blueGreen) {
+    // Blue/green creates its temporary alarms on the new colour once it knows which that is.
+    return deployBlueGreen(deploy, settings.blueGreen, taskDefinitionArn, ctx, { gates: { settings: gates, baseline, deploymentTag } });
+  }
   try {
     const temporary =
       deploy.service && wantsTemporaryAlarms(gates)

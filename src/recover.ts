@@ -3,6 +3,8 @@
  * reads the saved state and completes any rollback, then deletes temporary alarms.
  * Running it after a clean finish is harmless: every saved phase says there is nothing to do.
  */
+import { errorMessage } from './errors.js';
+import { recoverBlueGreen } from './deploy/blue-green.js';
 import { ROLLING_STATE_KEY, needsRollback, rollbackRolling, type RollingState } from './deploy/rollback.js';
 import type { DeployContext } from './deploy/types.js';
 import { cleanupTemporaryAlarms } from './gates/alarms.js';
@@ -22,6 +24,14 @@ export async function finishInterrupted(ctx: DeployContext): Promise<Recovery> {
     const result = await rollbackRolling(rolling, ctx, `the main step stopped while ${rolling.phase} service ${rolling.service}`);
     actions.push(result.reason);
     ok &&= result.status === 'rolled-back';
+  }
+  try {
+    const restored = await recoverBlueGreen(ctx);
+    if (restored) actions.push(restored);
+  } catch (error) {
+    // Traffic could not be put back: the message says what the listener and services look like.
+    actions.push(errorMessage(error));
+    ok = false;
   }
   const deleted = await cleanupTemporaryAlarms(ctx);
   if (deleted.length) actions.push(`deleted temporary alarm${deleted.length > 1 ? 's' : ''} ${deleted.join(', ')}`);

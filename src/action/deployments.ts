@@ -10,6 +10,7 @@
  */
 import type { DeployStatus } from '../events.js';
 import { errorMessage } from '../errors.js';
+import { loadUndici } from './undici-lazy.js';
 
 type Client = ReturnType<(typeof import('@actions/github'))['getOctokit']>;
 
@@ -157,6 +158,7 @@ export async function startDeployment(opts: StartDeploymentOptions): Promise<Git
     );
     return undefined;
   }
+  await loadUndici();
   const { getOctokit } = await import('@actions/github');
   const client = getOctokit(opts.token);
   const gate = new Gate(opts.environment, opts.log);

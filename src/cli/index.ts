@@ -53,7 +53,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (args.command === 'status') {
-      throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
+      if (!settings.blueGreen) throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
+      const { blueGreenStatus, formatStatus } = await import('../deploy/status.js');
+      process.stdout.write(`${formatStatus(await blueGreenStatus(settings.blueGreen, settings.deploy, ctx))}\n`);
+      return 0;
     }
     const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;
     const result = await runPipeline(runSettings, ctx);
@@ -68,7 +71,11 @@ async function main(argv: string[]): Promise<number> {
             ...(result.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
             ...(args.flags.region ? { region: args.flags.region } : {}),
             cluster: settings.deploy.cluster,
-            services: settings.deploy.service ? [settings.deploy.service] : []
+            services: settings.blueGreen
+              ? [settings.blueGreen.colours.blue.service, settings.blueGreen.colours.green.service]
+              : settings.deploy.service
+                ? [settings.deploy.service]
+                : []
           })
         )
       );
