@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-export const ACTION = join(ROOT, 'dist/index.js');
+/** The bundle under test; ECS_ROLLOUT_DIST points at another build (e.g. one made while fixing a bug). */
+export const ACTION = process.env.ECS_ROLLOUT_DIST ?? join(ROOT, 'dist/index.js');
 
 export interface StepRun {
   exitCode: number | null;
