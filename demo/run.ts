@@ -3,7 +3,7 @@
  * exactly as a GitHub runner runs it. Prints a timeline, writes each step's job summary
  * to demo-output/, and exits 0 only if every step behaved as expected.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server.js';
 import { runAction, ROOT, type ActionRun } from '../scripts/run-action.js';
@@ -29,6 +29,35 @@ async function runningRevision(sim: Sim, service: string): Promise<string> {
   const ecs = new ECSClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' } });
   const out = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }));
   return out.services?.[0]?.taskDefinition?.split('/').pop() ?? '?';
+}
+
+/** The seeded web-blue / web-green pair behind web-alb's listener :80. */
+function blueGreen(sim: Sim): Record<string, string> {
+  const sc = sim.scenario!;
+  return {
+    strategy: 'blue-green',
+    cluster: 'prod',
+    'blue-service': 'web-blue',
+    'green-service': 'web-green',
+    'blue-target-group': sc.targetGroups['web-blue'],
+    'green-target-group': sc.targetGroups['web-green'],
+    'listener-arn': sc.listeners['web-alb:80'],
+    'traffic-steps': '10,50,100',
+    'step-bake': '1s',
+    'final-bake': '1s',
+    'termination-wait': '500ms',
+    ...fast
+  };
+}
+
+async function listenerWeights(sim: Sim): Promise<Record<string, number>> {
+  const { ElasticLoadBalancingV2Client, DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const elb = new ElasticLoadBalancingV2Client({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' } });
+  const out = await elb.send(new DescribeListenersCommand({ ListenerArns: [sim.scenario!.listeners['web-alb:80']] }));
+  const forward = out.Listeners?.[0]?.DefaultActions?.find((a) => a.Type === 'forward');
+  return Object.fromEntries(
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [/targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?', t.Weight ?? 0])
+  );
 }
 
 const steps: Step[] = [
@@ -60,6 +89,25 @@ const steps: Step[] = [
     }
   },
   {
+    title: 'blue/green deployment of v2: web-green takes traffic in steps 10 → 50 → 100 %',
+    inputs: (sim) => ({ 'task-definition': 'examples/web.taskdef.json', vars, ...blueGreen(sim) }),
+    expect: async (run, sim) => {
+      if (run.outputs.status !== 'succeeded') return `expected succeeded, got ${run.outputs.status}: ${run.outputs.reason}`;
+      if (run.outputs['live-service'] !== 'web-green') return `expected web-green live, got ${run.outputs['live-service']}`;
+      const w = await listenerWeights(sim);
+      return w['web-green'] === 100 ? undefined : `listener weights ${JSON.stringify(w)}`;
+    }
+  },
+  {
+    title: 'blue/green of a release that fails its health checks: no traffic moves, web-green stays live',
+    inputs: (sim) => ({ 'task-definition': 'examples/web.taskdef.json', vars: `${vars}\ntag=v3-unhealthy`, ...blueGreen(sim) }),
+    expect: async (run, sim) => {
+      if (run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}: ${run.outputs.reason}`;
+      const w = await listenerWeights(sim);
+      return w['web-green'] === 100 ? undefined : `listener weights ${JSON.stringify(w)}, expected web-green 100`;
+    }
+  },
+  {
     title: 'a release whose CPU climbs: the temporary CPU alarm fires during the bake and we roll back',
     inputs: () => ({
       'task-definition': 'examples/web.taskdef.json',
@@ -81,6 +129,7 @@ const steps: Step[] = [
 ];
 
 async function main(): Promise<number> {
+  rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const sim = await startSim({ seed: true, timeScale: TIME_SCALE });
   console.log(`local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green\n`);

@@ -69,6 +69,8 @@ export async function discover(deploy: DeploySettings, bg: BlueGreenSettings, ta
   if (problems.length > 0) return { ok: false, reason: `${problems.join('; ')}; nothing was changed` };
 
   const originalWeights: Weights = { [targetGroups.blue]: discovery.percent.blue, [targetGroups.green]: discovery.percent.green };
+  // The starting point of the traffic chart: the weights as read, before anything moves.
+  ctx.reporter.event({ kind: 'weights', weights: { [names.blue]: discovery.percent.blue, [names.green]: discovery.percent.green }, verified: true, at: ctx.timer.now() });
   let live: Colour;
   let fromPercent = 0;
   let resume = false;

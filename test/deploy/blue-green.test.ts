@@ -54,6 +54,7 @@ describe('deployBlueGreen: a good release', () => {
     expect(phases).toEqual(['discover', 'prepare', 'gates', 'shift', 'bake', 'shift', 'bake', 'shift', 'promote']);
     const verified = reporter.events.filter((e) => e.kind === 'weights' && e.verified);
     expect(verified.map((e) => (e.kind === 'weights' ? e.weights : {}))).toEqual([
+      { 'web-blue': 100, 'web-green': 0 },
       { 'web-blue': 90, 'web-green': 10 },
       { 'web-blue': 50, 'web-green': 50 },
       { 'web-blue': 0, 'web-green': 100 }
