@@ -15,6 +15,8 @@ import { readSettings, type Settings } from '../settings.js';
 import { realTimer } from '../timer.js';
 import { diffTaskDefinitions, formatDiff, renderTaskDefinition, renderedJson } from '../render/index.js';
 import { describeService } from '../deploy/watch.js';
+import { readDeploySettings } from '../deploy/settings.js';
+import { readBlueGreenSettings } from '../deploy/blue-green-settings.js';
 import { helpText, parseArgs } from './args.js';
 import { TerminalReporter } from './reporter.js';
 import { fileState } from './state-file.js';
@@ -38,6 +40,16 @@ async function main(argv: string[]): Promise<number> {
       return recovery.ok ? 0 : 1;
     }
 
+    if (args.command === 'status') {
+      // Status needs only where the colours are, not a template.
+      const inputs = new Inputs(args.inputs);
+      const deploy = readDeploySettings(inputs);
+      if (deploy.strategy !== 'blue-green') throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
+      const { blueGreenStatus, formatStatus } = await import('../deploy/status.js');
+      process.stdout.write(`${formatStatus(await blueGreenStatus(readBlueGreenSettings(inputs), deploy, ctx))}\n`);
+      return 0;
+    }
+
     const settings = readSettings(new Inputs(args.inputs), process.env);
     if (args.command === 'render') {
       const rendered = await renderTaskDefinition(settings.render, { ecs: aws.ecs, reporter });
@@ -50,12 +62,6 @@ async function main(argv: string[]): Promise<number> {
       const service = await describeService(ctx, settings.deploy.cluster, settings.deploy.service);
       const current = await aws.ecs.describeTaskDefinition(service.taskDefinition ?? '');
       process.stdout.write(`${reporter.mask(formatDiff(diffTaskDefinitions(current.taskDefinition, rendered.input)))}\n`);
-      return 0;
-    }
-    if (args.command === 'status') {
-      if (!settings.blueGreen) throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
-      const { blueGreenStatus, formatStatus } = await import('../deploy/status.js');
-      process.stdout.write(`${formatStatus(await blueGreenStatus(settings.blueGreen, settings.deploy, ctx))}\n`);
       return 0;
     }
     const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;

@@ -1,0 +1,100 @@
+/**
+ * The command-line adapter, bundled (dist/cli/index.js), against the local ECS: the same
+ * engine and settings as the action, flags named like its inputs.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/run-action.js';
+import { startSim, type Sim } from '../../sim/server.js';
+import { VARS, revisionOf } from './sim-helpers.js';
+
+let sim: Sim;
+beforeAll(async () => {
+  sim = await startSim({ seed: true, timeScale: 300 });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+/** Async on purpose: the local ECS runs in this process and must keep answering while the CLI runs. */
+function cli(args: string[], cwd = ROOT): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_ENDPOINT_URL: sim.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDCLI',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+      }
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const template = ['--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS];
+
+describe('ecs-rollout CLI', () => {
+  test('render prints the rendered definition; no AWS call', async () => {
+    const before = sim.calls({ accessKeyId: 'AKIDCLI' }).length;
+    const r = await cli(['render', ...template, '--vars', 'tag=v7']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).containerDefinitions[0].image).toBe('registry.example.com/web:v7');
+    expect(sim.calls({ accessKeyId: 'AKIDCLI' })).toHaveLength(before);
+  });
+
+  test('diff shows only real changes against what the service runs', async () => {
+    const r = await cli(['diff', ...template, '--vars', 'tag=v7', '--cluster', 'prod', '--service', 'web']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/image: "registry.example.com\/web:v1" → "registry.example.com\/web:v7"/);
+    expect(r.stdout).toMatch(/environment/);
+  });
+
+  test('deploy runs the rolling strategy, writes the summary, and cleans up its state file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const summary = join(dir, 'summary.md');
+    const r = await cli(['deploy', ...template, '--vars', 'tag=v8', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms', '--summary-file', summary], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^status=succeeded$/m);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^### ✅ Deployment succeeded/);
+    expect(existsSync(join(dir, '.ecs-rollout-state.json'))).toBe(false);
+    expect(await revisionOf(sim.url, 'web')).toBe(/web:\d+$/.exec(r.stdout.match(/^task-definition-arn=(.*)$/m)?.[1] ?? '')?.[0]);
+  });
+
+  test('a failed deploy exits 1 and says why', async () => {
+    const r = await cli(['deploy', ...template, '--vars', 'tag=v9-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], mkdtempSync(join(tmpdir(), 'cli-')));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^status=rolled-back$/m);
+    expect(r.stderr).toMatch(/rolled-back: ECS rolled the service back/);
+  });
+
+  test('status tells which colour is live', async () => {
+    const sc = sim.scenario!;
+    const r = await cli([
+      'status', '--strategy', 'blue-green', '--cluster', 'prod',
+      '--blue-service', 'web-blue', '--green-service', 'web-green',
+      '--blue-target-group', sc.targetGroups['web-blue'], '--green-target-group', sc.targetGroups['web-green'],
+      '--listener-arn', sc.listeners['web-alb:80']
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/web-blue/);
+    expect(r.stdout).toMatch(/live/i);
+    expect(r.stdout).toMatch(/100/);
+  });
+
+  test('bad flags exit 2 with a suggestion', async () => {
+    const r = await cli(['deploy', '--clustr', 'prod']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/did you mean --cluster\?/);
+  });
+});
