@@ -2,10 +2,17 @@
  * Benchmarks (not tests): `npm run bench` runs them all, `npm run bench -- startup` one.
  * Figures are medians or ratios measured in one run, so the machine's speed cancels out.
  */
+import { benchAlarms } from './alarms.js';
+import { benchBlueGreen } from './blue-green.js';
+import { budgets } from './common.js';
+import { benchRolling } from './rolling.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
-  startup: benchStartup
+  startup: benchStartup,
+  rolling: benchRolling,
+  'blue-green': benchBlueGreen,
+  alarms: benchAlarms
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -18,4 +25,12 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   const figures = await bench();
   console.log(`\n## ${name}`);
   for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(60)} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
+}
+
+if (budgets.length > 0) {
+  console.log('\n## budget vs measured');
+  const rows = budgets.map((b) => [b.ok === undefined ? '  ' : b.ok ? 'ok' : 'NO', b.bench, b.figure, b.budget, b.measured]);
+  const head = ['', 'bench', 'figure', 'budget', 'measured'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 }

@@ -1,0 +1,261 @@
+/**
+ * What the deployment benchmarks share: the clock mapping, a log that knows when each line
+ * arrived, a fine-grained observer of the local ECS, call counting and the budget table.
+ *
+ * Clock mapping. The sim runs TIME_SCALE (10) times faster than real time, and every
+ * duration the action is given is the documented default divided by the same factor, so
+ * the action polls exactly as often per simulated minute as it would on AWS: the default
+ * `poll-interval` of 5 s becomes 500 ms of real time (= 5 simulated seconds). Latencies are
+ * measured in real milliseconds and also shown as simulated seconds (× TIME_SCALE) and as a
+ * fraction of the poll interval, which is the figure that carries over to AWS. Our fixed
+ * costs (HTTP round trips of ~1–5 ms here, ~20–100 ms on AWS) are not scaled, so they weigh
+ * about as much against a 500 ms poll here as AWS's round trips do against a 5 s poll there.
+ * ×10 rather than the tests' ×300: the sim ticks every ~20 ms of real time, which is 4 % of
+ * a 500 ms poll here but would be 3 polls at ×300 with a 200 ms poll.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDuration } from '../src/duration.js';
+import { INPUTS } from '../src/generated/action-spec.js';
+import { ROOT } from '../scripts/run-action.js';
+import type { CallRecord, Sim } from '../sim/server.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const TIME_SCALE = 10;
+
+/** An input's default from action.yml, in simulated milliseconds. */
+export function defaultMs(input: string): number {
+  const spec = INPUTS.find((i) => i.name === input);
+  if (!spec?.default) throw new Error(`action.yml has no default for ${input}`);
+  return input === 'wait-for-minutes' ? Number(spec.default) * 60_000 : parseDuration(spec.default, input);
+}
+
+/** A simulated duration as the real-time input that represents it on the scaled clock. */
+export function scaled(simMs: number): string {
+  return `${Math.round(simMs / TIME_SCALE)}ms`;
+}
+
+/** The default poll interval (5 s on AWS), in real ms on the scaled clock: 500 ms. */
+export const POLL_MS = defaultMs('poll-interval') / TIME_SCALE;
+
+/** Inputs every bench passes: the default poll interval and timeout, scaled. */
+export const CLOCK_INPUTS = {
+  'poll-interval': scaled(defaultMs('poll-interval')),
+  timeout: scaled(defaultMs('wait-for-minutes'))
+};
+
+export const VARS = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8');
+
+/** The action's own access key: the sim's call log then holds its calls apart from ours. */
+export const ACTION_KEY = 'AKIDBENCHACTION';
+/** The benchmark's own reads (observer, setup, read-backs). */
+export const BENCH_KEY = 'AKIDBENCHOBSERVER';
+
+export const RUNS = Number(process.env.BENCH_RUNS ?? 0);
+/** Runs of a scenario: BENCH_RUNS when given, else the scenario's own count. */
+export function runs(fallback: number): number {
+  return RUNS > 0 ? RUNS : fallback;
+}
+
+export function clients(url: string, accessKeyId = BENCH_KEY): { ecs: ECSClient; elb: ElasticLoadBalancingV2Client; cw: CloudWatchClient } {
+  const config = { endpoint: url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'bench' }, maxAttempts: 1 };
+  return { ecs: new ECSClient(config), elb: new ElasticLoadBalancingV2Client(config), cw: new CloudWatchClient(config) };
+}
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function max(xs: number[]): number {
+  return xs.length ? Math.max(...xs) : Number.NaN;
+}
+
+/**
+ * A simulated timestamp (e.g. a deployment's updatedAt, an alarm's StateUpdatedTimestamp)
+ * as real epoch ms, the time base of the sim's call log. Valid while the time scale stays
+ * put and nobody calls advance(), as in these benches.
+ */
+export function simToReal(sim: Sim, simMs: number): number {
+  const realNow = Date.now();
+  return realNow - (sim.now() - simMs) / sim.world.clock.timeScale;
+}
+
+/**
+ * The action's log with the real time each line arrived. runAction checks its `interrupt.when`
+ * pattern against the whole log on every chunk the step writes; this "pattern" never matches
+ * (so nothing is interrupted) but notes each new line with Date.now(), the clock of the sim's
+ * call log. Hooks run once, when the first line matching them arrives.
+ */
+export class TimedLog extends RegExp {
+  readonly lines: Array<{ at: number; text: string }> = [];
+  private consumed = 0;
+  private partial = '';
+  private readonly hooks: Array<{ re: RegExp; fn: (at: number, text: string) => void; fired: boolean }> = [];
+
+  constructor() {
+    super('(?!)');
+  }
+
+  override test(log: string): boolean {
+    const at = Date.now();
+    const parts = (this.partial + log.slice(this.consumed)).split('\n');
+    this.consumed = log.length;
+    this.partial = parts.pop() ?? '';
+    for (const text of parts) {
+      this.lines.push({ at, text });
+      for (const h of this.hooks) {
+        if (!h.fired && h.re.test(text)) {
+          h.fired = true;
+          h.fn(at, text);
+        }
+      }
+    }
+    return false;
+  }
+
+  on(re: RegExp, fn: (at: number, text: string) => void): this {
+    this.hooks.push({ re, fn, fired: false });
+    return this;
+  }
+
+  /** When the first line matching `re` (at or after `from`) arrived. */
+  first(re: RegExp, from = 0): number | undefined {
+    return this.lines.find((l) => l.at >= from && re.test(l.text))?.at;
+  }
+
+  /** The runner's log groups (one per phase) with their real start and end. */
+  groups(): Array<{ title: string; start: number; end: number }> {
+    const out: Array<{ title: string; start: number; end: number }> = [];
+    let open: { title: string; start: number } | undefined;
+    for (const l of this.lines) {
+      if (l.text.startsWith('::group::')) open = { title: l.text.slice('::group::'.length), start: l.at };
+      else if (l.text.startsWith('::endgroup::') && open) {
+        out.push({ ...open, end: l.at });
+        open = undefined;
+      }
+    }
+    return out;
+  }
+
+  get last(): number {
+    return this.lines[this.lines.length - 1]?.at ?? Number.NaN;
+  }
+
+  /** For runAction: watch the log, never interrupt. */
+  get probe(): { when: RegExp; signal: NodeJS.Signals } {
+    return { when: this, signal: 'SIGINT' };
+  }
+}
+
+/**
+ * Calls `step` every `everyMs` (sequentially: a slow answer delays the next one) until
+ * stopped, with the real time the step began. The observer's own requests use BENCH_KEY.
+ */
+export function observe(everyMs: number, step: (at: number) => Promise<void>): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const at = Date.now();
+      try {
+        await step(at);
+      } catch (error) {
+        console.error(`observer: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const wait = everyMs - (Date.now() - at);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    }
+  };
+}
+
+/** Calls counted by operation, e.g. { DescribeServices: 20, UpdateService: 1 }. */
+export function byOperation(calls: CallRecord[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of calls) out[c.operation] = (out[c.operation] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** `prefix: Operation` → count, for a bench's figures. */
+export function callFigures(prefix: string, calls: CallRecord[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [op, n] of Object.entries(byOperation(calls))) out[`${prefix}: ${op}`] = n;
+  out[`${prefix}: total`] = calls.length;
+  return out;
+}
+
+export function between(calls: CallRecord[], from: number, to: number): CallRecord[] {
+  return calls.filter((c) => c.at >= from && c.at <= to);
+}
+
+const isDescribe = (c: CallRecord): boolean => /^(Describe|List|Get)/.test(c.operation);
+
+/** Polls a watch makes in a window: the first at once, then one per poll interval. */
+export function pollsIn(from: number, to: number): number {
+  return Math.floor(Math.max(0, to - from) / POLL_MS) + 1;
+}
+
+/** Read calls (Describe*, List*, Get*) per poll over a window. */
+export function describesPerPoll(calls: CallRecord[], from: number, to: number): number {
+  return between(calls, from, to).filter(isDescribe).length / pollsIn(from, to);
+}
+
+/** Median ELB round trip seen by an SDK client on this machine (for the "two ELB round trips" budgets). */
+export async function elbRoundTripMs(sim: Sim, listenerArn: string, samples = 15): Promise<number> {
+  const { elb } = clients(sim.url);
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    await elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+    times.push(performance.now() - t);
+  }
+  return median(times.slice(2));
+}
+
+/**
+ * After a gate failed at `failedAt` (real ms): the action's first ModifyListener, the
+ * DescribeListeners that read it back, and the log line saying the weights are verified.
+ */
+export function restoreTimes(sim: Sim, log: TimedLog, failedAt: number): { modify?: number; readBack?: number; verifiedLine?: number } {
+  const calls = sim.calls({ service: 'elbv2', accessKeyId: ACTION_KEY });
+  const modify = calls.find((c) => c.at >= failedAt && /^Modify(Listener|Rule)$/.test(c.operation))?.at;
+  const readBack = modify === undefined ? undefined : calls.find((c) => c.at >= modify && /^Describe(Listeners|Rules)$/.test(c.operation))?.at;
+  const verifiedLine = log.first(/forwards 100\/0 to .*\(verified\)/, failedAt);
+  return { modify, readBack, verifiedLine };
+}
+
+/** Real ms as "1234 ms" plus what it represents on AWS's clock. */
+export function fmtMs(ms: number): string {
+  return `${Math.round(ms)} ms (${((ms * TIME_SCALE) / 1000).toFixed(1)} s sim, ${(ms / POLL_MS).toFixed(2)} poll)`;
+}
+
+export interface Budget {
+  bench: string;
+  figure: string;
+  budget: string;
+  measured: string;
+  /** undefined: informative, no pass/fail. */
+  ok?: boolean;
+}
+
+/** Filled by the benches, printed by run.ts once every bench has run. */
+export const budgets: Budget[] = [];
+
+export function budget(b: Budget): void {
+  budgets.push(b);
+}
+
+export function note(message: string): void {
+  console.log(message);
+}
