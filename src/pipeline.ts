@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeployStatus } from './events.js';
 import { registerRevision } from './register.js';
-import { renderTaskDefinition, writeRendered } from './render/index.js';
+import { maskSecretVars, renderTaskDefinition, writeRendered } from './render/index.js';
 import type { Settings } from './settings.js';
 import { deployRolling } from './deploy/rolling.js';
 import { deployBlueGreen, preflightBlueGreen } from './deploy/blue-green.js';
@@ -26,6 +26,7 @@ export interface PipelineResult {
 export async function runPipeline(settings: Settings, ctx: DeployContext): Promise<PipelineResult> {
   const { reporter } = ctx;
   const outputs: Record<string, string> = {};
+  maskSecretVars(settings.render, reporter);
 
   const rendered = await reporter.phase('render', 'Render and validate the task definition', async () => {
     const r = await renderTaskDefinition(settings.render, { ecs: ctx.aws.ecs, reporter });

@@ -40,15 +40,23 @@ export interface RenderDeps {
   readFile?: (path: string) => Promise<string>;
 }
 
-export async function renderTaskDefinition(settings: RenderSettings, deps: RenderDeps): Promise<Rendered> {
-  const { reporter } = deps;
-  // Before anything is printed, so no message can carry a secret value.
+/**
+ * Registers the values of `secret-vars` for masking. Callers do this before anything is
+ * printed (the pipeline, before its first log group), so no message can carry a secret value.
+ */
+export function maskSecretVars(settings: RenderSettings, reporter: Pick<Reporter, 'secret'>): void {
   for (const name of settings.secretVars) {
     const value = name.startsWith('env.') ? settings.env[name.slice(4)] : settings.vars.get(name);
     if (value === undefined || value === '') continue;
     reporter.secret(value);
     for (const line of value.split(/\r?\n/)) if (line.trim() !== '' && line !== value) reporter.secret(line);
   }
+}
+
+export async function renderTaskDefinition(settings: RenderSettings, deps: RenderDeps): Promise<Rendered> {
+  const { reporter } = deps;
+  // Again here, for callers that render without the pipeline (harmless twice).
+  maskSecretVars(settings, reporter);
 
   const source = settings.source;
   let parsed: Json;
