@@ -129,8 +129,11 @@ describe('temporary CPU / memory alarms', () => {
     expect(r.log).toMatch(/created temporary alarm ecs-rollout-prod-web-memory-\S+: MemoryUtilization > 90 %/);
     expect(sim.calls({ accessKeyId: ACTION_KEY, operation: 'PutMetricAlarm' })).toHaveLength(2);
     expect(await revisionOf(sim.url, 'web')).toBe('web:2');
+    // Deleted by the main step when the deployment ended; the post step finds nothing left.
+    expect(r.log).toMatch(/deleted temporary alarms ecs-rollout-prod-web-(cpu|memory)-/);
     expect(await alarmNames(sim.url)).toEqual([]);
     expect(r.post?.exitCode).toBe(0);
+    expect(r.post?.log).toMatch(/nothing left to clean up/);
   });
 
   test('rolling: CPU climbs past the threshold during the bake → the temporary alarm fires → previous revision restored, alarm deleted', async () => {
@@ -150,8 +153,10 @@ describe('temporary CPU / memory alarms', () => {
     expect(web.taskDefinition).toMatch(/task-definition\/web:1$/);
     expect(web.deployments).toHaveLength(1);
     expect(web.runningCount).toBe(2);
+    expect(r.log).toMatch(/deleted temporary alarm ecs-rollout-prod-web-cpu-/);
     expect(await alarmNames(sim.url)).toEqual([]);
     expect(r.post?.exitCode).toBe(0);
+    expect(r.post?.log).toMatch(/nothing left to clean up/);
     expect(elapsed).toBeLessThan(30_000);
   });
 
@@ -175,8 +180,10 @@ describe('temporary CPU / memory alarms', () => {
     expect(after['web-blue']).toEqual([2, 'web:1']);
     expect(after['web-green']![0]).toBe(0);
     expect((await service(sim.url, 'web-blue')).runningCount).toBe(2);
+    expect(r.log).toMatch(/deleted temporary alarm ecs-rollout-prod-web-green-memory-/);
     expect(await alarmNames(sim.url)).toEqual([]);
     expect(r.post?.exitCode).toBe(0);
+    expect(r.post?.log).toMatch(/nothing left to clean up/);
   });
 });
 
@@ -352,6 +359,7 @@ describe('ecs-alarm-rollback', () => {
     const web = await service(sim.url, 'web');
     expect(web.taskDefinition).toMatch(/web:2$/);
     expect(web.deploymentConfiguration?.alarms).toEqual({ alarmNames: ['web-checkout-errors'], enable: true, rollback: true });
+    expect(r.log).toMatch(/deleted temporary alarm ecs-rollout-prod-web-cpu-/);
     expect(await alarmNames(sim.url)).toEqual([]);
   });
 
