@@ -1,0 +1,202 @@
+/**
+ * Blue/green deployments end to end (issue 5): dist/index.js (main + post step) as a runner
+ * runs it, against the local ECS on a ×300 clock. Every assertion reads the resulting state
+ * through the SDK (listener weights, desired counts, running revisions, alarms) or the sim's
+ * own request counts per target group, plus the step's outputs, log and summary.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { startSim, type Scenario, type Sim } from '../../sim/server.js';
+import { runAction } from '../../scripts/run-action.js';
+import { clients } from './sim-helpers.js';
+import { colours, delta, mutatingCalls, pause, requests, webInputs, weights } from './blue-green-helpers.js';
+
+let sim: Sim;
+let s: Scenario;
+beforeEach(async () => {
+  sim = await startSim({ seed: true, timeScale: 300 });
+  s = sim.scenario!;
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const WEB = ['web-blue', 'web-green'];
+const listenerWeights = (): Promise<Record<string, number>> => weights(sim.url, s.listeners['web-alb:80']);
+/** Where requests go from now on: the sim's counts over `realMs` of real time (×300: 300 ms is 90 simulated seconds). */
+async function servedOver(realMs = 300): Promise<Record<string, number>> {
+  const before = requests(sim);
+  await pause(realMs);
+  return delta(before, requests(sim));
+}
+/** ModifyListener calls made by the action (not the seed, not the test's own SDK client). */
+const modifyListenerCalls = (): { at: number }[] => sim.calls({ service: 'elbv2', operation: 'ModifyListener', accessKeyId: 'AKIDE2ETEST' });
+
+describe('blue/green', () => {
+  test('a good release, steps 10/50/100: green serves 100 %, blue scaled to zero after the termination wait; the next release flips back', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { 'termination-wait': '600ms' }, 'tag=v2') });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'rolled-back': 'false',
+      'live-service': 'web-green',
+      'previous-service': 'web-blue',
+      traffic: 'web-blue=0,web-green=100',
+      'steps-completed': '3'
+    });
+    expect(run.outputs.reason).toMatch(/web-green serves 100 % on web:2 \(verified\) after 3 steps/);
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    expect(await colours(sim.url, WEB)).toEqual({
+      'web-blue': { desired: 0, revision: 'web:1', running: expect.any(Number) },
+      'web-green': { desired: 2, revision: 'web:2', running: 2 }
+    });
+    // Every request now reaches green.
+    const served = await servedOver();
+    expect(served['web-green']).toBeGreaterThan(1000);
+    expect(served['web-blue']).toBe(0);
+    // Three verified shifts, then blue scaled down no earlier than the final bake plus the termination wait (900 ms real).
+    const mutations = mutatingCalls(sim);
+    expect(mutations.filter((m) => m === 'elbv2:ModifyListener')).toHaveLength(3);
+    const ecsUpdates = sim.calls({ service: 'ecs', operation: 'UpdateService', accessKeyId: 'AKIDE2ETEST' });
+    expect(ecsUpdates).toHaveLength(2);
+    expect(ecsUpdates[1]!.at - modifyListenerCalls()[2]!.at).toBeGreaterThanOrEqual(900);
+    expect(run.log).toMatch(/forwards 0\/100 to web-blue\/web-green \(verified\)/);
+    expect(run.log).toMatch(/Waiting 600ms for requests in flight on web-blue to finish/);
+    // The summary charts the traffic share per colour, from 100/0 to 0/100.
+    expect(run.summary).toContain('```mermaid');
+    expect(run.summary).toMatch(/line "web-blue" \[100(, 100)*, 90, 50, 0\]/);
+    expect(run.summary).toMatch(/line "web-green" \[0(, 0)*, 10, 50, 100\]/);
+    expect(run.post?.exitCode).toBe(0);
+
+    const second = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v3') });
+    expect(second.exitCode).toBe(0);
+    expect(second.outputs).toMatchObject({
+      status: 'succeeded',
+      'live-service': 'web-blue',
+      'previous-service': 'web-green',
+      traffic: 'web-blue=100,web-green=0',
+      'steps-completed': '3'
+    });
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:3' }, 'web-green': { desired: 0, revision: 'web:2' } });
+    const after = await servedOver();
+    expect(after['web-blue']).toBeGreaterThan(1000);
+    expect(after['web-green']).toBe(0);
+  });
+
+  test('targets unhealthy in the idle group: no request ever reached green, green scaled back to zero, the step fails rolled-back', async () => {
+    const before = requests(sim);
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v2-unhealthy') });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', 'steps-completed': '0' });
+    // The sim, like ECS, replaces tasks failing ELB health checks, so the circuit breaker may trip before our gate does.
+    expect(run.outputs.reason).toMatch(/Target\.ResponseCodeMismatch|failed ELB health checks|circuit breaker/);
+    expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
+    expect(run.log).toMatch(/Target\.(ResponseCodeMismatch|FailedHealthChecks)|failed ELB health checks/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1', running: 2 }, 'web-green': { desired: 0 } });
+    expect(delta(before, requests(sim))['web-green']).toBe(0);
+    expect(modifyListenerCalls()).toHaveLength(0);
+  });
+
+  test('a release that starts answering 5xx at 50 %: a user alarm on the green target group fires, weights back to 100/0 (verified), green scaled down', async () => {
+    // HTTPCode_Target_5XX_Count per minute: -http-5xx fails half the requests after a minute, so ~150 at 10 % and ~750 at 50 % (50 requests/s).
+    const { cw } = clients(sim.url);
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'web-green-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Dimensions: [
+          { Name: 'TargetGroup', Value: s.targetGroups['web-green'].split(':').pop()! },
+          { Name: 'LoadBalancer', Value: s.loadBalancers['web-alb'].arn.split(':loadbalancer/').pop()! }
+        ],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 400,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching'
+      })
+    );
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { alarms: 'web-green-5xx', 'step-bake': '1s' }, 'tag=v2-http-5xx') });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', 'steps-completed': '2' });
+    expect(run.outputs.reason).toMatch(/gate alarms failed at 50 %: alarm web-green-5xx is ALARM/);
+    expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
+    expect(run.log).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
+    const served = await servedOver();
+    expect(served['web-green']).toBe(0);
+    expect(served['web-blue']).toBeGreaterThan(1000);
+  });
+
+  test('the ELB silently ignores one ModifyListener: the read-back notices, applies it again, and the release completes', async () => {
+    sim.addFault({ kind: 'ignore', service: 'elbv2', operation: 'ModifyListener', count: 1 });
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v2') });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'web-blue=0,web-green=100', 'steps-completed': '3' });
+    expect(run.log).toMatch(/ignored the first change of weights; applying it again worked/);
+    expect(run.log).toMatch(/forwards 90\/10 to web-blue\/web-green \(verified\)/);
+    expect(modifyListenerCalls()).toHaveLength(4);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
+  });
+
+  test('an ELB that keeps ignoring ModifyListener: the shift fails, production stays on blue', async () => {
+    sim.addFault({ kind: 'ignore', service: 'elbv2', operation: 'ModifyListener', count: 2 });
+    const before = requests(sim);
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v2') });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'live-service': 'web-blue', 'steps-completed': '0' });
+    expect(run.outputs.reason).toMatch(/shifting 10 % to web-green failed: .*did not take effect/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-green': { desired: 0 } });
+    expect(delta(before, requests(sim))['web-green']).toBe(0);
+  });
+
+  test('the runner dies (SIGKILL) at 50 %: the post step restores 100/0 (read back) and scales green down', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: webInputs(s, { 'step-bake': '5s' }, 'tag=v2'),
+      interrupt: { when: /forwards 50\/50 to web-blue\/web-green \(verified\)/, signal: 'SIGKILL' }
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.outputs.status).toBeUndefined();
+    expect(run.post?.exitCode).toBe(0);
+    expect(run.post?.log).toMatch(/stopped while shifting web:2 into web-green: rolled back/);
+    expect(run.post?.log).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
+    // The main step did reach 50/50 before it died: two shifts, then the post step's restore.
+    expect(modifyListenerCalls()).toHaveLength(3);
+    expect((await servedOver())['web-green']).toBe(0);
+  });
+
+  test('a cancelled workflow (SIGINT) during the bake: 100 % back on blue within a few seconds', async () => {
+    const t0 = Date.now();
+    const run = await runAction({
+      endpoint: sim.url,
+      // A 60 s bake at every step: only the cancellation can end this run quickly.
+      inputs: webInputs(s, { 'step-bake': '60s' }, 'tag=v2'),
+      interrupt: { when: /Baking at 10 /, signal: 'SIGINT', delayMs: 300 },
+      post: false
+    });
+    const took = Date.now() - t0;
+    expect(run.exitCode).not.toBe(0);
+    expect(run.log).toMatch(/Received SIGINT/);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', traffic: 'web-blue=100,web-green=0' });
+    expect(run.outputs.reason).toMatch(/^cancelled \(SIGINT\) at 10 %: rolled back, 100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
+    // The restore was written within a few seconds of the signal (sent 300 ms after the shift to 10 %).
+    const [tenPercent, restore, ...more] = modifyListenerCalls();
+    expect(more).toEqual([]);
+    expect(restore!.at - tenPercent!.at).toBeLessThan(300 + 3000);
+    expect(took).toBeLessThan(15_000);
+    expect((await servedOver())['web-green']).toBe(0);
+  });
+});
