@@ -1903,9 +1903,11 @@ function formatDiff(lines) {
 
 
 
-async function renderTaskDefinition(settings, deps) {
-    const { reporter } = deps;
-    // Before anything is printed, so no message can carry a secret value.
+/**
+ * Registers the values of `secret-vars` for masking. Callers do this before anything is
+ * printed (the pipeline, before its first log group), so no message can carry a secret value.
+ */
+function maskSecretVars(settings, reporter) {
     for (const name of settings.secretVars) {
         const value = name.startsWith('env.') ? settings.env[name.slice(4)] : settings.vars.get(name);
         if (value === undefined || value === '')
@@ -1915,6 +1917,11 @@ async function renderTaskDefinition(settings, deps) {
             if (line.trim() !== '' && line !== value)
                 reporter.secret(line);
     }
+}
+async function renderTaskDefinition(settings, deps) {
+    const { reporter } = deps;
+    // Again here, for callers that render without the pipeline (harmless twice).
+    maskSecretVars(settings, reporter);
     const source = settings.source;
     let parsed;
     let ctx = { lines: new Map(), placeholders: new Map() };
@@ -2023,6 +2030,7 @@ var gates_settings = __webpack_require__(827);
 async function runPipeline(settings, ctx) {
     const { reporter } = ctx;
     const outputs = {};
+    maskSecretVars(settings.render, reporter);
     const rendered = await reporter.phase('render', 'Render and validate the task definition', async () => {
         const r = await renderTaskDefinition(settings.render, { ecs: ctx.aws.ecs, reporter });
         outputs['task-definition'] = await writeRendered(r);

@@ -122,13 +122,22 @@ class ActionReporter {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6257);
 
+/**
+ * Values saved by this process. core.saveState only appends to the GITHUB_STATE file, which
+ * the runner turns into STATE_* variables for the post step; core.getState reads those, so
+ * without this the main step could not read back what it saved itself (e.g. the temporary
+ * alarms to delete at the end of the run).
+ */
+const savedHere = new Map();
 /** What the main step leaves for the post step (core.saveState writes GITHUB_STATE; the post step reads STATE_*). */
 const actionState = {
     save(key, value) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(value));
+        const raw = JSON.stringify(value);
+        savedHere.set(key, raw);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, raw);
     },
     load(key) {
-        const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key);
+        const raw = savedHere.get(key) ?? _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key);
         if (!raw)
             return undefined;
         try {
@@ -894,6 +903,8 @@ async function discover(deploy, bg, taskDefinitionArn, ctx) {
     if (problems.length > 0)
         return { ok: false, reason: `${problems.join('; ')}; nothing was changed` };
     const originalWeights = { [targetGroups.blue]: discovery.percent.blue, [targetGroups.green]: discovery.percent.green };
+    // The starting point of the traffic chart: the weights as read, before anything moves.
+    ctx.reporter.event({ kind: 'weights', weights: { [names.blue]: discovery.percent.blue, [names.green]: discovery.percent.green }, verified: true, at: ctx.timer.now() });
     let live;
     let fromPercent = 0;
     let resume = false;
