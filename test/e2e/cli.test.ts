@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /** Async on purpose: the local ECS runs in this process and must keep answering while the CLI runs. */
-function cli(args: string[], cwd = ROOT): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], cwd = ROOT, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], {
       cwd,
@@ -36,7 +36,10 @@ function cli(args: string[], cwd = ROOT): Promise<{ status: number | null; stdou
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (killWhen?.test(stderr)) child.kill('SIGKILL');
+    });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
@@ -76,6 +79,18 @@ describe('ecs-rollout CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^status=rolled-back$/m);
     expect(r.stderr).toMatch(/rolled-back: ECS rolled the service back/);
+  });
+
+  test('a deploy killed half-way is finished by `ecs-rollout rollback` from its state file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const before = await revisionOf(sim.url, 'web');
+    const killed = await cli(['deploy', ...template, '--vars', 'tag=v10-slow-start', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], dir, /Updated service web/);
+    expect(killed.status).toBeNull();
+    expect(existsSync(join(dir, '.ecs-rollout-state.json'))).toBe(true);
+    const r = await cli(['rollback'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/rolled back/);
+    expect(await revisionOf(sim.url, 'web')).toBe(before);
   });
 
   test('status tells which colour is live', async () => {
