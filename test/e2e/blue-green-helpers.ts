@@ -59,3 +59,17 @@ export function mutatingCalls(sim: Sim): string[] {
 export const pause = (realMs: number): Promise<void> => new Promise((r) => setTimeout(r, realMs));
 
 export { weights };
+
+/** Polls `check` every 50 ms of real time until it is true, or throws after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await pause(50);
+  }
+}
+
+/** The log as the runner shows it: workflow commands (`::warning::`, `::group::`) escape %, CR and LF. */
+export function shown(log: string): string {
+  return log.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}

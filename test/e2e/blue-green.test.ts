@@ -11,7 +11,7 @@ import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
 import { clients } from './sim-helpers.js';
-import { colours, delta, mutatingCalls, pause, requests, webInputs, weights } from './blue-green-helpers.js';
+import { colours, delta, mutatingCalls, pause, requests, shown, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
 let s: Scenario;
@@ -63,8 +63,8 @@ describe('blue/green', () => {
     const ecsUpdates = sim.calls({ service: 'ecs', operation: 'UpdateService', accessKeyId: 'AKIDE2ETEST' });
     expect(ecsUpdates).toHaveLength(2);
     expect(ecsUpdates[1]!.at - modifyListenerCalls()[2]!.at).toBeGreaterThanOrEqual(900);
-    expect(run.log).toMatch(/forwards 0\/100 to web-blue\/web-green \(verified\)/);
-    expect(run.log).toMatch(/Waiting 600ms for requests in flight on web-blue to finish/);
+    expect(shown(run.log)).toMatch(/forwards 0\/100 to web-blue\/web-green \(verified\)/);
+    expect(shown(run.log)).toMatch(/Waiting 600ms for requests in flight on web-blue to finish/);
     // The summary charts the traffic share per colour, from 100/0 to 0/100.
     expect(run.summary).toContain('```mermaid');
     expect(run.summary).toMatch(/line "web-blue" \[100(, 100)*, 90, 50, 0\]/);
@@ -95,7 +95,7 @@ describe('blue/green', () => {
     // The sim, like ECS, replaces tasks failing ELB health checks, so the circuit breaker may trip before our gate does.
     expect(run.outputs.reason).toMatch(/Target\.ResponseCodeMismatch|failed ELB health checks|circuit breaker/);
     expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
-    expect(run.log).toMatch(/Target\.(ResponseCodeMismatch|FailedHealthChecks)|failed ELB health checks/);
+    expect(shown(run.log)).toMatch(/Target\.(ResponseCodeMismatch|FailedHealthChecks)|failed ELB health checks/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1', running: 2 }, 'web-green': { desired: 0 } });
     expect(delta(before, requests(sim))['web-green']).toBe(0);
@@ -127,7 +127,7 @@ describe('blue/green', () => {
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', 'steps-completed': '2' });
     expect(run.outputs.reason).toMatch(/gate alarms failed at 50 %: alarm web-green-5xx is ALARM/);
     expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
-    expect(run.log).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
+    expect(shown(run.log)).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
     const served = await servedOver();
@@ -140,8 +140,8 @@ describe('blue/green', () => {
     const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v2') });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'web-blue=0,web-green=100', 'steps-completed': '3' });
-    expect(run.log).toMatch(/ignored the first change of weights; applying it again worked/);
-    expect(run.log).toMatch(/forwards 90\/10 to web-blue\/web-green \(verified\)/);
+    expect(shown(run.log)).toMatch(/ignored the first change of weights; applying it again worked/);
+    expect(shown(run.log)).toMatch(/forwards 90\/10 to web-blue\/web-green \(verified\)/);
     expect(modifyListenerCalls()).toHaveLength(4);
     expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
   });
@@ -167,8 +167,8 @@ describe('blue/green', () => {
     expect(run.signal).toBe('SIGKILL');
     expect(run.outputs.status).toBeUndefined();
     expect(run.post?.exitCode).toBe(0);
-    expect(run.post?.log).toMatch(/stopped while shifting web:2 into web-green: rolled back/);
-    expect(run.post?.log).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
+    expect(shown(run.post?.log ?? '')).toMatch(/stopped while shifting web:2 into web-green: rolled back/);
+    expect(shown(run.post?.log ?? '')).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
     // The main step did reach 50/50 before it died: two shifts, then the post step's restore.
@@ -187,7 +187,7 @@ describe('blue/green', () => {
     });
     const took = Date.now() - t0;
     expect(run.exitCode).not.toBe(0);
-    expect(run.log).toMatch(/Received SIGINT/);
+    expect(shown(run.log)).toMatch(/Received SIGINT/);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', traffic: 'web-blue=100,web-green=0' });
     expect(run.outputs.reason).toMatch(/^cancelled \(SIGINT\) at 10 %: rolled back, 100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
@@ -198,5 +198,88 @@ describe('blue/green', () => {
     expect(restore!.at - tenPercent!.at).toBeLessThan(300 + 3000);
     expect(took).toBeLessThan(15_000);
     expect((await servedOver())['web-green']).toBe(0);
+  });
+});
+
+describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
+  /**
+   * What a killed run without its post step leaves: web-green runs web:2 at full size and the
+   * listener splits 50/50. Built with the SDK; web:2 is registered by a render-only run of the
+   * action, so a later run rendering the same template reuses it.
+   */
+  async function interruptedAtFiftyFifty(): Promise<void> {
+    const render = await runAction({ endpoint: sim.url, inputs: { ...webInputs(s, {}, 'tag=v2'), strategy: 'rolling' }, post: false });
+    expect(render.outputs['task-definition-arn']).toMatch(/web:2$/);
+    const { ecs, elb } = clients(sim.url);
+    await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web-green', taskDefinition: 'web:2', desiredCount: 2 }));
+    await until('web-green runs 2 tasks of web:2', async () => {
+      const c = await colours(sim.url, ['web-green']);
+      return c['web-green']!.running === 2 && c['web-green']!.revision === 'web:2';
+    });
+    await pause(300); // health checks: 3 × 10 s on the ×300 clock
+    await elb.send(
+      new ModifyListenerCommand({
+        ListenerArn: s.listeners['web-alb:80'],
+        DefaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: s.targetGroups['web-blue'], Weight: 50 },
+                { TargetGroupArn: s.targetGroups['web-green'], Weight: 50 }
+              ]
+            }
+          }
+        ]
+      })
+    );
+    expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
+    sim.clearCalls();
+  }
+
+  test('refused with a clear message naming both ways out, and nothing changed', async () => {
+    await interruptedAtFiftyFifty();
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v3') });
+    expect(run.exitCode).toBe(1);
+    expect(shown(run.log)).toMatch(/forwards 50 % to web-blue and 50 % to web-green: a previous deployment was interrupted; re-run with `on-interrupted: rollback`.*or `on-interrupted: resume`.*; nothing was changed/);
+    expect(mutatingCalls(sim)).toEqual([]);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:2' } });
+  });
+
+  test('on-interrupted: rollback puts 100 % back on blue (the older revision) first, then deploys the new release into green', async () => {
+    await interruptedAtFiftyFifty();
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { 'on-interrupted': 'rollback' }, 'tag=v3') });
+    expect(run.exitCode).toBe(0);
+    expect(shown(run.log)).toMatch(/on-interrupted: rollback: putting 100 % back on blue/);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'live-service': 'web-green', 'previous-service': 'web-blue', traffic: 'web-blue=0,web-green=100' });
+    // 100/0 verified before green was touched, then 10/50/100.
+    expect(shown(run.log).indexOf('forwards 100/0 to web-blue/web-green (verified)')).toBeGreaterThan(-1);
+    expect(shown(run.log).indexOf('forwards 100/0 to web-blue/web-green (verified)')).toBeLessThan(shown(run.log).indexOf('Updated web-green'));
+    expect(mutatingCalls(sim).slice(0, 3)).toEqual(['ecs:RegisterTaskDefinition', 'elbv2:ModifyListener', 'ecs:UpdateService']);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 0, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:3' } });
+  });
+
+  test('on-interrupted: resume continues the shift into green from 50 % with the same release', async () => {
+    await interruptedAtFiftyFifty();
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { 'on-interrupted': 'resume' }, 'tag=v2') });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['task-definition-reused']).toBe('true');
+    expect(shown(run.log)).toMatch(/on-interrupted: resume: continuing the shift into green from 50 %/);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'live-service': 'web-green', traffic: 'web-blue=0,web-green=100', 'steps-completed': '1' });
+    // Green, already serving half the traffic, is not updated again: one shift (to 100 %), then blue scaled down.
+    expect(mutatingCalls(sim)).toEqual(['elbv2:ModifyListener', 'ecs:UpdateService']);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 0, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:2' } });
+  });
+
+  test('on-interrupted: resume with a different release is refused: resuming would bypass the gates', async () => {
+    await interruptedAtFiftyFifty();
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { 'on-interrupted': 'resume' }, 'tag=v3') });
+    expect(run.exitCode).toBe(1);
+    expect(shown(run.log)).toMatch(/cannot resume: green runs .*web:2 but this run deploys .*web:3/);
+    expect(mutatingCalls(sim).filter((c) => c !== 'ecs:RegisterTaskDefinition')).toEqual([]);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
   });
 });
