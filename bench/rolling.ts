@@ -54,9 +54,16 @@ export function rollingInputs(tag: string, extra: Record<string, string> = {}): 
   };
 }
 
-/** One rolling deployment of `tag` on a fresh seeded sim; the sim is closed afterwards (its call log stays readable). */
-async function deployOnce(tag: string, seed: number): Promise<RollingRun> {
+/**
+ * One rolling deployment of `tag` on a fresh seeded sim; the sim is closed afterwards (its
+ * call log stays readable). The sim is deterministic, so every run would otherwise meet the
+ * end of the deployment at the same point of the action's poll cycle: `phaseMs` of latency
+ * on the action's first two DescribeServices (the one before UpdateService, then the first
+ * poll of the watch) shifts that cycle, so the runs sample it evenly, as reality would.
+ */
+async function deployOnce(tag: string, seed: number, phaseMs: number): Promise<RollingRun> {
   const sim = await startSim({ seed: true, timeScale: TIME_SCALE, randomSeed: seed });
+  if (phaseMs > 0) sim.addFault({ kind: 'latency', service: 'ecs', operation: 'DescribeServices', accessKeyId: ACTION_KEY, count: 2, latencyMs: Math.round(phaseMs) });
   const { ecs } = clients(sim.url);
   const log = new TimedLog();
   let ended: RollingRun['ended'];
@@ -86,8 +93,10 @@ export async function benchRolling(): Promise<Record<string, number>> {
   let firstOk: RollingRun | undefined;
   let firstFail: RollingRun | undefined;
 
-  for (let i = 0; i < runs(5); i++) {
-    const r = await deployOnce('v2', 100 + i);
+  const n = runs(5);
+  const phase = (i: number): number => (POLL_MS * i) / n;
+  for (let i = 0; i < n; i++) {
+    const r = await deployOnce('v2', 100 + i, phase(i));
     if (r.run.outputs.status !== 'succeeded' || !r.ended) throw new Error(`rolling bench: expected a success, got ${r.run.outputs.status}: ${r.run.outputs.reason}\n${r.run.log}`);
     const decided = r.log.first(/^::endgroup::/, r.log.first(/^::group::Deploying/) ?? 0);
     if (decided === undefined) throw new Error('rolling bench: no end of the deploy group in the log');
@@ -96,8 +105,8 @@ export async function benchRolling(): Promise<Record<string, number>> {
     if (r.updateAt !== undefined) perPoll.push(describesPerPoll(r.sim.calls({ accessKeyId: ACTION_KEY }), r.updateAt, decided));
     firstOk ??= r;
   }
-  for (let i = 0; i < runs(5); i++) {
-    const r = await deployOnce('v2-crash', 200 + i);
+  for (let i = 0; i < n; i++) {
+    const r = await deployOnce('v2-crash', 200 + i, phase(i));
     if (r.run.outputs.status !== 'rolled-back' || !r.ended) throw new Error(`rolling bench: expected a rollback, got ${r.run.outputs.status}: ${r.run.outputs.reason}`);
     const seen = r.log.first(/ web:2 \(.*\) FAILED/);
     const reported = r.log.first(/^::error::/);

@@ -1,0 +1,1 @@
+export async function benchAlarms(): Promise<Record<string, number>> { return {}; }
