@@ -51,6 +51,19 @@ export function monotonicNow(): number {
   return performance.now();
 }
 
+/** The phase-started / phase-finished bracket every reporter puts around a phase. */
+export async function inPhase<T>(emit: (event: RolloutEvent) => void, phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
+  emit({ kind: 'phase-started', phase, title, at: monotonicNow() });
+  let ok = false;
+  try {
+    const result = await fn();
+    ok = true;
+    return result;
+  } finally {
+    emit({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
+  }
+}
+
 /** A reporter that records everything: for tests and for building summaries. */
 export class RecordingReporter implements Reporter {
   readonly lines: string[] = [];
@@ -65,16 +78,8 @@ export class RecordingReporter implements Reporter {
   warning(message: string): void {
     this.lines.push(`warning: ${message}`);
   }
-  async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
-    this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
-    let ok = false;
-    try {
-      const result = await fn();
-      ok = true;
-      return result;
-    } finally {
-      this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
-    }
+  phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
+    return inPhase((e) => this.event(e), phase, title, fn);
   }
   event(event: RolloutEvent): void {
     this.events.push(event);

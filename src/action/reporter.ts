@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { Location } from '../errors.js';
-import { monotonicNow, type Phase, type Reporter, type RolloutEvent } from '../events.js';
+import { inPhase, type Phase, type Reporter, type RolloutEvent } from '../events.js';
 
 function annotation(where?: Location): core.AnnotationProperties | undefined {
   if (!where?.file) return undefined;
@@ -34,14 +34,9 @@ export class ActionReporter implements Reporter {
     } else {
       core.info(`── ${title}`);
     }
-    this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
-    let ok = false;
     try {
-      const result = await fn();
-      ok = true;
-      return result;
+      return await inPhase((e) => this.event(e), phase, title, fn);
     } finally {
-      this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
       if (own) {
         core.endGroup();
         this.inGroup = false;

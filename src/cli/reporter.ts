@@ -1,5 +1,5 @@
 import type { Location } from '../errors.js';
-import { monotonicNow, type Phase, type Reporter, type RolloutEvent } from '../events.js';
+import { inPhase, type Phase, type Reporter, type RolloutEvent } from '../events.js';
 
 interface Stream {
   write(text: string): unknown;
@@ -45,17 +45,9 @@ export class TerminalReporter implements Reporter {
     this.write(`${this.paint('red', 'error')} ${at(where)}${message}`);
   }
 
-  async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
+  phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
     this.write(this.paint('bold', `▸ ${title}`));
-    this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
-    let ok = false;
-    try {
-      const result = await fn();
-      ok = true;
-      return result;
-    } finally {
-      this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
-    }
+    return inPhase((e) => this.event(e), phase, title, fn);
   }
 
   event(event: RolloutEvent): void {

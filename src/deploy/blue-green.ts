@@ -10,7 +10,6 @@ import type { Service } from '@aws-sdk/client-ecs';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
-import type { GatePhase, Phase, Reporter } from '../events.js';
 import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../gates/alarms.js';
 import { type AlarmBaseline, holdInconclusive } from '../gates/analysis.js';
 import { serviceGate } from '../gates/service.js';
@@ -29,10 +28,10 @@ import {
 } from './blue-green-abort.js';
 import { type Plan, discover, prepareIdle, resetInterrupted } from './blue-green-prepare.js';
 import type { BlueGreenSettings } from './blue-green-settings.js';
-import { reportEvidence } from './evidence.js';
 import type { DeploySettings } from './settings.js';
 import { type Weights, describeTarget, readWeights, sameWeights, setWeights } from './traffic.js';
 import type { DeployContext, DeployResult } from './types.js';
+import { abortReason, explain, gateLabel, outcomePhase } from './watching.js';
 import { revision } from './verdict.js';
 import { ServiceWatcher } from './watch.js';
 
@@ -347,50 +346,9 @@ function report(ctx: DeployContext, gate: string, r: GateResult, last: Map<strin
   const key = `${r.phase} ${r.reason}`;
   if (last.get(gate) === key) return;
   last.set(gate, key);
-  ctx.reporter.info(`gate ${gate}: ${label(r.phase)} ${r.reason}`);
+  ctx.reporter.info(`gate ${gate}: ${gateLabel(r.phase)} ${r.reason}`);
   ctx.reporter.event({ kind: 'gate', gate, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
 }
 
-function label(phase: GatePhase): string {
-  return phase === 'pass' ? 'passes:' : phase === 'fail' ? 'FAILS:' : 'inconclusive:';
-}
-
-async function explain(ctx: DeployContext, cluster: string, watcher: ServiceWatcher, name: string, state: BlueGreenState): Promise<void> {
-  const service = watcher.latest.get(name);
-  if (!service) return;
-  const sinceEventId = watcher.anchorEventId(name);
-  await reportEvidence(ctx, {
-    cluster,
-    service,
-    taskDefinitionArn: state.taskDefinitionArn,
-    ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}),
-    ...(sinceEventId ? { sinceEventId } : {})
-  });
-}
-
-function abortReason(signal: AbortSignal): string {
-  const r: unknown = signal.reason;
-  const text = r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
-  return text.replace(/^cancelled \((.*)\)$/, '$1');
-}
-
-/** A phase whose failure is a value, still marked failed in the log group and summary. */
-async function outcomePhase<T>(reporter: Reporter, phase: Phase, title: string, fn: () => Promise<{ ok: boolean; value: T }>): Promise<T> {
-  const failedSignal = new Error('phase failed');
-  let failed: { value: T } | undefined;
-  try {
-    return await reporter.phase(phase, title, async () => {
-      const r = await fn();
-      if (!r.ok) {
-        failed = { value: r.value };
-        throw failedSignal;
-      }
-      return r.value;
-    });
-  } catch (error) {
-    if (error === failedSignal && failed) return failed.value;
-    throw error;
-  }
-}
 
 export { describeNow };

@@ -1,13 +1,13 @@
 import type { Deployment, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../duration.js';
 import { errorMessage, InputError } from '../errors.js';
-import type { GatePhase, Phase, Reporter } from '../events.js';
+import type { Reporter } from '../events.js';
 import type { Gate, GateResult } from '../gates/types.js';
-import { reportEvidence } from './evidence.js';
 import { runMigration } from './migrate.js';
 import { ROLLING_STATE_KEY, restorePrevious, rollbackTimeout, type RollingPhase, type RollingState } from './rollback.js';
 import type { DeploySettings } from './settings.js';
 import type { DeployContext, DeployResult } from './types.js';
+import { abortReason, explain, gateLabel, outcomePhase } from './watching.js';
 import { judge, revision, type OurDeployment, type Verdict } from './verdict.js';
 import { ServiceWatcher, controllerProblem, describeService, watchUntil } from './watch.js';
 
@@ -345,54 +345,10 @@ async function checkGates(gates: Gate[], ctx: DeployContext, last: Map<string, s
     const key = `${r.phase} ${r.reason}`;
     if (last.get(gate.name) !== key) {
       last.set(gate.name, key);
-      ctx.reporter.info(`gate ${gate.name}: ${label(r.phase)} ${r.reason}`);
+      ctx.reporter.info(`gate ${gate.name}: ${gateLabel(r.phase)} ${r.reason}`);
       ctx.reporter.event({ kind: 'gate', gate: gate.name, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
     }
   }
   return results;
 }
 
-function label(phase: GatePhase): string {
-  return phase === 'pass' ? 'passes:' : phase === 'fail' ? 'FAILS:' : 'inconclusive:';
-}
-
-async function explain(ctx: DeployContext, cluster: string, watcher: ServiceWatcher, name: string, ours: OurDeployment): Promise<void> {
-  const service = watcher.latest.get(name);
-  if (!service) return;
-  const sinceEventId = watcher.anchorEventId(name);
-  await reportEvidence(ctx, {
-    cluster,
-    service,
-    taskDefinitionArn: ours.taskDefinitionArn,
-    ...(ours.deploymentId ? { deploymentId: ours.deploymentId } : {}),
-    ...(sinceEventId ? { sinceEventId } : {})
-  });
-}
-
-function abortReason(signal: AbortSignal): string {
-  const r: unknown = signal.reason;
-  const text = r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
-  return text.replace(/^cancelled \((.*)\)$/, '$1');
-}
-
-/**
- * Runs a phase whose failure is a value, not an exception, and still marks the phase as
- * failed in the log group and summary (phase-finished ok: false).
- */
-async function outcomePhase<T>(reporter: Reporter, phase: Phase, title: string, fn: () => Promise<{ ok: boolean; value: T }>): Promise<T> {
-  const failedSignal = new Error('phase failed');
-  let failed: { value: T } | undefined;
-  try {
-    return await reporter.phase(phase, title, async () => {
-      const r = await fn();
-      if (!r.ok) {
-        failed = { value: r.value };
-        throw failedSignal;
-      }
-      return r.value;
-    });
-  } catch (error) {
-    if (error === failedSignal && failed) return failed.value;
-    throw error;
-  }
-}

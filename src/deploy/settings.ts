@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import { splitCommand } from '../shell.js';
 
 export const STRATEGIES = ['rolling', 'blue-green'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -121,42 +122,4 @@ function readRunTask(inputs: Inputs): RunTaskSettings {
     run.assignPublicIp = upper;
   }
   return run;
-}
-
-/**
- * Splits a command line like a POSIX shell does for words and quotes (no expansion):
- * `sh -c "npm run migrate && echo done"` → ['sh', '-c', 'npm run migrate && echo done'].
- */
-export function splitCommand(text: string, label: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else word += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!)) word += text[++i];
-      else word += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      word += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new InputError(`${label} has an unclosed ${quote}`, {}, `close the quote: ${text}${quote}`);
-  if (inWord) words.push(word);
-  return words;
 }

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError, InputErrors } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { closest } from '../text.js';
-import { splitCommand } from './shell.js';
+import { splitCommand } from '../shell.js';
 
 /** Where the task definition starts from. */
 export type TemplateSource =

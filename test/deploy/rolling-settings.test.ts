@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { readDeploySettings, splitCommand } from '../../src/deploy/settings.js';
+import { readDeploySettings } from '../../src/deploy/settings.js';
+import { splitCommand } from '../../src/shell.js';
 import { Inputs, type InputSource } from '../../src/inputs.js';
 
 function read(values: Record<string, string>) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { InputErrors } from '../../src/errors.js';
 import { readRenderSettings } from '../../src/render/settings.js';
-import { splitCommand } from '../../src/render/shell.js';
+import { splitCommand } from '../../src/shell.js';
 import { inputsOf } from './helpers.js';
 
 function read(values: Record<string, string>, env: Record<string, string> = {}) {

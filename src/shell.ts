@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from './errors.js';
 
 /**
  * Splits a command line the way a POSIX shell does for words: whitespace separates,
