@@ -169,6 +169,8 @@ describe('temporary CPU / memory alarms', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
     expect(r.outputs.reason).toMatch(/at 50 %.*alarm ecs-rollout-prod-web-green-memory-\S+ is ALARM/);
+    expect(r.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
+    expect(r.outputs).toMatchObject({ traffic: 'web-blue=100,web-green=0', 'live-service': 'web-blue', 'steps-completed': '1' });
     // The memory alarm was on green's own service, so blue's load could not mask it.
     const put = sim.calls({ accessKeyId: ACTION_KEY, operation: 'PutMetricAlarm' });
     expect(put).toHaveLength(1);
@@ -196,7 +198,11 @@ describe("a user's named alarms", () => {
     // The release is live on web:2 when the alarm fires.
     expect(await revisionOf(sim.url, 'web')).toBe('web:2');
     await setAlarm('web-checkout-errors', 'ALARM', 'checkout error rate 7 % (set by the test)');
+    const firedAt = Date.now();
     const r = await pending;
+    // The rollback's UpdateService went out within a few 200 ms polls of the alarm firing.
+    const rollbackAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'UpdateService' }).at(-1)!.at;
+    expect(rollbackAt - firedAt).toBeLessThan(2000);
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
     expect(r.outputs.reason).toMatch(/during the bake: alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
@@ -218,8 +224,12 @@ describe("a user's named alarms", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await setAlarm('web-checkout-errors', 'ALARM', 'checkout error rate 7 % (set by the test)');
+    const firedAt = Date.now();
     const r = await pending;
-    expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+    // Traffic went back to blue (the last ModifyListener) within a few 200 ms polls of the alarm firing.
+    const restoredAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'ModifyListener' }).at(-1)!.at;
+    expect(restoredAt - firedAt).toBeLessThan(2000);
+    expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'web-blue=100,web-green=0', 'live-service': 'web-blue' });
     expect(r.outputs.reason).toMatch(/at 10 %.*alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect((await colours())['web-green']![0]).toBe(0);
@@ -264,8 +274,9 @@ describe("a user's named alarms", () => {
   test('blue/green, already in ALARM at the start, alarm-mode strict: no traffic ever moves to green', async () => {
     await userAlarm('web-latency-high', { state: 'ALARM' });
     const r = await run({ inputs: blueGreen('v2', { alarms: 'web-latency-high', 'alarm-mode': 'strict', 'inconclusive-limit': '3' }) });
-    expect(r.outputs.status).not.toBe('succeeded');
-    expect(r.outputs.reason).toMatch(/web-latency-high is ALARM/);
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs).toMatchObject({ status: 'rolled-back', traffic: 'web-blue=100,web-green=0' });
+    expect(r.outputs.reason).toMatch(/web-latency-high is ALARM \(already in ALARM at the start; alarm-mode strict\)/);
     expect(sim.calls({ accessKeyId: ACTION_KEY, operation: 'ModifyListener' })).toEqual([]);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect((await colours())['web-green']![0]).toBe(0);
@@ -296,7 +307,7 @@ describe('INSUFFICIENT_DATA past the inconclusive limit', () => {
 });
 
 describe('a runner killed after the temporary alarms exist', () => {
-  test('the post step rolls back and deletes them', async () => {
+  test('rolling, killed mid-deployment: the post step rolls back and deletes them', async () => {
     const inputs = rolling('v2-slow-start', { 'cpu-alarm-threshold': '80', 'memory-alarm-threshold': '90', 'bake-time': '2s' });
     const main = await run({ inputs, post: false, interrupt: { when: /Updated service web/, signal: 'SIGKILL', delayMs: 100 } });
     expect(main.signal).toBe('SIGKILL');
@@ -312,6 +323,22 @@ describe('a runner killed after the temporary alarms exist', () => {
     expect(post.log).toMatch(/deleted temporary alarms ecs-rollout-prod-web-/);
     expect(await alarmNames(sim.url)).toEqual([]);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+  test('blue/green, killed while baking at 10 %: the post step puts traffic back on blue and deletes the alarms on green', async () => {
+    const inputs = blueGreen('v2', { 'cpu-alarm-threshold': '80', 'memory-alarm-threshold': '90', 'step-bake': '20s' });
+    const main = await run({ inputs, post: false, interrupt: { when: /Baking at 10 /, signal: 'SIGKILL', delayMs: 100 } });
+    expect(main.signal).toBe('SIGKILL');
+    expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 90, 'web-green': 10 });
+    const left = await alarmNames(sim.url);
+    expect(left).toHaveLength(2);
+    expect(left.every((n) => /^ecs-rollout-prod-web-green-(cpu|memory)-/.test(n))).toBe(true);
+    const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]));
+    const post = await run({ inputs, env: stateEnv, post: false });
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toMatch(/deleted temporary alarms ecs-rollout-prod-web-green-/);
+    expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect((await colours())['web-green']![0]).toBe(0);
+    expect(await alarmNames(sim.url)).toEqual([]);
   });
 });
 
