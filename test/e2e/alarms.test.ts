@@ -101,7 +101,10 @@ async function alarmState(name: string): Promise<string | undefined> {
  */
 async function untilBaking(pending: Promise<ActionRun>, checks = 2): Promise<void> {
   let finished = false;
-  void pending.finally(() => (finished = true));
+  const done = (): void => {
+    finished = true;
+  };
+  pending.then(done, done);
   const deadline = Date.now() + 30_000;
   while (sim.calls({ accessKeyId: ACTION_KEY, operation: 'DescribeAlarms' }).length < checks) {
     if (finished) throw new Error('the action ended before its bake began');
