@@ -1,1 +1,184 @@
-export async function benchAlarms(): Promise<Record<string, number>> { return {}; }
+/**
+ * Alarm gates (issue 6), on the ×10 clock at the default poll interval: the time from an
+ * alarm entering ALARM (its StateUpdatedTimestamp, mapped to real time) to
+ *   - blue/green: traffic verified back on the old colour. A `-memory-leak` release with a
+ *     temporary memory alarm (threshold 60 %, the default 60 s period) and 2-minute step
+ *     bakes, so it fires while green takes 50 %; measured to the action's ModifyListener,
+ *     to the DescribeListeners that reads it back, and to the "(verified)" log line;
+ *   - rolling: the previous revision stable again. A `-cpu-spike` release with a temporary
+ *     CPU alarm (threshold 80 %) and a 10-minute bake; measured to the action's rollback
+ *     UpdateService (our part) and to the moment the sim's rollback deployment is COMPLETED
+ *     with every task running (from then on it is ECS's time: start the old tasks, drain).
+ * The alarms fire on the sim's own minute boundaries, which fall at a random point of the
+ * action's poll cycle (the sim's clock starts at the real time), so the runs sample it.
+ * Usage: npm run bench -- alarms
+ */
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { runAction } from '../scripts/run-action.js';
+import { startSim, type Sim } from '../sim/server.js';
+import { blueGreenInputs, listenerWeights } from './blue-green.js';
+import {
+  ACTION_KEY,
+  POLL_MS,
+  TIME_SCALE,
+  TimedLog,
+  VARS,
+  budget,
+  clients,
+  elbRoundTripMs,
+  fmtMs,
+  max,
+  median,
+  observe,
+  restoreTimes,
+  runs,
+  scaled,
+  simToReal
+} from './common.js';
+import { rollingInputs } from './rolling.js';
+
+/** Watches the temporary alarms (prefix ecs-rollout-) every 20 ms; resolves the real time the first one entered ALARM. */
+function watchTemporaryAlarms(sim: Sim): { firedAt: () => number | undefined; stop: () => Promise<void> } {
+  const { cw } = clients(sim.url);
+  let fired: number | undefined;
+  const o = observe(20, async () => {
+    if (fired !== undefined) return;
+    const out = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'ecs-rollout-' }));
+    const a = out.MetricAlarms?.find((x) => x.StateValue === 'ALARM');
+    if (a?.StateUpdatedTimestamp) fired = simToReal(sim, a.StateUpdatedTimestamp.getTime());
+  });
+  return { firedAt: () => fired, stop: () => o.stop() };
+}
+
+interface BlueGreenAlarmRun {
+  firedAt: number;
+  modify?: number;
+  readBack?: number;
+  verifiedLine?: number;
+  /** The share green had when the alarm fired (the bake it fired in). */
+  percent: number;
+  rttMs: number;
+}
+
+async function blueGreenLeak(seed: number): Promise<BlueGreenAlarmRun> {
+  const sim = await startSim({ seed: true, timeScale: TIME_SCALE, randomSeed: seed });
+  const alarms = watchTemporaryAlarms(sim);
+  try {
+    const rttMs = await elbRoundTripMs(sim, sim.scenario!.listeners['web-alb:80']);
+    const log = new TimedLog();
+    const inputs = blueGreenInputs(sim, {
+      vars: `${VARS}\ntag=v2-memory-leak`,
+      'memory-alarm-threshold': '60',
+      'step-bake': scaled(2 * 60_000)
+    });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, interrupt: log.probe, timeoutMs: 300_000 });
+    const firedAt = alarms.firedAt();
+    const w = await listenerWeights(sim);
+    if (run.outputs.status !== 'rolled-back' || firedAt === undefined || w['web-blue'] !== 100 || !/memory/.test(run.outputs.reason ?? '')) {
+      throw new Error(`alarms bench: expected a rollback on the memory alarm, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}\n${run.log}`);
+    }
+    const bake = log.groups().find((g) => g.start <= firedAt && firedAt <= g.end && /^(Baking at|Final bake)/.test(g.title));
+    const percent = bake ? Number(/(\d+) %/.exec(bake.title)?.[1] ?? 100) : Number.NaN;
+    return { firedAt, percent, rttMs, ...restoreTimes(sim, log, firedAt) };
+  } finally {
+    await alarms.stop();
+    await sim.close();
+  }
+}
+
+interface RollingAlarmRun {
+  firedAt: number;
+  rollbackCall?: number;
+  /** The sim's rollback deployment COMPLETED with every task running (its updatedAt, real ms). */
+  stableAt?: number;
+  reported?: number;
+}
+
+async function rollingSpike(seed: number): Promise<RollingAlarmRun> {
+  const sim = await startSim({ seed: true, timeScale: TIME_SCALE, randomSeed: seed });
+  const alarms = watchTemporaryAlarms(sim);
+  const { ecs } = clients(sim.url);
+  let stableAt: number | undefined;
+  const services = observe(10, async () => {
+    const fired = alarms.firedAt();
+    if (fired === undefined || stableAt !== undefined) return;
+    const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0];
+    const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
+    if (primary?.taskDefinition?.endsWith('/web:1') && primary.rolloutState === 'COMPLETED' && primary.runningCount === primary.desiredCount && primary.updatedAt) {
+      const at = simToReal(sim, primary.updatedAt.getTime());
+      if (at >= fired) stableAt = at;
+    }
+  });
+  try {
+    const log = new TimedLog();
+    const inputs = rollingInputs('v2-cpu-spike', { 'cpu-alarm-threshold': '80', 'bake-time': scaled(10 * 60_000) });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, interrupt: log.probe, timeoutMs: 300_000 });
+    const firedAt = alarms.firedAt();
+    if (run.outputs.status !== 'rolled-back' || firedAt === undefined || !/cpu/i.test(run.outputs.reason ?? '')) {
+      throw new Error(`alarms bench: expected a rollback on the CPU alarm, got ${run.outputs.status} (${run.outputs.reason})\n${run.log}`);
+    }
+    const rollbackCall = sim.calls({ accessKeyId: ACTION_KEY, operation: 'UpdateService' }).find((c) => c.at >= firedAt)?.at;
+    const reported = log.first(/^::error::/, firedAt);
+    return { firedAt, ...(rollbackCall !== undefined ? { rollbackCall } : {}), ...(stableAt !== undefined ? { stableAt } : {}), ...(reported !== undefined ? { reported } : {}) };
+  } finally {
+    await services.stop();
+    await alarms.stop();
+    await sim.close();
+  }
+}
+
+const since = (xs: Array<number | undefined>, from: number[]): number[] => xs.map((x, i) => (x ?? Number.NaN) - from[i]!);
+
+export async function benchAlarms(): Promise<Record<string, number>> {
+  const bg: BlueGreenAlarmRun[] = [];
+  for (let i = 0; i < runs(2); i++) bg.push(await blueGreenLeak(500 + i));
+  const rolling: RollingAlarmRun[] = [];
+  for (let i = 0; i < runs(2); i++) rolling.push(await rollingSpike(600 + i));
+
+  const bgFired = bg.map((r) => r.firedAt);
+  const toReadBack = since(bg.map((r) => r.readBack), bgFired);
+  const rtt = median(bg.map((r) => r.rttMs));
+  const rFired = rolling.map((r) => r.firedAt);
+  const toRollback = since(rolling.map((r) => r.rollbackCall), rFired);
+  const toStable = since(rolling.map((r) => r.stableAt), rFired);
+  const ecsPart = rolling.map((r) => (r.stableAt ?? Number.NaN) - (r.rollbackCall ?? Number.NaN));
+  const figures: Record<string, number> = {
+    'time scale (simulated ms per real ms)': TIME_SCALE,
+    'poll interval, real ms (= default 5 s simulated)': POLL_MS,
+    'runs per scenario': bg.length,
+    'blue/green memory leak: fired while green had this %, median': median(bg.map((r) => r.percent)),
+    'blue/green: ALARM → ModifyListener 100/0, median ms': median(since(bg.map((r) => r.modify), bgFired)),
+    'blue/green: ALARM → traffic verified (read-back), median ms': median(toReadBack),
+    'blue/green: ALARM → traffic verified (read-back), max ms': max(toReadBack),
+    'blue/green: ALARM → traffic verified, median, in polls': median(toReadBack) / POLL_MS,
+    'blue/green: ALARM → "(verified)" log line, median ms': median(since(bg.map((r) => r.verifiedLine), bgFired)),
+    'rolling cpu spike: ALARM → rollback UpdateService, median ms': median(toRollback),
+    'rolling: ALARM → rollback UpdateService, max ms': max(toRollback),
+    'rolling: ALARM → rollback UpdateService, median, in polls': median(toRollback) / POLL_MS,
+    'rolling: ALARM → previous revision stable, median ms': median(toStable),
+    'rolling: ALARM → previous revision stable, median, simulated s': (median(toStable) * TIME_SCALE) / 1000,
+    '  of which ECS (rollback UpdateService → stable), simulated s': (median(ecsPart) * TIME_SCALE) / 1000,
+    'rolling: ALARM → step fails (::error::), median ms': median(since(rolling.map((r) => r.reported), rFired))
+  };
+
+  const bgBudget = POLL_MS + 2 * rtt;
+  budget({
+    bench: 'alarms',
+    figure: 'blue/green: ALARM → traffic verified on the old colour (max)',
+    budget: `≤ 1 poll + 2 ELB RTT (${Math.round(bgBudget)} ms)`,
+    measured: fmtMs(max(toReadBack)),
+    ok: max(toReadBack) <= bgBudget
+  });
+  // Rolling: the bake's poll, the alarm read, the evidence (ListTasks, DescribeTasks, DescribeTargetHealth), then UpdateService.
+  const rollingBudget = POLL_MS + 6 * rtt;
+  budget({
+    bench: 'alarms',
+    figure: 'rolling: ALARM → rollback started (max)',
+    budget: `≤ 1 poll + 6 RTT (${Math.round(rollingBudget)} ms)`,
+    measured: fmtMs(max(toRollback)),
+    ok: max(toRollback) <= rollingBudget
+  });
+  budget({ bench: 'alarms', figure: 'rolling: ALARM → previous revision stable (median)', budget: 'informative (ECS restarts the old tasks)', measured: fmtMs(median(toStable)) });
+  return figures;
+}
