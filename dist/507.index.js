@@ -18,6 +18,19 @@ var core = __webpack_require__(6257);
 function monotonicNow() {
     return performance.now();
 }
+/** The phase-started / phase-finished bracket every reporter puts around a phase. */
+async function inPhase(emit, phase, title, fn) {
+    emit({ kind: 'phase-started', phase, title, at: monotonicNow() });
+    let ok = false;
+    try {
+        const result = await fn();
+        ok = true;
+        return result;
+    }
+    finally {
+        emit({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
+    }
+}
 /** A reporter that records everything: for tests and for building summaries. */
 class RecordingReporter {
     lines = [];
@@ -32,17 +45,8 @@ class RecordingReporter {
     warning(message) {
         this.lines.push(`warning: ${message}`);
     }
-    async phase(phase, title, fn) {
-        this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
-        let ok = false;
-        try {
-            const result = await fn();
-            ok = true;
-            return result;
-        }
-        finally {
-            this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
-        }
+    phase(phase, title, fn) {
+        return inPhase((e) => this.event(e), phase, title, fn);
     }
     event(event) {
         this.events.push(event);
@@ -86,15 +90,10 @@ class ActionReporter {
         else {
             core/* info */.pq(`── ${title}`);
         }
-        this.event({ kind: 'phase-started', phase, title, at: monotonicNow() });
-        let ok = false;
         try {
-            const result = await fn();
-            ok = true;
-            return result;
+            return await inPhase((e) => this.event(e), phase, title, fn);
         }
         finally {
-            this.event({ kind: 'phase-finished', phase, ok, at: monotonicNow() });
             if (own) {
                 core/* endGroup */.N4();
                 this.inGroup = false;
@@ -1066,8 +1065,8 @@ async function resetInterrupted(plan, bg, ctx, labels, readDelayMs) {
     return setWeights(bg.target, { [tg(plan.live)]: 100, [tg(plan.idle)]: 0 }, ctx, { labels, ...(readDelayMs !== undefined ? { readDelayMs } : {}) });
 }
 
-// EXTERNAL MODULE: ./src/deploy/evidence.ts
-var evidence = __webpack_require__(386);
+// EXTERNAL MODULE: ./src/deploy/watching.ts + 1 modules
+var watching = __webpack_require__(3721);
 ;// CONCATENATED MODULE: ./src/deploy/blue-green.ts
 /**
  * The blue/green strategy, read top to bottom:
@@ -1106,7 +1105,7 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
     // 1. Discover: nothing changes unless on-interrupted: rollback asks for it.
     let plan;
     try {
-        const found = await outcomePhase(ctx.reporter, 'discover', `Discovering the live colour from ${describeTarget(bg.target)}`, async () => {
+        const found = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'discover', `Discovering the live colour from ${describeTarget(bg.target)}`, async () => {
             const d = await discover(deploy, bg, taskDefinitionArn, elbCtx);
             return { ok: d.ok, value: d };
         });
@@ -1159,7 +1158,7 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
         if (outcome.weights)
             traffic = outcome.weights;
         if (why.explain)
-            await explain(ctx, deploy.cluster, watcher, newName, state);
+            await (0,watching/* explain */.WE)(ctx, deploy.cluster, watcher, newName, state);
         if (outcome.ok)
             return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
         return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
@@ -1196,7 +1195,7 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
         const prepTitle = plan.resume
             ? `Waiting for ${newName} on ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)} (resuming at ${plan.fromPercent} %)`
             : `Starting ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`;
-        const prepared = await outcomePhase(ctx.reporter, 'prepare', prepTitle, async () => {
+        const prepared = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'prepare', prepTitle, async () => {
             const p = await prepareIdle(deploy, plan, taskDefinitionArn, watcher, ctx, () => saveState(ctx, state, 'preparing'), deadline);
             if (p.deploymentId) {
                 state.deploymentId = p.deploymentId;
@@ -1207,7 +1206,7 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
         if (prepared.kind === 'failed')
             return await abort({ reason: prepared.reason, explain: !prepared.cancelled });
         // 3. Gates before the first shift.
-        const ready = await outcomePhase(ctx.reporter, 'gates', `Checking ${newName} before traffic moves`, async () => {
+        const ready = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'gates', `Checking ${newName} before traffic moves`, async () => {
             // The prepare phase's last poll is fresh: the first round reuses it.
             const r = await watchGates(preShift, { until: deadline, minMs: 0, watcher, ctx, what: 'before the first shift', reuseFirstPoll: true });
             return { ok: r === undefined, value: r };
@@ -1217,10 +1216,10 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
         // 4. Shift, step by step, baking after each.
         for (const percent of plan.steps) {
             if (ctx.signal.aborted)
-                return await abort({ reason: `cancelled (${abortReason(ctx.signal)}) before the shift to ${percent} %`, explain: false });
+                return await abort({ reason: `cancelled (${(0,watching/* abortReason */.Js)(ctx.signal)}) before the shift to ${percent} %`, explain: false });
             state.percent = percent;
             saveState(ctx, state, percent === 100 ? 'promoting' : 'shifting');
-            const shifted = await outcomePhase(ctx.reporter, 'shift', `Shifting ${percent} % of traffic to ${newName}`, async () => {
+            const shifted = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'shift', `Shifting ${percent} % of traffic to ${newName}`, async () => {
                 try {
                     traffic = await setWeights(bg.target, split(state, percent), elbCtx, { labels, ...setOpts });
                     return { ok: true, value: undefined };
@@ -1234,7 +1233,7 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
             stepsCompleted++;
             if (percent === 100)
                 break;
-            const baked = await outcomePhase(ctx.reporter, 'bake', `Baking at ${percent} % for ${(0,duration/* formatDuration */.a)(bg.stepBakeMs)}`, async () => {
+            const baked = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'bake', `Baking at ${percent} % for ${(0,duration/* formatDuration */.a)(bg.stepBakeMs)}`, async () => {
                 const r = await watchGates(baking, { minMs: bg.stepBakeMs, watcher, ctx, what: `at ${percent} %` });
                 return { ok: r === undefined, value: r };
             });
@@ -1243,7 +1242,7 @@ async function deployBlueGreen(deploy, bg, taskDefinitionArn, ctx, opts = {}) {
         }
         // 5. Promote: final bake, termination wait, then (and only then) the old colour goes.
         const promoteTitle = `Final bake ${(0,duration/* formatDuration */.a)(bg.finalBakeMs)}, termination wait ${(0,duration/* formatDuration */.a)(bg.terminationWaitMs)}, then ${liveName} to ${bg.idleDesiredCount}`;
-        const promoted = await outcomePhase(ctx.reporter, 'promote', promoteTitle, async () => {
+        const promoted = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'promote', promoteTitle, async () => {
             const finalBake = await watchGates(baking, { minMs: bg.finalBakeMs, watcher, ctx, what: 'in the final bake' });
             if (finalBake)
                 return { ok: false, value: finalBake };
@@ -1309,7 +1308,7 @@ async function watchGates(gates, o) {
             await watcher.sleep(ctx.signal);
         for (;;) {
             if (ctx.signal.aborted)
-                return { reason: `cancelled (${abortReason(ctx.signal)}) ${o.what}`, explain: false };
+                return { reason: `cancelled (${(0,watching/* abortReason */.Js)(ctx.signal)}) ${o.what}`, explain: false };
             if (round++ > 0 || !o.reuseFirstPoll)
                 await watcher.poll();
             const results = await Promise.all(gates.map(async (gate) => [gate, await gate.check()]));
@@ -1353,49 +1352,8 @@ function report(ctx, gate, r, last) {
     if (last.get(gate) === key)
         return;
     last.set(gate, key);
-    ctx.reporter.info(`gate ${gate}: ${label(r.phase)} ${r.reason}`);
+    ctx.reporter.info(`gate ${gate}: ${(0,watching/* gateLabel */.GS)(r.phase)} ${r.reason}`);
     ctx.reporter.event({ kind: 'gate', gate, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
-}
-function label(phase) {
-    return phase === 'pass' ? 'passes:' : phase === 'fail' ? 'FAILS:' : 'inconclusive:';
-}
-async function explain(ctx, cluster, watcher, name, state) {
-    const service = watcher.latest.get(name);
-    if (!service)
-        return;
-    const sinceEventId = watcher.anchorEventId(name);
-    await (0,evidence/* reportEvidence */.al)(ctx, {
-        cluster,
-        service,
-        taskDefinitionArn: state.taskDefinitionArn,
-        ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}),
-        ...(sinceEventId ? { sinceEventId } : {})
-    });
-}
-function abortReason(signal) {
-    const r = signal.reason;
-    const text = r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
-    return text.replace(/^cancelled \((.*)\)$/, '$1');
-}
-/** A phase whose failure is a value, still marked failed in the log group and summary. */
-async function outcomePhase(reporter, phase, title, fn) {
-    const failedSignal = new Error('phase failed');
-    let failed;
-    try {
-        return await reporter.phase(phase, title, async () => {
-            const r = await fn();
-            if (!r.ok) {
-                failed = { value: r.value };
-                throw failedSignal;
-            }
-            return r.value;
-        });
-    }
-    catch (error) {
-        if (error === failedSignal && failed)
-            return failed.value;
-        throw error;
-    }
 }
 
 
@@ -1613,146 +1571,6 @@ function planInterrupted(discovery, onInterrupted, revisions, deploying) {
 
 /***/ }),
 
-/***/ 386:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   al: () => (/* binding */ reportEvidence)
-/* harmony export */ });
-/* unused harmony exports normaliseEvent, groupStoppedTasks, describeStop, groupUnhealthyTargets, familyOf */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4010);
-/* harmony import */ var _watch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4808);
-
-
-
-const MAX_EVENTS = 15;
-const MAX_TASKS = 100;
-/**
- * What explains a failure, grouped and counted rather than dumped: the service's recent
- * events, why the tasks of our revision stopped, and why targets are unhealthy. Emitted
- * as evidence events and logged. Never throws: a failure to gather evidence must not
- * hide the failure it would explain.
- */
-async function reportEvidence(ctx, input) {
-    const gathered = [];
-    const parts = [
-        ['service events', async () => eventsEvidence(input)],
-        ['stopped tasks', () => stoppedTasksEvidence(ctx, input)],
-        ['target health', () => targetHealthEvidence(ctx, input.service)]
-    ];
-    for (const [what, gather] of parts) {
-        try {
-            const evidence = await gather();
-            if (!evidence)
-                continue;
-            gathered.push(evidence);
-            ctx.reporter.event({ kind: 'evidence', title: evidence.title, lines: evidence.lines });
-            ctx.reporter.info(evidence.title);
-            for (const line of evidence.lines)
-                ctx.reporter.info(`  ${line}`);
-        }
-        catch (error) {
-            ctx.reporter.warning(`Could not gather the ${what} for the failure report: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`);
-        }
-    }
-    return gathered;
-}
-function eventsEvidence(input) {
-    const events = [];
-    for (const e of input.service.events ?? []) {
-        if (input.sinceEventId !== undefined && e.id === input.sinceEventId)
-            break;
-        events.push(e);
-    }
-    if (events.length === 0)
-        return undefined;
-    const lines = countedLines(events.slice(0, MAX_EVENTS * 4).reverse().map((e) => normaliseEvent(e.message ?? '')));
-    return { title: `Last events of service ${(0,_watch_js__WEBPACK_IMPORTED_MODULE_1__/* .nameOf */ .Vb)(input.service)}`, lines: lines.slice(-MAX_EVENTS) };
-}
-/** Drops the ids that make otherwise identical events differ, so repeats collapse into one counted line. */
-function normaliseEvent(message) {
-    return message
-        .replace(/\(task [^)]*\)(\s*\(task [^)]*\))*/g, '(task …)')
-        .replace(/\(instance [^)]*\)/g, '(instance …)')
-        .replace(/\(port \d+\)/g, '(port …)')
-        .replace(/has started \d+ tasks?/g, 'has started tasks')
-        .replace(/has stopped \d+ running tasks?/g, 'has stopped running tasks');
-}
-/** Identical lines collapse into one, counted, in the order they first appeared. */
-function countedLines(lines) {
-    const counts = new Map();
-    for (const line of lines)
-        counts.set(line, (counts.get(line) ?? 0) + 1);
-    return [...counts].map(([line, n]) => (n > 1 ? `${n}× ${line}` : line));
-}
-async function stoppedTasksEvidence(ctx, input) {
-    const family = familyOf(input.taskDefinitionArn);
-    const arns = await ctx.aws.ecs.listTasks(input.deploymentId
-        ? { cluster: input.cluster, desiredStatus: 'STOPPED', startedBy: input.deploymentId }
-        : { cluster: input.cluster, desiredStatus: 'STOPPED', family });
-    if (arns.length === 0)
-        return undefined;
-    const tasks = (await ctx.aws.ecs.describeTasks(input.cluster, arns.slice(0, MAX_TASKS))).filter((t) => t.taskDefinitionArn === undefined || t.taskDefinitionArn === input.taskDefinitionArn);
-    if (tasks.length === 0)
-        return undefined;
-    return { title: `Stopped tasks of ${(0,_verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .revision */ .Q)(input.taskDefinitionArn)}`, lines: groupStoppedTasks(tasks) };
-}
-/** "3 tasks: Essential container in task exited (EssentialContainerExited) — container web exit 1: OutOfMemoryError". */
-function groupStoppedTasks(tasks) {
-    const groups = new Map();
-    for (const task of tasks) {
-        const key = describeStop(task);
-        groups.set(key, (groups.get(key) ?? 0) + 1);
-    }
-    return [...groups]
-        .sort((a, b) => b[1] - a[1])
-        .map(([key, n]) => `${n} task${n === 1 ? '' : 's'}: ${key}`);
-}
-function describeStop(task) {
-    const reason = task.stoppedReason ?? 'stopped (no reason given)';
-    const code = task.stopCode ? ` (${task.stopCode})` : '';
-    const containers = (task.containers ?? [])
-        .filter((c) => (c.exitCode !== undefined && c.exitCode !== 0) || c.reason)
-        .map((c) => `container ${c.name ?? '?'}${c.exitCode !== undefined ? ` exit ${c.exitCode}` : ''}${c.reason ? `: ${c.reason}` : ''}`);
-    return `${reason}${code}${containers.length > 0 ? ` — ${containers.join('; ')}` : ''}`;
-}
-async function targetHealthEvidence(ctx, service) {
-    const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((a) => Boolean(a)))];
-    if (groups.length === 0)
-        return undefined;
-    const lines = [];
-    for (const arn of groups) {
-        const health = await ctx.aws.elb.describeTargetHealth(arn);
-        for (const line of groupUnhealthyTargets(health))
-            lines.push(`${line} in ${targetGroupName(arn)}`);
-    }
-    return lines.length > 0 ? { title: `Unhealthy targets of service ${(0,_watch_js__WEBPACK_IMPORTED_MODULE_1__/* .nameOf */ .Vb)(service)}`, lines } : undefined;
-}
-/** "2 targets unhealthy: Target.FailedHealthChecks (Health checks failed)". */
-function groupUnhealthyTargets(health) {
-    const groups = new Map();
-    for (const t of health) {
-        const state = t.TargetHealth?.State;
-        if (state !== 'unhealthy' && state !== 'unavailable')
-            continue;
-        const reason = t.TargetHealth?.Reason ?? 'no reason code';
-        const key = `${state}: ${reason}${t.TargetHealth?.Description ? ` (${t.TargetHealth.Description})` : ''}`;
-        groups.set(key, (groups.get(key) ?? 0) + 1);
-    }
-    return [...groups].map(([key, n]) => `${n} target${n === 1 ? '' : 's'} ${key}`);
-}
-function targetGroupName(arn) {
-    // arn:aws:elasticloadbalancing:region:account:targetgroup/name/id
-    return /targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
-}
-function familyOf(taskDefinitionArn) {
-    return (0,_verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .revision */ .Q)(taskDefinitionArn).split(':')[0];
-}
-
-
-/***/ }),
-
 /***/ 4283:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1895,8 +1713,6 @@ __webpack_require__.d(__webpack_exports__, {
 var duration = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: ./src/deploy/evidence.ts
-var evidence = __webpack_require__(386);
 // EXTERNAL MODULE: ./src/deploy/verdict.ts
 var deploy_verdict = __webpack_require__(4010);
 ;// CONCATENATED MODULE: ./src/deploy/migrate.ts
@@ -2019,6 +1835,8 @@ function taskId(arn) {
 
 // EXTERNAL MODULE: ./src/deploy/rollback.ts
 var rollback = __webpack_require__(4283);
+// EXTERNAL MODULE: ./src/deploy/watching.ts + 1 modules
+var watching = __webpack_require__(3721);
 // EXTERNAL MODULE: ./src/deploy/watch.ts
 var watch = __webpack_require__(4808);
 ;// CONCATENATED MODULE: ./src/deploy/rolling.ts
@@ -2060,7 +1878,7 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
     ctx.reporter.info(`Service ${name} in cluster ${cluster} runs ${(0,deploy_verdict/* revision */.Q)(previous)}; deploying ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)}`);
     if (settings.runTask) {
         const run = settings.runTask;
-        const migration = await outcomePhase(ctx.reporter, 'migrate', `Running the migration task of ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)}`, async () => {
+        const migration = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'migrate', `Running the migration task of ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)}`, async () => {
             try {
                 const m = await runMigration(run, { cluster, taskDefinitionArn, service: before, pollIntervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs }, ctx);
                 return { ok: m.ok, value: m };
@@ -2092,7 +1910,7 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
     const watcher = new watch/* ServiceWatcher */.gf(ctx, cluster, [name], { pollIntervalMs: settings.pollIntervalMs });
     watcher.anchor(before);
     const title = `Deploying ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)} to service ${name} in cluster ${cluster}`;
-    const deployed = await outcomePhase(ctx.reporter, 'deploy', title, async () => {
+    const deployed = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'deploy', title, async () => {
         save('updating');
         let updated;
         try {
@@ -2115,7 +1933,7 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
         const ours = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(deploymentId ? { deploymentId } : {}) };
         const outcome = await watchRollout(settings, name, ours, watcher, ctx);
         if (outcome.kind !== 'succeeded')
-            await explain(ctx, cluster, watcher, name, ours);
+            await (0,watching/* explain */.WE)(ctx, cluster, watcher, name, ours);
         return { ok: outcome.kind === 'succeeded', value: outcome };
     });
     const ids = { ...known, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
@@ -2124,10 +1942,10 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
     if (outcome.kind === 'succeeded' && settings.waitForServiceStability && (settings.bakeTimeMs > 0 || gates.length > 0)) {
         const ours = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
         const bakeTitle = `Baking ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)} for ${(0,duration/* formatDuration */.a)(settings.bakeTimeMs)}${gates.length ? ` while watching ${gates.length} gate${gates.length > 1 ? 's' : ''}` : ''}`;
-        outcome = await outcomePhase(ctx.reporter, 'bake', bakeTitle, async () => {
+        outcome = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'bake', bakeTitle, async () => {
             const baked = await bake(settings, name, ours, watcher, ctx, opts, deployed.reason);
             if (baked.kind !== 'succeeded')
-                await explain(ctx, cluster, watcher, name, ours);
+                await (0,watching/* explain */.WE)(ctx, cluster, watcher, name, ours);
             return { ok: baked.kind === 'succeeded', value: baked };
         });
     }
@@ -2229,7 +2047,7 @@ async function watchRollout(settings, name, ours, watcher, ctx) {
     }
     switch (end.kind) {
         case 'cancelled':
-            return { kind: 'roll-back', reason: `cancelled (${abortReason(ctx.signal)}) while ${(0,deploy_verdict/* revision */.Q)(ours.taskDefinitionArn)} was rolling out` };
+            return { kind: 'roll-back', reason: `cancelled (${(0,watching/* abortReason */.Js)(ctx.signal)}) while ${(0,deploy_verdict/* revision */.Q)(ours.taskDefinitionArn)} was rolling out` };
         case 'timeout':
             return { kind: 'roll-back', reason: `${(0,deploy_verdict/* revision */.Q)(ours.taskDefinitionArn)} was not stable after ${(0,duration/* formatDuration */.a)(settings.timeoutMs)} (the timeout)` };
         case 'decided':
@@ -2274,7 +2092,7 @@ async function bake(settings, name, ours, watcher, ctx, opts, stableReason) {
     try {
         for (;;) {
             if (ctx.signal.aborted)
-                return { kind: 'roll-back', reason: `cancelled (${abortReason(ctx.signal)}) during the bake` };
+                return { kind: 'roll-back', reason: `cancelled (${(0,watching/* abortReason */.Js)(ctx.signal)}) during the bake` };
             const poll = await watcher.poll();
             if (poll.kind === 'ok') {
                 const service = poll.services.get(name);
@@ -2329,55 +2147,11 @@ async function checkGates(gates, ctx, last) {
         const key = `${r.phase} ${r.reason}`;
         if (last.get(gate.name) !== key) {
             last.set(gate.name, key);
-            ctx.reporter.info(`gate ${gate.name}: ${label(r.phase)} ${r.reason}`);
+            ctx.reporter.info(`gate ${gate.name}: ${(0,watching/* gateLabel */.GS)(r.phase)} ${r.reason}`);
             ctx.reporter.event({ kind: 'gate', gate: gate.name, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
         }
     }
     return results;
-}
-function label(phase) {
-    return phase === 'pass' ? 'passes:' : phase === 'fail' ? 'FAILS:' : 'inconclusive:';
-}
-async function explain(ctx, cluster, watcher, name, ours) {
-    const service = watcher.latest.get(name);
-    if (!service)
-        return;
-    const sinceEventId = watcher.anchorEventId(name);
-    await (0,evidence/* reportEvidence */.al)(ctx, {
-        cluster,
-        service,
-        taskDefinitionArn: ours.taskDefinitionArn,
-        ...(ours.deploymentId ? { deploymentId: ours.deploymentId } : {}),
-        ...(sinceEventId ? { sinceEventId } : {})
-    });
-}
-function abortReason(signal) {
-    const r = signal.reason;
-    const text = r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
-    return text.replace(/^cancelled \((.*)\)$/, '$1');
-}
-/**
- * Runs a phase whose failure is a value, not an exception, and still marks the phase as
- * failed in the log group and summary (phase-finished ok: false).
- */
-async function outcomePhase(reporter, phase, title, fn) {
-    const failedSignal = new Error('phase failed');
-    let failed;
-    try {
-        return await reporter.phase(phase, title, async () => {
-            const r = await fn();
-            if (!r.ok) {
-                failed = { value: r.value };
-                throw failedSignal;
-            }
-            return r.value;
-        });
-    }
-    catch (error) {
-        if (error === failedSignal && failed)
-            return failed.value;
-        throw error;
-    }
 }
 
 
@@ -2760,6 +2534,204 @@ function controllerProblem(service, cluster) {
         ? 'CodeDeploy owns its deployments: deploy it through CodeDeploy, or use strategy: blue-green with two services that use the ECS controller'
         : 'its task sets are managed by an external tool: deploy it with that tool';
     return `service ${name} in cluster ${cluster} uses the ${type} deployment controller, and strategy rolling updates services with the ECS deployment controller (${how})`;
+}
+
+
+/***/ }),
+
+/***/ 3721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Js: () => (/* binding */ abortReason),
+  WE: () => (/* binding */ explain),
+  GS: () => (/* binding */ gateLabel),
+  K5: () => (/* binding */ outcomePhase)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/deploy/verdict.ts
+var verdict = __webpack_require__(4010);
+// EXTERNAL MODULE: ./src/deploy/watch.ts
+var watch = __webpack_require__(4808);
+;// CONCATENATED MODULE: ./src/deploy/evidence.ts
+
+
+
+const MAX_EVENTS = 15;
+const MAX_TASKS = 100;
+/**
+ * What explains a failure, grouped and counted rather than dumped: the service's recent
+ * events, why the tasks of our revision stopped, and why targets are unhealthy. Emitted
+ * as evidence events and logged. Never throws: a failure to gather evidence must not
+ * hide the failure it would explain.
+ */
+async function reportEvidence(ctx, input) {
+    const gathered = [];
+    const parts = [
+        ['service events', async () => eventsEvidence(input)],
+        ['stopped tasks', () => stoppedTasksEvidence(ctx, input)],
+        ['target health', () => targetHealthEvidence(ctx, input.service)]
+    ];
+    for (const [what, gather] of parts) {
+        try {
+            const evidence = await gather();
+            if (!evidence)
+                continue;
+            gathered.push(evidence);
+            ctx.reporter.event({ kind: 'evidence', title: evidence.title, lines: evidence.lines });
+            ctx.reporter.info(evidence.title);
+            for (const line of evidence.lines)
+                ctx.reporter.info(`  ${line}`);
+        }
+        catch (error) {
+            ctx.reporter.warning(`Could not gather the ${what} for the failure report: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    return gathered;
+}
+function eventsEvidence(input) {
+    const events = [];
+    for (const e of input.service.events ?? []) {
+        if (input.sinceEventId !== undefined && e.id === input.sinceEventId)
+            break;
+        events.push(e);
+    }
+    if (events.length === 0)
+        return undefined;
+    const lines = countedLines(events.slice(0, MAX_EVENTS * 4).reverse().map((e) => normaliseEvent(e.message ?? '')));
+    return { title: `Last events of service ${(0,watch/* nameOf */.Vb)(input.service)}`, lines: lines.slice(-MAX_EVENTS) };
+}
+/** Drops the ids that make otherwise identical events differ, so repeats collapse into one counted line. */
+function normaliseEvent(message) {
+    return message
+        .replace(/\(task [^)]*\)(\s*\(task [^)]*\))*/g, '(task …)')
+        .replace(/\(instance [^)]*\)/g, '(instance …)')
+        .replace(/\(port \d+\)/g, '(port …)')
+        .replace(/has started \d+ tasks?/g, 'has started tasks')
+        .replace(/has stopped \d+ running tasks?/g, 'has stopped running tasks');
+}
+/** Identical lines collapse into one, counted, in the order they first appeared. */
+function countedLines(lines) {
+    const counts = new Map();
+    for (const line of lines)
+        counts.set(line, (counts.get(line) ?? 0) + 1);
+    return [...counts].map(([line, n]) => (n > 1 ? `${n}× ${line}` : line));
+}
+async function stoppedTasksEvidence(ctx, input) {
+    const family = familyOf(input.taskDefinitionArn);
+    const arns = await ctx.aws.ecs.listTasks(input.deploymentId
+        ? { cluster: input.cluster, desiredStatus: 'STOPPED', startedBy: input.deploymentId }
+        : { cluster: input.cluster, desiredStatus: 'STOPPED', family });
+    if (arns.length === 0)
+        return undefined;
+    const tasks = (await ctx.aws.ecs.describeTasks(input.cluster, arns.slice(0, MAX_TASKS))).filter((t) => t.taskDefinitionArn === undefined || t.taskDefinitionArn === input.taskDefinitionArn);
+    if (tasks.length === 0)
+        return undefined;
+    return { title: `Stopped tasks of ${(0,verdict/* revision */.Q)(input.taskDefinitionArn)}`, lines: groupStoppedTasks(tasks) };
+}
+/** "3 tasks: Essential container in task exited (EssentialContainerExited) — container web exit 1: OutOfMemoryError". */
+function groupStoppedTasks(tasks) {
+    const groups = new Map();
+    for (const task of tasks) {
+        const key = describeStop(task);
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    return [...groups]
+        .sort((a, b) => b[1] - a[1])
+        .map(([key, n]) => `${n} task${n === 1 ? '' : 's'}: ${key}`);
+}
+function describeStop(task) {
+    const reason = task.stoppedReason ?? 'stopped (no reason given)';
+    const code = task.stopCode ? ` (${task.stopCode})` : '';
+    const containers = (task.containers ?? [])
+        .filter((c) => (c.exitCode !== undefined && c.exitCode !== 0) || c.reason)
+        .map((c) => `container ${c.name ?? '?'}${c.exitCode !== undefined ? ` exit ${c.exitCode}` : ''}${c.reason ? `: ${c.reason}` : ''}`);
+    return `${reason}${code}${containers.length > 0 ? ` — ${containers.join('; ')}` : ''}`;
+}
+async function targetHealthEvidence(ctx, service) {
+    const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((a) => Boolean(a)))];
+    if (groups.length === 0)
+        return undefined;
+    const lines = [];
+    for (const arn of groups) {
+        const health = await ctx.aws.elb.describeTargetHealth(arn);
+        for (const line of groupUnhealthyTargets(health))
+            lines.push(`${line} in ${targetGroupName(arn)}`);
+    }
+    return lines.length > 0 ? { title: `Unhealthy targets of service ${(0,watch/* nameOf */.Vb)(service)}`, lines } : undefined;
+}
+/** "2 targets unhealthy: Target.FailedHealthChecks (Health checks failed)". */
+function groupUnhealthyTargets(health) {
+    const groups = new Map();
+    for (const t of health) {
+        const state = t.TargetHealth?.State;
+        if (state !== 'unhealthy' && state !== 'unavailable')
+            continue;
+        const reason = t.TargetHealth?.Reason ?? 'no reason code';
+        const key = `${state}: ${reason}${t.TargetHealth?.Description ? ` (${t.TargetHealth.Description})` : ''}`;
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    return [...groups].map(([key, n]) => `${n} target${n === 1 ? '' : 's'} ${key}`);
+}
+function targetGroupName(arn) {
+    // arn:aws:elasticloadbalancing:region:account:targetgroup/name/id
+    return /targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+}
+function familyOf(taskDefinitionArn) {
+    return (0,verdict/* revision */.Q)(taskDefinitionArn).split(':')[0];
+}
+
+;// CONCATENATED MODULE: ./src/deploy/watching.ts
+
+function gateLabel(phase) {
+    return phase === 'pass' ? 'passes:' : phase === 'fail' ? 'FAILS:' : 'inconclusive:';
+}
+/** Reports the evidence (events since we started, stopped tasks, target health) for a service the watcher has seen. */
+async function explain(ctx, cluster, watcher, name, ours) {
+    const service = watcher.latest.get(name);
+    if (!service)
+        return;
+    const sinceEventId = watcher.anchorEventId(name);
+    await reportEvidence(ctx, {
+        cluster,
+        service,
+        taskDefinitionArn: ours.taskDefinitionArn,
+        ...(ours.deploymentId ? { deploymentId: ours.deploymentId } : {}),
+        ...(sinceEventId ? { sinceEventId } : {})
+    });
+}
+/** "SIGINT" from the cancellation signal's reason ("cancelled (SIGINT)"). */
+function abortReason(signal) {
+    const r = signal.reason;
+    const text = r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
+    return text.replace(/^cancelled \((.*)\)$/, '$1');
+}
+/**
+ * Runs a phase whose failure is a value, not an exception, and still marks the phase as
+ * failed in the log group and summary (phase-finished ok: false).
+ */
+async function outcomePhase(reporter, phase, title, fn) {
+    const failedSignal = new Error('phase failed');
+    let failed;
+    try {
+        return await reporter.phase(phase, title, async () => {
+            const r = await fn();
+            if (!r.ok) {
+                failed = { value: r.value };
+                throw failedSignal;
+            }
+            return r.value;
+        });
+    }
+    catch (error) {
+        if (error === failedSignal && failed)
+            return failed.value;
+        throw error;
+    }
 }
 
 
