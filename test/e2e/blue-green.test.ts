@@ -161,7 +161,7 @@ describe('blue/green', () => {
   test('the runner dies (SIGKILL) at 50 %: the post step restores 100/0 (read back) and scales green down', async () => {
     const run = await runAction({
       endpoint: sim.url,
-      inputs: webInputs(s, { 'step-bake': '5s' }, 'tag=v2'),
+      inputs: webInputs(s, { 'step-bake': '1s' }, 'tag=v2'),
       interrupt: { when: /forwards 50\/50 to web-blue\/web-green \(verified\)/, signal: 'SIGKILL' }
     });
     expect(run.signal).toBe('SIGKILL');
@@ -281,5 +281,100 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
     expect(shown(run.log)).toMatch(/cannot resume: green runs .*web:2 but this run deploys .*web:3/);
     expect(mutatingCalls(sim).filter((c) => c !== 'ecs:RegisterTaskDefinition')).toEqual([]);
     expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
+  });
+});
+
+describe('blue/green on a listener rule', () => {
+  test('api-alb rule /api/*: api:1 with a new image shifts into api-green and every request then reaches it', async () => {
+    const rule = s.rules['api-alb:80:10'];
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: {
+        ...webInputs(s),
+        'task-definition': '',
+        vars: '',
+        'task-definition-arn': s.taskDefinitions.api,
+        'container-name': 'api',
+        image: 'registry.example.com/api:v2',
+        'blue-service': 'api-blue',
+        'green-service': 'api-green',
+        'blue-target-group': s.targetGroups['api-blue'],
+        'green-target-group': s.targetGroups['api-green'],
+        'listener-arn': '',
+        'listener-rule-arn': rule,
+        'traffic-steps': '50,100'
+      }
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'live-service': 'api-green',
+      'previous-service': 'api-blue',
+      traffic: 'api-blue=0,api-green=100',
+      'steps-completed': '2'
+    });
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/api:2$/);
+    expect(shown(run.log)).toMatch(/listener rule \S+ forwards 50\/50 to api-blue\/api-green \(verified\)/);
+    expect(await weights(sim.url, rule)).toEqual({ 'api-blue': 0, 'api-green': 100 });
+    // The rule was changed, never the listener's default action (still the fixed 404).
+    expect(sim.calls({ operation: 'ModifyRule', accessKeyId: 'AKIDE2ETEST' })).toHaveLength(2);
+    expect(sim.calls({ operation: 'ModifyListener', accessKeyId: 'AKIDE2ETEST' })).toHaveLength(0);
+    expect(await colours(sim.url, ['api-blue', 'api-green'])).toMatchObject({
+      'api-blue': { desired: 0, revision: 'api:1' },
+      'api-green': { desired: 2, revision: 'api:2', running: 2 }
+    });
+    const served = await servedOver();
+    expect(served['api-green']).toBeGreaterThan(1000);
+    expect(served['api-blue']).toBe(0);
+    // web-alb was not touched.
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+  });
+});
+
+describe('blue/green: wrong ARNs → a clear error, and no mutating call', () => {
+  /** The same ARN with another id: well-formed, but nothing has it. */
+  const unknown = (arn: string): string => arn.replace(/[0-9a-f]{16}$/, '0123456789abcdef');
+
+  test.each<[string, (s: Scenario) => Record<string, string>, RegExp]>([
+    [
+      'a target group that does not exist',
+      (s) => ({ 'green-target-group': unknown(s.targetGroups['web-green']) }),
+      /green-target-group arn:\S+targetgroup\/web-green\/0123456789abcdef does not exist \(check the ARN and the region\)/
+    ],
+    [
+      'a listener that does not exist',
+      (s) => ({ 'listener-arn': unknown(s.listeners['web-alb:80']) }),
+      /listener-arn: listener arn:\S+\/0123456789abcdef does not exist/
+    ],
+    [
+      "target groups on another load balancer (api-alb's with web-alb's listener)",
+      (s) => ({
+        'blue-service': 'api-blue',
+        'green-service': 'api-green',
+        'blue-target-group': s.targetGroups['api-blue'],
+        'green-target-group': s.targetGroups['api-green']
+      }),
+      /blue-target-group api-blue is not on the load balancer of listener \S+ \(\S+web-alb\S+\): it is attached to \S+api-alb/
+    ],
+    [
+      'a target group name instead of its ARN',
+      () => ({ 'blue-target-group': 'web-blue' }),
+      /blue-target-group.* is "web-blue", not a target group ARN.*give the ARN, not the name/s
+    ],
+    ['a listener rule ARN given as listener-arn', (s) => ({ 'listener-arn': s.rules['api-alb:80:10'] }), /that is a listener rule ARN: set it as .*listener-rule-arn/],
+    [
+      'services and target groups paired the wrong way round',
+      (s) => ({ 'blue-target-group': s.targetGroups['web-green'], 'green-target-group': s.targetGroups['web-blue'] }),
+      /blue-service web-blue does not register its tasks in blue-target-group web-green \(it registers its tasks in web-blue\)/
+    ]
+  ])('%s', async (_name, wrong, message) => {
+    const before = requests(sim);
+    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, wrong(s), 'tag=v2') });
+    expect(run.exitCode).toBe(1);
+    expect(shown(run.log)).toMatch(message);
+    expect(mutatingCalls(sim)).toEqual([]);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
+    expect(delta(before, requests(sim))['web-green']).toBe(0);
   });
 });
