@@ -2164,7 +2164,10 @@ function shortName(key) {
 }
 /** A Mermaid xychart of each colour's traffic share over time (seconds since the first phase started). */
 function trafficChart(events) {
-    const weights = events.filter((e) => e.kind === 'weights');
+    // A point per change: the same weights read twice (a preflight, then the deployment) are one point.
+    const weights = events
+        .filter((e) => e.kind === 'weights')
+        .filter((e, i, all) => i === 0 || JSON.stringify(e.weights) !== JSON.stringify(all[i - 1].weights));
     if (weights.length === 0)
         return undefined;
     const t0 = events.find((e) => e.kind === 'phase-started')?.at ?? weights[0].at;
@@ -2534,6 +2537,12 @@ async function run() {
         for (const e of annotated)
             reporter.error(e.message, e.location);
         failure = (0,src_errors/* errorMessage */.gJ)(error);
+        if (settings?.mode === 'deploy') {
+            // Refused before anything changed (preflight, registration): still a verdict downstream steps can read.
+            core/* setOutput */.uH('status', 'failed');
+            core/* setOutput */.uH('rolled-back', 'false');
+            core/* setOutput */.uH('reason', failure);
+        }
         // Problems already shown as annotations are not printed twice.
         core/* setFailed */.C1(annotated.length === errors.length
             ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`

@@ -40,6 +40,12 @@ export async function run(): Promise<void> {
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
     for (const e of annotated) reporter.error(e.message, e.location);
     failure = errorMessage(error);
+    if (settings?.mode === 'deploy') {
+      // Refused before anything changed (preflight, registration): still a verdict downstream steps can read.
+      core.setOutput('status', 'failed');
+      core.setOutput('rolled-back', 'false');
+      core.setOutput('reason', failure);
+    }
     // Problems already shown as annotations are not printed twice.
     core.setFailed(
       annotated.length === errors.length

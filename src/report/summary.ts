@@ -90,7 +90,10 @@ function shortName(key: string): string {
 
 /** A Mermaid xychart of each colour's traffic share over time (seconds since the first phase started). */
 export function trafficChart(events: RolloutEvent[]): string | undefined {
-  const weights = events.filter((e): e is Extract<RolloutEvent, { kind: 'weights' }> => e.kind === 'weights');
+  // A point per change: the same weights read twice (a preflight, then the deployment) are one point.
+  const weights = events
+    .filter((e): e is Extract<RolloutEvent, { kind: 'weights' }> => e.kind === 'weights')
+    .filter((e, i, all) => i === 0 || JSON.stringify(e.weights) !== JSON.stringify(all[i - 1]!.weights));
   if (weights.length === 0) return undefined;
   const t0 = events.find((e) => e.kind === 'phase-started')?.at ?? weights[0]!.at;
   const names = [...new Set(weights.flatMap((w) => Object.keys(w.weights)))];

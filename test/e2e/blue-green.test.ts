@@ -243,6 +243,8 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
     expect(run.exitCode).toBe(1);
     expect(shown(run.log)).toMatch(/forwards 50 % to web-blue and 50 % to web-green: a previous deployment was interrupted; re-run with `on-interrupted: rollback`.*or `on-interrupted: resume`.*; nothing was changed/);
     expect(mutatingCalls(sim)).toEqual([]);
+    expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
+    expect(run.outputs.reason).toMatch(/a previous deployment was interrupted/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:2' } });
   });

@@ -329,6 +329,12 @@ describe('a run that fails before deploying', () => {
     expect(single.split(MEMORY_PROBLEM.message)).toHaveLength(2);
   });
 
+  it('weights read twice in a row (preflight, then the deployment) are one point of the chart', () => {
+    const w = (blue: number, at: number): RolloutEvent => ({ kind: 'weights', weights: { 'web-blue': blue, 'web-green': 100 - blue }, verified: true, at });
+    const chart = trafficChart([w(100, 0), w(100, 10), w(90, 20), w(0, 30)])!;
+    expect(chart).toContain('line "web-blue" [100, 90, 0]');
+  });
+
   it('has no chart (no traffic ever moved) and shows the failed phase', () => {
     expect(mermaidBlock(md)).toBeUndefined();
     expect(trafficChart(failed.events)).toBeUndefined();
