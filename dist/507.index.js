@@ -103,10 +103,13 @@ class ActionReporter {
     event(event) {
         this.events.push(event);
     }
+    masked = new Set();
     secret(value) {
-        // Masking short or empty strings would garble every log line.
-        if (value.length >= 3)
+        // Masking short or empty strings would garble every log line; each value is announced once.
+        if (value.length >= 3 && !this.masked.has(value)) {
+            this.masked.add(value);
             core/* setSecret */.Pq(value);
+        }
     }
 }
 

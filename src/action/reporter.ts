@@ -48,8 +48,13 @@ export class ActionReporter implements Reporter {
     this.events.push(event);
   }
 
+  private readonly masked = new Set<string>();
+
   secret(value: string): void {
-    // Masking short or empty strings would garble every log line.
-    if (value.length >= 3) core.setSecret(value);
+    // Masking short or empty strings would garble every log line; each value is announced once.
+    if (value.length >= 3 && !this.masked.has(value)) {
+      this.masked.add(value);
+      core.setSecret(value);
+    }
   }
 }
