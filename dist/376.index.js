@@ -1279,6 +1279,14 @@ async function registerRevision(rendered, deps, opts = {}) {
     if (latest?.taskDefinitionArn && sameTaskDefinition(latest, rendered.input)) {
         return reuse(latest.taskDefinitionArn, `it is the latest ACTIVE revision of ${rendered.family} and equals the rendered definition`);
     }
+    for (const arn of new Set(opts.candidates ?? [])) {
+        if (arn === latest?.taskDefinitionArn)
+            continue;
+        const { taskDefinition } = await ecs.describeTaskDefinition(arn);
+        if (taskDefinition.family === rendered.family && taskDefinition.status === 'ACTIVE' && sameTaskDefinition(taskDefinition, rendered.input)) {
+            return reuse(arn, 'the service runs this revision now and it equals the rendered definition');
+        }
+    }
     const tags = mergeTags(rendered.input.tags, opts.tags);
     const registered = await ecs.registerTaskDefinition({ ...rendered.input, ...(tags.length > 0 ? { tags } : {}) });
     const arn = registered.taskDefinitionArn;
@@ -2039,8 +2047,9 @@ async function runPipeline(settings, ctx) {
     });
     if (settings.mode === 'render')
         return { outputs };
-    const baseline = settings.mode === 'deploy' ? await preflight(settings, ctx) : undefined;
-    const registered = await reporter.phase('register', 'Register the revision', () => registerRevision(rendered, { ecs: ctx.aws.ecs, reporter }));
+    const checked = settings.mode === 'deploy' ? await preflight(settings, ctx) : undefined;
+    const baseline = checked?.baseline;
+    const registered = await reporter.phase('register', 'Register the revision', () => registerRevision(rendered, { ecs: ctx.aws.ecs, reporter }, { candidates: checked?.running ?? [] }));
     outputs['task-definition-arn'] = registered.arn;
     outputs['task-definition-reused'] = String(registered.reused);
     if (settings.mode === 'register' || !baseline)
@@ -2049,18 +2058,28 @@ async function runPipeline(settings, ctx) {
     Object.assign(outputs, deployOutputs(deploy));
     return { outputs, deploy };
 }
-/** Read-only checks that fail fast with a clear message, before the first mutating call. */
+/**
+ * Read-only checks that fail fast with a clear message, before the first mutating call.
+ * Returns the alarm baseline and the revisions the target services run now.
+ */
 async function preflight(settings, ctx) {
     const { deploy, gates } = settings;
-    if (settings.blueGreen)
+    let running = [];
+    if (settings.blueGreen) {
         await (0,blue_green/* preflightBlueGreen */.B5)(deploy, settings.blueGreen, ctx);
+        const { blue, green } = settings.blueGreen.colours;
+        const { services } = await ctx.aws.ecs.describeServices(deploy.cluster, [blue.service, green.service]);
+        running = services.map((s) => s.taskDefinition).filter((arn) => Boolean(arn));
+    }
     if (deploy.strategy === 'rolling' && deploy.service) {
         const service = await (0,watch/* describeService */.Jv)(ctx, deploy.cluster, deploy.service);
         const problem = (0,watch/* controllerProblem */.uk)(service, deploy.cluster);
         if (problem)
             throw new Error(`${problem}; nothing was changed`);
+        if (service.taskDefinition)
+            running = [service.taskDefinition];
     }
-    return (0,alarms/* verifyAlarmsExist */.fD)(gates.alarms, ctx, gates);
+    return { baseline: await (0,alarms/* verifyAlarmsExist */.fD)(gates.alarms, ctx, gates), running };
 }
 async function deployWithGates(settings, taskDefinitionArn, baseline, ctx) {
     const { deploy, gates } = settings;

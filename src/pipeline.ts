@@ -36,10 +36,11 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
   });
   if (settings.mode === 'render') return { outputs };
 
-  const baseline = settings.mode === 'deploy' ? await preflight(settings, ctx) : undefined;
+  const checked = settings.mode === 'deploy' ? await preflight(settings, ctx) : undefined;
+  const baseline = checked?.baseline;
 
   const registered = await reporter.phase('register', 'Register the revision', () =>
-    registerRevision(rendered, { ecs: ctx.aws.ecs, reporter })
+    registerRevision(rendered, { ecs: ctx.aws.ecs, reporter }, { candidates: checked?.running ?? [] })
   );
   outputs['task-definition-arn'] = registered.arn;
   outputs['task-definition-reused'] = String(registered.reused);
@@ -50,16 +51,29 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
   return { outputs, deploy };
 }
 
-/** Read-only checks that fail fast with a clear message, before the first mutating call. */
-async function preflight(settings: Settings, ctx: DeployContext): Promise<Awaited<ReturnType<typeof verifyAlarmsExist>>> {
+/**
+ * Read-only checks that fail fast with a clear message, before the first mutating call.
+ * Returns the alarm baseline and the revisions the target services run now.
+ */
+async function preflight(
+  settings: Settings,
+  ctx: DeployContext
+): Promise<{ baseline: Awaited<ReturnType<typeof verifyAlarmsExist>>; running: string[] }> {
   const { deploy, gates } = settings;
-  if (settings.blueGreen) await preflightBlueGreen(deploy, settings.blueGreen, ctx);
+  let running: string[] = [];
+  if (settings.blueGreen) {
+    await preflightBlueGreen(deploy, settings.blueGreen, ctx);
+    const { blue, green } = settings.blueGreen.colours;
+    const { services } = await ctx.aws.ecs.describeServices(deploy.cluster, [blue.service, green.service]);
+    running = services.map((s) => s.taskDefinition).filter((arn): arn is string => Boolean(arn));
+  }
   if (deploy.strategy === 'rolling' && deploy.service) {
     const service = await describeService(ctx, deploy.cluster, deploy.service);
     const problem = controllerProblem(service, deploy.cluster);
     if (problem) throw new Error(`${problem}; nothing was changed`);
+    if (service.taskDefinition) running = [service.taskDefinition];
   }
-  return verifyAlarmsExist(gates.alarms, ctx, gates);
+  return { baseline: await verifyAlarmsExist(gates.alarms, ctx, gates), running };
 }
 
 async function deployWithGates(

@@ -18,7 +18,11 @@ export interface Registered {
 export async function registerRevision(
   rendered: Rendered,
   deps: { ecs: EcsApi; reporter: Reporter },
-  opts: { tags?: Tag[] } = {}
+  opts: {
+    tags?: Tag[];
+    /** Revisions the target services run now: after a rollback the latest revision is the bad one, and the good one should be reused. */
+    candidates?: string[];
+  } = {}
 ): Promise<Registered> {
   const { ecs, reporter } = deps;
   const reuse = (arn: string, why: string): Registered => {
@@ -32,6 +36,13 @@ export async function registerRevision(
   const latest = await ecs.latestTaskDefinition(rendered.family);
   if (latest?.taskDefinitionArn && sameTaskDefinition(latest, rendered.input)) {
     return reuse(latest.taskDefinitionArn, `it is the latest ACTIVE revision of ${rendered.family} and equals the rendered definition`);
+  }
+  for (const arn of new Set(opts.candidates ?? [])) {
+    if (arn === latest?.taskDefinitionArn) continue;
+    const { taskDefinition } = await ecs.describeTaskDefinition(arn);
+    if (taskDefinition.family === rendered.family && taskDefinition.status === 'ACTIVE' && sameTaskDefinition(taskDefinition, rendered.input)) {
+      return reuse(arn, 'the service runs this revision now and it equals the rendered definition');
+    }
   }
 
   const tags = mergeTags(rendered.input.tags, opts.tags);

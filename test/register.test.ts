@@ -40,6 +40,25 @@ describe('registerRevision', () => {
     expect(reporter.events).toContainEqual({ kind: 'registered', arn: result.arn, reused: false });
   });
 
+  it('after a rollback the latest revision is the bad one: the revision the service runs is reused when identical', async () => {
+    const good = registered();
+    const bad = { ...registered(), revision: 8, taskDefinitionArn: 'arn:aws:ecs:us-east-1:210987654321:task-definition/legacy-web:8', cpu: '512' };
+    const ecs = stubEcs([{ taskDefinition: good }, { taskDefinition: bad }]);
+    const { rendered } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': BRIDGE }, ecs });
+    const result = await registerRevision(rendered, { ecs, reporter: new RecordingReporter() }, { candidates: [good.taskDefinitionArn!] });
+    expect(result).toEqual({ arn: good.taskDefinitionArn, reused: true, revision: 7 });
+    expect(methods(ecs.calls)).toEqual(['latestTaskDefinition', 'describeTaskDefinition']);
+  });
+
+  it('a running revision that differs is not reused', async () => {
+    const running = { ...registered(), cpu: '999' };
+    const ecs = stubEcs([{ taskDefinition: running }]);
+    const { rendered } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': BRIDGE }, ecs });
+    const result = await registerRevision(rendered, { ecs, reporter: new RecordingReporter() }, { candidates: [running.taskDefinitionArn!] });
+    expect(result.reused).toBe(false);
+    expect(methods(ecs.calls)).toEqual(['latestTaskDefinition', 'registerTaskDefinition']);
+  });
+
   it('registers the first revision of a new family', async () => {
     const ecs = stubEcs();
     const { rendered } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': BRIDGE }, ecs });

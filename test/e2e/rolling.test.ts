@@ -52,6 +52,16 @@ describe('rolling', () => {
     expect(again.outputs['task-definition-arn']).toMatch(/web:2$/);
   });
 
+  test('after a rolled-back release, redeploying the good one reuses the revision the service runs', async () => {
+    await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
+    const bad = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v3-crash'), post: false });
+    expect(bad.outputs['task-definition-arn']).toMatch(/web:3$/);
+    const again = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
+    expect(again.outputs).toMatchObject({ status: 'succeeded', 'task-definition-reused': 'true' });
+    expect(again.outputs['task-definition-arn']).toMatch(/web:2$/);
+    expect(sim.calls({ operation: 'RegisterTaskDefinition' }).filter((c) => c.accessKeyId !== 'SIMSEED')).toHaveLength(2);
+  });
+
   test('a crashing image: the circuit breaker rolls back and the step says so, with exit code and reason', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2-crash') });
     expect(run.exitCode).toBe(1);
