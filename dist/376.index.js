@@ -679,8 +679,6 @@ function parseKeyValueLines(text, label) {
     return out;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/render/json.ts
 function json_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -1310,6 +1308,8 @@ function revisionOf(arn) {
     return m ? Number(m[1]) : 0;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -2010,16 +2010,6 @@ async function writeRendered(rendered, path = rendered.path) {
     return path;
 }
 
-// EXTERNAL MODULE: ./src/deploy/rolling.ts + 1 modules
-var rolling = __webpack_require__(8774);
-// EXTERNAL MODULE: ./src/deploy/blue-green.ts + 5 modules
-var blue_green = __webpack_require__(3852);
-// EXTERNAL MODULE: ./src/deploy/watch.ts
-var watch = __webpack_require__(4808);
-// EXTERNAL MODULE: ./src/gates/alarms.ts
-var alarms = __webpack_require__(8972);
-// EXTERNAL MODULE: ./src/gates/settings.ts
-var gates_settings = __webpack_require__(827);
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /**
  * The whole run as one straight line:
@@ -2027,12 +2017,6 @@ var gates_settings = __webpack_require__(827);
  * Nothing mutating happens before every input and the template are validated and the
  * resources the deployment needs are known to exist.
  */
-
-
-
-
-
-
 
 
 async function runPipeline(settings, ctx) {
@@ -2047,76 +2031,17 @@ async function runPipeline(settings, ctx) {
     });
     if (settings.mode === 'render')
         return { outputs };
-    const checked = settings.mode === 'deploy' ? await preflight(settings, ctx) : undefined;
-    const baseline = checked?.baseline;
+    // The deployment code is loaded only by runs that deploy.
+    const deploying = settings.mode === 'deploy' ? await Promise.all(/* import() */[__webpack_require__.e(852), __webpack_require__.e(114)]).then(__webpack_require__.bind(__webpack_require__, 114)) : undefined;
+    const checked = deploying ? await deploying.preflight(settings, ctx) : undefined;
     const registered = await reporter.phase('register', 'Register the revision', () => registerRevision(rendered, { ecs: ctx.aws.ecs, reporter }, { candidates: checked?.running ?? [] }));
     outputs['task-definition-arn'] = registered.arn;
     outputs['task-definition-reused'] = String(registered.reused);
-    if (settings.mode === 'register' || !baseline)
+    if (!deploying || !checked)
         return { outputs };
-    const deploy = await deployWithGates(settings, registered.arn, baseline, ctx);
-    Object.assign(outputs, deployOutputs(deploy));
+    const deploy = await deploying.deployWithGates(settings, registered.arn, checked.baseline, ctx);
+    Object.assign(outputs, deploying.deployOutputs(deploy));
     return { outputs, deploy };
-}
-/**
- * Read-only checks that fail fast with a clear message, before the first mutating call.
- * Returns the alarm baseline and the revisions the target services run now.
- */
-async function preflight(settings, ctx) {
-    const { deploy, gates } = settings;
-    let running = [];
-    if (settings.blueGreen) {
-        await (0,blue_green/* preflightBlueGreen */.B5)(deploy, settings.blueGreen, ctx);
-        const { blue, green } = settings.blueGreen.colours;
-        const { services } = await ctx.aws.ecs.describeServices(deploy.cluster, [blue.service, green.service]);
-        running = services.map((s) => s.taskDefinition).filter((arn) => Boolean(arn));
-    }
-    if (deploy.strategy === 'rolling' && deploy.service) {
-        const service = await (0,watch/* describeService */.Jv)(ctx, deploy.cluster, deploy.service);
-        const problem = (0,watch/* controllerProblem */.uk)(service, deploy.cluster);
-        if (problem)
-            throw new Error(`${problem}; nothing was changed`);
-        if (service.taskDefinition)
-            running = [service.taskDefinition];
-    }
-    return { baseline: await (0,alarms/* verifyAlarmsExist */.fD)(gates.alarms, ctx, gates), running };
-}
-async function deployWithGates(settings, taskDefinitionArn, baseline, ctx) {
-    const { deploy, gates } = settings;
-    const deploymentTag = (0,external_node_crypto_.randomUUID)().slice(0, 8);
-    if (settings.blueGreen) {
-        // Blue/green creates its temporary alarms on the new colour once it knows which that is.
-        return (0,blue_green/* deployBlueGreen */.fL)(deploy, settings.blueGreen, taskDefinitionArn, ctx, { gates: { settings: gates, baseline, deploymentTag } });
-    }
-    try {
-        const temporary = deploy.service && (0,gates_settings/* wantsTemporaryAlarms */.PR)(gates)
-            ? await (0,alarms/* createTemporaryAlarms */.cS)({ cluster: deploy.cluster, service: deploy.service, deploymentTag }, gates.temporary, ctx)
-            : [];
-        const watched = [...gates.alarms, ...temporary];
-        const gateList = watched.length ? [(0,alarms/* alarmGate */.Ro)(watched, gates, baseline, ctx)] : [];
-        const ecsAlarms = (0,gates_settings/* ecsDeploymentAlarms */.Tg)(gates);
-        return await (0,rolling/* deployRolling */.bc)(deploy, taskDefinitionArn, ctx, {
-            gates: gateList,
-            inconclusiveLimit: gates.inconclusive.limit,
-            onInconclusive: gates.inconclusive.decide,
-            ...(ecsAlarms?.alarmNames ? { ecsAlarmNames: ecsAlarms.alarmNames } : {})
-        });
-    }
-    finally {
-        await (0,alarms/* cleanupTemporaryAlarms */.EH)(ctx);
-    }
-}
-function deployOutputs(result) {
-    const status = result.status;
-    return {
-        'task-definition-arn': result.taskDefinitionArn,
-        'previous-task-definition-arn': result.previousTaskDefinitionArn ?? '',
-        'deployment-id': result.deploymentId ?? '',
-        status,
-        'rolled-back': String(result.rolledBack),
-        reason: result.reason,
-        ...result.outputs
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -2472,6 +2397,8 @@ function readBlueGreenSettings(inputs) {
     };
 }
 
+// EXTERNAL MODULE: ./src/gates/settings.ts
+var settings = __webpack_require__(827);
 ;// CONCATENATED MODULE: ./src/settings.ts
 
 
@@ -2497,7 +2424,7 @@ function readSettings(inputs, env) {
     const register = read(() => inputs.bool('register', true));
     const deploy = read(() => readDeploySettings(inputs));
     const blueGreen = deploy?.strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
-    const gates = read(() => (0,gates_settings/* readGateSettings */.fG)(inputs));
+    const gates = read(() => (0,settings/* readGateSettings */.fG)(inputs));
     if (problems.length === 1)
         throw problems[0];
     if (problems.length > 1)
