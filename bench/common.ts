@@ -15,7 +15,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration } from '../src/duration.js';
@@ -211,28 +211,41 @@ export function describesPerPoll(calls: CallRecord[], from: number, to: number):
   return between(calls, from, to).filter(isDescribe).length / pollsIn(from, to);
 }
 
-/** Median ELB round trip seen by an SDK client on this machine (for the "two ELB round trips" budgets). */
-export async function elbRoundTripMs(sim: Sim, listenerArn: string, samples = 15): Promise<number> {
-  const { elb } = clients(sim.url);
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const t = performance.now();
-    await elb.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
-    times.push(performance.now() - t);
-  }
-  return median(times.slice(2));
+/** The action's first DescribeAlarms at or after `at`: the gate check that saw an alarm fire. */
+export function alarmReadAfter(sim: Sim, at: number): number | undefined {
+  return sim.calls({ service: 'cloudwatch', accessKeyId: ACTION_KEY, operation: 'DescribeAlarms' }).find((c) => c.at >= at)?.at;
 }
 
-/**
- * After a gate failed at `failedAt` (real ms): the action's first ModifyListener, the
- * DescribeListeners that read it back, and the log line saying the weights are verified.
- */
-export function restoreTimes(sim: Sim, log: TimedLog, failedAt: number): { modify?: number; readBack?: number; verifiedLine?: number } {
+export interface RestoreTimes {
+  /** The gate check that saw the failure (the action's DescribeAlarms). */
+  detect?: number;
+  /** The action's ModifyListener putting 100/0 back. */
+  modify?: number;
+  /** The DescribeListeners that read it back. */
+  readBack?: number;
+  /** The log line saying the weights are verified. */
+  verifiedLine?: number;
+}
+
+/** After a gate failed at `failedAt` (real ms): when the action saw it, restored traffic and verified it. */
+export function restoreTimes(sim: Sim, log: TimedLog, failedAt: number): RestoreTimes {
   const calls = sim.calls({ service: 'elbv2', accessKeyId: ACTION_KEY });
   const modify = calls.find((c) => c.at >= failedAt && /^Modify(Listener|Rule)$/.test(c.operation))?.at;
   const readBack = modify === undefined ? undefined : calls.find((c) => c.at >= modify && /^Describe(Listeners|Rules)$/.test(c.operation))?.at;
   const verifiedLine = log.first(/forwards 100\/0 to .*\(verified\)/, failedAt);
-  return { modify, readBack, verifiedLine };
+  return { detect: alarmReadAfter(sim, failedAt), modify, readBack, verifiedLine };
+}
+
+/**
+ * What one round of a poll loop costs beyond its sleep: the median gap between the
+ * action's consecutive `operation` calls, minus the poll interval (gaps of two polls or
+ * more, where a phase changed, are left out). With one call per round it is the action's
+ * own round trip, SDK and logging included; with several, their sum.
+ */
+export function roundCostMs(calls: CallRecord[], operation: string): number {
+  const at = calls.filter((c) => c.operation === operation).map((c) => c.at);
+  const gaps = at.slice(1).map((t, i) => t - at[i]!).filter((g) => g >= POLL_MS && g < 2 * POLL_MS);
+  return median(gaps) - POLL_MS;
 }
 
 /** Real ms as "1234 ms" plus what it represents on AWS's clock. */
