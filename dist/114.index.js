@@ -32,11 +32,14 @@ __webpack_require__.r(__webpack_exports__);
 async function preflight(settings, ctx) {
     const { deploy, gates } = settings;
     let running = [];
+    let current;
     if (settings.blueGreen) {
         await (0,_blue_green_js__WEBPACK_IMPORTED_MODULE_2__/* .preflightBlueGreen */ .B5)(deploy, settings.blueGreen, ctx);
         const { blue, green } = settings.blueGreen.colours;
         const { services } = await ctx.aws.ecs.describeServices(deploy.cluster, [blue.service, green.service]);
         running = services.map((s) => s.taskDefinition).filter((arn) => Boolean(arn));
+        // The live colour is the one with the tasks (the idle one is scaled down or kept warm at most as large).
+        current = [...services].sort((a, b) => (b.desiredCount ?? 0) - (a.desiredCount ?? 0))[0]?.taskDefinition;
     }
     if (deploy.strategy === 'rolling' && deploy.service) {
         const service = await (0,_watch_js__WEBPACK_IMPORTED_MODULE_3__/* .describeService */ .Jv)(ctx, deploy.cluster, deploy.service);
@@ -45,8 +48,9 @@ async function preflight(settings, ctx) {
             throw new Error(`${problem}; nothing was changed`);
         if (service.taskDefinition)
             running = [service.taskDefinition];
+        current = service.taskDefinition;
     }
-    return { baseline: await (0,_gates_alarms_js__WEBPACK_IMPORTED_MODULE_4__/* .verifyAlarmsExist */ .fD)(gates.alarms, ctx, gates), running };
+    return { baseline: await (0,_gates_alarms_js__WEBPACK_IMPORTED_MODULE_4__/* .verifyAlarmsExist */ .fD)(gates.alarms, ctx, gates), running, ...(current ? { current } : {}) };
 }
 async function deployWithGates(settings, taskDefinitionArn, baseline, ctx) {
     const { deploy, gates } = settings;

@@ -680,7 +680,7 @@ function parseKeyValueLines(text, label) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/json.ts
-function json_isObject(value) {
+function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** `containerDefinitions[1].portMappings[0].containerPort`: the form every message uses. */
@@ -890,7 +890,7 @@ function checkValue(value, s, path, m, ctx, errors) {
     if (s.isDocumentSchema() || s.isTimestampSchema() || s.isBlobSchema())
         return undefined;
     if (s.isStructSchema()) {
-        if (!json_isObject(value))
+        if (!isObject(value))
             return wrong();
         checkStruct(value, s, path, m, ctx, errors);
         return undefined;
@@ -907,7 +907,7 @@ function checkValue(value, s, path, m, ctx, errors) {
         return undefined;
     }
     if (s.isMapSchema()) {
-        if (!json_isObject(value))
+        if (!isObject(value))
             return wrong();
         const item = s.getValueSchema();
         for (const [k, v] of Object.entries(value)) {
@@ -985,7 +985,7 @@ const READ_ONLY_FIELDS = [
  */
 function unwrapDescribeOutput(doc, ctx) {
     const inner = doc['taskDefinition'];
-    if (!json_isObject(inner) || 'containerDefinitions' in doc)
+    if (!isObject(inner) || 'containerDefinitions' in doc)
         return { doc, ctx, unwrapped: false };
     const out = { ...inner };
     const tags = doc['tags'];
@@ -1094,7 +1094,7 @@ function checkRules(doc, ctx) {
     const names = new Map();
     let essential = 0;
     containers.forEach((c, i) => {
-        if (!json_isObject(c))
+        if (!isObject(c))
             return;
         const base = ['containerDefinitions', i];
         const name = str(c['name']);
@@ -1121,7 +1121,7 @@ function checkRules(doc, ctx) {
         }
         const ports = Array.isArray(c['portMappings']) ? c['portMappings'] : [];
         ports.forEach((p, j) => {
-            if (!json_isObject(p))
+            if (!isObject(p))
                 return;
             const pb = [...base, 'portMappings', j];
             const containerPort = p['containerPort'];
@@ -1144,10 +1144,10 @@ function checkRules(doc, ctx) {
         at(['containerDefinitions'], 'has no essential container', 'set "essential": true on the main container (essential defaults to true)');
     }
     containers.forEach((c, i) => {
-        if (!json_isObject(c) || !Array.isArray(c['dependsOn']))
+        if (!isObject(c) || !Array.isArray(c['dependsOn']))
             return;
         c['dependsOn'].forEach((d, j) => {
-            const target = json_isObject(d) ? str(d['containerName']) : undefined;
+            const target = isObject(d) ? str(d['containerName']) : undefined;
             if (target !== undefined && !names.has(target)) {
                 at(['containerDefinitions', i, 'dependsOn', j, 'containerName'], `names "${target}", which is not a container here`, `use one of: ${[...names.keys()].join(', ')}`);
             }
@@ -1160,9 +1160,9 @@ function checkRules(doc, ctx) {
 
 
 
-function normalize_normalizeTaskDefinition(td) {
+function normalizeTaskDefinition(td) {
     const doc = toJson(td);
-    if (!json_isObject(doc))
+    if (!isObject(doc))
         return {};
     for (const field of READ_ONLY_FIELDS)
         delete doc[field];
@@ -1179,13 +1179,13 @@ function normalize_normalizeTaskDefinition(td) {
         doc['requiresCompatibilities'] = [...compat].sort(byJson);
     if (Array.isArray(doc['containerDefinitions'])) {
         doc['containerDefinitions'] = doc['containerDefinitions']
-            .map((c) => (json_isObject(c) ? normalizeContainer(c, networkMode) : c))
+            .map((c) => (isObject(c) ? normalizeContainer(c, networkMode) : c))
             .sort((a, b) => containerName(a).localeCompare(containerName(b)));
     }
     return prune(doc, true);
 }
 function containerName(c) {
-    return json_isObject(c) && typeof c['name'] === 'string' ? c['name'] : '';
+    return isObject(c) && typeof c['name'] === 'string' ? c['name'] : '';
 }
 function normalizeContainer(c, networkMode) {
     c['essential'] ??= true;
@@ -1198,12 +1198,12 @@ function normalizeContainer(c, networkMode) {
             c[field] = [...list].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     }
     const log = c['logConfiguration'];
-    if (json_isObject(log) && Array.isArray(log['secretOptions']))
+    if (isObject(log) && Array.isArray(log['secretOptions']))
         log['secretOptions'] = [...log['secretOptions']].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     if (Array.isArray(c['portMappings'])) {
         c['portMappings'] = c['portMappings']
             .map((p) => {
-            if (!json_isObject(p))
+            if (!isObject(p))
                 return p;
             p['protocol'] ??= 'tcp';
             if (p['hostPort'] === undefined && typeof p['containerPort'] === 'number') {
@@ -1217,10 +1217,10 @@ function normalizeContainer(c, networkMode) {
     return c;
 }
 function keyOf(v) {
-    return json_isObject(v) && typeof v['name'] === 'string' ? v['name'] : JSON.stringify(v);
+    return isObject(v) && typeof v['name'] === 'string' ? v['name'] : JSON.stringify(v);
 }
 function byJson(a, b) {
-    return normalize_stableStringify(a).localeCompare(normalize_stableStringify(b));
+    return stableStringify(a).localeCompare(stableStringify(b));
 }
 /**
  * Drops what means "not set": null, empty lists and objects, and false (every boolean in a task
@@ -1234,7 +1234,7 @@ function prune(v, top = false) {
         const items = v.map((x) => prune(x)).filter((x) => x !== undefined);
         return items.length > 0 ? items : undefined;
     }
-    if (json_isObject(v)) {
+    if (isObject(v)) {
         const out = {};
         for (const key of Object.keys(v).sort()) {
             const value = v[key];
@@ -1249,17 +1249,17 @@ function prune(v, top = false) {
     return v;
 }
 /** JSON with object keys sorted: equal for equal values whatever the key order. */
-function normalize_stableStringify(v) {
+function stableStringify(v) {
     if (v === undefined)
         return 'undefined';
     if (Array.isArray(v))
-        return `[${v.map((x) => normalize_stableStringify(x)).join(',')}]`;
-    if (json_isObject(v))
-        return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${normalize_stableStringify(v[k])}`).join(',')}}`;
+        return `[${v.map((x) => stableStringify(x)).join(',')}]`;
+    if (isObject(v))
+        return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(',')}}`;
     return JSON.stringify(v);
 }
 function sameTaskDefinition(a, b) {
-    return normalize_stableStringify(normalize_normalizeTaskDefinition(a)) === normalize_stableStringify(normalize_normalizeTaskDefinition(b));
+    return stableStringify(normalizeTaskDefinition(a)) === stableStringify(normalizeTaskDefinition(b));
 }
 
 ;// CONCATENATED MODULE: ./src/register.ts
@@ -1333,7 +1333,7 @@ function applyOverrides(doc, o, labels = defaultLabels) {
         return errors;
     const byName = new Map();
     for (const c of containers)
-        if (json_isObject(c) && typeof c['name'] === 'string')
+        if (isObject(c) && typeof c['name'] === 'string')
             byName.set(c['name'], c);
     const find = (name, input) => {
         const found = byName.get(name);
@@ -1360,7 +1360,7 @@ function applyOverrides(doc, o, labels = defaultLabels) {
     if (o.secrets.size > 0)
         c['secrets'] = mergeNamed(c['secrets'], o.secrets, 'valueFrom');
     if (o.logDriver !== undefined || o.logOptions.size > 0) {
-        const log = json_isObject(c['logConfiguration']) ? c['logConfiguration'] : {};
+        const log = isObject(c['logConfiguration']) ? c['logConfiguration'] : {};
         if (o.logDriver !== undefined)
             log['logDriver'] = o.logDriver;
         if (o.logOptions.size > 0)
@@ -1376,7 +1376,7 @@ function applyOverrides(doc, o, labels = defaultLabels) {
 function mergeNamed(existing, values, field) {
     const list = Array.isArray(existing) ? existing : [];
     for (const [name, value] of values) {
-        const item = list.find((e) => json_isObject(e) && e['name'] === name);
+        const item = list.find((e) => isObject(e) && e['name'] === name);
         if (item)
             item[field] = value;
         else
@@ -1385,7 +1385,7 @@ function mergeNamed(existing, values, field) {
     return list;
 }
 function mergeMap(existing, values) {
-    const map = json_isObject(existing) ? existing : {};
+    const map = isObject(existing) ? existing : {};
     for (const [k, v] of values)
         map[k] = v;
     return map;
@@ -1956,15 +1956,15 @@ async function renderTaskDefinition(settings, deps) {
         const ref = source.kind === 'family' ? source.family : source.arn;
         const described = await deps.ecs.describeTaskDefinition(ref);
         const doc = toJson(described.taskDefinition);
-        if (json_isObject(doc) && described.tags.length > 0)
+        if (isObject(doc) && described.tags.length > 0)
             doc['tags'] = toJson(described.tags);
         parsed = doc;
-        base = { arn: described.taskDefinition.taskDefinitionArn ?? ref, original: json_isObject(doc) ? structuredClone(doc) : {} };
+        base = { arn: described.taskDefinition.taskDefinitionArn ?? ref, original: isObject(doc) ? structuredClone(doc) : {} };
         if (settings.vars.size > 0)
             reporter.warning(`vars are not used: the task definition starts from ${ref}, not a template`);
         reporter.info(`starting from ${base.arn}`);
     }
-    if (!json_isObject(parsed)) {
+    if (!isObject(parsed)) {
         throw new src_errors/* InputError */.dz('is not a task definition', { ...(ctx.file ? { file: ctx.file } : {}) }, 'the file must hold an object with family and containerDefinitions');
     }
     const unwrapped = unwrapDescribeOutput(parsed, ctx);
@@ -2019,6 +2019,7 @@ async function writeRendered(rendered, path = rendered.path) {
  */
 
 
+
 async function runPipeline(settings, ctx) {
     const { reporter } = ctx;
     const outputs = {};
@@ -2039,9 +2040,23 @@ async function runPipeline(settings, ctx) {
     outputs['task-definition-reused'] = String(registered.reused);
     if (!deploying || !checked)
         return { outputs };
+    const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, ctx) : undefined;
     const deploy = await deploying.deployWithGates(settings, registered.arn, checked.baseline, ctx);
     Object.assign(outputs, deploying.deployOutputs(deploy));
-    return { outputs, deploy };
+    return { outputs, deploy, ...(diff ? { diff } : {}) };
+}
+/** The revision diff for the log and the summary; a read that fails only costs the diff. */
+async function changes(current, rendered, ctx) {
+    try {
+        const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(current);
+        const diff = formatDiff(diffTaskDefinitions(taskDefinition, rendered.input));
+        ctx.reporter.info(`changes against ${current.split('/').pop()}:\n${diff}`);
+        return diff;
+    }
+    catch (error) {
+        ctx.reporter.warning(`could not compare with ${current}: ${(0,src_errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -2530,6 +2545,7 @@ async function writeSummary(reporter, settings, result, failure) {
             outputs: result?.outputs ?? {},
             ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
             ...(failure ? { error: failure } : {}),
+            ...(result?.diff ? { diff: result.diff } : {}),
             ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
             ...(settings ? { cluster: settings.deploy.cluster } : {}),
             services

@@ -94,6 +94,7 @@ async function writeSummary(
       outputs: result?.outputs ?? {},
       ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
       ...(failure ? { error: failure } : {}),
+      ...(result?.diff ? { diff: result.diff } : {}),
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
       ...(settings ? { cluster: settings.deploy.cluster } : {}),
       services

@@ -4,8 +4,9 @@
  * Nothing mutating happens before every input and the template are validated and the
  * resources the deployment needs are known to exist.
  */
+import { errorMessage } from './errors.js';
 import { registerRevision } from './register.js';
-import { maskSecretVars, renderTaskDefinition, writeRendered } from './render/index.js';
+import { diffTaskDefinitions, formatDiff, maskSecretVars, renderTaskDefinition, writeRendered, type Rendered } from './render/index.js';
 import type { Settings } from './settings.js';
 import type { DeployContext, DeployResult } from './deploy/types.js';
 
@@ -13,6 +14,8 @@ export interface PipelineResult {
   outputs: Record<string, string>;
   /** Present when a deployment ran. */
   deploy?: DeployResult;
+  /** What the new revision changes against the one serving before, formatted. */
+  diff?: string;
 }
 
 export async function runPipeline(settings: Settings, ctx: DeployContext): Promise<PipelineResult> {
@@ -38,8 +41,22 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
   outputs['task-definition-arn'] = registered.arn;
   outputs['task-definition-reused'] = String(registered.reused);
   if (!deploying || !checked) return { outputs };
+  const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, ctx) : undefined;
 
   const deploy = await deploying.deployWithGates(settings, registered.arn, checked.baseline, ctx);
   Object.assign(outputs, deploying.deployOutputs(deploy));
-  return { outputs, deploy };
+  return { outputs, deploy, ...(diff ? { diff } : {}) };
+}
+
+/** The revision diff for the log and the summary; a read that fails only costs the diff. */
+async function changes(current: string, rendered: Rendered, ctx: DeployContext): Promise<string | undefined> {
+  try {
+    const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(current);
+    const diff = formatDiff(diffTaskDefinitions(taskDefinition, rendered.input));
+    ctx.reporter.info(`changes against ${current.split('/').pop()}:\n${diff}`);
+    return diff;
+  } catch (error) {
+    ctx.reporter.warning(`could not compare with ${current}: ${errorMessage(error)}`);
+    return undefined;
+  }
 }

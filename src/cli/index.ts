@@ -75,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
             events: reporter.events,
             outputs: result.outputs,
             ...(result.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
+            ...(result.diff ? { diff: result.diff } : {}),
             ...(args.flags.region ? { region: args.flags.region } : {}),
             cluster: settings.deploy.cluster,
             services: settings.blueGreen

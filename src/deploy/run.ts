@@ -17,25 +17,31 @@ export interface Preflight {
   baseline: Awaited<ReturnType<typeof verifyAlarmsExist>>;
   /** Revisions the target services run now (candidates for reuse at registration). */
   running: string[];
+  /** The revision serving now, to show what the deployment changes. */
+  current?: string;
 }
 
 /** Read-only checks that fail fast with a clear message, before the first mutating call. */
 export async function preflight(settings: Settings, ctx: DeployContext): Promise<Preflight> {
   const { deploy, gates } = settings;
   let running: string[] = [];
+  let current: string | undefined;
   if (settings.blueGreen) {
     await preflightBlueGreen(deploy, settings.blueGreen, ctx);
     const { blue, green } = settings.blueGreen.colours;
     const { services } = await ctx.aws.ecs.describeServices(deploy.cluster, [blue.service, green.service]);
     running = services.map((s) => s.taskDefinition).filter((arn): arn is string => Boolean(arn));
+    // The live colour is the one with the tasks (the idle one is scaled down or kept warm at most as large).
+    current = [...services].sort((a, b) => (b.desiredCount ?? 0) - (a.desiredCount ?? 0))[0]?.taskDefinition;
   }
   if (deploy.strategy === 'rolling' && deploy.service) {
     const service = await describeService(ctx, deploy.cluster, deploy.service);
     const problem = controllerProblem(service, deploy.cluster);
     if (problem) throw new Error(`${problem}; nothing was changed`);
     if (service.taskDefinition) running = [service.taskDefinition];
+    current = service.taskDefinition;
   }
-  return { baseline: await verifyAlarmsExist(gates.alarms, ctx, gates), running };
+  return { baseline: await verifyAlarmsExist(gates.alarms, ctx, gates), running, ...(current ? { current } : {}) };
 }
 
 export async function deployWithGates(

@@ -43,6 +43,9 @@ describe('rolling', () => {
     expect(web.deployments).toHaveLength(1);
     expect(web.runningCount).toBe(2);
     expect(run.post?.exitCode).toBe(0);
+    // What changed, in the log and collapsed in the summary.
+    expect(run.summary).toMatch(/<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/);
+    expect(run.log).toMatch(/changes against web:1/);
   });
 
   test('re-running the same release reuses the revision', async () => {
