@@ -375,8 +375,8 @@ const actionInputSource = {
     label: (name) => `input \`${name}\``
 };
 
-// EXTERNAL MODULE: ./src/action/reporter.ts + 1 modules
-var action_reporter = __webpack_require__(3827);
+// EXTERNAL MODULE: ./src/action/reporter.ts + 2 modules
+var action_reporter = __webpack_require__(5275);
 // EXTERNAL MODULE: ./src/action/state.ts
 var state = __webpack_require__(3175);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -2488,9 +2488,9 @@ async function run() {
             state: state/* actionState */.M
         });
         for (const [name, value] of Object.entries(result.outputs))
-            core/* setOutput */.uH(name, value);
+            core/* setOutput */.uH(name, reporter.mask(value));
         if (result.deploy && result.deploy.status !== 'succeeded')
-            core/* setFailed */.C1(result.deploy.reason);
+            core/* setFailed */.C1(reporter.mask(result.deploy.reason));
     }
     catch (error) {
         const errors = error instanceof src_errors/* InputErrors */.G ? error.errors : [error];
@@ -2502,12 +2502,12 @@ async function run() {
             // Refused before anything changed (preflight, registration): still a verdict downstream steps can read.
             core/* setOutput */.uH('status', 'failed');
             core/* setOutput */.uH('rolled-back', 'false');
-            core/* setOutput */.uH('reason', failure);
+            core/* setOutput */.uH('reason', reporter.mask(failure));
         }
         // Problems already shown as annotations are not printed twice.
-        core/* setFailed */.C1(annotated.length === errors.length
+        core/* setFailed */.C1(reporter.mask(annotated.length === errors.length
             ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
-            : failure);
+            : failure));
     }
     await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.reason ?? failure ?? 'deployed');
     await writeSummary(reporter, settings, result, failure);
@@ -2550,7 +2550,7 @@ async function writeSummary(reporter, settings, result, failure) {
             ...(settings ? { cluster: settings.deploy.cluster } : {}),
             services
         });
-        await core/* summary */.z.addRaw(markdown, true).write();
+        await core/* summary */.z.addRaw(reporter.mask(markdown), true).write();
     }
     catch (error) {
         core/* warning */.$e(`could not write the job summary: ${(0,src_errors/* errorMessage */.gJ)(error)}`);

@@ -60,8 +60,8 @@ async function finishInterrupted(ctx) {
 
 // EXTERNAL MODULE: ./src/timer.ts
 var timer = __webpack_require__(9610);
-// EXTERNAL MODULE: ./src/action/reporter.ts + 1 modules
-var action_reporter = __webpack_require__(3827);
+// EXTERNAL MODULE: ./src/action/reporter.ts + 2 modules
+var action_reporter = __webpack_require__(5275);
 // EXTERNAL MODULE: ./src/action/state.ts
 var state = __webpack_require__(3175);
 ;// CONCATENATED MODULE: ./src/action/post.ts

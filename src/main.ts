@@ -33,8 +33,8 @@ export async function run(): Promise<void> {
       signal: controller.signal,
       state: actionState
     });
-    for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
-    if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(result.deploy.reason);
+    for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, reporter.mask(value));
+    if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(reporter.mask(result.deploy.reason));
   } catch (error) {
     const errors = error instanceof InputErrors ? error.errors : [error];
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
@@ -44,13 +44,15 @@ export async function run(): Promise<void> {
       // Refused before anything changed (preflight, registration): still a verdict downstream steps can read.
       core.setOutput('status', 'failed');
       core.setOutput('rolled-back', 'false');
-      core.setOutput('reason', failure);
+      core.setOutput('reason', reporter.mask(failure));
     }
     // Problems already shown as annotations are not printed twice.
     core.setFailed(
-      annotated.length === errors.length
-        ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
-        : failure
+      reporter.mask(
+        annotated.length === errors.length
+          ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
+          : failure
+      )
     );
   }
   await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.reason ?? failure ?? 'deployed');
@@ -99,7 +101,7 @@ async function writeSummary(
       ...(settings ? { cluster: settings.deploy.cluster } : {}),
       services
     });
-    await core.summary.addRaw(markdown, true).write();
+    await core.summary.addRaw(reporter.mask(markdown), true).write();
   } catch (error) {
     core.warning(`could not write the job summary: ${errorMessage(error)}`);
   }

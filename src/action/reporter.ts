@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { Location } from '../errors.js';
 import { inPhase, type Phase, type Reporter, type RolloutEvent } from '../events.js';
+import { SecretMask } from '../mask.js';
 
 function annotation(where?: Location): core.AnnotationProperties | undefined {
   if (!where?.file) return undefined;
@@ -12,17 +13,19 @@ export class ActionReporter implements Reporter {
   readonly events: RolloutEvent[] = [];
   private inGroup = false;
 
+  private readonly secrets = new SecretMask();
+
   info(message: string): void {
-    core.info(message);
+    core.info(this.mask(message));
   }
   notice(message: string, where?: Location): void {
-    core.notice(message, annotation(where));
+    core.notice(this.mask(message), annotation(where));
   }
   warning(message: string, where?: Location): void {
-    core.warning(message, annotation(where));
+    core.warning(this.mask(message), annotation(where));
   }
   error(message: string, where?: Location): void {
-    core.error(message, annotation(where));
+    core.error(this.mask(message), annotation(where));
   }
 
   async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {
@@ -48,13 +51,13 @@ export class ActionReporter implements Reporter {
     this.events.push(event);
   }
 
-  private readonly masked = new Set<string>();
+  /** For what we write ourselves (the summary, failure messages). */
+  mask(text: string): string {
+    return this.secrets.mask(text);
+  }
 
   secret(value: string): void {
-    // Masking short or empty strings would garble every log line; each value is announced once.
-    if (value.length >= 3 && !this.masked.has(value)) {
-      this.masked.add(value);
-      core.setSecret(value);
-    }
+    // Each form is announced to the runner once, before anything could print it.
+    for (const form of this.secrets.add(value)) core.setSecret(form);
   }
 }

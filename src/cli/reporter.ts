@@ -1,5 +1,6 @@
 import type { Location } from '../errors.js';
 import { inPhase, type Phase, type Reporter, type RolloutEvent } from '../events.js';
+import { SecretMask } from '../mask.js';
 
 interface Stream {
   write(text: string): unknown;
@@ -11,7 +12,7 @@ const COLOURS = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cya
 /** The same story as the action's log, on a terminal: colours only on a TTY, secrets masked. */
 export class TerminalReporter implements Reporter {
   readonly events: RolloutEvent[] = [];
-  private readonly secrets: string[] = [];
+  private readonly secrets = new SecretMask();
   private readonly colour: boolean;
 
   constructor(private readonly out: Stream = process.stderr) {
@@ -23,9 +24,7 @@ export class TerminalReporter implements Reporter {
   }
 
   mask(text: string): string {
-    let masked = text;
-    for (const s of this.secrets) masked = masked.split(s).join('***');
-    return masked;
+    return this.secrets.mask(text);
   }
 
   private write(text: string): void {
@@ -59,11 +58,7 @@ export class TerminalReporter implements Reporter {
   }
 
   secret(value: string): void {
-    if (value.length >= 3 && !this.secrets.includes(value)) {
-      this.secrets.push(value);
-      // Longest first, so a secret that contains another is masked whole.
-      this.secrets.sort((a, b) => b.length - a.length);
-    }
+    this.secrets.add(value);
   }
 }
 

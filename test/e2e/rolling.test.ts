@@ -48,6 +48,15 @@ describe('rolling', () => {
     expect(run.log).toMatch(/changes against web:1/);
   });
 
+  test('a secret variable that lands in the environment is masked in the log, the diff and the summary', async () => {
+    const secret = 'pa55-w0rd-in-env';
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'secret-vars': 'greeting' }, `tag=v2\ngreeting=${secret}`) });
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.summary).toMatch(/Revision diff/);
+    expect(run.summary).not.toContain(secret);
+    expect(run.log.split(secret)).toHaveLength(2); // only the ::add-mask:: line, which the runner consumes
+  });
+
   test('re-running the same release reuses the revision', async () => {
     await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
     const again = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
