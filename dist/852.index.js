@@ -1001,7 +1001,9 @@ function needsRollback(saved) {
  * wait is bounded by `saved.timeoutMs` and deliberately ignores cancellation: a cancelled
  * workflow is exactly when this must finish.
  */
-async function restorePrevious(ctx, saved, watcher = new _watch_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceWatcher */ .gf(ctx, saved.cluster, [saved.service], { pollIntervalMs: saved.pollIntervalMs })) {
+async function restorePrevious(ctx, saved, watcher = new _watch_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceWatcher */ .gf(ctx, saved.cluster, [saved.service], { pollIntervalMs: saved.pollIntervalMs }), 
+/** Runs once the rollback has been asked for (e.g. gathering the failure's evidence): production first. */
+afterStart) {
     const { cluster, service, previousTaskDefinitionArn: previous } = saved;
     const save = (phase, deploymentId) => ctx.state.save(ROLLING_STATE_KEY, { ...saved, phase, ...(deploymentId ? { deploymentId } : {}) });
     let current;
@@ -1029,6 +1031,7 @@ async function restorePrevious(ctx, saved, watcher = new _watch_js__WEBPACK_IMPO
     catch (error) {
         return { ok: false, detail: `could not start the rollback to ${(0,_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .revision */ .Q)(previous)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}; ${await stateOf(ctx, saved)}` };
     }
+    await afterStart?.().catch((error) => ctx.reporter.warning(`could not gather the evidence: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`));
     const ours = { taskDefinitionArn: previous, ...(rollbackId ? { deploymentId: rollbackId } : {}) };
     try {
         const end = await (0,_watch_js__WEBPACK_IMPORTED_MODULE_2__/* .watchUntil */ .m2)(watcher, ctx.timer, (services) => {
@@ -1324,7 +1327,8 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
         }
         const ours = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(deploymentId ? { deploymentId } : {}) };
         const outcome = await watchRollout(settings, name, ours, watcher, ctx);
-        if (outcome.kind !== 'succeeded')
+        // Our own rollback comes first; its evidence is gathered once the rollback is under way.
+        if (outcome.kind !== 'succeeded' && outcome.kind !== 'roll-back')
             await (0,watching/* explain */.WE)(ctx, cluster, watcher, name, ours);
         return { ok: outcome.kind === 'succeeded', value: outcome };
     });
@@ -1336,7 +1340,7 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
         const bakeTitle = `Baking ${(0,deploy_verdict/* revision */.Q)(taskDefinitionArn)} for ${(0,duration/* formatDuration */.a)(settings.bakeTimeMs)}${gates.length ? ` while watching ${gates.length} gate${gates.length > 1 ? 's' : ''}` : ''}`;
         outcome = await (0,watching/* outcomePhase */.K5)(ctx.reporter, 'bake', bakeTitle, async () => {
             const baked = await bake(settings, name, ours, watcher, ctx, opts, deployed.reason);
-            if (baked.kind !== 'succeeded')
+            if (baked.kind !== 'succeeded' && baked.kind !== 'roll-back')
                 await (0,watching/* explain */.WE)(ctx, cluster, watcher, name, ours);
             return { ok: baked.kind === 'succeeded', value: baked };
         });
@@ -1355,7 +1359,10 @@ async function deployRolling(settings, taskDefinitionArn, ctx, opts = {}) {
             return result('failed', outcome.reason, ids);
         case 'roll-back': {
             const why = outcome.reason;
-            const restored = await ctx.reporter.phase('rollback', `Rolling back service ${name} to ${(0,deploy_verdict/* revision */.Q)(previous)}`, () => (0,rollback/* restorePrevious */._e)(ctx, { ...state }, watcher));
+            const ours = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
+            // Production first: the rollback's UpdateService goes out before anything else; the evidence
+            // (reads only) is gathered while ECS brings the previous revision back.
+            const restored = await ctx.reporter.phase('rollback', `Rolling back service ${name} to ${(0,deploy_verdict/* revision */.Q)(previous)}`, () => (0,rollback/* restorePrevious */._e)(ctx, { ...state }, watcher, () => (0,watching/* explain */.WE)(ctx, cluster, watcher, name, ours)));
             if (restored.ok)
                 return result('rolled-back', `${why}: rolled back, ${restored.detail}`, ids);
             return result('failed', `${why}, and the rollback failed: ${restored.detail}`, ids);

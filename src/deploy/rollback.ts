@@ -54,7 +54,9 @@ export interface RestoreResult {
 export async function restorePrevious(
   ctx: DeployContext,
   saved: RollingState,
-  watcher = new ServiceWatcher(ctx, saved.cluster, [saved.service], { pollIntervalMs: saved.pollIntervalMs })
+  watcher = new ServiceWatcher(ctx, saved.cluster, [saved.service], { pollIntervalMs: saved.pollIntervalMs }),
+  /** Runs once the rollback has been asked for (e.g. gathering the failure's evidence): production first. */
+  afterStart?: () => Promise<void>
 ): Promise<RestoreResult> {
   const { cluster, service, previousTaskDefinitionArn: previous } = saved;
   const save = (phase: RollingPhase, deploymentId?: string): void =>
@@ -80,6 +82,7 @@ export async function restorePrevious(
   } catch (error) {
     return { ok: false, detail: `could not start the rollback to ${revision(previous)}: ${errorMessage(error)}; ${await stateOf(ctx, saved)}` };
   }
+  await afterStart?.().catch((error: unknown) => ctx.reporter.warning(`could not gather the evidence: ${errorMessage(error)}`));
 
   const ours = { taskDefinitionArn: previous, ...(rollbackId ? { deploymentId: rollbackId } : {}) };
   try {

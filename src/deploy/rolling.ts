@@ -115,7 +115,8 @@ export async function deployRolling(
     }
     const ours: OurDeployment = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(deploymentId ? { deploymentId } : {}) };
     const outcome = await watchRollout(settings, name, ours, watcher, ctx);
-    if (outcome.kind !== 'succeeded') await explain(ctx, cluster, watcher, name, ours);
+    // Our own rollback comes first; its evidence is gathered once the rollback is under way.
+    if (outcome.kind !== 'succeeded' && outcome.kind !== 'roll-back') await explain(ctx, cluster, watcher, name, ours);
     return { ok: outcome.kind === 'succeeded', value: outcome };
   });
   const ids = { ...known, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
@@ -127,7 +128,7 @@ export async function deployRolling(
     const bakeTitle = `Baking ${revision(taskDefinitionArn)} for ${formatDuration(settings.bakeTimeMs)}${gates.length ? ` while watching ${gates.length} gate${gates.length > 1 ? 's' : ''}` : ''}`;
     outcome = await outcomePhase(ctx.reporter, 'bake', bakeTitle, async () => {
       const baked = await bake(settings, name, ours, watcher, ctx, opts, deployed.reason);
-      if (baked.kind !== 'succeeded') await explain(ctx, cluster, watcher, name, ours);
+      if (baked.kind !== 'succeeded' && baked.kind !== 'roll-back') await explain(ctx, cluster, watcher, name, ours);
       return { ok: baked.kind === 'succeeded', value: baked };
     });
   }
@@ -144,8 +145,11 @@ export async function deployRolling(
       return result('failed', outcome.reason, ids);
     case 'roll-back': {
       const why = outcome.reason;
+      const ours: OurDeployment = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
+      // Production first: the rollback's UpdateService goes out before anything else; the evidence
+      // (reads only) is gathered while ECS brings the previous revision back.
       const restored = await ctx.reporter.phase('rollback', `Rolling back service ${name} to ${revision(previous)}`, () =>
-        restorePrevious(ctx, { ...state }, watcher)
+        restorePrevious(ctx, { ...state }, watcher, () => explain(ctx, cluster, watcher, name, ours))
       );
       if (restored.ok) return result('rolled-back', `${why}: rolled back, ${restored.detail}`, ids);
       return result('failed', `${why}, and the rollback failed: ${restored.detail}`, ids);

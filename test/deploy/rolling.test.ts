@@ -242,10 +242,18 @@ describe('bake with gates', () => {
     const { aws, calls } = fakeAws({ describe: script([newStable()]) });
     const { ctx } = context(aws);
     const alarm = gate('alarm web-5xx', [{ phase: 'pass', reason: 'OK' }, { phase: 'fail', reason: 'alarm web-5xx is ALARM' }]);
+    const updatesWhenEvidenceRead: number[] = [];
+    const listTasks = aws.ecs.listTasks;
+    aws.ecs.listTasks = async (input) => {
+      updatesWhenEvidenceRead.push(calls.updates.length);
+      return listTasks(input);
+    };
     const result = await deployRolling(settings({ bakeTimeMs: 60_000 }), TD8, ctx, { gates: [alarm] });
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/^gate alarm web-5xx failed during the bake: alarm web-5xx is ALARM: rolled back/);
     expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8, TD7]);
+    // Production first: the rollback was asked for before any evidence was read.
+    expect(updatesWhenEvidenceRead[0]).toBe(2);
   });
 
   test.each([
