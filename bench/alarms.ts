@@ -165,7 +165,7 @@ export async function benchAlarms(): Promise<Record<string, number>> {
     'rolling cpu spike: ALARM → the bake check that sees it (DescribeAlarms), median ms': median(toDetect),
     'rolling: ALARM → the bake check that sees it, max ms': max(toDetect),
     'rolling: one bake round beyond its sleep (DescribeServices + DescribeAlarms), median ms': round,
-    'rolling: that check → rollback UpdateService (evidence first), median ms': median(detectToRollback),
+    'rolling: that check → rollback UpdateService (before any evidence is read), median ms': median(detectToRollback),
     'rolling: ALARM → rollback UpdateService, median ms': median(toRollback),
     'rolling: ALARM → rollback UpdateService, max ms': max(toRollback),
     'rolling: ALARM → rollback UpdateService, median, in polls': median(toRollback) / POLL_MS,
@@ -196,7 +196,7 @@ export async function benchAlarms(): Promise<Record<string, number>> {
   budget({
     bench: 'alarms',
     figure: 'rolling: ALARM → rollback UpdateService (max)',
-    budget: 'informative (evidence is read first)',
+    budget: 'informative (rollback before evidence)',
     measured: `${fmtMs(max(toRollback))}; check → UpdateService ${Math.round(median(detectToRollback))} ms`
   });
   budget({ bench: 'alarms', figure: 'rolling: ALARM → previous revision stable (median)', budget: 'informative (ECS restarts the old tasks)', measured: fmtMs(median(toStable)) });
