@@ -56,6 +56,15 @@ describe('ecs-rollout CLI', () => {
     expect(sim.calls({ accessKeyId: 'AKIDCLI' })).toHaveLength(before);
   });
 
+  test('register registers once, then reuses the identical revision', async () => {
+    const first = await cli(['register', ...template, '--vars', 'tag=v11']);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^task-definition-reused=false$/m);
+    const again = await cli(['register', ...template, '--vars', 'tag=v11']);
+    expect(again.stdout).toMatch(/^task-definition-reused=true$/m);
+    expect(again.stdout.match(/^task-definition-arn=(.*)$/m)?.[1]).toBe(first.stdout.match(/^task-definition-arn=(.*)$/m)?.[1]);
+  });
+
   test('diff shows only real changes against what the service runs', async () => {
     const r = await cli(['diff', ...template, '--vars', 'tag=v7', '--cluster', 'prod', '--service', 'web']);
     expect(r.status).toBe(0);
