@@ -4,7 +4,8 @@
  * time to fail on a missing input, the peak memory of a run and the bundle size.
  * Usage: npm run bench -- startup
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { bundleEntry } from '../scripts/bundle.js';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,7 +95,7 @@ export async function benchStartup(): Promise<Record<string, number>> {
   const bare = ["-e", "require('http').request(process.env.BENCH_URL, { method: 'POST' }).end('{}')"];
   // The AWS SDK alone, bundled the same way: what no amount of work on our side can go below.
   const floorDir = join(dir, 'sdk-floor');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(ROOT, 'bench/fixtures/sdk-floor.ts'), '-o', floorDir, '--minify', '--quiet'], { cwd: ROOT });
+  bundleEntry(join(ROOT, 'bench/fixtures/sdk-floor.ts'), floorDir);
   const floorArgs = [join(floorDir, 'index.js')];
   const baseline: number[] = [];
   const action: number[] = [];
