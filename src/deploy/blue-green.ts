@@ -166,15 +166,26 @@ export async function deployBlueGreen(
       );
     }
 
-    const watched = [...(g?.settings.alarms ?? []), ...temporary];
+    const named = g?.settings.alarms ?? [];
+    const watched = [...named, ...temporary];
     const alarms = watched.length && g ? [holdInconclusive(safe(alarmGate(watched, g.settings, g.baseline, ctx)), policy)] : [];
+    // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
+    // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
+    // timeout, like `initial` targets, instead of running out the inconclusive limit.
+    const preShiftAlarms =
+      g && temporary.length
+        ? [
+            ...(named.length ? [holdInconclusive(safe(alarmGate(named, g.settings, g.baseline, ctx)), policy)] : []),
+            safe(alarmGate(temporary, g.settings, g.baseline, ctx, 'temporary alarms'))
+          ]
+        : alarms;
 
     const latest = (): Service => watcher.latest.get(newName) ?? plan.services[plan.idle];
     const service = safe(serviceGate(latest, taskDefinitionArn, 'service'));
     const targets = safe(targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, ctx, 'targets'));
     const smoke = bg.smokeTest ? [holdInconclusive(safe(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch)), policy)] : [];
     // Before traffic moves, `initial` targets and a service still settling hold until the timeout.
-    const preShift: Gate[] = [service, targets, ...smoke, ...alarms];
+    const preShift: Gate[] = [service, targets, ...smoke, ...preShiftAlarms];
     // Once it serves traffic, anything but a pass is held only up to the inconclusive limit.
     const baking: Gate[] = [holdInconclusive(service, policy), holdInconclusive(targets, policy), ...alarms];
 

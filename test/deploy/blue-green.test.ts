@@ -130,6 +130,35 @@ describe('deployBlueGreen: a good release', () => {
   });
 });
 
+describe('deployBlueGreen: temporary alarms warming up', () => {
+  it('before the first shift, a new temporary alarm without data yet holds (past the inconclusive limit) instead of failing', async () => {
+    const world = new World();
+    const { ctx } = world.context();
+    const describe = ctx.aws.cloudwatch.describeAlarms;
+    let checks = 0;
+    // CloudWatch has no datapoint for the new colour's tasks during the first 25 checks (minutes on AWS).
+    ctx.aws.cloudwatch.describeAlarms = async (names) => {
+      const out = await describe(names);
+      if (++checks <= 25) for (const a of out.metricAlarms) a.StateValue = 'INSUFFICIENT_DATA';
+      return out;
+    };
+    const modify = ctx.aws.elb.modifyListenerDefaultActions;
+    let checksAtFirstShift: number | undefined;
+    ctx.aws.elb.modifyListenerDefaultActions = async (arn, actions) => {
+      checksAtFirstShift ??= checks;
+      return modify(arn, actions);
+    };
+    const settings = gateSettings({
+      temporary: { cpuThreshold: 80, period: 60, evaluationPeriods: 1, datapoints: 1 },
+      inconclusive: { limit: 3, decide: 'fail' }
+    });
+    const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx, { gates: { settings, baseline: {}, deploymentTag: 'run-2' } });
+    expect(result.status).toBe('succeeded');
+    // No traffic moved while the alarm had no data.
+    expect(checksAtFirstShift).toBeGreaterThan(25);
+  });
+});
+
 describe('deployBlueGreen: aborts put traffic back first', () => {
   it('idle targets unhealthy → no traffic ever moved, idle scaled back to 0, each reason code reported', async () => {
     const world = new World();
