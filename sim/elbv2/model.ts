@@ -180,8 +180,17 @@ export class ElbState {
     return [...lbs];
   }
 
+  /**
+   * The model's own present: the time of the tick being processed. The ECS model registers and
+   * deregisters targets while the world catches up after a jump (advance()), when the clock
+   * already reads the end of the jump.
+   */
+  private modelNow(): number {
+    return this.lastTick;
+  }
+
   registerTarget(tg: TargetGroup, id: string, port: number, probe?: TargetProbe, availabilityZone?: string): void {
-    const now = this.deps.clock.now();
+    const now = this.modelNow();
     this.refreshUsage(now);
     const key = targetKey(id, port);
     const existing = tg.targets.get(key);
@@ -216,7 +225,7 @@ export class ElbState {
       tg.targets.delete(key);
       return true;
     }
-    target.drainUntil = this.deps.clock.now() + delay;
+    target.drainUntil = this.modelNow() + delay;
     setReason(target, 'draining', 'Target.DeregistrationInProgress');
     return true;
   }
