@@ -15,6 +15,7 @@
 import { DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { runAction, type ActionRun } from '../scripts/run-action.js';
 import { startSim, type CallRecord, type Sim } from '../sim/server.js';
+import { webBlueGreenInputs } from '../sim/seed.js';
 import {
   ACTION_KEY,
   CLOCK_INPUTS,
@@ -52,13 +53,7 @@ export function blueGreenInputs(sim: Sim, extra: Record<string, string> = {}): R
   return {
     'task-definition': 'examples/web.taskdef.json',
     vars: `${VARS}\ntag=v2`,
-    strategy: 'blue-green',
-    cluster: 'prod',
-    'blue-service': 'web-blue',
-    'green-service': 'web-green',
-    'blue-target-group': sc.targetGroups['web-blue'],
-    'green-target-group': sc.targetGroups['web-green'],
-    'listener-arn': sc.listeners['web-alb:80'],
+    ...webBlueGreenInputs(sc),
     'traffic-steps': STEPS.join(','),
     'step-bake': scaled(defaultMs('step-bake')),
     'final-bake': scaled(defaultMs('final-bake')),

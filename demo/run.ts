@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server.js';
+import { webBlueGreenInputs } from '../sim/seed.js';
 import { runAction, ROOT, type ActionRun } from '../scripts/run-action.js';
 
 // GitHub runs the action on node24; on an older local node the SDK would print an upgrade notice.
@@ -35,13 +36,7 @@ async function runningRevision(sim: Sim, service: string): Promise<string> {
 function blueGreen(sim: Sim): Record<string, string> {
   const sc = sim.scenario!;
   return {
-    strategy: 'blue-green',
-    cluster: 'prod',
-    'blue-service': 'web-blue',
-    'green-service': 'web-green',
-    'blue-target-group': sc.targetGroups['web-blue'],
-    'green-target-group': sc.targetGroups['web-green'],
-    'listener-arn': sc.listeners['web-alb:80'],
+    ...webBlueGreenInputs(sc),
     'traffic-steps': '10,50,100',
     'step-bake': '1s',
     'final-bake': '1s',

@@ -207,3 +207,19 @@ async function notReady(
   }
   return '';
 }
+
+/**
+ * The action inputs that point a blue/green deployment at the scenario's web-blue / web-green
+ * pair behind web-alb's listener :80 (shared by the demo, the tests and the benchmarks).
+ */
+export function webBlueGreenInputs(scenario: Scenario): Record<string, string> {
+  return {
+    strategy: 'blue-green',
+    cluster: scenario.cluster.name,
+    'blue-service': 'web-blue',
+    'green-service': 'web-green',
+    'blue-target-group': scenario.targetGroups['web-blue'],
+    'green-target-group': scenario.targetGroups['web-green'],
+    'listener-arn': scenario.listeners['web-alb:80']
+  };
+}

@@ -16,13 +16,14 @@ import {
   planInterrupted,
   targetGroupName
 } from './colours.js';
-import { previousRevision, stuckThreshold, updateInput } from './rolling.js';
+import { previousRevision, updateInput } from './rolling.js';
+import { watchDeployment } from './watching.js';
 import type { DeploySettings } from './settings.js';
 import { remainingSteps } from './steps.js';
 import { type TrafficContext, type Weights, discoverTraffic, describeTarget, setWeights } from './traffic.js';
 import type { DeployContext } from './types.js';
-import { type OurDeployment, type Verdict, judge, revision } from './verdict.js';
-import { type ServiceWatcher, describeService, watchUntil } from './watch.js';
+import { type OurDeployment, revision } from './verdict.js';
+import { type ServiceWatcher, describeService } from './watch.js';
 
 /** `web` from `arn:aws:ecs:…:service/prod/web` or `web`: DescribeServices answers with names. */
 export function serviceName(nameOrArn: string): string {
@@ -209,18 +210,7 @@ export async function prepareIdle(
   const ours: OurDeployment = { taskDefinitionArn, ...ids };
   let end;
   try {
-    end = await watchUntil<Exclude<Verdict, { kind: 'in-progress' }> | { kind: 'stuck'; reason: string }>(
-      watcher,
-      ctx.timer,
-      (services) => {
-        const service = services.get(name);
-        if (!service) return undefined;
-        const verdict = judge(service, ours);
-        if (verdict.kind !== 'in-progress') return verdict;
-        return deploy.circuitBreaker ? undefined : stuck(service, ours);
-      },
-      { timeoutMs: Math.max(0, deadline - ctx.timer.now()), signal: ctx.signal }
-    );
+    end = await watchDeployment(watcher, ctx, name, ours, { circuitBreaker: deploy.circuitBreaker, timeoutMs: Math.max(0, deadline - ctx.timer.now()) });
   } catch (error) {
     return { kind: 'failed', reason: `watching ${name} failed: ${errorMessage(error)}`, ...ids };
   }
@@ -238,16 +228,6 @@ export async function prepareIdle(
   }
 }
 
-/** With the circuit breaker off, its threshold applied by us, so crashing tasks do not wait for the timeout. */
-function stuck(service: Service, ours: OurDeployment): { kind: 'stuck'; reason: string } | undefined {
-  const mine = (service.deployments ?? []).find((d) =>
-    ours.deploymentId ? d.id === ours.deploymentId : d.status === 'PRIMARY' && d.taskDefinition === ours.taskDefinitionArn
-  );
-  const failed = mine?.failedTasks ?? 0;
-  const limit = stuckThreshold(mine?.desiredCount ?? 0);
-  if (!mine || failed < limit) return undefined;
-  return { kind: 'stuck', reason: `${failed} tasks of ${revision(ours.taskDefinitionArn)} failed to start (limit ${limit}; the circuit breaker is off)` };
-}
 
 /** on-interrupted: rollback: 100 % back on the older colour, verified, before the deployment starts over. */
 export async function resetInterrupted(plan: Plan, bg: BlueGreenSettings, ctx: DeployContext, labels: Record<string, string>, readDelayMs?: number): Promise<Weights> {

@@ -1,4 +1,4 @@
-import type { Deployment, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import type { Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../duration.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { Reporter } from '../events.js';
@@ -7,9 +7,10 @@ import { runMigration } from './migrate.js';
 import { ROLLING_STATE_KEY, restorePrevious, rollbackTimeout, type RollingPhase, type RollingState } from './rollback.js';
 import type { DeploySettings } from './settings.js';
 import type { DeployContext, DeployResult } from './types.js';
-import { abortReason, explain, gateLabel, outcomePhase } from './watching.js';
-import { judge, revision, type OurDeployment, type Verdict } from './verdict.js';
-import { ServiceWatcher, controllerProblem, describeService, watchUntil } from './watch.js';
+import { abortReason, explain, gateLabel, outcomePhase, watchDeployment, type DeploymentDecision } from './watching.js';
+export { stuckThreshold } from './watching.js';
+import { judge, revision, type OurDeployment } from './verdict.js';
+import { ServiceWatcher, controllerProblem, describeService } from './watch.js';
 
 export interface RollingOptions {
   /** Checked every poll during the bake: fail rolls back, inconclusive holds up to `inconclusiveLimit`. */
@@ -213,31 +214,11 @@ function ourDeploymentId(updated: Service, taskDefinitionArn: string): string | 
   return (primaries.find((d) => d.taskDefinition === taskDefinitionArn) ?? primaries[0])?.id;
 }
 
-/**
- * The ECS circuit breaker's own threshold: half the desired count, at least 3, at most 200.
- * Without the circuit breaker we apply it ourselves, so crashing tasks do not wait for the timeout.
- */
-export function stuckThreshold(desiredCount: number): number {
-  return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
-}
-
-type WatchDecision = Exclude<Verdict, { kind: 'in-progress' }> | { kind: 'stuck'; reason: string };
 
 async function watchRollout(settings: DeploySettings, name: string, ours: OurDeployment, watcher: ServiceWatcher, ctx: DeployContext): Promise<Outcome> {
   let end;
   try {
-    end = await watchUntil<WatchDecision>(
-      watcher,
-      ctx.timer,
-      (services) => {
-        const service = services.get(name);
-        if (!service) return undefined;
-        const verdict = judge(service, ours);
-        if (verdict.kind !== 'in-progress') return verdict;
-        return settings.circuitBreaker ? undefined : stuck(service, ours);
-      },
-      { timeoutMs: settings.timeoutMs, signal: ctx.signal }
-    );
+    end = await watchDeployment(watcher, ctx, name, ours, settings);
   } catch (error) {
     return { kind: 'roll-back', reason: `watching the deployment failed: ${errorMessage(error)}` };
   }
@@ -251,7 +232,7 @@ async function watchRollout(settings: DeploySettings, name: string, ours: OurDep
   }
 }
 
-function fromDecision(decision: WatchDecision, name: string, ours: OurDeployment): Outcome {
+function fromDecision(decision: DeploymentDecision, name: string, ours: OurDeployment): Outcome {
   switch (decision.kind) {
     case 'succeeded':
       return { kind: 'succeeded', reason: `service ${name} runs ${revision(ours.taskDefinitionArn)}${ours.deploymentId ? ` (deployment ${ours.deploymentId})` : ''}, stable` };
@@ -264,19 +245,6 @@ function fromDecision(decision: WatchDecision, name: string, ours: OurDeployment
   }
 }
 
-function stuck(service: Service, ours: OurDeployment): WatchDecision | undefined {
-  const mine: Deployment | undefined = (service.deployments ?? []).find((d) =>
-    ours.deploymentId ? d.id === ours.deploymentId : d.status === 'PRIMARY' && d.taskDefinition === ours.taskDefinitionArn
-  );
-  if (!mine) return undefined;
-  const failed = mine.failedTasks ?? 0;
-  const limit = stuckThreshold(mine.desiredCount ?? 0);
-  if (failed < limit) return undefined;
-  return {
-    kind: 'stuck',
-    reason: `${failed} tasks of ${revision(ours.taskDefinitionArn)} failed to start (limit ${limit}, the circuit breaker's threshold; the circuit breaker is off)`
-  };
-}
 
 /**
  * After the service is stable: keep watching it (ECS may still roll back, e.g. on an alarm)

@@ -2,10 +2,59 @@
  * Pieces both strategies use while they watch a deployment: gate labels, failure
  * evidence, the cancellation reason, and phases whose failure is a value.
  */
+import type { Service } from '@aws-sdk/client-ecs';
 import type { GatePhase, Phase, Reporter } from '../events.js';
 import { reportEvidence } from './evidence.js';
 import type { DeployContext } from './types.js';
-import type { ServiceWatcher } from './watch.js';
+import { judge, revision, type OurDeployment, type Verdict } from './verdict.js';
+import { type ServiceWatcher, type WatchEnd, watchUntil } from './watch.js';
+
+/** How watching one deployment can end, besides a timeout or cancellation. */
+export type DeploymentDecision = Exclude<Verdict, { kind: 'in-progress' }> | { kind: 'stuck'; reason: string };
+
+/**
+ * The ECS circuit breaker's own threshold: half the desired count, at least 3, at most 200.
+ * Without the circuit breaker we apply it ourselves, so crashing tasks do not wait for the timeout.
+ */
+export function stuckThreshold(desiredCount: number): number {
+  return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+}
+
+function stuck(service: Service, ours: OurDeployment): DeploymentDecision | undefined {
+  const mine = (service.deployments ?? []).find((d) =>
+    ours.deploymentId ? d.id === ours.deploymentId : d.status === 'PRIMARY' && d.taskDefinition === ours.taskDefinitionArn
+  );
+  if (!mine) return undefined;
+  const failed = mine.failedTasks ?? 0;
+  const limit = stuckThreshold(mine.desiredCount ?? 0);
+  if (failed < limit) return undefined;
+  return {
+    kind: 'stuck',
+    reason: `${failed} tasks of ${revision(ours.taskDefinitionArn)} failed to start (limit ${limit}, the circuit breaker's threshold; the circuit breaker is off)`
+  };
+}
+
+/** Polls until our deployment of one service is decided (the verdict, or stuck with the circuit breaker off), times out, or is cancelled. */
+export function watchDeployment(
+  watcher: ServiceWatcher,
+  ctx: Pick<DeployContext, 'timer' | 'signal'>,
+  name: string,
+  ours: OurDeployment,
+  opts: { circuitBreaker: boolean; timeoutMs: number }
+): Promise<WatchEnd<DeploymentDecision>> {
+  return watchUntil<DeploymentDecision>(
+    watcher,
+    ctx.timer,
+    (services) => {
+      const service = services.get(name);
+      if (!service) return undefined;
+      const verdict = judge(service, ours);
+      if (verdict.kind !== 'in-progress') return verdict;
+      return opts.circuitBreaker ? undefined : stuck(service, ours);
+    },
+    { timeoutMs: opts.timeoutMs, signal: ctx.signal }
+  );
+}
 
 export function gateLabel(phase: GatePhase): string {
   return phase === 'pass' ? 'passes:' : phase === 'fail' ? 'FAILS:' : 'inconclusive:';

@@ -12,6 +12,7 @@ import {
   type StateValue
 } from '@aws-sdk/client-cloudwatch';
 import { startSim, type Sim } from '../../sim/server.js';
+import { webBlueGreenInputs } from '../../sim/seed.js';
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/run-action.js';
 import { FAST, VARS, alarmNames, clients, revisionOf, service, weights } from './sim-helpers.js';
 
@@ -40,13 +41,7 @@ const blueGreen = (tag: string, extra: Record<string, string> = {}): Record<stri
   return {
     'task-definition': 'examples/web.taskdef.json',
     vars: `${VARS}\ntag=${tag}`,
-    cluster: 'prod',
-    strategy: 'blue-green',
-    'blue-service': 'web-blue',
-    'green-service': 'web-green',
-    'blue-target-group': s.targetGroups['web-blue'],
-    'green-target-group': s.targetGroups['web-green'],
-    'listener-arn': s.listeners['web-alb:80'],
+    ...webBlueGreenInputs(s),
     ...FAST,
     'step-bake': '400ms',
     'final-bake': '400ms',

@@ -1,5 +1,6 @@
 /** Blue/green end-to-end helpers: inputs for the seeded scenario and reads of the resulting state through the SDK. */
 import type { Scenario, Sim } from '../../sim/server.js';
+import { webBlueGreenInputs } from '../../sim/seed.js';
 import { FAST, VARS, service, weights } from './sim-helpers.js';
 
 /** Short bakes on the ×300 clock: 300 ms real is 90 simulated seconds. */
@@ -10,13 +11,7 @@ export function webInputs(s: Scenario, extra: Record<string, string> = {}, vars 
   return {
     'task-definition': 'examples/web.taskdef.json',
     vars: `${VARS}\n${vars}`,
-    cluster: 'prod',
-    strategy: 'blue-green',
-    'blue-service': 'web-blue',
-    'green-service': 'web-green',
-    'blue-target-group': s.targetGroups['web-blue'],
-    'green-target-group': s.targetGroups['web-green'],
-    'listener-arn': s.listeners['web-alb:80'],
+    ...webBlueGreenInputs(s),
     'traffic-steps': '10,50,100',
     ...FAST,
     ...BAKES,
