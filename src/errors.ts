@@ -35,6 +35,35 @@ export class InputErrors extends Error {
   }
 }
 
+/**
+ * Runs each reader of a group of inputs, collecting the problems instead of stopping at the
+ * first, so the user sees every one of them at once.
+ */
+export class InputProblems {
+  readonly errors: InputError[] = [];
+
+  /** The reader's value, or `fallback` after recording its problems. Anything else thrown goes on up. */
+  read<T>(fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof InputErrors) this.errors.push(...error.errors);
+      else if (error instanceof InputError) this.errors.push(error);
+      else throw error;
+      return fallback;
+    }
+  }
+
+  add(error: InputError): void {
+    this.errors.push(error);
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length === 1) throw this.errors[0]!;
+    if (this.errors.length > 1) throw new InputErrors(this.errors);
+  }
+}
+
 function formatInputError(message: string, loc: Location, fix?: string): string {
   const where = [loc.file && (loc.line ? `${loc.file}:${loc.line}` : loc.file), loc.path]
     .filter(Boolean)

@@ -1,4 +1,4 @@
-import { InputError, InputErrors } from './errors.js';
+import { InputError, InputProblems } from './errors.js';
 import type { Inputs } from './inputs.js';
 import { readRenderSettings, type RenderSettings } from './render/settings.js';
 import { readDeploySettings, type DeploySettings } from './deploy/settings.js';
@@ -20,25 +20,14 @@ export interface Settings {
 
 export function readSettings(inputs: Inputs, env: Record<string, string | undefined>): Settings {
   // Read every group even when a later one fails, so the user sees all problems at once.
-  const problems: InputError[] = [];
-  const read = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof InputError) {
-        problems.push(error);
-        return undefined;
-      }
-      throw error;
-    }
-  };
+  const problems = new InputProblems();
+  const read = <T>(fn: () => T): T | undefined => problems.read<T | undefined>(fn, undefined);
   const render = read(() => readRenderSettings(inputs, env));
   const register = read(() => inputs.bool('register', true));
   const deploy = read(() => readDeploySettings(inputs));
   const blueGreen = deploy?.strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
   const gates = read(() => readGateSettings(inputs));
-  if (problems.length === 1) throw problems[0]!;
-  if (problems.length > 1) throw new InputErrors(problems);
+  problems.throwIfAny();
 
   const deploying = deploy!.strategy === 'blue-green' || Boolean(deploy!.service);
   if (deploying && !register) {

@@ -2,7 +2,7 @@
  * The blue/green inputs, read and validated once, up front: every problem is reported
  * together, before any AWS call.
  */
-import { InputError, InputErrors } from '../errors.js';
+import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { type ColourMap, ON_INTERRUPTED, type OnInterrupted } from './colours.js';
 import { parseTrafficSteps } from './steps.js';
@@ -87,23 +87,8 @@ function smokeTest(inputs: Inputs): BlueGreenSettings['smokeTest'] {
   return { url, timeoutMs };
 }
 
-/** Runs each reader, collecting InputErrors so the user sees every problem at once. */
-class Collector {
-  readonly errors: InputError[] = [];
-  read<T>(fn: () => T, fallback: T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof InputErrors) this.errors.push(...error.errors);
-      else if (error instanceof InputError) this.errors.push(error);
-      else throw error;
-      return fallback;
-    }
-  }
-}
-
 export function readBlueGreenSettings(inputs: Inputs): BlueGreenSettings {
-  const c = new Collector();
+  const c = new InputProblems();
   const blueService = c.read(() => inputs.required('blue-service'), '');
   const greenService = c.read(() => inputs.required('green-service'), '');
   const blueTg = c.read(() => targetGroupArn(inputs, 'blue-target-group'), '');
@@ -118,13 +103,12 @@ export function readBlueGreenSettings(inputs: Inputs): BlueGreenSettings {
   const smoke = c.read(() => smokeTest(inputs), undefined);
 
   if (blueService && blueService === greenService) {
-    c.errors.push(new InputError(`${inputs.label('blue-service')} and ${inputs.label('green-service')} are both "${blueService}"`, {}, 'blue/green needs two services, one per colour'));
+    c.add(new InputError(`${inputs.label('blue-service')} and ${inputs.label('green-service')} are both "${blueService}"`, {}, 'blue/green needs two services, one per colour'));
   }
   if (blueTg && blueTg === greenTg) {
-    c.errors.push(new InputError(`${inputs.label('blue-target-group')} and ${inputs.label('green-target-group')} are the same target group`, {}, 'give each colour its own target group'));
+    c.add(new InputError(`${inputs.label('blue-target-group')} and ${inputs.label('green-target-group')} are the same target group`, {}, 'give each colour its own target group'));
   }
-  if (c.errors.length === 1) throw c.errors[0]!;
-  if (c.errors.length > 1) throw new InputErrors(c.errors);
+  c.throwIfAny();
 
   return {
     colours: {

@@ -2,7 +2,7 @@
  * Gate inputs for both strategies, read and validated once, before anything changes.
  */
 import type { DeploymentAlarms } from '@aws-sdk/client-ecs';
-import { InputError, InputErrors } from '../errors.js';
+import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 
 /**
@@ -49,17 +49,8 @@ export interface GateSettings {
 const MAX_EVALUATION_SECONDS = 86_400;
 
 export function readGateSettings(inputs: Inputs): GateSettings {
-  const errors: InputError[] = [];
-  const read = <T>(fn: () => T, fallback: T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof InputError) errors.push(error);
-      else if (error instanceof InputErrors) errors.push(...error.errors);
-      else throw error;
-      return fallback;
-    }
-  };
+  const problems = new InputProblems();
+  const read = <T>(fn: () => T, fallback: T): T => problems.read(fn, fallback);
 
   const alarms = read(() => alarmNames(inputs), []);
   const percent = (name: string): number | undefined => {
@@ -77,7 +68,7 @@ export function readGateSettings(inputs: Inputs): GateSettings {
   const evaluationPeriods = read(() => inputs.int('alarm-evaluation-periods', { min: 1 }) ?? 1, 1);
   const datapoints = read(() => inputs.int('alarm-datapoints', { min: 1 }) ?? evaluationPeriods, evaluationPeriods);
   if (datapoints > evaluationPeriods) {
-    errors.push(
+    problems.add(
       new InputError(
         `${inputs.label('alarm-datapoints')} is ${datapoints}, more than ${inputs.label('alarm-evaluation-periods')} (${evaluationPeriods})`,
         {},
@@ -86,7 +77,7 @@ export function readGateSettings(inputs: Inputs): GateSettings {
     );
   }
   if (period * evaluationPeriods > MAX_EVALUATION_SECONDS) {
-    errors.push(
+    problems.add(
       new InputError(
         `${inputs.label('alarm-period')} × ${inputs.label('alarm-evaluation-periods')} is ${period * evaluationPeriods} s`,
         {},
@@ -97,7 +88,7 @@ export function readGateSettings(inputs: Inputs): GateSettings {
   const mode = read(() => inputs.oneOf('alarm-mode', ALARM_MODES, 'transitions'), 'transitions');
   const ecsAlarmRollback = read(() => inputs.bool('ecs-alarm-rollback', false), false);
   if (ecsAlarmRollback && alarms.length === 0) {
-    errors.push(
+    problems.add(
       new InputError(
         `${inputs.label('ecs-alarm-rollback')} is true but ${inputs.label('alarms')} names no alarm`,
         {},
@@ -108,8 +99,7 @@ export function readGateSettings(inputs: Inputs): GateSettings {
   const limit = read(() => inputs.int('inconclusive-limit', { min: 1 }) ?? 10, 10);
   const decide = read(() => inputs.oneOf<OnInconclusive>('on-inconclusive', ['fail', 'pass'], 'fail'), 'fail');
 
-  if (errors.length === 1) throw errors[0]!;
-  if (errors.length > 1) throw new InputErrors(errors);
+  problems.throwIfAny();
   return {
     alarms,
     temporary: {

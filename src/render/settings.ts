@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { InputError, InputErrors } from '../errors.js';
+import { InputError, InputErrors, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { closest } from '../text.js';
 import { splitCommand } from '../shell.js';
@@ -56,17 +56,9 @@ const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** Reads and checks every render input once; all problems are reported together. */
 export function readRenderSettings(inputs: Inputs, env: Record<string, string | undefined>): RenderSettings {
-  const errors: InputError[] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (error instanceof InputErrors) errors.push(...error.errors);
-      else if (error instanceof InputError) errors.push(error);
-      else throw error;
-      return undefined;
-    }
-  };
+  const problems = new InputProblems();
+  const errors = problems.errors;
+  const attempt = <T>(read: () => T): T | undefined => problems.read<T | undefined>(read, undefined);
   const label = (name: string): string => inputs.label(name);
 
   const file = inputs.string('task-definition');
@@ -154,16 +146,9 @@ export function emptyOverrides(): ContainerOverrides {
 }
 
 function readOverrides(inputs: Inputs, label: (name: string) => string): ContainerOverrides {
-  const errors: InputError[] = [];
-  const collect = <T>(read: () => T, fallback: T): T => {
-    try {
-      return read();
-    } catch (error) {
-      if (error instanceof InputError) errors.push(error);
-      else throw error;
-      return fallback;
-    }
-  };
+  const problems = new InputProblems();
+  const errors = problems.errors;
+  const collect = <T>(read: () => T, fallback: T): T => problems.read(read, fallback);
   const out = emptyOverrides();
   const containerName = inputs.string('container-name');
   const image = inputs.string('image');
