@@ -159,11 +159,13 @@ export function serviceProblems(service: Service, colour: Colour, targetGroupArn
  * The same checks as the start of a deployment, for the pipeline's preflight before the
  * revision is registered: the listener, both target groups and both services exist and fit
  * together, and the listener is at 100/0 (or on-interrupted says what to do). Read-only;
- * throws with the problem (InputError for bad ARNs), or resolves when a deployment could start.
+ * throws with the problem (InputError for bad ARNs), or returns the plan a deployment would
+ * start from (which colour is live, both services as described).
  */
-export async function preflightBlueGreen(deploy: DeploySettings, bg: BlueGreenSettings, ctx: TrafficContext): Promise<void> {
+export async function preflightBlueGreen(deploy: DeploySettings, bg: BlueGreenSettings, ctx: TrafficContext): Promise<Plan> {
   const outcome = await discover(deploy, bg, undefined, ctx);
   if (!outcome.ok) throw new Error(outcome.reason);
+  return outcome.plan;
 }
 
 /** How preparing the idle colour ended. */

@@ -27,12 +27,9 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
   let running: string[] = [];
   let current: string | undefined;
   if (settings.blueGreen) {
-    await preflightBlueGreen(deploy, settings.blueGreen, ctx);
-    const { blue, green } = settings.blueGreen.colours;
-    const { services } = await ctx.aws.ecs.describeServices(deploy.cluster, [blue.service, green.service]);
-    running = services.map((s) => s.taskDefinition).filter((arn): arn is string => Boolean(arn));
-    // The live colour is the one with the tasks (the idle one is scaled down or kept warm at most as large).
-    current = [...services].sort((a, b) => (b.desiredCount ?? 0) - (a.desiredCount ?? 0))[0]?.taskDefinition;
+    const plan = await preflightBlueGreen(deploy, settings.blueGreen, ctx);
+    running = [plan.services.blue.taskDefinition, plan.services.green.taskDefinition].filter((arn): arn is string => Boolean(arn));
+    current = plan.services[plan.live].taskDefinition;
   }
   if (deploy.strategy === 'rolling' && deploy.service) {
     const service = await describeService(ctx, deploy.cluster, deploy.service);

@@ -475,7 +475,7 @@ describe('deployBlueGreen: problems found before anything changes', () => {
 describe('preflightBlueGreen (before the revision is registered)', () => {
   it('passes a ready pair of colours with read-only calls', async () => {
     const world = new World();
-    await expect(preflightBlueGreen(deploySettings(), bgSettings(), world.context().ctx)).resolves.toBeUndefined();
+    await expect(preflightBlueGreen(deploySettings(), bgSettings(), world.context().ctx)).resolves.toMatchObject({ live: 'blue', idle: 'green' });
     expect(world.calls.map((c) => c.op).filter((op) => !/^Describe/.test(op))).toEqual([]);
   });
 

@@ -67,6 +67,8 @@ describe('blue/green', () => {
     expect(shown(run.log)).toMatch(/Waiting 600ms for requests in flight on web-blue to finish/);
     // The summary charts the traffic share per colour, from 100/0 to 0/100.
     expect(run.summary).toContain('```mermaid');
+    // The diff is against the live colour's revision.
+    expect(run.summary).toMatch(/<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/);
     expect(run.summary).toMatch(/line "web-blue" \[100(, 100)*, 90, 50, 0\]/);
     expect(run.summary).toMatch(/line "web-green" \[0(, 0)*, 10, 50, 100\]/);
     expect(run.post?.exitCode).toBe(0);
