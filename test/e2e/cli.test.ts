@@ -111,9 +111,9 @@ describe('ecs-rollout CLI', () => {
       '--listener-arn', sc.listeners['web-alb:80']
     ]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/web-blue/);
-    expect(r.stdout).toMatch(/live/i);
-    expect(r.stdout).toMatch(/100/);
+    expect(r.stdout).toMatch(/^live: blue \(web-blue\), idle: green \(web-green\)$/m);
+    expect(r.stdout).toMatch(/forwards 100 % to web-blue, 0 % to web-green/);
+    expect(r.stdout).toMatch(/^blue\s+web-blue\s+web:\d+\s+2\/2 running; targets: 2 healthy/m);
   });
 
   test('bad flags exit 2 with a suggestion', async () => {

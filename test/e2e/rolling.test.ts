@@ -57,6 +57,23 @@ describe('rolling', () => {
     expect(run.log.split(secret)).toHaveLength(2); // only the ::add-mask:: line, which the runner consumes
   });
 
+  test('desired-count is applied when given, and only then', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'desired-count': '3' }, 'tag=v2') });
+    expect(run.outputs.status).toBe('succeeded');
+    expect((await service(sim.url, 'web')).runningCount).toBe(3);
+    const again = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v3') });
+    expect(again.outputs.status).toBe('succeeded');
+    expect((await service(sim.url, 'web')).desiredCount).toBe(3);
+  });
+
+  test('wait-for-service-stability: false returns right after the update, saying so', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'wait-for-service-stability': 'false' }, 'tag=v2-slow-start') });
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.outputs.reason).toMatch(/not waited for stability/);
+    const web = await service(sim.url, 'web');
+    expect(web.deployments?.find((d) => d.status === 'PRIMARY')).toMatchObject({ taskDefinition: run.outputs['task-definition-arn'], rolloutState: 'IN_PROGRESS' });
+  });
+
   test('re-running the same release reuses the revision', async () => {
     await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
     const again = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2'), post: false });
