@@ -1,5 +1,13 @@
 import { InputError } from './errors.js';
 import { parseDuration } from './duration.js';
+import { INPUTS } from './generated/action-spec.js';
+
+const DEFAULTS = new Map(INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default!]));
+
+/** action.yml's default for an input ('' when it has none): the action and the CLI fall back to the same values. */
+export function inputDefault(name: string): string {
+  return DEFAULTS.get(name) ?? '';
+}
 
 /**
  * Raw inputs by their action.yml names. The action reads `INPUT_*`; the CLI reads

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { INPUTS } from '../generated/action-spec.js';
-import type { InputSource } from '../inputs.js';
+import { inputDefault, type InputSource } from '../inputs.js';
 import { closest } from '../text.js';
 
 export const COMMANDS = ['render', 'diff', 'register', 'deploy', 'rollback', 'status'] as const;
@@ -17,7 +17,6 @@ export interface CliArgs {
 }
 
 const INPUT_NAMES = new Set(INPUTS.map((i) => i.name));
-const DEFAULTS = new Map(INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default!]));
 
 /**
  * `ecs-rollout <command> --input-name value …`: every action input is a flag of the same name,
@@ -62,7 +61,7 @@ export function parseArgs(argv: string[]): CliArgs {
 
 function sourceOf(values: Map<string, string>): InputSource {
   return {
-    get: (name) => values.get(name) ?? DEFAULTS.get(name) ?? '',
+    get: (name) => values.get(name) ?? inputDefault(name),
     label: (name) => `--${name}`
   };
 }

@@ -18,7 +18,6 @@ import { type Fetch, smokeTestGate, targetHealthGate } from '../gates/targets.js
 import type { Gate, GateResult } from '../gates/types.js';
 import {
   type BlueGreenState,
-  describeNow,
   formatTraffic,
   rememberingActions,
   restoreOldColour,
@@ -360,6 +359,3 @@ function report(ctx: DeployContext, gate: string, r: GateResult, last: Map<strin
   ctx.reporter.info(`gate ${gate}: ${gateLabel(r.phase)} ${r.reason}`);
   ctx.reporter.event({ kind: 'gate', gate, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
 }
-
-
-export { describeNow };

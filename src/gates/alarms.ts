@@ -9,7 +9,7 @@ import type { Aws } from '../aws/clients.js';
 import { InputError, InputErrors, errorMessage } from '../errors.js';
 import type { Reporter } from '../events.js';
 import type { StateStore } from '../deploy/types.js';
-import { type AlarmBaseline, analyseAlarms, baselineOf, firingSinceStart, metricValue, observeAlarms } from './analysis.js';
+import { type AlarmBaseline, analyseAlarms, baselineOf, metricValue, observeAlarms } from './analysis.js';
 import type { GateSettings, TemporaryAlarmSettings } from './settings.js';
 import type { Gate } from './types.js';
 
@@ -67,13 +67,6 @@ export function alarmGate(names: readonly string[], settings: Pick<GateSettings,
       return analyseAlarms(watched, observeAlarms(metricAlarms, compositeAlarms), baseline, settings.mode);
     }
   };
-}
-
-/** Alarms still firing from before the start (alarm-mode transitions lets these through): for the summary. */
-export function preExistingAlarms(baseline: AlarmBaseline): string[] {
-  return Object.entries(baseline)
-    .filter(([name, b]) => firingSinceStart({ name, type: 'metric', state: 'ALARM', ...(b.updatedAt !== undefined ? { updatedAt: b.updatedAt } : {}) }, baseline))
-    .map(([name]) => name);
 }
 
 export interface TemporaryAlarmTarget {
