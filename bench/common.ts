@@ -88,25 +88,18 @@ export function simToReal(sim: Sim, simMs: number): number {
 }
 
 /**
- * The action's log with the real time each line arrived. runAction checks its `interrupt.when`
- * pattern against the whole log on every chunk the step writes; this "pattern" never matches
- * (so nothing is interrupted) but notes each new line with Date.now(), the clock of the sim's
- * call log. Hooks run once, when the first line matching them arrives.
+ * The action's log with the real time each line arrived (Date.now(), the clock of the sim's
+ * call log), fed by runAction's `onOutput`. Hooks run once, when the first line matching them arrives.
  */
-export class TimedLog extends RegExp {
+export class TimedLog {
   readonly lines: Array<{ at: number; text: string }> = [];
-  private consumed = 0;
   private partial = '';
   private readonly hooks: Array<{ re: RegExp; fn: (at: number, text: string) => void; fired: boolean }> = [];
 
-  constructor() {
-    super('(?!)');
-  }
-
-  override test(log: string): boolean {
+  /** For runAction's `onOutput`. */
+  readonly feed = (chunk: string): void => {
     const at = Date.now();
-    const parts = (this.partial + log.slice(this.consumed)).split('\n');
-    this.consumed = log.length;
+    const parts = (this.partial + chunk).split('\n');
     this.partial = parts.pop() ?? '';
     for (const text of parts) {
       this.lines.push({ at, text });
@@ -117,8 +110,7 @@ export class TimedLog extends RegExp {
         }
       }
     }
-    return false;
-  }
+  };
 
   on(re: RegExp, fn: (at: number, text: string) => void): this {
     this.hooks.push({ re, fn, fired: false });
@@ -146,11 +138,6 @@ export class TimedLog extends RegExp {
 
   get last(): number {
     return this.lines[this.lines.length - 1]?.at ?? Number.NaN;
-  }
-
-  /** For runAction: watch the log, never interrupt. */
-  get probe(): { when: RegExp; signal: NodeJS.Signals } {
-    return { when: this, signal: 'SIGINT' };
   }
 }
 

@@ -74,7 +74,7 @@ async function deployOnce(tag: string, seed: number, phaseMs: number): Promise<R
     if (d?.updatedAt) ended = { state: d.rolloutState ?? '?', at: simToReal(sim, d.updatedAt.getTime()), observedAt: at };
   });
   try {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: rollingInputs(tag), interrupt: log.probe, timeoutMs: 300_000 });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: rollingInputs(tag), onOutput: log.feed, timeoutMs: 300_000 });
     const updateAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'UpdateService' })[0]?.at;
     return { run, sim, log, ...(ended ? { ended } : {}), ...(updateAt !== undefined ? { updateAt } : {}) };
   } finally {

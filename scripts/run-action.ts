@@ -41,6 +41,8 @@ export interface RunOptions {
   interrupt?: { when: RegExp; signal: NodeJS.Signals; delayMs?: number };
   accessKeyId?: string;
   timeoutMs?: number;
+  /** Called with each chunk the main step writes, as it arrives (benchmarks timestamp the log with it). */
+  onOutput?: (chunk: string) => void;
 }
 
 /** Parses the runner's file commands: `name<<delimiter\nvalue\ndelimiter` (and legacy `name=value`). */
@@ -103,7 +105,9 @@ function step(script: string, env: Record<string, string>, opts: RunOptions, dir
     let log = '';
     let interrupted = false;
     const onData = (chunk: Buffer): void => {
-      log += chunk.toString();
+      const text = chunk.toString();
+      log += text;
+      opts.onOutput?.(text);
       const i = opts.interrupt;
       if (i && !interrupted && i.when.test(log)) {
         interrupted = true;
@@ -140,6 +144,6 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   if (opts.post === false) return main;
   const postEnv = { ...env };
   for (const [k, v] of Object.entries(main.state)) postEnv[`STATE_${k}`] = v;
-  const post = await step(ACTION, postEnv, { ...opts, interrupt: undefined }, dir);
+  const post = await step(ACTION, postEnv, { ...opts, interrupt: undefined, onOutput: undefined }, dir);
   return { ...main, post };
 }
