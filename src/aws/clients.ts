@@ -2,7 +2,8 @@
  * AWS behind narrow interfaces, built by one factory. The SDK clients are imported
  * lazily on first use, so a run loads only the services it calls (start-up budget),
  * and the SDK's own endpoint resolution (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECS, …)
- * points them at the local ECS with no code change.
+ * points them at the local ECS with no code change. Every call has a deadline, can be
+ * abandoned through a signal, and follows every page AWS returns.
  */
 import type {
   ECSClient,
@@ -25,7 +26,9 @@ import type {
   TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CloudWatchClient, CompositeAlarm, MetricAlarm, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import { noteFailedAttempts, noteFailedAttemptsOptions, withinLimits, type CallLimits } from './deadline.js';
 import { attempt, awsErrorCode } from './errors.js';
+import { JitteredRetry } from './retry.js';
 
 export interface EcsApi {
   /** A revision by ARN, `family:revision` or family (latest ACTIVE). */
@@ -62,20 +65,46 @@ export interface Aws {
   ecs: EcsApi;
   elb: ElbApi;
   cloudwatch: CloudWatchApi;
+  /**
+   * The same clients (no new SDK client, same connections and retry quota), in which every
+   * call also ends as soon as `signal` aborts: it rejects at once with an AwsCallError of code
+   * `AbortError` (see `isAbort`) whose message carries the signal's reason. Views stack:
+   * `aws.withSignal(a).withSignal(b)` ends on either.
+   */
+  withSignal(signal: AbortSignal): Aws;
+  /**
+   * The same clients with another per-call deadline (e.g. a gate's read that must give up
+   * within one poll interval instead of riding out the SDK's throttling retries).
+   */
+  withCallTimeout(callTimeoutMs: number): Aws;
 }
 
 export interface AwsOptions {
   /** Defaults to the SDK's own resolution (AWS_REGION, profile). */
   region?: string;
   /**
-   * Attempts per call. The SDK's standard retry strategy retries throttling and
-   * transient errors with exponential backoff and jitter, and never retries
-   * access-denied or validation errors: exactly the policy we want.
+   * Attempts per request. Throttling and transient errors are retried with full-jitter
+   * exponential back-off (the SDK's standard policy, see retry.ts); access-denied and
+   * validation errors never are.
    */
   maxAttempts?: number;
+  /**
+   * The deadline of one logical call — every page and every retry of it — in ms (default
+   * 30 000). Past it the call rejects with an AwsCallError of code `TimeoutError` (see `isTimeout`).
+   */
+  callTimeoutMs?: number;
+  /**
+   * The deadline of one HTTP attempt in ms (default: 10 000, or callTimeoutMs when shorter),
+   * so a dead connection is retried within the call's deadline instead of using it all.
+   */
+  attemptTimeoutMs?: number;
 }
 
 const DEFAULT_ATTEMPTS = 8;
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+/** Connecting (TCP and TLS) to an AWS endpoint takes well under a second; longer means the network is gone. */
+const CONNECTION_TIMEOUT_MS = 5_000;
 
 function lazy<T>(make: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
@@ -88,176 +117,274 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+function positiveMs(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0 || value > 2 ** 31 - 1) {
+    throw new RangeError(`${name} must be a positive number of milliseconds below 2^31, not ${value}`);
+  }
+  return value;
+}
+
 export function createAws(options: AwsOptions = {}): Aws {
-  const config = {
+  const callTimeoutMs = positiveMs('callTimeoutMs', options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  const attemptTimeoutMs = positiveMs('attemptTimeoutMs', options.attemptTimeoutMs ?? Math.min(DEFAULT_ATTEMPT_TIMEOUT_MS, callTimeoutMs));
+  const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+  // One retry strategy (and so one retry quota) per client, as the SDK's default does.
+  const config = () => ({
     ...(options.region ? { region: options.region } : {}),
-    maxAttempts: options.maxAttempts ?? DEFAULT_ATTEMPTS
-  };
+    maxAttempts,
+    retryStrategy: new JitteredRetry(maxAttempts),
+    // Given as options, not a NodeHttpHandler, so nothing beyond what the SDK loads anyway is imported.
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, attemptTimeoutMs),
+      requestTimeout: attemptTimeoutMs,
+      throwOnRequestTimeout: true
+    }
+  });
   const ecsSdk = lazy(async () => {
     const sdk = await import('@aws-sdk/client-ecs');
-    return { sdk, client: new sdk.ECSClient(config) as ECSClient };
+    const client: ECSClient = new sdk.ECSClient(config());
+    client.middlewareStack.add(noteFailedAttempts(), noteFailedAttemptsOptions);
+    return { sdk, client };
   });
   const elbSdk = lazy(async () => {
     const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
-    return { sdk, client: new sdk.ElasticLoadBalancingV2Client(config) as ElasticLoadBalancingV2Client };
+    const client: ElasticLoadBalancingV2Client = new sdk.ElasticLoadBalancingV2Client(config());
+    client.middlewareStack.add(noteFailedAttempts(), noteFailedAttemptsOptions);
+    return { sdk, client };
   });
   const cwSdk = lazy(async () => {
     const sdk = await import('@aws-sdk/client-cloudwatch');
-    return { sdk, client: new sdk.CloudWatchClient(config) as CloudWatchClient };
+    const client: CloudWatchClient = new sdk.CloudWatchClient(config());
+    client.middlewareStack.add(noteFailedAttempts(), noteFailedAttemptsOptions);
+    return { sdk, client };
   });
 
-  const ecs: EcsApi = {
-    describeTaskDefinition: (ref) =>
-      attempt(`describing task definition ${ref}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const out = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }));
-        if (!out.taskDefinition) throw new Error('the response has no taskDefinition');
-        return { taskDefinition: out.taskDefinition, tags: out.tags ?? [] };
-      }),
-    latestTaskDefinition: (family) =>
-      attempt(`reading the latest revision of task definition family ${family}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        try {
-          const out = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: family }));
+  const view = (limits: CallLimits): Aws => {
+    /** One logical call: wrapped with what was being done, bounded by the view's deadline and signals. */
+    const call = <T>(action: string, body: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
+      attempt(action, () => withinLimits(action, limits, body));
+
+    const ecs: EcsApi = {
+      describeTaskDefinition: (ref) =>
+        call(`describing task definition ${ref}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const out = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }), { abortSignal });
+          if (!out.taskDefinition) throw new Error('the response has no taskDefinition');
+          return { taskDefinition: out.taskDefinition, tags: out.tags ?? [] };
+        }),
+      latestTaskDefinition: (family) =>
+        call(`reading the latest revision of task definition family ${family}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          try {
+            const out = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: family }), { abortSignal });
+            return out.taskDefinition;
+          } catch (error) {
+            // ECS answers ClientException "Unable to describe task definition." for a family with no ACTIVE revision.
+            if (awsErrorCode(error) === 'ClientException') return undefined;
+            throw error;
+          }
+        }),
+      registerTaskDefinition: (input) =>
+        call(`registering a revision of task definition family ${input.family}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const out = await client.send(new sdk.RegisterTaskDefinitionCommand(input), { abortSignal });
+          if (!out.taskDefinition) throw new Error('the response has no taskDefinition');
           return out.taskDefinition;
-        } catch (error) {
-          // ECS answers ClientException "Unable to describe task definition." for a family with no ACTIVE revision.
-          if (awsErrorCode(error) === 'ClientException') return undefined;
-          throw error;
-        }
-      }),
-    registerTaskDefinition: (input) =>
-      attempt(`registering a revision of task definition family ${input.family}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const out = await client.send(new sdk.RegisterTaskDefinitionCommand(input));
-        if (!out.taskDefinition) throw new Error('the response has no taskDefinition');
-        return out.taskDefinition;
-      }),
-    describeServices: (cluster, services) =>
-      attempt(`describing service${services.length > 1 ? 's' : ''} ${services.join(', ')} in cluster ${cluster}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const result = { services: [] as Service[], failures: [] as Failure[] };
-        for (const batch of chunks(services, 10)) {
-          const out = await client.send(new sdk.DescribeServicesCommand({ cluster, services: batch }));
-          result.services.push(...(out.services ?? []));
-          result.failures.push(...(out.failures ?? []));
-        }
-        return result;
-      }),
-    updateService: (input) =>
-      attempt(`updating service ${input.service} in cluster ${input.cluster}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const out = await client.send(new sdk.UpdateServiceCommand(input));
-        if (!out.service) throw new Error('the response has no service');
-        return out.service;
-      }),
-    listTasks: (input) =>
-      attempt(`listing tasks in cluster ${input.cluster}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const arns: string[] = [];
-        let nextToken: string | undefined;
-        do {
-          const out = await client.send(new sdk.ListTasksCommand({ ...input, nextToken }));
-          arns.push(...(out.taskArns ?? []));
-          nextToken = out.nextToken;
-        } while (nextToken);
-        return arns;
-      }),
-    describeTasks: (cluster, taskArns) =>
-      attempt(`describing ${taskArns.length} task(s) in cluster ${cluster}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const tasks: Task[] = [];
-        for (const batch of chunks(taskArns, 100)) {
-          const out = await client.send(new sdk.DescribeTasksCommand({ cluster, tasks: batch }));
-          tasks.push(...(out.tasks ?? []));
-        }
-        return tasks;
-      }),
-    runTask: (input) =>
-      attempt(`running a task of ${input.taskDefinition} in cluster ${input.cluster}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        const out = await client.send(new sdk.RunTaskCommand(input));
-        return { tasks: out.tasks ?? [], failures: out.failures ?? [] };
-      }),
-    stopTask: (cluster, task, reason) =>
-      attempt(`stopping task ${task} in cluster ${cluster}`, async () => {
-        const { sdk, client } = await ecsSdk();
-        await client.send(new sdk.StopTaskCommand({ cluster, task, reason }));
-      })
+        }),
+      describeServices: (cluster, services) =>
+        call(`describing service${services.length > 1 ? 's' : ''} ${services.join(', ')} in cluster ${cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const result = { services: [] as Service[], failures: [] as Failure[] };
+          for (const batch of chunks(services, 10)) {
+            const out = await client.send(new sdk.DescribeServicesCommand({ cluster, services: batch }), { abortSignal });
+            result.services.push(...(out.services ?? []));
+            result.failures.push(...(out.failures ?? []));
+          }
+          return result;
+        }),
+      updateService: (input) =>
+        call(`updating service ${input.service} in cluster ${input.cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const out = await client.send(new sdk.UpdateServiceCommand(input), { abortSignal });
+          if (!out.service) throw new Error('the response has no service');
+          return out.service;
+        }),
+      listTasks: (input) =>
+        call(`listing tasks in cluster ${input.cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const arns: string[] = [];
+          let nextToken: string | undefined;
+          do {
+            // 100 is the most ECS returns per page (and its default).
+            const out = await client.send(new sdk.ListTasksCommand({ maxResults: 100, ...input, nextToken }), { abortSignal });
+            arns.push(...(out.taskArns ?? []));
+            nextToken = out.nextToken;
+          } while (nextToken);
+          return arns;
+        }),
+      describeTasks: (cluster, taskArns) =>
+        call(`describing ${taskArns.length} task(s) in cluster ${cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const tasks: Task[] = [];
+          for (const batch of chunks(taskArns, 100)) {
+            const out = await client.send(new sdk.DescribeTasksCommand({ cluster, tasks: batch }), { abortSignal });
+            tasks.push(...(out.tasks ?? []));
+          }
+          return tasks;
+        }),
+      runTask: (input) =>
+        call(`running a task of ${input.taskDefinition} in cluster ${input.cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const out = await client.send(new sdk.RunTaskCommand(input), { abortSignal });
+          return { tasks: out.tasks ?? [], failures: out.failures ?? [] };
+        }),
+      stopTask: (cluster, task, reason) =>
+        call(`stopping task ${task} in cluster ${cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          await client.send(new sdk.StopTaskCommand({ cluster, task, reason }), { abortSignal });
+        })
+    };
+
+    const elb: ElbApi = {
+      // One ARN asked for, so one page: DescribeListeners and DescribeRules need no paging here.
+      describeListener: (arn) =>
+        call(`describing listener ${arn}`, async (abortSignal) => {
+          const { sdk, client } = await elbSdk();
+          const out = await client.send(new sdk.DescribeListenersCommand({ ListenerArns: [arn] }), { abortSignal });
+          const listener = out.Listeners?.[0];
+          if (!listener) throw new Error('the response has no listener');
+          return listener;
+        }),
+      modifyListenerDefaultActions: (arn, actions) =>
+        call(`setting the default action of listener ${arn}`, async (abortSignal) => {
+          const { sdk, client } = await elbSdk();
+          const out = await client.send(new sdk.ModifyListenerCommand({ ListenerArn: arn, DefaultActions: actions }), { abortSignal });
+          const listener = out.Listeners?.[0];
+          if (!listener) throw new Error('the response has no listener');
+          return listener;
+        }),
+      describeRule: (arn) =>
+        call(`describing listener rule ${arn}`, async (abortSignal) => {
+          const { sdk, client } = await elbSdk();
+          const out = await client.send(new sdk.DescribeRulesCommand({ RuleArns: [arn] }), { abortSignal });
+          const rule = out.Rules?.[0];
+          if (!rule) throw new Error('the response has no rule');
+          return rule;
+        }),
+      modifyRuleActions: (arn, actions) =>
+        call(`setting the actions of listener rule ${arn}`, async (abortSignal) => {
+          const { sdk, client } = await elbSdk();
+          const out = await client.send(new sdk.ModifyRuleCommand({ RuleArn: arn, Actions: actions }), { abortSignal });
+          const rule = out.Rules?.[0];
+          if (!rule) throw new Error('the response has no rule');
+          return rule;
+        }),
+      describeTargetGroups: (arns) =>
+        call(`describing target group${arns.length > 1 ? 's' : ''} ${arns.join(', ')}`, async (abortSignal) => {
+          const { sdk, client } = await elbSdk();
+          const groups: TargetGroup[] = [];
+          let marker: string | undefined;
+          do {
+            // PageSize 400 is the API's maximum; ELB pages with Marker / NextMarker.
+            const out = await client.send(
+              new sdk.DescribeTargetGroupsCommand({ TargetGroupArns: arns, PageSize: 400, ...(marker ? { Marker: marker } : {}) }),
+              { abortSignal }
+            );
+            groups.push(...(out.TargetGroups ?? []));
+            marker = out.NextMarker;
+          } while (marker);
+          return groups;
+        }),
+      describeTargetHealth: (arn) =>
+        call(`reading the health of the targets in ${arn}`, async (abortSignal) => {
+          const { sdk, client } = await elbSdk();
+          // Not paginated: one answer holds every target of the group.
+          const out = await client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }), { abortSignal });
+          return out.TargetHealthDescriptions ?? [];
+        })
+    };
+
+    const cloudwatch: CloudWatchApi = {
+      putMetricAlarm: (input) =>
+        call(`creating alarm ${input.AlarmName}`, async (abortSignal) => {
+          const { sdk, client } = await cwSdk();
+          await client.send(new sdk.PutMetricAlarmCommand(input), { abortSignal });
+        }),
+      describeAlarms: (names) =>
+        call(`reading alarm${names.length > 1 ? 's' : ''} ${names.join(', ')}`, async (abortSignal) => {
+          const { sdk, client } = await cwSdk();
+          const result = { metricAlarms: [] as MetricAlarm[], compositeAlarms: [] as CompositeAlarm[] };
+          // AlarmNames takes at most 100 names; the answer comes in pages (50 alarms unless
+          // MaxRecords says otherwise, 100 at most) chained by NextToken.
+          for (const batch of chunks(names, 100)) {
+            let nextToken: string | undefined;
+            do {
+              const out = await client.send(
+                new sdk.DescribeAlarmsCommand({
+                  AlarmNames: batch,
+                  AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+                  MaxRecords: 100,
+                  ...(nextToken ? { NextToken: nextToken } : {})
+                }),
+                { abortSignal }
+              );
+              result.metricAlarms.push(...(out.MetricAlarms ?? []));
+              result.compositeAlarms.push(...(out.CompositeAlarms ?? []));
+              nextToken = out.NextToken;
+            } while (nextToken);
+          }
+          return result;
+        }),
+      deleteAlarms: (names) =>
+        call(`deleting alarm${names.length > 1 ? 's' : ''} ${names.join(', ')}`, async (abortSignal) => {
+          const { sdk, client } = await cwSdk();
+          for (const batch of chunks(names, 100)) await client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: batch }), { abortSignal });
+        })
+    };
+
+    return {
+      ecs,
+      elb,
+      cloudwatch,
+      withSignal: (signal) => view({ ...limits, signals: [...limits.signals, signal] }),
+      withCallTimeout: (ms) => view({ ...limits, timeoutMs: positiveMs('callTimeoutMs', ms) })
+    };
   };
 
-  const elb: ElbApi = {
-    describeListener: (arn) =>
-      attempt(`describing listener ${arn}`, async () => {
-        const { sdk, client } = await elbSdk();
-        const out = await client.send(new sdk.DescribeListenersCommand({ ListenerArns: [arn] }));
-        const listener = out.Listeners?.[0];
-        if (!listener) throw new Error('the response has no listener');
-        return listener;
-      }),
-    modifyListenerDefaultActions: (arn, actions) =>
-      attempt(`setting the default action of listener ${arn}`, async () => {
-        const { sdk, client } = await elbSdk();
-        const out = await client.send(new sdk.ModifyListenerCommand({ ListenerArn: arn, DefaultActions: actions }));
-        const listener = out.Listeners?.[0];
-        if (!listener) throw new Error('the response has no listener');
-        return listener;
-      }),
-    describeRule: (arn) =>
-      attempt(`describing listener rule ${arn}`, async () => {
-        const { sdk, client } = await elbSdk();
-        const out = await client.send(new sdk.DescribeRulesCommand({ RuleArns: [arn] }));
-        const rule = out.Rules?.[0];
-        if (!rule) throw new Error('the response has no rule');
-        return rule;
-      }),
-    modifyRuleActions: (arn, actions) =>
-      attempt(`setting the actions of listener rule ${arn}`, async () => {
-        const { sdk, client } = await elbSdk();
-        const out = await client.send(new sdk.ModifyRuleCommand({ RuleArn: arn, Actions: actions }));
-        const rule = out.Rules?.[0];
-        if (!rule) throw new Error('the response has no rule');
-        return rule;
-      }),
-    describeTargetGroups: (arns) =>
-      attempt(`describing target group${arns.length > 1 ? 's' : ''} ${arns.join(', ')}`, async () => {
-        const { sdk, client } = await elbSdk();
-        const out = await client.send(new sdk.DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
-        return out.TargetGroups ?? [];
-      }),
-    describeTargetHealth: (arn) =>
-      attempt(`reading the health of the targets in ${arn}`, async () => {
-        const { sdk, client } = await elbSdk();
-        const out = await client.send(new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-        return out.TargetHealthDescriptions ?? [];
-      })
-  };
+  return view({ timeoutMs: callTimeoutMs, signals: [] });
+}
 
-  const cloudwatch: CloudWatchApi = {
-    putMetricAlarm: (input) =>
-      attempt(`creating alarm ${input.AlarmName}`, async () => {
-        const { sdk, client } = await cwSdk();
-        await client.send(new sdk.PutMetricAlarmCommand(input));
-      }),
-    describeAlarms: (names) =>
-      attempt(`reading alarm${names.length > 1 ? 's' : ''} ${names.join(', ')}`, async () => {
-        const { sdk, client } = await cwSdk();
-        const result = { metricAlarms: [] as MetricAlarm[], compositeAlarms: [] as CompositeAlarm[] };
-        for (const batch of chunks(names, 100)) {
-          const out = await client.send(
-            new sdk.DescribeAlarmsCommand({ AlarmNames: batch, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })
-          );
-          result.metricAlarms.push(...(out.MetricAlarms ?? []));
-          result.compositeAlarms.push(...(out.CompositeAlarms ?? []));
-        }
-        return result;
-      }),
-    deleteAlarms: (names) =>
-      attempt(`deleting alarm${names.length > 1 ? 's' : ''} ${names.join(', ')}`, async () => {
-        const { sdk, client } = await cwSdk();
-        for (const batch of chunks(names, 100)) await client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: batch }));
-      })
-  };
+/** The three services without the views. */
+export type AwsApis = Pick<Aws, 'ecs' | 'elb' | 'cloudwatch'>;
 
-  return { ecs, elb, cloudwatch };
+function boundedApi<T extends object>(service: string, api: T, limits: CallLimits): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(api) as [string, unknown][]) {
+    if (typeof value !== 'function') continue;
+    const action = `calling ${service}.${name}`;
+    const run = async (args: unknown[]): Promise<unknown> => {
+      const result: unknown = await Reflect.apply(value, api, args);
+      return result;
+    };
+    out[name] = (...args: unknown[]): Promise<unknown> => attempt(action, () => withinLimits(action, limits, () => run(args)));
+  }
+  return out as T;
+}
+
+/**
+ * Any implementation of the three services (test fakes, a recording wrapper) with the same
+ * deadline and signal semantics as createAws: each method rejects with `TimeoutError` after
+ * `callTimeoutMs` and with `AbortError` once a `withSignal` signal aborts, even if the
+ * implementation never settles.
+ */
+export function boundedAws(apis: AwsApis, callTimeoutMs: number = DEFAULT_CALL_TIMEOUT_MS): Aws {
+  const view = (limits: CallLimits): Aws => ({
+    ecs: boundedApi('ecs', apis.ecs, limits),
+    elb: boundedApi('elb', apis.elb, limits),
+    cloudwatch: boundedApi('cloudwatch', apis.cloudwatch, limits),
+    withSignal: (signal) => view({ ...limits, signals: [...limits.signals, signal] }),
+    withCallTimeout: (ms) => view({ ...limits, timeoutMs: positiveMs('callTimeoutMs', ms) })
+  });
+  return view({ timeoutMs: positiveMs('callTimeoutMs', callTimeoutMs), signals: [] });
 }

@@ -26,6 +26,7 @@ function hint(code: string): string {
 }
 
 export function awsErrorCode(error: unknown): string {
+  if (error instanceof AwsCallError) return error.code;
   if (error && typeof error === 'object') {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown };
     for (const c of [e.name, e.Code, e.code]) if (typeof c === 'string' && c !== 'Error') return c;
@@ -33,8 +34,28 @@ export function awsErrorCode(error: unknown): string {
   return 'Error';
 }
 
+/**
+ * Throttling by any of the services (ECS ThrottlingException, ELB Throttling, CloudWatch
+ * Throttling / "Rate exceeded"), also when a call ran out of time while throttled: its
+ * timeout message quotes the last answer.
+ */
 export function isThrottle(error: unknown): boolean {
   return /Throttl|RequestLimitExceeded|TooManyRequests|Rate exceeded/i.test(`${awsErrorCode(error)} ${errorMessage(error)}`);
+}
+
+/** The code of a call that AWS did not answer within its deadline (ours, or the SDK's per-attempt one). */
+export const TIMEOUT = 'TimeoutError';
+/** The code of a call abandoned because a signal given to `Aws.withSignal` aborted. */
+export const ABORT = 'AbortError';
+
+/** The call did not answer within its deadline; nothing is known about whether AWS applied it. */
+export function isTimeout(error: unknown): boolean {
+  return awsErrorCode(error) === TIMEOUT;
+}
+
+/** The call was abandoned because its signal aborted (the deployment's timeout, cancellation, the end of a poll round). */
+export function isAbort(error: unknown): boolean {
+  return awsErrorCode(error) === ABORT;
 }
 
 /** Runs one AWS call, wrapping any failure with what was being done. */
