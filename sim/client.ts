@@ -3,7 +3,7 @@
  * that run the sim in another process.
  */
 import type { FaultRule, StoredFault } from './faults.js';
-import type { CallFilter, CallRecord, Scenario } from './server.js';
+import type { CallFilter, CallRecord, Scenario, TrafficReport } from './server.js';
 
 async function request<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(new URL(path, url), {
@@ -39,7 +39,7 @@ export function simClient(url: string) {
       return (await request<{ calls: CallRecord[] }>(url, 'GET', `/_sim/calls?${q}`)).calls;
     },
     clearCalls: () => request<unknown>(url, 'DELETE', '/_sim/calls'),
-    traffic: () => request<Record<string, unknown>>(url, 'GET', '/_sim/traffic'),
+    traffic: () => request<TrafficReport>(url, 'GET', '/_sim/traffic'),
     setRequestRate: (loadBalancer: string, requestsPerSecond: number) => request<unknown>(url, 'POST', '/_sim/traffic', { loadBalancer, requestsPerSecond })
   };
 }

@@ -6,7 +6,15 @@
  */
 import type { ServiceName } from './types.js';
 
-export type FaultKind = 'throttle' | 'error' | 'latency' | 'drop' | 'deny' | 'ignore';
+/**
+ * `drop` resets the connection before the call reaches the model (nothing changed);
+ * `lost-answer` lets the model apply the call, then resets the connection instead of
+ * answering (the change happened, the caller cannot know); `ignore` answers success
+ * without applying (ELBv2 ModifyListener / ModifyRule only).
+ */
+export type FaultKind = 'throttle' | 'error' | 'latency' | 'drop' | 'lost-answer' | 'deny' | 'ignore';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'error', 'latency', 'drop', 'lost-answer', 'deny', 'ignore'];
 
 export interface FaultRule {
   kind: FaultKind;
@@ -37,7 +45,7 @@ export interface BucketSettings {
 /** What the platform should do with a request before it reaches the model. */
 export interface FaultDecision {
   latencyMs: number;
-  /** The first terminal fault that hit (throttle, error, drop, deny), if any. */
+  /** The first terminal fault that hit (throttle, error, drop, lost-answer, deny), if any. */
   terminal?: StoredFault | { kind: 'throttle'; id: 0; hits: 0 };
 }
 
@@ -54,14 +62,14 @@ export class Faults {
   private nextId = 1;
   private bucket?: { settings: BucketSettings; tokens: number; at: number };
 
+  /** `random` is the sim's seeded generator (every rate roll comes from it, so a run replays with its seed). */
   constructor(
-    private readonly random: () => number = Math.random,
+    private readonly random: () => number,
     private readonly realNow: () => number = Date.now
   ) {}
 
   add(rule: FaultRule): StoredFault {
-    const kinds: FaultKind[] = ['throttle', 'error', 'latency', 'drop', 'deny', 'ignore'];
-    if (!kinds.includes(rule.kind)) throw new Error(`unknown fault kind ${JSON.stringify(rule.kind)}; expected one of ${kinds.join(', ')}`);
+    if (!FAULT_KINDS.includes(rule.kind)) throw new Error(`unknown fault kind ${JSON.stringify(rule.kind)}; expected one of ${FAULT_KINDS.join(', ')}`);
     if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw new Error(`fault rate must be between 0 and 1, got ${rule.rate}`);
     if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) throw new Error(`fault count must be a positive integer, got ${rule.count}`);
     const stored: StoredFault = { ...rule, id: this.nextId++, hits: 0 };

@@ -7,15 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin.js';
-import { Faults, type BucketSettings, type FaultRule, type StoredFault } from './faults.js';
+import { Faults, type BucketSettings, type FaultKind, type FaultRule, type StoredFault } from './faults.js';
 import { encodeJson, parseJsonBody } from './protocols/json.js';
 import { encodeQueryError, encodeQueryResponse, parseQueryBody } from './protocols/query.js';
 import { seedScenario, type Scenario } from './seed.js';
 import { ApiError, type RequestContext, type ServiceName } from './types.js';
 import { createEcs } from './ecs/index.js';
+import { dynamoDbErrorType, dynamoDbFault } from './dynamodb/index.js';
+import type { TrafficReport } from './elbv2/index.js';
 import { ECS_UNAVAILABLE, World } from './world.js';
 
 export type { Scenario } from './seed.js';
+export type { TrafficReport } from './elbv2/index.js';
 
 export interface SimOptions {
   port?: number;
@@ -32,8 +35,10 @@ export interface CallRecord {
   region: string;
   /** Real time (epoch ms) the request arrived. */
   at: number;
-  /** The error code answered, when the call failed (including injected faults). */
+  /** The error code answered, when the call failed (including injected faults); `ConnectionDropped` when the connection was reset instead. */
   error?: string;
+  /** The injected fault that shaped this call, if any: the terminal one, else `ignore` or `latency`. `lost-answer`: the model applied the call, then the connection was reset. */
+  fault?: FaultKind;
 }
 
 export interface CallFilter {
@@ -66,13 +71,14 @@ export interface Sim {
   calls(filter?: CallFilter): CallRecord[];
   clearCalls(): void;
   /** Requests per target group so far (where traffic really went). */
-  traffic(): unknown;
+  traffic(): TrafficReport;
   /** Synthetic requests per simulated second for a load balancer (name or ARN), on each of its listeners. */
   setRequestRate(loadBalancer: string, requestsPerSecond: number): void;
 }
 
 const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
 const CW_TARGET = 'GraniteServiceVersion20100801.';
+const DDB_TARGET = 'DynamoDB_20120810.';
 const ELB_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 const CW_NS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
 
@@ -89,7 +95,8 @@ const CW_EXCEPTIONS: Record<string, string> = {
   ValidationError: 'ValidationException'
 };
 
-type Wire = 'json1.1' | 'json1.0' | 'query';
+/** `ddb`: awsJson1_0 with DynamoDB's namespaced `__type` and no query-compatibility header. */
+type Wire = 'json1.1' | 'json1.0' | 'ddb' | 'query';
 
 interface Parsed {
   service: ServiceName;
@@ -116,6 +123,7 @@ function parseRequest(req: IncomingMessage, body: string): Parsed | ApiError {
   const target = String(req.headers['x-amz-target'] ?? '');
   try {
     if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
+    if (target.startsWith(DDB_TARGET)) return { service: 'dynamodb', operation: target.slice(DDB_TARGET.length), wire: 'ddb', input: parseJsonBody(body) };
     if (target.startsWith(CW_TARGET)) return { service: 'cloudwatch', operation: target.slice(CW_TARGET.length), wire: 'json1.0', input: parseJsonBody(body) };
   } catch (error) {
     return new ApiError('SerializationException', `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
@@ -140,6 +148,8 @@ function sendError(res: ServerResponse, wire: Wire, error: ApiError, requestId: 
   if (wire === 'query') {
     const xml = encodeQueryError(error.code, error.message, error.status, requestId);
     send(res, error.status, 'text/xml', queryNamespace === CW_NS ? xml.replace(ELB_NS, CW_NS) : xml, headers);
+  } else if (wire === 'ddb') {
+    send(res, error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: dynamoDbErrorType(error.code), message: error.message }), headers);
   } else if (wire === 'json1.0') {
     send(res, error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: CW_EXCEPTIONS[error.code] ?? error.code, message: error.message }), {
       ...headers,
@@ -161,14 +171,16 @@ function deniedResource(p: Parsed, world: World, region: string): string {
     if (i.cluster) return `arn:aws:ecs:${region}:${acct}:cluster/${cluster}`;
     return '*';
   }
+  if (p.service === 'dynamodb') return i.TableName ? `arn:aws:dynamodb:${region}:${acct}:table/${i.TableName}` : '*';
   if (p.service === 'elbv2') return String(i.ListenerArn ?? i.RuleArn ?? i.TargetGroupArn ?? i.LoadBalancerArn ?? '*');
   return i.AlarmName ? `arn:aws:cloudwatch:${region}:${acct}:alarm:${i.AlarmName}` : '*';
 }
 
-const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch' };
+const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb' };
 
 function faultError(kind: string, p: Parsed, world: World, region: string, accessKeyId: string, role?: string): ApiError {
   const { service, operation } = p;
+  if (service === 'dynamodb' && kind !== 'deny') return dynamoDbFault(kind, operation);
   switch (kind) {
     case 'throttle':
       return new ApiError(service === 'ecs' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded');
@@ -177,7 +189,7 @@ function faultError(kind: string, p: Parsed, world: World, region: string, acces
       const message =
         `User: arn:aws:sts::${world.accountId}:assumed-role/${role ?? 'ecs-rollout-deployer'}/${accessKeyId} is not authorized to perform: ${action} ` +
         `on resource: ${deniedResource(p, world, region)} because no identity-based policy allows the ${action} action`;
-      return service === 'ecs' ? new ApiError('AccessDeniedException', message) : new ApiError('AccessDenied', message, 403);
+      return service === 'ecs' || service === 'dynamodb' ? new ApiError('AccessDeniedException', message) : new ApiError('AccessDenied', message, 403);
     }
     default:
       if (service === 'ecs') return new ApiError('ServerException', 'Service Unavailable. Please try again later.', 500);
@@ -196,7 +208,8 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const makeWorld = (): World => new World({ timeScale: opts.timeScale ?? 1, randomSeed: opts.randomSeed, createEcs });
   let world = makeWorld();
   world.start();
-  const faults = new Faults();
+  // Reads the current world's stream, so reset() (a new world) also restarts the fault rolls from the seed.
+  const faults = new Faults(() => world.faultRandom());
   let log: CallRecord[] = [];
   let scenario: Scenario | undefined;
 
@@ -217,18 +230,29 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     const decision = faults.decide(call);
     if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
     const fault = decision.terminal;
-    if (fault?.kind === 'drop') {
+    if (fault) record.fault = fault.kind;
+    else if (decision.latencyMs > 0) record.fault = 'latency';
+    const resetConnection = (): void => {
       record.error = 'ConnectionDropped';
       req.socket.destroy();
-      return;
-    }
+    };
+    if (fault?.kind === 'drop') return resetConnection();
+    const lostAnswer = fault?.kind === 'lost-answer';
     let output: unknown;
     try {
-      if (fault) throw faultError(fault.kind, parsed, world, region, auth.accessKeyId, 'role' in fault ? fault.role : undefined);
+      if (fault && !lostAnswer) throw faultError(fault.kind, parsed, world, region, auth.accessKeyId, 'role' in fault ? fault.role : undefined);
       world.tick();
       const handler = world.model(parsed.service, region).handlers[parsed.operation];
       if (!handler) throw unknownOperation(parsed, world);
-      const ctx: RequestContext = { ...call, region, takeFault: (kind) => faults.take(kind, call) };
+      const ctx: RequestContext = {
+        ...call,
+        region,
+        takeFault: (kind) => {
+          const hit = faults.take(kind, call);
+          if (hit) record.fault ??= kind;
+          return hit;
+        }
+      };
       output = await handler(parsed.input, ctx);
     } catch (error) {
       const apiError =
@@ -238,14 +262,17 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       if (!(error instanceof ApiError)) {
         console.error(`local ECS: ${parsed.service}.${parsed.operation} failed:`, error);
       }
+      if (lostAnswer) return resetConnection();
       record.error = apiError.code;
       sendError(res, parsed.wire, apiError, requestId, parsed.queryNamespace);
       return;
     }
+    // The change is made; the caller only sees the connection reset.
+    if (lostAnswer) return resetConnection();
     if (parsed.wire === 'query') {
       send(res, 200, 'text/xml', encodeQueryResponse(parsed.operation, parsed.queryNamespace ?? ELB_NS, output, requestId), { 'x-amzn-requestid': requestId });
     } else {
-      send(res, 200, parsed.wire === 'json1.0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1', encodeJson(output), { 'x-amzn-requestid': requestId });
+      send(res, 200, parsed.wire === 'json1.1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0', encodeJson(output), { 'x-amzn-requestid': requestId });
     }
   };
 

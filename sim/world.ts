@@ -7,6 +7,7 @@
  */
 import { ScaledClock } from './clock.js';
 import { createCloudWatch, type CloudWatchModel } from './cloudwatch/index.js';
+import { createDynamoDb } from './dynamodb/index.js';
 import { createElbv2, type Elbv2Model } from './elbv2/index.js';
 import type { EcsDeps, ServiceModel, ServiceName } from './types.js';
 import { seededRandom } from './util.js';
@@ -18,6 +19,7 @@ export interface RegionModels {
   ecs: ServiceModel;
   elbv2: Elbv2Model;
   cloudwatch: CloudWatchModel;
+  dynamodb: ServiceModel;
 }
 
 export interface WorldOptions {
@@ -39,6 +41,8 @@ export class World {
   readonly region: string;
   readonly accountId: string;
   readonly random: () => number;
+  /** Fault injection's own stream of the same seed, so a rule's rolls do not shift the models' ids and timings. */
+  readonly faultRandom: () => number;
   readonly ecsAvailable: boolean;
   private readonly regions = new Map<string, RegionModels>();
   private lastTick: number;
@@ -49,6 +53,7 @@ export class World {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.random = seededRandom(options.randomSeed ?? 42);
+    this.faultRandom = seededRandom(((options.randomSeed ?? 42) ^ 0x5bd1e995) >>> 0);
     this.ecsAvailable = options.createEcs !== undefined;
     this.lastTick = this.clock.now();
     this.models(this.region);
@@ -64,7 +69,7 @@ export class World {
     const ecs = this.options.createEcs
       ? this.options.createEcs({ ...base, random: this.random, elb: elbv2.forEcs, metrics: cloudwatch.metrics, alarms: cloudwatch.alarms })
       : { handlers: {}, tick: () => undefined, snapshot: () => ({ unavailable: ECS_UNAVAILABLE }) };
-    m = { region, ecs, elbv2, cloudwatch };
+    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base) };
     this.regions.set(region, m);
     return m;
   }
@@ -85,6 +90,7 @@ export class World {
         m.ecs.tick(step);
         m.elbv2.tick(step);
         m.cloudwatch.tick(step);
+        m.dynamodb.tick(step);
       }
     }
   }
@@ -108,7 +114,7 @@ export class World {
   snapshot(): Record<string, unknown> {
     const regions: Record<string, unknown> = {};
     for (const [name, m] of this.regions) {
-      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot() };
+      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot() };
     }
     return { now: new Date(this.clock.now()).toISOString(), nowMs: this.clock.now(), timeScale: this.clock.timeScale, region: this.region, regions };
   }

@@ -61,6 +61,35 @@ function dimensionList(dims: Record<string, string>): { Name: string; Value: str
   return Object.entries(dims).map(([Name, Value]) => ({ Name, Value }));
 }
 
+/** MaxRecords: 1–100, 50 when absent (the API reference); checked server-side as CloudWatch does. */
+function maxRecords(value: unknown): number {
+  const n = optNumber(value, 'maxRecords');
+  if (n === undefined) return 50;
+  if (!Number.isInteger(n) || n < 1 || n > 100) {
+    const bound = n < 1 ? 'greater than or equal to 1' : 'less than or equal to 100';
+    throw validation(`1 validation error detected: Value '${String(value)}' at 'maxRecords' failed to satisfy constraint: Member must have value ${bound}`);
+  }
+  return n;
+}
+
+const TOKEN_PREFIX = 'sim-alarms-v1:';
+
+/** An opaque token naming the last alarm of a page (kind and name), so deleting an alarm between pages skips nothing. */
+function alarmToken(last: { name: string; composite: boolean }): string {
+  return Buffer.from(`${TOKEN_PREFIX}${last.composite ? 'C' : 'M'}:${last.name}`, 'utf8').toString('base64');
+}
+
+/** Where the page after a token starts; a token this sim did not issue is InvalidNextToken. */
+function resumeAt(sorted: { name: string; composite: boolean }[], token: string): number {
+  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(token) ? Buffer.from(token, 'base64').toString('utf8') : '';
+  const m = decoded.startsWith(TOKEN_PREFIX) ? /^([CM]):(.+)$/s.exec(decoded.slice(TOKEN_PREFIX.length)) : null;
+  if (!m) throw new ApiError('InvalidNextToken', 'The next token specified is invalid.');
+  const composite = m[1] === 'C';
+  const name = m[2]!;
+  const after = sorted.findIndex((a) => a.name > name || (a.name === name && Number(a.composite) > Number(composite)));
+  return after === -1 ? sorted.length : after;
+}
+
 function validPeriod(period: number): boolean {
   return [1, 5, 10, 20, 30].includes(period) || (period >= 60 && period % 60 === 0);
 }
@@ -328,10 +357,20 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
         (!input.AlarmNamePrefix || a.name.startsWith(String(input.AlarmNamePrefix))) &&
         (!stateValue || a.state === stateValue) &&
         (!input.ActionPrefix || a.alarmActions.some((x) => x.startsWith(String(input.ActionPrefix))));
-      const byName = <T extends { name: string }>(a: T, b: T): number => a.name.localeCompare(b.name);
+      const pageSize = maxRecords(input.MaxRecords);
+      // One name-ordered sequence across both kinds, as CloudWatch pages them together: a page
+      // of 50 may hold 30 metric and 20 composite alarms, and the token resumes after the last name.
+      const matching = [
+        ...(wantMetric ? [...metricAlarms.values()].filter(keep).map((a) => ({ name: a.name, render: () => renderMetricAlarm(a), composite: false })) : []),
+        ...(wantComposite ? [...compositeAlarms.values()].filter(keep).map((a) => ({ name: a.name, render: () => renderComposite(a), composite: true })) : [])
+      ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.composite) - Number(b.composite)));
+      const start = input.NextToken === undefined || input.NextToken === null || input.NextToken === '' ? 0 : resumeAt(matching, String(input.NextToken));
+      const page = matching.slice(start, start + pageSize);
+      const more = start + pageSize < matching.length;
       return {
-        MetricAlarms: wantMetric ? [...metricAlarms.values()].filter(keep).sort(byName).map(renderMetricAlarm) : [],
-        CompositeAlarms: wantComposite ? [...compositeAlarms.values()].filter(keep).sort(byName).map(renderComposite) : []
+        MetricAlarms: wantMetric ? page.filter((a) => !a.composite).map((a) => a.render()) : [],
+        CompositeAlarms: wantComposite ? page.filter((a) => a.composite).map((a) => a.render()) : [],
+        ...(more ? { NextToken: alarmToken(page.at(-1)!) } : {})
       };
     },
 

@@ -89,9 +89,9 @@ export class Scheduler {
     if (health === 'UNKNOWN' && t.containers.some((c) => c.essential && c.healthCheck)) return false;
     if (svc.loadBalancers.length > 0 && !t.registered) return false;
     return t.targets.every((target) => {
-      const state = this.elb.targetHealth(target.targetGroupArn, { id: target.id, port: target.port })?.state;
-      // 'unused': the group is attached to no load balancer, so nothing health-checks it.
-      return state === 'healthy' || state === 'unused';
+      // 'unused' (no listener forwards to the group) is not healthy: nothing has checked the task,
+      // and no traffic could reach it, so ECS does not count it towards a finished rollout.
+      return this.elb.targetHealth(target.targetGroupArn, { id: target.id, port: target.port })?.state === 'healthy';
     });
   }
 

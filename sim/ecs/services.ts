@@ -67,7 +67,8 @@ function deploymentConfiguration(input: unknown, current?: DeploymentConfigurati
   return out;
 }
 
-function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition): LoadBalancerRef[] {
+/** The service's load balancers, validated; `requested` when the caller names them now (a target group must then be behind a load balancer). */
+function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition, requested = true): LoadBalancerRef[] {
   if (input === undefined || input === null) return [];
   if (!Array.isArray(input)) throw invalid('loadBalancers must be a list.');
   if (input.length > 5) throw invalid('A service can have at most 5 target groups.');
@@ -83,6 +84,10 @@ function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition): Loa
     if (lb.targetGroupArn) {
       const group = state.deps.elb.targetGroup(lb.targetGroupArn);
       if (!group) throw invalid(`The target group with targetGroupArn ${lb.targetGroupArn} does not exist.`);
+      // No listener or rule forwards to it: ECS refuses, as nothing would ever health-check the tasks.
+      if (requested && group.loadBalancerArns.length === 0) {
+        throw invalid(`The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`);
+      }
       if (td.body.networkMode === 'awsvpc' && group.targetType !== 'ip') {
         throw invalid(`The provided target group ${lb.targetGroupArn} has target type ${group.targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`);
       }
@@ -251,7 +256,7 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       const desiredCount = input.desiredCount === undefined ? svc.desiredCount : integer(input.desiredCount, 'desiredCount', 0);
       const cfg = deploymentConfiguration(input.deploymentConfiguration, svc.deploymentConfiguration);
       const lbs = input.loadBalancers !== undefined ? loadBalancers(s, input.loadBalancers, td) : svc.loadBalancers;
-      if (input.taskDefinition !== undefined && input.loadBalancers === undefined) loadBalancers(s, svc.loadBalancers, td);
+      if (input.taskDefinition !== undefined && input.loadBalancers === undefined) loadBalancers(s, svc.loadBalancers, td, false);
       const grace = input.healthCheckGracePeriodSeconds !== undefined ? gracePeriod(input.healthCheckGracePeriodSeconds, lbs) : svc.healthCheckGracePeriodSeconds;
       const propagateTags = input.propagateTags !== undefined ? propagate(input.propagateTags) : svc.propagateTags;
 

@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../types.js';
 import { list, optBoolean, optNumber } from '../util.js';
+import { checkArn } from './arns.js';
 import type { ElbState, StoredAction, WeightedGroup } from './model.js';
 
 const ACTION_TYPES = ['forward', 'fixed-response', 'redirect', 'authenticate-oidc', 'authenticate-cognito'];
@@ -61,6 +62,7 @@ function normaliseAction(state: ElbState, a: Record<string, any>, member: string
     throw new ApiError('ValidationError', 'A target group ARN can be specified only once in a forward action');
   }
   for (const g of groups) {
+    checkArn(state.arnPrefix(), 'target group', g.TargetGroupArn);
     if (!state.targetGroups.has(g.TargetGroupArn)) throw new ApiError('TargetGroupNotFound', `Target group '${g.TargetGroupArn}' not found`);
   }
   const sticky = (cfg.TargetGroupStickinessConfig ?? {}) as Record<string, unknown>;

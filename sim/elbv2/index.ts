@@ -5,6 +5,7 @@
 import { ApiError, type ElbForEcs, type Handler, type ServiceModel, type TargetGroupInfo } from '../types.js';
 import { hexId, list, optBoolean, optNumber } from '../util.js';
 import { checkAssociation, normaliseActions, renderActions } from './actions.js';
+import { checkArn, pageOf } from './arns.js';
 import {
   DEFAULT_REQUESTS_PER_SECOND,
   ElbState,
@@ -26,7 +27,25 @@ export interface Elbv2Model extends ServiceModel {
   readonly forEcs: ElbForEcs;
   /** Synthetic requests per simulated second for a load balancer (by name or ARN), per listener. */
   setRequestRate(loadBalancer: string, requestsPerSecond: number): void;
-  traffic(): unknown;
+  traffic(): TrafficReport;
+}
+
+/** Where the synthetic traffic went, cumulative since the target group was created (`GET /_sim/traffic`). */
+export interface TrafficReport {
+  loadBalancers: { name: string; arn: string; requestsPerSecond: number }[];
+  targetGroups: {
+    name: string;
+    arn: string;
+    /** Every request routed to the group. */
+    requests: number;
+    /** Answered 5xx by a target. */
+    target5xx: number;
+    /** Answered 503 by the load balancer: the group had no registered target. */
+    elb5xx: number;
+    /** Routed while the group had no healthy target (none registered, or only initial / unhealthy ones); includes elb5xx. */
+    requestsWithoutHealthyTarget: number;
+    targets: { id: string; port: number; requests: number; errors: number }[];
+  }[];
 }
 
 const DEFAULT_VPC = 'vpc-0a1b2c3d4e5f60718';
@@ -61,17 +80,17 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
   const id = (): string => hexId(deps.random, 16);
 
   const lb = (arn: string): LoadBalancer => {
-    const found = state.loadBalancers.get(String(arn));
+    const found = state.loadBalancers.get(checkArn(state.arnPrefix(), 'load balancer', arn));
     if (!found) throw notFound('LoadBalancerNotFound', 'load balancers');
     return found;
   };
   const listener = (arn: string): Listener => {
-    const found = state.listeners.get(String(arn));
+    const found = state.listeners.get(checkArn(state.arnPrefix(), 'listener', arn));
     if (!found) throw notFound('ListenerNotFound', 'listeners');
     return found;
   };
   const tgByArn = (arn: string): TargetGroup => {
-    const found = state.targetGroups.get(String(arn));
+    const found = state.targetGroups.get(checkArn(state.arnPrefix(), 'target group', arn));
     if (!found) throw notFound('TargetGroupNotFound', 'target groups');
     return found;
   };
@@ -210,7 +229,8 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
           return l;
         });
       }
-      return { LoadBalancers: found.map(renderLb) };
+      const { page, NextMarker } = pageOf(found, (l) => l.arn, input);
+      return { LoadBalancers: page.map(renderLb), NextMarker };
     },
 
     CreateTargetGroup: (input) => {
@@ -250,7 +270,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
         attributes: { ...TG_ATTRIBUTE_DEFAULTS },
         targets: new Map(),
         inUse: false,
-        traffic: { requests: 0, target5xx: 0, elb5xx: 0, responseTimeSum: 0 },
+        traffic: { requests: 0, target5xx: 0, elb5xx: 0, withoutHealthyTarget: 0, responseTimeSum: 0 },
         minute: state.newCounts(),
         tags: Object.fromEntries(list<Record<string, string>>(input.Tags).map((t) => [t.Key, t.Value ?? '']))
       };
@@ -267,6 +287,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     DescribeTargetGroups: (input) => {
       const arns = list<string>(input.TargetGroupArns);
       const names = list<string>(input.Names);
+      if (arns.length > 20) throw new ApiError('ValidationError', "You cannot describe more than '20' target groups at a time");
       let found = [...state.targetGroups.values()];
       if (arns.length) found = arns.map(tgByArn);
       if (names.length) {
@@ -280,7 +301,8 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
         const arn = lb(input.LoadBalancerArn).arn;
         found = found.filter((t) => state.loadBalancersOf(t.arn).includes(arn));
       }
-      return { TargetGroups: found.map(renderTg) };
+      const { page, NextMarker } = pageOf(found, (t) => t.arn, input);
+      return { TargetGroups: page.map(renderTg), NextMarker };
     },
 
     DescribeTargetGroupAttributes: (input) => {
@@ -331,9 +353,10 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     DescribeListeners: (input) => {
       const arns = list<string>(input.ListenerArns);
       if (!arns.length && !input.LoadBalancerArn) throw new ApiError('ValidationError', 'You must specify either listener ARNs or a load balancer ARN');
-      if (arns.length) return { Listeners: arns.map((a) => renderListener(listener(a))) };
-      const owner = lb(input.LoadBalancerArn);
-      return { Listeners: [...state.listeners.values()].filter((l) => l.loadBalancerArn === owner.arn).map(renderListener) };
+      const owner = arns.length ? undefined : lb(input.LoadBalancerArn);
+      const found = owner ? [...state.listeners.values()].filter((l) => l.loadBalancerArn === owner.arn) : arns.map(listener);
+      const { page, NextMarker } = pageOf(found, (l) => l.arn, input);
+      return { Listeners: page.map(renderListener), NextMarker };
     },
 
     ModifyListener: (input, ctx) => {
@@ -380,23 +403,26 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     DescribeRules: (input) => {
       const arns = list<string>(input.RuleArns);
       if (!arns.length && !input.ListenerArn) throw new ApiError('ValidationError', 'You must specify either listener ARN or rule ARNs');
+      type Rendered = Record<string, unknown> & { RuleArn: string };
+      let found: Rendered[];
       if (arns.length) {
-        return {
-          Rules: arns.map((a) => {
-            const rule = state.rules.get(a);
-            if (rule) return renderRule(rule);
-            const owner = [...state.listeners.values()].find((l) => l.defaultRuleArn === a);
-            if (owner) return renderDefaultRule(owner);
-            throw notFound('RuleNotFound', 'rules');
-          })
-        };
+        found = arns.map((a) => {
+          const rule = state.rules.get(checkArn(state.arnPrefix(), 'rule', a));
+          if (rule) return renderRule(rule) as Rendered;
+          const owner = [...state.listeners.values()].find((l) => l.defaultRuleArn === a);
+          if (owner) return renderDefaultRule(owner) as Rendered;
+          throw notFound('RuleNotFound', 'rules');
+        });
+      } else {
+        const owner = listener(input.ListenerArn);
+        found = [...rulesOf(owner.arn).map(renderRule), renderDefaultRule(owner)] as Rendered[];
       }
-      const owner = listener(input.ListenerArn);
-      return { Rules: [...rulesOf(owner.arn).map(renderRule), renderDefaultRule(owner)] };
+      const { page, NextMarker } = pageOf(found, (r) => r.RuleArn, input);
+      return { Rules: page, NextMarker };
     },
 
     ModifyRule: (input, ctx) => {
-      const arn = String(input.RuleArn ?? '');
+      const arn = checkArn(state.arnPrefix(), 'rule', input.RuleArn);
       const rule = state.rules.get(arn);
       const defaultOf = rule ? undefined : [...state.listeners.values()].find((l) => l.defaultRuleArn === arn);
       if (!rule && !defaultOf) throw notFound('RuleNotFound', 'rules');
@@ -416,7 +442,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     },
 
     DeleteRule: (input) => {
-      const arn = String(input.RuleArn ?? '');
+      const arn = checkArn(state.arnPrefix(), 'rule', input.RuleArn);
       if (!state.rules.delete(arn)) {
         if ([...state.listeners.values()].some((l) => l.defaultRuleArn === arn)) throw new ApiError('OperationNotPermitted', 'Default rules cannot be deleted');
         throw notFound('RuleNotFound', 'rules');
@@ -519,7 +545,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     }
   };
 
-  const traffic = (): unknown => ({
+  const traffic = (): TrafficReport => ({
     loadBalancers: [...state.loadBalancers.values()].map((l) => ({ name: l.name, arn: l.arn, requestsPerSecond: l.requestsPerSecond })),
     targetGroups: [...state.targetGroups.values()].map((t) => ({
       name: t.name,
@@ -527,6 +553,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       requests: t.traffic.requests,
       target5xx: t.traffic.target5xx,
       elb5xx: t.traffic.elb5xx,
+      requestsWithoutHealthyTarget: t.traffic.withoutHealthyTarget,
       targets: [...t.targets.values()].map((x) => ({ id: x.id, port: x.port, requests: x.requests, errors: x.errors }))
     }))
   });
@@ -549,7 +576,7 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       targetGroups: [...state.targetGroups.values()].map((t) => ({
         ...renderTg(t),
         attributes: t.attributes,
-        traffic: { requests: t.traffic.requests, target5xx: t.traffic.target5xx, elb5xx: t.traffic.elb5xx },
+        traffic: { requests: t.traffic.requests, target5xx: t.traffic.target5xx, elb5xx: t.traffic.elb5xx, requestsWithoutHealthyTarget: t.traffic.withoutHealthyTarget },
         targets: [...t.targets.values()].map((x) => ({ id: x.id, port: x.port, ...state.healthOf(t, x), requests: x.requests, errors: x.errors }))
       }))
     })

@@ -103,6 +103,12 @@ export interface TrafficCounts {
   target5xx: number;
   /** 503s from the load balancer itself: the group had no target to send to. */
   elb5xx: number;
+  /**
+   * Requests routed to the group while none of its targets was healthy (no targets at all, or
+   * only initial / unhealthy ones the ALB fails open to): traffic sent to a colour without
+   * working tasks, which a release must never cause.
+   */
+  withoutHealthyTarget: number;
   responseTimeSum: number;
 }
 
@@ -132,7 +138,7 @@ export function targetKey(id: string, port: number): string {
 }
 
 function zeroCounts(): TrafficCounts {
-  return { requests: 0, target5xx: 0, elb5xx: 0, responseTimeSum: 0 };
+  return { requests: 0, target5xx: 0, elb5xx: 0, withoutHealthyTarget: 0, responseTimeSum: 0 };
 }
 
 export const REASONS: Record<string, string> = {
@@ -344,6 +350,7 @@ export class ElbState {
     // Fail open: with no healthy target an ALB sends to every registered target.
     const pool = healthy.length ? healthy : live;
     const counts = [tg.traffic, tg.minute];
+    if (!healthy.length) for (const c of counts) c.withoutHealthyTarget += requests;
     if (!pool.length) {
       for (const c of counts) {
         c.requests += requests;

@@ -50,11 +50,15 @@ describe('protocol and errors', () => {
     expect(error.$metadata?.httpStatusCode).toBe(400);
   });
 
-  it('sees no resources in a region other than its own, giving the real not-found errors', async () => {
+  it('sees no resources in a region other than its own, giving the errors AWS gives', async () => {
     const alb = await weightedAlb(c.elb, 'regional', [100, 0]);
     const west = clients(sim, { region: 'eu-west-1' });
+    // ELBv2 rejects an ARN of another region as invalid (ValidationError), not as not found.
     const error = await rejection(west.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [alb.blue] })));
-    expect(error).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toBe(`'${alb.blue}' is not a valid target group ARN`);
+    const own = alb.blue.replace(':us-east-1:', ':eu-west-1:');
+    expect(await rejection(west.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [own] })))).toBeInstanceOf(TargetGroupNotFoundException);
     expect((await c.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [alb.blue] }))).TargetGroups).toHaveLength(1);
   });
 
