@@ -7,6 +7,9 @@
  * warning, never a failed step, and nothing here may block or fail the rollout.
  * `@actions/github` is imported only when an environment is given: it is heavy and most
  * runs never need it (start-up budget).
+ *
+ * What we send GitHub is stored and shown to everyone who can read the repository, outside
+ * the runner's log masking: every free-text field goes through the same mask as the log.
  */
 import type { DeployStatus } from '../events.js';
 import { errorMessage } from '../errors.js';
@@ -39,6 +42,8 @@ export interface StartDeploymentOptions {
   /** Shown while the rollout runs. */
   description?: string;
   log: DeploymentLog;
+  /** The run's secret mask (the reporter's): applied to every text sent to GitHub and every warning. */
+  mask: (text: string) => string;
 }
 
 /** What the GitHub runner tells every step about where it runs. */
@@ -71,6 +76,15 @@ export function truncateDescription(text: string): string {
   return flat.length <= MAX_DESCRIPTION ? flat : `${flat.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
+/**
+ * Masked before it is flattened and cut (a secret with a tab or newline in it, or one cut in
+ * half at 140 characters, would no longer match), and again after, in case flattening joined
+ * lines into a registered form.
+ */
+export function safeDescription(text: string, mask: (text: string) => string): string {
+  return mask(truncateDescription(mask(text)));
+}
+
 export function isProductionEnvironment(name: string): boolean {
   return /^(production|prod)$/i.test(name.trim());
 }
@@ -94,10 +108,15 @@ function statusText(error: unknown): string {
  */
 class Gate {
   private denied = false;
+  private readonly log: DeploymentLog;
   constructor(
     private readonly environment: string,
-    private readonly log: DeploymentLog
-  ) {}
+    log: DeploymentLog,
+    mask: (text: string) => string
+  ) {
+    // GitHub's error messages may quote what we sent.
+    this.log = { warning: (message) => log.warning(mask(message)) };
+  }
 
   async call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
     if (this.denied) return undefined;
@@ -132,15 +151,16 @@ export class GithubDeployment {
    */
   async finish(status: DeployStatus, description: string): Promise<void> {
     const ok = status === 'succeeded';
+    const { mask } = this.opts;
     await this.gate.call(`setting the deployment status to ${ok ? 'success' : 'failure'}`, (signal) =>
       this.client.rest.repos.createDeploymentStatus({
         ...this.opts.repo,
         deployment_id: this.id,
         state: ok ? 'success' : 'failure',
-        description: truncateDescription(description),
+        description: safeDescription(description, mask),
         auto_inactive: ok,
-        ...(this.opts.runUrl ? { log_url: this.opts.runUrl } : {}),
-        ...(ok && this.opts.environmentUrl ? { environment_url: this.opts.environmentUrl } : {}),
+        ...(this.opts.runUrl ? { log_url: mask(this.opts.runUrl) } : {}),
+        ...(ok && this.opts.environmentUrl ? { environment_url: mask(this.opts.environmentUrl) } : {}),
         request: { signal }
       })
     );
@@ -161,7 +181,8 @@ export async function startDeployment(opts: StartDeploymentOptions): Promise<Git
   await loadUndici();
   const { getOctokit } = await import('@actions/github');
   const client = getOctokit(opts.token);
-  const gate = new Gate(opts.environment, opts.log);
+  const { mask } = opts;
+  const gate = new Gate(opts.environment, opts.log, mask);
   const created = await gate.call('creating the deployment', (signal) =>
     client.rest.repos.createDeployment({
       ...opts.repo,
@@ -173,15 +194,15 @@ export async function startDeployment(opts: StartDeploymentOptions): Promise<Git
       environment: opts.environment,
       transient_environment: false,
       production_environment: isProductionEnvironment(opts.environment),
-      description: truncateDescription(opts.description ?? `ecs-rollout ${opts.sha.slice(0, 7)}`),
-      payload: { ref: opts.ref, sha: opts.sha },
+      description: safeDescription(opts.description ?? `ecs-rollout ${opts.sha.slice(0, 7)}`, mask),
+      payload: { ref: mask(opts.ref), sha: opts.sha },
       request: { signal }
     })
   );
   // 202 (a merge GitHub wanted to make first) has no id: nothing to track.
   const id = created && 'id' in created.data ? created.data.id : undefined;
   if (created && id === undefined) {
-    opts.log.warning(`GitHub deployment for environment \`${opts.environment}\` not created: ${JSON.stringify(created.data)}`);
+    opts.log.warning(mask(`GitHub deployment for environment \`${opts.environment}\` not created: ${JSON.stringify(created.data)}`));
   }
   if (id === undefined) return undefined;
   await gate.call('setting the deployment status to in_progress', (signal) =>
@@ -189,9 +210,9 @@ export async function startDeployment(opts: StartDeploymentOptions): Promise<Git
       ...opts.repo,
       deployment_id: id,
       state: 'in_progress',
-      description: truncateDescription(opts.description ?? 'Deploying'),
-      ...(opts.runUrl ? { log_url: opts.runUrl } : {}),
-      ...(opts.environmentUrl ? { environment_url: opts.environmentUrl } : {}),
+      description: safeDescription(opts.description ?? 'Deploying', mask),
+      ...(opts.runUrl ? { log_url: mask(opts.runUrl) } : {}),
+      ...(opts.environmentUrl ? { environment_url: mask(opts.environmentUrl) } : {}),
       request: { signal }
     })
   );

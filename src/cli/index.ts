@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       const rendered = await renderTaskDefinition(settings.render, { ecs: aws.ecs, reporter });
       const service = await describeService(ctx, settings.deploy.cluster, settings.deploy.service);
       const current = await aws.ecs.describeTaskDefinition(service.taskDefinition ?? '');
-      process.stdout.write(`${reporter.mask(formatDiff(diffTaskDefinitions(current.taskDefinition, rendered.input)))}\n`);
+      process.stdout.write(`${reporter.mask(formatDiff(diffTaskDefinitions(current.taskDefinition, rendered.input, { secrets: rendered.secretValues })))}\n`);
       return 0;
     }
     const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;

@@ -4,13 +4,14 @@
  * is reading the revision to start from, when asked to.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile as fsReadFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { EcsApi } from '../aws/clients.js';
 import { InputError, InputErrors } from '../errors.js';
 import type { Reporter } from '../events.js';
 import { isObject, toJson, type Json, type JsonObject } from './json.js';
+import { checkRenderedPath, decodeUtf8, formatBytes, MAX_TASK_DEFINITION_BYTES, readTemplateFile } from './file.js';
 import { sameTaskDefinition } from './normalize.js';
 import { applyOverrides } from './overrides.js';
 import type { DocContext } from './schema.js';
@@ -28,16 +29,21 @@ export interface Rendered {
   family: string;
   /** The template file, as the user named it. */
   sourceFile?: string;
+  /** The template file as read (absolute): the rendered file may never be written over it. */
+  templatePath?: string;
   /** The registered revision it started from, and whether rendering left it unchanged. */
   base?: { arn: string; unchanged: boolean };
   /** Where writeRendered puts it unless told otherwise: rendered-path, or a new file in the temp directory. */
   path: string;
+  /** The values of `secret-vars` (never printed): the revision diff redacts every place that holds one, on both sides. */
+  secretValues: string[];
 }
 
 export interface RenderDeps {
   ecs: EcsApi;
   reporter: Reporter;
-  readFile?: (path: string) => Promise<string>;
+  /** Reads the template (tests hand in files from memory); bytes are checked to be UTF-8, a string is taken as it is. */
+  readFile?: (path: string) => Promise<string | Uint8Array>;
 }
 
 /**
@@ -45,12 +51,16 @@ export interface RenderDeps {
  * printed (the pipeline, before its first log group), so no message can carry a secret value.
  */
 export function maskSecretVars(settings: RenderSettings, reporter: Pick<Reporter, 'secret'>): void {
-  for (const name of settings.secretVars) {
-    const value = name.startsWith('env.') ? settings.env[name.slice(4)] : settings.vars.get(name);
-    if (value === undefined || value === '') continue;
+  for (const value of secretVarValues(settings)) {
     reporter.secret(value);
     for (const line of value.split(/\r?\n/)) if (line.trim() !== '' && line !== value) reporter.secret(line);
   }
+}
+
+export function secretVarValues(settings: RenderSettings): string[] {
+  return settings.secretVars
+    .map((name) => (name.startsWith('env.') ? settings.env[name.slice(4)] : settings.vars.get(name)))
+    .filter((value): value is string => value !== undefined && value !== '');
 }
 
 export async function renderTaskDefinition(settings: RenderSettings, deps: RenderDeps): Promise<Rendered> {
@@ -62,19 +72,27 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
   let parsed: Json;
   let ctx: DocContext = { lines: new Map(), placeholders: new Map() };
   let base: { arn: string; original: JsonObject } | undefined;
+  const label = settings.label ?? ((n: string) => `input \`${n}\``);
+  if (settings.renderedPath !== undefined) {
+    await checkRenderedPath(settings.renderedPath, source.kind === 'file' ? source.resolved : undefined, label('rendered-path'));
+  }
   if (source.kind === 'file') {
-    const read = deps.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
-    let text: string;
-    try {
-      text = await read(source.resolved);
-    } catch (error) {
-      const code = error instanceof Error && 'code' in error ? error.code : undefined;
-      throw new InputError(
-        code === 'ENOENT' ? 'the task definition template does not exist' : `cannot read the task definition template: ${String(error)}`,
-        { file: source.path },
-        'check the task-definition path (relative to the repository root)'
-      );
+    let content: string | Uint8Array;
+    if (deps.readFile) {
+      try {
+        content = await deps.readFile(source.resolved);
+      } catch (error) {
+        const code = error instanceof Error && 'code' in error ? error.code : undefined;
+        throw new InputError(
+          code === 'ENOENT' ? 'the task definition template does not exist' : `cannot read the task definition template: ${String(error)}`,
+          { file: source.path },
+          'check the task-definition path (relative to the repository root)'
+        );
+      }
+    } else {
+      content = await readTemplateFile(source.resolved, source.path);
     }
+    const text = typeof content === 'string' ? content : decodeUtf8(content, source.path);
     const template = parseTemplate(text, source.path, { vars: settings.vars, env: settings.env });
     parsed = template.doc;
     ctx = { file: source.path, lines: template.lines, placeholders: template.placeholders };
@@ -109,7 +127,7 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
   }
   if (settings.family !== undefined) doc['family'] = settings.family;
 
-  const errors = applyOverrides(doc, settings.overrides, { label: settings.label ?? ((n) => `input \`${n}\``) });
+  const errors = applyOverrides(doc, settings.overrides, { label });
   let input: RegisterTaskDefinitionCommandInput | undefined;
   try {
     input = await validateTaskDefinition(doc, ctx);
@@ -119,14 +137,25 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
   }
   if (errors.length > 0 || !input) throw new InputErrors(errors);
 
+  // AWS refuses a larger RegisterTaskDefinition request; say so now, before anything is registered.
+  const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (bytes > MAX_TASK_DEFINITION_BYTES) {
+    throw new InputError(
+      `the rendered task definition is ${formatBytes(bytes)} (${bytes} bytes); RegisterTaskDefinition accepts at most ${formatBytes(MAX_TASK_DEFINITION_BYTES)}`,
+      source.kind === 'file' ? { file: source.path } : {},
+      'move bulky values out of it: environment files (environmentFiles) or Secrets Manager / SSM parameters (secrets) instead of long environment values'
+    );
+  }
+
   const family = input.family!;
   reporter.event({ kind: 'rendered', ...(source.kind === 'file' ? { file: source.path } : {}), family });
   return {
     input,
     family,
-    ...(source.kind === 'file' ? { sourceFile: source.path } : {}),
+    ...(source.kind === 'file' ? { sourceFile: source.path, templatePath: source.resolved } : {}),
     ...(base ? { base: { arn: base.arn, unchanged: sameTaskDefinition(base.original, input) } } : {}),
-    path: settings.renderedPath ?? join(settings.tempDir, `task-definition-${family}-${randomBytes(4).toString('hex')}.json`)
+    path: settings.renderedPath ?? join(settings.tempDir, `task-definition-${family}-${randomBytes(4).toString('hex')}.json`),
+    secretValues: secretVarValues(settings)
   };
 }
 
@@ -136,6 +165,7 @@ export function renderedJson(rendered: Rendered): string {
 }
 
 export async function writeRendered(rendered: Rendered, path: string = rendered.path): Promise<string> {
+  await checkRenderedPath(path, rendered.templatePath, 'the rendered file');
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, renderedJson(rendered), 'utf8');
   return path;

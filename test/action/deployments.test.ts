@@ -14,6 +14,7 @@ import {
   truncateDescription,
   type StartDeploymentOptions
 } from '../../src/action/deployments.js';
+import { SecretMask } from '../../src/mask.js';
 
 interface Call {
   method: string;
@@ -87,6 +88,7 @@ function options(overrides: Partial<StartDeploymentOptions> = {}): { opts: Start
       repo: { owner: 'acme', repo: 'web' },
       runUrl: RUN_URL,
       log: { warning: (m) => warnings.push(m) },
+      mask: (text) => text,
       ...overrides
     }
   };
@@ -237,6 +239,53 @@ describe('descriptions and environments', () => {
     const { opts } = options({ environment: 'staging' });
     await startDeployment(opts);
     expect(calls[0]!.body).toMatchObject({ environment: 'staging', production_environment: false });
+  });
+});
+
+describe('secrets never reach GitHub', () => {
+  // Quotes, a backslash, `=`, a tab, a newline, unicode: every form the payload could carry it in.
+  const SECRET = 'pa"ss\\w0rd=\tx\nzwei-é🔑';
+  const forms = (): string[] => new SecretMask().add(SECRET);
+  const mask = new SecretMask();
+  mask.add(SECRET);
+
+  it('a failure reason quoting a secret is masked before it is flattened and cut', async () => {
+    const { opts, warnings } = options({ mask: (t) => mask.mask(t) });
+    const deployment = await startDeployment(opts);
+    // Placed so that cutting at 140 characters would split it, and flattening would join its lines.
+    const reason = `${'x'.repeat(112)} auth failed for "${SECRET}" (exit 1)`;
+    await deployment!.finish('failed', reason);
+    const wire = JSON.stringify(calls.map((c) => c.body));
+    for (const form of forms()) expect(wire).not.toContain(form);
+    const description = String(calls[2]!.body['description']);
+    for (const part of ['pa"ss', 'w0rd', 'zwei']) expect(description).not.toContain(part);
+    expect(description).toMatch(/ auth failed for "\*\*\*" \(exi…$/);
+    expect(warnings).toEqual([]);
+  });
+
+  it('the environment URL, the log URL and the ref in the payload are masked too', async () => {
+    const { opts } = options({
+      mask: (t) => mask.mask(t),
+      environmentUrl: `https://web.example.com/?token=${encodeURIComponent(SECRET)}`,
+      runUrl: `${RUN_URL}?k=${encodeURIComponent(SECRET)}`,
+      ref: `release/${SECRET}`
+    });
+    const deployment = await startDeployment(opts);
+    await deployment!.finish('succeeded', 'done');
+    const wire = JSON.stringify(calls.map((c) => c.body));
+    for (const form of forms()) expect(wire).not.toContain(form);
+    expect(calls[2]!.body).toMatchObject({ environment_url: 'https://web.example.com/?token=***', log_url: `${RUN_URL}?k=***` });
+    expect(calls[0]!.body['payload']).toEqual({ ref: 'release/***', sha: SHA });
+  });
+
+  it('a GitHub error that quotes what was sent is masked in the warning', async () => {
+    script = [undefined, undefined, { status: 422, body: { message: `description "${SECRET}" is invalid` } }];
+    const { opts, warnings } = options({ mask: (t) => mask.mask(t) });
+    const deployment = await startDeployment(opts);
+    await deployment!.finish('failed', 'done');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('422');
+    for (const form of forms()) expect(warnings[0]).not.toContain(form);
   });
 });
 
