@@ -1,0 +1,401 @@
+/** The deployment lock against a literal in-memory LockStore and a fake clock that also drives the heartbeats. */
+import { describe, expect, it } from '@jest/globals';
+import type { LockCondition, LockItem, LockStore, WriteResult } from '../../src/aws/dynamodb.js';
+import { AwsCallError } from '../../src/aws/errors.js';
+import { acquireLocks, LockError, lockHolder, lockKeys, type LockOptions } from '../../src/lock/lock.js';
+import type { Timer } from '../../src/timer.js';
+
+/** Lets every promise chain started by a heartbeat run to its end. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Monotonic fake time; sleeping moves it and fires the heartbeats that fall due on the way. */
+class FakeClock implements Timer {
+  t = 0;
+  readonly sleeps: number[] = [];
+  onSleep?: (now: number) => void | Promise<void>;
+  private readonly jobs: { every: number; next: number; beat: () => void; on: boolean }[] = [];
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
+    this.sleeps.push(ms);
+    await this.advance(ms);
+    await this.onSleep?.(this.t);
+  }
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      const due = this.jobs.filter((j) => j.on && j.next <= end).sort((a, b) => a.next - b.next)[0];
+      if (!due) break;
+      this.t = due.next;
+      due.next += due.every;
+      due.beat();
+      await settle();
+    }
+    this.t = end;
+  }
+  readonly schedule = (every: number, beat: () => void): (() => void) => {
+    const job = { every, next: this.t + every, beat, on: true };
+    this.jobs.push(job);
+    return () => {
+      job.on = false;
+    };
+  };
+  running(): number {
+    return this.jobs.filter((j) => j.on).length;
+  }
+}
+
+/** DynamoDB's single-item semantics for the three lock conditions. */
+class FakeStore implements LockStore {
+  readonly items = new Map<string, LockItem>();
+  table: 'missing' | 'CREATING' | 'ACTIVE' = 'ACTIVE';
+  readonly calls: string[] = [];
+  /** Returns an error to throw instead of answering. */
+  fail?: (op: string, key: string) => Error | undefined;
+  private describes = 0;
+
+  private holds(condition: LockCondition, item: LockItem | undefined): boolean {
+    if (condition.kind === 'free-or-owned-by') return !item || item.Owner === condition.owner;
+    if (condition.kind === 'owned-by') return item?.Owner === condition.owner;
+    return item?.Version === condition.version;
+  }
+  private check(op: string, key: string): void {
+    this.calls.push(`${op} ${key}`);
+    const error = this.fail?.(op, key);
+    if (error) throw error;
+  }
+  async createTable(): Promise<'created' | 'exists'> {
+    this.check('createTable', '');
+    if (this.table !== 'missing') return 'exists';
+    this.table = 'CREATING';
+    return 'created';
+  }
+  async describeTable(): Promise<string | undefined> {
+    this.check('describeTable', '');
+    if (this.table === 'CREATING' && ++this.describes >= 2) this.table = 'ACTIVE';
+    return this.table === 'missing' ? undefined : this.table;
+  }
+  async putItem(_t: string, item: LockItem, condition: LockCondition): Promise<WriteResult> {
+    this.check(`putItem(${condition.kind})`, item.LockKey);
+    if (this.table !== 'ACTIVE') return 'no-table';
+    if (!this.holds(condition, this.items.get(item.LockKey))) return 'condition-failed';
+    this.items.set(item.LockKey, { ...item });
+    return 'ok';
+  }
+  async getItem(_t: string, key: string): Promise<LockItem | undefined> {
+    this.check('getItem', key);
+    const item = this.items.get(key);
+    return item && { ...item };
+  }
+  async updateItem(_t: string, key: string, version: string, condition: LockCondition): Promise<WriteResult> {
+    this.check('updateItem', key);
+    const item = this.items.get(key);
+    if (!this.holds(condition, item)) return 'condition-failed';
+    this.items.set(key, { ...item!, Version: version });
+    return 'ok';
+  }
+  async deleteItem(_t: string, key: string, condition: LockCondition): Promise<WriteResult> {
+    this.check('deleteItem', key);
+    if (!this.holds(condition, this.items.get(key))) return 'condition-failed';
+    this.items.delete(key);
+    return 'ok';
+  }
+  /** What a runner killed with kill -9 leaves behind: an item nobody renews. */
+  abandoned(key: string, holder: string, leaseMs: number): void {
+    this.items.set(key, { LockKey: key, Owner: `dead-${holder}`, Holder: holder, Version: 'v-dead', LeaseMs: leaseMs });
+  }
+}
+
+class Log {
+  readonly lines: string[] = [];
+  info = (m: string): void => void this.lines.push(`info: ${m}`);
+  warning = (m: string): void => void this.lines.push(`warning: ${m}`);
+}
+
+const KEY = 'service:prod/web';
+const RUN_A = 'https://github.com/acme/shop/actions/runs/111 (attempt 1)';
+const RUN_B = 'https://github.com/acme/shop/actions/runs/222 (attempt 1)';
+
+function options(clock: FakeClock, over: Partial<LockOptions> = {}): LockOptions & { log: Log } {
+  return {
+    table: 'ecs-rollout-locks',
+    owner: 'owner-a',
+    holder: RUN_A,
+    leaseMs: 30_000,
+    timeoutMs: 0,
+    pollMs: 5_000,
+    timer: clock,
+    schedule: clock.schedule,
+    ...over,
+    log: new Log()
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<LockError> {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof LockError) return error;
+    throw error;
+  }
+  throw new Error('expected the lock not to be had');
+}
+
+describe('acquireLocks', () => {
+  it('takes a free lock, records who holds it, and deletes it on release', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = options(clock);
+    const handle = await acquireLocks(db, [KEY], a);
+    expect(handle.keys).toEqual([KEY]);
+    expect(db.items.get(KEY)).toMatchObject({ Owner: 'owner-a', Holder: RUN_A, LeaseMs: 30_000 });
+    expect(handle.lost.aborted).toBe(false);
+    await handle.release();
+    expect(db.items.has(KEY)).toBe(false);
+    expect(clock.running()).toBe(0);
+    await handle.release();
+    expect(db.calls.filter((c) => c.startsWith('deleteItem'))).toHaveLength(1);
+  });
+
+  it('lets the same owner in again (the post step re-entering with the id the main step saved)', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const main = await acquireLocks(db, [KEY], options(clock));
+    const post = await acquireLocks(db, [KEY], options(clock, { holder: `${RUN_A} post` }));
+    expect(post.owner).toBe(main.owner);
+    expect(clock.sleeps).toEqual([]);
+    await post.release();
+    expect(db.items.has(KEY)).toBe(false);
+    await main.release();
+  });
+
+  it('with lock-timeout 0 fails at once, naming the holder, and changes nothing', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = await acquireLocks(db, [KEY], options(clock));
+    const b = options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 0 });
+    const error = await rejection(acquireLocks(db, [KEY], b));
+    expect(error.reason).toBe('busy');
+    expect(error.holder).toBe(RUN_A);
+    expect(error.message).toContain(RUN_A);
+    expect(error.message).toContain('lock-timeout is 0');
+    expect(clock.sleeps).toEqual([]);
+    expect(db.items.get(KEY)?.Owner).toBe('owner-a');
+    await a.release();
+  });
+
+  it('waits while the lock is held, printing the holder once, and takes it when it is released', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = await acquireLocks(db, [KEY], options(clock));
+    clock.onSleep = async (now) => {
+      if (now >= 12_000) await a.release();
+    };
+    const b = options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 60_000 });
+    const handle = await acquireLocks(db, [KEY], b);
+    expect(db.items.get(KEY)?.Owner).toBe('owner-b');
+    expect(clock.now()).toBe(15_000);
+    expect(b.log.lines.filter((l) => l.includes(`is held by ${RUN_A}`))).toHaveLength(1);
+    expect(b.log.lines.some((l) => l.includes('waiting up to 60 s'))).toBe(true);
+    await handle.release();
+  });
+
+  it('gives up after lock-timeout while a live holder keeps heartbeating, and never takes it over', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = await acquireLocks(db, [KEY], options(clock, { leaseMs: 30_000 }));
+    const versions = new Set<string>();
+    clock.onSleep = () => void versions.add(db.items.get(KEY)!.Version);
+    const b = options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 100_000 });
+    const error = await rejection(acquireLocks(db, [KEY], b));
+    expect(error.reason).toBe('busy');
+    expect(error.message).toMatch(/gave up after waiting 100 s/);
+    expect(db.items.get(KEY)?.Owner).toBe('owner-a');
+    expect(db.calls.some((c) => c.startsWith('putItem(version-is)'))).toBe(false);
+    // A renewed every lease/3: B saw the version move, so its lease clock kept restarting.
+    expect(versions.size).toBeGreaterThan(5);
+    expect(a.lost.aborted).toBe(false);
+    await a.release();
+  });
+
+  it('takes over a dead holder only after its version stood still for its whole lease, on our clock', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.abandoned(KEY, RUN_A, 40_000);
+    const b = options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 300_000, pollMs: 5_000 });
+    const takeoverAt: number[] = [];
+    const put = db.putItem.bind(db);
+    db.putItem = async (t, item, condition) => {
+      if (condition.kind === 'version-is') takeoverAt.push(clock.now());
+      return put(t, item, condition);
+    };
+    const handle = await acquireLocks(db, [KEY], b);
+    expect(takeoverAt).toEqual([40_000]);
+    expect(db.items.get(KEY)).toMatchObject({ Owner: 'owner-b', Holder: RUN_B });
+    expect(b.log.lines.some((l) => l.startsWith('warning: took over deployment lock') && l.includes(RUN_A))).toBe(true);
+    await handle.release();
+  });
+
+  it('does not take over an expired-looking lock when lock-timeout ends first', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.abandoned(KEY, RUN_A, 40_000);
+    const error = await rejection(acquireLocks(db, [KEY], options(clock, { owner: 'owner-b', timeoutMs: 20_000 })));
+    expect(error.reason).toBe('busy');
+    expect(db.items.get(KEY)?.Owner).toBe(`dead-${RUN_A}`);
+  });
+
+  it('of two waiters on a dead lock, only one takes it over', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.abandoned(KEY, RUN_A, 30_000);
+    const b = acquireLocks(db, [KEY], options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 200_000 }));
+    const c = acquireLocks(db, [KEY], options(clock, { owner: 'owner-c', holder: 'host ci-7 pid 42', timeoutMs: 45_000 }));
+    const [rb, rc] = await Promise.allSettled([b, c]);
+    const winners = [rb, rc].filter((r) => r.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    if (rb.status === 'fulfilled') await rb.value.release();
+    if (rc.status === 'fulfilled') await rc.value.release();
+  });
+
+  it('aborts `lost`, saying who took it, when another run has overwritten the item', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = options(clock);
+    const handle = await acquireLocks(db, [KEY], a);
+    db.items.set(KEY, { LockKey: KEY, Owner: 'owner-b', Holder: RUN_B, Version: 'vb', LeaseMs: 30_000 });
+    await clock.advance(10_000);
+    expect(handle.lost.aborted).toBe(true);
+    expect(String(handle.lost.reason)).toContain(RUN_B);
+    expect(clock.running()).toBe(0);
+    await handle.release();
+    // Release does not delete what is now someone else's.
+    expect(db.items.get(KEY)?.Owner).toBe('owner-b');
+    expect(a.log.lines.some((l) => l.includes(`already been taken over by ${RUN_B}`))).toBe(true);
+  });
+
+  it('rides out throttled heartbeats, and declares the lock lost only after a whole lease without one', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    let throttled = 2;
+    db.fail = (op) => (op === 'updateItem' && throttled-- > 0 ? new AwsCallError('renewing', 'ThrottlingException', 'Rate exceeded') : undefined);
+    const handle = await acquireLocks(db, [KEY], options(clock, { leaseMs: 30_000 }));
+    await clock.advance(60_000);
+    expect(handle.lost.aborted).toBe(false);
+
+    db.fail = (op) => (op === 'updateItem' ? new AwsCallError('renewing', 'InternalServerError', 'Internal server error') : undefined);
+    await clock.advance(20_000);
+    expect(handle.lost.aborted).toBe(false);
+    await clock.advance(20_000);
+    expect(handle.lost.aborted).toBe(true);
+    expect(String(handle.lost.reason)).toMatch(/no heartbeat reached DynamoDB for a whole lease/);
+    db.fail = undefined;
+    await handle.release();
+  });
+
+  it('takes several keys in sorted order and releases them in reverse', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const keys = ['service:prod/web-green', 'listener:arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2', 'service:prod/web-blue'];
+    const handle = await acquireLocks(db, keys, options(clock));
+    const sorted = [...keys].sort();
+    expect(handle.keys).toEqual(sorted);
+    expect(db.calls.filter((c) => c.startsWith('putItem')).map((c) => c.split(' ')[1])).toEqual(sorted);
+    await handle.release();
+    expect(db.calls.filter((c) => c.startsWith('deleteItem')).map((c) => c.split(' ')[1])).toEqual([...sorted].reverse());
+  });
+
+  it('releases the keys it already took when a later one cannot be had', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.items.set('service:prod/b', { LockKey: 'service:prod/b', Owner: 'owner-x', Holder: RUN_B, Version: 'v', LeaseMs: 30_000 });
+    const error = await rejection(acquireLocks(db, ['service:prod/c', 'service:prod/b', 'service:prod/a'], options(clock)));
+    expect(error.key).toBe('service:prod/b');
+    expect(db.items.has('service:prod/a')).toBe(false);
+    expect(db.calls.some((c) => c.endsWith('service:prod/c'))).toBe(false);
+    expect(clock.running()).toBe(0);
+  });
+
+  it('creates the table on first use and waits for it to be ACTIVE', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.table = 'missing';
+    const o = options(clock);
+    const handle = await acquireLocks(db, [KEY], o);
+    expect(db.calls.slice(0, 4)).toEqual([`putItem(free-or-owned-by) ${KEY}`, 'createTable ', 'describeTable ', 'describeTable ']);
+    expect(o.log.lines.some((l) => l.includes('created DynamoDB table ecs-rollout-locks'))).toBe(true);
+    expect(db.items.get(KEY)?.Owner).toBe('owner-a');
+    await handle.release();
+  });
+
+  it('explains the IAM actions needed, and lock: false, when access is denied', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.fail = (op) =>
+      op.startsWith('putItem')
+        ? new AwsCallError('taking deployment lock', 'AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/deployer/x is not authorized to perform: dynamodb:PutItem')
+        : undefined;
+    const error = await rejection(acquireLocks(db, [KEY], options(clock)));
+    expect(error.reason).toBe('denied');
+    expect(error.message).toContain('dynamodb:PutItem');
+    expect(error.message).toContain('dynamodb:CreateTable');
+    expect(error.message).toContain('table/ecs-rollout-locks');
+    expect(error.message).toContain('lock: false');
+  });
+
+  it('stops waiting when the run is cancelled', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = await acquireLocks(db, [KEY], options(clock));
+    const cancel = new AbortController();
+    clock.onSleep = (now) => {
+      if (now >= 10_000) cancel.abort(new Error('cancelled (SIGINT)'));
+    };
+    const error = await rejection(acquireLocks(db, [KEY], options(clock, { owner: 'owner-b', timeoutMs: 600_000, signal: cancel.signal })));
+    expect(error.reason).toBe('cancelled');
+    expect(error.message).toContain(RUN_A);
+    expect(clock.now()).toBeLessThan(20_000);
+    await a.release();
+  });
+
+  it('treats a takeover whose answer was lost as taken when the item turns out to be ours', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    db.abandoned(KEY, RUN_A, 30_000);
+    const put = db.putItem.bind(db);
+    // The takeover lands, its answer is lost, and the SDK's retry then fails its condition (the version moved: to ours).
+    db.putItem = async (t, item, condition) => {
+      const result = await put(t, item, condition);
+      return condition.kind === 'version-is' && result === 'ok' ? 'condition-failed' : result;
+    };
+    const o = options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 60_000 });
+    const handle = await acquireLocks(db, [KEY], o);
+    expect(db.items.get(KEY)?.Owner).toBe('owner-b');
+    expect(clock.now()).toBe(30_000);
+    await handle.release();
+    expect(db.items.has(KEY)).toBe(false);
+  });
+});
+
+describe('lockKeys', () => {
+  it('names each service in its cluster and the listener or rule whose weights move', () => {
+    const listener = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
+    const rule = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/api-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
+    expect(lockKeys('prod', ['web-green', 'web-blue'], listener)).toEqual(['listener:' + listener, 'service:prod/web-blue', 'service:prod/web-green']);
+    expect(lockKeys('arn:aws:ecs:us-east-1:123456789012:cluster/prod', ['arn:aws:ecs:us-east-1:123456789012:service/prod/api-blue'], rule)).toEqual([
+      'rule:' + rule,
+      'service:prod/api-blue'
+    ]);
+    expect(lockKeys('prod', ['web'])).toEqual(['service:prod/web']);
+  });
+});
+
+describe('lockHolder', () => {
+  it('is the workflow run URL with its attempt in GitHub Actions, else host and pid', () => {
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '111', GITHUB_RUN_ATTEMPT: '2' };
+    expect(lockHolder(env)).toBe('https://github.com/acme/shop/actions/runs/111 (attempt 2)');
+    expect(lockHolder({}, 'laptop', 4242)).toBe('host laptop pid 4242');
+  });
+});
