@@ -3,9 +3,10 @@ import type { Location } from '../errors.js';
 import { inPhase, type Phase, type Reporter, type RolloutEvent } from '../events.js';
 import { SecretMask } from '../mask.js';
 
-function annotation(where?: Location): core.AnnotationProperties | undefined {
+function annotation(where: Location | undefined, mask: (text: string) => string): core.AnnotationProperties | undefined {
   if (!where?.file) return undefined;
-  return { file: where.file, ...(where.line ? { startLine: where.line } : {}), ...(where.path ? { title: where.path } : {}) };
+  // The title is shown on the pull request as it is: masked like the message.
+  return { file: where.file, ...(where.line ? { startLine: where.line } : {}), ...(where.path ? { title: mask(where.path) } : {}) };
 }
 
 /** Maps the core's reporter onto the runner: log groups per phase, annotations, masking. */
@@ -19,13 +20,13 @@ export class ActionReporter implements Reporter {
     core.info(this.mask(message));
   }
   notice(message: string, where?: Location): void {
-    core.notice(this.mask(message), annotation(where));
+    core.notice(this.mask(message), annotation(where, (t) => this.mask(t)));
   }
   warning(message: string, where?: Location): void {
-    core.warning(this.mask(message), annotation(where));
+    core.warning(this.mask(message), annotation(where, (t) => this.mask(t)));
   }
   error(message: string, where?: Location): void {
-    core.error(this.mask(message), annotation(where));
+    core.error(this.mask(message), annotation(where, (t) => this.mask(t)));
   }
 
   async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {

@@ -356,3 +356,32 @@ describe('verdict lines', () => {
     expect(verdictLine(input)).toBe(expected);
   });
 });
+
+describe('secrets in the summary', () => {
+  // `|` is escaped in table cells and the verdict line; each line of a multi-line value is its own line.
+  const SECRET = 'hunter|2"\\x\nsecond-line=é';
+
+  it('no form of a secret survives the summary once the adapter masks it (verdict, gate notes, evidence, outputs, diff)', async () => {
+    const { SecretMask, secretForms } = await import('../../src/mask.js');
+    const mask = new SecretMask();
+    mask.add(SECRET);
+    const events: RolloutEvent[] = [
+      { kind: 'phase-started', phase: 'bake', title: 'Bake', at: 1 },
+      { kind: 'gate', gate: 'alarm', phase: 'fail', reason: `alarm quoted ${SECRET}`, at: 2 },
+      { kind: 'phase-finished', phase: 'bake', ok: false, at: 3 },
+      { kind: 'evidence', title: 'Stopped tasks', lines: [`exit 1: ${SECRET}`] }
+    ];
+    const markdown = mask.mask(
+      renderSummary({
+        events,
+        outputs: { reason: `failed: ${SECRET}` },
+        status: 'rolled-back',
+        reason: `the migration said ${SECRET}`,
+        diff: `~ containerDefinitions[web].environment.X: ${JSON.stringify(SECRET)} → "y"`
+      })
+    );
+    for (const form of secretForms(SECRET)) expect(markdown).not.toContain(form);
+    for (const part of ['hunter', 'second-line']) expect(markdown).not.toContain(part);
+    expect(markdown).toMatch(/^### ↩️ Deployment rolled back: the migration said \*\*\*$/m);
+  });
+});
