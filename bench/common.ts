@@ -48,7 +48,8 @@ export const CLOCK_INPUTS = {
   timeout: scaled(defaultMs('wait-for-minutes'))
 };
 
-export const VARS = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8');
+/** examples/web.vars without its tag: each bench sets its own (a var given twice is an error). */
+export const VARS = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8').replace(/^tag=.*\n?/m, '');
 
 /** The action's own access key: the sim's call log then holds its calls apart from ours. */
 export const ACTION_KEY = 'AKIDBENCHACTION';

@@ -15,6 +15,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const TIME_SCALE = Number(process.env.DEMO_TIME_SCALE ?? 300);
 const OUT = join(ROOT, 'demo-output');
 const vars = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8');
+/** The vars with another tag (a var given twice is an error, so it is replaced, not appended). */
+const withTag = (tag: string): string => vars.replace(/^tag=.*$/m, `tag=${tag}`);
 
 /** Compressed clock: at 300×, one real second is five simulated minutes. */
 const fast = { 'poll-interval': '200ms', 'wait-for-minutes': '1' };
@@ -75,7 +77,7 @@ const steps: Step[] = [
   },
   {
     title: 'a release that crashes on start: the ECS circuit breaker rolls it back',
-    inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars: `${vars}\ntag=v3-crash`, cluster: 'prod', service: 'web', ...fast }),
+    inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars: withTag('v3-crash'), cluster: 'prod', service: 'web', ...fast }),
     expect: async (run, sim) => {
       if (run.exitCode === 0 || run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}`;
       if (!/exit(Code)? 1|exit code 1|exit 1/i.test(run.log)) return 'the log does not name the exit code';
@@ -95,7 +97,7 @@ const steps: Step[] = [
   },
   {
     title: 'blue/green of a release that fails its health checks: no traffic moves, web-green stays live',
-    inputs: (sim) => ({ 'task-definition': 'examples/web.taskdef.json', vars: `${vars}\ntag=v3-unhealthy`, ...blueGreen(sim) }),
+    inputs: (sim) => ({ 'task-definition': 'examples/web.taskdef.json', vars: withTag('v3-unhealthy'), ...blueGreen(sim) }),
     expect: async (run, sim) => {
       if (run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}: ${run.outputs.reason}`;
       const w = await listenerWeights(sim);
@@ -106,7 +108,7 @@ const steps: Step[] = [
     title: 'a release whose CPU climbs: the temporary CPU alarm fires during the bake and we roll back',
     inputs: () => ({
       'task-definition': 'examples/web.taskdef.json',
-      vars: `${vars}\ntag=v4-cpu-spike`,
+      vars: withTag('v4-cpu-spike'),
       cluster: 'prod',
       service: 'web',
       ...fast,

@@ -1,6 +1,9 @@
 import { InputError } from './errors.js';
-import { parseDuration } from './duration.js';
+import { durationMs, formatDuration, MAX_TIMER_MS, parseDuration } from './duration.js';
 import { INPUTS } from './generated/action-spec.js';
+
+/** The longest any duration input may be unless it says otherwise. */
+export const DAY_MS = 24 * 3_600_000;
 
 const DEFAULTS = new Map(INPUTS.filter((i) => i.default !== undefined).map((i) => [i.name, i.default!]));
 
@@ -52,34 +55,48 @@ export class Inputs {
     throw new InputError(`${this.label(name)} is "${v}", not a boolean`, {}, 'use true or false');
   }
 
+  /** A whole number written in decimal (no 1e3, 0x10 or 1.0), within the bounds given. */
   int(name: string, opts: { min?: number; max?: number } = {}): number | undefined {
     const v = this.string(name);
     if (v === undefined) return undefined;
-    const n = Number(v);
-    const { min = -Infinity, max = Infinity } = opts;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      const range = [Number.isFinite(min) ? `≥ ${min}` : '', Number.isFinite(max) ? `≤ ${max}` : '']
-        .filter(Boolean)
-        .join(' and ');
-      throw new InputError(`${this.label(name)} is "${v}"`, {}, `use a whole number${range ? ` ${range}` : ''}`);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
+    const n = /^[+-]?\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InputError(`${this.label(name)} is "${shorten(v)}"`, {}, `use a whole number${range(min, max)}`);
     }
     return n;
   }
 
+  /** A decimal number (no exponent, hex or Infinity) within the bounds given. */
   number(name: string, opts: { min?: number; max?: number } = {}): number | undefined {
     const v = this.string(name);
     if (v === undefined) return undefined;
-    const n = Number(v);
-    const { min = -Infinity, max = Infinity } = opts;
+    const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = opts;
+    const n = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(v) ? Number(v) : NaN;
     if (!Number.isFinite(n) || n < min || n > max) {
-      throw new InputError(`${this.label(name)} is "${v}"`, {}, `use a number between ${min} and ${max}`);
+      throw new InputError(`${this.label(name)} is "${shorten(v)}"`, {}, `use a number${range(min, max)}`);
     }
     return n;
   }
 
-  /** Milliseconds; accepts 500ms, 90s, 5m or plain seconds. */
-  duration(name: string, fallback: string): number {
-    return parseDuration(this.string(name) ?? fallback, this.label(name));
+  /**
+   * Milliseconds; accepts 500ms, 90s, 5m or plain seconds. Every duration has an upper bound
+   * (a day unless the input says otherwise), so no wait outlives a run or overflows a timer;
+   * `positive` rejects 0 for waits where zero would mean "give up at once".
+   */
+  duration(name: string, fallback: string, opts: { max?: number; positive?: boolean; zeroFix?: string } = {}): number {
+    const label = this.label(name);
+    const text = (this.string(name) ?? fallback).trim();
+    const ms = durationMs(text);
+    if (ms === undefined) return parseDuration(text, label); // throws the "not a duration" message
+    const max = Math.min(opts.max ?? DAY_MS, MAX_TIMER_MS);
+    if (ms > max) {
+      throw new InputError(`${label} is ${shorten(text)}, longer than ${formatDuration(max)}`, {}, `use at most ${formatDuration(max)}`);
+    }
+    if (opts.positive && ms <= 0) {
+      throw new InputError(`${label} is ${text}`, {}, opts.zeroFix ?? 'use a duration above zero, e.g. 5s');
+    }
+    return ms;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -110,8 +127,21 @@ export class Inputs {
   }
 }
 
+/**
+ * A name given twice is an error, never "the last one wins": a second `tag=` further down a
+ * long list silently deploying another image is exactly the mistake nobody spots in review.
+ */
 export function parseKeyValueLines(text: string, label: string): Map<string, string> {
   const out = new Map<string, string>();
+  const lineOf = new Map<string, number>();
+  const set = (key: string, value: string, line: number): void => {
+    const first = lineOf.get(key);
+    if (first !== undefined) {
+      throw new InputError(`${label} sets "${key}" twice (lines ${first} and ${line})`, {}, `keep one ${key}=… line`);
+    }
+    lineOf.set(key, line);
+    out.set(key, value);
+  };
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -119,13 +149,14 @@ export function parseKeyValueLines(text: string, label: string): Map<string, str
     const heredoc = /^\s*([A-Za-z_][\w.-]*)<<(\S+)\s*$/.exec(line);
     if (heredoc) {
       const [, key, marker] = heredoc;
+      checkName(key!, label, i + 1);
       const body: string[] = [];
       let j = i + 1;
       while (j < lines.length && lines[j]!.trim() !== marker) body.push(lines[j++]!);
       if (j >= lines.length) {
         throw new InputError(`${label} line ${i + 1}: "${key}<<${marker}" is never closed`, {}, `end the value with a line "${marker}"`);
       }
-      out.set(key!, body.join('\n'));
+      set(key!, body.join('\n'), i + 1);
       i = j;
       continue;
     }
@@ -137,7 +168,29 @@ export function parseKeyValueLines(text: string, label: string): Map<string, str
     if (!/^[A-Za-z_][\w.-]*$/.test(key)) {
       throw new InputError(`${label} line ${i + 1}: "${key}" is not a valid name`, {}, 'names use letters, digits, _ . and -');
     }
-    out.set(key, line.slice(eq + 1));
+    checkName(key, label, i + 1);
+    set(key, line.slice(eq + 1), i + 1);
   }
   return out;
+}
+
+/** `__proto__` as a key is dropped (or pollutes a prototype) wherever JavaScript turns these maps into objects. */
+function checkName(key: string, label: string, line: number): void {
+  if (key === '__proto__') {
+    throw new InputError(`${label} line ${line}: "__proto__" cannot be a name`, {}, 'JavaScript tools (this one and the AWS SDK) drop a key named __proto__: rename it');
+  }
+}
+
+function range(min: number, max: number): string {
+  const lo = min > -Number.MAX_SAFE_INTEGER ? min : undefined;
+  const hi = max < Number.MAX_SAFE_INTEGER ? max : undefined;
+  if (lo !== undefined && hi !== undefined) return ` from ${lo} to ${hi}`;
+  if (lo !== undefined) return ` of at least ${lo}`;
+  if (hi !== undefined) return ` of at most ${hi}`;
+  return '';
+}
+
+/** A value quoted in a message: a 400-digit number is not worth printing whole. */
+function shorten(v: string): string {
+  return v.length > 40 ? `${v.slice(0, 20)}…(${v.length} characters)` : v;
 }

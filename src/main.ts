@@ -9,7 +9,7 @@ import { InputError, InputErrors, errorMessage } from './errors.js';
 import { Inputs } from './inputs.js';
 import { runPipeline, type PipelineResult } from './pipeline.js';
 import { renderSummary } from './report/summary.js';
-import { readSettings, type Settings } from './settings.js';
+import { deploymentIntended, readSettings, type Settings } from './settings.js';
 import { realTimer } from './timer.js';
 
 /** The main step: inputs → settings → pipeline → outputs and summary. Any throw, of anything, fails the step. */
@@ -40,8 +40,9 @@ export async function run(): Promise<void> {
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
     for (const e of annotated) reporter.error(e.message, e.location);
     failure = errorMessage(error);
-    if (settings?.mode === 'deploy') {
-      // Refused before anything changed (preflight, registration): still a verdict downstream steps can read.
+    // When reading the settings failed there are none: the raw inputs say whether a deployment was asked for.
+    if (settings ? settings.mode === 'deploy' : deploymentIntended(actionInputSource)) {
+      // Refused before anything changed (bad input, preflight, registration): still a verdict downstream steps can read.
       core.setOutput('status', 'failed');
       core.setOutput('rolled-back', 'false');
       core.setOutput('reason', reporter.mask(failure));

@@ -1,7 +1,7 @@
 import { InputError, InputProblems } from './errors.js';
-import type { Inputs } from './inputs.js';
+import { inputDefault, type Inputs, type InputSource } from './inputs.js';
 import { readRenderSettings, type RenderSettings } from './render/settings.js';
-import { readDeploySettings, type DeploySettings } from './deploy/settings.js';
+import { readDeploySettings, STRATEGIES, type DeploySettings, type Strategy } from './deploy/settings.js';
 import { readBlueGreenSettings, type BlueGreenSettings } from './deploy/blue-green-settings.js';
 import { readGateSettings, type GateSettings } from './gates/settings.js';
 
@@ -18,6 +18,86 @@ export interface Settings {
   gates: GateSettings;
 }
 
+/** Inputs only blue/green reads: given with `strategy: rolling` they would be ignored without a word. */
+const BLUE_GREEN_ONLY = [
+  'blue-service',
+  'green-service',
+  'blue-target-group',
+  'green-target-group',
+  'listener-arn',
+  'listener-rule-arn',
+  'traffic-steps',
+  'step-bake',
+  'final-bake',
+  'termination-wait',
+  'on-interrupted',
+  'idle-desired-count',
+  'smoke-test-url',
+  'smoke-test-timeout'
+] as const;
+
+/** Inputs only rolling reads, each with the value that means "not asked for". */
+const ROLLING_ONLY: ReadonlyArray<readonly [string, (v: string) => boolean]> = [
+  ['run-task', (v) => !/^(false|no|0|off)$/i.test(v)],
+  ['bake-time', (v) => !/^0+(\.0+)?(ms|s|m|h)?$/.test(v)],
+  ['ecs-alarm-rollback', (v) => !/^(false|no|0|off)$/i.test(v)]
+];
+
+/**
+ * Whether an input was given: inputs with a default in action.yml arrive with that default
+ * (the runner fills it in), so only a different value shows the user set it.
+ */
+function given(source: InputSource, name: string): string | undefined {
+  const v = source.get(name).trim();
+  return v === '' || v === inputDefault(name) ? undefined : v;
+}
+
+/**
+ * Whether the inputs ask for a deployment, read from the raw values so it can be answered
+ * when reading the settings failed: such a run must still end with status=failed and a reason.
+ */
+export function deploymentIntended(source: InputSource): boolean {
+  try {
+    if (source.get('strategy').trim() === 'blue-green') return true;
+    return ['service', ...BLUE_GREEN_ONLY].some((name) => given(source, name) !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/** Inputs of one strategy given with the other: refused, so nothing the user asked for is silently skipped. */
+function strategyMismatch(inputs: Inputs, strategy: Strategy): InputError[] {
+  const label = (name: string): string => inputs.label(name);
+  if (strategy === 'rolling') {
+    const stray = BLUE_GREEN_ONLY.filter((name) => given(inputs.source, name) !== undefined);
+    if (stray.length === 0) return [];
+    return [
+      new InputError(
+        `${stray.map(label).join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but ${label('strategy')} is rolling, which ignores ${stray.length === 1 ? 'it' : 'them'}`,
+        {},
+        'set strategy: blue-green to deploy blue/green, or remove them'
+      )
+    ];
+  }
+  const errors: InputError[] = [];
+  if (inputs.string('service') !== undefined) {
+    errors.push(
+      new InputError(
+        `${label('service')} is set but ${label('strategy')} is blue-green, which does not use it`,
+        {},
+        `blue/green deploys ${label('blue-service')} and ${label('green-service')} with ${label('blue-target-group')}, ${label('green-target-group')} and ${label('listener-arn')} (or ${label('listener-rule-arn')}): remove ${label('service')}, or use strategy: rolling`
+      )
+    );
+  }
+  for (const [name, set] of ROLLING_ONLY) {
+    const v = inputs.string(name);
+    if (v !== undefined && set(v)) {
+      errors.push(new InputError(`${label(name)} is "${v}" but only rolling deployments use it`, {}, `remove ${label(name)}, or use strategy: rolling`));
+    }
+  }
+  return errors;
+}
+
 export function readSettings(inputs: Inputs, env: Record<string, string | undefined>): Settings {
   // Read every group even when a later one fails, so the user sees all problems at once.
   const problems = new InputProblems();
@@ -25,7 +105,10 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   const render = read(() => readRenderSettings(inputs, env));
   const register = read(() => inputs.bool('register', true));
   const deploy = read(() => readDeploySettings(inputs));
-  const blueGreen = deploy?.strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
+  // An unknown strategy is reported by readDeploySettings; the checks below need a known one.
+  const strategy = STRATEGIES.find((st) => st === (inputs.string('strategy') ?? 'rolling'));
+  if (strategy !== undefined) strategyMismatch(inputs, strategy).forEach((e) => problems.add(e));
+  const blueGreen = strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
   const gates = read(() => readGateSettings(inputs));
   problems.throwIfAny();
 

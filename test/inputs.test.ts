@@ -36,7 +36,7 @@ describe('typed readers name the input', () => {
   });
   test('int with range', () => {
     expect(inputs({ n: '3' }).int('n', { min: 0 })).toBe(3);
-    expect(() => inputs({ n: '-1' }).int('n', { min: 0 })).toThrow(/input `n` is "-1".*≥ 0/);
+    expect(() => inputs({ n: '-1' }).int('n', { min: 0 })).toThrow('input `n` is "-1" (use a whole number of at least 0)');
     expect(() => inputs({ n: '1.5' }).int('n')).toThrow(InputError);
   });
   test('oneOf', () => {
@@ -73,5 +73,44 @@ describe('formatting durations', () => {
   ])('%d ms → %s', async (ms, text) => {
     const { formatDuration } = await import('../src/duration.js');
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('bad input that used to slip through', () => {
+  test('a var given twice fails naming it and both lines, instead of the last one winning', () => {
+    expect(() => inputs({ vars: 'tag=v1\nstage=prod\ntag=v2' }).keyValues('vars')).toThrow('input `vars` sets "tag" twice (lines 1 and 3) (keep one tag=… line)');
+    expect(() => inputs({ vars: 'a<<EOF\nx\nEOF\na=y' }).keyValues('vars')).toThrow(/sets "a" twice \(lines 1 and 4\)/);
+  });
+
+  test('__proto__ is refused as a name, and nothing is polluted', () => {
+    expect(() => inputs({ 'docker-labels': '__proto__=x' }).keyValues('docker-labels')).toThrow('input `docker-labels` line 1: "__proto__" cannot be a name');
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    expect([...inputs({ 'docker-labels': 'constructor=c\nprototype=p' }).keyValues('docker-labels')]).toEqual([
+      ['constructor', 'c'],
+      ['prototype', 'p']
+    ]);
+  });
+
+  test.each(['1e3', '0x10', '1.0', '9'.repeat(400), 'Infinity'])('int refuses %j', (v) => {
+    expect(() => inputs({ n: v }).int('n', { min: 0 })).toThrow(/^input `n` is ".*" \(use a whole number of at least 0\)$/);
+  });
+
+  test('a 400-digit number is shortened in the message', () => {
+    expect(() => inputs({ n: '9'.repeat(400) }).int('n', { min: 0, max: 10 })).toThrow('input `n` is "99999999999999999999…(400 characters)" (use a whole number from 0 to 10)');
+    expect(() => inputs({ x: '1e400' }).number('x', { min: 0, max: 100 })).toThrow('input `x` is "1e400" (use a number from 0 to 100)');
+  });
+
+  test('durations have an upper bound (a day unless the input says otherwise) and never exceed a timer', () => {
+    expect(() => inputs({ d: '600h' }).duration('d', '5s')).toThrow('input `d` is 600h, longer than 24h (use at most 24h)');
+    expect(() => inputs({ d: '10m' }).duration('d', '5s', { max: 5 * 60_000 })).toThrow('input `d` is 10m, longer than 5m (use at most 5m)');
+    expect(() => inputs({ d: '9'.repeat(400) }).duration('d', '5s')).toThrow(/input `d` is 9{20}…\(400 characters\), longer than 24h/);
+    expect(inputs({ d: '24h' }).duration('d', '5s')).toBe(86_400_000);
+    expect(() => parseDuration('600h', 'input `d`')).toThrow(/input `d`: "600h" is longer than any wait can be/);
+  });
+
+  test('positive durations refuse zero with the fix the input gives', () => {
+    expect(() => inputs({ d: '0' }).duration('d', '5s', { positive: true, zeroFix: 'use e.g. 5s' })).toThrow('input `d` is 0 (use e.g. 5s)');
+    expect(() => inputs({ d: '0ms' }).duration('d', '5s', { positive: true })).toThrow(/input `d` is 0ms/);
+    expect(inputs({ d: '0' }).duration('d', '5s')).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
 import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { type ColourMap, ON_INTERRUPTED, type OnInterrupted } from './colours.js';
+import { MAX_DEPLOY_MS, MAX_POLL_MS, MAX_TASKS_PER_SERVICE } from './settings.js';
 import { parseTrafficSteps } from './steps.js';
 import type { TrafficTarget } from './traffic.js';
 
@@ -72,7 +73,7 @@ function trafficTarget(inputs: Inputs): TrafficTarget {
 
 function smokeTest(inputs: Inputs): BlueGreenSettings['smokeTest'] {
   const url = inputs.string('smoke-test-url');
-  const timeoutMs = inputs.duration('smoke-test-timeout', '10s');
+  const timeoutMs = inputs.duration('smoke-test-timeout', '10s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use a positive duration, e.g. 10s' });
   if (url === undefined) return undefined;
   let parsed: URL | undefined;
   try {
@@ -83,7 +84,6 @@ function smokeTest(inputs: Inputs): BlueGreenSettings['smokeTest'] {
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
     throw new InputError(`${inputs.label('smoke-test-url')} is "${url}", not an http(s) URL`, {}, 'use e.g. http://internal-web-123.us-east-1.elb.amazonaws.com:8080/health');
   }
-  if (timeoutMs <= 0) throw new InputError(`${inputs.label('smoke-test-timeout')} is 0`, {}, 'use a positive duration, e.g. 10s');
   return { url, timeoutMs };
 }
 
@@ -95,11 +95,11 @@ export function readBlueGreenSettings(inputs: Inputs): BlueGreenSettings {
   const greenTg = c.read(() => targetGroupArn(inputs, 'green-target-group'), '');
   const target = c.read<TrafficTarget>(() => trafficTarget(inputs), { listenerArn: '' });
   const steps = c.read(() => parseTrafficSteps(inputs.string('traffic-steps') ?? '10,50,100', inputs.label('traffic-steps')), [100]);
-  const stepBakeMs = c.read(() => inputs.duration('step-bake', '30s'), 0);
-  const finalBakeMs = c.read(() => inputs.duration('final-bake', '60s'), 0);
-  const terminationWaitMs = c.read(() => inputs.duration('termination-wait', '30s'), 0);
+  const stepBakeMs = c.read(() => inputs.duration('step-bake', '30s', { max: MAX_DEPLOY_MS }), 0);
+  const finalBakeMs = c.read(() => inputs.duration('final-bake', '60s', { max: MAX_DEPLOY_MS }), 0);
+  const terminationWaitMs = c.read(() => inputs.duration('termination-wait', '30s', { max: MAX_DEPLOY_MS }), 0);
   const onInterrupted = c.read(() => inputs.oneOf('on-interrupted', ON_INTERRUPTED, 'fail'), 'fail');
-  const idleDesiredCount = c.read(() => inputs.int('idle-desired-count', { min: 0 }) ?? 0, 0);
+  const idleDesiredCount = c.read(() => inputs.int('idle-desired-count', { min: 0, max: MAX_TASKS_PER_SERVICE }) ?? 0, 0);
   const smoke = c.read(() => smokeTest(inputs), undefined);
 
   if (blueService && blueService === greenService) {

@@ -51,16 +51,35 @@ export interface DeploySettings {
 }
 
 const MINUTE = 60_000;
+/**
+ * A deployment and its bakes fit in one job: GitHub ends a hosted runner's job after 6 hours,
+ * and the official deploy action caps wait-for-minutes at 360 for the same reason.
+ */
+export const MAX_DEPLOY_MS = 6 * 60 * MINUTE;
+/** Slower polling than this cannot catch a bad release within the minute or two the tool promises. */
+export const MAX_POLL_MS = 5 * MINUTE;
+/** ECS's quota of tasks per service (AWS docs, "Amazon ECS service quotas"). */
+export const MAX_TASKS_PER_SERVICE = 5000;
+
+const ZERO_WAIT =
+  'give the time a deployment may take, e.g. 30 (minutes) or timeout: 10m; with zero every deployment is rolled back before it can become stable (to not wait at all, set wait-for-service-stability: false)';
 
 export function readDeploySettings(inputs: Inputs): DeploySettings {
   const strategy = inputs.oneOf('strategy', STRATEGIES, 'rolling');
-  const waitMinutes = inputs.number('wait-for-minutes', { min: 0 }) ?? 30;
-  // `timeout` is the duration form of the official action's `wait-for-minutes` and wins when given.
-  const timeoutMs = inputs.string('timeout') !== undefined ? inputs.duration('timeout', '30m') : Math.round(waitMinutes * MINUTE);
-  const pollIntervalMs = inputs.duration('poll-interval', '5s');
-  if (pollIntervalMs <= 0) {
-    throw new InputError(`${inputs.label('poll-interval')} must be more than zero`, {}, 'use e.g. 5s (or 200ms on the local ECS)');
+  const waitMinutes = inputs.number('wait-for-minutes', { min: 0, max: MAX_DEPLOY_MS / MINUTE }) ?? 30;
+  if (waitMinutes === 0 && inputs.string('timeout') === undefined) {
+    throw new InputError(`${inputs.label('wait-for-minutes')} is 0`, {}, ZERO_WAIT);
   }
+  // `timeout` is the duration form of the official action's `wait-for-minutes` and wins when given.
+  const timeoutMs =
+    inputs.string('timeout') !== undefined
+      ? inputs.duration('timeout', '30m', { max: MAX_DEPLOY_MS, positive: true, zeroFix: ZERO_WAIT })
+      : Math.round(waitMinutes * MINUTE);
+  const pollIntervalMs = inputs.duration('poll-interval', '5s', {
+    max: MAX_POLL_MS,
+    positive: true,
+    zeroFix: 'use e.g. 5s (or 200ms on the local ECS)'
+  });
   const settings: DeploySettings = {
     strategy,
     cluster: inputs.string('cluster') ?? 'default',
@@ -69,11 +88,11 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
     waitForServiceStability: inputs.bool('wait-for-service-stability', true),
     timeoutMs,
     pollIntervalMs,
-    bakeTimeMs: inputs.duration('bake-time', '0')
+    bakeTimeMs: inputs.duration('bake-time', '0', { max: MAX_DEPLOY_MS })
   };
   const service = inputs.string('service');
   if (service !== undefined) settings.service = service;
-  const desiredCount = inputs.int('desired-count', { min: 0 });
+  const desiredCount = inputs.int('desired-count', { min: 0, max: MAX_TASKS_PER_SERVICE });
   if (desiredCount !== undefined) settings.desiredCount = desiredCount;
   const propagate = inputs.string('propagate-tags');
   if (propagate !== undefined) settings.propagateTags = inputs.oneOf('propagate-tags', PROPAGATE_TAGS, 'NONE');

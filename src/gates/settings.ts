@@ -65,8 +65,8 @@ export function readGateSettings(inputs: Inputs): GateSettings {
   const cpuThreshold = read(() => percent('cpu-alarm-threshold'), undefined);
   const memoryThreshold = read(() => percent('memory-alarm-threshold'), undefined);
   const period = read(() => alarmPeriod(inputs), 60);
-  const evaluationPeriods = read(() => inputs.int('alarm-evaluation-periods', { min: 1 }) ?? 1, 1);
-  const datapoints = read(() => inputs.int('alarm-datapoints', { min: 1 }) ?? evaluationPeriods, evaluationPeriods);
+  const evaluationPeriods = read(() => inputs.int('alarm-evaluation-periods', { min: 1, max: 8640 }) ?? 1, 1);
+  const datapoints = read(() => inputs.int('alarm-datapoints', { min: 1, max: 8640 }) ?? evaluationPeriods, evaluationPeriods);
   if (datapoints > evaluationPeriods) {
     problems.add(
       new InputError(
@@ -96,7 +96,7 @@ export function readGateSettings(inputs: Inputs): GateSettings {
       )
     );
   }
-  const limit = read(() => inputs.int('inconclusive-limit', { min: 1 }) ?? 10, 10);
+  const limit = read(() => inputs.int('inconclusive-limit', { min: 1, max: 1000 }) ?? 10, 10);
   const decide = read(() => inputs.oneOf<OnInconclusive>('on-inconclusive', ['fail', 'pass'], 'fail'), 'fail');
 
   problems.throwIfAny();
@@ -128,7 +128,7 @@ function alarmNames(inputs: Inputs): string[] {
  * short periods are for the local ECS and its compressed clock.
  */
 function alarmPeriod(inputs: Inputs): number {
-  const v = inputs.int('alarm-period', { min: 1 }) ?? 60;
+  const v = inputs.int('alarm-period', { min: 1, max: 86_400 }) ?? 60;
   if (v === 10 || v === 30 || v % 60 === 0) return v;
   throw new InputError(`${inputs.label('alarm-period')} is ${v}`, {}, 'use 10, 30 or a multiple of 60 seconds (CloudWatch allows no other periods)');
 }

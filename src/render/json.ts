@@ -24,3 +24,8 @@ export function formatPath(path: readonly PathSegment[]): string {
 export function toJson(value: unknown): Json {
   return JSON.parse(JSON.stringify(value ?? null)) as Json;
 }
+
+/** A value quoted in a message: a 400-digit number is not worth printing whole. */
+export function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 20)}…(${text.length} characters)` : text;
+}

@@ -8,7 +8,7 @@
 import type { NormalizedSchema } from '@smithy/core/schema';
 import { InputError } from '../errors.js';
 import { closest } from '../text.js';
-import { formatPath, isObject, type Json, type JsonObject, type PathSegment } from './json.js';
+import { formatPath, isObject, shorten, type Json, type JsonObject, type PathSegment } from './json.js';
 
 export interface Model {
   request: NormalizedSchema;
@@ -157,15 +157,24 @@ function checkValue(value: Json, s: NormalizedSchema, path: PathSegment[], m: Mo
 
   const variable = ctx.placeholders.get(here);
   if (s.isNumericSchema()) {
-    if (typeof value === 'number') {
-      return Number.isFinite(value) ? undefined : wrong();
+    let n: number;
+    if (typeof value === 'number') n = value;
+    else if (typeof value === 'string' && variable !== undefined) {
+      if (!/^-?\d+(\.\d+)?$/.test(value.trim())) {
+        errors.push(problem(ctx, path, `{{ ${variable} }} is "${shorten(value)}", not a number`, `set ${variable} to a number`));
+        return undefined;
+      }
+      n = Number(value.trim());
+    } else {
+      return wrong(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? `write ${shorten(value.trim())} without quotes` : undefined);
     }
-    if (typeof value === 'string' && variable !== undefined) {
-      if (/^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim());
-      errors.push(problem(ctx, path, `{{ ${variable} }} is "${value}", not a number`, `set ${variable} to a number`));
+    const bounds = numberBounds(path);
+    if (!Number.isSafeInteger(n) || n < bounds.min || n > bounds.max) {
+      const shown = variable !== undefined && typeof value === 'string' ? `{{ ${variable} }} is ${shorten(value.trim())}` : `is ${shorten(String(value))}`;
+      errors.push(problem(ctx, path, shown, `use a whole number from ${bounds.min} to ${bounds.max}${bounds.why ? `; ${bounds.why}` : ''}`));
       return undefined;
     }
-    return wrong(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? `write ${value.trim()} without quotes` : undefined);
+    return typeof value === 'number' ? undefined : n;
   }
   if (s.isBooleanSchema()) {
     if (typeof value === 'boolean') return undefined;
@@ -193,4 +202,41 @@ function checkValue(value: Json, s: NormalizedSchema, path: PathSegment[], m: Mo
     return typeof value === 'string' ? undefined : text;
   }
   return undefined;
+}
+
+/** Every number in RegisterTaskDefinition is a 32-bit Integer in the ECS API model. */
+const INT32_MAX = 2 ** 31 - 1;
+
+interface Bounds {
+  min: number;
+  max: number;
+  why?: string;
+}
+
+/**
+ * Ranges ECS documents for its numeric fields, by path with list indexes left out. The model
+ * says only "Integer"; anything not listed is a count, size or time and may not be negative.
+ */
+const NUMBER_BOUNDS: ReadonlyMap<string, Bounds> = new Map([
+  ['containerDefinitions.cpu', { min: 0, max: INT32_MAX, why: 'CPU units; 1024 = 1 vCPU' }],
+  ['containerDefinitions.memory', { min: 6, max: INT32_MAX, why: 'MiB; Docker needs at least 6' }],
+  ['containerDefinitions.memoryReservation', { min: 6, max: INT32_MAX, why: 'MiB; Docker needs at least 6' }],
+  ['containerDefinitions.portMappings.containerPort', { min: 1, max: 65535, why: 'a TCP/UDP port' }],
+  ['containerDefinitions.portMappings.hostPort', { min: 0, max: 65535, why: '0 or none: a dynamic port in bridge mode' }],
+  ['containerDefinitions.healthCheck.interval', { min: 5, max: 300, why: 'seconds' }],
+  ['containerDefinitions.healthCheck.timeout', { min: 2, max: 120, why: 'seconds' }],
+  ['containerDefinitions.healthCheck.retries', { min: 1, max: 10 }],
+  ['containerDefinitions.healthCheck.startPeriod', { min: 0, max: 300, why: 'seconds' }],
+  ['containerDefinitions.linuxParameters.swappiness', { min: 0, max: 100 }],
+  ['containerDefinitions.linuxParameters.tmpfs.size', { min: 1, max: INT32_MAX, why: 'MiB' }],
+  // Docker takes -1 for "unlimited" in some ulimits.
+  ['containerDefinitions.ulimits.softLimit', { min: -1, max: INT32_MAX }],
+  ['containerDefinitions.ulimits.hardLimit', { min: -1, max: INT32_MAX }],
+  ['volumes.efsVolumeConfiguration.transitEncryptionPort', { min: 0, max: 65535, why: 'a TCP port' }],
+  ['ephemeralStorage.sizeInGiB', { min: 21, max: 200, why: 'GiB, as Fargate allows' }]
+]);
+
+export function numberBounds(path: readonly PathSegment[]): Bounds {
+  const key = path.filter((p): p is string => typeof p === 'string').join('.');
+  return NUMBER_BOUNDS.get(key) ?? { min: 0, max: INT32_MAX };
 }

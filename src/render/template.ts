@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InputError, InputErrors } from '../errors.js';
-import { formatPath, type Json, type JsonObject, type PathSegment } from './json.js';
+import { formatPath, shorten, type Json, type JsonObject, type PathSegment } from './json.js';
 import { substitute, type Variables } from './vars.js';
 
 export interface ParsedTemplate {
@@ -25,6 +25,23 @@ export interface ParsedTemplate {
  */
 const UNQUOTED_PLACEHOLDER = /^\{\{\s*[^{}\s]+\s*\}\}$/;
 const MAX_DEPTH = 64;
+/**
+ * Aliases are expanded here, by us (the yaml package's own `maxAliasCount` guards only its
+ * toJS, which we do not use), so we bound them the same way: nine nested aliases of nine
+ * items each turn a 414-byte file into gigabytes. A task definition needs a few aliases at
+ * most, and never more values than fit in the 64 KiB ECS accepts.
+ */
+export const MAX_ALIASES = 100;
+export const MAX_VALUES = 100_000;
+/** A key JavaScript treats as the prototype: assigning it is silently dropped (or pollutes), by us and by the SDK. */
+const PROTO_KEY = '__proto__';
+
+/** Thrown out of the walk at once: carrying on would do the exponential work the limit exists to stop. */
+class TooBig extends Error {
+  constructor(readonly problem: InputError) {
+    super(problem.message);
+  }
+}
 
 export function parseTemplate(text: string, file: string, variables: Variables): ParsedTemplate {
   const lineCounter = new LineCounter();
@@ -73,7 +90,14 @@ export function parseTemplate(text: string, file: string, variables: Variables):
     return s.value;
   };
 
+  let aliases = 0;
+  let values = 0;
   const build = (node: Node | null, path: PathSegment[], depth: number): Json => {
+    if (++values > MAX_VALUES) {
+      throw new TooBig(
+        new InputError(`expands to more than ${MAX_VALUES} values`, { file, path: formatPath(path) }, 'a task definition is far smaller: check for YAML aliases (*name) that repeat large parts')
+      );
+    }
     if (depth > MAX_DEPTH) {
       errors.push(new InputError('is nested too deeply', { file, path: formatPath(path) }, 'check for recursive YAML aliases'));
       return null;
@@ -82,10 +106,33 @@ export function parseTemplate(text: string, file: string, variables: Variables):
     const line = lineOf(node.range?.[0]);
     const key = formatPath(path);
     if (line !== undefined && !parsed.lines.has(key)) parsed.lines.set(key, line);
-    if (isAlias(node)) return build(node.resolve(document) ?? null, path, depth + 1);
+    if (isAlias(node)) {
+      if (++aliases > MAX_ALIASES) {
+        throw new TooBig(
+          new InputError(
+            `expands YAML aliases more than ${MAX_ALIASES} times (an alias bomb?)`,
+            { file, line, path: key },
+            `write the repeated values out, or use fewer aliases (*${node.source}); expansion stops at ${MAX_ALIASES}`
+          )
+        );
+      }
+      return build(node.resolve(document) ?? null, path, depth + 1);
+    }
     if (isScalar(node)) {
       const v = node.value;
       if (typeof v === 'string') return stringValue(v, path, line);
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        // JSON has no Infinity or NaN: JSON.stringify would quietly write null in its place.
+        const source = node.range ? text.slice(node.range[0], node.range[1]).trim() : String(v);
+        errors.push(
+          new InputError(
+            `is ${shorten(source)}, ${Number.isNaN(v) ? 'not a number' : 'a number too large to represent'}`,
+            { file, line, path: key },
+            'use a smaller number, or quote it if it is text'
+          )
+        );
+        return null;
+      }
       if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
       if (typeof v === 'bigint') return Number(v);
       return String(v);
@@ -102,6 +149,16 @@ export function parseTemplate(text: string, file: string, variables: Variables):
           continue;
         }
         const name = String(k.value);
+        if (name === PROTO_KEY) {
+          errors.push(
+            new InputError(
+              `has a key "${PROTO_KEY}"`,
+              { file, line: keyLine, path: key },
+              'no ECS field has that name, and JavaScript (this tool and the AWS SDK alike) would drop it: rename or remove it'
+            )
+          );
+          continue;
+        }
         if (name.includes('{{')) {
           errors.push(
             new InputError(
@@ -123,7 +180,13 @@ export function parseTemplate(text: string, file: string, variables: Variables):
     return null;
   };
 
-  parsed.doc = build(document.contents as Node | null, [], 0);
+  try {
+    parsed.doc = build(document.contents as Node | null, [], 0);
+  } catch (error) {
+    if (error instanceof TooBig) throw error.problem;
+    throw error;
+  }
   if (errors.length > 0) throw new InputErrors(errors);
   return parsed;
 }
+

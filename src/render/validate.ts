@@ -158,6 +158,12 @@ export function checkRules(doc: JsonObject, ctx: DocContext): InputError[] {
       at(base, `container ${name ?? i} has no memory or memoryReservation, and the task has no memory`, 'set memory or memoryReservation on the container, or memory on the task');
     }
 
+    const hard = c['memory'];
+    const soft = c['memoryReservation'];
+    if (typeof hard === 'number' && typeof soft === 'number' && soft > hard) {
+      at([...base, 'memoryReservation'], `is ${soft} MiB, more than memory (${hard} MiB)`, 'the reservation (soft limit) must be at most memory (the hard limit): lower it or raise memory');
+    }
+
     const ports = Array.isArray(c['portMappings']) ? c['portMappings'] : [];
     ports.forEach((p, j) => {
       if (!isObject(p)) return;
@@ -167,12 +173,8 @@ export function checkRules(doc: JsonObject, ctx: DocContext): InputError[] {
       if (containerPort === undefined && p['containerPortRange'] === undefined) {
         at([...pb, 'containerPort'], 'is missing', 'set the port the container listens on');
       }
-      if (typeof containerPort === 'number' && !(Number.isInteger(containerPort) && containerPort >= 1 && containerPort <= 65535)) {
-        at([...pb, 'containerPort'], `is ${containerPort}`, 'use a whole number from 1 to 65535');
-      }
-      if (typeof hostPort === 'number' && !(Number.isInteger(hostPort) && hostPort >= 0 && hostPort <= 65535)) {
-        at([...pb, 'hostPort'], `is ${hostPort}`, 'use a whole number from 0 to 65535 (0 or none: a dynamic port in bridge mode)');
-      } else if (networkMode === 'awsvpc' && typeof hostPort === 'number' && typeof containerPort === 'number' && hostPort !== containerPort) {
+      // Ranges were checked with the shape (schema.ts numberBounds).
+      if (networkMode === 'awsvpc' && typeof hostPort === 'number' && typeof containerPort === 'number' && hostPort !== containerPort) {
         at([...pb, 'hostPort'], `is ${hostPort} but containerPort is ${containerPort}; with awsvpc they must be equal`, `set hostPort to ${containerPort} or remove it`);
       }
     });

@@ -68,7 +68,7 @@ describe('readDeploySettings', () => {
   test.each([
     [{ strategy: 'canary' }, /input `strategy` is "canary".*rolling, blue-green/],
     [{ 'desired-count': '-1' }, /input `desired-count` is "-1"/],
-    [{ 'poll-interval': '0' }, /poll-interval` must be more than zero/],
+    [{ 'poll-interval': '0' }, /poll-interval` is 0 \(use e\.g\. 5s/],
     [{ 'bake-time': 'soon' }, /"soon" is not a duration/],
     [{ 'propagate-tags': 'ALL' }, /SERVICE, TASK_DEFINITION, NONE/],
     [{ 'circuit-breaker': 'maybe' }, /not a boolean/],
@@ -86,4 +86,33 @@ test.each([
   ['  spaced   out  ', ['spaced', 'out']]
 ])('splitCommand(%j)', (text, words) => {
   expect(splitCommand(text, 'input `run-task-command`')).toEqual(words);
+});
+
+describe('bounds on every number and duration', () => {
+  test.each([
+    [{ 'wait-for-minutes': '0' }, 'input `wait-for-minutes` is 0 (give the time a deployment may take'],
+    [{ timeout: '0' }, 'input `timeout` is 0 (give the time a deployment may take'],
+    [{ timeout: '0s', 'wait-for-minutes': '30' }, 'input `timeout` is 0s ('],
+    [{ 'wait-for-minutes': '361' }, 'input `wait-for-minutes` is "361" (use a number from 0 to 360)'],
+    [{ timeout: '7h' }, 'input `timeout` is 7h, longer than 6h (use at most 6h)'],
+    [{ 'poll-interval': '600h' }, 'input `poll-interval` is 600h, longer than 5m (use at most 5m)'],
+    [{ 'poll-interval': '6m' }, 'input `poll-interval` is 6m, longer than 5m'],
+    [{ 'bake-time': '7h' }, 'input `bake-time` is 7h, longer than 6h'],
+    [{ 'desired-count': '5001' }, 'input `desired-count` is "5001" (use a whole number from 0 to 5000)'],
+    [{ 'desired-count': '1e3' }, 'input `desired-count` is "1e3"'],
+    [{ 'health-check-grace-period': '2147483648' }, 'input `health-check-grace-period` is "2147483648" (use a whole number from 0 to 2147483647)']
+  ])('rejects %j', (values, message) => {
+    expect(() => read(values)).toThrow(message);
+  });
+
+  test('the largest values still read', () => {
+    expect(read({ 'desired-count': '5000', timeout: '6h', 'poll-interval': '5m', 'bake-time': '6h' })).toMatchObject({
+      desiredCount: 5000,
+      timeoutMs: 6 * 3_600_000,
+      pollIntervalMs: 300_000,
+      bakeTimeMs: 6 * 3_600_000
+    });
+    // timeout wins over a zero wait-for-minutes: the user said how long in the form that counts.
+    expect(read({ 'wait-for-minutes': '0', timeout: '5m' }).timeoutMs).toBe(300_000);
+  });
 });

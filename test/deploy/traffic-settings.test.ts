@@ -92,3 +92,16 @@ describe('readBlueGreenSettings', () => {
     for (const input of ['blue-target-group', 'green-target-group', 'listener-arn', 'traffic-steps']) expect(message).toContain(`input \`${input}\``);
   });
 });
+
+describe('bounds', () => {
+  it.each([
+    [{ 'idle-desired-count': '5001' }, 'input `idle-desired-count` is "5001" (use a whole number from 0 to 5000)'],
+    [{ 'step-bake': '600h' }, 'input `step-bake` is 600h, longer than 6h'],
+    [{ 'final-bake': '7h' }, 'input `final-bake` is 7h, longer than 6h'],
+    [{ 'termination-wait': '7h' }, 'input `termination-wait` is 7h, longer than 6h'],
+    [{ 'smoke-test-url': 'http://x/health', 'smoke-test-timeout': '0' }, 'input `smoke-test-timeout` is 0 (use a positive duration, e.g. 10s)'],
+    [{ 'smoke-test-url': 'http://x/health', 'smoke-test-timeout': '1h' }, 'input `smoke-test-timeout` is 1h, longer than 5m']
+  ])('%j is refused', (extra, message) => {
+    expect(problem({ ...minimal, ...extra })).toContain(message);
+  });
+});

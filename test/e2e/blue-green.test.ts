@@ -10,7 +10,7 @@ import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { clients } from './sim-helpers.js';
+import { VARS, clients } from './sim-helpers.js';
 import { colours, delta, mutatingCalls, pause, requests, shown, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -210,7 +210,7 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
    * action, so a later run rendering the same template reuses it.
    */
   async function interruptedAtFiftyFifty(): Promise<void> {
-    const render = await runAction({ endpoint: sim.url, inputs: { ...webInputs(s, {}, 'tag=v2'), strategy: 'rolling' }, post: false });
+    const render = await runAction({ endpoint: sim.url, inputs: { 'task-definition': 'examples/web.taskdef.json', vars: `${VARS}\ntag=v2` }, post: false });
     expect(render.outputs['task-definition-arn']).toMatch(/web:2$/);
     const { ecs, elb } = clients(sim.url);
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web-green', taskDefinition: 'web:2', desiredCount: 2 }));

@@ -59,7 +59,7 @@ describe('render and register', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bad-')), 'web.json');
     writeFileSync(file, JSON.stringify(doc, null, 2));
     const before = registers();
-    const run = await runAction({ endpoint: sim.url, inputs: { 'task-definition': file, vars: VARS }, post: false });
+    const run = await runAction({ endpoint: sim.url, inputs: { 'task-definition': file, vars: `${VARS}\ntag=v2` }, post: false });
     expect(run.exitCode).toBe(1);
     expect(run.log).toMatch(message);
     expect(run.log).toContain(file);

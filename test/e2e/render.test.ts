@@ -15,7 +15,7 @@ describe('render-only through dist/index.js', () => {
   test('renders the template and outputs the file path', async () => {
     const run = await runAction({
       endpoint: NOWHERE,
-      inputs: { 'task-definition': 'examples/web.taskdef.json', register: 'false', vars: `${vars}\ntag=v9` },
+      inputs: { 'task-definition': 'examples/web.taskdef.json', register: 'false', vars: vars.replace(/^tag=.*$/m, 'tag=v9') },
       post: false
     });
     expect(run.exitCode).toBe(0);
@@ -80,7 +80,7 @@ describe('render-only through dist/index.js', () => {
       inputs: {
         'task-definition': 'examples/web.taskdef.json',
         register: 'false',
-        vars: `${vars}\ngreeting=${secret}`,
+        vars: vars.replace(/^greeting=.*$/m, `greeting=${secret}`),
         'secret-vars': 'greeting'
       },
       post: false

@@ -50,7 +50,7 @@ describe('rolling', () => {
 
   test('a secret variable that lands in the environment is masked in the log, the diff and the summary', async () => {
     const secret = 'pa55-w0rd-in-env';
-    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'secret-vars': 'greeting' }, `tag=v2\ngreeting=${secret}`) });
+    const run = await runAction({ endpoint: sim.url, inputs: { ...deploy({ 'secret-vars': 'greeting' }), vars: `${VARS.replace(/^greeting=.*$/m, `greeting=${secret}`)}\ntag=v2` } });
     expect(run.outputs.status).toBe('succeeded');
     expect(run.summary).toMatch(/Revision diff/);
     expect(run.summary).not.toContain(secret);

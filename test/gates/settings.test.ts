@@ -76,3 +76,13 @@ describe('readGateSettings', () => {
     expect(problem({ 'cpu-alarm-threshold': '200', 'memory-alarm-threshold': '-5', 'alarm-period': '7' })).toMatch(/^3 problems:/);
   });
 });
+
+describe('bounds', () => {
+  it.each([
+    [{ 'inconclusive-limit': '1001' }, 'input `inconclusive-limit` is "1001" (use a whole number from 1 to 1000)'],
+    [{ 'alarm-period': '9'.repeat(50) }, 'input `alarm-period` is "99999999999999999999…(50 characters)" (use a whole number from 1 to 86400)'],
+    [{ 'alarm-evaluation-periods': '8641' }, 'input `alarm-evaluation-periods` is "8641" (use a whole number from 1 to 8640)']
+  ])('%j is refused', (values, message) => {
+    expect(problem(values)).toContain(message);
+  });
+});

@@ -75,7 +75,7 @@ export function stubEcs(revisions: { taskDefinition: TaskDefinition; tags?: Tag[
 /** Renders from in-memory files: `files` maps the template path to its text. */
 export async function render(
   values: Record<string, string>,
-  opts: { files?: Record<string, string>; env?: Record<string, string>; ecs?: EcsApi & { calls: Call[] } } = {}
+  opts: { files?: Record<string, string | Uint8Array>; env?: Record<string, string>; ecs?: EcsApi & { calls: Call[] } } = {}
 ): Promise<{ rendered: Rendered; reporter: RecordingReporter; ecs: EcsApi & { calls: Call[] } }> {
   const reporter = new RecordingReporter();
   const ecs = opts.ecs ?? stubEcs();

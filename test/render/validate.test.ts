@@ -58,7 +58,7 @@ describe('validation', () => {
     ['a string where a list is expected', (td) => void (td.containerDefinitions[0]!['command'] = 'run'), /containerDefinitions\[0\]\.command: is the string "run", expected a list \(write a list: \["run"\]\)$/],
     ['a null value', (td) => void (td.containerDefinitions[0]!['user'] = null), /containerDefinitions\[0\]\.user: has no value/],
     ['a bad enum value', (td) => void (td['networkMode'] = 'AWSVPC'), /networkMode: is "AWSVPC" \(use "awsvpc"/],
-    ['a non-integer port', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 80.5 }]), /portMappings\[0\]\.containerPort: is 80\.5 \(use a whole number from 1 to 65535\)$/],
+    ['a non-integer port', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 80.5 }]), /portMappings\[0\]\.containerPort: is 80\.5 \(use a whole number from 1 to 65535; a TCP\/UDP port\)$/],
     ['a port out of range', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 70000 }]), /portMappings\[0\]\.containerPort: is 70000/],
     [
       'awsvpc with hostPort ≠ containerPort',
