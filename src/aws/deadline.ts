@@ -59,6 +59,7 @@ function abortError(action: string, signal: AbortSignal): AwsCallError {
  * and settles as soon as that happens even if the SDK is still inside a retry back-off or a
  * socket never answers (the SDK's abort handling is raced, not trusted). The body's later
  * settlement is swallowed, and the timer is cleared, so nothing dangles.
+ * Every SDK client built with JitteredRetry must be called through this.
  */
 export async function withinLimits<T>(action: string, limits: CallLimits, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   for (const outer of limits.signals) if (outer.aborted) throw abortError(action, outer);
@@ -75,9 +76,10 @@ export async function withinLimits<T>(action: string, limits: CallLimits, body: 
     stop(reason);
     controller.abort(reason);
   };
+  // Referenced on purpose: while a call is wanted, its deadline keeps the process alive (the
+  // SDK's back-off sleeps do not: retry.ts), and it is cleared the moment the call settles or is
+  // abandoned, so an abandoned call never holds the process.
   const timer = setTimeout(() => end(timeoutError(action, limits.timeoutMs, lastFailure)), limits.timeoutMs);
-  // The deadline must never be what keeps the process alive.
-  timer.unref();
   const listeners = limits.signals.map((outer) => {
     const listener = (): void => end(abortError(action, outer));
     outer.addEventListener('abort', listener, { once: true });

@@ -3,7 +3,8 @@
  * exponential back-off and a retry quota; never access-denied or validation errors), with
  * one difference: its back-off sleeps do not keep the process alive. The SDK's own strategy
  * sleeps on a referenced timer that outlives an aborted call by up to 20 s, so a cancelled
- * run could not exit while a throttled call was backing off.
+ * run could not exit while a throttled call was backing off. Call clients that use it through
+ * `withinLimits` (deadline.ts): its deadline timer keeps node alive while a call is in flight.
  */
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 

@@ -21,7 +21,7 @@ afterAll(() => {
   }
 });
 
-type Answer = 'hang' | 'throttle' | 'deny' | 'ok';
+type Answer = 'hang' | 'throttle' | 'deny' | 'invalid' | 'ok';
 
 interface Fake {
   requests: number;
@@ -54,6 +54,7 @@ async function fakeEcs(answer: Answer): Promise<Fake> {
       if (fake.answer === 'throttle') return json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
       if (fake.answer === 'deny')
         return json(400, { __type: 'AccessDeniedException', message: 'User is not authorized to perform: ecs:DescribeServices' });
+      if (fake.answer === 'invalid') return json(400, { __type: 'InvalidParameterException', message: 'Invalid service name' });
       json(200, { services: [{ serviceName: 'web', status: 'ACTIVE' }], failures: [] });
     });
   });
@@ -139,11 +140,14 @@ describe('the deadline of one call', () => {
     expect(fake.requests).toBeGreaterThanOrEqual(1);
   });
 
-  test('access denied is not retried', async () => {
-    const fake = await fakeEcs('deny');
+  test.each([
+    ['deny', 'AccessDeniedException', /lacks this permission/],
+    ['invalid', 'InvalidParameterException', /Invalid service name$/]
+  ] as const)('%s: %s is not retried', async (answer, code, message) => {
+    const fake = await fakeEcs(answer);
     const error = await failure(createAws().ecs.describeServices('prod', ['web']));
-    expect(error.code).toBe('AccessDeniedException');
-    expect(error.message).toMatch(/lacks this permission/);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
     expect(fake.requests).toBe(1);
   });
 

@@ -40,13 +40,14 @@ async function endpoint(answer: 'hang' | 'throttle'): Promise<string> {
 
 const SCRIPT = `
 import { createAws } from ${JSON.stringify(join(ROOT, 'src/aws/clients.ts'))};
+// Nothing but the call keeps node alive, as in a pipeline awaiting AWS.
 process.on('unhandledRejection', (error) => {
   console.error('unhandled rejection:', error);
   process.exitCode = 3;
 });
-const aws = createAws({ callTimeoutMs: 60_000 });
+const aws = createAws({ callTimeoutMs: Number(process.env.CALL_TIMEOUT_MS) });
 const controller = new AbortController();
-setTimeout(() => controller.abort(new Error('cancelled (SIGINT)')), Number(process.env.ABORT_AFTER_MS));
+if (process.env.ABORT_AFTER_MS) setTimeout(() => controller.abort(new Error('cancelled (SIGINT)')), Number(process.env.ABORT_AFTER_MS));
 try {
   await aws.withSignal(controller.signal).ecs.describeServices('prod', ['web']);
   console.log('answered');
@@ -56,7 +57,7 @@ try {
 `;
 
 /** Runs the script; resolves with what it printed and how long it lived after the call ended. */
-async function run(url: string, abortAfterMs: number): Promise<{ stdout: string; stderr: string; code: number | null; lingerMs: number }> {
+async function run(url: string, o: { abortAfterMs?: number; callTimeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number | null; lingerMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'aws-exit-'));
   const file = join(dir, 'abort.mts');
   writeFileSync(file, SCRIPT);
@@ -69,7 +70,8 @@ async function run(url: string, abortAfterMs: number): Promise<{ stdout: string;
       AWS_ACCESS_KEY_ID: 'AKIDEXIT',
       AWS_SECRET_ACCESS_KEY: 'x',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ABORT_AFTER_MS: String(abortAfterMs)
+      ABORT_AFTER_MS: o.abortAfterMs === undefined ? '' : String(o.abortAfterMs),
+      CALL_TIMEOUT_MS: String(o.callTimeoutMs ?? 60_000)
     },
     stdio: ['ignore', 'pipe', 'pipe']
   });
@@ -87,7 +89,7 @@ async function run(url: string, abortAfterMs: number): Promise<{ stdout: string;
 }
 
 test('a call aborted while AWS has not answered lets the process exit at once', async () => {
-  const result = await run(await endpoint('hang'), 300);
+  const result = await run(await endpoint('hang'), { abortAfterMs: 300 });
   expect(result).toMatchObject({ stdout: 'ended AbortError', stderr: '', code: 0 });
   // Without clearing the 60 s deadline and closing the socket, node would wait for them.
   expect(result.lingerMs).toBeLessThan(1_000);
@@ -96,7 +98,15 @@ test('a call aborted while AWS has not answered lets the process exit at once', 
 test('a call aborted while the SDK backs off from throttling lets the process exit at once', async () => {
   // By 2 s a throttled call is in its 3rd or 4th back-off (up to 4–8 s each): the SDK's own
   // strategy would hold the process until that sleep ends.
-  const result = await run(await endpoint('throttle'), 2_000);
+  const result = await run(await endpoint('throttle'), { abortAfterMs: 2_000 });
   expect(result).toMatchObject({ stdout: 'ended AbortError', stderr: '', code: 0 });
   expect(result.lingerMs).toBeLessThan(1_000);
+});
+
+test('a throttled call with nothing else alive runs to its end instead of node exiting half-way', async () => {
+  // The back-off sleeps do not keep node alive; the call's own deadline timer must.
+  const result = await run(await endpoint('throttle'), { callTimeoutMs: 2_500 });
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toMatch(/^ended (TimeoutError|ThrottlingException)$/);
 });
