@@ -22,7 +22,7 @@ export class ApiError extends Error {
   }
 }
 
-export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch';
+export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb';
 
 export interface RequestContext {
   service: ServiceName;
