@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LockCondition, LockItem, LockStore, WriteResult } from '../aws/dynamodb.js';
-import { AwsCallError } from '../aws/errors.js';
+import { AwsCallError, isThrottle, isTimeout } from '../aws/errors.js';
 import { errorMessage } from '../errors.js';
 import type { Timer } from '../timer.js';
 
@@ -68,6 +68,7 @@ const TABLE_WAIT_MS = 120_000;
 const TABLE_POLL_MS = 1_000;
 /** A missing table that stays missing after being created this many times is not a race. */
 const TABLE_ATTEMPTS = 3;
+const RELEASE_ATTEMPTS = 3;
 
 const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized/;
 
@@ -161,16 +162,21 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
   const cancelled = (): LockError =>
     new LockError(`cancelled while waiting for deployment lock ${key}${reported ? ` (held by ${reported})` : ''}`, 'cancelled', key, reported);
 
-  try {
-    for (;;) {
-      if (o.signal?.aborted) throw cancelled();
+  /** When a write of ours whose outcome we never learned was sent: it may have made us holder from then on. */
+  let uncertainSince: number | undefined;
+  let transientFailures = 0;
+
+  for (;;) {
+    if (o.signal?.aborted) throw cancelled();
+    try {
       const takeover = seen !== undefined && timer.now() - seen.at >= leaseOf(seen.item, o);
       const condition: LockCondition = takeover && seen ? { kind: 'version-is', version: seen.item.Version } : { kind: 'free-or-owned-by', owner: o.owner };
-      const version = randomUUID();
       const sentAt = timer.now();
-      const item: LockItem = { LockKey: key, Owner: o.owner, Holder: o.holder, Version: version, LeaseMs: o.leaseMs, AcquiredAt: new Date().toISOString() };
+      uncertainSince ??= sentAt;
+      const item: LockItem = { LockKey: key, Owner: o.owner, Holder: o.holder, Version: randomUUID(), LeaseMs: o.leaseMs, AcquiredAt: new Date().toISOString() };
       const result: WriteResult = await db.putItem(table, item, condition, o.signal);
       if (result === 'no-table') {
+        uncertainSince = undefined;
         if (++tableAttempts > TABLE_ATTEMPTS) throw new LockError(`DynamoDB table ${table} is still missing after creating it`, 'table', key);
         await ensureTable(db, key, o);
         continue;
@@ -180,13 +186,16 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
         else log.info(`holding deployment lock ${key} in DynamoDB table ${table}`);
         return hold(db, key, sentAt, o);
       }
-      // Someone else holds it, or our own earlier write landed and only its answer was lost: read it.
+      // Someone else holds it, or an earlier write of ours landed and only its answer was lost: read it.
       const current = await db.getItem(table, key, o.signal);
       if (!current) continue; // released between our write and our read: try again at once
       if (current.Owner === o.owner) {
         log.info(`holding deployment lock ${key} in DynamoDB table ${table}`);
-        return hold(db, key, sentAt, o);
+        return hold(db, key, Math.min(uncertainSince, sentAt), o);
       }
+      // Not ours: none of our writes so far landed (the item's owner is someone else's now).
+      uncertainSince = undefined;
+      transientFailures = 0;
       if (!seen || seen.item.Version !== current.Version) seen = { item: current, at: timer.now() };
       if (reported !== current.Holder) {
         reported = current.Holder;
@@ -196,8 +205,7 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
         );
       }
       const now = timer.now();
-      const lease = leaseOf(current, o);
-      const untilTakeover = seen.at + lease - now;
+      const untilTakeover = seen.at + leaseOf(current, o) - now;
       if (untilTakeover <= 0) continue;
       const remaining = started + o.timeoutMs - now;
       if (remaining <= 0) {
@@ -211,13 +219,26 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
         );
       }
       await timer.sleep(Math.max(1, Math.min(o.pollMs, remaining, untilTakeover)), o.signal);
+    } catch (error) {
+      if (error instanceof LockError) throw error;
+      if (o.signal?.aborted) throw cancelled();
+      if (error instanceof AwsCallError && ACCESS_DENIED.test(error.code)) throw deniedError(error, key, table);
+      // Throttling, 5xx, timeouts, dropped connections the SDK's own retries did not get past: try
+      // again while lock-timeout lasts (the lock's safety does not depend on any single answer).
+      if (!transient(error) || timer.now() - started >= o.timeoutMs) throw error;
+      if (++transientFailures === 1) log.warning(`deployment lock ${key}: ${errorMessage(error)}; trying again`);
+      await timer.sleep(o.pollMs, o.signal);
     }
-  } catch (error) {
-    if (error instanceof LockError) throw error;
-    if (o.signal?.aborted) throw cancelled();
-    if (error instanceof AwsCallError && ACCESS_DENIED.test(error.code)) throw deniedError(error, key, table);
-    throw error;
   }
+}
+
+const TRANSIENT = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TooManyRequests|InternalServerError|InternalFailure|ServiceUnavailable|TimeoutError|RequestTimeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i;
+
+/** Worth asking again: throttling, server errors, timeouts, broken connections. */
+function transient(error: unknown): boolean {
+  if (isThrottle(error) || isTimeout(error)) return true;
+  const code = error instanceof AwsCallError ? error.code : '';
+  return TRANSIENT.test(`${code} ${errorMessage(error)}`);
 }
 
 /** The holder's own lease (what it promised to renew within); ours when the item has none that makes sense. */
@@ -305,17 +326,26 @@ function hold(db: LockStore, key: string, acquiredAt: number, o: LockOptions): H
     lost: lost.signal,
     release: async () => {
       stop();
-      try {
-        const result = await db.deleteItem(o.table, key, { kind: 'owned-by', owner: o.owner });
-        if (result === 'condition-failed') {
-          const now = await db.getItem(o.table, key).catch(() => undefined);
-          // Absent: a retried delete whose first answer was lost. Someone else's: they took it over.
-          if (now && now.Owner !== o.owner) o.log.warning(`deployment lock ${key} had already been taken over by ${now.Holder || 'another run'}`);
-        } else if (result === 'ok') {
-          o.log.info(`released deployment lock ${key}`);
+      // A lock left behind blocks the next run for a whole lease: worth a few more tries than the SDK's.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await db.deleteItem(o.table, key, { kind: 'owned-by', owner: o.owner });
+          if (result === 'condition-failed') {
+            const now = await db.getItem(o.table, key).catch(() => undefined);
+            // Absent: a retried delete whose first answer was lost. Someone else's: they took it over.
+            if (now && now.Owner !== o.owner) o.log.warning(`deployment lock ${key} had already been taken over by ${now.Holder || 'another run'}`);
+          } else if (result === 'ok') {
+            o.log.info(`released deployment lock ${key}`);
+          }
+          return;
+        } catch (error) {
+          if (attempt < RELEASE_ATTEMPTS && transient(error)) {
+            await o.timer.sleep(o.pollMs);
+            continue;
+          }
+          o.log.warning(`could not release deployment lock ${key} (${errorMessage(error)}); it expires a lease (${seconds(o.leaseMs)}) after its last heartbeat`);
+          return;
         }
-      } catch (error) {
-        o.log.warning(`could not release deployment lock ${key} (${errorMessage(error)}); it expires a lease (${seconds(o.leaseMs)}) after its last heartbeat`);
       }
     }
   };
