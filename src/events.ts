@@ -3,6 +3,7 @@ import type { Location } from './errors.js';
 /** The phases of a run; each is one log group and one row of the summary. */
 export type Phase =
   | 'render'
+  | 'lock'
   | 'register'
   | 'migrate'
   | 'deploy'

@@ -4,6 +4,7 @@ import { ActionReporter } from './action/reporter.js';
 import { actionState } from './action/state.js';
 import { runContextFromEnv, startDeployment, type GithubDeployment } from './action/deployments.js';
 import { createAws } from './aws/clients.js';
+import { createLockStore } from './aws/dynamodb.js';
 import { cancellationOnSignals } from './cancel.js';
 import { InputError, InputErrors, errorMessage } from './errors.js';
 import { Inputs } from './inputs.js';
@@ -25,9 +26,10 @@ export async function run(): Promise<void> {
   try {
     const inputs = new Inputs(actionInputSource);
     settings = readSettings(inputs, process.env);
-    deployment = await startGithubDeployment(inputs);
+    deployment = await startGithubDeployment(inputs, reporter);
     result = await runPipeline(settings, {
-      aws: createAws(),
+      aws: createAws({ callTimeoutMs: settings.safety.callTimeoutMs }),
+      locks: createLockStore(),
       reporter,
       timer: realTimer,
       signal: controller.signal,
@@ -61,7 +63,7 @@ export async function run(): Promise<void> {
 }
 
 /** A GitHub deployment for the `environment` input; @actions/github is loaded only then. */
-async function startGithubDeployment(inputs: Inputs): Promise<GithubDeployment | undefined> {
+async function startGithubDeployment(inputs: Inputs, reporter: ActionReporter): Promise<GithubDeployment | undefined> {
   const environment = inputs.string('environment');
   if (!environment) return undefined;
   const run = runContextFromEnv(process.env);
@@ -75,7 +77,9 @@ async function startGithubDeployment(inputs: Inputs): Promise<GithubDeployment |
     environment,
     ...(environmentUrl ? { environmentUrl } : {}),
     ...run,
-    log: { warning: (message) => core.warning(message) }
+    // Masked when sent, not now: the secret vars are registered later, before anything is sent.
+    log: { warning: (message) => reporter.warning(message) },
+    mask: (text) => reporter.mask(text)
   });
 }
 

@@ -33,26 +33,33 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
 
   // The deployment code is loaded only by runs that deploy.
   const deploying = settings.mode === 'deploy' ? await import('./deploy/run.js') : undefined;
-  const checked = deploying ? await deploying.preflight(settings, ctx) : undefined;
+  // One run at a time per service, pair and listener: the lock is taken before the reads the deployment acts on.
+  const lock = deploying ? await (await import('./deploy/locking.js')).holdDeploymentLock(settings, ctx) : undefined;
+  const run = lock?.ctx ?? ctx;
+  try {
+    const checked = deploying ? await deploying.preflight(settings, run) : undefined;
 
-  const registered = await reporter.phase('register', 'Register the revision', () =>
-    registerRevision(rendered, { ecs: ctx.aws.ecs, reporter }, { candidates: checked?.running ?? [] })
-  );
-  outputs['task-definition-arn'] = registered.arn;
-  outputs['task-definition-reused'] = String(registered.reused);
-  if (!deploying || !checked) return { outputs };
-  const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, ctx) : undefined;
+    const registered = await reporter.phase('register', 'Register the revision', () =>
+      registerRevision(rendered, { ecs: run.aws.ecs, reporter }, { candidates: checked?.running ?? [] })
+    );
+    outputs['task-definition-arn'] = registered.arn;
+    outputs['task-definition-reused'] = String(registered.reused);
+    if (!deploying || !checked) return { outputs };
+    const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, run) : undefined;
 
-  const deploy = await deploying.deployWithGates(settings, registered.arn, checked.baseline, ctx);
-  Object.assign(outputs, deploying.deployOutputs(deploy));
-  return { outputs, deploy, ...(diff ? { diff } : {}) };
+    const deploy = await deploying.deployWithGates(settings, registered.arn, checked.baseline, run);
+    Object.assign(outputs, deploying.deployOutputs(deploy));
+    return { outputs, deploy, ...(diff ? { diff } : {}) };
+  } finally {
+    await lock?.release();
+  }
 }
 
 /** The revision diff for the log and the summary; a read that fails only costs the diff. */
 async function changes(current: string, rendered: Rendered, ctx: DeployContext): Promise<string | undefined> {
   try {
     const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(current);
-    const diff = formatDiff(diffTaskDefinitions(taskDefinition, rendered.input));
+    const diff = formatDiff(diffTaskDefinitions(taskDefinition, rendered.input, { secrets: rendered.secretValues }));
     ctx.reporter.info(`changes against ${current.split('/').pop()}:\n${diff}`);
     return diff;
   } catch (error) {

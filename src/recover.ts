@@ -8,32 +8,42 @@ import { recoverBlueGreen } from './deploy/blue-green.js';
 import { ROLLING_STATE_KEY, needsRollback, rollbackRolling, type RollingState } from './deploy/rollback.js';
 import type { DeployContext } from './deploy/types.js';
 import { cleanupTemporaryAlarms } from './gates/alarms.js';
+import { underSavedLock } from './deploy/locking.js';
 
 export interface Recovery {
   /** What was done, one line each; empty when nothing was left to do. */
   actions: string[];
   /** False when a rollback was needed and did not complete. */
   ok: boolean;
+  /** Another run holds the deployment lock now: the saved state was left alone. */
+  deferred?: boolean;
 }
 
-export async function finishInterrupted(ctx: DeployContext): Promise<Recovery> {
+/**
+ * `sameOwner`: the post step of the run that saved the state (its main step is dead, so it
+ * re-enters the lock); false for `ecs-rollout rollback`, which waits for the lock like any run.
+ */
+export async function finishInterrupted(ctx: DeployContext, o: { sameOwner: boolean } = { sameOwner: true }): Promise<Recovery> {
   const actions: string[] = [];
   let ok = true;
   const rolling = ctx.state.load<RollingState>(ROLLING_STATE_KEY);
-  if (needsRollback(rolling)) {
-    const result = await rollbackRolling(rolling, ctx, `the main step stopped while ${rolling.phase} service ${rolling.service}`);
-    actions.push(result.reason);
-    ok &&= result.status === 'rolled-back';
-  }
-  try {
-    const restored = await recoverBlueGreen(ctx);
-    if (restored) actions.push(restored);
-  } catch (error) {
-    // Traffic could not be put back: the message says what the listener and services look like.
-    actions.push(errorMessage(error));
-    ok = false;
-  }
+  const locked = await underSavedLock(ctx, { sameOwner: o.sameOwner, pollMs: rolling?.pollIntervalMs ?? 1_000 }, async (held) => {
+    if (needsRollback(rolling)) {
+      const result = await rollbackRolling(rolling, held, `the main step stopped while ${rolling.phase} service ${rolling.service}`);
+      actions.push(result.reason);
+      ok &&= result.status === 'rolled-back';
+    }
+    try {
+      const restored = await recoverBlueGreen(held);
+      if (restored) actions.push(restored);
+    } catch (error) {
+      // Traffic could not be put back: the message says what the listener and services look like.
+      actions.push(errorMessage(error));
+      ok = false;
+    }
+  });
+  if (!locked.ran) actions.push(locked.why);
   const deleted = await cleanupTemporaryAlarms(ctx);
   if (deleted.length) actions.push(`deleted temporary alarm${deleted.length > 1 ? 's' : ''} ${deleted.join(', ')}`);
-  return { actions, ok };
+  return { actions, ok, ...(locked.ran ? {} : { deferred: true }) };
 }

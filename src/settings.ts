@@ -4,6 +4,7 @@ import { readRenderSettings, type RenderSettings } from './render/settings.js';
 import { readDeploySettings, STRATEGIES, type DeploySettings, type Strategy } from './deploy/settings.js';
 import { readBlueGreenSettings, type BlueGreenSettings } from './deploy/blue-green-settings.js';
 import { readGateSettings, type GateSettings } from './gates/settings.js';
+import { readSafetySettings, type SafetySettings } from './safety-settings.js';
 
 /** What a run does, decided once from the inputs. */
 export type Mode = 'render' | 'register' | 'deploy';
@@ -16,6 +17,8 @@ export interface Settings {
   /** Present when strategy is blue-green. */
   blueGreen?: BlueGreenSettings;
   gates: GateSettings;
+  /** The per-call AWS deadline and the deployment lock. */
+  safety: SafetySettings;
 }
 
 /** Inputs only blue/green reads: given with `strategy: rolling` they would be ignored without a word. */
@@ -110,6 +113,7 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   if (strategy !== undefined) strategyMismatch(inputs, strategy).forEach((e) => problems.add(e));
   const blueGreen = strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
   const gates = read(() => readGateSettings(inputs));
+  const safety = read(() => readSafetySettings(inputs, deploy?.timeoutMs ?? 30 * 60_000));
   problems.throwIfAny();
 
   const deploying = deploy!.strategy === 'blue-green' || Boolean(deploy!.service);
@@ -121,5 +125,5 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
     );
   }
   const mode: Mode = deploying ? 'deploy' : register ? 'register' : 'render';
-  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), gates: gates! };
+  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), gates: gates!, safety: safety! };
 }

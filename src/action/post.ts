@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { createAws } from '../aws/clients.js';
+import { createLockStore } from '../aws/dynamodb.js';
 import { errorMessage } from '../errors.js';
 import { finishInterrupted } from '../recover.js';
 import { realTimer } from '../timer.js';
@@ -17,6 +18,7 @@ export async function runPost(): Promise<void> {
   try {
     const recovery = await finishInterrupted({
       aws: createAws(),
+      locks: createLockStore(),
       reporter,
       timer: realTimer,
       // The post step is the last chance to restore production: it is never cancelled.

@@ -4,6 +4,7 @@
  * the same settings as the action, with flags named like its inputs.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createAws } from '../aws/clients.js';
 import { cancellationOnSignals } from '../cancel.js';
 import { InputErrors, errorMessage, InputError } from '../errors.js';
@@ -19,7 +20,10 @@ import { readDeploySettings } from '../deploy/settings.js';
 import { readBlueGreenSettings } from '../deploy/blue-green-settings.js';
 import { helpText, parseArgs } from './args.js';
 import { TerminalReporter } from './reporter.js';
-import { fileState } from './state-file.js';
+import { fileState, newStatePath, stateFiles, targetSlug } from './state-file.js';
+import { createLockStore } from '../aws/dynamodb.js';
+import type { DeployContext } from '../deploy/types.js';
+import type { TerminalReporter as Reporter } from './reporter.js';
 
 async function main(argv: string[]): Promise<number> {
   const reporter = new TerminalReporter();
@@ -29,16 +33,15 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${helpText()}\n`);
       return 0;
     }
-    const aws = createAws(args.flags.region ? { region: args.flags.region } : {});
-    const state = fileState(args.flags['state-file'] ?? '.ecs-rollout-state.json');
+    const region = args.flags.region ? { region: args.flags.region } : {};
+    const aws = createAws(region);
+    const locks = createLockStore(region);
     const controller = cancellationOnSignals((signal) => reporter.warning(`received ${signal}: stopping and rolling back`));
-    const ctx = { aws, reporter, timer: realTimer, signal: controller.signal, state };
+    // Commands that deploy get their own state file below; the others never write one.
+    const base = { aws, locks, reporter, timer: realTimer, signal: controller.signal };
+    const ctx: DeployContext = { ...base, state: { save: () => undefined, load: () => undefined } };
 
-    if (args.command === 'rollback') {
-      const recovery = await finishInterrupted(ctx);
-      reporter.info(recovery.actions.length ? recovery.actions.join('\n') : 'nothing to roll back');
-      return recovery.ok ? 0 : 1;
-    }
+    if (args.command === 'rollback') return await rollback(args.flags['state-file'], new Inputs(args.inputs), base, reporter);
 
     if (args.command === 'status') {
       // Status needs only where the colours are, not a template.
@@ -51,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     }
 
     const settings = readSettings(new Inputs(args.inputs), process.env);
+    const state = fileState(args.flags['state-file'] ?? newStatePath(process.cwd(), targetSlug(settings.deploy.cluster, targetServices(settings))));
     if (args.command === 'render') {
       const rendered = await renderTaskDefinition(settings.render, { ecs: aws.ecs, reporter });
       process.stdout.write(`${reporter.mask(renderedJson(rendered))}\n`);
@@ -65,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;
-    const result = await runPipeline(runSettings, ctx);
+    const result = await runPipeline(runSettings, { ...base, aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs }), state });
     for (const [name, value] of Object.entries(result.outputs)) process.stdout.write(`${name}=${reporter.mask(value)}\n`);
     if (args.flags['summary-file']) {
       writeFileSync(
@@ -78,11 +82,7 @@ async function main(argv: string[]): Promise<number> {
             ...(result.diff ? { diff: result.diff } : {}),
             ...(args.flags.region ? { region: args.flags.region } : {}),
             cluster: settings.deploy.cluster,
-            services: settings.blueGreen
-              ? [settings.blueGreen.colours.blue.service, settings.blueGreen.colours.green.service]
-              : settings.deploy.service
-                ? [settings.deploy.service]
-                : []
+            services: targetServices(settings)
           })
         )
       );
@@ -94,6 +94,37 @@ async function main(argv: string[]): Promise<number> {
     for (const e of errors) reporter.error(errorMessage(e));
     return errors.some((e) => e instanceof InputError) ? 2 : 1;
   }
+}
+
+/** The services a deployment changes, for its state file's name and the summary. */
+function targetServices(settings: Settings): string[] {
+  if (settings.blueGreen) return [settings.blueGreen.colours.blue.service, settings.blueGreen.colours.green.service];
+  return settings.deploy.service ? [settings.deploy.service] : [];
+}
+
+/**
+ * Finishes what interrupted deployments left: the one --state-file, or every state file in
+ * .ecs-rollout/ (only the target's, when --service or the blue/green services are given).
+ * Each waits for the deployment lock like any run: a deploy still running elsewhere keeps it.
+ */
+async function rollback(stateFile: string | undefined, inputs: Inputs, base: Omit<DeployContext, 'state'>, reporter: Reporter): Promise<number> {
+  const services = [inputs.string('service'), inputs.string('blue-service'), inputs.string('green-service')].filter((s): s is string => Boolean(s));
+  const slug = services.length ? targetSlug(inputs.string('cluster') ?? 'default', services) : undefined;
+  const files = stateFiles(process.cwd(), slug);
+  const paths = stateFile ? [stateFile] : files;
+  if (paths.length === 0) {
+    reporter.info(`nothing to roll back: no state file in ${join(process.cwd(), '.ecs-rollout')}${slug ? ` for ${slug}` : ''}`);
+    return 0;
+  }
+  let ok = true;
+  for (const path of paths) {
+    const state = fileState(path);
+    const recovery = await finishInterrupted({ ...base, state }, { sameOwner: false });
+    reporter.info(`${path}: ${recovery.actions.length ? recovery.actions.join('\n') : 'nothing left to roll back'}`);
+    if (recovery.ok && !recovery.deferred && !stateFile) state.clear();
+    ok &&= recovery.ok;
+  }
+  return ok ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

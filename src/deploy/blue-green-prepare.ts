@@ -21,6 +21,8 @@ import { watchDeployment } from './watching.js';
 import type { DeploySettings } from './settings.js';
 import { remainingSteps } from './steps.js';
 import { type TrafficContext, type Weights, discoverTraffic, describeTarget, setWeights } from './traffic.js';
+import { StopReason, stopPhrase } from './scope.js';
+import { applyUpdate } from './update.js';
 import type { DeployContext } from './types.js';
 import { type OurDeployment, revision } from './verdict.js';
 import { type ServiceWatcher, describeService } from './watch.js';
@@ -194,14 +196,10 @@ export async function prepareIdle(
   // Saved in both cases: resuming, the listener already splits traffic, so a crash from here on must be undone.
   beforeUpdate();
   if (!plan.resume) {
-    try {
-      const input = updateInput({ ...deploy, desiredCount: plan.desiredCount }, name, taskDefinitionArn, before, {});
-      const updated = await ctx.aws.ecs.updateService(input);
-      const primaries = (updated.deployments ?? []).filter((d) => d.status === 'PRIMARY');
-      deploymentId = (primaries.find((d) => d.taskDefinition === taskDefinitionArn) ?? primaries[0])?.id;
-    } catch (error) {
-      return { kind: 'failed', reason: `${errorMessage(error)}; no traffic was moved` };
-    }
+    const input = updateInput({ ...deploy, desiredCount: plan.desiredCount }, name, taskDefinitionArn, before, {});
+    const update = await applyUpdate(ctx, input, before, taskDefinitionArn);
+    if (update.kind !== 'updated') return { kind: 'failed', reason: `${update.reason}; no traffic was moved` };
+    deploymentId = update.deploymentId;
     ctx.reporter.info(
       `Updated ${name}: ${revision(plan.newColourBefore.taskDefinitionArn ?? before.taskDefinition)} → ${revision(taskDefinitionArn)} at ${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'}${deploymentId ? ` (deployment ${deploymentId})` : ''}`
     );
@@ -218,7 +216,10 @@ export async function prepareIdle(
   }
   switch (end.kind) {
     case 'cancelled':
-      return { kind: 'failed', reason: `cancelled while ${name} was starting ${revision(taskDefinitionArn)}`, cancelled: true, ...ids };
+      if (ctx.signal.reason instanceof StopReason) {
+        return { kind: 'failed', reason: `${name} was not steady on ${revision(taskDefinitionArn)} within the timeout`, ...ids };
+      }
+      return { kind: 'failed', reason: `${stopPhrase(ctx.signal)} while ${name} was starting ${revision(taskDefinitionArn)}`, cancelled: true, ...ids };
     case 'timeout':
       return { kind: 'failed', reason: `${name} was not steady on ${revision(taskDefinitionArn)} within the timeout`, ...ids };
     case 'decided': {

@@ -30,7 +30,8 @@ import type { BlueGreenSettings } from './blue-green-settings.js';
 import type { DeploySettings } from './settings.js';
 import { type Weights, describeTarget, readWeights, sameWeights, setWeights } from './traffic.js';
 import type { DeployContext, DeployResult } from './types.js';
-import { abortReason, explain, gateLabel, outcomePhase } from './watching.js';
+import { explain, gateLabel, outcomePhase } from './watching.js';
+import { stopPhrase, watchScope } from './scope.js';
 import { revision } from './verdict.js';
 import { ServiceWatcher } from './watch.js';
 
@@ -110,7 +111,12 @@ export async function deployBlueGreen(
   };
   const liveName = plan.names[plan.live];
   const newName = plan.names[plan.idle];
-  const watcher = new ServiceWatcher(ctx, deploy.cluster, [liveName, newName], { pollIntervalMs: deploy.pollIntervalMs });
+  // Everything the deployment waits for is bounded by the timeout plus the configured bakes:
+  // a hung read or a throttled API holds a gate for a round, and never stops the rollback.
+  const waits = Math.max(0, plan.steps.length - 1) * bg.stepBakeMs + bg.finalBakeMs + bg.terminationWaitMs;
+  const scope = watchScope(ctx, { deadlineMs: deploy.timeoutMs + waits, pollIntervalMs: deploy.pollIntervalMs });
+  const live = scope.ctx;
+  const watcher = new ServiceWatcher(live, deploy.cluster, [liveName, newName], { pollIntervalMs: deploy.pollIntervalMs });
   watcher.anchor(plan.services[plan.live]);
   watcher.anchor(plan.services[plan.idle]);
 
@@ -136,7 +142,7 @@ export async function deployBlueGreen(
       restoreOldColour(ctx, state, { ...setOpts, ...known })
     );
     if (outcome.weights) traffic = outcome.weights;
-    if (why.explain) await explain(ctx, deploy.cluster, watcher, newName, state);
+    if (why.explain) await explain(ctx, deploy.cluster, watcher.withContext(ctx), newName, state);
     if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
     return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
   };
@@ -167,21 +173,21 @@ export async function deployBlueGreen(
 
     const named = g?.settings.alarms ?? [];
     const watched = [...named, ...temporary];
-    const alarms = watched.length && g ? [holdInconclusive(safe(alarmGate(watched, g.settings, g.baseline, ctx)), policy)] : [];
+    const alarms = watched.length && g ? [holdInconclusive(safe(alarmGate(watched, g.settings, g.baseline, live)), policy)] : [];
     // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
     // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
     // timeout, like `initial` targets, instead of running out the inconclusive limit.
     const preShiftAlarms =
       g && temporary.length
         ? [
-            ...(named.length ? [holdInconclusive(safe(alarmGate(named, g.settings, g.baseline, ctx)), policy)] : []),
-            safe(alarmGate(temporary, g.settings, g.baseline, ctx, 'temporary alarms'))
+            ...(named.length ? [holdInconclusive(safe(alarmGate(named, g.settings, g.baseline, live)), policy)] : []),
+            safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))
           ]
         : alarms;
 
     const latest = (): Service => watcher.latest.get(newName) ?? plan.services[plan.idle];
     const service = safe(serviceGate(latest, taskDefinitionArn, 'service'));
-    const targets = safe(targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, ctx, 'targets'));
+    const targets = safe(targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets'));
     const smoke = bg.smokeTest ? [holdInconclusive(safe(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch)), policy)] : [];
     // Before traffic moves, `initial` targets and a service still settling hold until the timeout.
     const preShift: Gate[] = [service, targets, ...smoke, ...preShiftAlarms];
@@ -194,7 +200,7 @@ export async function deployBlueGreen(
       ? `Waiting for ${newName} on ${revision(taskDefinitionArn)} (resuming at ${plan.fromPercent} %)`
       : `Starting ${revision(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`;
     const prepared = await outcomePhase(ctx.reporter, 'prepare', prepTitle, async () => {
-      const p = await prepareIdle(deploy, plan, taskDefinitionArn, watcher, ctx, () => saveState(ctx, state, 'preparing'), deadline);
+      const p = await prepareIdle(deploy, plan, taskDefinitionArn, watcher, live, () => saveState(ctx, state, 'preparing'), deadline);
       if (p.deploymentId) {
         state.deploymentId = p.deploymentId;
         saveState(ctx, state, state.phase);
@@ -206,14 +212,14 @@ export async function deployBlueGreen(
     // 3. Gates before the first shift.
     const ready = await outcomePhase(ctx.reporter, 'gates', `Checking ${newName} before traffic moves`, async () => {
       // The prepare phase's last poll is fresh: the first round reuses it.
-      const r = await watchGates(preShift, { until: deadline, minMs: 0, watcher, ctx, what: 'before the first shift', reuseFirstPoll: true });
+      const r = await watchGates(preShift, { until: deadline, minMs: 0, watcher, ctx: live, what: 'before the first shift', reuseFirstPoll: true });
       return { ok: r === undefined, value: r };
     });
     if (ready) return await abort(ready);
 
     // 4. Shift, step by step, baking after each.
     for (const percent of plan.steps) {
-      if (ctx.signal.aborted) return await abort({ reason: `cancelled (${abortReason(ctx.signal)}) before the shift to ${percent} %`, explain: false });
+      if (live.signal.aborted) return await abort({ reason: `${stopPhrase(live.signal)} before the shift to ${percent} %`, explain: false });
       state.percent = percent;
       saveState(ctx, state, percent === 100 ? 'promoting' : 'shifting');
       const shifted = await outcomePhase(ctx.reporter, 'shift', `Shifting ${percent} % of traffic to ${newName}`, async () => {
@@ -228,7 +234,7 @@ export async function deployBlueGreen(
       stepsCompleted++;
       if (percent === 100) break;
       const baked = await outcomePhase(ctx.reporter, 'bake', `Baking at ${percent} % for ${formatDuration(bg.stepBakeMs)}`, async () => {
-        const r = await watchGates(baking, { minMs: bg.stepBakeMs, watcher, ctx, what: `at ${percent} %` });
+        const r = await watchGates(baking, { minMs: bg.stepBakeMs, watcher, ctx: live, what: `at ${percent} %` });
         return { ok: r === undefined, value: r };
       });
       if (baked) return await abort(baked);
@@ -237,11 +243,11 @@ export async function deployBlueGreen(
     // 5. Promote: final bake, termination wait, then (and only then) the old colour goes.
     const promoteTitle = `Final bake ${formatDuration(bg.finalBakeMs)}, termination wait ${formatDuration(bg.terminationWaitMs)}, then ${liveName} to ${bg.idleDesiredCount}`;
     const promoted = await outcomePhase<Abort | string>(ctx.reporter, 'promote', promoteTitle, async () => {
-      const finalBake = await watchGates(baking, { minMs: bg.finalBakeMs, watcher, ctx, what: 'in the final bake' });
+      const finalBake = await watchGates(baking, { minMs: bg.finalBakeMs, watcher, ctx: live, what: 'in the final bake' });
       if (finalBake) return { ok: false, value: finalBake };
       if (bg.terminationWaitMs > 0) {
         ctx.reporter.info(`Waiting ${formatDuration(bg.terminationWaitMs)} for requests in flight on ${liveName} to finish`);
-        const waited = await watchGates(baking, { minMs: bg.terminationWaitMs, watcher, ctx, what: 'in the termination wait', sleepFirst: true });
+        const waited = await watchGates(baking, { minMs: bg.terminationWaitMs, watcher, ctx: live, what: 'in the termination wait', sleepFirst: true });
         if (waited) return { ok: false, value: waited };
       }
       // The listener is the source of truth: re-read it right before the old colour goes.
@@ -267,6 +273,7 @@ export async function deployBlueGreen(
     // A crash of our own half-way: the same abort as a failed gate.
     return await abort({ reason: `the deployment stopped unexpectedly: ${errorMessage(error)}`, explain: false });
   } finally {
+    scope.dispose();
     if (temporary.length) {
       await deleteAlarms(temporary, ctx).catch((e: unknown) =>
         ctx.reporter.warning(`could not delete temporary alarms ${temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
@@ -317,7 +324,7 @@ async function watchGates(gates: Gate[], o: WatchOptions): Promise<Abort | undef
   try {
     if (o.sleepFirst) await watcher.sleep(ctx.signal);
     for (;;) {
-      if (ctx.signal.aborted) return { reason: `cancelled (${abortReason(ctx.signal)}) ${o.what}`, explain: false };
+      if (ctx.signal.aborted) return { reason: `${stopPhrase(ctx.signal)} ${o.what}`, explain: false };
       if (round++ > 0 || !o.reuseFirstPoll) await watcher.poll();
       const results = await Promise.all(gates.map(async (gate) => [gate, await gate.check()] as const));
       for (const [gate, r] of results) report(ctx, gate.name, r, last);

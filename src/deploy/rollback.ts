@@ -113,6 +113,44 @@ export async function restorePrevious(
 }
 
 /**
+ * After ECS's circuit breaker (or its alarm rollback) failed our deployment: waits until
+ * ECS's own rollback deployment is stable on the previous revision, so "rolled back" is
+ * true when it is printed. Never starts a deployment of its own (that would race ECS's).
+ */
+export async function awaitEcsRollback(ctx: DeployContext, saved: RollingState, watcher: ServiceWatcher): Promise<RestoreResult> {
+  const { service, previousTaskDefinitionArn: previous } = saved;
+  let rollbackId: string | undefined;
+  try {
+    const end = await watchUntil(
+      watcher,
+      ctx.timer,
+      (services) => {
+        const svc = services.get(service);
+        const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
+        // Until ECS has started its rollback deployment, ours is still PRIMARY (FAILED).
+        if (!svc || !primary || primary.taskDefinition !== previous) return undefined;
+        rollbackId = primary.id;
+        const verdict = judge(svc, { taskDefinitionArn: previous, ...(primary.id ? { deploymentId: primary.id } : {}) });
+        return verdict.kind === 'in-progress' ? undefined : verdict;
+      },
+      { timeoutMs: saved.timeoutMs }
+    );
+    const now = watcher.latest.get(service);
+    const ids = rollbackId ? { deploymentId: rollbackId } : {};
+    if (end.kind === 'decided' && end.value.kind === 'succeeded') {
+      return { ok: true, detail: `ECS's rollback finished: service ${service} is stable on ${revision(previous)}${rollbackId ? ` (deployment ${rollbackId})` : ''}`, ...ids };
+    }
+    const why =
+      end.kind === 'decided' && end.value.kind !== 'succeeded'
+        ? `ECS's rollback deployment did not succeed: ${end.value.reason}`
+        : `ECS's rollback was not stable after ${formatDuration(saved.timeoutMs)}`;
+    return { ok: false, detail: `${why}; ${describeState(service, now)}`, ...ids };
+  } catch (error) {
+    return { ok: false, detail: `watching ECS's rollback failed: ${errorMessage(error)}; ${await stateOf(ctx, saved)}` };
+  }
+}
+
+/**
  * The post step's entry point (and `ecs-rollout rollback`): roll the service back to the
  * revision saved before the deployment, in its own log group.
  */

@@ -4,13 +4,15 @@ import { errorMessage, InputError } from '../errors.js';
 import type { Reporter } from '../events.js';
 import type { Gate, GateResult } from '../gates/types.js';
 import { runMigration } from './migrate.js';
-import { ROLLING_STATE_KEY, restorePrevious, rollbackTimeout, type RollingPhase, type RollingState } from './rollback.js';
+import { ROLLING_STATE_KEY, awaitEcsRollback, restorePrevious, rollbackTimeout, type RollingPhase, type RollingState } from './rollback.js';
+import { stopText, watchScope } from './scope.js';
+import { applyUpdate } from './update.js';
 import type { DeploySettings } from './settings.js';
 import type { DeployContext, DeployResult } from './types.js';
 import { abortReason, explain, gateLabel, outcomePhase, watchDeployment, type DeploymentDecision } from './watching.js';
 export { stuckThreshold } from './watching.js';
 import { judge, revision, type OurDeployment } from './verdict.js';
-import { ServiceWatcher, controllerProblem, describeService } from './watch.js';
+import { ServiceWatcher, controllerProblem, describeService, type WatchEnd } from './watch.js';
 
 export interface RollingOptions {
   /** Checked every poll during the bake: fail rolls back, inconclusive holds up to `inconclusiveLimit`. */
@@ -92,20 +94,25 @@ export async function deployRolling(
     state.phase = phase;
     ctx.state.save(ROLLING_STATE_KEY, state);
   };
-  const watcher = new ServiceWatcher(ctx, cluster, [name], { pollIntervalMs: settings.pollIntervalMs });
+  // The watch and the bake are bounded by the timeout (plus the bake time): a hung read, a
+  // throttled API or a lost lock can delay the verdict, never stop it.
+  const scope = watchScope(ctx, { deadlineMs: settings.timeoutMs + settings.bakeTimeMs, pollIntervalMs: settings.pollIntervalMs });
+  const live = scope.ctx;
+  const watcher = new ServiceWatcher(live, cluster, [name], { pollIntervalMs: settings.pollIntervalMs });
   watcher.anchor(before);
+  // Evidence and the rollback read with the unbounded clients: they must finish after a stop.
+  const evidence = (ours: OurDeployment): Promise<void> => explain(ctx, cluster, watcher.withContext(ctx), name, ours);
 
   const title = `Deploying ${revision(taskDefinitionArn)} to service ${name} in cluster ${cluster}`;
   const deployed = await outcomePhase(ctx.reporter, 'deploy', title, async () => {
     save('updating');
-    let updated: Service;
-    try {
-      updated = await ctx.aws.ecs.updateService(updateInput(settings, name, taskDefinitionArn, before, opts));
-    } catch (error) {
+    const update = await applyUpdate(ctx, updateInput(settings, name, taskDefinitionArn, before, opts), before, taskDefinitionArn);
+    if (update.kind === 'unchanged') {
       save('done');
-      return { ok: false, value: { kind: 'failed' as const, reason: `${errorMessage(error)}; nothing was changed` } };
+      return { ok: false, value: { kind: 'failed' as const, reason: `${update.reason}; nothing was changed (service ${name} read back unchanged)` } };
     }
-    const deploymentId = ourDeploymentId(updated, taskDefinitionArn);
+    if (update.kind === 'unknown') return { ok: false, value: { kind: 'roll-back' as const, reason: update.reason } };
+    const deploymentId = update.deploymentId;
     if (deploymentId) state.deploymentId = deploymentId;
     save('watching');
     ctx.reporter.info(`Updated service ${name}: ${revision(previous)} → ${revision(taskDefinitionArn)}${deploymentId ? ` (deployment ${deploymentId})` : ''}`);
@@ -115,9 +122,9 @@ export async function deployRolling(
       return { ok: true, value: { kind: 'succeeded' as const, reason } };
     }
     const ours: OurDeployment = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(deploymentId ? { deploymentId } : {}) };
-    const outcome = await watchRollout(settings, name, ours, watcher, ctx);
+    const outcome = await watchRollout(settings, name, ours, watcher, live, ctx);
     // Our own rollback comes first; its evidence is gathered once the rollback is under way.
-    if (outcome.kind !== 'succeeded' && outcome.kind !== 'roll-back') await explain(ctx, cluster, watcher, name, ours);
+    if (outcome.kind !== 'succeeded' && outcome.kind !== 'roll-back') await evidence(ours);
     return { ok: outcome.kind === 'succeeded', value: outcome };
   });
   const ids = { ...known, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
@@ -128,19 +135,28 @@ export async function deployRolling(
     const ours: OurDeployment = { taskDefinitionArn, previousTaskDefinitionArn: previous, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) };
     const bakeTitle = `Baking ${revision(taskDefinitionArn)} for ${formatDuration(settings.bakeTimeMs)}${gates.length ? ` while watching ${gates.length} gate${gates.length > 1 ? 's' : ''}` : ''}`;
     outcome = await outcomePhase(ctx.reporter, 'bake', bakeTitle, async () => {
-      const baked = await bake(settings, name, ours, watcher, ctx, opts, deployed.reason);
-      if (baked.kind !== 'succeeded' && baked.kind !== 'roll-back') await explain(ctx, cluster, watcher, name, ours);
+      const baked = await bake(settings, name, ours, watcher, live, ctx, opts, deployed.reason);
+      if (baked.kind !== 'succeeded' && baked.kind !== 'roll-back') await evidence(ours);
       return { ok: baked.kind === 'succeeded', value: baked };
     });
   }
 
+  scope.dispose();
+  const unbounded = watcher.withContext(ctx);
   switch (outcome.kind) {
     case 'succeeded':
       if (state.phase !== 'done') save('done');
       return result('succeeded', outcome.reason, ids);
-    case 'rolled-back-by-ecs':
-      save('done');
-      return result('rolled-back', outcome.reason, ids);
+    case 'rolled-back-by-ecs': {
+      // "Rolled back" is printed only once ECS's own rollback has finished.
+      save('rolling-back');
+      const settled = await ctx.reporter.phase('rollback', `Waiting for ECS to finish rolling service ${name} back to ${revision(previous)}`, () =>
+        awaitEcsRollback(ctx, state, unbounded)
+      );
+      save(settled.ok ? 'done' : 'rolling-back');
+      if (settled.ok) return result('rolled-back', `${outcome.reason}; ${settled.detail}`, ids);
+      return result('failed', `${outcome.reason}, and ECS's rollback has not finished: ${settled.detail}`, ids);
+    }
     case 'failed':
       if (state.phase !== 'done') save('done');
       return result('failed', outcome.reason, ids);
@@ -150,7 +166,7 @@ export async function deployRolling(
       // Production first: the rollback's UpdateService goes out before anything else; the evidence
       // (reads only) is gathered while ECS brings the previous revision back.
       const restored = await ctx.reporter.phase('rollback', `Rolling back service ${name} to ${revision(previous)}`, () =>
-        restorePrevious(ctx, { ...state }, watcher, () => explain(ctx, cluster, watcher, name, ours))
+        restorePrevious(ctx, { ...state }, unbounded, () => evidence(ours))
       );
       if (restored.ok) return result('rolled-back', `${why}: rolled back, ${restored.detail}`, ids);
       return result('failed', `${why}, and the rollback failed: ${restored.detail}`, ids);
@@ -208,20 +224,23 @@ export function updateInput(
   return input;
 }
 
-/** The deployment UpdateService created: the new PRIMARY on our revision. */
-function ourDeploymentId(updated: Service, taskDefinitionArn: string): string | undefined {
-  const primaries = (updated.deployments ?? []).filter((d) => d.status === 'PRIMARY');
-  return (primaries.find((d) => d.taskDefinition === taskDefinitionArn) ?? primaries[0])?.id;
-}
 
 
-async function watchRollout(settings: DeploySettings, name: string, ours: OurDeployment, watcher: ServiceWatcher, ctx: DeployContext): Promise<Outcome> {
-  let end;
+async function watchRollout(
+  settings: DeploySettings,
+  name: string,
+  ours: OurDeployment,
+  watcher: ServiceWatcher,
+  live: DeployContext,
+  ctx: DeployContext
+): Promise<Outcome> {
+  let end: WatchEnd<DeploymentDecision>;
   try {
-    end = await watchDeployment(watcher, ctx, name, ours, settings);
+    end = await watchDeployment(watcher, live, name, ours, settings);
   } catch (error) {
     return { kind: 'roll-back', reason: `watching the deployment failed: ${errorMessage(error)}` };
   }
+  if (end.kind === 'cancelled' && !ctx.signal.aborted) end = { kind: 'timeout', waitedMs: settings.timeoutMs };
   switch (end.kind) {
     case 'cancelled':
       return { kind: 'roll-back', reason: `cancelled (${abortReason(ctx.signal)}) while ${revision(ours.taskDefinitionArn)} was rolling out` };
@@ -255,6 +274,7 @@ async function bake(
   name: string,
   ours: OurDeployment,
   watcher: ServiceWatcher,
+  live: DeployContext,
   ctx: DeployContext,
   opts: RollingOptions,
   stableReason: string
@@ -267,6 +287,7 @@ async function bake(
   try {
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'roll-back', reason: `cancelled (${abortReason(ctx.signal)}) during the bake` };
+      if (live.signal.aborted) return { kind: 'roll-back', reason: `the bake did not end within the timeout (${formatDuration(settings.timeoutMs)} after the bake time): ${stopText(live.signal)}` };
       const poll = await watcher.poll();
       if (poll.kind === 'ok') {
         const service = poll.services.get(name);
@@ -296,7 +317,7 @@ async function bake(
         const gatesPart = gates.length ? `; ${gates.length} gate${gates.length > 1 ? 's' : ''} passed` : '';
         return { kind: 'succeeded', reason: `${stableReason}; baked ${formatDuration(settings.bakeTimeMs)}${gatesPart}` };
       }
-      await watcher.sleep(ctx.signal);
+      await watcher.sleep(live.signal);
     }
   } catch (error) {
     return { kind: 'roll-back', reason: `watching the bake failed: ${errorMessage(error)}` };

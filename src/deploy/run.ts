@@ -8,6 +8,7 @@ import type { Settings } from '../settings.js';
 import { deployRolling } from './rolling.js';
 import { deployBlueGreen, preflightBlueGreen } from './blue-green.js';
 import { controllerProblem, describeService } from './watch.js';
+import { boundedReads, readBoundMs } from './scope.js';
 import type { DeployContext, DeployResult } from './types.js';
 import { alarmGate, cleanupTemporaryAlarms, createTemporaryAlarms, verifyAlarmsExist } from '../gates/alarms.js';
 import { ecsDeploymentAlarms, wantsTemporaryAlarms } from '../gates/settings.js';
@@ -59,7 +60,9 @@ export async function deployWithGates(
         ? await createTemporaryAlarms({ cluster: deploy.cluster, service: deploy.service, deploymentTag }, gates.temporary, ctx)
         : [];
     const watched = [...gates.alarms, ...temporary];
-    const gateList: Gate[] = watched.length ? [alarmGate(watched, gates, baseline, ctx)] : [];
+    // Gate reads are bounded by a poll round, so a throttled or hung CloudWatch holds the gate, never the bake.
+    const gateCtx = { ...ctx, aws: boundedReads(ctx.aws, ctx.signal, readBoundMs(deploy.pollIntervalMs)) };
+    const gateList: Gate[] = watched.length ? [alarmGate(watched, gates, baseline, gateCtx)] : [];
     const ecsAlarms = ecsDeploymentAlarms(gates);
     return await deployRolling(deploy, taskDefinitionArn, ctx, {
       gates: gateList,

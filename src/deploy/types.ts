@@ -1,4 +1,5 @@
 import type { Aws } from '../aws/clients.js';
+import type { LockStore } from '../aws/dynamodb.js';
 import type { DeployStatus, Reporter } from '../events.js';
 import type { Timer } from '../timer.js';
 
@@ -18,6 +19,8 @@ export interface DeployContext {
   /** Aborted on SIGINT/SIGTERM (a cancelled workflow): stop waiting and roll back. */
   signal: AbortSignal;
   state: StateStore;
+  /** Where deployment locks live; absent, runs deploy without one (unit tests). */
+  locks?: LockStore;
 }
 
 export interface DeployResult {

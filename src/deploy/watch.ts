@@ -1,5 +1,5 @@
 import type { Deployment, Service, ServiceEvent } from '@aws-sdk/client-ecs';
-import { isThrottle } from '../aws/errors.js';
+import { awsErrorCode, isAbort, isThrottle, isTimeout } from '../aws/errors.js';
 import { errorMessage } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { DeployContext } from './types.js';
@@ -9,14 +9,28 @@ type WatchContext = Pick<DeployContext, 'aws' | 'reporter' | 'timer'>;
 
 export interface WatcherOptions {
   pollIntervalMs: number;
-  /** Longest back-off while ECS throttles us. Default: 16 polls, at most a minute (never below one poll). */
+  /**
+   * Longest back-off while AWS throttles us. Default: two polls, so that slowing down never
+   * hides a failing gate for more than two poll intervals.
+   */
   maxIntervalMs?: number;
   /** For tests: 0 ≤ random() < 1. */
   random?: () => number;
 }
 
-/** What one poll saw: every watched service by name, or nothing because AWS throttled us. */
+/** What one poll saw: every watched service by name, or nothing because AWS throttled us or did not answer in time. */
 export type Poll = { kind: 'ok'; services: Map<string, Service> } | { kind: 'throttled' };
+
+/**
+ * A read that may well succeed next time: throttling, a server error, a dropped connection,
+ * a read that ran out of its round. Polling goes on (slower); anything else (access denied,
+ * a missing cluster) ends the watch.
+ */
+export function transient(error: unknown): boolean {
+  if (isThrottle(error) || isTimeout(error) || isAbort(error)) return true;
+  const text = `${awsErrorCode(error)} ${errorMessage(error)}`;
+  return /ServiceUnavailable|InternalFailure|InternalError|ServerException|InternalServiceError|\b5\d\d\b|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError|RequestTimeout/i.test(text);
+}
 
 /**
  * Watches up to ten services with ONE DescribeServices call per poll (ECS's read API is
@@ -37,16 +51,27 @@ export class ServiceWatcher {
   readonly latest = new Map<string, Service>();
 
   constructor(
-    private readonly ctx: WatchContext,
+    private ctx: WatchContext,
     readonly cluster: string,
     readonly services: string[],
     options: WatcherOptions
   ) {
     if (services.length === 0 || services.length > 10) throw new Error(`a watcher takes 1 to 10 services, not ${services.length}`);
     this.normalMs = options.pollIntervalMs;
-    this.maxMs = options.maxIntervalMs ?? Math.max(options.pollIntervalMs, Math.min(options.pollIntervalMs * 16, 60_000));
+    this.maxMs = options.maxIntervalMs ?? 2 * options.pollIntervalMs;
     this.random = options.random ?? Math.random;
     this.backoffMs = this.normalMs;
+  }
+
+  /**
+   * The same watcher (what it has seen and printed) reading through another context: the
+   * rollback's unbounded clients once the watch's own scope has stopped.
+   */
+  withContext(ctx: WatchContext): ServiceWatcher {
+    const copy = Object.create(ServiceWatcher.prototype) as ServiceWatcher;
+    Object.assign(copy, this);
+    copy.ctx = ctx;
+    return copy;
   }
 
   /**
@@ -66,15 +91,16 @@ export class ServiceWatcher {
     return this.startEvents.get(service);
   }
 
-  /** One DescribeServices call. Throttling is absorbed (and slows the next sleeps); any other error is thrown. */
+  /** One DescribeServices call. A transient failure (throttling, no answer in time) is absorbed and slows the next sleeps; any other error is thrown. */
   async poll(): Promise<Poll> {
     let described;
     try {
       described = await this.ctx.aws.ecs.describeServices(this.cluster, this.services);
     } catch (error) {
-      if (!isThrottle(error)) throw error;
+      if (!transient(error)) throw error;
       this.backoffMs = Math.min(this.backoffMs * 2, this.maxMs);
-      this.ctx.reporter.info(`ECS is throttling our reads (${errorMessage(error)}); polling every ~${formatDuration(this.backoffMs)} until it stops`);
+      const what = isThrottle(error) ? 'ECS is throttling our reads' : 'ECS did not answer';
+      this.ctx.reporter.info(`${what} (${errorMessage(error)}); polling every ~${formatDuration(this.backoffMs)} until it answers`);
       return { kind: 'throttled' };
     }
     if (this.backoffMs !== this.normalMs) {

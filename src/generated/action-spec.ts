@@ -142,6 +142,25 @@ export const INPUTS: readonly InputSpec[] = [
     "default": "5s"
   },
   {
+    "name": "call-timeout",
+    "description": "Deadline of one AWS call, its retries included (a duration). A call that does not answer in time is abandoned: a read is retried at the next poll, and the deployment's own timeout and cancellation always win.",
+    "default": "30s"
+  },
+  {
+    "name": "lock",
+    "description": "Hold a deployment lock in DynamoDB while deploying, so that only one run at a time deploys a service, a blue/green pair or a listener (across workflows, runners and the CLI). false deploys without it.",
+    "default": "true"
+  },
+  {
+    "name": "lock-table",
+    "description": "The DynamoDB table that holds the deployment locks (partition key LockKey, string). Created on first use (on-demand billing) when missing.",
+    "default": "ecs-rollout-locks"
+  },
+  {
+    "name": "lock-timeout",
+    "description": "How long to wait for another run's deployment lock before failing with nothing changed (a duration; 0 fails at once). Default: the deployment timeout."
+  },
+  {
     "name": "bake-time",
     "description": "Rolling: how long to keep watching the gates after the service is stable before declaring success.",
     "default": "0"

@@ -8,7 +8,7 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Deployment, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { Action, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Aws } from '../../src/aws/clients.js';
+import { boundedAws, type Aws } from '../../src/aws/clients.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import type { BlueGreenSettings } from '../../src/deploy/blue-green-settings.js';
 import { RecordingReporter } from '../../src/events.js';
@@ -222,7 +222,7 @@ export class World {
     const unused = (what: string) => async (): Promise<never> => {
       throw new Error(`unexpected call: ${what}`);
     };
-    return {
+    return boundedAws({
       ecs: {
         describeTaskDefinition: unused('describeTaskDefinition'),
         latestTaskDefinition: unused('latestTaskDefinition'),
@@ -298,7 +298,7 @@ export class World {
           for (const n of names) this.alarms.delete(n);
         }
       }
-    };
+    });
   }
 
   context(signal = new AbortController().signal, state = new MemoryState()): { ctx: DeployContext; reporter: RecordingReporter; state: MemoryState } {

@@ -5,7 +5,7 @@
  */
 import type { Deployment, ListTasksCommandInput, RunTaskCommandInput, Service, ServiceEvent, Task, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Aws } from '../../src/aws/clients.js';
+import { boundedAws, type Aws } from '../../src/aws/clients.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { RecordingReporter } from '../../src/events.js';
 import type { DeployContext, StateStore } from '../../src/deploy/types.js';
@@ -73,7 +73,7 @@ export function fakeAws(options: FakeAwsOptions) {
   const unused = (what: string) => async (): Promise<never> => {
     throw new Error(`unexpected call: ${what}`);
   };
-  const aws: Aws = {
+  const aws: Aws = boundedAws({
     ecs: {
       describeTaskDefinition: async (ref) => ({
         taskDefinition: {
@@ -134,7 +134,7 @@ export function fakeAws(options: FakeAwsOptions) {
       describeAlarms: unused('describeAlarms'),
       deleteAlarms: unused('deleteAlarms')
     }
-  };
+  });
   return { aws, calls };
 }
 

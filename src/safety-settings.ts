@@ -1,0 +1,31 @@
+/** Inputs that keep a deployment safe under real CI: the per-call AWS deadline and the deployment lock. */
+import { InputError } from './errors.js';
+import type { Inputs } from './inputs.js';
+
+export interface LockSettings {
+  /** DynamoDB table holding the locks. */
+  table: string;
+  /** How long to wait for a lock another run holds; 0 fails at once. */
+  timeoutMs: number;
+}
+
+export interface SafetySettings {
+  /** Deadline of one AWS call, its retries included. */
+  callTimeoutMs: number;
+  /** Absent with `lock: false`. */
+  lock?: LockSettings;
+}
+
+/** DynamoDB table names: 3–255 of letters, digits, `_`, `-` and `.`. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+export function readSafetySettings(inputs: Inputs, deploymentTimeoutMs: number): SafetySettings {
+  const callTimeoutMs = inputs.duration('call-timeout', '30s', { positive: true, zeroFix: 'use a duration above zero, e.g. 30s' });
+  if (!inputs.bool('lock', true)) return { callTimeoutMs };
+  const table = inputs.string('lock-table') ?? 'ecs-rollout-locks';
+  if (!TABLE_NAME.test(table)) {
+    throw new InputError(`${inputs.label('lock-table')} is "${table}"`, {}, 'use a DynamoDB table name: 3 to 255 letters, digits, _, - and .');
+  }
+  const timeoutMs = inputs.string('lock-timeout') === undefined ? deploymentTimeoutMs : inputs.duration('lock-timeout', '0');
+  return { callTimeoutMs, lock: { table, timeoutMs } };
+}
