@@ -1,7 +1,7 @@
 /**
  * The deployment lock through the real SDK against the local ECS's DynamoDB: table created on
  * first use, runs started in the same tick never both holding a key, a dead holder taken over
- * after its lease, and the same under throttling, 5xx and dropped connections.
+ * after its lease, and the same under throttling, 5xx, dropped connections and lost answers.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -141,10 +141,12 @@ describe('deployment lock against the local ECS', () => {
     await holder.release();
   });
 
-  it('stays exclusive with DynamoDB throttling, 5xx answers and dropped connections', async () => {
+  it('stays exclusive with DynamoDB throttling, 5xx answers, dropped connections and lost answers', async () => {
     sim.addFault({ kind: 'throttle', service: 'dynamodb', rate: 0.2 });
     sim.addFault({ kind: 'error', service: 'dynamodb', rate: 0.1 });
     sim.addFault({ kind: 'drop', service: 'dynamodb', rate: 0.05 });
+    // Applied, then the connection reset: the SDK retries a write that already happened.
+    sim.addFault({ kind: 'lost-answer', service: 'dynamodb', rate: 0.05 });
     const dbs = stores(3, 2);
     const key = 'service:prod/chaos';
     const ex = new Exclusion();
