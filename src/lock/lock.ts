@@ -117,8 +117,23 @@ function deniedError(error: AwsCallError, key: string, table: string): LockError
   );
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Programming errors, not input errors (the adapters validate the inputs): caught before anything is written. */
+function checkOptions(o: LockOptions): void {
+  const bad = (name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+    if (!Number.isFinite(value) || value < min || value > max) throw new RangeError(`lock ${name} must be between ${min} and ${max} ms, not ${value}`);
+  };
+  // The heartbeat runs every lease/3 on a timer: beyond 2^31 ms node would fire it at once, every millisecond.
+  bad('leaseMs', o.leaseMs, 3, 3 * MAX_TIMER_MS);
+  bad('pollMs', o.pollMs, 1, MAX_TIMER_MS);
+  bad('timeoutMs', o.timeoutMs, 0);
+  if (!o.table || !o.owner) throw new RangeError('lock table and owner must not be empty');
+}
+
 /** Takes every key (sorted, so two runs wanting overlapping keys cannot deadlock), or none. */
 export async function acquireLocks(db: LockStore, keys: string[], o: LockOptions): Promise<LockHandle> {
+  checkOptions(o);
   const sorted = [...new Set(keys)].sort();
   const started = o.timer.now();
   const held: HeldKey[] = [];

@@ -399,3 +399,18 @@ describe('lockHolder', () => {
     expect(lockHolder({}, 'laptop', 4242)).toBe('host laptop pid 4242');
   });
 });
+
+describe('lock options', () => {
+  it.each([
+    [{ leaseMs: 0 }, /leaseMs/],
+    [{ leaseMs: 1e13 }, /leaseMs/],
+    [{ pollMs: 0 }, /pollMs/],
+    [{ timeoutMs: -1 }, /timeoutMs/],
+    [{ timeoutMs: Number.NaN }, /timeoutMs/]
+  ])('refuses %j before writing anything', async (over, message) => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    await expect(acquireLocks(db, [KEY], options(clock, over))).rejects.toThrow(message);
+    expect(db.calls).toEqual([]);
+  });
+});
