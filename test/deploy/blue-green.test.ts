@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BLUE_GREEN_STATE_KEY, type BlueGreenState, deployBlueGreen, preflightBlueGreen, recoverBlueGreen } from '../../src/deploy/blue-green.js';
 import type { GateSettings } from '../../src/gates/settings.js';
+import { boundedAws } from '../../src/aws/clients.js';
 import { MemoryState } from './rolling-fakes.js';
 import { BLUE_TG, GREEN_TG, LISTENER, RULE, World, bgSettings, deploySettings, td } from './blue-green-fakes.js';
 
@@ -134,20 +135,28 @@ describe('deployBlueGreen: temporary alarms warming up', () => {
   it('before the first shift, a new temporary alarm without data yet holds (past the inconclusive limit) instead of failing', async () => {
     const world = new World();
     const { ctx } = world.context();
-    const describe = ctx.aws.cloudwatch.describeAlarms;
+    const aws = ctx.aws;
     let checks = 0;
-    // CloudWatch has no datapoint for the new colour's tasks during the first 25 checks (minutes on AWS).
-    ctx.aws.cloudwatch.describeAlarms = async (names) => {
-      const out = await describe(names);
-      if (++checks <= 25) for (const a of out.metricAlarms) a.StateValue = 'INSUFFICIENT_DATA';
-      return out;
-    };
-    const modify = ctx.aws.elb.modifyListenerDefaultActions;
     let checksAtFirstShift: number | undefined;
-    ctx.aws.elb.modifyListenerDefaultActions = async (arn, actions) => {
-      checksAtFirstShift ??= checks;
-      return modify(arn, actions);
-    };
+    ctx.aws = boundedAws({
+      ecs: aws.ecs,
+      // CloudWatch has no datapoint for the new colour's tasks during the first 25 checks (minutes on AWS).
+      cloudwatch: {
+        ...aws.cloudwatch,
+        describeAlarms: async (names) => {
+          const out = await aws.cloudwatch.describeAlarms(names);
+          if (++checks <= 25) for (const a of out.metricAlarms) a.StateValue = 'INSUFFICIENT_DATA';
+          return out;
+        }
+      },
+      elb: {
+        ...aws.elb,
+        modifyListenerDefaultActions: async (arn, actions) => {
+          checksAtFirstShift ??= checks;
+          return aws.elb.modifyListenerDefaultActions(arn, actions);
+        }
+      }
+    });
     const settings = gateSettings({
       temporary: { cpuThreshold: 80, period: 60, evaluationPeriods: 1, datapoints: 1 },
       inconclusive: { limit: 3, decide: 'fail' }
@@ -273,25 +282,39 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     expect(restore.at - ten.at).toBeLessThanOrEqual(5_000);
   });
 
-  it('a crash of our own (an unexpected error) is aborted like a failed gate', async () => {
-    const world = new World();
-    const { ctx } = world.context();
+  const failingPoll = (ctx: ReturnType<World['context']>['ctx'], error: Error): void => {
     const aws = ctx.aws;
     let polls = 0;
-    ctx.aws = {
+    ctx.aws = boundedAws({
       ...aws,
       ecs: {
         ...aws.ecs,
         describeServices: async (c, n) => {
-          if (++polls === 8) throw new Error('socket hang up');
+          if (++polls === 8) throw error;
           return aws.ecs.describeServices(c, n);
         }
       }
-    };
+    });
+  };
+
+  it('a crash of our own (an unexpected error) is aborted like a failed gate', async () => {
+    const world = new World();
+    const { ctx } = world.context();
+    failingPoll(ctx, new TypeError("Cannot read properties of undefined (reading 'deployments')"));
     const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/socket hang up/);
+    expect(result.reason).toMatch(/Cannot read properties of undefined/);
     expect(world.weights()).toEqual({ blue: 100, green: 0 });
+  });
+
+  it('a read that fails on the way (socket hang up) is ridden out: the next poll decides', async () => {
+    const world = new World();
+    const { ctx, reporter } = world.context();
+    failingPoll(ctx, new Error('socket hang up'));
+    const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
+    expect(result.status).toBe('succeeded');
+    expect(reporter.lines.join('\n')).toMatch(/ECS did not answer \(.*socket hang up\); polling every/);
+    expect(world.weights()).toEqual({ blue: 0, green: 100 });
   });
 
   it('a warm idle colour (not at zero) gets its previous revision and size back', async () => {

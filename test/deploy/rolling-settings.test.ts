@@ -116,3 +116,9 @@ describe('bounds on every number and duration', () => {
     expect(read({ 'wait-for-minutes': '0', timeout: '5m' }).timeoutMs).toBe(300_000);
   });
 });
+
+test('every deploy input problem is reported at once, not only the first', () => {
+  expect(() => read({ 'desired-count': '-1', 'poll-interval': 'soon', 'wait-for-minutes': '0', 'circuit-breaker': 'maybe' })).toThrow(
+    /4 problems:[\s\S]*wait-for-minutes[\s\S]*poll-interval[\s\S]*circuit-breaker[\s\S]*desired-count/
+  );
+});

@@ -52,21 +52,18 @@ describe('deployRolling', () => {
     expect(reporter.events.some((e) => e.kind === 'evidence')).toBe(false);
   });
 
+  const ecsRollingBack = svc([
+    dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'IN_PROGRESS', reason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/old.' }),
+    dep('ecs-svc/1', 'ACTIVE', TD8, { failed: 3, state: 'FAILED', reason: 'ECS deployment circuit breaker: tasks failed to start.' })
+  ]);
+  const ecsRolledBack = svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED', reason: 'ECS deployment circuit breaker: rolling back.' })]);
+
   test.each([
-    [
-      'our deployment FAILED, ECS started a rollback deployment',
-      svc([
-        dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'IN_PROGRESS', reason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/old.' }),
-        dep('ecs-svc/1', 'ACTIVE', TD8, { failed: 3, state: 'FAILED', reason: 'ECS deployment circuit breaker: tasks failed to start.' })
-      ])
-    ],
-    [
-      'our deployment is gone and the old revision is PRIMARY and stable',
-      svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED', reason: 'ECS deployment circuit breaker: rolling back.' })])
-    ]
+    ['our deployment FAILED, ECS started a rollback deployment that then completed', [ecsRollingBack, ecsRolledBack]],
+    ['our deployment is gone and the old revision is PRIMARY and stable', [ecsRolledBack]]
   ])('the circuit breaker rollback is reported as rolled-back, not success: %s', async (_name, after) => {
     const { aws, calls } = fakeAws({
-      describe: script([newInProgress(0), after]),
+      describe: script([newInProgress(0), ...after]),
       stoppedTasks: [
         { taskArn: 't1', taskDefinitionArn: TD8, stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 1 }] },
         { taskArn: 't2', taskDefinitionArn: TD8, stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 1 }] }
@@ -84,8 +81,21 @@ describe('deployRolling', () => {
     expect(evidence.flatMap((e) => e.lines)).toContain(
       '2 tasks: Essential container in task exited (EssentialContainerExited) — container app exit 1'
     );
+    expect(result.reason).toContain("ECS's rollback finished: service web is stable on web:7");
     // The deploy phase is marked failed in the log group / summary.
     expect(reporter.events).toContainEqual(expect.objectContaining({ kind: 'phase-finished', phase: 'deploy', ok: false }));
+  });
+
+  test("'rolled-back' is not claimed while ECS's own rollback is still in progress: failed, saying what is still running", async () => {
+    const { aws, calls } = fakeAws({ describe: script([newInProgress(0), ecsRollingBack]) });
+    const { ctx, state } = context(aws);
+    const result = await deployRolling(settings(), TD8, ctx);
+    expect(result.status).toBe('failed');
+    expect(result.rolledBack).toBe(false);
+    expect(result.reason).toMatch(/ECS's rollback has not finished: ECS's rollback was not stable after .*PRIMARY web:7 \(ecs-svc\/9\) IN_PROGRESS/);
+    expect(calls.updates).toHaveLength(1); // still ECS's rollback: we never start a second one
+    // The post step would keep waiting for it.
+    expect(state.load<RollingState>('rolling')?.phase).toBe('rolling-back');
   });
 
   test('a deployment slower than the timeout is rolled back by us, and waited for', async () => {
@@ -208,8 +218,11 @@ describe('deployRolling', () => {
     const result = await deployRolling(settings(), TD8, ctx);
     expect(result.status).toBe('succeeded');
     expect(timer.sleeps[0]).toBe(5_000);
-    expect(timer.sleeps[1]).toBeGreaterThanOrEqual(5_000); // jittered around 10 s
-    expect(timer.sleeps[2]).toBeGreaterThanOrEqual(10_000); // jittered around 20 s
+    // Jittered between one and two polls, never longer: a slower poll must not hide a failing gate.
+    for (const ms of timer.sleeps.slice(1, 3)) {
+      expect(ms).toBeGreaterThanOrEqual(5_000);
+      expect(ms).toBeLessThanOrEqual(10_000);
+    }
   });
 });
 

@@ -55,14 +55,15 @@ describe('ServiceWatcher', () => {
       await watcher.poll();
       sleeps.push(watcher.nextSleepMs());
     }
-    // random() = 0.5: half the back-off fixed plus a quarter → 0.75 × back-off.
-    expect(sleeps).toEqual([5_000, 7_500, 15_000, 30_000, 5_000, 5_000]);
+    // random() = 0.5: half the back-off fixed plus a quarter → 0.75 × back-off, which stops at two polls.
+    expect(sleeps).toEqual([5_000, 7_500, 7_500, 7_500, 5_000, 5_000]);
   });
 
   test('the back-off is capped', async () => {
     const { watcher } = watcherFor(Array.from({ length: 12 }, () => throttle()));
     for (let i = 0; i < 12; i++) await watcher.poll();
-    expect(watcher.nextSleepMs()).toBe(45_000); // cap 60 s × 0.75
+    // Capped at two polls (× 0.75): slowing down never hides a failing gate for more than two poll intervals.
+    expect(watcher.nextSleepMs()).toBe(7_500);
   });
 
   test('errors other than throttling are thrown, not retried forever', async () => {
