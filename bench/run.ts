@@ -3,7 +3,8 @@
  * Figures are medians or ratios measured in one run, so the machine's speed cancels out.
  * rolling, blue-green and alarms deploy through dist/index.js against the local ECS on a ×10
  * clock at the default poll interval (see bench/common.ts) and take 1–2 minutes each;
- * BENCH_RUNS=n sets how many runs each of their scenarios gets. A budget table ends the output.
+ * BENCH_RUNS=n sets how many runs each of their scenarios gets. A budget table ends the output;
+ * any missed budget makes the command exit 1.
  */
 import { benchAlarms } from './alarms.js';
 import { benchBlueGreen } from './blue-green.js';
@@ -36,4 +37,9 @@ if (budgets.length > 0) {
   const head = ['', 'bench', 'figure', 'budget', 'measured'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const missed = budgets.filter((b) => b.ok === false);
+  if (missed.length > 0) {
+    console.error(`\n${missed.length} budget${missed.length > 1 ? 's' : ''} missed: ${missed.map((b) => `${b.bench} ${b.figure}`).join('; ')}`);
+    process.exitCode = 1;
+  }
 }
