@@ -144,14 +144,7 @@ export async function view(sim: Sim, place: Place): Promise<WorldView> {
       }))
     };
   }
-  const weights: Record<string, number> = {};
-  if (place.trafficArn) {
-    const state = sim.world.models().elbv2.state;
-    const actions = place.trafficArn.includes(':listener-rule/') ? state.rules.get(place.trafficArn)?.actions : state.listeners.get(place.trafficArn)?.defaultActions;
-    for (const g of actions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroups ?? []) {
-      weights[state.targetGroups.get(g.TargetGroupArn)?.name ?? g.TargetGroupArn] = Number(g.Weight);
-    }
-  }
+  const weights = weightsNow(sim, place);
   const alarms = await call('cloudwatch', 'DescribeAlarms', { AlarmNamePrefix: 'ecs-rollout-', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 });
   const tempAlarms = [...(alarms.MetricAlarms ?? []), ...(alarms.CompositeAlarms ?? [])].map((a: { AlarmName: string }) => a.AlarmName);
   return { services, weights, tempAlarms };
@@ -169,12 +162,6 @@ export function traffic(sim: Sim): TrafficCounts {
   return out;
 }
 
-export function trafficDelta(before: TrafficCounts, after: TrafficCounts, groups: string[]): { withoutHealthy: Record<string, number>; withoutTargets: Record<string, number> } {
-  const d = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
-    Object.fromEntries(groups.map((g) => [g, (b[g] ?? 0) - (a[g] ?? 0)]).filter(([, n]) => Number(n) > 0));
-  return { withoutHealthy: d(before.withoutHealthy, after.withoutHealthy), withoutTargets: d(before.withoutTargets, after.withoutTargets) };
-}
-
 /** The revision name (`web:3`) of a task definition ARN. */
 export function rev(arn: string | undefined): string {
   return arn?.split('/').pop() ?? '?';
@@ -187,55 +174,86 @@ export interface Episode {
   fromS: number;
   toS: number;
   requests: number;
+  /** Within the grace after the colour's own tasks failed (see watchTraffic). */
+  graced: boolean;
   weights: Record<string, number>;
   targets: string;
   desired: Record<string, number>;
 }
 
+export interface TrafficWatch {
+  /** Requests per target group routed while it had no healthy target, outside the grace. */
+  counted: Record<string, number>;
+  /** Within the grace: the colour's own tasks failed while it took traffic, and no poll could have seen it yet. */
+  graced: Record<string, number>;
+  episodes: Episode[];
+}
+
 /**
- * Samples the sim every 20 ms of real time (6 simulated seconds) for requests routed to a
- * group with no healthy target, so a lost figure comes with when and in what state it happened.
+ * Samples the sim every 20 ms of real time (6 simulated seconds) for requests routed to a group
+ * with no healthy target. When a weighted group loses its last healthy target by itself (tasks
+ * OOM-killed mid-bake, say), no tool can notice before its next poll or two: the first such
+ * stretch per group gets `graceMs` (simulated) before its requests count. Traffic moved onto a
+ * group that had no healthy target counts from the first request.
  */
-export function watchTraffic(sim: Sim, place: Place): { stop(): Episode[] } {
+export function watchTraffic(sim: Sim, place: Place, graceMs: number): { stop(): TrafficWatch } {
   const t0 = sim.now();
-  const episodes: Episode[] = [];
+  const out: TrafficWatch = { counted: {}, graced: {}, episodes: [] };
   const open = new Map<string, Episode>();
+  const prev = new Map<string, { weight: number; healthy: number }>();
+  const graceUntil = new Map<string, number>();
   let last = traffic(sim).withoutHealthy;
-  const timer = setInterval(() => {
+  const sample = (): void => {
     const now = traffic(sim).withoutHealthy;
-    const state = sim.world.models().elbv2.state;
+    const weights = weightsNow(sim, place);
+    const at = sim.now();
     for (const g of place.targetGroups) {
+      const weight = place.trafficArn ? (weights[g] ?? 0) : 100;
+      const healthy = healthyTargets(sim, g);
+      const before = prev.get(g);
+      // Tasks that died while the service still wants them; a colour scaled to zero under traffic gets no grace.
+      if (before && before.weight > 0 && before.healthy > 0 && weight > 0 && healthy === 0 && !graceUntil.has(g) && desiredOf(sim, place.services[place.targetGroups.indexOf(g)]!) > 0) {
+        graceUntil.set(g, at + graceMs);
+      }
+      prev.set(g, { weight, healthy });
       const added = (now[g] ?? 0) - (last[g] ?? 0);
       const ep = open.get(g);
       if (added <= 0) {
         open.delete(g);
         continue;
       }
-      const at = Math.round((sim.now() - t0) / 1000);
-      if (ep) {
-        ep.toS = at;
+      const graced = at <= (graceUntil.get(g) ?? 0);
+      const bucket = graced ? out.graced : out.counted;
+      bucket[g] = (bucket[g] ?? 0) + added;
+      const s = Math.round((at - t0) / 1000);
+      if (ep && ep.graced === graced) {
+        ep.toS = s;
         ep.requests += added;
         continue;
       }
+      const state = sim.world.models().elbv2.state;
       const tg = [...state.targetGroups.values()].find((t) => t.name === g);
       const targets = tg ? [...tg.targets.values()].map((t) => state.healthOf(tg, t).state).join(',') || 'none' : '?';
-      const desired: Record<string, number> = {};
-      for (const s of place.services) {
-        const svc = [...(sim.world.models().ecs.snapshot() as { services?: { serviceName: string; desiredCount: number }[] }).services ?? []].find((x) => x.serviceName === s);
-        if (svc) desired[s] = svc.desiredCount;
-      }
-      const e: Episode = { targetGroup: g, fromS: at, toS: at, requests: added, weights: weightsNow(sim, place), targets, desired };
+      const desired = Object.fromEntries(place.services.map((x) => [x, desiredOf(sim, x)]));
+      const e: Episode = { targetGroup: g, fromS: s, toS: s, requests: added, graced, weights, targets, desired };
       open.set(g, e);
-      episodes.push(e);
+      out.episodes.push(e);
     }
     last = now;
-  }, 20);
+  };
+  const timer = setInterval(sample, 20);
   return {
     stop: () => {
       clearInterval(timer);
-      return episodes;
+      sample();
+      return out;
     }
   };
+}
+
+function desiredOf(sim: Sim, service: string): number {
+  const services = (sim.world.models().ecs.snapshot() as { services?: { serviceName: string; desiredCount: number }[] }).services ?? [];
+  return services.find((x) => x.serviceName === service)?.desiredCount ?? 0;
 }
 
 function weightsNow(sim: Sim, place: Place): Record<string, number> {

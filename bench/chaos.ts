@@ -1,5 +1,5 @@
 /**
- * The chaos benchmark (issue 10), not a test: `npm run chaos [-- --seed N --deployments N --concurrency N --only U,V]`.
+ * The chaos benchmark (issue 10), not a test: `npm run chaos [-- --seed N --deployments N --concurrency N --only U,V --verbose]`.
  * N deployments (default 100; rolling and blue/green, good and bad releases, racing pairs) against
  * local ECSs on a ×300 clock with throttling (20 %), 5xx (5 %), latency spikes, hung, dropped,
  * ignored and lost-answer calls, and runners killed (-9) or cancelled at random log lines, each
@@ -38,5 +38,5 @@ const only = arg('only')
 
 console.log(`chaos: seed ${seed}, ${deployments} deployments, concurrency ${concurrency}${only ? `, only units ${only.join(',')}` : ''}`);
 const report = await runChaos({ seed, deployments, concurrency, ...(only ? { only } : {}), log: (l) => console.log(l) });
-console.log(`\n${formatReport(report)}`);
+console.log(`\n${formatReport(report, 'npm run chaos --', process.argv.includes('--verbose'))}`);
 process.exit(failed(report).length ? 1 : 0);

@@ -16,7 +16,7 @@ describe('chaos, short run', () => {
   test(
     `20 deployments under faults (seed ${SEED}): every verdict right, every lost column 0`,
     async () => {
-      const report = await runChaos({ seed: SEED, deployments: 20, concurrency: 4, hangMs: 10_000 });
+      const report = await runChaos({ seed: SEED, deployments: 20, concurrency: 6, hangMs: 12_000 });
       const text = formatReport(report, 'npm run chaos -- --deployments 20');
       const total = rows(report).at(-1)!;
       // The plan really is chaotic: both strategies, a racing pair, faults that hit.
