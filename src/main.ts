@@ -29,7 +29,7 @@ export async function run(): Promise<void> {
     deployment = await startGithubDeployment(inputs, reporter);
     result = await runPipeline(settings, {
       aws: createAws({ callTimeoutMs: settings.safety.callTimeoutMs }),
-      locks: createLockStore(),
+      locks: createLockStore(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}),
       reporter,
       timer: realTimer,
       signal: controller.signal,

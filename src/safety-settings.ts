@@ -7,6 +7,10 @@ export interface LockSettings {
   table: string;
   /** How long to wait for a lock another run holds; 0 fails at once. */
   timeoutMs: number;
+  /** How long our heartbeat may stand still before a waiter takes the lock over. */
+  leaseMs: number;
+  /** Deadline of one lock call: a third of the lease, so one slow heartbeat leaves room for two more. */
+  callTimeoutMs: number;
 }
 
 export interface SafetySettings {
@@ -19,7 +23,16 @@ export interface SafetySettings {
 /** DynamoDB table names: 3–255 of letters, digits, `_`, `-` and `.`. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
-export function readSafetySettings(inputs: Inputs, deploymentTimeoutMs: number): SafetySettings {
+/**
+ * The lease: twelve polls (a minute at the default 5 s), and never under 5 s, so a busy
+ * runner's event loop cannot lose it; waiters need no input for it, they read it from the lock.
+ */
+export function leaseFor(pollIntervalMs: number): number {
+  return Math.max(12 * pollIntervalMs, 5_000);
+}
+
+export function readSafetySettings(inputs: Inputs, deployment: { timeoutMs: number; pollIntervalMs: number }): SafetySettings {
+  const deploymentTimeoutMs = deployment.timeoutMs;
   const callTimeoutMs = inputs.duration('call-timeout', '30s', { positive: true, zeroFix: 'use a duration above zero, e.g. 30s' });
   if (!inputs.bool('lock', true)) return { callTimeoutMs };
   const table = inputs.string('lock-table') ?? 'ecs-rollout-locks';
@@ -27,5 +40,6 @@ export function readSafetySettings(inputs: Inputs, deploymentTimeoutMs: number):
     throw new InputError(`${inputs.label('lock-table')} is "${table}"`, {}, 'use a DynamoDB table name: 3 to 255 letters, digits, _, - and .');
   }
   const timeoutMs = inputs.string('lock-timeout') === undefined ? deploymentTimeoutMs : inputs.duration('lock-timeout', '0');
-  return { callTimeoutMs, lock: { table, timeoutMs } };
+  const leaseMs = leaseFor(deployment.pollIntervalMs);
+  return { callTimeoutMs, lock: { table, timeoutMs, leaseMs, callTimeoutMs: Math.min(10_000, Math.floor(leaseMs / 3)) } };
 }

@@ -113,7 +113,7 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   if (strategy !== undefined) strategyMismatch(inputs, strategy).forEach((e) => problems.add(e));
   const blueGreen = strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
   const gates = read(() => readGateSettings(inputs));
-  const safety = read(() => readSafetySettings(inputs, deploy?.timeoutMs ?? 30 * 60_000));
+  const safety = read(() => readSafetySettings(inputs, deploy ?? { timeoutMs: 30 * 60_000, pollIntervalMs: 5_000 }));
   problems.throwIfAny();
 
   const deploying = deploy!.strategy === 'blue-green' || Boolean(deploy!.service);

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { createAws } from '../aws/clients.js';
-import { createLockStore } from '../aws/dynamodb.js';
+import { createLockStore, type LockStoreOptions } from '../aws/dynamodb.js';
+import { LOCK_STATE_KEY, type SavedLock } from '../deploy/locking.js';
 import { errorMessage } from '../errors.js';
 import { finishInterrupted } from '../recover.js';
 import { realTimer } from '../timer.js';
@@ -18,7 +19,7 @@ export async function runPost(): Promise<void> {
   try {
     const recovery = await finishInterrupted({
       aws: createAws(),
-      locks: createLockStore(),
+      locks: createLockStore(lockCalls(actionState.load<SavedLock>(LOCK_STATE_KEY))),
       reporter,
       timer: realTimer,
       // The post step is the last chance to restore production: it is never cancelled.
@@ -31,4 +32,9 @@ export async function runPost(): Promise<void> {
   } catch (error) {
     core.warning(`ecs-rollout post: ${errorMessage(error)}`);
   }
+}
+
+/** The lock's calls get a third of the saved lease, as in the main step, so heartbeats keep it during a long rollback. */
+function lockCalls(saved: SavedLock | undefined): LockStoreOptions {
+  return saved ? { callTimeoutMs: Math.min(10_000, Math.floor(saved.leaseMs / 3)) } : {};
 }

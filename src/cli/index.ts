@@ -69,7 +69,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;
-    const result = await runPipeline(runSettings, { ...base, aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs }), state });
+    const result = await runPipeline(runSettings, {
+      ...base,
+      aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs }),
+      locks: createLockStore({ ...region, ...(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}) }),
+      state
+    });
     for (const [name, value] of Object.entries(result.outputs)) process.stdout.write(`${name}=${reporter.mask(value)}\n`);
     if (args.flags['summary-file']) {
       writeFileSync(

@@ -22,15 +22,6 @@ export interface SavedLock {
   released: boolean;
 }
 
-/**
- * How long a holder's heartbeat may stand still before a waiter takes the lock over: twelve
- * polls (a minute at the default 5 s), and never under 5 s, so a busy runner's event loop
- * cannot lose it.
- */
-export function leaseFor(pollIntervalMs: number): number {
-  return Math.max(12 * pollIntervalMs, 5_000);
-}
-
 /** What a deployment locks: each service it changes, and the listener or rule whose weights it moves. */
 export function deploymentLockKeys(settings: Settings): string[] {
   const { deploy, blueGreen } = settings;
@@ -52,7 +43,7 @@ export async function holdDeploymentLock(settings: Settings, ctx: DeployContext)
   const lock = settings.safety.lock;
   const keys = deploymentLockKeys(settings);
   if (!lock || !ctx.locks || keys.length === 0) return undefined;
-  const leaseMs = leaseFor(settings.deploy.pollIntervalMs);
+  const { leaseMs } = lock;
   const owner = newOwnerId();
   const handle = await ctx.reporter.phase('lock', `Taking the deployment lock (${keys.join(', ')})`, () =>
     take(ctx.locks!, keys, ctx, { table: lock.table, owner, leaseMs, timeoutMs: lock.timeoutMs, pollMs: settings.deploy.pollIntervalMs })

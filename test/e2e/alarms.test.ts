@@ -51,11 +51,17 @@ const blueGreen = (tag: string, extra: Record<string, string> = {}): Record<stri
 };
 
 /** Every call of the action that changes something (ECS, ELB or CloudWatch). */
+/** Calls that change ECS, ELB or CloudWatch (the deployment lock's own items in DynamoDB are bookkeeping: see lockBalanced). */
 const mutatingCalls = (): string[] =>
   sim
     .calls({ accessKeyId: ACTION_KEY })
-    .filter((c) => /^(Update|Create|Delete|Register|Deregister|Run|Stop|Put|Set|Modify|Tag|Untag)/.test(c.operation))
+    .filter((c) => c.service !== 'dynamodb' && /^(Update|Create|Delete|Register|Deregister|Run|Stop|Put|Set|Modify|Tag|Untag)/.test(c.operation))
     .map((c) => `${c.service}:${c.operation}`);
+/** Every lock the run took (a successful PutItem per key), it released (a successful DeleteItem). */
+const lockBalanced = (): boolean => {
+  const ok = (operation: string): number => sim.calls({ accessKeyId: ACTION_KEY, service: 'dynamodb', operation }).filter((c) => !c.error).length;
+  return ok('PutItem') === ok('DeleteItem');
+};
 
 /**
  * A user's own alarm on a metric nobody publishes. With TreatMissingData `ignore` the sim
@@ -354,6 +360,7 @@ describe('bad alarm inputs: a clear error naming the input, nothing changed', ()
     expect(r.exitCode).toBe(1);
     expect(r.log).toMatch(message);
     expect(mutatingCalls()).toEqual([]);
+    expect(lockBalanced()).toBe(true);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
     expect(await alarmNames(sim.url)).toEqual([]);
   });
@@ -370,6 +377,7 @@ describe('bad alarm inputs: a clear error naming the input, nothing changed', ()
     expect(r.exitCode).toBe(1);
     expect(r.log).toMatch(/alarm "web-cpu-hihg" named in `alarms` does not exist/);
     expect(mutatingCalls()).toEqual([]);
+    expect(lockBalanced()).toBe(true);
     expect(await colours()).toEqual({ 'web-blue': [2, 'web:1'], 'web-green': [0, 'web:1'] });
   });
 });

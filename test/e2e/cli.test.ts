@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT } from '../../scripts/run-action.js';
+import { dirname, join } from 'node:path';
+import { ACTION, ROOT } from '../../scripts/run-action.js';
 import { startSim, type Sim } from '../../sim/server.js';
 import { VARS, revisionOf } from './sim-helpers.js';
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 /** Async on purpose: the local ECS runs in this process and must keep answering while the CLI runs. */
 function cli(args: string[], cwd = ROOT, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], {
+    const child = spawn(process.execPath, [join(dirname(ACTION), 'cli/index.js'), ...args], {
       cwd,
       env: {
         PATH: process.env.PATH ?? '',
@@ -79,7 +79,8 @@ describe('ecs-rollout CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^status=succeeded$/m);
     expect(readFileSync(summary, 'utf8')).toMatch(/^### ✅ Deployment succeeded/);
-    expect(existsSync(join(dir, '.ecs-rollout-state.json'))).toBe(false);
+    // Its own state file (one per deployment, under .ecs-rollout/) is gone once it succeeded.
+    expect(readdirSync(join(dir, '.ecs-rollout'))).toEqual([]);
     expect(await revisionOf(sim.url, 'web')).toBe(/web:\d+$/.exec(r.stdout.match(/^task-definition-arn=(.*)$/m)?.[1] ?? '')?.[0]);
   });
 
@@ -95,11 +96,15 @@ describe('ecs-rollout CLI', () => {
     const before = await revisionOf(sim.url, 'web');
     const killed = await cli(['deploy', ...template, '--vars', 'tag=v10-slow-start', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], dir, /Updated service web/);
     expect(killed.status).toBeNull();
-    expect(existsSync(join(dir, '.ecs-rollout-state.json'))).toBe(true);
+    const [file] = readdirSync(join(dir, '.ecs-rollout'));
+    expect(file).toMatch(/^prod-web\.[0-9a-f]{8}\.json$/);
+    // The killed deploy's lock is still in DynamoDB: rollback waits for its lease to run out, then takes it over.
     const r = await cli(['rollback'], dir);
     expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/took over deployment lock service:prod\/web/);
     expect(r.stderr).toMatch(/rolled back/);
     expect(await revisionOf(sim.url, 'web')).toBe(before);
+    expect(readdirSync(join(dir, '.ecs-rollout'))).toEqual([]);
   });
 
   test('status tells which colour is live', async () => {
