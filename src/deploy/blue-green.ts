@@ -11,11 +11,13 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../gates/alarms.js';
-import { type AlarmBaseline, holdInconclusive } from '../gates/analysis.js';
+import type { AlarmBaseline } from '../gates/analysis.js';
 import { serviceGate } from '../gates/service.js';
 import { type InconclusivePolicy, type GateSettings, wantsTemporaryAlarms } from '../gates/settings.js';
 import { type Fetch, smokeTestGate, targetHealthGate } from '../gates/targets.js';
-import type { Gate, GateResult } from '../gates/types.js';
+import type { Gate } from '../gates/types.js';
+import { type GateLoopEnd, guarded, safe, watchGates } from './gate-loop.js';
+import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next, runStrategy } from './strategy.js';
 import {
   type BlueGreenState,
   formatTraffic,
@@ -30,7 +32,7 @@ import type { BlueGreenSettings } from './blue-green-settings.js';
 import type { DeploySettings } from './settings.js';
 import { type Weights, describeTarget, readWeights, sameWeights, setWeights } from './traffic.js';
 import type { DeployContext, DeployResult } from './types.js';
-import { explain, gateLabel, outcomePhase } from './watching.js';
+import { explain } from './watching.js';
 import { stopPhrase, watchScope } from './scope.js';
 import { revision } from './verdict.js';
 import { ServiceWatcher } from './watch.js';
@@ -58,43 +60,92 @@ export interface BlueGreenOptions {
 
 const DEFAULT_POLICY: InconclusivePolicy = { limit: 10, decide: 'fail' };
 
-/** Why the deployment is being aborted; `explain` gathers evidence from the new colour afterwards. */
-interface Abort {
-  reason: string;
-  explain: boolean;
-}
-
-export async function deployBlueGreen(
+export function deployBlueGreen(
   deploy: DeploySettings,
   bg: BlueGreenSettings,
   taskDefinitionArn: string,
   ctx: DeployContext,
   opts: BlueGreenOptions = {}
 ): Promise<DeployResult> {
+  return runStrategy(blueGreenStrategy(deploy, bg, taskDefinitionArn, ctx, opts), ctx);
+}
+
+/**
+ * discover → (temporary alarms) → (reset an interrupted listener) → prepare the idle colour →
+ * gates → (shift → bake)* → promote. Every step after discovery comes from the plan it found.
+ */
+export function blueGreenStrategy(
+  deploy: DeploySettings,
+  bg: BlueGreenSettings,
+  taskDefinitionArn: string,
+  ctx: DeployContext,
+  opts: BlueGreenOptions = {}
+): Strategy {
   const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult => {
     ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
     return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: {}, ...extra };
   };
-  const setOpts = opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {};
   // Every listener read is remembered, so an abort can write at once and only read back.
   const seen: { actions?: Action[] } = {};
   const elbCtx = rememberingActions(ctx, seen);
-  const labels = tgLabels({ targetGroups: { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn } });
+  const steps: Step[] = [];
+  let planned: Planned | undefined;
 
   // 1. Discover: nothing changes unless on-interrupted: rollback asks for it.
-  let plan: Plan;
-  try {
-    const found = await outcomePhase(ctx.reporter, 'discover', `Discovering the live colour from ${describeTarget(bg.target)}`, async () => {
-      const d = await discover(deploy, bg, taskDefinitionArn, elbCtx);
-      return { ok: d.ok, value: d };
-    });
-    if (!found.ok) return result('failed', found.reason);
-    plan = found.plan;
-  } catch (error) {
-    return result('failed', `${errorMessage(error)}; nothing was changed`);
-  }
-  if (ctx.signal.aborted) return result('failed', 'cancelled before anything was changed', { previousTaskDefinitionArn: plan.previousTaskDefinitionArn });
+  steps.push({
+    phase: 'discover',
+    title: `Discovering the live colour from ${describeTarget(bg.target)}`,
+    run: async () => {
+      let found;
+      try {
+        found = await discover(deploy, bg, taskDefinitionArn, elbCtx);
+      } catch (error) {
+        return doneWith(result('failed', `${errorMessage(error)}; nothing was changed`));
+      }
+      if (!found.ok) return doneWith(result('failed', found.reason));
+      const plan = found.plan;
+      if (ctx.signal.aborted) return doneWith(result('failed', 'cancelled before anything was changed', { previousTaskDefinitionArn: plan.previousTaskDefinitionArn }));
+      planned = fromPlan(plan, { deploy, bg, taskDefinitionArn, ctx, opts, elbCtx, seen, result });
+      steps.push(...planned.steps);
+      return next;
+    }
+  });
 
+  return {
+    name: 'blue-green',
+    nextStep: () => steps.shift(),
+    abort: (why) => (planned ? planned.abort(why) : Promise.resolve(result('failed', `${why.reason}; nothing was changed`))),
+    succeeded: () => {
+      if (!planned) throw new Error('blue/green finished without a plan');
+      return planned.succeeded();
+    },
+    dispose: async () => planned?.dispose()
+  };
+}
+
+interface Planned {
+  steps: Step[];
+  abort(why: Abort): Promise<DeployResult>;
+  succeeded(): DeployResult;
+  dispose(): Promise<void>;
+}
+
+interface Given {
+  deploy: DeploySettings;
+  bg: BlueGreenSettings;
+  taskDefinitionArn: string;
+  ctx: DeployContext;
+  opts: BlueGreenOptions;
+  elbCtx: DeployContext;
+  seen: { actions?: Action[] };
+  result: (status: DeployResult['status'], reason: string, extra?: Partial<DeployResult>) => DeployResult;
+}
+
+/** The deployment as the discovered plan makes it: state, watch, gates, steps and the one abort. */
+function fromPlan(plan: Plan, given: Given): Planned {
+  const { deploy, bg, taskDefinitionArn, ctx, opts, elbCtx, seen, result } = given;
+  const setOpts = opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {};
+  const labels = tgLabels({ targetGroups: { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn } });
   const state: BlueGreenState = {
     cluster: deploy.cluster,
     target: bg.target,
@@ -119,10 +170,12 @@ export async function deployBlueGreen(
   const watcher = new ServiceWatcher(live, deploy.cluster, [liveName, newName], { pollIntervalMs: deploy.pollIntervalMs });
   watcher.anchor(plan.services[plan.live]);
   watcher.anchor(plan.services[plan.idle]);
+  const deadline = ctx.timer.now() + deploy.timeoutMs;
 
   let stepsCompleted = 0;
   let traffic: Weights = plan.originalWeights;
   let temporary: string[] = [];
+  let promoted = '';
   const outputs = (serving: 'new' | 'old'): Record<string, string> => ({
     'live-service': serving === 'new' ? newName : liveName,
     // "the service that was live before": the old colour either way.
@@ -134,152 +187,175 @@ export async function deployBlueGreen(
     previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
     ...(state.deploymentId ? { deploymentId: state.deploymentId } : {})
   });
+  const ended = (end: GateLoopEnd<never>): StepResult => (end.kind === 'passed' ? next : abortWith(end.kind === 'failed' ? end.reason : '', end.kind === 'failed' && end.explain));
 
-  /** The one place an abort is applied. */
-  const abort = async (why: Abort): Promise<DeployResult> => {
-    const known = seen.actions ? { knownActions: seen.actions } : {};
-    const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}`, () =>
-      restoreOldColour(ctx, state, { ...setOpts, ...known })
-    );
-    if (outcome.weights) traffic = outcome.weights;
-    if (why.explain) await explain(ctx, deploy.cluster, watcher.withContext(ctx), newName, state);
-    if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
-    return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
-  };
-
-  // Temporary alarms watch the new colour's own service, so the old colour's load cannot mask it.
-  // Created before anything else changes: if CloudWatch refuses, nothing needs undoing.
+  // The gates. Temporary alarms watch the new colour's own service, so the old colour's load cannot mask it.
   const g = opts.gates;
   const policy = g?.settings.inconclusive ?? DEFAULT_POLICY;
-  if (g && wantsTemporaryAlarms(g.settings)) {
-    try {
-      temporary = await createTemporaryAlarms(
-        { cluster: deploy.cluster, service: newName, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
-        g.settings.temporary,
-        ctx
-      );
-    } catch (error) {
-      return result('failed', `${errorMessage(error)}; nothing was changed`, ids());
-    }
-  }
-
-  try {
-    if (plan.reset) {
-      saveState(ctx, state, 'shifting');
-      traffic = await ctx.reporter.phase('rollback', `Putting 100 % back on ${liveName} (on-interrupted: rollback)`, () =>
-        resetInterrupted(plan, bg, elbCtx, labels, opts.readDelayMs)
-      );
-    }
-
-    const named = g?.settings.alarms ?? [];
+  const named = g?.settings.alarms ?? [];
+  const latest = (): Service => watcher.latest.get(newName) ?? plan.services[plan.idle];
+  const service = serviceGate(latest, taskDefinitionArn, 'service');
+  const targets = targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets');
+  const smoke = bg.smokeTest ? [guarded(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch), policy)] : [];
+  const alarmGates = (): { preShift: Gate[]; baking: Gate[] } => {
+    if (!g) return { preShift: [], baking: [] };
     const watched = [...named, ...temporary];
-    const alarms = watched.length && g ? [holdInconclusive(safe(alarmGate(watched, g.settings, g.baseline, live)), policy)] : [];
+    const baking = watched.length ? [guarded(alarmGate(watched, g.settings, g.baseline, live), policy)] : [];
     // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
     // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
     // timeout, like `initial` targets, instead of running out the inconclusive limit.
-    const preShiftAlarms =
-      g && temporary.length
-        ? [
-            ...(named.length ? [holdInconclusive(safe(alarmGate(named, g.settings, g.baseline, live)), policy)] : []),
-            safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))
-          ]
-        : alarms;
+    if (!temporary.length) return { preShift: baking, baking };
+    return {
+      preShift: [
+        ...(named.length ? [guarded(alarmGate(named, g.settings, g.baseline, live), policy)] : []),
+        safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))
+      ],
+      baking
+    };
+  };
+  let baking: Gate[] = [];
 
-    const latest = (): Service => watcher.latest.get(newName) ?? plan.services[plan.idle];
-    const service = safe(serviceGate(latest, taskDefinitionArn, 'service'));
-    const targets = safe(targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets'));
-    const smoke = bg.smokeTest ? [holdInconclusive(safe(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch)), policy)] : [];
-    // Before traffic moves, `initial` targets and a service still settling hold until the timeout.
-    const preShift: Gate[] = [service, targets, ...smoke, ...preShiftAlarms];
-    // Once it serves traffic, anything but a pass is held only up to the inconclusive limit.
-    const baking: Gate[] = [holdInconclusive(service, policy), holdInconclusive(targets, policy), ...alarms];
+  const steps: Step[] = [];
+  if (g && wantsTemporaryAlarms(g.settings)) {
+    // Created before anything else changes: if CloudWatch refuses, nothing needs undoing.
+    steps.push({
+      title: `Creating temporary alarms on ${newName}`,
+      run: async () => {
+        try {
+          temporary = await createTemporaryAlarms(
+            { cluster: deploy.cluster, service: newName, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
+            g.settings.temporary,
+            ctx
+          );
+          return next;
+        } catch (error) {
+          return doneWith(result('failed', `${errorMessage(error)}; nothing was changed`, ids()));
+        }
+      }
+    });
+  }
+  if (plan.reset) {
+    steps.push({
+      phase: 'rollback',
+      title: `Putting 100 % back on ${liveName} (on-interrupted: rollback)`,
+      run: async () => {
+        saveState(ctx, state, 'shifting');
+        traffic = await resetInterrupted(plan, bg, elbCtx, labels, opts.readDelayMs);
+        return next;
+      }
+    });
+  }
 
-    // 2. Prepare the idle colour.
-    const deadline = ctx.timer.now() + deploy.timeoutMs;
-    const prepTitle = plan.resume
+  // 2. Prepare the idle colour.
+  steps.push({
+    phase: 'prepare',
+    title: plan.resume
       ? `Waiting for ${newName} on ${revision(taskDefinitionArn)} (resuming at ${plan.fromPercent} %)`
-      : `Starting ${revision(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`;
-    const prepared = await outcomePhase(ctx.reporter, 'prepare', prepTitle, async () => {
+      : `Starting ${revision(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`,
+    run: async () => {
       const p = await prepareIdle(deploy, plan, taskDefinitionArn, watcher, live, () => saveState(ctx, state, 'preparing'), deadline);
       if (p.deploymentId) {
         state.deploymentId = p.deploymentId;
         saveState(ctx, state, state.phase);
       }
-      return { ok: p.kind === 'ready', value: p };
-    });
-    if (prepared.kind === 'failed') return await abort({ reason: prepared.reason, explain: !prepared.cancelled });
+      return p.kind === 'ready' ? next : abortWith(p.reason, !p.cancelled);
+    }
+  });
 
-    // 3. Gates before the first shift.
-    const ready = await outcomePhase(ctx.reporter, 'gates', `Checking ${newName} before traffic moves`, async () => {
+  // 3. Gates before the first shift: `initial` targets and a service still settling hold until the timeout.
+  steps.push({
+    phase: 'gates',
+    title: `Checking ${newName} before traffic moves`,
+    run: async () => {
+      const alarms = alarmGates();
+      baking = [guarded(service, policy), guarded(targets, policy), ...alarms.baking];
       // The prepare phase's last poll is fresh: the first round reuses it.
-      const r = await watchGates(preShift, { until: deadline, minMs: 0, watcher, ctx: live, what: 'before the first shift', reuseFirstPoll: true });
-      return { ok: r === undefined, value: r };
-    });
-    if (ready) return await abort(ready);
+      return ended(
+        await watchGates({ ctx: live, watcher, gates: [safe(service), safe(targets), ...smoke, ...alarms.preShift], minMs: 0, until: deadline, what: 'before the first shift', reuseFirstPoll: true })
+      );
+    }
+  });
 
-    // 4. Shift, step by step, baking after each.
-    for (const percent of plan.steps) {
-      if (live.signal.aborted) return await abort({ reason: `${stopPhrase(live.signal)} before the shift to ${percent} %`, explain: false });
-      state.percent = percent;
-      saveState(ctx, state, percent === 100 ? 'promoting' : 'shifting');
-      const shifted = await outcomePhase(ctx.reporter, 'shift', `Shifting ${percent} % of traffic to ${newName}`, async () => {
+  // 4. Shift, step by step, baking after each. Once it serves traffic, anything but a pass is held only up to the inconclusive limit.
+  for (const percent of plan.steps) {
+    steps.push({
+      phase: 'shift',
+      title: `Shifting ${percent} % of traffic to ${newName}`,
+      run: async () => {
+        if (live.signal.aborted) return abortWith(`${stopPhrase(live.signal)} before the shift to ${percent} %`, false);
+        state.percent = percent;
+        saveState(ctx, state, percent === 100 ? 'promoting' : 'shifting');
         try {
           traffic = await setWeights(bg.target, split(state, percent), elbCtx, { labels, ...setOpts });
-          return { ok: true, value: undefined };
         } catch (error) {
-          return { ok: false, value: { reason: `shifting ${percent} % to ${newName} failed: ${errorMessage(error)}`, explain: false } };
+          return abortWith(`shifting ${percent} % to ${newName} failed: ${errorMessage(error)}`, false);
         }
-      });
-      if (shifted) return await abort(shifted);
-      stepsCompleted++;
-      if (percent === 100) break;
-      const baked = await outcomePhase(ctx.reporter, 'bake', `Baking at ${percent} % for ${formatDuration(bg.stepBakeMs)}`, async () => {
-        const r = await watchGates(baking, { minMs: bg.stepBakeMs, watcher, ctx: live, what: `at ${percent} %` });
-        return { ok: r === undefined, value: r };
-      });
-      if (baked) return await abort(baked);
-    }
+        stepsCompleted++;
+        return next;
+      }
+    });
+    if (percent === 100) break;
+    steps.push({
+      phase: 'bake',
+      title: `Baking at ${percent} % for ${formatDuration(bg.stepBakeMs)}`,
+      run: async () => ended(await watchGates({ ctx: live, watcher, gates: baking, minMs: bg.stepBakeMs, what: `at ${percent} %` }))
+    });
+  }
 
-    // 5. Promote: final bake, termination wait, then (and only then) the old colour goes.
-    const promoteTitle = `Final bake ${formatDuration(bg.finalBakeMs)}, termination wait ${formatDuration(bg.terminationWaitMs)}, then ${liveName} to ${bg.idleDesiredCount}`;
-    const promoted = await outcomePhase<Abort | string>(ctx.reporter, 'promote', promoteTitle, async () => {
-      const finalBake = await watchGates(baking, { minMs: bg.finalBakeMs, watcher, ctx: live, what: 'in the final bake' });
-      if (finalBake) return { ok: false, value: finalBake };
+  // 5. Promote: final bake, termination wait, then (and only then) the old colour goes.
+  steps.push({
+    phase: 'promote',
+    title: `Final bake ${formatDuration(bg.finalBakeMs)}, termination wait ${formatDuration(bg.terminationWaitMs)}, then ${liveName} to ${bg.idleDesiredCount}`,
+    run: async () => {
+      const finalBake = await watchGates({ ctx: live, watcher, gates: baking, minMs: bg.finalBakeMs, what: 'in the final bake' });
+      if (finalBake.kind !== 'passed') return ended(finalBake);
       if (bg.terminationWaitMs > 0) {
         ctx.reporter.info(`Waiting ${formatDuration(bg.terminationWaitMs)} for requests in flight on ${liveName} to finish`);
-        const waited = await watchGates(baking, { minMs: bg.terminationWaitMs, watcher, ctx: live, what: 'in the termination wait', sleepFirst: true });
-        if (waited) return { ok: false, value: waited };
+        const waited = await watchGates({ ctx: live, watcher, gates: baking, minMs: bg.terminationWaitMs, what: 'in the termination wait', sleepFirst: true });
+        if (waited.kind !== 'passed') return ended(waited);
       }
       // The listener is the source of truth: re-read it right before the old colour goes.
       const now = await readWeights(bg.target, elbCtx);
       if (!sameWeights(now, split(state, 100))) {
-        return {
-          ok: false,
-          value: { reason: `${describeTarget(bg.target)} no longer forwards 100 % to ${newName} (someone changed it during the bake)`, explain: false }
-        };
+        return abortWith(`${describeTarget(bg.target)} no longer forwards 100 % to ${newName} (someone changed it during the bake)`, false);
       }
       traffic = now;
       saveState(ctx, state, 'done');
-      return { ok: true, value: await retire(ctx, deploy.cluster, liveName, bg.idleDesiredCount) };
-    });
-    if (typeof promoted !== 'string') return await abort(promoted);
-    const gateNames = [...new Set(baking.map((g) => g.name))].join(', ');
-    return result(
-      'succeeded',
-      `${newName} serves 100 % on ${revision(taskDefinitionArn)} (verified) after ${stepsCompleted} step${stepsCompleted === 1 ? '' : 's'}; gates passed at every step (${gateNames}); ${promoted}`,
-      { ...ids(), outputs: outputs('new') }
-    );
-  } catch (error) {
-    // A crash of our own half-way: the same abort as a failed gate.
-    return await abort({ reason: `the deployment stopped unexpectedly: ${errorMessage(error)}`, explain: false });
-  } finally {
-    scope.dispose();
-    if (temporary.length) {
-      await deleteAlarms(temporary, ctx).catch((e: unknown) =>
-        ctx.reporter.warning(`could not delete temporary alarms ${temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
-      );
+      promoted = await retire(ctx, deploy.cluster, liveName, bg.idleDesiredCount);
+      return next;
     }
-  }
+  });
+
+  return {
+    steps,
+    /** The one place an abort is applied. */
+    abort: async (why) => {
+      const known = seen.actions ? { knownActions: seen.actions } : {};
+      const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}`, () =>
+        restoreOldColour(ctx, state, { ...setOpts, ...known })
+      );
+      if (outcome.weights) traffic = outcome.weights;
+      if (why.explain) await explain(ctx, deploy.cluster, watcher.withContext(ctx), newName, state);
+      if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
+      return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
+    },
+    succeeded: () => {
+      const gateNames = [...new Set(baking.map((gate) => gate.name))].join(', ');
+      return result(
+        'succeeded',
+        `${newName} serves 100 % on ${revision(taskDefinitionArn)} (verified) after ${stepsCompleted} step${stepsCompleted === 1 ? '' : 's'}; gates passed at every step (${gateNames}); ${promoted}`,
+        { ...ids(), outputs: outputs('new') }
+      );
+    },
+    dispose: async () => {
+      scope.dispose();
+      if (temporary.length) {
+        await deleteAlarms(temporary, ctx).catch((e: unknown) =>
+          ctx.reporter.warning(`could not delete temporary alarms ${temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
+        );
+      }
+    }
+  };
 }
 
 /** Scales the old colour down; a failure here leaves a successful deployment with a warning (the new colour serves, verified). */
@@ -294,75 +370,4 @@ async function retire(ctx: DeployContext, cluster: string, name: string, desired
     ctx.reporter.warning(what);
     return what;
   }
-}
-
-interface WatchOptions {
-  watcher: ServiceWatcher;
-  ctx: DeployContext;
-  /** Keep watching at least this long; then the first round in which every gate passes ends it. */
-  minMs: number;
-  /** A deadline on our monotonic clock: inconclusive past it fails. */
-  until?: number;
-  /** e.g. "at 50 %", for messages. */
-  what: string;
-  /** The watcher polled just now: the first round uses its latest descriptions. */
-  reuseFirstPoll?: boolean;
-  /** The gates were checked just now: wait one poll interval before the first round. */
-  sleepFirst?: boolean;
-}
-
-/**
- * Every poll: one batched DescribeServices (both colours), then every gate at once. A fail
- * ends it at once (so traffic goes back within a poll); inconclusive holds. Returns
- * undefined when the gates passed, or why to abort.
- */
-async function watchGates(gates: Gate[], o: WatchOptions): Promise<Abort | undefined> {
-  const { ctx, watcher } = o;
-  const start = ctx.timer.now();
-  const last = new Map<string, string>();
-  let round = 0;
-  try {
-    if (o.sleepFirst) await watcher.sleep(ctx.signal);
-    for (;;) {
-      if (ctx.signal.aborted) return { reason: `${stopPhrase(ctx.signal)} ${o.what}`, explain: false };
-      if (round++ > 0 || !o.reuseFirstPoll) await watcher.poll();
-      const results = await Promise.all(gates.map(async (gate) => [gate, await gate.check()] as const));
-      for (const [gate, r] of results) report(ctx, gate.name, r, last);
-      const failed = results.find(([, r]) => r.phase === 'fail');
-      if (failed) return { reason: `gate ${failed[0].name} failed ${o.what}: ${failed[1].reason}`, explain: true };
-      const held = results.filter(([, r]) => r.phase === 'inconclusive');
-      const elapsed = ctx.timer.now() - start;
-      if (held.length === 0 && elapsed >= o.minMs) return undefined;
-      if (o.until !== undefined && ctx.timer.now() >= o.until) {
-        const why = held.map(([g, r]) => `${g.name}: ${r.reason}`).join('; ');
-        return { reason: `the gates did not pass ${o.what} within the timeout (${why})`, explain: true };
-      }
-      await watcher.sleep(ctx.signal);
-    }
-  } catch (error) {
-    return { reason: `watching the gates ${o.what} failed: ${errorMessage(error)}`, explain: false };
-  }
-}
-
-/** A gate that throws is inconclusive (it holds, it never passes). */
-function safe(gate: Gate): Gate {
-  return {
-    name: gate.name,
-    check: async () => {
-      try {
-        return await gate.check();
-      } catch (error) {
-        return { phase: 'inconclusive', reason: `checking failed: ${errorMessage(error)}` };
-      }
-    }
-  };
-}
-
-/** Logs and emits a gate's result when it changes. */
-function report(ctx: DeployContext, gate: string, r: GateResult, last: Map<string, string>): void {
-  const key = `${r.phase} ${r.reason}`;
-  if (last.get(gate) === key) return;
-  last.set(gate, key);
-  ctx.reporter.info(`gate ${gate}: ${gateLabel(r.phase)} ${r.reason}`);
-  ctx.reporter.event({ kind: 'gate', gate, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
 }
