@@ -15,7 +15,12 @@ import type {
   Task,
   TaskDefinition,
   UpdateServiceCommandInput,
-  ListTasksCommandInput
+  ListTasksCommandInput,
+  DeploymentLifecycleHookAction,
+  ServiceDeployment,
+  ServiceDeploymentBrief,
+  ServiceDeploymentStatus,
+  ServiceRevision
 } from '@aws-sdk/client-ecs';
 import type {
   Action,
@@ -44,6 +49,16 @@ export interface EcsApi {
   describeTasks(cluster: string, taskArns: string[]): Promise<Task[]>;
   runTask(input: RunTaskCommandInput): Promise<{ tasks: Task[]; failures: Failure[] }>;
   stopTask(cluster: string, task: string, reason: string): Promise<void>;
+  /** A service's deployments (ECS-native strategies), newest first, every page; `status` filters. */
+  listServiceDeployments(cluster: string, service: string, status?: ServiceDeploymentStatus[]): Promise<ServiceDeploymentBrief[]>;
+  /** Batched by 20 (the API's limit). */
+  describeServiceDeployments(arns: string[]): Promise<{ serviceDeployments: ServiceDeployment[]; failures: Failure[] }>;
+  /** Answers a PAUSE lifecycle hook: CONTINUE to the next stage, or ROLLBACK. */
+  continueServiceDeployment(input: { serviceDeploymentArn: string; hookId: string; action: DeploymentLifecycleHookAction }): Promise<void>;
+  /** Stops a deployment; ROLLBACK puts the previous service revision back. */
+  stopServiceDeployment(serviceDeploymentArn: string, stopType: 'ROLLBACK'): Promise<void>;
+  /** Batched by 20 (the API's limit). */
+  describeServiceRevisions(arns: string[]): Promise<ServiceRevision[]>;
 }
 
 export interface ElbApi {
@@ -243,6 +258,53 @@ export function createAws(options: AwsOptions = {}): Aws {
         call(`stopping task ${task} in cluster ${cluster}`, async (abortSignal) => {
           const { sdk, client } = await ecsSdk();
           await client.send(new sdk.StopTaskCommand({ cluster, task, reason }), { abortSignal });
+        }),
+      listServiceDeployments: (cluster, service, status) =>
+        call(`listing the deployments of service ${service} in cluster ${cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const out: ServiceDeploymentBrief[] = [];
+          let nextToken: string | undefined;
+          do {
+            // 100 is the most ECS returns per page (20 by default).
+            const page = await client.send(
+              new sdk.ListServiceDeploymentsCommand({ cluster, service, maxResults: 100, ...(status?.length ? { status } : {}), ...(nextToken ? { nextToken } : {}) }),
+              { abortSignal }
+            );
+            out.push(...(page.serviceDeployments ?? []));
+            nextToken = page.nextToken;
+          } while (nextToken);
+          return out;
+        }),
+      describeServiceDeployments: (arns) =>
+        call(`describing service deployment${arns.length > 1 ? 's' : ''} ${arns.join(', ')}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const result = { serviceDeployments: [] as ServiceDeployment[], failures: [] as Failure[] };
+          for (const batch of chunks(arns, 20)) {
+            const out = await client.send(new sdk.DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }), { abortSignal });
+            result.serviceDeployments.push(...(out.serviceDeployments ?? []));
+            result.failures.push(...(out.failures ?? []));
+          }
+          return result;
+        }),
+      continueServiceDeployment: (input) =>
+        call(`answering ${input.action} to lifecycle hook ${input.hookId} of service deployment ${input.serviceDeploymentArn}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          await client.send(new sdk.ContinueServiceDeploymentCommand(input), { abortSignal });
+        }),
+      stopServiceDeployment: (arn, stopType) =>
+        call(`stopping service deployment ${arn} (${stopType})`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          await client.send(new sdk.StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType }), { abortSignal });
+        }),
+      describeServiceRevisions: (arns) =>
+        call(`describing service revision${arns.length > 1 ? 's' : ''} ${arns.join(', ')}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const revisions: ServiceRevision[] = [];
+          for (const batch of chunks(arns, 20)) {
+            const out = await client.send(new sdk.DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }), { abortSignal });
+            revisions.push(...(out.serviceRevisions ?? []));
+          }
+          return revisions;
         })
     };
 

@@ -82,7 +82,10 @@ export function boundedReads(base: Aws, signal: AbortSignal, readMs: number): Aw
       latestTaskDefinition: (family) => reads.ecs.latestTaskDefinition(family),
       describeServices: (cluster, services) => reads.ecs.describeServices(cluster, services),
       listTasks: (input) => reads.ecs.listTasks(input),
-      describeTasks: (cluster, arns) => reads.ecs.describeTasks(cluster, arns)
+      describeTasks: (cluster, arns) => reads.ecs.describeTasks(cluster, arns),
+      listServiceDeployments: (cluster, service, status) => reads.ecs.listServiceDeployments(cluster, service, status),
+      describeServiceDeployments: (arns) => reads.ecs.describeServiceDeployments(arns),
+      describeServiceRevisions: (arns) => reads.ecs.describeServiceRevisions(arns)
     },
     elb: {
       ...base.elb,

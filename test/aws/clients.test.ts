@@ -177,7 +177,12 @@ describe('deadlines and signals over any client', () => {
         listTasks: never,
         describeTasks: never,
         runTask: never,
-        stopTask: never
+        stopTask: never,
+        listServiceDeployments: never,
+        describeServiceDeployments: never,
+        continueServiceDeployment: never,
+        stopServiceDeployment: never,
+        describeServiceRevisions: never
       },
       elb: {
         describeListener: never,

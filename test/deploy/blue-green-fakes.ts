@@ -246,7 +246,12 @@ export class World {
         listTasks: async () => [],
         describeTasks: async () => [],
         runTask: unused('runTask'),
-        stopTask: unused('stopTask')
+        stopTask: unused('stopTask'),
+        listServiceDeployments: unused('listServiceDeployments'),
+        describeServiceDeployments: unused('describeServiceDeployments'),
+        continueServiceDeployment: unused('continueServiceDeployment'),
+        stopServiceDeployment: unused('stopServiceDeployment'),
+        describeServiceRevisions: unused('describeServiceRevisions')
       },
       elb: {
         describeListener: async (arn) => {

@@ -116,7 +116,12 @@ export function fakeAws(options: FakeAwsOptions) {
       },
       stopTask: async (_cluster, task) => {
         calls.stopTask.push(task);
-      }
+      },
+      listServiceDeployments: unused('listServiceDeployments'),
+      describeServiceDeployments: unused('describeServiceDeployments'),
+      continueServiceDeployment: unused('continueServiceDeployment'),
+      stopServiceDeployment: unused('stopServiceDeployment'),
+      describeServiceRevisions: unused('describeServiceRevisions')
     },
     elb: {
       describeListener: unused('describeListener'),

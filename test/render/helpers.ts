@@ -68,7 +68,12 @@ export function stubEcs(revisions: { taskDefinition: TaskDefinition; tags?: Tag[
     listTasks: unexpected('listTasks'),
     describeTasks: unexpected('describeTasks'),
     runTask: unexpected('runTask'),
-    stopTask: unexpected('stopTask')
+    stopTask: unexpected('stopTask'),
+    listServiceDeployments: unexpected('listServiceDeployments'),
+    describeServiceDeployments: unexpected('describeServiceDeployments'),
+    continueServiceDeployment: unexpected('continueServiceDeployment'),
+    stopServiceDeployment: unexpected('stopServiceDeployment'),
+    describeServiceRevisions: unexpected('describeServiceRevisions')
   };
 }
 
