@@ -17,10 +17,14 @@ const POLL_MS = 200;
 const POLL = `${POLL_MS}ms`;
 /** A colour whose own tasks fail mid-bake: its requests count only after this many polls (the issue's yardstick for a failing gate). */
 const GRACE_POLLS = 2;
-/** 40 simulated minutes: slow starts (4 min pending) and rollbacks fit; a hung call does not. */
-export const TIMEOUT_MS = 8000;
-/** The runner cancels a main step this long after it started (the step's own timeout plus a rollback's worth). */
-const DEADLINE_MS = 30_000;
+/**
+ * 75 simulated minutes. Generous on the scaled clock because the SDK's back-off after a
+ * throttle is real time (1 s base, i.e. 5 simulated minutes): 20 % throttling must not
+ * time out a healthy release here when it would not against a 30-minute timeout on AWS.
+ */
+export const TIMEOUT_MS = 15_000;
+/** The runner cancels a main step this long after it started: its timeout, a rollback's own wait (max(timeout, 60 polls)), bakes and start-up. */
+const DEADLINE_MS = 40_000;
 /** A hung call answers after this long: far past the deployment's timeout. */
 export const HANG_MS = 20_000;
 /**

@@ -4,7 +4,7 @@
  * world looks like (services, weights, temporary alarms, where traffic went) that neither
  * pass through the injected faults nor add to the call log.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/run-action.js';
@@ -54,6 +54,7 @@ function templatePaths(): { web: string; api: string } {
   if (templates) return templates;
   const web = join(ROOT, 'examples/web.taskdef.json');
   const dir = mkdtempSync(join(tmpdir(), 'ecs-rollout-chaos-templates-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const api = join(dir, 'api.taskdef.json');
   writeFileSync(api, readFileSync(web, 'utf8').replace(/"web"/g, '"api"').replace(/\/web:/g, '/api:').replace(/\/ecs\/web/g, '/ecs/api'));
   templates = { web, api };

@@ -30,7 +30,7 @@ function int(name: string, fallback: number): number {
 
 const seed = int('seed', Math.floor(Math.random() * 1_000_000));
 const deployments = int('deployments', 100);
-const concurrency = int('concurrency', Math.max(3, cpus().length + 1));
+const concurrency = int('concurrency', Math.max(4, 2 * cpus().length));
 const only = arg('only')
   ?.split(',')
   .map((x) => Number(x.trim()))
