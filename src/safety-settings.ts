@@ -24,11 +24,12 @@ export interface SafetySettings {
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /**
- * The lease: twelve polls (a minute at the default 5 s), and never under 5 s, so a busy
- * runner's event loop cannot lose it; waiters need no input for it, they read it from the lock.
+ * The lease: twelve polls (a minute at the default 5 s), and never under 10 s, so a busy
+ * runner or a throttled DynamoDB cannot lose it between three heartbeats; waiters need no
+ * input for it, they read it from the lock.
  */
 export function leaseFor(pollIntervalMs: number): number {
-  return Math.max(12 * pollIntervalMs, 5_000);
+  return Math.max(12 * pollIntervalMs, 10_000);
 }
 
 export function readSafetySettings(inputs: Inputs, deployment: { timeoutMs: number; pollIntervalMs: number }): SafetySettings {

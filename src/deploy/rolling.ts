@@ -4,6 +4,7 @@ import { errorMessage, InputError } from '../errors.js';
 import type { Reporter } from '../events.js';
 import type { Gate } from '../gates/types.js';
 import { guarded, watchGates } from './gate-loop.js';
+import { serviceGate } from '../gates/service.js';
 import { runMigration } from './migrate.js';
 import { ROLLING_STATE_KEY, awaitEcsRollback, restorePrevious, rollbackTimeout, type RollingPhase, type RollingState } from './rollback.js';
 import { stopText, watchScope } from './scope.js';
@@ -37,7 +38,8 @@ export function deployRolling(settings: DeploySettings, taskDefinitionArn: strin
 
 export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: string, ctx: DeployContext, opts: RollingOptions = {}): Strategy {
   const { cluster } = settings;
-  const gates = (opts.gates ?? []).map((g) => guarded(g, { limit: opts.inconclusiveLimit ?? 10, decide: opts.onInconclusive ?? 'fail' }));
+  const policy = { limit: opts.inconclusiveLimit ?? 10, decide: opts.onInconclusive ?? 'fail' } as const;
+  const gates = (opts.gates ?? []).map((g) => guarded(g, policy));
   const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult => {
     ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
     return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: {}, ...extra };
@@ -157,10 +159,13 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
     phase: 'bake',
     title: `Baking ${revision(taskDefinitionArn)} for ${formatDuration(settings.bakeTimeMs)}${gates.length ? ` while watching ${gates.length} gate${gates.length > 1 ? 's' : ''}` : ''}`,
     run: async () => {
+      // The service itself is a gate too: tasks of the new revision that die during the bake
+      // (an OOM kill, a crash after start) leave it short of its desired count past the limit.
+      const service = guarded(serviceGate(() => watching().latest.get(name) ?? before, taskDefinitionArn, 'service'), policy);
       const end = await watchGates<Outcome>({
         ctx: live,
         watcher: watching(),
-        gates,
+        gates: [service, ...gates],
         minMs: settings.bakeTimeMs,
         what: 'during the bake',
         // ECS may still roll back (its alarms); a task replaced during the bake is normal.

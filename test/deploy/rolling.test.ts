@@ -247,7 +247,8 @@ describe('bake with gates', () => {
     expect(result.reason).toContain('baked 20s; 1 gate passed');
     expect(timer.t).toBe(20_000);
     expect(alarm.calls).toBe(5); // every poll: 0, 5, 10, 15, 20 s
-    expect(reporter.events.filter((e) => e.kind === 'gate')).toHaveLength(1); // printed once, not every poll
+    // Each gate (the service itself, and the alarm) printed once, not every poll.
+    expect(reporter.events.filter((e) => e.kind === 'gate').map((e) => (e.kind === 'gate' ? e.gate : ''))).toEqual(['service', 'alarm web-5xx']);
     expect(calls.updates).toHaveLength(1);
   });
 
@@ -267,6 +268,15 @@ describe('bake with gates', () => {
     expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8, TD7]);
     // Production first: the rollback was asked for before any evidence was read.
     expect(updatesWhenEvidenceRead[0]).toBe(2);
+  });
+
+  test('tasks of the new revision that die during the bake fail the service gate past the limit: rolled back', async () => {
+    const short = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, desired: 2, failed: 2, state: 'COMPLETED' })]);
+    const { aws } = fakeAws({ describe: script([newStable(), short]) });
+    const { ctx } = context(aws);
+    const result = await deployRolling({ ...settings(), bakeTimeMs: 60_000 }, TD8, ctx, { gates: [], inconclusiveLimit: 3 });
+    expect(result.status).toBe('rolled-back');
+    expect(result.reason).toMatch(/gate service failed during the bake: inconclusive for 3 checks \(limit 3\): service web: 1 of 2 tasks of web:8 running, 2 tasks failed to start so far/);
   });
 
   test.each([
