@@ -280,7 +280,7 @@ export function nativeStrategy(
         watcher,
         gates: between(),
         minMs: Number.POSITIVE_INFINITY,
-        what: lastStage ? `during ${lastStage}` : 'while ECS scales up',
+        what: lastStage ? `after ${lastStage}` : 'while ECS scales up',
         interrupt: () => {
           const sd = watcher.deployment;
           if (!sd) return undefined;
