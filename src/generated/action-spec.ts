@@ -266,6 +266,30 @@ export const INPUTS: readonly InputSpec[] = [
     "default": "10s"
   },
   {
+    "name": "ecs-strategy",
+    "description": "ECS-native: the deployment strategy ECS runs for this deployment, BLUE_GREEN, LINEAR, CANARY or ROLLING (default: the one the service has configured). BLUE_GREEN, LINEAR and CANARY need the service's load balancer advancedConfiguration."
+  },
+  {
+    "name": "ecs-bake-time",
+    "description": "ECS-native: how long ECS keeps both revisions after production traffic moved (bakeTimeInMinutes), in whole minutes, e.g. 5m (default: the service's)."
+  },
+  {
+    "name": "linear-step-percent",
+    "description": "ECS-native LINEAR: percent of production traffic per step, 3 to 100 in tenths (default: the service's, else ECS's 10)."
+  },
+  {
+    "name": "linear-step-bake",
+    "description": "ECS-native LINEAR: wait between steps, in whole minutes, e.g. 2m (default: the service's, else ECS's 6m)."
+  },
+  {
+    "name": "canary-percent",
+    "description": "ECS-native CANARY: percent of production traffic for the canary, 0.1 to 100 in tenths (default: the service's, else ECS's 5)."
+  },
+  {
+    "name": "canary-bake",
+    "description": "ECS-native CANARY: wait at the canary percentage before the rest moves, in whole minutes, e.g. 10m (default: the service's, else ECS's 10m)."
+  },
+  {
     "name": "alarms",
     "description": "Names of existing CloudWatch alarms (metric or composite) to watch; ALARM rolls the deployment back."
   },

@@ -56,7 +56,7 @@ export function readNativeSettings(inputs: Inputs): NativeSettings {
       return true;
     }, false);
     if (!ok) problems.add(new InputError(`${inputs.label('smoke-test-url')} is "${url}"`, {}, 'use an http:// or https:// URL'));
-    const timeoutMs = read(() => inputs.duration('smoke-test-timeout', '5s', { max: 5 * 60_000, positive: true }), 5000);
+    const timeoutMs = read(() => inputs.duration('smoke-test-timeout', '10s', { max: 5 * 60_000, positive: true }), 5000);
     if (ok) out.smokeTest = { url, timeoutMs };
   }
   problems.throwIfAny();
