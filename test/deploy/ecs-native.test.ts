@@ -68,9 +68,9 @@ describe('plan', () => {
     expect(planConfiguration({ maximumPercent: 200 }, { strategy: 'ROLLING' }, { hookTimeoutMinutes: 5 }).lifecycleHooks).toBeUndefined();
   });
 
-  test('the pause outlives the timeout by a minute and never exceeds ECS limit of a day', () => {
-    expect(hookTimeoutMinutes(30 * 60_000)).toBe(31);
-    expect(hookTimeoutMinutes(1_000)).toBe(2);
+  test('the pause outlives the deployment by a minute, lasts at least 30 minutes, and never exceeds ECS limit of a day', () => {
+    expect(hookTimeoutMinutes(45 * 60_000)).toBe(46);
+    expect(hookTimeoutMinutes(1_000)).toBe(30);
     expect(hookTimeoutMinutes(48 * 3_600_000)).toBe(1440);
   });
 

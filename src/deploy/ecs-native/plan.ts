@@ -33,12 +33,18 @@ export function effectiveStrategy(current: DeploymentConfiguration | undefined, 
 }
 
 /**
- * How long ECS holds one of our pauses before rolling back by itself: the deployment's
- * timeout in whole minutes plus one, so a live runner always answers first and a dead one
- * never leaves a deployment paused for ECS's default day.
+ * Our pauses last at least this long: the timeout is the last resort for a runner that died
+ * with its post step, not a gate, and must never cut short a live runner's gates.
  */
-export function hookTimeoutMinutes(timeoutMs: number): number {
-  return Math.min(MAX_HOOK_MINUTES, Math.max(1, Math.ceil(timeoutMs / 60_000) + 1));
+const MIN_HOOK_MINUTES = 30;
+
+/**
+ * How long ECS holds one of our pauses before rolling back by itself: what the deployment may
+ * take (timeout plus ECS's bakes) in whole minutes plus one (at least 30), so a live runner
+ * always answers first and a dead one never leaves a deployment paused for ECS's default day.
+ */
+export function hookTimeoutMinutes(deploymentMs: number): number {
+  return Math.min(MAX_HOOK_MINUTES, Math.max(MIN_HOOK_MINUTES, Math.ceil(deploymentMs / 60_000) + 1));
 }
 
 export function ourPauseHook(timeoutInMinutes: number): DeploymentLifecycleHook {

@@ -101,7 +101,9 @@ export function nativeStrategy(
   const name = before.serviceName ?? deploy.service ?? '?';
   const previous = before.taskDefinition ?? '';
   const traffic = plan.traffic;
-  const configuration = planConfiguration(before.deploymentConfiguration, native, { hookTimeoutMinutes: hookTimeoutMinutes(deploy.timeoutMs) });
+  // A pause may be held for as long as the whole deployment may take: the timeout plus ECS's own bakes.
+  const bakesMs = ecsBakeMs(planConfiguration(before.deploymentConfiguration, native, { hookTimeoutMinutes: 1 }));
+  const configuration = planConfiguration(before.deploymentConfiguration, native, { hookTimeoutMinutes: hookTimeoutMinutes(deploy.timeoutMs + bakesMs) });
   const state: NativeState = {
     cluster,
     service: name,
@@ -117,7 +119,7 @@ export function nativeStrategy(
   };
 
   // ECS's own bake times extend what the deployment may take beyond the timeout.
-  const scope = watchScope(ctx, { deadlineMs: deploy.timeoutMs + ecsBakeMs(configuration), pollIntervalMs: deploy.pollIntervalMs });
+  const scope = watchScope(ctx, { deadlineMs: deploy.timeoutMs + bakesMs, pollIntervalMs: deploy.pollIntervalMs });
   const live = scope.ctx;
   const watcher = new DeploymentWatcher(live, cluster, name, deploy.pollIntervalMs);
   watcher.anchor(before);
