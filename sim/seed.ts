@@ -6,8 +6,8 @@
 import type { RequestContext, ServiceName } from './types.js';
 import type { World } from './world.js';
 
-export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green';
-export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green';
+export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green' | 'shop-blue' | 'shop-green';
+export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green' | 'shop';
 
 export interface Scenario {
   name: 'default';
@@ -15,14 +15,27 @@ export interface Scenario {
   accountId: string;
   cluster: { name: string; arn: string };
   /** Task definition ARNs by family (revision 1). */
-  taskDefinitions: Record<'web' | 'api', string>;
-  images: Record<'web' | 'api', string>;
+  taskDefinitions: Record<'web' | 'api' | 'shop', string>;
+  images: Record<'web' | 'api' | 'shop', string>;
   containerPort: number;
-  loadBalancers: Record<'web-alb' | 'api-alb', { arn: string; dnsName: string }>;
+  loadBalancers: Record<'web-alb' | 'api-alb' | 'shop-alb', { arn: string; dnsName: string }>;
   /** By `<load balancer>:<port>`. */
-  listeners: Record<'web-alb:80' | 'web-alb:81' | 'api-alb:80', string>;
+  listeners: Record<'web-alb:80' | 'web-alb:81' | 'api-alb:80' | 'shop-alb:80' | 'shop-alb:8080', string>;
   /** By `<load balancer>:<port>:<priority>`. */
-  rules: Record<'api-alb:80:10', string>;
+  rules: Record<'api-alb:80:10' | 'shop-alb:80:10' | 'shop-alb:8080:10', string>;
+  /**
+   * The ECS-native blue/green service `shop` (deployment controller ECS, strategy BLUE_GREEN):
+   * its production and test listener rules, its primary (`targetGroupArns[0]` in loadBalancers,
+   * shop-blue) and alternate (shop-green) target groups and the infrastructure role ECS uses.
+   */
+  native: {
+    service: string;
+    productionListenerRule: string;
+    testListenerRule: string;
+    primaryTargetGroup: string;
+    alternateTargetGroup: string;
+    roleArn: string;
+  };
   targetGroups: Record<TargetGroupName, string>;
   services: Record<ServiceNameInScenario, string>;
   /** Simulated time at which everything was steady (epoch ms). */
@@ -92,7 +105,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
   ];
   const listen = async (lb: string, port: number, actions: Record<string, unknown>[]): Promise<string> =>
     (await elb('CreateListener', { LoadBalancerArn: lb, Port: String(port), Protocol: 'HTTP', DefaultActions: actions })).Listeners[0].ListenerArn;
-  const listeners: Scenario['listeners'] = {
+  const listeners: Omit<Scenario['listeners'], 'shop-alb:80' | 'shop-alb:8080'> = {
     'web-alb:80': await listen(lbs['web-alb'].arn, 80, weighted(targetGroups['web-blue'], targetGroups['web-green'])),
     'web-alb:81': await listen(lbs['web-alb'].arn, 81, [{ Type: 'forward', TargetGroupArn: targetGroups['web-rolling'] }]),
     'api-alb:80': await listen(lbs['api-alb'].arn, 80, [
@@ -105,7 +118,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
     Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
     Actions: weighted(targetGroups['api-blue'], targetGroups['api-green'])
   });
-  const rules: Scenario['rules'] = { 'api-alb:80:10': rule.Rules[0].RuleArn };
+  const rules: Omit<Scenario['rules'], 'shop-alb:80:10' | 'shop-alb:8080:10'> = { 'api-alb:80:10': rule.Rules[0].RuleArn };
 
   const cluster = (await ecs('CreateCluster', { clusterName: 'prod' })).cluster;
   const images = { web: 'registry.example.com/web:v1', api: 'registry.example.com/api:v1' };
@@ -167,20 +180,157 @@ export async function seedScenario(world: World): Promise<Scenario> {
     if (world.clock.now() > deadline) throw new Error(`seeding: the scenario was not steady after 30 simulated minutes: ${waiting}`);
   }
 
+  const shop = await seedShop(world, elb, ecs, region);
+
   return {
     name: 'default',
     region,
     accountId: world.accountId,
     cluster: { name: 'prod', arn: cluster.clusterArn },
-    taskDefinitions,
-    images,
+    taskDefinitions: { ...taskDefinitions, shop: shop.taskDefinition },
+    images: { ...images, shop: shop.image },
     containerPort: CONTAINER_PORT,
-    loadBalancers: lbs,
+    loadBalancers: { ...lbs, 'shop-alb': shop.loadBalancer },
+    listeners: { ...listeners, ...shop.listeners },
+    rules: { ...rules, ...shop.rules },
+    targetGroups: { ...targetGroups, ...shop.targetGroups },
+    services: { ...services, shop: shop.service },
+    native: shop.native,
+    readyAt: world.clock.now()
+  };
+}
+
+type Call = (op: string, input: Record<string, unknown>) => Promise<any>;
+
+/**
+ * The native blue/green service `shop`: its own ALB `shop-alb` whose listener :80 holds the
+ * production rule (priority 10, `/*`) and whose test listener :8080 holds the test rule, both
+ * forwarding to shop-blue (100) / shop-green (0). Built after the rest of the scenario is
+ * steady, so every older seeded ARN and id stays what it was.
+ */
+async function seedShop(world: World, elb: Call, ecs: Call, region: string) {
+  const targetGroups = {} as Record<'shop-blue' | 'shop-green', string>;
+  for (const name of ['shop-blue', 'shop-green'] as const) {
+    const out = await elb('CreateTargetGroup', {
+      Name: name,
+      Protocol: 'HTTP',
+      Port: String(CONTAINER_PORT),
+      VpcId: 'vpc-0a1b2c3d4e5f60718',
+      TargetType: 'ip',
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: '10',
+      HealthCheckTimeoutSeconds: '5',
+      HealthyThresholdCount: '3',
+      UnhealthyThresholdCount: '2'
+    });
+    targetGroups[name] = out.TargetGroups[0].TargetGroupArn;
+    await elb('ModifyTargetGroupAttributes', { TargetGroupArn: targetGroups[name], Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] });
+  }
+  const alb = (await elb('CreateLoadBalancer', { Name: 'shop-alb', Subnets: SUBNETS, SecurityGroups: [SECURITY_GROUP], Scheme: 'internet-facing', Type: 'application' })).LoadBalancers[0];
+  const notFound = [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }];
+  const forward = [
+    {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: targetGroups['shop-blue'], Weight: '100' },
+          { TargetGroupArn: targetGroups['shop-green'], Weight: '0' }
+        ],
+        TargetGroupStickinessConfig: { Enabled: 'false' }
+      }
+    }
+  ];
+  const listeners = {} as Record<'shop-alb:80' | 'shop-alb:8080', string>;
+  const rules = {} as Record<'shop-alb:80:10' | 'shop-alb:8080:10', string>;
+  for (const port of [80, 8080] as const) {
+    listeners[`shop-alb:${port}`] = (await elb('CreateListener', { LoadBalancerArn: alb.LoadBalancerArn, Port: String(port), Protocol: 'HTTP', DefaultActions: notFound })).Listeners[0].ListenerArn;
+    rules[`shop-alb:${port}:10`] = (
+      await elb('CreateRule', {
+        ListenerArn: listeners[`shop-alb:${port}`],
+        Priority: '10',
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+        Actions: forward
+      })
+    ).Rules[0].RuleArn;
+  }
+  const image = 'registry.example.com/shop:v1';
+  const taskDefinition = (
+    await ecs('RegisterTaskDefinition', {
+      family: 'shop',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: `arn:aws:iam::${world.accountId}:role/ecsTaskExecutionRole`,
+      containerDefinitions: [
+        {
+          name: 'shop',
+          image,
+          essential: true,
+          portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/shop', 'awslogs-region': region, 'awslogs-stream-prefix': 'shop' } }
+        }
+      ]
+    })
+  ).taskDefinition.taskDefinitionArn as string;
+  const roleArn = `arn:aws:iam::${world.accountId}:role/ecsInfrastructureRoleForLoadBalancers`;
+  const service = (
+    await ecs('CreateService', {
+      cluster: 'prod',
+      serviceName: 'shop',
+      taskDefinition,
+      desiredCount: 2,
+      launchType: 'FARGATE',
+      loadBalancers: [
+        {
+          targetGroupArn: targetGroups['shop-blue'],
+          containerName: 'shop',
+          containerPort: CONTAINER_PORT,
+          advancedConfiguration: {
+            alternateTargetGroupArn: targetGroups['shop-green'],
+            productionListenerRule: rules['shop-alb:80:10'],
+            testListenerRule: rules['shop-alb:8080:10'],
+            roleArn
+          }
+        }
+      ],
+      networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: [SECURITY_GROUP], assignPublicIp: 'DISABLED' } },
+      deploymentController: { type: 'ECS' },
+      deploymentConfiguration: {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 2,
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true }
+      },
+      healthCheckGracePeriodSeconds: 30
+    })
+  ).service.serviceArn as string;
+
+  const spec = [{ name: 'shop', tg: 'shop-blue' as TargetGroupName, desired: 2 }];
+  const deadline = world.clock.now() + READY_WITHIN_MS;
+  for (;;) {
+    world.advance(STEP_MS);
+    const waiting = await notReady(spec, targetGroups as Record<TargetGroupName, string>, ecs, elb);
+    if (!waiting) break;
+    if (world.clock.now() > deadline) throw new Error(`seeding: the native service shop was not steady after 30 simulated minutes: ${waiting}`);
+  }
+  return {
+    targetGroups,
+    loadBalancer: { arn: alb.LoadBalancerArn as string, dnsName: alb.DNSName as string },
     listeners,
     rules,
-    targetGroups,
-    services,
-    readyAt: world.clock.now()
+    image,
+    taskDefinition,
+    service,
+    native: {
+      service,
+      productionListenerRule: rules['shop-alb:80:10'],
+      testListenerRule: rules['shop-alb:8080:10'],
+      primaryTargetGroup: targetGroups['shop-blue'],
+      alternateTargetGroup: targetGroups['shop-green'],
+      roleArn
+    }
   };
 }
 

@@ -99,6 +99,14 @@ export interface ElbForEcs {
   /** Starts draining; the target disappears after the group's deregistration delay. */
   deregisterTarget(targetGroupArn: string, target: { id: string; port: number }): void;
   targetHealth(targetGroupArn: string, target: { id: string; port: number }): TargetHealthView | undefined;
+  /**
+   * The weighted forward of a listener rule, or of a listener's default action (an NLB's production
+   * "rule" is its listener): undefined when the ARN names neither. ECS's native blue/green reads and
+   * sets these weights itself.
+   */
+  forwardWeights(ruleOrListenerArn: string): { targetGroupArn: string; weight: number }[] | undefined;
+  /** Replaces the forward's target groups and weights (stickiness kept); false when the ARN names no rule or listener with a forward. */
+  setForwardWeights(ruleOrListenerArn: string, weights: { targetGroupArn: string; weight: number }[]): boolean;
 }
 
 // ---- ECS → CloudWatch ----------------------------------------------------------

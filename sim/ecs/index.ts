@@ -17,6 +17,7 @@ import {
   type Cluster,
   type Tag
 } from './model.js';
+import { nativeHandlers } from './native.js';
 import { Scheduler } from './scheduler.js';
 import { serviceHandlers, serviceShape } from './services.js';
 import { advanceTask, taskHandlers, taskShape } from './tasks.js';
@@ -149,7 +150,8 @@ export function createEcs(deps: EcsDeps): ServiceModel {
     ListTagsForResource: (input, ctx) => ({ tags: taggable(state(ctx.region), input.resourceArn).tags }),
     ...taskDefinitionHandlers(state),
     ...serviceHandlers(state),
-    ...taskHandlers(state)
+    ...taskHandlers(state),
+    ...nativeHandlers(state, (region) => (region === deps.region ? scheduler : (state(region), others.get(region)!.scheduler)).native)
   };
 
   let nextReconcile = deps.clock.now();

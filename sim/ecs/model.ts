@@ -6,6 +6,7 @@
 import { ApiError, type EcsDeps } from '../types.js';
 import { hexId } from '../util.js';
 import type { Behaviour } from './behaviour.js';
+import type { NativeRun, ServiceDeploymentRecord, ServiceRevisionRecord } from './native.js';
 
 export interface Tag {
   key: string;
@@ -51,6 +52,12 @@ export interface Deployment {
   bakeUntil?: number;
   /** Alarms already in ALARM when the deployment started; ECS ignores them until they recover. */
   ignoredAlarms: Set<string>;
+  /** The service revision this deployment runs (a rollback deployment runs the revision it returns to). */
+  serviceRevisionArn?: string;
+  /** The service deployment (ListServiceDeployments) this deployment belongs to. */
+  serviceDeploymentArn?: string;
+  /** Native blue/green: the target group(s) this deployment's tasks register in, one per loadBalancers entry. */
+  targetGroupArns?: string[];
 }
 
 export interface ServiceEvent {
@@ -59,11 +66,30 @@ export interface ServiceEvent {
   message: string;
 }
 
+export interface AdvancedConfiguration {
+  alternateTargetGroupArn: string;
+  productionListenerRule?: string;
+  testListenerRule?: string;
+  roleArn?: string;
+}
+
 export interface LoadBalancerRef {
   targetGroupArn?: string;
   loadBalancerName?: string;
   containerName: string;
   containerPort: number;
+  advancedConfiguration?: AdvancedConfiguration;
+}
+
+export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+export interface LifecycleHook {
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  hookTargetArn?: string;
+  roleArn?: string;
+  lifecycleStages: string[];
+  hookDetails?: unknown;
+  timeoutConfiguration?: { timeoutInMinutes?: number; action?: 'CONTINUE' | 'ROLLBACK' };
 }
 
 export interface DeploymentConfiguration {
@@ -71,6 +97,11 @@ export interface DeploymentConfiguration {
   maximumPercent: number;
   deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
   alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean };
+  strategy: DeploymentStrategy;
+  bakeTimeInMinutes?: number;
+  lifecycleHooks?: LifecycleHook[];
+  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number };
+  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number };
 }
 
 export interface Service {
@@ -98,7 +129,13 @@ export interface Service {
   /** Newest first, at most 100. */
   events: ServiceEvent[];
   /** The last deployment that reached COMPLETED: what the circuit breaker rolls back to. */
-  lastCompleted?: { id: string; taskDefinition: string };
+  lastCompleted?: { id: string; taskDefinition: string; serviceRevisionArn?: string; targetGroupArns?: string[] };
+  /** Service deployments, newest first (ListServiceDeployments). */
+  serviceDeployments: ServiceDeploymentRecord[];
+  /** Service revisions, oldest first (DescribeServiceRevisions). */
+  revisions: ServiceRevisionRecord[];
+  /** The native blue/green / linear / canary deployment in progress, driven by native.ts. */
+  native?: NativeRun;
   /** Whether "has reached a steady state." was said since the service last changed. */
   steady: boolean;
   /** Live (not yet STOPPED) tasks of the service, so the controller never scans the cluster. */
@@ -201,6 +238,9 @@ export class EcsState {
   readonly tasks = new Map<string, Task>();
   /** Tasks not yet STOPPED: the only ones the lifecycle advances. */
   readonly live = new Set<Task>();
+  /** Service deployments and revisions by ARN, for the operations that take only an ARN. */
+  readonly serviceDeploymentsByArn = new Map<string, { service: Service; record: ServiceDeploymentRecord }>();
+  readonly revisionsByArn = new Map<string, ServiceRevisionRecord>();
 
   constructor(readonly deps: EcsDeps) {}
 

@@ -8,6 +8,7 @@
  */
 import { probeFor } from './behaviour.js';
 import { mergeTags, type Deployment, type EcsState, type Service, type Tag, type Task } from './model.js';
+import { NativeController, rollingCompleted, rollingFailed, rollingFailureCount } from './native.js';
 import { requestStop, startTask, taskHealth } from './tasks.js';
 
 /** How long ECS keeps watching deployment alarms after the rollout itself finished. */
@@ -52,7 +53,12 @@ export function newDeployment(state: EcsState, svc: Service, taskDefinition: str
 }
 
 export class Scheduler {
-  constructor(private readonly state: EcsState) {}
+  /** Native blue/green, linear and canary deployments (native.ts) in place of the rolling controller. */
+  readonly native: NativeController;
+
+  constructor(private readonly state: EcsState) {
+    this.native = new NativeController(state, this);
+  }
 
   private get elb() {
     return this.state.deps.elb;
@@ -71,6 +77,11 @@ export class Scheduler {
     if (svc.status === 'INACTIVE') return;
     this.register(svc, now);
     this.enforceHealth(svc, now);
+    if (svc.native) {
+      this.announceStopped(svc, now);
+      this.native.tick(svc, now);
+      if (svc.native) return;
+    }
     this.watchAlarms(svc, now);
     this.announceStopped(svc, now);
     this.scale(svc, now);
@@ -101,16 +112,19 @@ export class Scheduler {
     for (const t of svc.tasks) {
       if (t.registered || t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
       t.registered = true;
-      for (const lb of svc.loadBalancers) {
-        if (!lb.targetGroupArn) continue;
-        const group = this.elb.targetGroup(lb.targetGroupArn);
-        if (!group) continue;
+      // Native blue/green: a revision's tasks go to the group it was given (primary or alternate).
+      const own = svc.deployments.find((d) => d.id === t.deploymentId)?.targetGroupArns;
+      svc.loadBalancers.forEach((lb, i) => {
+        const arn = own?.[i] ?? lb.targetGroupArn;
+        if (!arn) return;
+        const group = this.elb.targetGroup(arn);
+        if (!group) return;
         // Fargate tasks are `ip` targets: the task's address and the container port.
         const target = { id: t.ip, port: lb.containerPort };
-        this.elb.registerTarget(lb.targetGroupArn, target, probeFor(t));
-        t.targets.push({ targetGroupArn: lb.targetGroupArn, containerPort: lb.containerPort, ...target });
-        perGroup.set(lb.targetGroupArn, (perGroup.get(lb.targetGroupArn) ?? 0) + 1);
-      }
+        this.elb.registerTarget(arn, target, probeFor(t));
+        t.targets.push({ targetGroupArn: arn, containerPort: lb.containerPort, ...target });
+        perGroup.set(arn, (perGroup.get(arn) ?? 0) + 1);
+      });
     }
     for (const [arn, n] of perGroup) this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
   }
@@ -148,6 +162,8 @@ export class Scheduler {
     if (!d) return;
     d.failedTasks++;
     d.updatedAt = now;
+    if (this.native.taskFailed(svc, task, now)) return;
+    rollingFailureCount(this.state, d);
     const primary = svc.deployments[0];
     const cb = svc.deploymentConfiguration.deploymentCircuitBreaker;
     if (d === primary && d.rolloutState === 'IN_PROGRESS' && cb.enable && d.failedTasks >= circuitBreakerThreshold(d.desiredCount)) {
@@ -167,6 +183,11 @@ export class Scheduler {
     if (firing.length) this.fail(svc, now, `ECS deployment alarm(s) detected: ${firing.join(', ')}.`, 'alarm detected', cfg.rollback, 'alarm(s) detected');
   }
 
+  /** StopServiceDeployment (ROLLBACK) on a rolling deployment. */
+  failDeployment(svc: Service, now: number, reason: string, eventReason: string, rollback: boolean, rollbackCause: string): void {
+    this.fail(svc, now, reason, eventReason, rollback, rollbackCause);
+  }
+
   /** The PRIMARY deployment failed; with rollback ECS starts over on the last COMPLETED deployment's revision. */
   private fail(svc: Service, now: number, reason: string, eventReason: string, rollback: boolean, rollbackCause: string): void {
     const primary = svc.deployments[0];
@@ -176,10 +197,17 @@ export class Scheduler {
     primary.bakeUntil = undefined;
     this.state.addEvent(svc, `(service ${svc.name}) (deployment ${primary.id}) deployment failed: ${eventReason}.`, now);
     const target = svc.lastCompleted;
-    if (!rollback || !target || target.id === primary.id) return;
+    const alarms = rollbackCause === 'alarm(s) detected' ? reason.replace(/^ECS deployment alarm\(s\) detected: /, '').replace(/\.$/, '').split(', ') : undefined;
+    if (!rollback || !target || target.id === primary.id) {
+      rollingFailed(this.state, primary, now, reason, undefined, alarms);
+      return;
+    }
     this.state.addEvent(svc, `(service ${svc.name}) rolling back to deployment ${target.id}.`, now);
     const cause = rollbackCause === 'circuit breaker' ? 'ECS deployment circuit breaker' : `ECS deployment ${rollbackCause}`;
-    newDeployment(this.state, svc, target.taskDefinition, now, `${cause}: rolling back to deploymentId ${target.id}.`);
+    const back = newDeployment(this.state, svc, target.taskDefinition, now, `${cause}: rolling back to deploymentId ${target.id}.`);
+    back.serviceRevisionArn = target.serviceRevisionArn;
+    back.targetGroupArns = target.targetGroupArns;
+    rollingFailed(this.state, primary, now, reason, back, alarms);
   }
 
   /** "(service …) has stopped N running tasks" once their connections have drained. */
@@ -190,6 +218,14 @@ export class Scheduler {
   }
 
   /** Scheduler-initiated stop of tasks, with the draining / deregistration events ECS emits. */
+  stopTasks(svc: Service, tasks: Task[], reason: string, now: number): void {
+    this.stop(svc, tasks, reason, now);
+  }
+
+  launchTasks(svc: Service, d: Deployment, n: number, now: number): void {
+    this.launch(svc, d, n, now);
+  }
+
   private stop(svc: Service, tasks: Task[], reason: string, now: number): void {
     const stopped = tasks.filter((t) => requestStop(this.state, t, reason, 'ServiceSchedulerInitiated', now));
     if (!stopped.length) return;
@@ -298,7 +334,8 @@ export class Scheduler {
           primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
           primary.updatedAt = now;
           primary.bakeUntil = undefined;
-          svc.lastCompleted = { id: primary.id, taskDefinition: primary.taskDefinition };
+          rollingCompleted(this.state, svc, primary, now);
+          svc.lastCompleted = { id: primary.id, taskDefinition: primary.taskDefinition, serviceRevisionArn: primary.serviceRevisionArn, targetGroupArns: primary.targetGroupArns };
           svc.deployments = [primary];
           this.state.addEvent(svc, `(service ${svc.name}) (deployment ${primary.id}) deployment completed.`, now);
         }

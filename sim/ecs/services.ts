@@ -15,6 +15,7 @@ import {
   type Service,
   type TaskDefinition
 } from './model.js';
+import { advancedFrom, beginServiceDeployment, checkNativeLoadBalancers, currentRevisions, deploymentConfigurationShape, nativeConfiguration } from './native.js';
 import { newDeployment } from './scheduler.js';
 import { pageOf } from './taskdefs.js';
 import { requireNetwork, usableTaskDefinition } from './tasks.js';
@@ -41,7 +42,8 @@ function deploymentConfiguration(input: unknown, current?: DeploymentConfigurati
   const base: DeploymentConfiguration = current ?? {
     minimumHealthyPercent: 100,
     maximumPercent: 200,
-    deploymentCircuitBreaker: { enable: false, rollback: false }
+    deploymentCircuitBreaker: { enable: false, rollback: false },
+    strategy: 'ROLLING'
   };
   if (input === undefined || input === null) return base;
   if (typeof input !== 'object') throw invalid('deploymentConfiguration must be an object.');
@@ -64,6 +66,7 @@ function deploymentConfiguration(input: unknown, current?: DeploymentConfigurati
     }
     out.alarms = { alarmNames: a.alarmNames, enable: bool(a.enable, 'alarms.enable'), rollback: bool(a.rollback, 'alarms.rollback') };
   }
+  nativeConfiguration(i, out);
   return out;
 }
 
@@ -72,7 +75,7 @@ function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition, requ
   if (input === undefined || input === null) return [];
   if (!Array.isArray(input)) throw invalid('loadBalancers must be a list.');
   if (input.length > 5) throw invalid('A service can have at most 5 target groups.');
-  return input.map((lb: Record<string, any>) => {
+  return input.map((lb: Record<string, any>, index: number) => {
     const containerName = lb?.containerName;
     const containerPort = lb?.containerPort;
     if (!lb?.targetGroupArn && !lb?.loadBalancerName) throw invalid('Either targetGroupArn or loadBalancerName must be specified for a load balancer.');
@@ -81,18 +84,26 @@ function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition, requ
     if (!container) throw invalid(`The container ${containerName} does not exist in the task definition.`);
     const ports = (container.portMappings ?? []).map((p: Record<string, any>) => p.containerPort);
     if (!ports.includes(containerPort)) throw invalid(`The container ${containerName} did not have a container port ${String(containerPort)} defined.`);
-    if (lb.targetGroupArn) {
-      const group = state.deps.elb.targetGroup(lb.targetGroupArn);
-      if (!group) throw invalid(`The target group with targetGroupArn ${lb.targetGroupArn} does not exist.`);
+    const advancedConfiguration = advancedFrom(lb.advancedConfiguration, index);
+    for (const arn of [lb.targetGroupArn, advancedConfiguration?.alternateTargetGroupArn]) {
+      if (!arn) continue;
+      const group = state.deps.elb.targetGroup(arn);
+      if (!group) throw invalid(`The target group with targetGroupArn ${arn} does not exist.`);
       // No listener or rule forwards to it: ECS refuses, as nothing would ever health-check the tasks.
       if (requested && group.loadBalancerArns.length === 0) {
-        throw invalid(`The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`);
+        throw invalid(`The target group with targetGroupArn ${arn} does not have an associated load balancer.`);
       }
       if (td.body.networkMode === 'awsvpc' && group.targetType !== 'ip') {
-        throw invalid(`The provided target group ${lb.targetGroupArn} has target type ${group.targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`);
+        throw invalid(`The provided target group ${arn} has target type ${group.targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`);
       }
     }
-    return { ...(lb.targetGroupArn ? { targetGroupArn: lb.targetGroupArn } : {}), ...(lb.loadBalancerName ? { loadBalancerName: lb.loadBalancerName } : {}), containerName, containerPort };
+    return {
+      ...(lb.targetGroupArn ? { targetGroupArn: lb.targetGroupArn } : {}),
+      ...(lb.loadBalancerName ? { loadBalancerName: lb.loadBalancerName } : {}),
+      containerName,
+      containerPort,
+      ...(advancedConfiguration ? { advancedConfiguration } : {})
+    };
   });
 }
 
@@ -139,12 +150,7 @@ export function serviceShape(_state: EcsState, svc: Service, withTags: boolean):
     platformVersion: svc.platformVersion,
     platformFamily: svc.launchType === 'FARGATE' ? 'Linux' : undefined,
     taskDefinition: primary?.taskDefinition,
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: cfg.deploymentCircuitBreaker,
-      maximumPercent: cfg.maximumPercent,
-      minimumHealthyPercent: cfg.minimumHealthyPercent,
-      ...(cfg.alarms ? { alarms: cfg.alarms } : {})
-    },
+    deploymentConfiguration: deploymentConfigurationShape(cfg),
     deployments: svc.deployments.map((d) => {
       const c = counts(d.id);
       return {
@@ -166,6 +172,8 @@ export function serviceShape(_state: EcsState, svc: Service, withTags: boolean):
       };
     }),
     roleArn: svc.roleArn,
+    currentServiceDeployment: svc.serviceDeployments[0]?.arn,
+    currentServiceRevisions: currentRevisions(svc),
     events: svc.events.map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     createdAt: new Date(svc.createdAt),
     placementConstraints: [],
@@ -237,9 +245,12 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
         tags: tagsFrom(input.tags),
         events: [],
         steady: false,
-        tasks: new Set()
+        tasks: new Set(),
+        serviceDeployments: [],
+        revisions: []
       };
-      newDeployment(s, svc, td.arn, now);
+      checkNativeLoadBalancers(s, svc.deploymentConfiguration, lbs);
+      beginServiceDeployment(s, svc, newDeployment(s, svc, td.arn, now), now);
       s.servicesOf(cluster).set(name, svc);
       return { service: serviceShape(s, svc, false) };
     },
@@ -259,6 +270,7 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       if (input.taskDefinition !== undefined && input.loadBalancers === undefined) loadBalancers(s, svc.loadBalancers, td, false);
       const grace = input.healthCheckGracePeriodSeconds !== undefined ? gracePeriod(input.healthCheckGracePeriodSeconds, lbs) : svc.healthCheckGracePeriodSeconds;
       const propagateTags = input.propagateTags !== undefined ? propagate(input.propagateTags) : svc.propagateTags;
+      if (input.deploymentConfiguration !== undefined || input.loadBalancers !== undefined) checkNativeLoadBalancers(s, cfg, lbs);
 
       const changed =
         td.arn !== primary.taskDefinition ||
@@ -276,7 +288,7 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       if (input.enableECSManagedTags !== undefined) svc.enableECSManagedTags = input.enableECSManagedTags === true;
       if (input.enableExecuteCommand !== undefined) svc.enableExecuteCommand = input.enableExecuteCommand === true;
       const now = s.now();
-      if (changed) newDeployment(s, svc, td.arn, now);
+      if (changed) beginServiceDeployment(s, svc, newDeployment(s, svc, td.arn, now), now);
       else {
         primary.desiredCount = desiredCount;
         primary.updatedAt = now;

@@ -542,6 +542,19 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       const t = state.targetGroups.get(arn);
       const found = t?.targets.get(targetKey(target.id, target.port));
       return t && found ? state.healthOf(t, found) : undefined;
+    },
+    forwardWeights(arn) {
+      const actions = state.rules.get(arn)?.actions ?? state.listeners.get(arn)?.defaultActions;
+      const forward = actions?.find((a) => a.Type === 'forward');
+      return forward?.ForwardConfig?.TargetGroups.map((g) => ({ targetGroupArn: g.TargetGroupArn, weight: g.Weight }));
+    },
+    setForwardWeights(arn, weights) {
+      const actions = state.rules.get(arn)?.actions ?? state.listeners.get(arn)?.defaultActions;
+      const forward = actions?.find((a) => a.Type === 'forward');
+      if (!forward?.ForwardConfig) return false;
+      forward.ForwardConfig.TargetGroups = weights.map((w) => ({ TargetGroupArn: w.targetGroupArn, Weight: w.weight }));
+      state.refreshUsage(deps.clock.now());
+      return true;
     }
   };
 

@@ -54,7 +54,14 @@ def expect_error(label, call, code, message=None):
 
 # Members AWS added after Debian's botocore (1.29, Dec 2022) was cut: an older model does not
 # know them, and old clients ignore them, as they ignore any member added later.
-NEWER_THAN_OLD_MODELS = {('MetricAlarm', 'StateTransitionedTimestamp')}
+NEWER_THAN_OLD_MODELS = {
+    ('MetricAlarm', 'StateTransitionedTimestamp'),
+    # ECS's service deployments and revisions (Oct 2024) and native blue/green, linear and canary (2025).
+    ('Service', 'currentServiceDeployment'), ('Service', 'currentServiceRevisions'),
+    ('DeploymentConfiguration', 'strategy'), ('DeploymentConfiguration', 'bakeTimeInMinutes'),
+    ('DeploymentConfiguration', 'lifecycleHooks'), ('DeploymentConfiguration', 'linearConfiguration'),
+    ('DeploymentConfiguration', 'canaryConfiguration'), ('LoadBalancer', 'advancedConfiguration'),
+}
 
 SCALARS = {
     'string': str, 'integer': int, 'long': int, 'boolean': bool, 'double': (int, float), 'float': (int, float),
@@ -207,7 +214,8 @@ expect_error('a garbled NextToken is InvalidNextToken', lambda: cw.describe_alar
 
 # ---- ELBv2 --------------------------------------------------------------------------
 
-for i in range(20):
+# seven seeded groups (shop-blue and shop-green included) and 18 more: 25
+for i in range(18):
     elb.create_target_group(Name=f'boto-{i:03d}', Protocol='HTTP', Port=80, TargetType='ip', VpcId='vpc-1')
 everything = elb.describe_target_groups()
 check('DescribeTargetGroups without PageSize answers all 25 groups and no NextMarker',
@@ -262,7 +270,8 @@ page = ecs.list_tasks(cluster='prod', startedBy='boto3')
 check('ListTasks answers 100 tasks by default, with a nextToken', len(page['taskArns']) == 100 and 'nextToken' in page)
 tasks = ecs.get_paginator('list_tasks').paginate(cluster='prod', startedBy='boto3', PaginationConfig={'PageSize': 30}).build_full_result()['taskArns']
 check('the list_tasks paginator sees all 110 tasks once', len(tasks) == 110 and len(set(tasks)) == 110, f'{len(tasks)} tasks')
-for i in range(7):
+# six seeded services (the native shop included) and six idle ones: 12
+for i in range(6):
     ecs.create_service(cluster='prod', serviceName=f'boto-idle-{i}', taskDefinition='api:1', desiredCount=0, launchType='FARGATE', networkConfiguration=network)
 services = ecs.list_services(cluster='prod')
 check('ListServices answers 10 services by default, with a nextToken', len(services['serviceArns']) == 10 and 'nextToken' in services)
@@ -274,6 +283,86 @@ health = elb.describe_target_health(TargetGroupArn=tg['web-rolling'])['TargetHea
 check('the rolling service\'s targets in a group no listener uses are unused (Target.NotInUse)',
       len(health) == 2 and all(d['TargetHealth']['State'] == 'unused' and d['TargetHealth']['Reason'] == 'Target.NotInUse' for d in health),
       str([d['TargetHealth'] for d in health]))
+
+# ---- ECS-native blue/green, linear and canary (the seeded `shop`) --------------------
+
+def advance(ms):
+    body = json.dumps({'advanceMs': ms}).encode()
+    urllib.request.urlopen(urllib.request.Request(f'{URL}/_sim/clock', method='POST', data=body, headers={'content-type': 'application/json'})).read()
+
+
+def wait_for(arn, done, limit_ms=40 * 60_000):
+    for _ in range(limit_ms // 1000):
+        d = ecs.describe_service_deployments(serviceDeploymentArns=[arn])['serviceDeployments'][0]
+        if done(d):
+            return d
+        advance(1000)
+    return d
+
+
+def green_weight(rule):
+    groups = elb.describe_rules(RuleArns=[rule])['Rules'][0]['Actions'][0]['ForwardConfig']['TargetGroups']
+    return next(g['Weight'] for g in groups if g['TargetGroupArn'] == tg['shop-green']) * 100 // sum(g['Weight'] for g in groups)
+
+
+native = scenario['native']
+ops = ecs.meta.service_model.operation_names
+if 'ContinueServiceDeployment' not in ops:
+    # Loud, and only for a botocore older than the operations (Debian's 1.29): the newest boto3 runs all of this.
+    print(f'SKIP  native deployments: botocore {botocore.__version__} does not know ListServiceDeployments / ContinueServiceDeployment; '
+          'the newest boto3 (pip) checks them')
+else:
+    shop = ecs.describe_services(cluster='prod', services=['shop'])['services'][0]
+    check('native: shop is BLUE_GREEN with advancedConfiguration, as botocore parses it',
+          shop['deploymentConfiguration']['strategy'] == 'BLUE_GREEN'
+          and shop['loadBalancers'][0]['advancedConfiguration']['alternateTargetGroupArn'] == native['alternateTargetGroup']
+          and shop['currentServiceDeployment'].startswith('arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/shop/'), str(shop['deploymentConfiguration']))
+    td = ecs.register_task_definition(family='shop', requiresCompatibilities=['FARGATE'], networkMode='awsvpc', cpu='256', memory='512',
+                                      containerDefinitions=[{'name': 'shop', 'image': 'registry.example.com/shop:v2', 'essential': True,
+                                                             'portMappings': [{'containerPort': 8080}]}])['taskDefinition']['taskDefinitionArn']
+    ecs.update_service(cluster='prod', service='shop', taskDefinition=td, deploymentConfiguration={
+        'strategy': 'CANARY', 'canaryConfiguration': {'canaryPercent': 10.0, 'canaryBakeTimeInMinutes': 2}, 'bakeTimeInMinutes': 1,
+        'lifecycleHooks': [{'targetType': 'PAUSE', 'lifecycleStages': ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+                            'timeoutConfiguration': {'timeoutInMinutes': 30, 'action': 'ROLLBACK'}}]})
+    listed = ecs.list_service_deployments(cluster='prod', service='shop')['serviceDeployments']
+    arn = listed[0]['serviceDeploymentArn']
+    check('native: ListServiceDeployments lists the new deployment IN_PROGRESS over the seeded SUCCESSFUL one',
+          [d['status'] for d in listed] == ['IN_PROGRESS', 'SUCCESSFUL'], str([d['status'] for d in listed]))
+    awaiting = lambda d: any(h['status'] == 'AWAITING_ACTION' for h in d.get('lifecycleHookDetails', []))
+    first = wait_for(arn, awaiting)
+    hook = next(h for h in first['lifecycleHookDetails'] if h['status'] == 'AWAITING_ACTION')
+    check('native: paused before the first production step, hook AWAITING_ACTION with expiresAt parsed as a datetime',
+          first['status'] == 'IN_PROGRESS' and hasattr(hook['expiresAt'], 'tzinfo') and green_weight(native['productionListenerRule']) == 0, str(first))
+    ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook['hookId'], action='CONTINUE')
+    expect_error('native: continuing a hook that is no longer AWAITING_ACTION is InvalidParameterException',
+                 lambda: ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook['hookId']), 'InvalidParameterException')
+    second = wait_for(arn, lambda d: awaiting(d) and d['lifecycleHookDetails'][0]['hookId'] != hook['hookId'])
+    check('native: the canary step holds 10 % and pauses again, with a new hookId, before the last step',
+          green_weight(native['productionListenerRule']) == 10 and awaiting(second), str(second.get('lifecycleHookDetails')))
+    ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=second['lifecycleHookDetails'][0]['hookId'], action='ROLLBACK')
+    rolled = wait_for(arn, lambda d: d['status'] in ('ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'))
+    check('native: ContinueServiceDeployment ROLLBACK ends ROLLBACK_SUCCESSFUL with production back on blue',
+          rolled['status'] == 'ROLLBACK_SUCCESSFUL' and green_weight(native['productionListenerRule']) == 0
+          and rolled['rollback']['serviceRevisionArn'] == rolled['sourceServiceRevisions'][0]['arn'], str(rolled))
+    revisions = ecs.describe_service_revisions(serviceRevisionArns=[rolled['targetServiceRevision']['arn'], rolled['sourceServiceRevisions'][0]['arn']])
+    check('native: DescribeServiceRevisions answers both revisions with their images',
+          [r['containerImages'][0]['image'] for r in revisions['serviceRevisions']] == ['registry.example.com/shop:v2', 'registry.example.com/shop:v1'],
+          str(revisions))
+    expect_error('native: stopping a finished service deployment is ConflictException',
+                 lambda: ecs.stop_service_deployment(serviceDeploymentArn=arn, stopType='ROLLBACK'), 'ConflictException')
+    expect_error('native: an unknown service deployment is ServiceDeploymentNotFoundException',
+                 lambda: ecs.stop_service_deployment(serviceDeploymentArn=arn[:-3] + 'zzz'), 'ServiceDeploymentNotFoundException')
+    ecs.update_service(cluster='prod', service='shop', taskDefinition=td, forceNewDeployment=True, deploymentConfiguration={
+        'strategy': 'LINEAR', 'linearConfiguration': {'stepPercent': 50.0, 'stepBakeTimeInMinutes': 5}, 'lifecycleHooks': []})
+    arn = ecs.list_service_deployments(cluster='prod', service='shop', status=['IN_PROGRESS'])['serviceDeployments'][0]['serviceDeploymentArn']
+    wait_for(arn, lambda d: d.get('targetServiceRevision', {}).get('requestedProductionTrafficWeight') == 50.0)
+    stopped = ecs.stop_service_deployment(serviceDeploymentArn=arn, stopType='ROLLBACK')
+    requested = ecs.describe_service_deployments(serviceDeploymentArns=[arn])['serviceDeployments'][0]
+    done = wait_for(arn, lambda d: d['status'] in ('ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'))
+    check('native: StopServiceDeployment ROLLBACK at 50 % is ROLLBACK_REQUESTED, then ROLLBACK_SUCCESSFUL with 0 % on green',
+          stopped['serviceDeploymentArn'] == arn and requested['status'] == 'ROLLBACK_REQUESTED' and done['status'] == 'ROLLBACK_SUCCESSFUL'
+          and green_weight(native['productionListenerRule']) == 0, f'{requested["status"]} -> {done["status"]}')
+    print('ok    native: every native operation answered and checked against botocore ' + botocore.__version__)
 
 check('every successful answer with an output shape was checked against the model', len(answers_checked) > 50, f'{len(answers_checked)} answers')
 print(f'{checks} checks, {len(answers_checked)} answers checked against botocore\'s models, {len(failures)} failed')

@@ -49,6 +49,15 @@ export class FakeElb implements ElbForEcs {
     return this.groups.get(arn);
   }
 
+  /** No listener rules here: native blue/green is tested against the real ELB model (test/sim/native.test.ts). */
+  forwardWeights(): undefined {
+    return undefined;
+  }
+
+  setForwardWeights(): boolean {
+    return false;
+  }
+
   registerTarget(arn: string, target: { id: string; port: number }, probe: TargetProbe): void {
     const group = this.targets.get(arn) ?? new Map<string, FakeTarget>();
     this.targets.set(arn, group);

@@ -26,9 +26,18 @@ describeWithEcs('the seeded scenario', () => {
     const s = sim.scenario!;
     expect(s.cluster).toEqual({ name: 'prod', arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' });
     expect(s.taskDefinitions.web).toBe('arn:aws:ecs:us-east-1:123456789012:task-definition/web:1');
-    expect(Object.keys(s.targetGroups).sort()).toEqual(['api-blue', 'api-green', 'web-blue', 'web-green', 'web-rolling']);
-    expect(Object.keys(s.services).sort()).toEqual(['api-blue', 'api-green', 'web', 'web-blue', 'web-green']);
-    expect(Object.keys(s.listeners).sort()).toEqual(['api-alb:80', 'web-alb:80', 'web-alb:81']);
+    expect(Object.keys(s.targetGroups).sort()).toEqual(['api-blue', 'api-green', 'shop-blue', 'shop-green', 'web-blue', 'web-green', 'web-rolling']);
+    expect(Object.keys(s.services).sort()).toEqual(['api-blue', 'api-green', 'shop', 'web', 'web-blue', 'web-green']);
+    expect(Object.keys(s.listeners).sort()).toEqual(['api-alb:80', 'shop-alb:80', 'shop-alb:8080', 'web-alb:80', 'web-alb:81']);
+    expect(Object.keys(s.rules).sort()).toEqual(['api-alb:80:10', 'shop-alb:8080:10', 'shop-alb:80:10']);
+    expect(s.native).toEqual({
+      service: 'arn:aws:ecs:us-east-1:123456789012:service/prod/shop',
+      productionListenerRule: s.rules['shop-alb:80:10'],
+      testListenerRule: s.rules['shop-alb:8080:10'],
+      primaryTargetGroup: s.targetGroups['shop-blue'],
+      alternateTargetGroup: s.targetGroups['shop-green'],
+      roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers'
+    });
   });
 
   it('is steady: services at their desired count on one deployment, their targets healthy', async () => {
