@@ -47,7 +47,7 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
     if (!deploying || !checked) return { outputs };
     const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, run) : undefined;
 
-    const deploy = await deploying.deployWithGates(settings, registered.arn, checked.baseline, run);
+    const deploy = await deploying.deployWithGates(settings, registered.arn, checked, run);
     Object.assign(outputs, deploying.deployOutputs(deploy));
     return { outputs, deploy, ...(diff ? { diff } : {}) };
   } finally {

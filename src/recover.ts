@@ -5,6 +5,7 @@
  */
 import { errorMessage } from './errors.js';
 import { recoverBlueGreen } from './deploy/blue-green.js';
+import { recoverNative } from './deploy/ecs-native/recover.js';
 import { ROLLING_STATE_KEY, needsRollback, rollbackRolling, type RollingState } from './deploy/rollback.js';
 import type { DeployContext } from './deploy/types.js';
 import { cleanupTemporaryAlarms } from './gates/alarms.js';
@@ -33,13 +34,15 @@ export async function finishInterrupted(ctx: DeployContext, o: { sameOwner: bool
       actions.push(result.reason);
       ok &&= result.status === 'rolled-back';
     }
-    try {
-      const restored = await recoverBlueGreen(held);
-      if (restored) actions.push(restored);
-    } catch (error) {
-      // Traffic could not be put back: the message says what the listener and services look like.
-      actions.push(errorMessage(error));
-      ok = false;
+    for (const recover of [recoverBlueGreen, recoverNative]) {
+      try {
+        const restored = await recover(held);
+        if (restored) actions.push(restored);
+      } catch (error) {
+        // Production could not be put back: the message says what the listener and services look like.
+        actions.push(errorMessage(error));
+        ok = false;
+      }
     }
   });
   if (!locked.ran) actions.push(locked.why);

@@ -3,6 +3,7 @@ import { inputDefault, type Inputs, type InputSource } from './inputs.js';
 import { readRenderSettings, type RenderSettings } from './render/settings.js';
 import { readDeploySettings, STRATEGIES, type DeploySettings, type Strategy } from './deploy/settings.js';
 import { readBlueGreenSettings, type BlueGreenSettings } from './deploy/blue-green-settings.js';
+import { NATIVE_ONLY, readNativeSettings, type NativeSettings } from './deploy/ecs-native/settings.js';
 import { readGateSettings, type GateSettings } from './gates/settings.js';
 import { readSafetySettings, type SafetySettings } from './safety-settings.js';
 
@@ -16,6 +17,8 @@ export interface Settings {
   deploy: DeploySettings;
   /** Present when strategy is blue-green. */
   blueGreen?: BlueGreenSettings;
+  /** Present when strategy is ecs-native. */
+  native?: NativeSettings;
   gates: GateSettings;
   /** The per-call AWS deadline and the deployment lock. */
   safety: SafetySettings;
@@ -61,8 +64,8 @@ function given(source: InputSource, name: string): string | undefined {
  */
 export function deploymentIntended(source: InputSource): boolean {
   try {
-    if (source.get('strategy').trim() === 'blue-green') return true;
-    return ['service', ...BLUE_GREEN_ONLY].some((name) => given(source, name) !== undefined);
+    if (['blue-green', 'ecs-native'].includes(source.get('strategy').trim())) return true;
+    return ['service', ...BLUE_GREEN_ONLY, ...NATIVE_ONLY].some((name) => given(source, name) !== undefined);
   } catch {
     return false;
   }
@@ -71,10 +74,40 @@ export function deploymentIntended(source: InputSource): boolean {
 /** Inputs of one strategy given with the other: refused, so nothing the user asked for is silently skipped. */
 function strategyMismatch(inputs: Inputs, strategy: Strategy): InputError[] {
   const label = (name: string): string => inputs.label(name);
+  const errors: InputError[] = [];
+  const nativeStray = strategy === 'ecs-native' ? [] : NATIVE_ONLY.filter((name) => given(inputs.source, name) !== undefined);
+  if (nativeStray.length) {
+    errors.push(
+      new InputError(
+        `${nativeStray.map(label).join(', ')} ${nativeStray.length === 1 ? 'is' : 'are'} set but ${label('strategy')} is ${strategy}, which ignores ${nativeStray.length === 1 ? 'it' : 'them'}`,
+        {},
+        "set strategy: ecs-native to deploy with ECS's own blue/green, linear or canary deployments, or remove them"
+      )
+    );
+  }
+  if (strategy === 'ecs-native') {
+    // The smoke test is gated at every pause of a native deployment too.
+    const stray = BLUE_GREEN_ONLY.filter((name) => !name.startsWith('smoke-test') && given(inputs.source, name) !== undefined);
+    for (const [name, set] of ROLLING_ONLY) {
+      const v = inputs.string(name);
+      if (v !== undefined && set(v) && name !== 'ecs-alarm-rollback') stray.push(name as (typeof BLUE_GREEN_ONLY)[number]);
+    }
+    if (stray.length) {
+      errors.push(
+        new InputError(
+          `${stray.map(label).join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but ${label('strategy')} is ecs-native, which does not use ${stray.length === 1 ? 'it' : 'them'}`,
+          {},
+          `ecs-native deploys ${label('service')} with ECS's own strategy (${label('ecs-strategy')}, ${label('ecs-bake-time')}, the linear and canary inputs): remove them, or choose the strategy they belong to`
+        )
+      );
+    }
+    return errors;
+  }
   if (strategy === 'rolling') {
     const stray = BLUE_GREEN_ONLY.filter((name) => given(inputs.source, name) !== undefined);
-    if (stray.length === 0) return [];
+    if (stray.length === 0) return errors;
     return [
+      ...errors,
       new InputError(
         `${stray.map(label).join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but ${label('strategy')} is rolling, which ignores ${stray.length === 1 ? 'it' : 'them'}`,
         {},
@@ -82,7 +115,6 @@ function strategyMismatch(inputs: Inputs, strategy: Strategy): InputError[] {
       )
     ];
   }
-  const errors: InputError[] = [];
   if (inputs.string('service') !== undefined) {
     errors.push(
       new InputError(
@@ -112,10 +144,14 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   const strategy = STRATEGIES.find((st) => st === (inputs.string('strategy') ?? 'rolling'));
   if (strategy !== undefined) strategyMismatch(inputs, strategy).forEach((e) => problems.add(e));
   const blueGreen = strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
+  const native = strategy === 'ecs-native' ? read(() => readNativeSettings(inputs)) : undefined;
   const gates = read(() => readGateSettings(inputs));
   const safety = read(() => readSafetySettings(inputs, deploy ?? { timeoutMs: 30 * 60_000, pollIntervalMs: 5_000 }));
   problems.throwIfAny();
 
+  if (deploy!.strategy === 'ecs-native' && !deploy!.service) {
+    throw new InputError(`${inputs.label('strategy')} is ecs-native but no service is given`, {}, `set ${inputs.label('service')} to the service whose ECS-native deployment to gate`);
+  }
   const deploying = deploy!.strategy === 'blue-green' || Boolean(deploy!.service);
   if (deploying && !register) {
     throw new InputError(
@@ -125,5 +161,5 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
     );
   }
   const mode: Mode = deploying ? 'deploy' : register ? 'register' : 'render';
-  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), gates: gates!, safety: safety! };
+  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), ...(native ? { native } : {}), gates: gates!, safety: safety! };
 }

@@ -72,12 +72,19 @@ export async function underSavedLock<T>(
       table: saved.table,
       owner,
       leaseMs: saved.leaseMs,
-      timeoutMs: o.timeoutMs ?? (o.sameOwner ? 0 : 3 * saved.leaseMs),
+      // The same owner waits out a throttled or slow DynamoDB for up to a lease; nobody else can take it sooner.
+      timeoutMs: o.timeoutMs ?? (o.sameOwner ? saved.leaseMs : 3 * saved.leaseMs),
       pollMs: o.pollMs
     });
   } catch (error) {
     if (error instanceof LockError && error.reason === 'busy') {
       return { ran: false, why: `${errorMessage(error)} Another run deploys now, so the interrupted run's rollback is left to it.` };
+    }
+    // The lock is this run's own (its main step is dead, and nobody took it over): a DynamoDB that
+    // does not answer must not keep production half-deployed.
+    if (o.sameOwner && !ctx.signal.aborted) {
+      ctx.reporter.warning(`could not re-enter the deployment lock (${errorMessage(error)}); finishing the rollback anyway: the lock is this run's own`);
+      return { ran: true, value: await fn(ctx) };
     }
     throw error;
   }

@@ -1,8 +1,8 @@
-import { InputError } from '../errors.js';
+import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { splitCommand } from '../shell.js';
 
-export const STRATEGIES = ['rolling', 'blue-green'] as const;
+export const STRATEGIES = ['rolling', 'blue-green', 'ecs-native'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 const PROPAGATE_TAGS = ['SERVICE', 'TASK_DEFINITION', 'NONE'] as const;
@@ -65,45 +65,51 @@ const ZERO_WAIT =
   'give the time a deployment may take, e.g. 30 (minutes) or timeout: 10m; with zero every deployment is rolled back before it can become stable (to not wait at all, set wait-for-service-stability: false)';
 
 export function readDeploySettings(inputs: Inputs): DeploySettings {
-  const strategy = inputs.oneOf('strategy', STRATEGIES, 'rolling');
-  const waitMinutes = inputs.number('wait-for-minutes', { min: 0, max: MAX_DEPLOY_MS / MINUTE }) ?? 30;
-  if (waitMinutes === 0 && inputs.string('timeout') === undefined) {
-    throw new InputError(`${inputs.label('wait-for-minutes')} is 0`, {}, ZERO_WAIT);
-  }
-  // `timeout` is the duration form of the official action's `wait-for-minutes` and wins when given.
-  const timeoutMs =
-    inputs.string('timeout') !== undefined
-      ? inputs.duration('timeout', '30m', { max: MAX_DEPLOY_MS, positive: true, zeroFix: ZERO_WAIT })
-      : Math.round(waitMinutes * MINUTE);
-  const pollIntervalMs = inputs.duration('poll-interval', '5s', {
-    max: MAX_POLL_MS,
-    positive: true,
-    zeroFix: 'use e.g. 5s (or 200ms on the local ECS)'
-  });
+  // Every input is read even after one fails, so the user sees all the problems at once.
+  const problems = new InputProblems();
+  const read = <T>(fn: () => T, fallback: T): T => problems.read(fn, fallback);
+  const strategy = read(() => inputs.oneOf('strategy', STRATEGIES, 'rolling'), 'rolling');
+  const timeoutMs = read(() => readTimeout(inputs), 30 * MINUTE);
+  const pollIntervalMs = read(
+    () => inputs.duration('poll-interval', '5s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use e.g. 5s (or 200ms on the local ECS)' }),
+    5000
+  );
   const settings: DeploySettings = {
     strategy,
     cluster: inputs.string('cluster') ?? 'default',
-    forceNewDeployment: inputs.bool('force-new-deployment', false),
-    circuitBreaker: inputs.bool('circuit-breaker', true),
-    waitForServiceStability: inputs.bool('wait-for-service-stability', true),
+    forceNewDeployment: read(() => inputs.bool('force-new-deployment', false), false),
+    circuitBreaker: read(() => inputs.bool('circuit-breaker', true), true),
+    waitForServiceStability: read(() => inputs.bool('wait-for-service-stability', true), true),
     timeoutMs,
     pollIntervalMs,
-    bakeTimeMs: inputs.duration('bake-time', '0', { max: MAX_DEPLOY_MS })
+    bakeTimeMs: read(() => inputs.duration('bake-time', '0', { max: MAX_DEPLOY_MS }), 0)
   };
   const service = inputs.string('service');
   if (service !== undefined) settings.service = service;
-  const desiredCount = inputs.int('desired-count', { min: 0, max: MAX_TASKS_PER_SERVICE });
+  const desiredCount = read(() => inputs.int('desired-count', { min: 0, max: MAX_TASKS_PER_SERVICE }), undefined);
   if (desiredCount !== undefined) settings.desiredCount = desiredCount;
   const propagate = inputs.string('propagate-tags');
-  if (propagate !== undefined) settings.propagateTags = inputs.oneOf('propagate-tags', PROPAGATE_TAGS, 'NONE');
-  const managedTags = optionalBool(inputs, 'enable-ecs-managed-tags');
+  if (propagate !== undefined) settings.propagateTags = read(() => inputs.oneOf('propagate-tags', PROPAGATE_TAGS, 'NONE'), 'NONE');
+  const managedTags = read(() => optionalBool(inputs, 'enable-ecs-managed-tags'), undefined);
   if (managedTags !== undefined) settings.enableEcsManagedTags = managedTags;
-  const exec = optionalBool(inputs, 'enable-execute-command');
+  const exec = read(() => optionalBool(inputs, 'enable-execute-command'), undefined);
   if (exec !== undefined) settings.enableExecuteCommand = exec;
-  const grace = inputs.int('health-check-grace-period', { min: 0, max: 2_147_483_647 });
+  const grace = read(() => inputs.int('health-check-grace-period', { min: 0, max: 2_147_483_647 }), undefined);
   if (grace !== undefined) settings.healthCheckGracePeriodSeconds = grace;
-  if (inputs.bool('run-task', false)) settings.runTask = readRunTask(inputs);
+  const runTask = read(() => (inputs.bool('run-task', false) ? readRunTask(inputs) : undefined), undefined);
+  if (runTask) settings.runTask = runTask;
+  problems.throwIfAny();
   return settings;
+}
+
+/** `timeout` is the duration form of the official action's `wait-for-minutes` and wins when given. */
+function readTimeout(inputs: Inputs): number {
+  if (inputs.string('timeout') !== undefined) {
+    return inputs.duration('timeout', '30m', { max: MAX_DEPLOY_MS, positive: true, zeroFix: ZERO_WAIT });
+  }
+  const waitMinutes = inputs.number('wait-for-minutes', { min: 0, max: MAX_DEPLOY_MS / MINUTE }) ?? 30;
+  if (waitMinutes === 0) throw new InputError(`${inputs.label('wait-for-minutes')} is 0`, {}, ZERO_WAIT);
+  return Math.round(waitMinutes * MINUTE);
 }
 
 /** A boolean that stays undefined when not given, so the service keeps its own setting. */
