@@ -15,12 +15,12 @@ import type { AlarmBaseline } from '../../gates/analysis.js';
 import { wantsTemporaryAlarms, type GateSettings } from '../../gates/settings.js';
 import { type Fetch, smokeTestGate, targetHealthGate } from '../../gates/targets.js';
 import type { Gate } from '../../gates/types.js';
-import { targetGroupName } from '../colours.js';
+import { targetGroupName, toPercentages } from '../colours.js';
 import { guarded, safe, watchGates } from '../gate-loop.js';
 import { watchScope } from '../scope.js';
 import type { DeploySettings } from '../settings.js';
 import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next } from '../strategy.js';
-import { formatWeights, readWeights, type Weights } from '../traffic.js';
+import { formatWeights, readWeights, sameWeights, type Weights } from '../traffic.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { revision } from '../verdict.js';
 import { ServiceWatcher, type Poll, transient } from '../watch.js';
@@ -131,6 +131,8 @@ export function nativeStrategy(
   let lastStage = '';
   let productionMoved = false;
   let stepsCompleted = 0;
+  /** Green's highest share of production read back so far, percent. */
+  let greenHigh = 0;
   let temporary: string[] = [];
   const answered = new Set<string>();
   let started = false;
@@ -139,24 +141,47 @@ export function nativeStrategy(
   let pending: { hook: PausedHook; stage: string } | undefined;
   let successReason = '';
 
-  /** After every stage: the production (and test) rule's weights, read back and shown. */
+  /**
+   * A production traffic shift counts once it is read back: green's share of the production
+   * rule above any share read before. ECS moves every step of a linear or canary deployment
+   * within PRODUCTION_TRAFFIC_SHIFT (a pause before a step reads that stage too), so the rule
+   * is read on every poll there, not only when the stage changes.
+   */
+  const readProduction = async (stage: string, stageChanged: boolean): Promise<void> => {
+    if (!traffic) return;
+    const read = percentages(await readWeights({ ruleArn: traffic.productionRule }, live));
+    const moved = !sameWeights(read, weights);
+    weights = read;
+    if (stageChanged || moved) emitWeights(weights, `the production rule forwards ${formatWeights(weights, order(), labels)} at ${stage}`);
+    countShift(weights);
+  };
+  const countShift = (w: Weights): void => {
+    const share = traffic ? (w[traffic.targetGroups.green] ?? 0) : 0;
+    if (share <= greenHigh) return;
+    greenHigh = share;
+    stepsCompleted++;
+    productionMoved = true;
+  };
+
+  /** After every stage (and every step of production traffic): the production and test rules' weights, read back and shown. */
   watcher.onDeployment = async (sd) => {
     const stage = sd.lifecycleStage ?? sd.status ?? '';
-    if (stage === lastStage) return;
-    lastStage = stage;
-    live.reporter.info(`ECS: ${describeDeployment(sd)}`);
-    if (carriesProductionTraffic(stage)) productionMoved = true;
+    const stageChanged = stage !== lastStage;
+    if (!stageChanged && stage !== 'PRODUCTION_TRAFFIC_SHIFT') return;
+    if (stageChanged) {
+      lastStage = stage;
+      live.reporter.info(`ECS: ${describeDeployment(sd)}`);
+      if (carriesProductionTraffic(stage)) productionMoved = true;
+    }
     if (!traffic) return;
     try {
-      weights = await readWeights({ ruleArn: traffic.productionRule }, live);
-      emitWeights(weights, `the production rule forwards ${formatWeights(weights, order(), labels)} at ${stage}`);
-      if ((weights[traffic.targetGroups.green] ?? 0) > 0) productionMoved = true;
-      if (traffic.testRule) {
+      await readProduction(stage, stageChanged);
+      if (stageChanged && traffic.testRule) {
         const test = await readWeights({ ruleArn: traffic.testRule }, live);
         live.reporter.info(`the test rule forwards ${formatWeights(test, order(), labels)} at ${stage}`);
       }
     } catch (error) {
-      live.reporter.info(`reading the listener rules at ${stage} failed (${errorMessage(error)}); read again at the next stage`);
+      live.reporter.info(`reading the listener rules at ${stage} failed (${errorMessage(error)}); read again at the next poll`);
     }
   };
   const order = (): Weights => (traffic ? { [traffic.targetGroups.blue]: 0, [traffic.targetGroups.green]: 0 } : {});
@@ -305,7 +330,8 @@ export function nativeStrategy(
       }
       if (p.kind === 'in-progress') return next;
       const what = p.kind === 'stopped' || p.kind === 'stopping' ? 'ECS stopped the deployment' : 'ECS rolled the deployment back';
-      return abortWith(`${what}: ${p.reason}`, true);
+      // ECS's reasons end with a full stop; ours continues the sentence.
+      return abortWith(`${what}: ${p.reason.replace(/\.$/, '')}`, true);
     }
   });
 
@@ -338,7 +364,6 @@ export function nativeStrategy(
         return abortWith(`answering CONTINUE at ${at.stage} failed: ${errorMessage(error)}`, false);
       }
       answered.add(at.hook.hookId);
-      if (at.stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT') stepsCompleted++;
       ctx.reporter.info(`gates passed at ${at.stage}: answered CONTINUE`);
       return next;
     }
@@ -351,7 +376,10 @@ export function nativeStrategy(
       finished = true;
       saveNativeState(ctx, state, 'restoring');
       const production = traffic ? await verifyProduction(ctx, state, 'green') : { ok: true, detail: '' };
-      if (production.weights) weights = production.weights;
+      if (production.weights) {
+        weights = percentages(production.weights);
+        countShift(weights);
+      }
       const restored = await restoreConfiguration(ctx, state);
       saveNativeState(ctx, state, 'done');
       if (!production.ok) {
@@ -384,7 +412,7 @@ export function nativeStrategy(
       }
       state.serviceDeploymentArn = arn;
       const outcome = await ctx.reporter.phase('rollback', `Rolling service ${name} back to ${revision(previous)}`, () => rollBackNative(ctx, state, arn));
-      if (outcome.weights) weights = outcome.weights;
+      if (outcome.weights) weights = percentages(outcome.weights);
       if (why.explain) await explain(ctx, cluster, watcher.withContext(ctx), name, { taskDefinitionArn });
       if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`);
       return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`);
@@ -401,6 +429,11 @@ export function nativeStrategy(
       }
     }
   };
+}
+
+/** Shares in percent: a rule's weights may be tenths out of 1000 (a 3.3 % canary is 967/33). */
+function percentages(w: Weights): Weights {
+  return toPercentages(Object.entries(w).map(([targetGroupArn, weight]) => ({ targetGroupArn, weight })));
 }
 
 /** ECS's own bakes in this configuration, in ms: they add to what the deployment may take. */
