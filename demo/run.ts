@@ -57,6 +57,17 @@ async function listenerWeights(sim: Sim): Promise<Record<string, number>> {
   );
 }
 
+/** The seeded native service shop's production rule (shop-alb:80, priority 10), by target group name. */
+async function productionRuleWeights(sim: Sim): Promise<Record<string, number>> {
+  const { ElasticLoadBalancingV2Client, DescribeRulesCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const elb = new ElasticLoadBalancingV2Client({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' } });
+  const out = await elb.send(new DescribeRulesCommand({ RuleArns: [sim.scenario!.rules['shop-alb:80:10']] }));
+  const forward = out.Rules?.[0]?.Actions?.find((a) => a.Type === 'forward');
+  return Object.fromEntries(
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [/targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?', t.Weight ?? 0])
+  );
+}
+
 const steps: Step[] = [
   {
     title: 'render and register web v2',
@@ -122,6 +133,30 @@ const steps: Step[] = [
       const rev = await runningRevision(sim, 'web');
       return rev === 'web:2' ? undefined : `service web runs ${rev}, expected web:2 after the rollback`;
     }
+  },
+  {
+    title: "ECS-native canary of shop (20 % for 2 min) whose CPU climbs: the temporary CPU alarm stops ECS's deployment and it rolls back",
+    inputs: () => ({
+      'task-definition-family': 'shop',
+      'container-name': 'shop',
+      image: 'registry.example.com/shop:v2-cpu-spike',
+      cluster: 'prod',
+      service: 'shop',
+      strategy: 'ecs-native',
+      'ecs-strategy': 'CANARY',
+      'canary-percent': '20',
+      'canary-bake': '2m',
+      'cpu-alarm-threshold': '50',
+      ...fast
+    }),
+    expect: async (run, sim) => {
+      if (run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}: ${run.outputs.reason}`;
+      if (!/cpu/i.test(run.outputs.reason ?? '')) return `the reason does not name the CPU alarm: ${run.outputs.reason}`;
+      const w = await productionRuleWeights(sim);
+      if (w['shop-blue'] !== 100 || w['shop-green'] !== 0) return `production rule weights ${JSON.stringify(w)}, expected shop-blue 100`;
+      const rev = await runningRevision(sim, 'shop');
+      return rev === 'shop:1' ? undefined : `service shop runs ${rev}, expected shop:1 after the rollback`;
+    }
   }
 ];
 
@@ -129,7 +164,7 @@ async function main(): Promise<number> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const sim = await startSim({ seed: true, timeScale: TIME_SCALE });
-  console.log(`local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green\n`);
+  console.log(`local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green, native blue/green shop\n`);
   let failures = 0;
   try {
     for (const [i, step] of steps.entries()) {
