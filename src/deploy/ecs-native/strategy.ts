@@ -133,6 +133,7 @@ export function nativeStrategy(
   let stepsCompleted = 0;
   /** Green's highest share of production read back so far, percent. */
   let greenHigh = 0;
+  let charted = false;
   let temporary: string[] = [];
   const answered = new Set<string>();
   let started = false;
@@ -152,7 +153,10 @@ export function nativeStrategy(
     const read = percentages(await readWeights({ ruleArn: traffic.productionRule }, live));
     const moved = !sameWeights(read, weights);
     weights = read;
-    if (stageChanged || moved) emitWeights(weights, `the production rule forwards ${formatWeights(weights, order(), labels)} at ${stage}`);
+    // Charted when they change (and once at the start); shown in the log after every stage.
+    if (moved || !charted) chartWeights(weights);
+    charted = true;
+    if (stageChanged || moved) live.reporter.info(`the production rule forwards ${formatWeights(weights, order(), labels)} at ${stage}`);
     countShift(weights);
   };
   const countShift = (w: Weights): void => {
@@ -185,11 +189,10 @@ export function nativeStrategy(
     }
   };
   const order = (): Weights => (traffic ? { [traffic.targetGroups.blue]: 0, [traffic.targetGroups.green]: 0 } : {});
-  const emitWeights = (w: Weights, line: string): void => {
+  const chartWeights = (w: Weights): void => {
     const named: Record<string, number> = {};
     for (const [arn, v] of Object.entries(w)) named[labels[arn] ?? arn] = v;
     live.reporter.event({ kind: 'weights', weights: named, verified: true, at: live.timer.now() });
-    live.reporter.info(line);
   };
 
   const outputs = (): Record<string, string> => ({
