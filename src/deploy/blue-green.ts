@@ -196,6 +196,9 @@ function fromPlan(plan: Plan, given: Given): Planned {
   const latest = (): Service => watcher.latest.get(newName) ?? plan.services[plan.idle];
   const service = serviceGate(latest, taskDefinitionArn, 'service');
   const targets = targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets');
+  // Once the new colour takes traffic, losing every task or every healthy target fails at once.
+  const servingService = serviceGate(latest, taskDefinitionArn, 'service', true);
+  const servingTargets = targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets', true);
   const smoke = bg.smokeTest ? [guarded(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch), policy)] : [];
   const alarmGates = (): { preShift: Gate[]; baking: Gate[] } => {
     if (!g) return { preShift: [], baking: [] };
@@ -268,7 +271,7 @@ function fromPlan(plan: Plan, given: Given): Planned {
     title: `Checking ${newName} before traffic moves`,
     run: async () => {
       const alarms = alarmGates();
-      baking = [guarded(service, policy), guarded(targets, policy), ...alarms.baking];
+      baking = [guarded(servingService, policy), guarded(servingTargets, policy), ...alarms.baking];
       // The prepare phase's last poll is fresh: the first round reuses it.
       return ended(
         await watchGates({ ctx: live, watcher, gates: [safe(service), safe(targets), ...smoke, ...alarms.preShift], minMs: 0, until: deadline, what: 'before the first shift', reuseFirstPoll: true })

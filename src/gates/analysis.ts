@@ -163,6 +163,30 @@ export function analyseTargets(targets: readonly TargetObservation[], expectedRu
   return pass(`all ${plural(healthy, 'target')} in ${group} healthy${also}`);
 }
 
+/**
+ * The same, for a target group that receives traffic now: with no healthy target left its
+ * share of requests is being answered 503 by the load balancer, so that fails at once instead
+ * of holding like targets that are still starting.
+ */
+export function analyseServingTargets(targets: readonly TargetObservation[], expectedRunning: number, group = 'the target group'): GateResult {
+  const counted = targets.filter((t) => !IGNORED.has(t.state));
+  if (counted.length > 0 && !counted.some((t) => t.state === 'healthy')) {
+    return fail(`no healthy target in ${group} while it receives traffic: ${groupCauses(counted)}`);
+  }
+  return analyseTargets(targets, expectedRunning, group);
+}
+
+/** The same as analyseService, for a service that serves traffic now: none of its tasks running fails at once. */
+export function analyseServingService(service: Service, taskDefinition: string): GateResult {
+  const primary = (service.deployments ?? []).find((d) => d.status === 'PRIMARY');
+  const desired = primary?.desiredCount ?? service.desiredCount ?? 0;
+  if (primary && revisionOf(primary.taskDefinition) === revisionOf(taskDefinition) && desired > 0 && (primary.runningCount ?? 0) === 0) {
+    const failed = primary.failedTasks ? ` (${plural(primary.failedTasks, 'task')} failed so far)` : '';
+    return fail(`service ${service.serviceName ?? 'the service'} runs none of its ${desired} tasks of ${revisionOf(taskDefinition)} while it serves traffic${failed}`);
+  }
+  return analyseService(service, taskDefinition);
+}
+
 // ---- alarms ---------------------------------------------------------------------
 
 export interface AlarmObservation {

@@ -2,7 +2,7 @@
  * Gate: every target of the new colour's target group is healthy, as many as the service
  * runs tasks. One DescribeTargetHealth per check.
  */
-import { analyseTargets, observeTargets } from './analysis.js';
+import { analyseServingTargets, analyseTargets, observeTargets } from './analysis.js';
 import type { Aws } from '../aws/clients.js';
 import { targetGroupName } from '../deploy/colours.js';
 import type { Gate } from './types.js';
@@ -19,13 +19,16 @@ export function targetHealthGate(
   targetGroupArn: string,
   expectedRunning: () => number | Promise<number>,
   ctx: TargetGateContext,
-  name = 'targets'
+  name = 'targets',
+  /** The group receives traffic now: no healthy target left fails at once (the load balancer answers 503). */
+  serving = false
 ): Gate {
+  const analyse = serving ? analyseServingTargets : analyseTargets;
   return {
     name,
     check: async () => {
       const [descriptions, expected] = await Promise.all([ctx.aws.elb.describeTargetHealth(targetGroupArn), expectedRunning()]);
-      return analyseTargets(observeTargets(descriptions), expected, targetGroupName(targetGroupArn));
+      return analyse(observeTargets(descriptions), expected, targetGroupName(targetGroupArn));
     }
   };
 }

@@ -4,6 +4,8 @@ import {
   InconclusiveTracker,
   analyseAlarms,
   analyseService,
+  analyseServingService,
+  analyseServingTargets,
   analyseTargets,
   combineResults,
   holdInconclusive,
@@ -72,6 +74,34 @@ describe('analyseTargets', () => {
     expect(r.phase).toBe(phase);
     if (typeof reason === 'string') expect(r.reason).toBe(reason);
     else expect(r.reason).toMatch(reason);
+  });
+});
+
+describe('a service and target group that receive traffic', () => {
+  const t = (id: string, state: string, reason?: string): TargetObservation => ({ id, state, ...(reason ? { reason } : {}) });
+  it.each<[string, TargetObservation[], GateResult['phase'], RegExp]>([
+    // Its tasks were OOM-killed: the replacements still start while the load balancer answers 503.
+    ['no healthy target left: fails at once', [t('a:80', 'draining'), t('b:80', 'draining'), t('c:80', 'initial', 'Elb.InitialHealthChecking')], 'fail', /no healthy target in web-green while it receives traffic: Elb.InitialHealthChecking \(c:80\)/],
+    ['one healthy target left: held like any start', [t('a:80', 'healthy'), t('c:80', 'initial')], 'inconclusive', /still initial/],
+    ['nothing registered yet: as before', [], 'inconclusive', /no tasks yet|0 healthy targets/]
+  ])('%s', (_name, targets, phase, reason) => {
+    const r = analyseServingTargets(targets, targets.length ? 2 : 0, 'web-green');
+    expect(r.phase).toBe(phase);
+    expect(r.reason).toMatch(reason);
+    // The same targets before any traffic moves only hold.
+    if (phase === 'fail') expect(analyseTargets(targets, 2, 'web-green').phase).toBe('inconclusive');
+  });
+
+  it('a serving service with none of its tasks running fails at once; one still running holds', () => {
+    const svc = (running: number): Service => ({
+      serviceName: 'web',
+      status: 'ACTIVE',
+      desiredCount: 2,
+      deployments: [{ status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: running, failedTasks: 2, rolloutState: 'COMPLETED' }]
+    });
+    expect(analyseServingService(svc(0), TD)).toEqual({ phase: 'fail', reason: 'service web runs none of its 2 tasks of web:8 while it serves traffic (2 tasks failed so far)' });
+    expect(analyseService(svc(0), TD).phase).toBe('inconclusive');
+    expect(analyseServingService(svc(1), TD).phase).toBe('inconclusive');
   });
 });
 
