@@ -162,7 +162,12 @@ export function parseKeyValueLines(text: string, label: string): Map<string, str
     }
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      throw new InputError(`${label} line ${i + 1} is "${line.trim()}", not KEY=VALUE`, {}, 'write one KEY=VALUE per line');
+      // The line's text is not quoted: it may be the second line of a secret given without KEY<<EOF.
+      throw new InputError(
+        `${label} line ${i + 1} is not KEY=VALUE (${line.trim().length} characters, no "=" after a name)`,
+        {},
+        'write one KEY=VALUE per line; a value over several lines is written KEY<<EOF, its lines, then EOF'
+      );
     }
     const key = line.slice(0, eq).trim();
     if (!/^[A-Za-z_][\w.-]*$/.test(key)) {

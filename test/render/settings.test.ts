@@ -47,7 +47,7 @@ describe('readRenderSettings', () => {
     ['a bad ARN', { 'task-definition-arn': 'web' }, /input `task-definition-arn` is "web", not a task definition revision/],
     ['image without container-name', { 'task-definition': 'a.json', image: 'x' }, /input `image` is set without input `container-name`/],
     ['env without container-name', { 'task-definition': 'a.json', 'environment-variables': 'A=1' }, /input `environment-variables` is set without input `container-name`/],
-    ['a bad env line', { 'task-definition': 'a.json', 'container-name': 'c', 'environment-variables': 'JUST_A_NAME' }, /input `environment-variables` line 1 is "JUST_A_NAME", not KEY=VALUE/],
+    ['a bad env line', { 'task-definition': 'a.json', 'container-name': 'c', 'environment-variables': 'JUST_A_NAME' }, /input `environment-variables` line 1 is not KEY=VALUE \(11 characters/],
     ['a secret without valueFrom', { 'task-definition': 'a.json', 'container-name': 'c', secrets: 'DB=' }, /input `secrets`: DB has no valueFrom/],
     ['a bad images line', { 'task-definition': 'a.json', images: 'web' }, /input `images` line 1 is "web" \(write one container=image per line\)/],
     ['an unclosed quote in command', { 'task-definition': 'a.json', 'container-name': 'c', command: `sh -c "echo` }, /input `command` has an unclosed " quote/],
