@@ -9,6 +9,9 @@ export interface Timer {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export const realTimer: Timer = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
@@ -19,7 +22,8 @@ export const realTimer: Timer = {
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const handle = setTimeout(done, ms);
+      // setTimeout turns anything above 2^31-1 ms into 1 ms: a computed wait must never poll in a loop.
+      const handle = setTimeout(done, Math.min(Math.max(0, ms), MAX_TIMER_MS));
       signal?.addEventListener('abort', done, { once: true });
     })
 };

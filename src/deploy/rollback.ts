@@ -2,7 +2,7 @@ import type { Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import type { DeployContext, DeployResult } from './types.js';
-import { judge, revision } from './verdict.js';
+import { judge, revision, type OurDeployment } from './verdict.js';
 import { ServiceWatcher, describeService, progressLine, watchUntil } from './watch.js';
 
 /** Where a rolling deployment got to, saved for the post step. */
@@ -85,31 +85,9 @@ export async function restorePrevious(
   await afterStart?.().catch((error: unknown) => ctx.reporter.warning(`could not gather the evidence: ${errorMessage(error)}`));
 
   const ours = { taskDefinitionArn: previous, ...(rollbackId ? { deploymentId: rollbackId } : {}) };
-  try {
-    const end = await watchUntil(
-      watcher,
-      ctx.timer,
-      (services) => {
-        const svc = services.get(service);
-        if (!svc) return undefined;
-        const verdict = judge(svc, ours);
-        return verdict.kind === 'in-progress' ? undefined : verdict;
-      },
-      { timeoutMs: saved.timeoutMs }
-    );
-    const now = watcher.latest.get(service);
-    if (end.kind === 'decided' && end.value.kind === 'succeeded') {
-      save('done', rollbackId);
-      return { ok: true, detail: `service ${service} is stable on ${revision(previous)}`, ...(rollbackId ? { deploymentId: rollbackId } : {}) };
-    }
-    const why =
-      end.kind === 'decided' && end.value.kind !== 'succeeded'
-        ? `the rollback deployment did not succeed: ${end.value.reason}`
-        : `the rollback was not stable after ${formatDuration(saved.timeoutMs)}`;
-    return { ok: false, detail: `${why}; ${describeState(service, now)}` };
-  } catch (error) {
-    return { ok: false, detail: `watching the rollback failed: ${errorMessage(error)}; ${await stateOf(ctx, saved)}` };
-  }
+  const settled = await settleOnPrevious(ctx, saved, watcher, 'the rollback', () => ours);
+  if (settled.ok) save('done', rollbackId);
+  return settled.ok ? { ...settled, ...(rollbackId ? { deploymentId: rollbackId } : {}) } : settled;
 }
 
 /**
@@ -118,35 +96,52 @@ export async function restorePrevious(
  * true when it is printed. Never starts a deployment of its own (that would race ECS's).
  */
 export async function awaitEcsRollback(ctx: DeployContext, saved: RollingState, watcher: ServiceWatcher): Promise<RestoreResult> {
-  const { service, previousTaskDefinitionArn: previous } = saved;
   let rollbackId: string | undefined;
+  const settled = await settleOnPrevious(ctx, saved, watcher, "ECS's rollback", (svc) => {
+    const primary = svc.deployments?.find((d) => d.status === 'PRIMARY');
+    // Until ECS has started its rollback deployment, ours is still PRIMARY (FAILED).
+    if (!primary || primary.taskDefinition !== saved.previousTaskDefinitionArn) return undefined;
+    rollbackId = primary.id;
+    return { taskDefinitionArn: saved.previousTaskDefinitionArn, ...(primary.id ? { deploymentId: primary.id } : {}) };
+  });
+  const ids = rollbackId ? { deploymentId: rollbackId } : {};
+  if (!settled.ok) return { ...settled, ...ids };
+  return { ...settled, detail: `ECS's rollback finished: ${settled.detail}${rollbackId ? ` (deployment ${rollbackId})` : ''}`, ...ids };
+}
+
+/**
+ * Waits, bounded by `saved.timeoutMs`, until the deployment `which` names (undefined: not
+ * there yet) is stable on the previous revision; says exactly what runs when it is not.
+ */
+async function settleOnPrevious(
+  ctx: DeployContext,
+  saved: RollingState,
+  watcher: ServiceWatcher,
+  who: string,
+  which: (service: Service) => OurDeployment | undefined
+): Promise<RestoreResult> {
+  const { service, previousTaskDefinitionArn: previous } = saved;
   try {
     const end = await watchUntil(
       watcher,
       ctx.timer,
       (services) => {
         const svc = services.get(service);
-        const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
-        // Until ECS has started its rollback deployment, ours is still PRIMARY (FAILED).
-        if (!svc || !primary || primary.taskDefinition !== previous) return undefined;
-        rollbackId = primary.id;
-        const verdict = judge(svc, { taskDefinitionArn: previous, ...(primary.id ? { deploymentId: primary.id } : {}) });
+        const ours = svc && which(svc);
+        if (!svc || !ours) return undefined;
+        const verdict = judge(svc, ours);
         return verdict.kind === 'in-progress' ? undefined : verdict;
       },
       { timeoutMs: saved.timeoutMs }
     );
-    const now = watcher.latest.get(service);
-    const ids = rollbackId ? { deploymentId: rollbackId } : {};
-    if (end.kind === 'decided' && end.value.kind === 'succeeded') {
-      return { ok: true, detail: `ECS's rollback finished: service ${service} is stable on ${revision(previous)}${rollbackId ? ` (deployment ${rollbackId})` : ''}`, ...ids };
-    }
+    if (end.kind === 'decided' && end.value.kind === 'succeeded') return { ok: true, detail: `service ${service} is stable on ${revision(previous)}` };
     const why =
       end.kind === 'decided' && end.value.kind !== 'succeeded'
-        ? `ECS's rollback deployment did not succeed: ${end.value.reason}`
-        : `ECS's rollback was not stable after ${formatDuration(saved.timeoutMs)}`;
-    return { ok: false, detail: `${why}; ${describeState(service, now)}`, ...ids };
+        ? `${who} deployment did not succeed: ${end.value.reason}`
+        : `${who} was not stable after ${formatDuration(saved.timeoutMs)}`;
+    return { ok: false, detail: `${why}; ${describeState(service, watcher.latest.get(service))}` };
   } catch (error) {
-    return { ok: false, detail: `watching ECS's rollback failed: ${errorMessage(error)}; ${await stateOf(ctx, saved)}` };
+    return { ok: false, detail: `watching ${who} failed: ${errorMessage(error)}; ${await stateOf(ctx, saved)}` };
   }
 }
 
