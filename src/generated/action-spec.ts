@@ -80,7 +80,7 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "strategy",
-    "description": "rolling (one ECS service) or blue-green (two services behind one listener).",
+    "description": "rolling (one ECS service), blue-green (two services behind one listener) or ecs-native (ECS's own BLUE_GREEN, LINEAR or CANARY deployment of one service, gated at every stage). A rolling service configured for ECS's own blue/green, linear or canary deployments is deployed as ecs-native, with a notice.",
     "default": "rolling"
   },
   {
@@ -367,7 +367,7 @@ export const OUTPUTS: readonly OutputSpec[] = [
   },
   {
     "name": "deployment-id",
-    "description": "ECS deployment id of the new revision."
+    "description": "The deployment of the new revision: the ECS deployment id (rolling, blue-green), or the service deployment ARN (ecs-native)."
   },
   {
     "name": "status",
@@ -391,10 +391,10 @@ export const OUTPUTS: readonly OutputSpec[] = [
   },
   {
     "name": "traffic",
-    "description": "Blue/green: final weights, e.g. web-blue=0,web-green=100."
+    "description": "Blue/green and ecs-native: final production weights by target group, e.g. web-blue=0,web-green=100."
   },
   {
     "name": "steps-completed",
-    "description": "Blue/green: how many traffic steps were completed."
+    "description": "Blue/green and ecs-native: how many production traffic shifts were completed."
   }
 ];
