@@ -31,6 +31,16 @@ import type {
   TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CloudWatchClient, CompositeAlarm, MetricAlarm, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type {
+  CodeDeployClient,
+  CreateDeploymentCommandInput,
+  DeploymentConfigInfo,
+  DeploymentGroupInfo,
+  DeploymentInfo,
+  DeploymentStatus,
+  DeploymentWaitType,
+  StopDeploymentCommandOutput
+} from '@aws-sdk/client-codedeploy';
 import { noteFailedAttempts, noteFailedAttemptsOptions, withinLimits, type CallLimits } from './deadline.js';
 import { attempt, awsErrorCode } from './errors.js';
 import { JitteredRetry } from './retry.js';
@@ -76,10 +86,26 @@ export interface CloudWatchApi {
   deleteAlarms(names: string[]): Promise<void>;
 }
 
+/** CodeDeploy, for services on the CODE_DEPLOY deployment controller. */
+export interface CodeDeployApi {
+  getDeploymentGroup(application: string, group: string): Promise<DeploymentGroupInfo>;
+  getDeploymentConfig(name: string): Promise<DeploymentConfigInfo>;
+  /** The new deployment's id. */
+  createDeployment(input: CreateDeploymentCommandInput): Promise<string>;
+  getDeployment(deploymentId: string): Promise<DeploymentInfo>;
+  /** A group's deployment ids, newest first, every page; `statuses` filters. */
+  listDeployments(application: string, group: string, statuses?: DeploymentStatus[]): Promise<string[]>;
+  /** autoRollbackEnabled: CodeDeploy puts the original task set back behind the production listener. */
+  stopDeployment(deploymentId: string, autoRollbackEnabled: boolean): Promise<Pick<StopDeploymentCommandOutput, 'status' | 'statusMessage'>>;
+  /** READY_WAIT: reroute production traffic now; TERMINATION_WAIT: end the termination wait now. */
+  continueDeployment(deploymentId: string, waitType: DeploymentWaitType): Promise<void>;
+}
+
 export interface Aws {
   ecs: EcsApi;
   elb: ElbApi;
   cloudwatch: CloudWatchApi;
+  codedeploy: CodeDeployApi;
   /**
    * The same clients (no new SDK client, same connections and retry quota), in which every
    * call also ends as soon as `signal` aborts: it rejects at once with an AwsCallError of code
@@ -171,6 +197,12 @@ export function createAws(options: AwsOptions = {}): Aws {
   const cwSdk = lazy(async () => {
     const sdk = await import('@aws-sdk/client-cloudwatch');
     const client: CloudWatchClient = new sdk.CloudWatchClient(config());
+    client.middlewareStack.add(noteFailedAttempts(), noteFailedAttemptsOptions);
+    return { sdk, client };
+  });
+  const cdSdk = lazy(async () => {
+    const sdk = await import('@aws-sdk/client-codedeploy');
+    const client: CodeDeployClient = new sdk.CodeDeployClient(config());
     client.middlewareStack.add(noteFailedAttempts(), noteFailedAttemptsOptions);
     return { sdk, client };
   });
@@ -405,10 +437,73 @@ export function createAws(options: AwsOptions = {}): Aws {
         })
     };
 
+    const codedeploy: CodeDeployApi = {
+      getDeploymentGroup: (application, group) =>
+        call(`reading CodeDeploy deployment group ${group} of application ${application}`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          const out = await client.send(new sdk.GetDeploymentGroupCommand({ applicationName: application, deploymentGroupName: group }), { abortSignal });
+          if (!out.deploymentGroupInfo) throw new Error('the response has no deploymentGroupInfo');
+          return out.deploymentGroupInfo;
+        }),
+      getDeploymentConfig: (name) =>
+        call(`reading CodeDeploy deployment configuration ${name}`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          const out = await client.send(new sdk.GetDeploymentConfigCommand({ deploymentConfigName: name }), { abortSignal });
+          if (!out.deploymentConfigInfo) throw new Error('the response has no deploymentConfigInfo');
+          return out.deploymentConfigInfo;
+        }),
+      createDeployment: (input) =>
+        call(`creating a CodeDeploy deployment in group ${input.deploymentGroupName} of application ${input.applicationName}`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          const out = await client.send(new sdk.CreateDeploymentCommand(input), { abortSignal });
+          if (!out.deploymentId) throw new Error('the response has no deploymentId');
+          return out.deploymentId;
+        }),
+      getDeployment: (id) =>
+        call(`reading CodeDeploy deployment ${id}`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          const out = await client.send(new sdk.GetDeploymentCommand({ deploymentId: id }), { abortSignal });
+          if (!out.deploymentInfo) throw new Error('the response has no deploymentInfo');
+          return out.deploymentInfo;
+        }),
+      listDeployments: (application, group, statuses) =>
+        call(`listing the CodeDeploy deployments of group ${group} of application ${application}`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          const ids: string[] = [];
+          let nextToken: string | undefined;
+          do {
+            const out = await client.send(
+              new sdk.ListDeploymentsCommand({
+                applicationName: application,
+                deploymentGroupName: group,
+                ...(statuses?.length ? { includeOnlyStatuses: statuses } : {}),
+                ...(nextToken ? { nextToken } : {})
+              }),
+              { abortSignal }
+            );
+            ids.push(...(out.deployments ?? []));
+            nextToken = out.nextToken;
+          } while (nextToken);
+          return ids;
+        }),
+      stopDeployment: (id, autoRollbackEnabled) =>
+        call(`stopping CodeDeploy deployment ${id}${autoRollbackEnabled ? ' with rollback' : ''}`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          const out = await client.send(new sdk.StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled }), { abortSignal });
+          return { ...(out.status ? { status: out.status } : {}), ...(out.statusMessage ? { statusMessage: out.statusMessage } : {}) };
+        }),
+      continueDeployment: (id, waitType) =>
+        call(`continuing CodeDeploy deployment ${id} (${waitType})`, async (abortSignal) => {
+          const { sdk, client } = await cdSdk();
+          await client.send(new sdk.ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: waitType }), { abortSignal });
+        })
+    };
+
     return {
       ecs,
       elb,
       cloudwatch,
+      codedeploy,
       withSignal: (signal) => view({ ...limits, signals: [...limits.signals, signal] }),
       withCallTimeout: (ms) => view({ ...limits, timeoutMs: positiveMs('callTimeoutMs', ms) })
     };
@@ -417,8 +512,19 @@ export function createAws(options: AwsOptions = {}): Aws {
   return view({ timeoutMs: callTimeoutMs, signals: [] });
 }
 
-/** The three services without the views. */
-export type AwsApis = Pick<Aws, 'ecs' | 'elb' | 'cloudwatch'>;
+/** The services without the views; CodeDeploy is optional (most fakes never deploy through it). */
+export type AwsApis = Pick<Aws, 'ecs' | 'elb' | 'cloudwatch'> & { codedeploy?: CodeDeployApi };
+
+/** Stands in for CodeDeploy in fakes that have none: every call says so. */
+const noCodeDeploy: CodeDeployApi = {
+  getDeploymentGroup: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy')),
+  getDeploymentConfig: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy')),
+  createDeployment: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy')),
+  getDeployment: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy')),
+  listDeployments: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy')),
+  stopDeployment: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy')),
+  continueDeployment: () => Promise.reject(new Error('this AWS implementation has no CodeDeploy'))
+};
 
 function boundedApi<T extends object>(service: string, api: T, limits: CallLimits): T {
   const out: Record<string, unknown> = {};
@@ -435,7 +541,7 @@ function boundedApi<T extends object>(service: string, api: T, limits: CallLimit
 }
 
 /**
- * Any implementation of the three services (test fakes, a recording wrapper) with the same
+ * Any implementation of the services (test fakes, a recording wrapper) with the same
  * deadline and signal semantics as createAws: each method rejects with `TimeoutError` after
  * `callTimeoutMs` and with `AbortError` once a `withSignal` signal aborts, even if the
  * implementation never settles.
@@ -445,6 +551,7 @@ export function boundedAws(apis: AwsApis, callTimeoutMs: number = DEFAULT_CALL_T
     ecs: boundedApi('ecs', apis.ecs, limits),
     elb: boundedApi('elb', apis.elb, limits),
     cloudwatch: boundedApi('cloudwatch', apis.cloudwatch, limits),
+    codedeploy: boundedApi('codedeploy', apis.codedeploy ?? noCodeDeploy, limits),
     withSignal: (signal) => view({ ...limits, signals: [...limits.signals, signal] }),
     withCallTimeout: (ms) => view({ ...limits, timeoutMs: positiveMs('callTimeoutMs', ms) })
   });

@@ -98,6 +98,13 @@ export function boundedReads(base: Aws, signal: AbortSignal, readMs: number): Aw
       ...base.cloudwatch,
       describeAlarms: (names) => reads.cloudwatch.describeAlarms(names)
     },
+    codedeploy: {
+      ...base.codedeploy,
+      getDeploymentGroup: (app, group) => reads.codedeploy.getDeploymentGroup(app, group),
+      getDeploymentConfig: (name) => reads.codedeploy.getDeploymentConfig(name),
+      getDeployment: (id) => reads.codedeploy.getDeployment(id),
+      listDeployments: (app, group, statuses) => reads.codedeploy.listDeployments(app, group, statuses)
+    },
     withSignal: (s) => boundedReads(base, AbortSignal.any([signal, s]), readMs),
     withCallTimeout: (ms) => boundedReads(base.withCallTimeout(ms), signal, readMs)
   };
