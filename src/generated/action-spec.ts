@@ -290,6 +290,26 @@ export const INPUTS: readonly InputSpec[] = [
     "description": "ECS-native CANARY: wait at the canary percentage before the rest moves, in whole minutes, e.g. 10m (default: the service's, else ECS's 10m)."
   },
   {
+    "name": "codedeploy-appspec",
+    "description": "CodeDeploy (a service on the CODE_DEPLOY deployment controller): path of the AppSpec file, JSON or YAML; its TaskDefinition is replaced by the new revision. Default appspec.yaml; when that file does not exist, ecs-rollout writes the AppSpec from the service's load balancer (container name and port)."
+  },
+  {
+    "name": "codedeploy-application",
+    "description": "CodeDeploy: the application (default AppECS-{cluster}-{service}, as the console names it)."
+  },
+  {
+    "name": "codedeploy-deployment-group",
+    "description": "CodeDeploy: the deployment group (default DgpECS-{cluster}-{service})."
+  },
+  {
+    "name": "codedeploy-deployment-description",
+    "description": "CodeDeploy: a description of the deployment (truncated to 512 characters)."
+  },
+  {
+    "name": "codedeploy-deployment-config",
+    "description": "CodeDeploy: the deployment configuration, e.g. CodeDeployDefault.ECSCanary10Percent5Minutes (default: the deployment group's)."
+  },
+  {
     "name": "alarms",
     "description": "Names of existing CloudWatch alarms (metric or composite) to watch; ALARM rolls the deployment back."
   },
@@ -396,5 +416,9 @@ export const OUTPUTS: readonly OutputSpec[] = [
   {
     "name": "steps-completed",
     "description": "Blue/green and ecs-native: how many production traffic shifts were completed."
+  },
+  {
+    "name": "codedeploy-deployment-id",
+    "description": "The CodeDeploy deployment id (a service on the CODE_DEPLOY deployment controller)."
   }
 ];
