@@ -30,7 +30,9 @@ export async function runPost(): Promise<void> {
     for (const line of recovery.actions) core.info(`ecs-rollout post: ${line}`);
     if (!recovery.ok) core.setFailed(`ecs-rollout post: ${recovery.actions.join('; ')}`);
   } catch (error) {
-    core.warning(`ecs-rollout post: ${errorMessage(error)}`);
+    // Unreadable saved state means nobody can tell whether production was left half-deployed: that fails.
+    if (/saved state .* cannot be read/.test(errorMessage(error))) core.setFailed(`ecs-rollout post: ${errorMessage(error)}`);
+    else core.warning(`ecs-rollout post: ${errorMessage(error)}`);
   }
 }
 

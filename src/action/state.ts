@@ -22,7 +22,11 @@ export const actionState: StateStore = {
     try {
       return JSON.parse(raw) as T;
     } catch {
-      return undefined;
+      // Never "nothing to roll back": the post step must say that it cannot tell.
+      throw new Error(
+        `the saved state ${key} cannot be read (not JSON: ${raw.length} characters); the post step cannot tell what the main step left: ` +
+          'look at the service, listener and alarms, and roll back by hand with ecs-rollout rollback or the console if needed'
+      );
     }
   }
 };

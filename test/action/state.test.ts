@@ -39,6 +39,11 @@ describe('actionState', () => {
     expect(actionState.load('never-saved')).toBeUndefined();
   });
 
+  it('saved state that cannot be read fails loudly with what to do, never "nothing to roll back"', () => {
+    process.env.STATE_from_main = '{"phase":"shift';
+    expect(() => actionState.load('from_main')).toThrow(/the saved state from_main cannot be read .*roll back by hand/);
+  });
+
   it('cleanup at the end of the main step finds the temporary alarms it created and deletes them', async () => {
     const deleted: string[][] = [];
     const cloudwatch = {
