@@ -19,7 +19,8 @@ import {
 } from './model.js';
 import { nativeHandlers } from './native.js';
 import { Scheduler } from './scheduler.js';
-import { serviceHandlers, serviceShape } from './services.js';
+import { loadBalancers, serviceHandlers, serviceShape } from './services.js';
+import { taskSetHandlers } from './tasksets.js';
 import { advanceTask, taskHandlers, taskShape } from './tasks.js';
 import { taskDefinitionHandlers, taskDefinitionShape } from './taskdefs.js';
 
@@ -151,6 +152,7 @@ export function createEcs(deps: EcsDeps): ServiceModel {
     ...taskDefinitionHandlers(state),
     ...serviceHandlers(state),
     ...taskHandlers(state),
+    ...taskSetHandlers(state, loadBalancers),
     ...nativeHandlers(state, (region) => (region === deps.region ? scheduler : (state(region), others.get(region)!.scheduler)).native)
   };
 

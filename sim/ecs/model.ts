@@ -7,6 +7,7 @@ import { ApiError, type EcsDeps } from '../types.js';
 import { hexId } from '../util.js';
 import type { Behaviour } from './behaviour.js';
 import type { NativeRun, ServiceDeploymentRecord, ServiceRevisionRecord } from './native.js';
+import type { TaskSet } from './tasksets.js';
 
 export interface Tag {
   key: string;
@@ -138,6 +139,10 @@ export interface Service {
   native?: NativeRun;
   /** Whether "has reached a steady state." was said since the service last changed. */
   steady: boolean;
+  /** CODE_DEPLOY or EXTERNAL: the service's tasks come from its task sets (tasksets.ts), not from deployments. */
+  controller?: 'CODE_DEPLOY' | 'EXTERNAL';
+  /** The task sets of a CODE_DEPLOY / EXTERNAL service, oldest first. */
+  taskSets?: TaskSet[];
   /** Live (not yet STOPPED) tasks of the service, so the controller never scans the cluster. */
   tasks: Set<Task>;
   inactiveSince?: number;

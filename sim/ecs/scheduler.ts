@@ -10,6 +10,7 @@ import { probeFor } from './behaviour.js';
 import { mergeTags, type Deployment, type EcsState, type Service, type Tag, type Task } from './model.js';
 import { NativeController, rollingCompleted, rollingFailed, rollingFailureCount } from './native.js';
 import { requestStop, startTask, taskHealth } from './tasks.js';
+import { TaskSetController } from './tasksets.js';
 
 /** How long ECS keeps watching deployment alarms after the rollout itself finished. */
 export const ALARM_BAKE_MS = 3 * 60_000;
@@ -55,9 +56,12 @@ export function newDeployment(state: EcsState, svc: Service, taskDefinition: str
 export class Scheduler {
   /** Native blue/green, linear and canary deployments (native.ts) in place of the rolling controller. */
   readonly native: NativeController;
+  /** The task sets of CODE_DEPLOY / EXTERNAL services (tasksets.ts) in place of the rolling controller. */
+  readonly taskSets: TaskSetController;
 
   constructor(private readonly state: EcsState) {
     this.native = new NativeController(state, this);
+    this.taskSets = new TaskSetController(state, this);
   }
 
   private get elb() {
@@ -77,6 +81,11 @@ export class Scheduler {
     if (svc.status === 'INACTIVE') return;
     this.register(svc, now);
     this.enforceHealth(svc, now);
+    if (svc.controller) {
+      this.announceStopped(svc, now);
+      this.taskSets.tick(svc, now);
+      return;
+    }
     if (svc.native) {
       this.announceStopped(svc, now);
       this.native.tick(svc, now);
@@ -108,6 +117,7 @@ export class Scheduler {
 
   private register(svc: Service, now: number): void {
     if (svc.loadBalancers.length === 0) return;
+    if (svc.controller) return this.registerTaskSetTasks(svc, now);
     const perGroup = new Map<string, number>();
     for (const t of svc.tasks) {
       if (t.registered || t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
@@ -125,6 +135,23 @@ export class Scheduler {
         t.targets.push({ targetGroupArn: arn, containerPort: lb.containerPort, ...target });
         perGroup.set(arn, (perGroup.get(arn) ?? 0) + 1);
       });
+    }
+    for (const [arn, n] of perGroup) this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
+  }
+
+  /** A task set's tasks register in that task set's own target group (CodeDeploy's blue or green). */
+  private registerTaskSetTasks(svc: Service, now: number): void {
+    const perGroup = new Map<string, number>();
+    for (const t of svc.tasks) {
+      if (t.registered || t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
+      t.registered = true;
+      for (const lb of this.taskSets.targetGroupsOf(svc, t)) {
+        if (!lb.targetGroupArn || !this.elb.targetGroup(lb.targetGroupArn)) continue;
+        const target = { id: t.ip, port: lb.containerPort };
+        this.elb.registerTarget(lb.targetGroupArn, target, probeFor(t));
+        t.targets.push({ targetGroupArn: lb.targetGroupArn, containerPort: lb.containerPort, ...target });
+        perGroup.set(lb.targetGroupArn, (perGroup.get(lb.targetGroupArn) ?? 0) + 1);
+      }
     }
     for (const [arn, n] of perGroup) this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
   }

@@ -19,6 +19,7 @@ import { advancedFrom, beginServiceDeployment, checkNativeLoadBalancers, current
 import { newDeployment } from './scheduler.js';
 import { pageOf } from './taskdefs.js';
 import { requireNetwork, usableTaskDefinition } from './tasks.js';
+import { newTaskSet, primaryTaskSet, taskSetShape } from './tasksets.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -71,7 +72,7 @@ function deploymentConfiguration(input: unknown, current?: DeploymentConfigurati
 }
 
 /** The service's load balancers, validated; `requested` when the caller names them now (a target group must then be behind a load balancer). */
-function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition, requested = true): LoadBalancerRef[] {
+export function loadBalancers(state: EcsState, input: unknown, td: TaskDefinition, requested = true): LoadBalancerRef[] {
   if (input === undefined || input === null) return [];
   if (!Array.isArray(input)) throw invalid('loadBalancers must be a list.');
   if (input.length > 5) throw invalid('A service can have at most 5 target groups.');
@@ -134,6 +135,10 @@ export function serviceShape(_state: EcsState, svc: Service, withTags: boolean):
   const all = counts();
   const primary = svc.deployments[0];
   const cfg = svc.deploymentConfiguration;
+  // CODE_DEPLOY / EXTERNAL: the tasks come from task sets; `deployments` is an empty list.
+  const taskSetFields = svc.controller
+    ? { taskDefinition: primaryTaskSet(svc)?.taskDefinition, taskSets: (svc.taskSets ?? []).map((ts) => taskSetShape(ts, false)) }
+    : {};
   return {
     serviceArn: svc.arn,
     serviceName: svc.name,
@@ -172,6 +177,7 @@ export function serviceShape(_state: EcsState, svc: Service, withTags: boolean):
       };
     }),
     roleArn: svc.roleArn,
+    ...taskSetFields,
     currentServiceDeployment: svc.serviceDeployments[0]?.arn,
     currentServiceRevisions: currentRevisions(svc),
     events: svc.events.map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
@@ -181,7 +187,7 @@ export function serviceShape(_state: EcsState, svc: Service, withTags: boolean):
     networkConfiguration: svc.networkConfiguration,
     healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
     schedulingStrategy: 'REPLICA',
-    deploymentController: { type: 'ECS' },
+    deploymentController: { type: svc.controller ?? 'ECS' },
     createdBy: svc.createdBy,
     enableECSManagedTags: svc.enableECSManagedTags,
     propagateTags: svc.propagateTags,
@@ -200,6 +206,79 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** What a CODE_DEPLOY service needs: one load balancer (CodeDeploy moves its listener) and no ECS-native strategy. */
+function checkCodeDeployService(input: Record<string, any>, lbs: LoadBalancerRef[]): void {
+  if (lbs.length !== 1 || !lbs[0]!.targetGroupArn) throw invalid('A service with the CODE_DEPLOY deployment controller must have exactly one load balancer with a target group.');
+  if (lbs[0]!.advancedConfiguration) throw invalid('advancedConfiguration is only valid with the ECS deployment controller.');
+  const strategy = input.deploymentConfiguration?.strategy;
+  if (strategy !== undefined && strategy !== 'ROLLING') throw invalid(`The deployment strategy ${String(strategy)} is only valid with the ECS deployment controller.`);
+}
+
+/** An EXTERNAL service: no task definition needed, no tasks until a task set is created. */
+function createExternal(s: EcsState, cluster: Cluster, name: string, input: Record<string, any>): Record<string, unknown> {
+  const td = input.taskDefinition !== undefined ? usableTaskDefinition(s, input.taskDefinition) : undefined;
+  const lbs = td ? loadBalancers(s, input.loadBalancers, td) : [];
+  if (!td && Array.isArray(input.loadBalancers) && input.loadBalancers.length) throw invalid('loadBalancers of an EXTERNAL service are given on its task sets when no taskDefinition is specified.');
+  const svc: Service = {
+    arn: s.arn(`service/${cluster.name}/${name}`),
+    name,
+    cluster,
+    status: 'ACTIVE',
+    desiredCount: input.desiredCount === undefined ? 0 : integer(input.desiredCount, 'desiredCount', 0),
+    deployments: [],
+    deploymentConfiguration: deploymentConfiguration(input.deploymentConfiguration),
+    loadBalancers: lbs,
+    healthCheckGracePeriodSeconds: gracePeriod(input.healthCheckGracePeriodSeconds, lbs),
+    propagateTags: propagate(input.propagateTags),
+    enableECSManagedTags: input.enableECSManagedTags === true,
+    enableExecuteCommand: input.enableExecuteCommand === true,
+    launchType: input.launchType,
+    capacityProviderStrategy: input.capacityProviderStrategy,
+    platformVersion: input.platformVersion,
+    networkConfiguration: input.networkConfiguration,
+    roleArn: input.role,
+    createdAt: s.now(),
+    createdBy: `arn:aws:iam::${s.deps.accountId}:root`,
+    tags: tagsFrom(input.tags),
+    events: [],
+    steady: false,
+    tasks: new Set(),
+    serviceDeployments: [],
+    revisions: [],
+    controller: 'EXTERNAL',
+    taskSets: []
+  };
+  s.servicesOf(cluster).set(name, svc);
+  return { service: serviceShape(s, svc, false) };
+}
+
+/**
+ * UpdateService on a CODE_DEPLOY / EXTERNAL service: the count, grace period and tags can change;
+ * a new revision has to come through CodeDeploy (or a new task set), as ECS answers.
+ */
+function updateTaskSetService(s: EcsState, svc: Service, input: Record<string, any>): Record<string, unknown> {
+  if (svc.controller === 'CODE_DEPLOY') {
+    if (input.taskDefinition !== undefined) {
+      throw invalid('Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.');
+    }
+    for (const k of ['loadBalancers', 'networkConfiguration', 'platformVersion', 'forceNewDeployment', 'capacityProviderStrategy']) {
+      if (input[k] !== undefined && input[k] !== false) throw invalid(`Unable to update ${k} on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.`);
+    }
+  } else if (input.taskDefinition !== undefined || input.loadBalancers !== undefined || input.networkConfiguration !== undefined) {
+    throw invalid('Unable to update taskDefinition, loadBalancers or networkConfiguration on services with an EXTERNAL deployment controller; create a new task set instead.');
+  }
+  const desiredCount = input.desiredCount === undefined ? svc.desiredCount : integer(input.desiredCount, 'desiredCount', 0);
+  const grace = input.healthCheckGracePeriodSeconds !== undefined ? gracePeriod(input.healthCheckGracePeriodSeconds, svc.loadBalancers) : svc.healthCheckGracePeriodSeconds;
+  const propagateTags = input.propagateTags !== undefined ? propagate(input.propagateTags) : svc.propagateTags;
+  svc.desiredCount = desiredCount;
+  svc.healthCheckGracePeriodSeconds = grace;
+  svc.propagateTags = propagateTags;
+  if (input.enableECSManagedTags !== undefined) svc.enableECSManagedTags = input.enableECSManagedTags === true;
+  if (input.enableExecuteCommand !== undefined) svc.enableExecuteCommand = input.enableExecuteCommand === true;
+  svc.steady = false;
+  return { service: serviceShape(s, svc, false) };
+}
+
 export function serviceHandlers(state: (region: string) => EcsState): Record<string, Handler> {
   return {
     CreateService: (input, ctx) => {
@@ -210,15 +289,17 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
         throw invalid('serviceName must be 1-255 letters (uppercase and lowercase), numbers, hyphens and underscores.');
       }
       const controller = input.deploymentController?.type ?? 'ECS';
-      if (controller !== 'ECS') throw invalid(`The local ECS supports only the ECS deployment controller, not ${String(controller)}.`);
+      if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(String(controller))) throw invalid('deploymentController.type must be one of ECS, CODE_DEPLOY, EXTERNAL.');
       if (input.schedulingStrategy !== undefined && input.schedulingStrategy !== 'REPLICA') throw invalid('The local ECS supports only the REPLICA scheduling strategy.');
       const existing = s.servicesOf(cluster).get(name);
       if (existing?.status === 'ACTIVE') throw invalid('Creation of service was not idempotent.');
       if (existing?.status === 'DRAINING') throw invalid('Unable to Start a service that is still Draining.');
+      if (controller === 'EXTERNAL') return createExternal(s, cluster, name, input);
       const td = usableTaskDefinition(s, input.taskDefinition);
       requireNetwork(td, input.networkConfiguration);
       const desiredCount = input.desiredCount === undefined ? 0 : integer(input.desiredCount, 'desiredCount', 0);
       const lbs = loadBalancers(s, input.loadBalancers, td);
+      if (controller === 'CODE_DEPLOY') checkCodeDeployService(input, lbs);
       const now = s.now();
       const compat: string[] = td.body.requiresCompatibilities ?? [];
       const launchType = input.launchType ?? (input.capacityProviderStrategy ? undefined : compat.includes('FARGATE') ? 'FARGATE' : 'EC2');
@@ -249,6 +330,22 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
         serviceDeployments: [],
         revisions: []
       };
+      if (controller === 'CODE_DEPLOY') {
+        // ECS starts the service on one PRIMARY task set; CodeDeploy's deployments add the others.
+        svc.controller = 'CODE_DEPLOY';
+        svc.taskSets = [];
+        newTaskSet(s, svc, {
+          taskDefinition: td.arn,
+          loadBalancers: lbs,
+          networkConfiguration: svc.networkConfiguration,
+          launchType: svc.launchType,
+          capacityProviderStrategy: svc.capacityProviderStrategy,
+          platformVersion: svc.platformVersion,
+          status: 'PRIMARY'
+        });
+        s.servicesOf(cluster).set(name, svc);
+        return { service: serviceShape(s, svc, false) };
+      }
       checkNativeLoadBalancers(s, svc.deploymentConfiguration, lbs);
       beginServiceDeployment(s, svc, newDeployment(s, svc, td.arn, now), now);
       s.servicesOf(cluster).set(name, svc);
@@ -259,6 +356,7 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       const cluster = s.cluster(input.cluster);
       const svc = requireService(s, cluster, input.service);
       if (svc.status !== 'ACTIVE') throw new ApiError('ServiceNotActiveException', 'Service was not ACTIVE.');
+      if (svc.controller) return updateTaskSetService(s, svc, input);
       const primary = svc.deployments[0];
       const td = input.taskDefinition !== undefined ? usableTaskDefinition(s, input.taskDefinition) : s.findTaskDefinition(primary.taskDefinition)!;
       const network = input.networkConfiguration ?? svc.networkConfiguration;
