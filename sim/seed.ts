@@ -6,8 +6,8 @@
 import type { RequestContext, ServiceName } from './types.js';
 import type { World } from './world.js';
 
-export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green' | 'shop-blue' | 'shop-green';
-export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green' | 'shop';
+export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green' | 'shop-blue' | 'shop-green' | 'pay-blue' | 'pay-green';
+export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green' | 'shop' | 'pay';
 
 export interface Scenario {
   name: 'default';
@@ -15,12 +15,12 @@ export interface Scenario {
   accountId: string;
   cluster: { name: string; arn: string };
   /** Task definition ARNs by family (revision 1). */
-  taskDefinitions: Record<'web' | 'api' | 'shop', string>;
-  images: Record<'web' | 'api' | 'shop', string>;
+  taskDefinitions: Record<'web' | 'api' | 'shop' | 'pay', string>;
+  images: Record<'web' | 'api' | 'shop' | 'pay', string>;
   containerPort: number;
-  loadBalancers: Record<'web-alb' | 'api-alb' | 'shop-alb', { arn: string; dnsName: string }>;
+  loadBalancers: Record<'web-alb' | 'api-alb' | 'shop-alb' | 'pay-alb', { arn: string; dnsName: string }>;
   /** By `<load balancer>:<port>`. */
-  listeners: Record<'web-alb:80' | 'web-alb:81' | 'api-alb:80' | 'shop-alb:80' | 'shop-alb:8080', string>;
+  listeners: Record<'web-alb:80' | 'web-alb:81' | 'api-alb:80' | 'shop-alb:80' | 'shop-alb:8080' | 'pay-alb:80' | 'pay-alb:8080', string>;
   /** By `<load balancer>:<port>:<priority>`. */
   rules: Record<'api-alb:80:10' | 'shop-alb:80:10' | 'shop-alb:8080:10', string>;
   /**
@@ -35,6 +35,26 @@ export interface Scenario {
     primaryTargetGroup: string;
     alternateTargetGroup: string;
     roleArn: string;
+  };
+  /**
+   * The CodeDeploy blue/green service `pay` (deployment controller CODE_DEPLOY): CodeDeploy
+   * application `pay-app`, deployment group `pay-dg` (CodeDeployDefault.ECSAllAtOnce, one-minute
+   * termination wait, auto-rollback on DEPLOYMENT_FAILURE), its production listener pay-alb:80 and
+   * test listener pay-alb:8080 (both forwarding pay-blue 100 / pay-green 0 at first), and the
+   * service role CodeDeploy uses.
+   */
+  codeDeploy: {
+    service: string;
+    serviceName: 'pay';
+    application: 'pay-app';
+    deploymentGroup: 'pay-dg';
+    deploymentConfigName: string;
+    prodListener: string;
+    testListener: string;
+    blueTargetGroup: string;
+    greenTargetGroup: string;
+    serviceRoleArn: string;
+    terminationWaitTimeInMinutes: number;
   };
   targetGroups: Record<TargetGroupName, string>;
   services: Record<ServiceNameInScenario, string>;
@@ -105,7 +125,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
   ];
   const listen = async (lb: string, port: number, actions: Record<string, unknown>[]): Promise<string> =>
     (await elb('CreateListener', { LoadBalancerArn: lb, Port: String(port), Protocol: 'HTTP', DefaultActions: actions })).Listeners[0].ListenerArn;
-  const listeners: Omit<Scenario['listeners'], 'shop-alb:80' | 'shop-alb:8080'> = {
+  const listeners: Omit<Scenario['listeners'], 'shop-alb:80' | 'shop-alb:8080' | 'pay-alb:80' | 'pay-alb:8080'> = {
     'web-alb:80': await listen(lbs['web-alb'].arn, 80, weighted(targetGroups['web-blue'], targetGroups['web-green'])),
     'web-alb:81': await listen(lbs['web-alb'].arn, 81, [{ Type: 'forward', TargetGroupArn: targetGroups['web-rolling'] }]),
     'api-alb:80': await listen(lbs['api-alb'].arn, 80, [
@@ -181,21 +201,23 @@ export async function seedScenario(world: World): Promise<Scenario> {
   }
 
   const shop = await seedShop(world, elb, ecs, region);
+  const pay = await seedPay(world, elb, ecs, (op, input) => call('codedeploy', op, input), region);
 
   return {
     name: 'default',
     region,
     accountId: world.accountId,
     cluster: { name: 'prod', arn: cluster.clusterArn },
-    taskDefinitions: { ...taskDefinitions, shop: shop.taskDefinition },
-    images: { ...images, shop: shop.image },
+    taskDefinitions: { ...taskDefinitions, shop: shop.taskDefinition, pay: pay.taskDefinition },
+    images: { ...images, shop: shop.image, pay: pay.image },
     containerPort: CONTAINER_PORT,
-    loadBalancers: { ...lbs, 'shop-alb': shop.loadBalancer },
-    listeners: { ...listeners, ...shop.listeners },
+    loadBalancers: { ...lbs, 'shop-alb': shop.loadBalancer, 'pay-alb': pay.loadBalancer },
+    listeners: { ...listeners, ...shop.listeners, ...pay.listeners },
     rules: { ...rules, ...shop.rules },
-    targetGroups: { ...targetGroups, ...shop.targetGroups },
-    services: { ...services, shop: shop.service },
+    targetGroups: { ...targetGroups, ...shop.targetGroups, ...pay.targetGroups },
+    services: { ...services, shop: shop.service, pay: pay.codeDeploy.service },
     native: shop.native,
+    codeDeploy: pay.codeDeploy,
     readyAt: world.clock.now()
   };
 }
@@ -330,6 +352,140 @@ async function seedShop(world: World, elb: Call, ecs: Call, region: string) {
       primaryTargetGroup: targetGroups['shop-blue'],
       alternateTargetGroup: targetGroups['shop-green'],
       roleArn
+    }
+  };
+}
+
+/**
+ * The CodeDeploy blue/green service `pay`: its own ALB `pay-alb` with the production listener :80
+ * and the test listener :8080 (default actions forwarding pay-blue 100 / pay-green 0, so both groups
+ * are in use and health-checked), the service on the CODE_DEPLOY controller (one PRIMARY task set in
+ * pay-blue), and CodeDeploy's application pay-app and deployment group pay-dg. Built last, so every
+ * older seeded ARN and id stays what it was.
+ */
+async function seedPay(world: World, elb: Call, ecs: Call, codedeploy: Call, region: string) {
+  const targetGroups = {} as Record<'pay-blue' | 'pay-green', string>;
+  for (const name of ['pay-blue', 'pay-green'] as const) {
+    const out = await elb('CreateTargetGroup', {
+      Name: name,
+      Protocol: 'HTTP',
+      Port: String(CONTAINER_PORT),
+      VpcId: 'vpc-0a1b2c3d4e5f60718',
+      TargetType: 'ip',
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: '10',
+      HealthCheckTimeoutSeconds: '5',
+      HealthyThresholdCount: '3',
+      UnhealthyThresholdCount: '2'
+    });
+    targetGroups[name] = out.TargetGroups[0].TargetGroupArn;
+    await elb('ModifyTargetGroupAttributes', { TargetGroupArn: targetGroups[name], Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] });
+  }
+  const alb = (await elb('CreateLoadBalancer', { Name: 'pay-alb', Subnets: SUBNETS, SecurityGroups: [SECURITY_GROUP], Scheme: 'internet-facing', Type: 'application' })).LoadBalancers[0];
+  const forward = [
+    {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: targetGroups['pay-blue'], Weight: '100' },
+          { TargetGroupArn: targetGroups['pay-green'], Weight: '0' }
+        ],
+        TargetGroupStickinessConfig: { Enabled: 'false' }
+      }
+    }
+  ];
+  const listeners = {} as Record<'pay-alb:80' | 'pay-alb:8080', string>;
+  for (const port of [80, 8080] as const) {
+    listeners[`pay-alb:${port}`] = (await elb('CreateListener', { LoadBalancerArn: alb.LoadBalancerArn, Port: String(port), Protocol: 'HTTP', DefaultActions: forward })).Listeners[0].ListenerArn;
+  }
+  const image = 'registry.example.com/pay:v1';
+  const taskDefinition = (
+    await ecs('RegisterTaskDefinition', {
+      family: 'pay',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: `arn:aws:iam::${world.accountId}:role/ecsTaskExecutionRole`,
+      containerDefinitions: [
+        {
+          name: 'pay',
+          image,
+          essential: true,
+          portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': region, 'awslogs-stream-prefix': 'pay' } }
+        }
+      ]
+    })
+  ).taskDefinition.taskDefinitionArn as string;
+  const service = (
+    await ecs('CreateService', {
+      cluster: 'prod',
+      serviceName: 'pay',
+      taskDefinition,
+      desiredCount: 2,
+      launchType: 'FARGATE',
+      loadBalancers: [{ targetGroupArn: targetGroups['pay-blue'], containerName: 'pay', containerPort: CONTAINER_PORT }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: [SECURITY_GROUP], assignPublicIp: 'DISABLED' } },
+      deploymentController: { type: 'CODE_DEPLOY' },
+      healthCheckGracePeriodSeconds: 30
+    })
+  ).service.serviceArn as string;
+  const serviceRoleArn = `arn:aws:iam::${world.accountId}:role/ecsCodeDeployRole`;
+  const deploymentConfigName = 'CodeDeployDefault.ECSAllAtOnce';
+  const terminationWaitTimeInMinutes = 1;
+  await codedeploy('CreateApplication', { applicationName: 'pay-app', computePlatform: 'ECS' });
+  await codedeploy('CreateDeploymentGroup', {
+    applicationName: 'pay-app',
+    deploymentGroupName: 'pay-dg',
+    serviceRoleArn,
+    deploymentConfigName,
+    deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    blueGreenDeploymentConfiguration: {
+      terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes },
+      deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 }
+    },
+    ecsServices: [{ serviceName: 'pay', clusterName: 'prod' }],
+    loadBalancerInfo: {
+      targetGroupPairInfoList: [
+        {
+          targetGroups: [{ name: 'pay-blue' }, { name: 'pay-green' }],
+          prodTrafficRoute: { listenerArns: [listeners['pay-alb:80']] },
+          testTrafficRoute: { listenerArns: [listeners['pay-alb:8080']] }
+        }
+      ]
+    },
+    autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] }
+  });
+
+  const deadline = world.clock.now() + READY_WITHIN_MS;
+  for (;;) {
+    world.advance(STEP_MS);
+    const svc = (await ecs('DescribeServices', { cluster: 'prod', services: ['pay'] })).services[0];
+    const ts = svc.taskSets?.[0];
+    const health = await elb('DescribeTargetHealth', { TargetGroupArn: targetGroups['pay-blue'] });
+    const healthy = health.TargetHealthDescriptions.filter((d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy').length;
+    if (svc.taskSets.length === 1 && ts.runningCount === 2 && ts.stabilityStatus === 'STEADY_STATE' && healthy === 2) break;
+    if (world.clock.now() > deadline) throw new Error(`seeding: the CodeDeploy service pay was not steady after 30 simulated minutes: ${ts?.runningCount} running, ${healthy} healthy`);
+  }
+  return {
+    targetGroups,
+    loadBalancer: { arn: alb.LoadBalancerArn as string, dnsName: alb.DNSName as string },
+    listeners,
+    image,
+    taskDefinition,
+    codeDeploy: {
+      service,
+      serviceName: 'pay' as const,
+      application: 'pay-app' as const,
+      deploymentGroup: 'pay-dg' as const,
+      deploymentConfigName,
+      prodListener: listeners['pay-alb:80'],
+      testListener: listeners['pay-alb:8080'],
+      blueTargetGroup: targetGroups['pay-blue'],
+      greenTargetGroup: targetGroups['pay-green'],
+      serviceRoleArn,
+      terminationWaitTimeInMinutes
     }
   };
 }

@@ -22,7 +22,7 @@ export class ApiError extends Error {
   }
 }
 
-export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb';
+export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb' | 'codedeploy';
 
 export interface RequestContext {
   service: ServiceName;
@@ -94,6 +94,8 @@ export interface TargetHealthView {
 /** What the ECS model needs from the load balancer model. */
 export interface ElbForEcs {
   targetGroup(arn: string): TargetGroupInfo | undefined;
+  /** The ARN of the target group of that name (CodeDeploy names its target groups), undefined when none. */
+  targetGroupArnByName?(name: string): string | undefined;
   /** Registers a target; it starts `initial` and is health-checked with `probe` from then on. */
   registerTarget(targetGroupArn: string, target: { id: string; port: number }, probe: TargetProbe): void;
   /** Starts draining; the target disappears after the group's deregistration delay. */

@@ -7,6 +7,7 @@
  */
 import { ScaledClock } from './clock.js';
 import { createCloudWatch, type CloudWatchModel } from './cloudwatch/index.js';
+import { createCodeDeploy } from './codedeploy/index.js';
 import { createDynamoDb } from './dynamodb/index.js';
 import { createElbv2, type Elbv2Model } from './elbv2/index.js';
 import type { EcsDeps, ServiceModel, ServiceName } from './types.js';
@@ -20,6 +21,7 @@ export interface RegionModels {
   elbv2: Elbv2Model;
   cloudwatch: CloudWatchModel;
   dynamodb: ServiceModel;
+  codedeploy: ServiceModel;
 }
 
 export interface WorldOptions {
@@ -69,7 +71,8 @@ export class World {
     const ecs = this.options.createEcs
       ? this.options.createEcs({ ...base, random: this.random, elb: elbv2.forEcs, metrics: cloudwatch.metrics, alarms: cloudwatch.alarms })
       : { handlers: {}, tick: () => undefined, snapshot: () => ({ unavailable: ECS_UNAVAILABLE }) };
-    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base) };
+    const codedeploy = createCodeDeploy({ ...base, ecs, elb: elbv2.forEcs, alarms: cloudwatch.alarms });
+    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy };
     this.regions.set(region, m);
     return m;
   }
@@ -91,6 +94,8 @@ export class World {
         m.elbv2.tick(step);
         m.cloudwatch.tick(step);
         m.dynamodb.tick(step);
+        // Last: CodeDeploy acts on what ECS, the load balancer and the alarms show after this step.
+        m.codedeploy.tick(step);
       }
     }
   }
@@ -114,7 +119,7 @@ export class World {
   snapshot(): Record<string, unknown> {
     const regions: Record<string, unknown> = {};
     for (const [name, m] of this.regions) {
-      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot() };
+      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot(), codedeploy: m.codedeploy.snapshot() };
     }
     return { now: new Date(this.clock.now()).toISOString(), nowMs: this.clock.now(), timeScale: this.clock.timeScale, region: this.region, regions };
   }

@@ -530,6 +530,9 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
         deregistrationDelaySeconds: Number(t.attributes['deregistration_delay.timeout_seconds'] ?? 300)
       };
     },
+    targetGroupArnByName(name) {
+      return [...state.targetGroups.values()].find((t) => t.name === name)?.arn;
+    },
     registerTarget(arn, target, probe) {
       const t = state.targetGroups.get(arn);
       if (t) state.registerTarget(t, target.id, target.port, probe);

@@ -214,8 +214,8 @@ expect_error('a garbled NextToken is InvalidNextToken', lambda: cw.describe_alar
 
 # ---- ELBv2 --------------------------------------------------------------------------
 
-# seven seeded groups (shop-blue and shop-green included) and 18 more: 25
-for i in range(18):
+# nine seeded groups (shop-blue/-green and pay-blue/-green included) and 16 more: 25
+for i in range(16):
     elb.create_target_group(Name=f'boto-{i:03d}', Protocol='HTTP', Port=80, TargetType='ip', VpcId='vpc-1')
 everything = elb.describe_target_groups()
 check('DescribeTargetGroups without PageSize answers all 25 groups and no NextMarker',
@@ -270,8 +270,8 @@ page = ecs.list_tasks(cluster='prod', startedBy='boto3')
 check('ListTasks answers 100 tasks by default, with a nextToken', len(page['taskArns']) == 100 and 'nextToken' in page)
 tasks = ecs.get_paginator('list_tasks').paginate(cluster='prod', startedBy='boto3', PaginationConfig={'PageSize': 30}).build_full_result()['taskArns']
 check('the list_tasks paginator sees all 110 tasks once', len(tasks) == 110 and len(set(tasks)) == 110, f'{len(tasks)} tasks')
-# six seeded services (the native shop included) and six idle ones: 12
-for i in range(6):
+# seven seeded services (the native shop and the CodeDeploy pay included) and five idle ones: 12
+for i in range(5):
     ecs.create_service(cluster='prod', serviceName=f'boto-idle-{i}', taskDefinition='api:1', desiredCount=0, launchType='FARGATE', networkConfiguration=network)
 services = ecs.list_services(cluster='prod')
 check('ListServices answers 10 services by default, with a nextToken', len(services['serviceArns']) == 10 and 'nextToken' in services)
@@ -363,6 +363,79 @@ else:
           stopped['serviceDeploymentArn'] == arn and requested['status'] == 'ROLLBACK_REQUESTED' and done['status'] == 'ROLLBACK_SUCCESSFUL'
           and green_weight(native['productionListenerRule']) == 0, f'{requested["status"]} -> {done["status"]}')
     print('ok    native: every native operation answered and checked against botocore ' + botocore.__version__)
+
+# ---- CodeDeploy blue/green (the seeded CODE_DEPLOY service `pay`) -----------------------
+
+cd = session.client('codedeploy', endpoint_url=URL, config=config)
+cd.meta.events.register('after-call', on_after_call)
+pay = scenario['codeDeploy']
+
+
+def pay_green_weight():
+    groups = elb.describe_listeners(ListenerArns=[pay['prodListener']])['Listeners'][0]['DefaultActions'][0]['ForwardConfig']['TargetGroups']
+    return next(g['Weight'] for g in groups if g['TargetGroupArn'] == pay['greenTargetGroup'])
+
+
+def deployment_until(deployment_id, statuses, limit_ms=90 * 60_000):
+    for _ in range(limit_ms // 5000):
+        d = cd.get_deployment(deploymentId=deployment_id)['deploymentInfo']
+        if d['status'] in statuses:
+            return d
+        advance(5000)
+    return d
+
+
+group = cd.get_deployment_group(applicationName=pay['application'], deploymentGroupName=pay['deploymentGroup'])['deploymentGroupInfo']
+check('codedeploy: GetDeploymentGroup answers the ECS blue/green group with its listeners and waits',
+      group['computePlatform'] == 'ECS' and group['deploymentStyle']['deploymentType'] == 'BLUE_GREEN'
+      and group['loadBalancerInfo']['targetGroupPairInfoList'][0]['testTrafficRoute']['listenerArns'] == [pay['testListener']]
+      and group['blueGreenDeploymentConfiguration']['deploymentReadyOption']['waitTimeInMinutes'] == 0, str(group))
+linear = cd.get_deployment_config(deploymentConfigName='CodeDeployDefault.ECSLinear10PercentEvery3Minutes')['deploymentConfigInfo']
+check('codedeploy: GetDeploymentConfig answers the linear config with createTime parsed as a datetime',
+      linear['trafficRoutingConfig']['timeBasedLinear'] == {'linearPercentage': 10, 'linearInterval': 3} and hasattr(linear['createTime'], 'tzinfo'), str(linear))
+expect_error('codedeploy: an unknown deployment group is DeploymentGroupDoesNotExistException',
+             lambda: cd.get_deployment_group(applicationName=pay['application'], deploymentGroupName='nope'), 'DeploymentGroupDoesNotExistException')
+expect_error('codedeploy: an S3 revision is refused with InvalidRevisionException',
+             lambda: cd.create_deployment(applicationName=pay['application'], deploymentGroupName=pay['deploymentGroup'],
+                                          revision={'revisionType': 'S3', 's3Location': {'bucket': 'b', 'key': 'k', 'bundleType': 'YAML'}}),
+             'InvalidRevisionException')
+pay_td = ecs.register_task_definition(family='pay', requiresCompatibilities=['FARGATE'], networkMode='awsvpc', cpu='256', memory='512',
+                                      containerDefinitions=[{'name': 'pay', 'image': 'registry.example.com/pay:v2', 'essential': True,
+                                                             'portMappings': [{'containerPort': 8080}]}])['taskDefinition']['taskDefinitionArn']
+spec = ('version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n'
+        f'        TaskDefinition: "{pay_td}"\n        LoadBalancerInfo:\n          ContainerName: pay\n          ContainerPort: 8080\n')
+started = cd.create_deployment(applicationName=pay['application'], deploymentGroupName=pay['deploymentGroup'],
+                               deploymentConfigName='CodeDeployDefault.ECSCanary10Percent5Minutes',
+                               revision={'revisionType': 'AppSpecContent', 'appSpecContent': {'content': spec}})['deploymentId']
+expect_error('codedeploy: a second deployment of the group is DeploymentLimitExceededException',
+             lambda: cd.create_deployment(applicationName=pay['application'], deploymentGroupName=pay['deploymentGroup'],
+                                          revision={'revisionType': 'AppSpecContent', 'appSpecContent': {'content': spec}}), 'DeploymentLimitExceededException')
+advance(5000)
+sets = ecs.describe_task_sets(cluster='prod', service='pay')['taskSets']
+check('codedeploy: DescribeTaskSets shows the PRIMARY original and the ACTIVE replacement CodeDeploy created',
+      [(t['status'], t.get('startedBy'), t.get('externalId')) for t in sets] == [('PRIMARY', None, None), ('ACTIVE', 'CODE_DEPLOY', started)], str(sets))
+for _ in range(120):
+    if pay_green_weight() > 0:
+        break
+    advance(1000)
+check('codedeploy: the canary moves 10 % of production to the replacement', pay_green_weight() == 10, str(pay_green_weight()))
+stopped = cd.stop_deployment(deploymentId=started, autoRollbackEnabled=True)
+info = cd.get_deployment(deploymentId=started)['deploymentInfo']
+rollback = deployment_until(info['rollbackInfo']['rollbackDeploymentId'], ('Succeeded', 'Failed', 'Stopped'))
+check('codedeploy: StopDeployment with rollback: Stopped (MANUAL_STOP), a codeDeployRollback deployment Succeeded, production back on blue',
+      stopped['status'] == 'Pending' and info['status'] == 'Stopped' and info['errorInformation']['code'] == 'MANUAL_STOP'
+      and rollback['status'] == 'Succeeded' and rollback['creator'] == 'codeDeployRollback' and pay_green_weight() == 0, str(rollback))
+expect_error('codedeploy: stopping a finished deployment is DeploymentAlreadyCompletedException',
+             lambda: cd.stop_deployment(deploymentId=started), 'DeploymentAlreadyCompletedException')
+again = cd.create_deployment(applicationName=pay['application'], deploymentGroupName=pay['deploymentGroup'],
+                             revision={'revisionType': 'AppSpecContent', 'appSpecContent': {'content': spec}})['deploymentId']
+done = deployment_until(again, ('Succeeded', 'Failed', 'Stopped'))
+payservice = ecs.describe_services(cluster='prod', services=['pay'])['services'][0]
+check('codedeploy: an all-at-once deployment Succeeded; the service runs the new revision on one PRIMARY task set, deployments empty',
+      done['status'] == 'Succeeded' and pay_green_weight() == 100 and payservice['taskDefinition'] == pay_td
+      and payservice['deployments'] == [] and [t['status'] for t in payservice['taskSets']] == ['PRIMARY'], str(done))
+expect_error('codedeploy: UpdateService with a task definition on a CODE_DEPLOY service is InvalidParameterException',
+             lambda: ecs.update_service(cluster='prod', service='pay', taskDefinition=pay_td), 'InvalidParameterException')
 
 check('every successful answer with an output shape was checked against the model', len(answers_checked) > 50, f'{len(answers_checked)} answers')
 print(f'{checks} checks, {len(answers_checked)} answers checked against botocore\'s models, {len(failures)} failed')

@@ -135,8 +135,8 @@ describe('ELBv2 paging and ARN validation', () => {
   });
 
   it('pages DescribeTargetGroups with PageSize / NextMarker; the SDK paginator sees each group once', async () => {
-    // Seven seeded groups (shop-blue and shop-green included) and 18 more: 25.
-    for (let i = 0; i < 18; i++) await c.elb.send(new CreateTargetGroupCommand({ Name: `extra-${pad(i)}`, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }));
+    // Nine seeded groups (shop-blue/-green and pay-blue/-green included) and 16 more: 25.
+    for (let i = 0; i < 16; i++) await c.elb.send(new CreateTargetGroupCommand({ Name: `extra-${pad(i)}`, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }));
     const everything = await c.elb.send(new DescribeTargetGroupsCommand({}));
     expect(everything.TargetGroups).toHaveLength(25);
     expect(everything.NextMarker).toBeUndefined();
@@ -253,8 +253,8 @@ describe('ECS', () => {
     expect((await rejection(c.ecs.send(new ListTasksCommand({ cluster: 'prod', maxResults: 101 })))).name).toBe('InvalidParameterException');
     expect((await rejection(c.ecs.send(new ListTasksCommand({ cluster: 'prod', nextToken: 'garbage' })))).name).toBe('InvalidParameterException');
 
-    // Six seeded services (shop included) and six idle ones: 12.
-    for (let i = 0; i < 6; i++) await c.ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: `idle-${i}`, taskDefinition: 'api:1', desiredCount: 0, launchType: 'FARGATE', networkConfiguration: network }));
+    // Seven seeded services (shop and pay included) and five idle ones: 12.
+    for (let i = 0; i < 5; i++) await c.ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: `idle-${i}`, taskDefinition: 'api:1', desiredCount: 0, launchType: 'FARGATE', networkConfiguration: network }));
     const services = await c.ecs.send(new ListServicesCommand({ cluster: 'prod' }));
     expect(services.serviceArns).toHaveLength(10);
     const rest = await c.ecs.send(new ListServicesCommand({ cluster: 'prod', nextToken: services.nextToken }));

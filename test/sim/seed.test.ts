@@ -26,9 +26,9 @@ describeWithEcs('the seeded scenario', () => {
     const s = sim.scenario!;
     expect(s.cluster).toEqual({ name: 'prod', arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' });
     expect(s.taskDefinitions.web).toBe('arn:aws:ecs:us-east-1:123456789012:task-definition/web:1');
-    expect(Object.keys(s.targetGroups).sort()).toEqual(['api-blue', 'api-green', 'shop-blue', 'shop-green', 'web-blue', 'web-green', 'web-rolling']);
-    expect(Object.keys(s.services).sort()).toEqual(['api-blue', 'api-green', 'shop', 'web', 'web-blue', 'web-green']);
-    expect(Object.keys(s.listeners).sort()).toEqual(['api-alb:80', 'shop-alb:80', 'shop-alb:8080', 'web-alb:80', 'web-alb:81']);
+    expect(Object.keys(s.targetGroups).sort()).toEqual(['api-blue', 'api-green', 'pay-blue', 'pay-green', 'shop-blue', 'shop-green', 'web-blue', 'web-green', 'web-rolling']);
+    expect(Object.keys(s.services).sort()).toEqual(['api-blue', 'api-green', 'pay', 'shop', 'web', 'web-blue', 'web-green']);
+    expect(Object.keys(s.listeners).sort()).toEqual(['api-alb:80', 'pay-alb:80', 'pay-alb:8080', 'shop-alb:80', 'shop-alb:8080', 'web-alb:80', 'web-alb:81']);
     expect(Object.keys(s.rules).sort()).toEqual(['api-alb:80:10', 'shop-alb:8080:10', 'shop-alb:80:10']);
     expect(s.native).toEqual({
       service: 'arn:aws:ecs:us-east-1:123456789012:service/prod/shop',
