@@ -31,7 +31,7 @@ export interface Step {
 }
 
 export interface Strategy {
-  readonly name: 'rolling' | 'blue-green' | 'ecs-native';
+  readonly name: 'rolling' | 'blue-green' | 'ecs-native' | 'codedeploy';
   /**
    * The next step, or undefined when the deployment is complete. Asked after every step, so
    * a strategy can decide its steps as it goes (ECS-native: one per paused lifecycle stage).
