@@ -211,14 +211,14 @@ async function readSmallFile(resolved: string, shown: string, given: boolean, la
   try {
     real = await realpath(resolved);
   } catch (error) {
-    const code = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    const code = ioCode(error);
     if (code === 'ENOENT' && !given) return undefined;
     throw new InputError(code === 'ENOENT' ? 'the AppSpec file does not exist' : `cannot read the AppSpec file (${code})`, { file: shown }, `${fix}${nothing}`);
   }
   if (['/proc/', '/sys/', '/dev/'].some((dir) => real.startsWith(dir))) throw new InputError(`is ${real}, a system file, not an AppSpec`, { file: shown }, fix);
   // Non-blocking, so a FIFO is refused instead of waiting for a writer for ever.
   const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
-    throw new InputError(`cannot read the AppSpec file (${error instanceof Error && 'code' in error ? String(error.code) : String(error)})`, { file: shown }, fix);
+    throw new InputError(`cannot read the AppSpec file (${ioCode(error)})`, { file: shown }, fix);
   });
   try {
     const info = await handle.stat();
@@ -236,6 +236,12 @@ async function readSmallFile(resolved: string, shown: string, given: boolean, la
   } finally {
     await handle.close();
   }
+}
+
+/** ENOENT, EACCES…: duck-typed, as errors from node:fs may come from another realm (test runners). */
+function ioCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : String(error);
 }
 
 /** The AppSpec's container and port, when it gives them, for the log line. */

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { formatDuration } from '../../duration.js';
 import { errorMessage } from '../../errors.js';
 import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../../gates/alarms.js';
 import type { AlarmBaseline } from '../../gates/analysis.js';
@@ -135,6 +136,8 @@ export function codeDeployStrategy(
   let cdSucceeded = false;
   let finished = false;
   let successReason = '';
+  /** When CreateDeployment was sent, on our monotonic clock: the deadline counts from here. */
+  let startedAt = 0;
 
   const chart = (w: Weights): void => {
     const named: Record<string, number> = {};
@@ -214,6 +217,7 @@ export function codeDeployStrategy(
     title: `Starting a CodeDeploy deployment of ${revision(taskDefinitionArn)} to service ${name} in cluster ${cluster} (application ${plan.application}, group ${plan.group}, ${plan.configName})`,
     run: async (): Promise<StepResult> => {
       started = true;
+      startedAt = ctx.timer.now();
       if (wantsTemporaryAlarms(g.settings)) {
         try {
           temporary = await createTemporaryAlarms({ cluster, service: name, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) }, g.settings.temporary, ctx);
@@ -277,9 +281,14 @@ export function codeDeployStrategy(
         watcher,
         gates: productionMoved ? withTraffic() : beforeTraffic(),
         minMs: Number.POSITIVE_INFINITY,
+        until: startedAt + deadlineMs,
         what: productionMoved ? `at ${sharesByName(weights, names).green} % on ${names.green}` : 'before production traffic moved',
         interrupt
       });
+      if (end.kind === 'failed' && ctx.timer.now() >= startedAt + deadlineMs && !live.signal.aborted) {
+        const at = watcher.deployment ? ` (it is ${describeDeployment(watcher.deployment)})` : '';
+        return abortWith(`CodeDeploy did not finish the deployment within ${formatDuration(deadlineMs)}${at}: ${end.reason}`, true);
+      }
       if (end.kind === 'failed') return abortWith(end.reason, end.explain);
       if (end.kind === 'passed') return next;
       const w = end.value;
@@ -303,6 +312,7 @@ export function codeDeployStrategy(
         watcher,
         gates: beforeTraffic(),
         minMs: 0,
+        until: startedAt + deadlineMs,
         what: 'at Ready',
         reuseFirstPoll: true,
         interrupt: () => (watcher.deployment && readProgress(watcher.deployment).kind === 'ready' ? undefined : 'gone')
