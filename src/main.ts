@@ -28,7 +28,7 @@ export async function run(): Promise<void> {
     settings = readSettings(inputs, process.env);
     deployment = await startGithubDeployment(inputs, reporter);
     result = await runPipeline(settings, {
-      aws: createAws({ callTimeoutMs: settings.safety.callTimeoutMs }),
+      aws: createAws({ callTimeoutMs: settings.safety.callTimeoutMs, ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {}) }),
       locks: createLockStore(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}),
       reporter,
       timer: realTimer,

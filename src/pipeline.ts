@@ -22,6 +22,7 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
   const { reporter } = ctx;
   const outputs: Record<string, string> = {};
   maskSecretVars(settings.render, reporter);
+  for (const line of settings.deploy.warnings ?? []) reporter.warning(line);
 
   const rendered = await reporter.phase('render', 'Render and validate the task definition', async () => {
     const r = await renderTaskDefinition(settings.render, { ecs: ctx.aws.ecs, reporter });

@@ -6,6 +6,7 @@ import { readBlueGreenSettings, type BlueGreenSettings } from './deploy/blue-gre
 import { NATIVE_ONLY, readNativeSettings, type NativeSettings } from './deploy/ecs-native/settings.js';
 import { readGateSettings, type GateSettings } from './gates/settings.js';
 import { readSafetySettings, type SafetySettings } from './safety-settings.js';
+import { refusedInputs } from './compat/official.js';
 
 /** What a run does, decided once from the inputs. */
 export type Mode = 'render' | 'register' | 'deploy';
@@ -46,7 +47,10 @@ const BLUE_GREEN_ONLY = [
 const ROLLING_ONLY: ReadonlyArray<readonly [string, (v: string) => boolean]> = [
   ['run-task', (v) => !/^(false|no|0|off)$/i.test(v)],
   ['bake-time', (v) => !/^0+(\.0+)?(ms|s|m|h)?$/.test(v)],
-  ['ecs-alarm-rollback', (v) => !/^(false|no|0|off)$/i.test(v)]
+  ['ecs-alarm-rollback', (v) => !/^(false|no|0|off)$/i.test(v)],
+  // UpdateService's volumeConfigurations are sent by the rolling update only.
+  ['service-managed-ebs-volume-name', () => true],
+  ['service-managed-ebs-volume', (v) => v !== '{}']
 ];
 
 /**
@@ -143,6 +147,10 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   // An unknown strategy is reported by readDeploySettings; the checks below need a known one.
   const strategy = STRATEGIES.find((st) => st === (inputs.string('strategy') ?? 'rolling'));
   if (strategy !== undefined) strategyMismatch(inputs, strategy).forEach((e) => problems.add(e));
+  // Official inputs ecs-rollout cannot honour yet fail here, before any AWS call, never silently ignored.
+  for (const [name, why] of refusedInputs()) {
+    if (inputs.string(name) !== undefined) problems.add(new InputError(`${inputs.label(name)} is set`, {}, why));
+  }
   const blueGreen = strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
   const native = strategy === 'ecs-native' ? read(() => readNativeSettings(inputs)) : undefined;
   const gates = read(() => readGateSettings(inputs));

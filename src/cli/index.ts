@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     const runSettings: Settings = args.command === 'register' ? { ...settings, mode: 'register' } : settings;
     const result = await runPipeline(runSettings, {
       ...base,
-      aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs }),
+      aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs, ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {}) }),
       locks: createLockStore({ ...region, ...(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}) }),
       state
     });

@@ -4,7 +4,8 @@ import type { RunTaskSettings } from './settings.js';
 import type { DeployContext } from './types.js';
 import { revision } from './verdict.js';
 
-export type MigrationResult = { ok: true; taskArn: string } | { ok: false; reason: string };
+/** `taskArn` is set once the task started, also when it then failed: the run-task-arn output names it either way. */
+export type MigrationResult = { ok: true; taskArn: string } | { ok: false; reason: string; taskArn?: string };
 
 export interface MigrationOptions {
   cluster: string;
@@ -33,6 +34,10 @@ export async function runMigration(run: RunTaskSettings, opts: MigrationOptions,
   }
   const taskArn = task.taskArn;
   ctx.reporter.info(`Started migration task ${taskId(taskArn)} of ${revision(taskDefinitionArn)}${container ? ` (container ${container})` : ''}`);
+  if (run.waitForStop === false) {
+    ctx.reporter.info(`Not waiting for task ${taskId(taskArn)} to stop (wait-for-task-stopped is false): its exit code is not checked`);
+    return { ok: true, taskArn };
+  }
 
   const startedAt = ctx.timer.now();
   let lastStatus = '';
@@ -42,13 +47,13 @@ export async function runMigration(run: RunTaskSettings, opts: MigrationOptions,
       const status = current.lastStatus ?? 'UNKNOWN';
       if (status !== lastStatus) ctx.reporter.info(`Migration task ${taskId(taskArn)}: ${status}`);
       lastStatus = status;
-      if (status === 'STOPPED') return judgeStopped(current, container);
+      if (status === 'STOPPED') return { ...judgeStopped(current, container), taskArn };
     }
     const waited = ctx.timer.now() - startedAt;
     if (ctx.signal.aborted || waited >= opts.timeoutMs) {
       const why = ctx.signal.aborted ? 'cancelled' : `still running after ${formatDuration(waited)}`;
       await ctx.aws.ecs.stopTask(cluster, taskArn, `ecs-rollout: migration ${why}`);
-      return { ok: false, reason: `the migration task ${taskId(taskArn)} was stopped: ${why}; the service was not updated` };
+      return { ok: false, taskArn, reason: `the migration task ${taskId(taskArn)} was stopped: ${why}; the service was not updated` };
     }
     await ctx.timer.sleep(opts.pollIntervalMs, ctx.signal);
   }
@@ -60,6 +65,8 @@ export async function runMigration(run: RunTaskSettings, opts: MigrationOptions,
  */
 async function overriddenContainer(run: RunTaskSettings, taskDefinitionArn: string, ctx: DeployContext): Promise<string | undefined> {
   if (run.container) return run.container;
+  // With the official JSON overrides, one overridden container is the migration; several: every container's exit code counts.
+  if (run.containerOverrides) return run.containerOverrides.length === 1 ? run.containerOverrides[0]!.name : undefined;
   const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(taskDefinitionArn);
   const containers = taskDefinition.containerDefinitions ?? [];
   // ECS treats a container without `essential` as essential.
@@ -74,18 +81,24 @@ export function runTaskInput(run: RunTaskSettings, opts: MigrationOptions, conta
     count: 1,
     startedBy: run.startedBy
   };
-  if (container && (run.command || run.environment.size > 0)) {
+  if (run.containerOverrides) {
+    input.overrides = { containerOverrides: run.containerOverrides };
+  } else if (container && (run.command || run.environment.size > 0)) {
     const override: ContainerOverride = { name: container };
     if (run.command) override.command = run.command;
     if (run.environment.size > 0) override.environment = [...run.environment].map(([name, value]) => ({ name, value }));
     input.overrides = { containerOverrides: [override] };
   }
-  if (run.launchType) input.launchType = run.launchType;
+  if (run.capacityProviderStrategy) input.capacityProviderStrategy = run.capacityProviderStrategy;
+  else if (run.launchType) input.launchType = run.launchType;
   else if (service.capacityProviderStrategy?.length) input.capacityProviderStrategy = service.capacityProviderStrategy;
   else if (service.launchType) input.launchType = service.launchType;
   if (service.platformVersion && (input.launchType ?? service.launchType) === 'FARGATE') input.platformVersion = service.platformVersion;
   const network = networkFor(run, service);
   if (network) input.networkConfiguration = network;
+  if (run.tags) input.tags = run.tags;
+  if (run.enableEcsManagedTags !== undefined) input.enableECSManagedTags = run.enableEcsManagedTags;
+  if (run.volume) input.volumeConfigurations = [run.volume];
   return input;
 }
 

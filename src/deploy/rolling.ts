@@ -42,8 +42,10 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
   const gates = (opts.gates ?? []).map((g) => guarded(g, policy));
   const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult => {
     ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
-    return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: {}, ...extra };
+    return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {}, ...extra };
   };
+  /** The one-off task, once started: the official action's run-task-arn output (a JSON array). */
+  let runTaskArn: string | undefined;
 
   // What the check step finds; every later step runs only after it.
   let name = settings.service ?? '';
@@ -127,6 +129,7 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
       } catch (error) {
         m = { ok: false as const, reason: `the migration task failed: ${errorMessage(error)}; the service was not updated` };
       }
+      if (m.taskArn) runTaskArn = m.taskArn;
       return m.ok ? next : doneWith(result('failed', m.reason, ids()));
     }
   });
@@ -281,6 +284,7 @@ export function updateInput(
   if (settings.enableEcsManagedTags !== undefined) input.enableECSManagedTags = settings.enableEcsManagedTags;
   if (settings.enableExecuteCommand !== undefined) input.enableExecuteCommand = settings.enableExecuteCommand;
   if (settings.healthCheckGracePeriodSeconds !== undefined) input.healthCheckGracePeriodSeconds = settings.healthCheckGracePeriodSeconds;
+  if (settings.serviceVolume) input.volumeConfigurations = [settings.serviceVolume];
   return input;
 }
 

@@ -1,3 +1,12 @@
+import type {
+  CapacityProviderStrategyItem,
+  ContainerOverride,
+  ServiceManagedEBSVolumeConfiguration,
+  Tag,
+  TaskManagedEBSVolumeConfiguration
+} from '@aws-sdk/client-ecs';
+import { defaultWarning, REFUSALS } from '../compat/official.js';
+import { readCapacityProviderStrategy, readContainerOverrides, readManagedEbsVolume, readTags } from '../compat/json-inputs.js';
 import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { splitCommand } from '../shell.js';
@@ -22,6 +31,16 @@ export interface RunTaskSettings {
   securityGroups?: string[];
   assignPublicIp?: 'ENABLED' | 'DISABLED';
   startedBy: string;
+  /** `run-task-container-overrides` (official JSON form); excludes container/command/environment. */
+  containerOverrides?: ContainerOverride[];
+  /** When given, no launch type is sent. */
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  tags?: Tag[];
+  /** `enable-ecs-managed-tags`, passed to RunTask too (as the official action does). */
+  enableEcsManagedTags?: boolean;
+  volume?: { name: string; managedEBSVolume: TaskManagedEBSVolumeConfiguration };
+  /** `wait-for-task-stopped`: false starts the task and goes on without checking its exit code (unset: wait). */
+  waitForStop?: boolean;
 }
 
 /** How to deploy, shared by both strategies (blue/green adds its own settings beside these). */
@@ -48,9 +67,32 @@ export interface DeploySettings {
   bakeTimeMs: number;
   /** Present when `run-task` is true. */
   runTask?: RunTaskSettings;
+  /** `service-managed-ebs-volume(-name)`: UpdateService's volumeConfigurations. */
+  serviceVolume?: { name: string; managedEBSVolume: ServiceManagedEBSVolumeConfiguration };
+  /** `max-retries`: attempts per AWS call (the SDK's maxAttempts); unset, the clients' own default. */
+  maxAttempts?: number;
+  /** One-line warnings about inputs whose official meaning differs here (from the compat spec), printed before anything runs. */
+  warnings?: string[];
 }
 
 const MINUTE = 60_000;
+/** Inputs that only mean something with run-task: true. */
+const RUN_TASK_INPUTS = [
+  'run-task-container',
+  'run-task-command',
+  'run-task-environment',
+  'run-task-container-overrides',
+  'run-task-launch-type',
+  'run-task-subnets',
+  'run-task-security-groups',
+  'run-task-assign-public-ip',
+  'run-task-capacity-provider-strategy',
+  'run-task-started-by',
+  'run-task-tags',
+  'run-task-managed-ebs-volume-name',
+  'run-task-managed-ebs-volume',
+  'wait-for-task-stopped'
+];
 /**
  * A deployment and its bakes fit in one job: GitHub ends a hosted runner's job after 6 hours,
  * and the official deploy action caps wait-for-minutes at 360 for the same reason.
@@ -74,6 +116,9 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
     () => inputs.duration('poll-interval', '5s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use e.g. 5s (or 200ms on the local ECS)' }),
     5000
   );
+  // The official waiter's longest pause between polls: ours never backs off, so it only caps the interval.
+  const maxDelaySeconds = read(() => inputs.int('wait-max-delay-seconds', { min: 1, max: 3600 }), undefined);
+  const warnings: string[] = [];
   const settings: DeploySettings = {
     strategy,
     cluster: inputs.string('cluster') ?? 'default',
@@ -81,9 +126,12 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
     circuitBreaker: read(() => inputs.bool('circuit-breaker', true), true),
     waitForServiceStability: read(() => inputs.bool('wait-for-service-stability', true), true),
     timeoutMs,
-    pollIntervalMs,
-    bakeTimeMs: read(() => inputs.duration('bake-time', '0', { max: MAX_DEPLOY_MS }), 0)
+    pollIntervalMs: maxDelaySeconds !== undefined ? Math.min(pollIntervalMs, maxDelaySeconds * 1000) : pollIntervalMs,
+    bakeTimeMs: read(() => inputs.duration('bake-time', '0', { max: MAX_DEPLOY_MS }), 0),
+    warnings
   };
+  const maxAttempts = read(() => inputs.int('max-retries', { min: 1, max: 20 }), undefined);
+  if (maxAttempts !== undefined) settings.maxAttempts = maxAttempts;
   const service = inputs.string('service');
   if (service !== undefined) settings.service = service;
   const desiredCount = read(() => inputs.int('desired-count', { min: 0, max: MAX_TASKS_PER_SERVICE }), undefined);
@@ -96,8 +144,22 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
   if (exec !== undefined) settings.enableExecuteCommand = exec;
   const grace = read(() => inputs.int('health-check-grace-period', { min: 0, max: 2_147_483_647 }), undefined);
   if (grace !== undefined) settings.healthCheckGracePeriodSeconds = grace;
-  const runTask = read(() => (inputs.bool('run-task', false) ? readRunTask(inputs) : undefined), undefined);
-  if (runTask) settings.runTask = runTask;
+  const runTask = read(() => (inputs.bool('run-task', false) ? readRunTask(inputs, warnings) : undefined), undefined);
+  const idle = RUN_TASK_INPUTS.filter((n) => inputs.string(n) !== undefined);
+  if (!runTask && idle.length > 0) {
+    warnings.push(`${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} set but run-task is not true, so no task is run: set run-task: true, or remove ${idle.length === 1 ? 'it' : 'them'}`);
+  }
+  if (runTask) {
+    settings.runTask = runTask;
+    if (managedTags !== undefined) runTask.enableEcsManagedTags = managedTags;
+    if (service === undefined) problems.add(new InputError(`${inputs.label('run-task')} is true but no service is given`, {}, REFUSALS.runTaskWithoutService));
+  }
+  const volume = read(
+    () => readManagedEbsVolume<ServiceManagedEBSVolumeConfiguration>(inputs, 'service-managed-ebs-volume-name', 'service-managed-ebs-volume', warnings),
+    undefined
+  );
+  if (volume) settings.serviceVolume = volume;
+  if (service !== undefined && inputs.string('wait-for-service-stability') === undefined) warnings.push(defaultWarning('wait-for-service-stability'));
   problems.throwIfAny();
   return settings;
 }
@@ -117,11 +179,32 @@ function optionalBool(inputs: Inputs, name: string): boolean | undefined {
   return inputs.string(name) === undefined ? undefined : inputs.bool(name, false);
 }
 
-function readRunTask(inputs: Inputs): RunTaskSettings {
+function readRunTask(inputs: Inputs, warnings: string[]): RunTaskSettings {
+  const waitInput = inputs.string('wait-for-task-stopped');
   const run: RunTaskSettings = {
     environment: inputs.keyValues('run-task-environment'),
-    startedBy: inputs.string('run-task-started-by') ?? 'ecs-rollout-migrate'
+    startedBy: inputs.string('run-task-started-by') ?? 'ecs-rollout-migrate',
+    waitForStop: inputs.bool('wait-for-task-stopped', true)
   };
+  if (waitInput === undefined) warnings.push(defaultWarning('wait-for-task-stopped'));
+  const overrides = readContainerOverrides(inputs);
+  if (overrides) {
+    const mixed = ['run-task-container', 'run-task-command', 'run-task-environment'].filter((n) => inputs.string(n) !== undefined);
+    if (mixed.length > 0) {
+      throw new InputError(
+        `${inputs.label('run-task-container-overrides')} and ${mixed.map((n) => inputs.label(n)).join(', ')} are both set`,
+        {},
+        'give the overrides one way: the JSON array of container overrides, or run-task-container with run-task-command / run-task-environment'
+      );
+    }
+    run.containerOverrides = overrides;
+  }
+  const strategy = readCapacityProviderStrategy(inputs);
+  if (strategy) run.capacityProviderStrategy = strategy;
+  const tags = readTags(inputs);
+  if (tags) run.tags = tags;
+  const volume = readManagedEbsVolume<TaskManagedEBSVolumeConfiguration>(inputs, 'run-task-managed-ebs-volume-name', 'run-task-managed-ebs-volume', warnings);
+  if (volume) run.volume = volume;
   // ECS limits startedBy to 36 letters, digits, hyphens and underscores.
   if (!/^[\w-]{1,36}$/.test(run.startedBy)) {
     throw new InputError(`${inputs.label('run-task-started-by')} is "${run.startedBy}"`, {}, 'use up to 36 letters, digits, - and _');
@@ -132,7 +215,12 @@ function readRunTask(inputs: Inputs): RunTaskSettings {
   if (command !== undefined) run.command = splitCommand(command, inputs.label('run-task-command'));
   const launchType = inputs.string('run-task-launch-type');
   if (launchType !== undefined) {
-    run.launchType = inputs.oneOf('run-task-launch-type', LAUNCH_TYPES, 'FARGATE');
+    const chosen = inputs.oneOf('run-task-launch-type', LAUNCH_TYPES, 'FARGATE');
+    // The official action ignores the launch type beside a capacity provider strategy (RunTask takes one or the other).
+    if (run.capacityProviderStrategy) warnings.push('run-task-launch-type is ignored: run-task-capacity-provider-strategy is set, and RunTask takes one or the other');
+    else run.launchType = chosen;
+  } else if (!run.capacityProviderStrategy) {
+    warnings.push(defaultWarning('run-task-launch-type'));
   }
   const subnets = inputs.list('run-task-subnets');
   if (subnets.length > 0) run.subnets = subnets;

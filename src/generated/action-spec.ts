@@ -15,7 +15,11 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "task-definition-family",
-    "description": "Start from the latest ACTIVE revision of this family instead of a file."
+    "description": "Start from the latest ACTIVE revision of this family instead of a file (or from task-definition-revision of it)."
+  },
+  {
+    "name": "task-definition-revision",
+    "description": "With task-definition-family: start from this revision of the family instead of the latest."
   },
   {
     "name": "task-definition-arn",
@@ -35,11 +39,11 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "container-name",
-    "description": "Name of the container whose image is set by `image` (as in amazon-ecs-render-task-definition)."
+    "description": "Name of the container whose image is set by `image` (as in amazon-ecs-render-task-definition); several, comma-separated (web,worker), each get the same image and per-container inputs."
   },
   {
     "name": "image",
-    "description": "Image URI for the container named by `container-name`."
+    "description": "Image URI for the containers named by `container-name`."
   },
   {
     "name": "images",
@@ -68,6 +72,22 @@ export const INPUTS: readonly InputSpec[] = [
   {
     "name": "command",
     "description": "Command for `container-name`, split like a shell (quoted arguments stay together)."
+  },
+  {
+    "name": "env-files",
+    "description": "Environment files for `container-name`, one S3 object ARN (arn:aws:s3:::bucket/key) per line; replaces its environmentFiles."
+  },
+  {
+    "name": "task-role-arn",
+    "description": "IAM role ARN the task assumes (sets taskRoleArn)."
+  },
+  {
+    "name": "execution-role-arn",
+    "description": "IAM role ARN of the task execution role (sets executionRoleArn)."
+  },
+  {
+    "name": "keep-null-value-keys",
+    "description": "Comma-separated keys whose empty values (\"\", [], {}, null) are kept; every other empty value is removed before registering, as the official deploy action does."
   },
   {
     "name": "rendered-path",
@@ -118,14 +138,21 @@ export const INPUTS: readonly InputSpec[] = [
     "description": "Seconds ECS ignores load balancer health checks after a task starts."
   },
   {
+    "name": "service-managed-ebs-volume-name",
+    "description": "Rolling: the task definition volume (configuredAtLaunch) that service-managed-ebs-volume configures."
+  },
+  {
+    "name": "service-managed-ebs-volume",
+    "description": "Rolling: the managed EBS volume for service-managed-ebs-volume-name, a JSON object (roleArn required; sizeInGiB, volumeType, iops, throughput, encrypted, kmsKeyId, snapshotId, filesystemType, tagSpecifications)."
+  },
+  {
     "name": "circuit-breaker",
     "description": "Turn on the ECS deployment circuit breaker with rollback (rolling).",
     "default": "true"
   },
   {
     "name": "wait-for-service-stability",
-    "description": "Wait for the deployment to finish and report its verdict.",
-    "default": "true"
+    "description": "Wait for the deployment to finish and report its verdict (default: true; the official deploy action's default is false, so leaving it unset prints one warning line)."
   },
   {
     "name": "wait-for-minutes",
@@ -142,9 +169,17 @@ export const INPUTS: readonly InputSpec[] = [
     "default": "5s"
   },
   {
+    "name": "wait-max-delay-seconds",
+    "description": "The official deploy action's longest wait between polls, in seconds: caps poll-interval (polls never back off here)."
+  },
+  {
     "name": "call-timeout",
     "description": "Deadline of one AWS call, its retries included (a duration). A call that does not answer in time is abandoned: a read is retried at the next poll, and the deployment's own timeout and cancellation always win.",
     "default": "30s"
+  },
+  {
+    "name": "max-retries",
+    "description": "Attempts per AWS call, the first included, as in the official deploy action (default: 8, with jittered back-off; access-denied and validation errors are never retried)."
   },
   {
     "name": "lock",
@@ -200,7 +235,31 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "run-task-started-by",
-    "description": "startedBy of the one-off task."
+    "description": "startedBy of the one-off task (default: ecs-rollout-migrate)."
+  },
+  {
+    "name": "run-task-container-overrides",
+    "description": "Container overrides of the one-off task, a JSON array as RunTask takes it (the official action's form; instead of run-task-container, -command and -environment)."
+  },
+  {
+    "name": "run-task-capacity-provider-strategy",
+    "description": "Capacity provider strategy of the one-off task, a JSON array (then no launch type is sent)."
+  },
+  {
+    "name": "run-task-tags",
+    "description": "Tags of the one-off task, a JSON array of {\"key\": …, \"value\": …}."
+  },
+  {
+    "name": "run-task-managed-ebs-volume-name",
+    "description": "The task definition volume (configuredAtLaunch) that run-task-managed-ebs-volume configures for the one-off task."
+  },
+  {
+    "name": "run-task-managed-ebs-volume",
+    "description": "The managed EBS volume of the one-off task, a JSON object (roleArn required), as service-managed-ebs-volume plus terminationPolicy."
+  },
+  {
+    "name": "wait-for-task-stopped",
+    "description": "Wait for the one-off task to stop and fail on a non-zero exit code (default: true; false starts it and goes on, the official deploy action's default)."
   },
   {
     "name": "blue-service",
@@ -416,6 +475,10 @@ export const OUTPUTS: readonly OutputSpec[] = [
   {
     "name": "steps-completed",
     "description": "Blue/green and ecs-native: how many production traffic shifts were completed."
+  },
+  {
+    "name": "run-task-arn",
+    "description": "The one-off task started by run-task, as a JSON array of its ARN (as the official deploy action writes it)."
   },
   {
     "name": "codedeploy-deployment-id",

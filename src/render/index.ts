@@ -14,6 +14,7 @@ import { isObject, toJson, type Json, type JsonObject } from './json.js';
 import { checkRenderedPath, decodeUtf8, formatBytes, MAX_TASK_DEFINITION_BYTES, readTemplateFile } from './file.js';
 import { sameTaskDefinition } from './normalize.js';
 import { applyOverrides } from './overrides.js';
+import { removeEmptyValues } from './empty.js';
 import type { DocContext } from './schema.js';
 import type { RenderSettings } from './settings.js';
 import { parseTemplate } from './template.js';
@@ -126,8 +127,14 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
     );
   }
   if (settings.family !== undefined) doc['family'] = settings.family;
+  if (settings.taskRoleArn !== undefined) doc['taskRoleArn'] = settings.taskRoleArn;
+  if (settings.executionRoleArn !== undefined) doc['executionRoleArn'] = settings.executionRoleArn;
 
   const errors = applyOverrides(doc, settings.overrides, { label });
+  const emptied = removeEmptyValues(doc, settings.keepEmptyKeys ?? []);
+  if (emptied.length > 0) {
+    reporter.info(`removed empty values, as the official deploy action does (${label('keep-null-value-keys')} keeps them): ${emptied.join(', ')}`);
+  }
   let input: RegisterTaskDefinitionCommandInput | undefined;
   try {
     input = await validateTaskDefinition(doc, ctx);

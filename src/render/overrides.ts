@@ -1,8 +1,9 @@
 /**
  * The official render action's inputs (container-name + image, environment-variables, secrets,
- * log-configuration-*, docker-labels, command) and `images`, applied to a rendered document.
+ * log-configuration-*, docker-labels, command, env-files) and `images`, applied to a rendered document.
  * They merge the way aws-actions/amazon-ecs-render-task-definition does: a variable or secret
- * of the same name is replaced in place, new ones are appended, options and labels are merged.
+ * of the same name is replaced in place, new ones are appended, options and labels are merged,
+ * environment files are replaced; with `container-name: web,worker` each named container gets them.
  */
 import { InputError } from '../errors.js';
 import { closest } from '../text.js';
@@ -39,17 +40,29 @@ export function applyOverrides(doc: JsonObject, o: ContainerOverrides, labels: O
     return found;
   };
 
+  const missing = new Set<string>();
   for (const [name, image] of o.images) {
-    const input = name === o.containerName ? 'container-name' : 'images';
+    const input = o.containerNames.includes(name) ? 'container-name' : 'images';
     const c = find(name, input);
     if (c) c['image'] = image;
+    else missing.add(name);
   }
 
   const hasContainerInputs =
-    o.environment.size + o.secrets.size + o.logOptions.size + o.dockerLabels.size > 0 || o.logDriver !== undefined || o.command !== undefined;
-  if (o.containerName === undefined || !hasContainerInputs) return errors;
-  const c = o.images.has(o.containerName) ? byName.get(o.containerName) : find(o.containerName, 'container-name');
-  if (!c) return errors;
+    o.environment.size + o.secrets.size + o.logOptions.size + o.dockerLabels.size > 0 ||
+    o.logDriver !== undefined ||
+    o.command !== undefined ||
+    o.envFiles !== undefined;
+  if (!hasContainerInputs) return errors;
+  for (const name of o.containerNames) {
+    if (missing.has(name)) continue;
+    const c = o.images.has(name) ? byName.get(name) : find(name, 'container-name');
+    if (c) applyToContainer(c, o);
+  }
+  return errors;
+}
+
+function applyToContainer(c: JsonObject, o: ContainerOverrides): void {
 
   if (o.environment.size > 0) c['environment'] = mergeNamed(c['environment'], o.environment, 'value');
   if (o.secrets.size > 0) c['secrets'] = mergeNamed(c['secrets'], o.secrets, 'valueFrom');
@@ -61,7 +74,7 @@ export function applyOverrides(doc: JsonObject, o: ContainerOverrides, labels: O
   }
   if (o.dockerLabels.size > 0) c['dockerLabels'] = mergeMap(c['dockerLabels'], o.dockerLabels);
   if (o.command !== undefined) c['command'] = [...o.command];
-  return errors;
+  if (o.envFiles !== undefined) c['environmentFiles'] = o.envFiles.map((value) => ({ value, type: 's3' }));
 }
 
 function mergeNamed(existing: Json | undefined, values: Map<string, string>, field: 'value' | 'valueFrom'): Json[] {

@@ -11,14 +11,17 @@ export type TemplateSource =
   | { kind: 'file'; path: string; resolved: string }
   /** `task-definition-family`: the family's latest ACTIVE revision. */
   | { kind: 'family'; family: string }
-  /** `task-definition-arn`: exactly that revision. */
+  /** `task-definition-arn`, or `task-definition-family` with `task-definition-revision`: exactly that revision. */
   | { kind: 'arn'; arn: string };
 
 /** The official render action's per-container inputs, applied after the template is rendered. */
 export interface ContainerOverrides {
-  /** `container-name`: the container the inputs below apply to. */
-  containerName?: string;
-  /** `image` (for containerName) and `images` (container=image lines), merged; by container name. */
+  /**
+   * `container-name`: the containers the inputs below apply to. Several, comma-separated, get the
+   * same `image` and the same per-container inputs, as in the official render action since v1.8.
+   */
+  containerNames: string[];
+  /** `image` (for every containerNames) and `images` (container=image lines), merged; by container name. */
   images: Map<string, string>;
   /** NAME=value; replaces a variable of the same name, adds the others (as the official action does). */
   environment: Map<string, string>;
@@ -31,6 +34,8 @@ export interface ContainerOverrides {
   dockerLabels: Map<string, string>;
   /** Replaces the container's command. */
   command?: string[];
+  /** `env-files`: S3 object ARNs; replace the containers' environmentFiles (as the official action does). */
+  envFiles?: string[];
 }
 
 export interface RenderSettings {
@@ -43,6 +48,14 @@ export interface RenderSettings {
   env: Record<string, string | undefined>;
   /** `family`: overrides the rendered definition's family. */
   family?: string;
+  /** `task-role-arn` / `execution-role-arn`: set on the task definition. */
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  /**
+   * `keep-null-value-keys`: keys whose empty values (empty string, list or object, null) are kept.
+   * Every other empty value is removed before validation, as the official deploy action does.
+   */
+  keepEmptyKeys?: string[];
   overrides: ContainerOverrides;
   /** `rendered-path`; when unset the file goes to tempDir as task-definition-<family>-<random>.json. */
   renderedPath?: string;
@@ -53,6 +66,10 @@ export interface RenderSettings {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/** What the official render action accepts for task-role-arn and execution-role-arn. */
+const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f)?:iam::[0-9]{12}:role\/.+$/;
+/** An S3 object: `arn:aws:s3:::bucket/key` (ECS takes environment files from S3 only). */
+const S3_OBJECT_ARN = /^arn:aws[\w-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/;
 
 /** Reads and checks every render input once; all problems are reported together. */
 export function readRenderSettings(inputs: Inputs, env: Record<string, string | undefined>): RenderSettings {
@@ -64,10 +81,20 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
   const file = inputs.string('task-definition');
   const family = inputs.string('task-definition-family');
   const arn = inputs.string('task-definition-arn');
+  const revisionText = inputs.string('task-definition-revision');
   const given = [file && 'task-definition', family && 'task-definition-family', arn && 'task-definition-arn'].filter(
     (n): n is string => typeof n === 'string'
   );
   let source: TemplateSource | undefined;
+  if (revisionText !== undefined && (file || arn)) {
+    errors.push(
+      new InputError(
+        `${label('task-definition-revision')} is set with ${label(file ? 'task-definition' : 'task-definition-arn')}`,
+        {},
+        `a revision is read from ${label('task-definition-family')}: give the family with it, or remove ${label('task-definition-revision')}`
+      )
+    );
+  }
   if (given.length > 1) {
     errors.push(new InputError(`${given.map(label).join(' and ')} are both set`, {}, 'give only one place to start from'));
   } else if (file) {
@@ -77,7 +104,8 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
     if (!NAME.test(family)) {
       errors.push(new InputError(`${label('task-definition-family')} is "${family}", not a family name`, {}, 'use letters, digits, _ and -'));
     }
-    source = { kind: 'family', family };
+    const revision = attempt(() => inputs.int('task-definition-revision', { min: 1 }));
+    source = revision !== undefined ? { kind: 'arn', arn: `${family}:${revision}` } : { kind: 'family', family };
   } else if (arn) {
     if (!/^(arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/)?[A-Za-z0-9_-]{1,255}:\d+$/.test(arn)) {
       errors.push(
@@ -89,6 +117,14 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
       );
     }
     source = { kind: 'arn', arn };
+  } else if (revisionText !== undefined) {
+    errors.push(
+      new InputError(
+        `${label('task-definition-revision')} is set without ${label('task-definition-family')}`,
+        {},
+        `a revision number belongs to a family: set ${label('task-definition-family')} too (or use ${label('task-definition-arn')}: FAMILY:REVISION)`
+      )
+    );
   } else {
     errors.push(
       new InputError(
@@ -126,6 +162,21 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
   }
 
   const overrides = attempt(() => readOverrides(inputs, label)) ?? emptyOverrides();
+  const roles: Partial<Record<'taskRoleArn' | 'executionRoleArn', string>> = {};
+  for (const [name, key] of [['task-role-arn', 'taskRoleArn'], ['execution-role-arn', 'executionRoleArn']] as const) {
+    const value = inputs.string(name);
+    if (value === undefined) continue;
+    if (!ROLE_ARN.test(value)) {
+      errors.push(new InputError(`${label(name)} is "${value}", not an IAM role ARN`, {}, 'use arn:aws:iam::ACCOUNT:role/NAME'));
+    } else {
+      roles[key] = value;
+    }
+  }
+  const keepEmptyKeys = inputs
+    .raw('keep-null-value-keys')
+    .split(/[,\n]/)
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
 
   if (errors.length > 0) throw new InputErrors(errors);
   return {
@@ -134,6 +185,8 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
     secretVars,
     env,
     ...(familyOverride !== undefined ? { family: familyOverride } : {}),
+    ...roles,
+    keepEmptyKeys,
     overrides,
     ...(inputs.string('rendered-path') !== undefined ? { renderedPath: inputs.string('rendered-path')! } : {}),
     tempDir: env['RUNNER_TEMP'] || tmpdir(),
@@ -142,7 +195,7 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
 }
 
 export function emptyOverrides(): ContainerOverrides {
-  return { images: new Map(), environment: new Map(), secrets: new Map(), logOptions: new Map(), dockerLabels: new Map() };
+  return { containerNames: [], images: new Map(), environment: new Map(), secrets: new Map(), logOptions: new Map(), dockerLabels: new Map() };
 }
 
 function readOverrides(inputs: Inputs, label: (name: string) => string): ContainerOverrides {
@@ -153,9 +206,20 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
   const containerName = inputs.string('container-name');
   const image = inputs.string('image');
   if (containerName !== undefined) {
-    out.containerName = containerName;
-    if (!NAME.test(containerName)) {
-      errors.push(new InputError(`${label('container-name')} is "${containerName}", not a container name`, {}, 'use letters, digits, _ and -'));
+    for (const name of containerName.split(',').map((n) => n.trim())) {
+      if (!NAME.test(name)) {
+        errors.push(
+          new InputError(
+            `${label('container-name')} is "${containerName}": "${name}" is not a container name`,
+            {},
+            'use one container name, or several separated by commas (web,worker); names use letters, digits, _ and -'
+          )
+        );
+      } else if (out.containerNames.includes(name)) {
+        errors.push(new InputError(`${label('container-name')} names container ${name} twice`, {}, 'name each container once'));
+      } else {
+        out.containerNames.push(name);
+      }
     }
   }
 
@@ -175,12 +239,14 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
   if (image !== undefined) {
     if (containerName === undefined) {
       errors.push(new InputError(`${label('image')} is set without ${label('container-name')}`, {}, `name the container with ${label('container-name')}, or use ${label('images')}`));
-    } else if (out.images.has(containerName) && out.images.get(containerName) !== image) {
-      errors.push(
-        new InputError(`${label('image')} and ${label('images')} give container ${containerName} different images`, {}, 'set it in one place')
-      );
-    } else {
-      out.images.set(containerName, image);
+    }
+    // Every named container gets the image, as the official action does with web,worker.
+    for (const name of out.containerNames) {
+      if (out.images.has(name) && out.images.get(name) !== image) {
+        errors.push(new InputError(`${label('image')} and ${label('images')} give container ${name} different images`, {}, 'set it in one place'));
+      } else {
+        out.images.set(name, image);
+      }
     }
   }
 
@@ -205,6 +271,20 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
     }
   }
 
+  const envFiles = inputs.list('env-files').length > 0 ? inputs.raw('env-files').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '') : [];
+  for (const arn of envFiles) {
+    if (!S3_OBJECT_ARN.test(arn)) {
+      errors.push(
+        new InputError(
+          `${label('env-files')} has "${arn}", not the ARN of an S3 object`,
+          {},
+          'write one arn:aws:s3:::BUCKET/KEY per line (ECS reads environment files from S3 only)'
+        )
+      );
+    }
+  }
+  if (envFiles.length > 0) out.envFiles = envFiles;
+
   if (containerName === undefined) {
     const needsContainer = (
       [
@@ -213,7 +293,8 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
         ['log-configuration-log-driver', logDriver !== undefined],
         ['log-configuration-options', out.logOptions.size > 0],
         ['docker-labels', out.dockerLabels.size > 0],
-        ['command', command !== undefined]
+        ['command', command !== undefined],
+        ['env-files', envFiles.length > 0]
       ] as const
     ).filter(([, set]) => set);
     for (const [name] of needsContainer) {

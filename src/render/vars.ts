@@ -3,8 +3,10 @@
  *   {{ name }}       a variable from the `vars` input
  *   {{ env.NAME }}   an environment variable of the runner
  *   {{ '{{' }}       a literal: a quoted string inside braces is written as it is, which is how a
- *                    template spells a literal `{{` (e.g. a Go template in a docker label:
- *                    "{{ '{{' }} .Name }}" renders as "{{ .Name }}").
+ *                    template spells a literal `{{` anywhere (`{{ "{{" }}` works too).
+ *   {{.Name}}        Go-template text (Docker's log `tag`, `docker.{{.Name}}`; `{{ json . }}`) is
+ *                    never ours: a body that starts with `.`, `$`, a `-` trim marker or `/*`, or has a
+ *                    word starting with `.` or `$`, is left exactly as written.
  * Whitespace inside the braces is optional. Substitution is one pass over the original text,
  * so a value that itself contains `{{ other }}` is written literally, never expanded again.
  */
@@ -28,6 +30,13 @@ const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
 const VAR_NAME = /^[A-Za-z_][\w.-]*$/;
 const ENV_NAME = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/;
 const PLACEHOLDER_ONLY = /^\{\{[^{}]*\}\}$/;
+/** Go's text/template syntax: fields (.Name), variables ($x), trim markers ({{- x -}}), comments. */
+const GO_TEMPLATE = /^(-\s|[.$]|\/\*)|(^|\s)[.$]/;
+
+/** Whether the body of a `{{…}}` is Go-template text, which Docker and other tools expand later, not us. */
+export function isGoTemplate(body: string): boolean {
+  return GO_TEMPLATE.test(body.trim());
+}
 
 export function hasPlaceholder(text: string): boolean {
   return text.includes('{{');
@@ -43,6 +52,7 @@ export function substitute(text: string, variables: Variables): Substituted {
     const body = inner.trim();
     const literal = /^'([^']*)'$/.exec(body) ?? /^"([^"]*)"$/.exec(body);
     if (literal) return literal[1]!;
+    if (isGoTemplate(inner)) return raw;
     const env = ENV_NAME.exec(body);
     if (env) {
       const v = variables.env[env[1]!];

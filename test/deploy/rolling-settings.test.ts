@@ -19,7 +19,8 @@ describe('readDeploySettings', () => {
       waitForServiceStability: true,
       timeoutMs: 30 * 60_000,
       pollIntervalMs: 5_000,
-      bakeTimeMs: 0
+      bakeTimeMs: 0,
+      warnings: [expect.stringMatching(/^wait-for-service-stability is not set: waiting .*official deploy action does not wait/)]
     });
   });
 
@@ -47,6 +48,10 @@ describe('readDeploySettings', () => {
 
   test('run-task reads the migration settings', () => {
     const s = read({
+      service: 'web',
+      'wait-for-service-stability': 'true',
+      'wait-for-task-stopped': 'true',
+      'run-task-launch-type': 'FARGATE',
       'run-task': 'true',
       'run-task-command': 'sh -c "npm run migrate && echo done"',
       'run-task-environment': 'MODE=up\nURL=https://x/?a=b',
@@ -61,8 +66,11 @@ describe('readDeploySettings', () => {
       ]),
       subnets: ['subnet-1', 'subnet-2'],
       assignPublicIp: 'ENABLED',
-      startedBy: 'ecs-rollout-migrate'
+      launchType: 'FARGATE',
+      startedBy: 'ecs-rollout-migrate',
+      waitForStop: true
     });
+    expect(s.warnings).toEqual([]);
   });
 
   test.each([

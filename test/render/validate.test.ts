@@ -28,7 +28,7 @@ async function errorsFor(edit: (td: Td) => void): Promise<string[]> {
   const td = base() as Td;
   edit(td);
   const text = JSON.stringify(td, null, 2);
-  const errors = await inputErrors(render({ 'task-definition': 'deploy/td.json' }, { files: { 'deploy/td.json': text } }));
+  const errors = await inputErrors(render({ 'task-definition': 'deploy/td.json', 'keep-null-value-keys': 'user' }, { files: { 'deploy/td.json': text } }));
   return errors.map((e) => e.message);
 }
 
@@ -56,7 +56,7 @@ describe('validation', () => {
       /containerDefinitions\[0\]\.environment\[0\]\.value: is the number 8080, expected a string \(quote it: "8080"\)$/
     ],
     ['a string where a list is expected', (td) => void (td.containerDefinitions[0]!['command'] = 'run'), /containerDefinitions\[0\]\.command: is the string "run", expected a list \(write a list: \["run"\]\)$/],
-    ['a null value', (td) => void (td.containerDefinitions[0]!['user'] = null), /containerDefinitions\[0\]\.user: has no value/],
+    ['a null value kept by keep-null-value-keys', (td) => void (td.containerDefinitions[0]!['user'] = null), /containerDefinitions\[0\]\.user: has no value/],
     ['a bad enum value', (td) => void (td['networkMode'] = 'AWSVPC'), /networkMode: is "AWSVPC" \(use "awsvpc"/],
     ['a non-integer port', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 80.5 }]), /portMappings\[0\]\.containerPort: is 80\.5 \(use a whole number from 1 to 65535; a TCP\/UDP port\)$/],
     ['a port out of range', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 70000 }]), /portMappings\[0\]\.containerPort: is 70000/],
