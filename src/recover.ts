@@ -6,6 +6,7 @@
 import { errorMessage } from './errors.js';
 import { recoverBlueGreen } from './deploy/blue-green.js';
 import { recoverNative } from './deploy/ecs-native/recover.js';
+import { recoverCodeDeploy } from './deploy/codedeploy/recover.js';
 import { ROLLING_STATE_KEY, needsRollback, rollbackRolling, type RollingState } from './deploy/rollback.js';
 import type { DeployContext } from './deploy/types.js';
 import { cleanupTemporaryAlarms } from './gates/alarms.js';
@@ -34,7 +35,7 @@ export async function finishInterrupted(ctx: DeployContext, o: { sameOwner: bool
       actions.push(result.reason);
       ok &&= result.status === 'rolled-back';
     }
-    for (const recover of [recoverBlueGreen, recoverNative]) {
+    for (const recover of [recoverBlueGreen, recoverNative, recoverCodeDeploy]) {
       try {
         const restored = await recover(held);
         if (restored) actions.push(restored);

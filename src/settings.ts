@@ -4,6 +4,7 @@ import { readRenderSettings, type RenderSettings } from './render/settings.js';
 import { readDeploySettings, STRATEGIES, type DeploySettings, type Strategy } from './deploy/settings.js';
 import { readBlueGreenSettings, type BlueGreenSettings } from './deploy/blue-green-settings.js';
 import { NATIVE_ONLY, readNativeSettings, type NativeSettings } from './deploy/ecs-native/settings.js';
+import { CODEDEPLOY_ONLY, readCodeDeploySettings, type CodeDeploySettings } from './deploy/codedeploy/settings.js';
 import { readGateSettings, type GateSettings } from './gates/settings.js';
 import { readSafetySettings, type SafetySettings } from './safety-settings.js';
 import { refusedInputs } from './compat/official.js';
@@ -20,6 +21,8 @@ export interface Settings {
   blueGreen?: BlueGreenSettings;
   /** Present when strategy is ecs-native. */
   native?: NativeSettings;
+  /** The official action's CodeDeploy inputs: used when the service is on the CODE_DEPLOY controller. */
+  codeDeploy: CodeDeploySettings;
   gates: GateSettings;
   /** The per-call AWS deadline and the deployment lock. */
   safety: SafetySettings;
@@ -69,7 +72,7 @@ function given(source: InputSource, name: string): string | undefined {
 export function deploymentIntended(source: InputSource): boolean {
   try {
     if (['blue-green', 'ecs-native'].includes(source.get('strategy').trim())) return true;
-    return ['service', ...BLUE_GREEN_ONLY, ...NATIVE_ONLY].some((name) => given(source, name) !== undefined);
+    return ['service', ...BLUE_GREEN_ONLY, ...NATIVE_ONLY, ...CODEDEPLOY_ONLY].some((name) => given(source, name) !== undefined);
   } catch {
     return false;
   }
@@ -153,6 +156,8 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   }
   const blueGreen = strategy === 'blue-green' ? read(() => readBlueGreenSettings(inputs)) : undefined;
   const native = strategy === 'ecs-native' ? read(() => readNativeSettings(inputs)) : undefined;
+  // Read whatever the strategy: the official action takes them for a CODE_DEPLOY service without being told.
+  const codeDeploy = read(() => readCodeDeploySettings(inputs, env));
   const gates = read(() => readGateSettings(inputs));
   const safety = read(() => readSafetySettings(inputs, deploy ?? { timeoutMs: 30 * 60_000, pollIntervalMs: 5_000 }));
   problems.throwIfAny();
@@ -169,5 +174,5 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
     );
   }
   const mode: Mode = deploying ? 'deploy' : register ? 'register' : 'render';
-  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), ...(native ? { native } : {}), gates: gates!, safety: safety! };
+  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), ...(native ? { native } : {}), codeDeploy: codeDeploy!, gates: gates!, safety: safety! };
 }

@@ -11,6 +11,10 @@ import { preflightNative, type NativePlan } from './ecs-native/preflight.js';
 import type { NativeSettings } from './ecs-native/settings.js';
 import { nativeStrategy } from './ecs-native/strategy.js';
 import { runStrategy } from './strategy.js';
+import { preflightCodeDeploy, type CodeDeployPlan } from './codedeploy/preflight.js';
+import { codeDeployStrategy } from './codedeploy/strategy.js';
+import type { CodeDeploySettings } from './codedeploy/settings.js';
+import { InputError } from '../errors.js';
 import { controllerProblem, describeService } from './watch.js';
 import { boundedReads, readBoundMs } from './scope.js';
 import type { DeployContext, DeployResult } from './types.js';
@@ -26,10 +30,24 @@ export interface Preflight {
   current?: string;
   /** For an ECS-native deployment: what it starts from, and the settings it runs with. */
   native?: { plan: NativePlan; settings: NativeSettings };
+  /** For a service on the CODE_DEPLOY controller: the application, group, AppSpec and listener found. */
+  codeDeploy?: CodeDeployPlan;
 }
 
 /** ECS's own strategies that shift traffic: a service configured with one deploys that way whatever UpdateService asks. */
 const NATIVE_TRAFFIC = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
+
+/** The CodeDeploy inputs a user set (not left at their defaults). */
+function codeDeployInputsGiven(c: CodeDeploySettings): string[] {
+  const given: Array<[string, unknown]> = [
+    ['codedeploy-appspec', c.appspec.given || undefined],
+    ['codedeploy-application', c.application],
+    ['codedeploy-deployment-group', c.deploymentGroup],
+    ['codedeploy-deployment-description', c.description],
+    ['codedeploy-deployment-config', c.deploymentConfig]
+  ];
+  return given.filter(([, v]) => v !== undefined).map(([name]) => name);
+}
 
 /** Read-only checks that fail fast with a clear message, before the first mutating call. */
 export async function preflight(settings: Settings, ctx: DeployContext): Promise<Preflight> {
@@ -37,6 +55,7 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
   let running: string[] = [];
   let current: string | undefined;
   let native: Preflight['native'];
+  let codeDeploy: CodeDeployPlan | undefined;
   if (settings.blueGreen) {
     const plan = await preflightBlueGreen(deploy, settings.blueGreen, ctx);
     running = [plan.services.blue.taskDefinition, plan.services.green.taskDefinition].filter((arn): arn is string => Boolean(arn));
@@ -44,6 +63,21 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
   }
   if (deploy.strategy === 'rolling' && deploy.service) {
     const service = await describeService(ctx, deploy.cluster, deploy.service);
+    // A CODE_DEPLOY service is deployed through CodeDeploy (as the official action does); its inputs mean nothing elsewhere.
+    if (service.deploymentController?.type === 'CODE_DEPLOY') {
+      codeDeploy = await preflightCodeDeploy(deploy, settings.codeDeploy, ctx);
+      running = [codeDeploy.previousTaskDefinitionArn];
+      current = codeDeploy.previousTaskDefinitionArn;
+      return { baseline: await verifyAlarmsExist(gates.alarms, ctx, gates), running, current, codeDeploy };
+    }
+    const stray = codeDeployInputsGiven(settings.codeDeploy);
+    if (stray.length) {
+      throw new InputError(
+        `${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but service ${deploy.service} uses the ${service.deploymentController?.type ?? 'ECS'} deployment controller, not CODE_DEPLOY`,
+        {},
+        'remove the codedeploy inputs, or deploy a service whose deployment controller is CODE_DEPLOY; nothing was changed'
+      );
+    }
     const problem = controllerProblem(service, deploy.cluster);
     if (problem) throw new Error(`${problem}; nothing was changed`);
     const configured = service.deploymentConfiguration?.strategy;
@@ -76,6 +110,9 @@ export async function deployWithGates(settings: Settings, taskDefinitionArn: str
   if (settings.blueGreen) {
     // Blue/green creates its temporary alarms on the new colour once it knows which that is.
     return runStrategy(blueGreenStrategy(deploy, settings.blueGreen, taskDefinitionArn, ctx, gateOptions), ctx);
+  }
+  if (checked.codeDeploy) {
+    return runStrategy(codeDeployStrategy(deploy, settings.codeDeploy, checked.codeDeploy, taskDefinitionArn, ctx, gateOptions), ctx);
   }
   if (checked.native) {
     return runStrategy(nativeStrategy(deploy, checked.native.settings, checked.native.plan, taskDefinitionArn, ctx, gateOptions), ctx);
