@@ -43,6 +43,11 @@ export const REFUSALS = {
     'ecs-rollout runs the one-off task as the first step of deploying `service` (with its network by default): set `service`, or keep the official action for a task run without a deployment'
 } as const;
 
+/**
+ * Until the CodeDeploy strategy is wired into settings.ts these inputs are refused (settings.ts reads
+ * refusedInputs()). Wiring it: make this treatment { kind: 'same', note } (and update the notes of
+ * `service` and the output `codedeploy-deployment-id`), then `npm run gen`: the refusal and the docs follow.
+ */
 const codedeploy = (name: string, officialDefault: string): OfficialInput => ({
   action: 'deploy',
   name,
