@@ -166,3 +166,13 @@ export function defaultWarning(name: string): string {
   if (found?.treatment.kind !== 'different-default' || !found.treatment.warning) throw new Error(`no default warning for ${name} in the compat spec`);
   return found.treatment.warning;
 }
+
+/**
+ * Whether a step reads as written for the official actions: every input it sets (other than
+ * at action.yml's default) is one of theirs. Only such a step is told, in one line each, where
+ * an ecs-rollout default differs; a step that uses ecs-rollout's own inputs chose ecs-rollout.
+ */
+export function writtenForOfficial(given: (name: string) => boolean, allInputs: readonly string[]): boolean {
+  const official = new Set(OFFICIAL_INPUTS.map((i) => i.name.toLowerCase()));
+  return allInputs.filter(given).every((name) => official.has(name.toLowerCase()));
+}

@@ -5,7 +5,9 @@ import type {
   Tag,
   TaskManagedEBSVolumeConfiguration
 } from '@aws-sdk/client-ecs';
-import { defaultWarning, REFUSALS } from '../compat/official.js';
+import { defaultWarning, REFUSALS, writtenForOfficial } from '../compat/official.js';
+import { INPUTS } from '../generated/action-spec.js';
+import { inputDefault } from '../inputs.js';
 import { readCapacityProviderStrategy, readContainerOverrides, readManagedEbsVolume, readTags } from '../compat/json-inputs.js';
 import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
@@ -159,7 +161,7 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
     undefined
   );
   if (volume) settings.serviceVolume = volume;
-  if (service !== undefined && inputs.string('wait-for-service-stability') === undefined) warnings.push(defaultWarning('wait-for-service-stability'));
+  if (service !== undefined && inputs.string('wait-for-service-stability') === undefined && officialStyle(inputs)) warnings.push(defaultWarning('wait-for-service-stability'));
   problems.throwIfAny();
   return settings;
 }
@@ -186,7 +188,7 @@ function readRunTask(inputs: Inputs, warnings: string[]): RunTaskSettings {
     startedBy: inputs.string('run-task-started-by') ?? 'ecs-rollout-migrate',
     waitForStop: inputs.bool('wait-for-task-stopped', true)
   };
-  if (waitInput === undefined) warnings.push(defaultWarning('wait-for-task-stopped'));
+  if (waitInput === undefined && officialStyle(inputs)) warnings.push(defaultWarning('wait-for-task-stopped'));
   const overrides = readContainerOverrides(inputs);
   if (overrides) {
     const mixed = ['run-task-container', 'run-task-command', 'run-task-environment'].filter((n) => inputs.string(n) !== undefined);
@@ -219,7 +221,7 @@ function readRunTask(inputs: Inputs, warnings: string[]): RunTaskSettings {
     // The official action ignores the launch type beside a capacity provider strategy (RunTask takes one or the other).
     if (run.capacityProviderStrategy) warnings.push('run-task-launch-type is ignored: run-task-capacity-provider-strategy is set, and RunTask takes one or the other');
     else run.launchType = chosen;
-  } else if (!run.capacityProviderStrategy) {
+  } else if (!run.capacityProviderStrategy && officialStyle(inputs)) {
     warnings.push(defaultWarning('run-task-launch-type'));
   }
   const subnets = inputs.list('run-task-subnets');
@@ -235,4 +237,15 @@ function readRunTask(inputs: Inputs, warnings: string[]): RunTaskSettings {
     run.assignPublicIp = upper;
   }
   return run;
+}
+
+/** A step written for the official actions (only their inputs set) is told where our defaults differ; others chose ours. */
+function officialStyle(inputs: Inputs): boolean {
+  return writtenForOfficial(
+    (name) => {
+      const v = inputs.string(name);
+      return v !== undefined && v !== inputDefault(name);
+    },
+    INPUTS.map((i) => i.name)
+  );
 }

@@ -24,6 +24,13 @@ describe('readDeploySettings', () => {
     });
   });
 
+  test('only a step written for the official action (no ecs-rollout input set) is told where a default differs', () => {
+    expect(read({ service: 'web', 'wait-for-minutes': '10' }).warnings).toHaveLength(1);
+    // Our own inputs say the user chose ecs-rollout: no line about the official action's defaults.
+    expect(read({ service: 'web', 'poll-interval': '5s', timeout: '10m' }).warnings).toEqual([]);
+    expect(read({ service: 'web', strategy: 'rolling', alarms: 'web-5xx' }).warnings).toEqual([]);
+  });
+
   test.each([
     [{ 'wait-for-minutes': '10' }, 600_000],
     [{ 'wait-for-minutes': '0.5' }, 30_000],
