@@ -220,6 +220,25 @@ describe('CodeDeploy strategy against the local ECS', () => {
     expect(await production()).toEqual({ weights: { 'pay-blue': 100, 'pay-green': 0 }, primary: 'pay:1', taskSets: 1 });
   });
 
+  test('wait-for-service-stability false: the deployment is created and left to CodeDeploy (as the official action does), no temporary alarm, nothing for the post step', async () => {
+    const arn = await revision('v2');
+    const { ctx, state } = ctxFor(simTimer());
+    const result = await deployPay(arn, ctx, { deploy: { waitForServiceStability: false }, gates: gates({ temporary: { period: 60, evaluationPeriods: 1, datapoints: 1, cpuThreshold: 50 } }) });
+    expect(result.status).toBe('succeeded');
+    expect(result.reason).toMatch(/^CodeDeploy deployment d-\w+ of pay:2 on service pay created; not waited for \(wait-for-service-stability is false\)/);
+    const id = result.outputs['codedeploy-deployment-id']!;
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    // Nothing moved yet, and nothing was rolled back: CodeDeploy carries on by itself.
+    expect(result.outputs.traffic).toBe('pay-blue=100,pay-green=0');
+    expect((await aws.codedeploy.getDeployment(id)).status).toMatch(/^(Created|InProgress)$/);
+    expect(sim.calls({ operation: 'PutMetricAlarm' })).toEqual([]);
+    expect(sim.calls({ operation: 'StopDeployment' })).toEqual([]);
+    expect(state.load<CodeDeployState>(CODEDEPLOY_STATE_KEY)?.phase).toBe('done');
+    expect(await recoverCodeDeploy({ ...ctxFor(simTimer()).ctx, state })).toBeUndefined();
+    for (let i = 0; i < 60 && (await aws.codedeploy.getDeployment(id)).status !== 'Succeeded'; i++) sim.advance(10_000);
+    expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
+  });
+
   test('a runner killed after production moved: the post step stops the deployment with rollback from the saved state', async () => {
     const arn = await revision('v2');
     const { ctx, state } = ctxFor(simTimer());

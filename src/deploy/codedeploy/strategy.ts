@@ -218,7 +218,8 @@ export function codeDeployStrategy(
     run: async (): Promise<StepResult> => {
       started = true;
       startedAt = ctx.timer.now();
-      if (wantsTemporaryAlarms(g.settings)) {
+      // Not waiting means no gate watches the deployment: temporary alarms would only be created and deleted.
+      if (deploy.waitForServiceStability && wantsTemporaryAlarms(g.settings)) {
         try {
           temporary = await createTemporaryAlarms({ cluster, service: name, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) }, g.settings.temporary, ctx);
         } catch (error) {
@@ -252,9 +253,19 @@ export function codeDeployStrategy(
         ctx.reporter.warning(`CreateDeployment's answer was lost, but CodeDeploy started deployment ${found}: watching it`);
         state.deploymentId = found;
       }
-      saveCodeDeployState(ctx, state, 'deploying');
-      watcher.deploymentId = state.deploymentId;
+      // As the official action: not waiting leaves the deployment to CodeDeploy (its own auto-rollback applies); the post step leaves it alone.
+      saveCodeDeployState(ctx, state, deploy.waitForServiceStability ? 'deploying' : 'done');
       ctx.reporter.info(`CodeDeploy deployment ${state.deploymentId}: ${revision(previous)} → ${revision(taskDefinitionArn)}, production listener on ${names.blue} → ${names.green}`);
+      if (!deploy.waitForServiceStability) {
+        return doneWith(
+          result(
+            'succeeded',
+            `CodeDeploy deployment ${state.deploymentId} of ${revision(taskDefinitionArn)} on service ${name} created; not waited for (wait-for-service-stability is false): ` +
+              `CodeDeploy moves the traffic and rolls back on its own as deployment group ${plan.group} says, with no gate watching`
+          )
+        );
+      }
+      watcher.deploymentId = state.deploymentId;
       return next;
     }
   };
