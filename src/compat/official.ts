@@ -33,26 +33,18 @@ export interface OfficialOutput {
   treatment: Treatment;
 }
 
-const CODEDEPLOY_LATER = 'CodeDeploy deployments are not supported yet (they are being built)';
-
 /** Messages of refused inputs: the same text in the error, the docs and the tests. */
 export const REFUSALS = {
-  codedeploy:
-    "the codedeploy-* inputs are for services on the CODE_DEPLOY deployment controller, which ecs-rollout does not deploy yet: remove them, or keep the official deploy action for such a service until ecs-rollout's CodeDeploy support is released",
   runTaskWithoutService:
     'ecs-rollout runs the one-off task as the first step of deploying `service` (with its network by default): set `service`, or keep the official action for a task run without a deployment'
 } as const;
 
-/**
- * Until the CodeDeploy strategy is wired into settings.ts these inputs are refused (settings.ts reads
- * refusedInputs()). Wiring it: make this treatment { kind: 'same', note } (and update the notes of
- * `service` and the output `codedeploy-deployment-id`), then `npm run gen`: the refusal and the docs follow.
- */
-const codedeploy = (name: string, officialDefault: string): OfficialInput => ({
+/** The CodeDeploy inputs: same name, meaning and default; read only for a service on the CODE_DEPLOY controller (given for another service they fail the step before any change). */
+const codedeploy = (name: string, officialDefault: string, note: string): OfficialInput => ({
   action: 'deploy',
   name,
   officialDefault,
-  treatment: { kind: 'unsupported', error: REFUSALS.codedeploy, note: CODEDEPLOY_LATER }
+  treatment: { kind: 'same', note }
 });
 
 export const OFFICIAL_INPUTS: readonly OfficialInput[] = [
@@ -76,7 +68,7 @@ export const OFFICIAL_INPUTS: readonly OfficialInput[] = [
   // amazon-ecs-deploy-task-definition v2.6.3
   { action: 'deploy', name: 'task-definition', officialDefault: '', treatment: { kind: 'same', note: 'The file to register (JSON or YAML, as the official action reads it); it may also be a template, rendered in the same step.' } },
   { action: 'deploy', name: 'desired-count', officialDefault: '', treatment: { kind: 'same', note: 'Never changed unless given.' } },
-  { action: 'deploy', name: 'service', officialDefault: '', treatment: { kind: 'same', note: 'Without it the step registers only. A service on the CODE_DEPLOY controller is refused before anything changes (CodeDeploy support is being built).' } },
+  { action: 'deploy', name: 'service', officialDefault: '', treatment: { kind: 'same', note: 'Without it the step registers only. A service on the CODE_DEPLOY controller is deployed through CodeDeploy (the `codedeploy-*` inputs), with the gates watched and a stop with rollback when one fails.' } },
   { action: 'deploy', name: 'cluster', officialDefault: 'default', treatment: { kind: 'same' } },
   {
     action: 'deploy',
@@ -101,11 +93,15 @@ export const OFFICIAL_INPUTS: readonly OfficialInput[] = [
       note: "The official waiter polls after 15 s, backing off up to this many seconds (unset: the SDK waiter's 600 s). ecs-rollout polls every `poll-interval` (5 s) without backing off; this input only caps it, so polls are never further apart. Values under 15 work here (the official waiter rejects them)."
     }
   },
-  codedeploy('codedeploy-appspec', 'appspec.yaml'),
-  codedeploy('codedeploy-application', 'AppECS-{cluster}-{service}'),
-  codedeploy('codedeploy-deployment-group', 'DgpECS-{cluster}-{service}'),
-  codedeploy('codedeploy-deployment-description', ''),
-  codedeploy('codedeploy-deployment-config', ''),
+  codedeploy(
+    'codedeploy-appspec',
+    'appspec.yaml',
+    'JSON or YAML; every resource\'s `TaskDefinition` is replaced by the new revision and the AppSpec is sent as content (with its sha256). A path given that does not exist is an error. Differs: when the default `appspec.yaml` does not exist, the AppSpec is written from the service\'s load balancer (container and port) instead of failing.'
+  ),
+  codedeploy('codedeploy-application', 'AppECS-{cluster}-{service}', 'The CodeDeploy application; the default is the name the ECS console gives it.'),
+  codedeploy('codedeploy-deployment-group', 'DgpECS-{cluster}-{service}', 'Its deployment group for this service; the group\'s target groups, listeners and waits are read before anything changes.'),
+  codedeploy('codedeploy-deployment-description', '', 'Cut to 512 characters as the official action cuts it.'),
+  codedeploy('codedeploy-deployment-config', '', "An ECS configuration (e.g. `CodeDeployDefault.ECSCanary10Percent5Minutes`); unset: the deployment group's own."),
   { action: 'deploy', name: 'force-new-deployment', officialDefault: 'false', treatment: { kind: 'same' } },
   { action: 'deploy', name: 'service-managed-ebs-volume-name', officialDefault: '', treatment: { kind: 'same', note: "With `service-managed-ebs-volume`: UpdateService's `volumeConfigurations`. Without it: a warning, nothing sent (as the official action does)." } },
   { action: 'deploy', name: 'service-managed-ebs-volume', officialDefault: '', treatment: { kind: 'same', note: 'JSON object (`roleArn` required; `sizeInGiB`, `volumeType`, `iops`, `throughput`, `encrypted`, `kmsKeyId`, `snapshotId`, `filesystemType`, `tagSpecifications`…). An unknown key, or one without the volume name, is an error (the official action drops it).' } },
@@ -151,7 +147,7 @@ export const OFFICIAL_INPUTS: readonly OfficialInput[] = [
 export const OFFICIAL_OUTPUTS: readonly OfficialOutput[] = [
   { action: 'render', name: 'task-definition', treatment: { kind: 'same', note: 'Path of the rendered file (`rendered-path` chooses it).' } },
   { action: 'deploy', name: 'task-definition-arn', treatment: { kind: 'same', note: 'The registered revision, or the identical one reused.' } },
-  { action: 'deploy', name: 'codedeploy-deployment-id', treatment: { kind: 'unsupported', error: '', note: 'Declared, always empty until CodeDeploy support lands (the ECS deployment is `deployment-id`).' } },
+  { action: 'deploy', name: 'codedeploy-deployment-id', treatment: { kind: 'same', note: 'The CodeDeploy deployment (`d-…`) of a CODE_DEPLOY service; `deployment-id` is the same id. Empty for other services.' } },
   { action: 'deploy', name: 'run-task-arn', treatment: { kind: 'same', note: 'A JSON array of the task ARN, as the official action writes it.' } }
 ];
 

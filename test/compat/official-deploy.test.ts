@@ -140,8 +140,14 @@ describe('the other deploy inputs', () => {
     expect(s.warnings).toEqual([expect.stringMatching(/service-managed-ebs-volume-name is set without service-managed-ebs-volume/)]);
   });
 
-  test('the codedeploy-* inputs fail the step until CodeDeploy is supported, never ignored', () => {
-    expect(problems({ service: 'web', 'codedeploy-application': 'AppECS-prod-web' })).toMatch(/input `codedeploy-application` is set.*CODE_DEPLOY/);
+  test('the codedeploy-* inputs are read with their meaning (a service on another controller refuses them once described, before any change)', () => {
+    const s = readSettings(
+      inputs({ 'task-definition': 'td.json', service: 'pay', 'codedeploy-application': 'pay-app', 'codedeploy-deployment-group': 'pay-dg', 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes', 'codedeploy-deployment-description': 'x'.repeat(600) }),
+      { GITHUB_WORKSPACE: '/repo' }
+    );
+    expect(s.codeDeploy).toMatchObject({ application: 'pay-app', deploymentGroup: 'pay-dg', deploymentConfig: 'CodeDeployDefault.ECSCanary10Percent5Minutes', appspec: { path: 'appspec.yaml', resolved: '/repo/appspec.yaml', given: false } });
+    expect(s.codeDeploy.description).toHaveLength(512);
+    expect(problems({ service: 'pay', 'codedeploy-application': 'a'.repeat(101) })).toMatch(/input `codedeploy-application` has 101 characters/);
   });
 
   test('service managed EBS volumes with another strategy are refused (only the rolling update sends them)', () => {
