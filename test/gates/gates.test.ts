@@ -53,6 +53,20 @@ describe('serviceGate', () => {
     latest = { serviceName: 'web-green', deployments: [{ status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: 2 }] };
     expect(await gate.check()).toEqual({ phase: 'pass', reason: 'service web-green is steady on web:8 (2 of 2 running)' });
   });
+
+  it('serving traffic, a task of the new revision that fails after the first check fails the gate at once', async () => {
+    const at = (running: number, failed: number): Service => ({
+      serviceName: 'web-green',
+      deployments: [{ status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: running, failedTasks: failed }]
+    });
+    let latest = at(2, 1); // one failure while it started: before traffic, not counted
+    const gate = serviceGate(() => latest, TD, 'service', true);
+    expect((await gate.check()).phase).toBe('pass');
+    latest = at(1, 2); // OOM-killed while serving; ECS is already starting its replacement
+    expect(await gate.check()).toEqual({ phase: 'fail', reason: '1 task of web:8 failed in service web-green while it served traffic (ECS counts 2 failed in the deployment)' });
+    // Before traffic moves, the same description only holds.
+    expect((await serviceGate(() => at(1, 2), TD).check()).phase).toBe('inconclusive');
+  });
 });
 
 describe('smokeTestGate', () => {
