@@ -1,0 +1,344 @@
+/**
+ * CodeDeploy blue/green end to end (issue 11): dist/index.js (main + post step) and the CLI
+ * against the local ECS on a ×300 clock, deploying the seeded CODE_DEPLOY service `pay`
+ * (application pay-app, group pay-dg, production listener pay-alb:80, test listener
+ * pay-alb:8080, target groups pay-blue / pay-green) with the official deploy action's inputs.
+ * Every assertion reads what a user would look at: the production listener's weights, the
+ * service's task sets, CodeDeploy's GetDeployment, the lock table and the step's outputs.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodeDeployClient, GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { startSim, type Scenario, type Sim } from '../../sim/server.js';
+import { ACTION, runAction, type ActionRun } from '../../scripts/run-action.js';
+import { alarmNames, revisionOf, service, weights } from './sim-helpers.js';
+import { shown } from './blue-green-helpers.js';
+
+let sim: Sim;
+let s: Scenario;
+let dir: string;
+beforeEach(async () => {
+  sim = await startSim({ seed: true, timeScale: 300 });
+  s = sim.scenario!;
+  dir = mkdtempSync(join(tmpdir(), 'e2e-codedeploy-'));
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const credentials = { accessKeyId: 'AKIDASSERT', secretAccessKey: 'x' };
+
+/** pay's task definition as a workflow keeps it in its repository (what the official render action writes), with `image` at `tag`. */
+function payTaskDefinition(tag: string): string {
+  const file = join(dir, `pay-${tag}.json`);
+  const td = {
+    family: 'pay',
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+    containerDefinitions: [
+      {
+        name: 'pay',
+        image: `registry.example.com/pay:${tag}`,
+        essential: true,
+        portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'pay' } }
+      }
+    ]
+  };
+  writeFileSync(file, JSON.stringify(td, null, 2));
+  return file;
+}
+
+/** The official deploy action's inputs for pay (plus a 200 ms poll: one simulated minute). */
+function payInputs(tag: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'task-definition': payTaskDefinition(tag),
+    service: 'pay',
+    cluster: 'prod',
+    'wait-for-service-stability': 'true',
+    'codedeploy-application': 'pay-app',
+    'codedeploy-deployment-group': 'pay-dg',
+    'poll-interval': '200ms',
+    ...extra
+  };
+}
+
+const CANARY = { 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent15Minutes' };
+/** The log line when CodeDeploy has moved the canary's 10 % of production (15 simulated minutes there: 3 s real). */
+const AT_CANARY = /the production listener forwards 90\/10 to pay-blue\/pay-green/;
+
+const production = (): Promise<Record<string, number>> => weights(sim.url, s.codeDeploy.prodListener);
+const testListener = (): Promise<Record<string, number>> => weights(sim.url, s.codeDeploy.testListener);
+
+/** pay's task sets as DescribeServices shows them: status → revision. */
+async function taskSets(): Promise<Record<string, string>> {
+  const sets = (await service(sim.url, 'pay')).taskSets ?? [];
+  return Object.fromEntries(sets.map((t) => [t.status ?? '?', t.taskDefinition?.split('/').pop() ?? '?']));
+}
+
+async function getDeployment(id: string): Promise<DeploymentInfo> {
+  const cd = new CodeDeployClient({ endpoint: sim.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  try {
+    const d = (await cd.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    if (!d) throw new Error(`no deployment ${id}`);
+    return d;
+  } finally {
+    cd.destroy();
+  }
+}
+
+/** The AppSpec CodeDeploy received, as GetDeployment returns it. */
+async function appSpecOf(id: string): Promise<{ Resources?: Array<Record<string, { Properties: Record<string, unknown> }>> }> {
+  return JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as { Resources?: Array<Record<string, { Properties: Record<string, unknown> }>> };
+}
+
+async function payLockHeld(): Promise<boolean> {
+  const db = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials });
+  try {
+    const out = await db.send(new GetItemCommand({ TableName: 'ecs-rollout-locks', Key: { LockKey: { S: 'service:prod/pay' } }, ConsistentRead: true }));
+    return Boolean(out.Item);
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return false;
+    throw error;
+  } finally {
+    db.destroy();
+  }
+}
+
+/** The calls the step made (not the test's own reads), by operation. */
+const calls = (operation: string, accessKeyId = 'AKIDE2ETEST') => sim.calls({ operation, accessKeyId });
+
+/**
+ * After a rollback: production and test listeners 100/0 on pay-blue (read back), pay's only
+ * task set is the original on pay:1, CodeDeploy says Stopped with a rollback deployment that
+ * Succeeded, and the lock is free.
+ */
+async function expectRolledBack(id: string): Promise<void> {
+  expect(await production()).toEqual({ 'pay-blue': 100, 'pay-green': 0 });
+  expect(await testListener()).toEqual({ 'pay-blue': 100, 'pay-green': 0 });
+  expect(await taskSets()).toEqual({ PRIMARY: 'pay:1' });
+  expect(await revisionOf(sim.url, 'pay')).toBe('pay:1');
+  const d = await getDeployment(id);
+  expect(d.status).toBe('Stopped');
+  const rollbackId = d.rollbackInfo?.rollbackDeploymentId;
+  expect(rollbackId).toMatch(/^d-[A-Z0-9]{9}$/);
+  const rollback = await getDeployment(rollbackId!);
+  expect(rollback).toMatchObject({ status: 'Succeeded', creator: 'codeDeployRollback' });
+  expect(await payLockHeld()).toBe(false);
+}
+
+function expectRolledBackOutputs(run: ActionRun): string {
+  expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'pay-blue=100,pay-green=0' });
+  expect(run.outputs.reason).toMatch(
+    /: rolled back, stopped the deployment with rollback; CodeDeploy's rollback deployment d-\w+ Succeeded; the production listener forwards 100\/0 to pay-blue\/pay-green \(verified\); service pay's primary task set runs pay:1/
+  );
+  const id = run.outputs['codedeploy-deployment-id']!;
+  expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+  expect(run.outputs['deployment-id']).toBe(id);
+  return id;
+}
+
+describe('CodeDeploy blue/green through the bundled action', () => {
+  test('a good release: Succeeded, production read back 100 % on pay-green, the PRIMARY task set runs pay:2, outputs as the official action sets them', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', { 'codedeploy-deployment-description': 'pay v2 from acme/web@0123456' }) });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', 'rolled-back': 'false', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '1' });
+    expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/pay:2$/);
+    expect(run.outputs['previous-task-definition-arn']).toMatch(/task-definition\/pay:1$/);
+    const id = run.outputs['codedeploy-deployment-id']!;
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    expect(run.outputs['deployment-id']).toBe(id);
+    expect(run.outputs.reason).toBe(
+      `CodeDeploy deployment ${id} of pay:2 on service pay Succeeded; the production listener forwards 0/100 to pay-blue/pay-green (verified); gates passed throughout (service, targets)`
+    );
+
+    expect(await production()).toEqual({ 'pay-blue': 0, 'pay-green': 100 });
+    // CodeDeploy deleted the original after the termination wait: one task set, on the new revision.
+    expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
+    expect(await revisionOf(sim.url, 'pay')).toBe('pay:2');
+    const d = await getDeployment(id);
+    expect(d).toMatchObject({ status: 'Succeeded', applicationName: 'pay-app', deploymentGroupName: 'pay-dg', description: 'pay v2 from acme/web@0123456', creator: 'user' });
+    // No appspec.yaml in the workspace: the AppSpec was written from pay's load balancer, with the new revision.
+    expect(run.log).toMatch(/AppSpec written from service pay: container pay, port 8080/);
+    expect((await appSpecOf(id)).Resources?.[0]?.TargetService?.Properties).toEqual({
+      TaskDefinition: run.outputs['task-definition-arn'],
+      LoadBalancerInfo: { ContainerName: 'pay', ContainerPort: 8080 }
+    });
+    expect(calls('CreateDeployment')).toHaveLength(1);
+    expect(calls('StopDeployment')).toHaveLength(0);
+    expect(run.summary).toContain(id);
+    expect(run.post?.exitCode).toBe(0);
+    expect(run.post?.log).not.toMatch(/Rolling back/);
+    expect(await payLockHeld()).toBe(false);
+  });
+
+  test("the user's AppSpec (its TaskDefinition replaced) and a canary config: production moves 10 % then 100 %, both read back", async () => {
+    const appspec = join(dir, 'appspec.yml');
+    // Lower-case keys and a placeholder, as the official action accepts them.
+    writeFileSync(
+      appspec,
+      'version: 0.0\nresources:\n  - TargetService:\n      type: AWS::ECS::Service\n      properties:\n        taskdefinition: "<TASK_DEFINITION>"\n        loadbalancerinfo:\n          containername: pay\n          containerport: 8080\n'
+    );
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: payInputs('v2', { 'codedeploy-appspec': appspec, 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes' })
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '2' });
+    const log = shown(run.log);
+    expect(log).toMatch(/forwards 90\/10 to pay-blue\/pay-green \(read back\)[\s\S]*forwards 0\/100 to pay-blue\/pay-green/);
+    expect(log).toMatch(/AppSpec .*appspec\.yml: container pay, port 8080/);
+    const id = run.outputs['codedeploy-deployment-id']!;
+    expect((await getDeployment(id)).deploymentConfigName).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
+    const sent = JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as { resources: Array<{ TargetService: { properties: Record<string, unknown> } }> };
+    expect(sent.resources[0]!.TargetService.properties.taskdefinition).toBe(run.outputs['task-definition-arn']);
+    expect(await production()).toEqual({ 'pay-blue': 0, 'pay-green': 100 });
+    expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
+  });
+
+  test('a release whose targets fail their health checks: StopDeployment with rollback before production moves, production verified 100/0 on pay-blue', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2-unhealthy') });
+    expect(run.exitCode).toBe(1);
+    const id = expectRolledBackOutputs(run);
+    expect(run.outputs['steps-completed']).toBe('0');
+    expect(run.outputs.reason).toMatch(/^gate targets failed before production traffic moved: .*pay-green unhealthy: Target\.ResponseCodeMismatch/);
+    expect(shown(run.log)).toMatch(/asked CodeDeploy to stop deployment d-\w+ with rollback/);
+    // The evidence: why the replacement's tasks were stopped.
+    expect(shown(run.log)).toMatch(/Stopped tasks of pay:2[\s\S]*failed ELB health checks/);
+    expect(calls('StopDeployment')).toHaveLength(1);
+    await expectRolledBack(id);
+    expect((await getDeployment(id)).errorInformation?.code).toBe('MANUAL_STOP');
+    expect(run.post?.exitCode).toBe(0);
+  });
+
+  test('a release whose CPU climbs during the canary: the temporary CPU alarm rolls it back from 10 %, production verified 100/0, alarm deleted', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2-cpu-spike', { 'cpu-alarm-threshold': '50', ...CANARY }) });
+    expect(run.exitCode).toBe(1);
+    const id = expectRolledBackOutputs(run);
+    expect(run.outputs['steps-completed']).toBe('1');
+    expect(run.outputs.reason).toMatch(/^gate temporary alarms failed at 10 % on pay-green: alarm ecs-rollout-prod-pay-cpu-\w+ is ALARM/);
+    await expectRolledBack(id);
+    expect(await alarmNames(sim.url)).toEqual([]);
+  });
+
+  test('a cancelled workflow (SIGINT) at 10 %: stopped with rollback at once, production verified 100/0 on pay-blue', async () => {
+    const t0 = Date.now();
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', CANARY), interrupt: { when: AT_CANARY, signal: 'SIGINT', delayMs: 100 }, post: false });
+    expect(run.exitCode).not.toBe(0);
+    expect(shown(run.log)).toMatch(/Received SIGINT/);
+    const id = expectRolledBackOutputs(run);
+    expect(run.outputs.reason).toMatch(/^cancelled \(SIGINT\) at 10 % on pay-green/);
+    await expectRolledBack(id);
+    // Well before the canary's 15 simulated minutes (3 s real) would have moved the rest.
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  test('the runner is killed (SIGKILL) at 10 %: the post step stops the deployment with rollback and verifies production', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', CANARY), interrupt: { when: AT_CANARY, signal: 'SIGKILL' } });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.outputs.status).toBeUndefined();
+    expect(run.post?.exitCode).toBe(0);
+    const post = shown(run.post?.log ?? '');
+    expect(post).toMatch(
+      /the main step stopped while deploying pay:2 on service pay through CodeDeploy: rolled back, stopped the deployment with rollback; CodeDeploy's rollback deployment d-\w+ Succeeded; the production listener forwards 100\/0 to pay-blue\/pay-green \(verified\)/
+    );
+    const id = /CodeDeploy deployment (d-[A-Z0-9]{9}):/.exec(run.log)?.[1];
+    expect(id).toBeDefined();
+    await expectRolledBack(id!);
+  });
+
+  test('`ecs-rollout rollback` finishes a killed CLI deploy of pay', async () => {
+    // Slow by design (about 10 s): the rollback waits for the killed deploy's lock lease to run out before taking it over.
+    // CodeDeploy does not wait for anyone at the canary, so the clock slows to ×30 after the kill: the 10 s wait is 5 of its 15 minutes.
+    const deploy = [
+      'deploy',
+      ...['--task-definition', payTaskDefinition('v2'), '--cluster', 'prod', '--service', 'pay', '--poll-interval', '200ms'],
+      ...['--codedeploy-application', 'pay-app', '--codedeploy-deployment-group', 'pay-dg', '--codedeploy-deployment-config', CANARY['codedeploy-deployment-config']]
+    ];
+    const killed = await cli(deploy, dir, AT_CANARY);
+    sim.setTimeScale(30);
+    expect(killed.status).toBeNull();
+    expect(readdirSync(join(dir, '.ecs-rollout')).filter((n) => n.startsWith('prod-pay.'))).toHaveLength(1);
+    const id = /CodeDeploy deployment (d-[A-Z0-9]{9}):/.exec(killed.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect((await getDeployment(id!)).status).toBe('InProgress');
+
+    const r = await cli(['rollback', '--cluster', 'prod', '--service', 'pay'], dir);
+    // The whole stderr in the failure message: it says what the rollback found.
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/rolled back, stopped the deployment with rollback/) });
+    await expectRolledBack(id!);
+    expect(readdirSync(join(dir, '.ecs-rollout')).filter((n) => n.startsWith('prod-pay.'))).toEqual([]);
+  });
+
+  test('wait-for-service-stability: false: the deployment is created and left to CodeDeploy, as the official action does; the post step does not stop it', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', { 'wait-for-service-stability': 'false' }) });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.outputs.reason).toMatch(/created; not waited for \(wait-for-service-stability is false\)/);
+    const id = run.outputs['codedeploy-deployment-id']!;
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    expect(run.post?.exitCode).toBe(0);
+    expect(calls('StopDeployment')).toEqual([]);
+    // CodeDeploy finishes it by itself (about 3 simulated minutes: under a second real).
+    for (let i = 0; i < 50 && (await getDeployment(id)).status !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await getDeployment(id)).status).toBe('Succeeded');
+    expect(await production()).toEqual({ 'pay-blue': 0, 'pay-green': 100 });
+    expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
+  });
+
+  test('CodeDeploy inputs for a service on the ECS controller: refused before anything is registered or changed', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: {
+        'task-definition-family': 'web',
+        'container-name': 'web',
+        image: 'registry.example.com/web:v2',
+        service: 'web',
+        cluster: 'prod',
+        'wait-for-service-stability': 'true',
+        'codedeploy-application': 'pay-app',
+        'codedeploy-deployment-group': 'pay-dg'
+      }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.outputs.reason).toMatch(/codedeploy-application, codedeploy-deployment-group are set but service web uses the ECS deployment controller, not CODE_DEPLOY/);
+    expect(run.outputs.reason).toMatch(/nothing was changed/);
+    for (const op of ['RegisterTaskDefinition', 'UpdateService', 'CreateDeployment']) expect(calls(op)).toEqual([]);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+    expect(await taskSets()).toEqual({ PRIMARY: 'pay:1' });
+  });
+});
+
+/** The bundled CLI (next to dist/index.js), in `cwd`; SIGKILLed when stderr matches `killWhen`. */
+function cli(args: string[], cwd: string, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [ACTION.replace(/index\.js$/, 'cli/index.js'), ...args], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_ENDPOINT_URL: sim.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDCLI',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+      }
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (killWhen?.test(stderr)) child.kill('SIGKILL');
+    });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
