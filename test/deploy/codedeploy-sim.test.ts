@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient, CreateDeploymentGroupCommand, DeleteDeploymentGroupCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,6 +127,27 @@ async function deployPay(arn: string, ctx: DeployContext, o: { gates?: GateSetti
   return runStrategy(codeDeployStrategy(d, cd, plan, arn, ctx, { gates: { settings: g, baseline, deploymentTag: 't1' } }), ctx);
 }
 
+/** pay-dg again, but waiting at Ready (STOP_DEPLOYMENT) for ContinueDeployment before production traffic moves. */
+async function waitAtReady(): Promise<void> {
+  const cd = new CodeDeployClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const key = { applicationName: 'pay-app', deploymentGroupName: 'pay-dg' };
+  const g = (await cd.send(new GetDeploymentGroupCommand(key))).deploymentGroupInfo!;
+  await cd.send(new DeleteDeploymentGroupCommand(key));
+  await cd.send(
+    new CreateDeploymentGroupCommand({
+      ...key,
+      serviceRoleArn: g.serviceRoleArn!,
+      deploymentConfigName: g.deploymentConfigName,
+      deploymentStyle: g.deploymentStyle,
+      ecsServices: g.ecsServices,
+      loadBalancerInfo: g.loadBalancerInfo,
+      autoRollbackConfiguration: g.autoRollbackConfiguration,
+      blueGreenDeploymentConfiguration: { ...g.blueGreenDeploymentConfiguration, deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 } }
+    })
+  );
+  cd.destroy();
+}
+
 describe('CodeDeploy strategy against the local ECS', () => {
   test('a good release: CodeDeploy Succeeded, production read back 100 % on pay-green, pay:2 primary, outputs set', async () => {
     const arn = await revision('v2');
@@ -218,6 +240,18 @@ describe('CodeDeploy strategy against the local ECS', () => {
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/CodeDeploy did not finish the deployment within 6m/);
     expect(await production()).toEqual({ weights: { 'pay-blue': 100, 'pay-green': 0 }, primary: 'pay:1', taskSets: 1 });
+  });
+
+  test('a group that waits at Ready: the gates pass, ContinueDeployment is sent exactly once, and the release succeeds', async () => {
+    await waitAtReady();
+    const arn = await revision('v2');
+    const { ctx, reporter } = ctxFor(simTimer());
+    const result = await deployPay(arn, ctx);
+    expect(result.reason).toMatch(/Succeeded; the production listener forwards 0\/100 to pay-blue\/pay-green \(verified\)/);
+    expect(result.status).toBe('succeeded');
+    expect(sim.calls({ operation: 'ContinueDeployment' })).toHaveLength(1);
+    expect(reporter.lines.join('\n')).toMatch(/gates passed at Ready: CodeDeploy may reroute production traffic/);
+    expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
   });
 
   test('wait-for-service-stability false: the deployment is created and left to CodeDeploy (as the official action does), no temporary alarm, nothing for the post step', async () => {

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { awsErrorCode } from '../../aws/errors.js';
 import { formatDuration } from '../../duration.js';
 import { errorMessage } from '../../errors.js';
 import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../../gates/alarms.js';
@@ -133,6 +134,12 @@ export function codeDeployStrategy(
   let temporary: string[] = [];
   let started = false;
   let pendingReady = false;
+  /**
+   * ContinueDeployment was answered (or Ready ended without us): never again. The last poll, and
+   * for a moment CodeDeploy itself, may still say Ready; continuing twice is refused
+   * (DeploymentIsNotInReadyStateException) and must not roll back a good release.
+   */
+  let continued = false;
   let cdSucceeded = false;
   let finished = false;
   let successReason = '';
@@ -276,7 +283,7 @@ export function codeDeployStrategy(
     const p = readProgress(d);
     if (p.kind === 'ended') return { kind: 'ended', progress: p };
     if (p.kind === 'succeeded') return { kind: 'succeeded' };
-    if (p.kind === 'ready' && !pendingReady) return { kind: 'ready' };
+    if (p.kind === 'ready' && !pendingReady && !continued) return { kind: 'ready' };
     if (productionMoved && !movedReported) return { kind: 'moved' };
     return undefined;
   };
@@ -330,10 +337,16 @@ export function codeDeployStrategy(
       });
       if (end.kind === 'failed') return abortWith(end.reason, end.explain);
       // Ready ended without us (its wait ran out, someone continued or stopped it): the next watch sees what CodeDeploy did.
+      continued = true;
       if (end.kind === 'interrupted') return next;
       try {
         await ctx.aws.codedeploy.continueDeployment(state.deploymentId!, 'READY_WAIT');
       } catch (error) {
+        // Between our poll and the call, Ready ended (its wait ran out, or someone answered it): the next watch sees how.
+        if (awsErrorCode(error) === 'DeploymentIsNotInReadyStateException') {
+          ctx.reporter.info(`the deployment left Ready before ContinueDeployment (${errorMessage(error)}); watching what CodeDeploy does`);
+          return next;
+        }
         return abortWith(`continuing the deployment at Ready failed: ${errorMessage(error)}`, false);
       }
       ctx.reporter.info('gates passed at Ready: CodeDeploy may reroute production traffic (ContinueDeployment READY_WAIT)');
@@ -373,7 +386,7 @@ export function codeDeployStrategy(
       if (!started) return startStep;
       if (finished) return undefined;
       if (cdSucceeded) return finishStep;
-      if (pendingReady && watcher.deployment && readProgress(watcher.deployment).kind === 'ready') return readyStep;
+      if (pendingReady && !continued && watcher.deployment && readProgress(watcher.deployment).kind === 'ready') return readyStep;
       return watchStep();
     },
     async abort(why: Abort): Promise<DeployResult> {
