@@ -8,7 +8,7 @@ import { createLockStore } from './aws/dynamodb.js';
 import { cancellationOnSignals } from './cancel.js';
 import { InputError, InputErrors, errorMessage } from './errors.js';
 import { Inputs } from './inputs.js';
-import { runPipeline, type PipelineResult } from './pipeline.js';
+import { TaskFailed, runPipeline, type PipelineResult } from './pipeline.js';
 import { renderSummary } from './report/summary.js';
 import { deploymentIntended, readSettings, type Settings } from './settings.js';
 import { realTimer } from './timer.js';
@@ -42,6 +42,8 @@ export async function run(): Promise<void> {
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
     for (const e of annotated) reporter.error(e.message, e.location);
     failure = errorMessage(error);
+    // A task run on its own failed: what it produced (run-task-arn, the revision) still goes out.
+    if (error instanceof TaskFailed) for (const [name, value] of Object.entries(error.outputs)) core.setOutput(name, reporter.mask(value));
     // When reading the settings failed there are none: the raw inputs say whether a deployment was asked for.
     if (settings ? settings.mode === 'deploy' : deploymentIntended(actionInputSource)) {
       // Refused before anything changed (bad input, preflight, registration): still a verdict downstream steps can read.

@@ -45,6 +45,14 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
     );
     outputs['task-definition-arn'] = registered.arn;
     outputs['task-definition-reused'] = String(registered.reused);
+    if (settings.mode === 'run-task' && settings.deploy.runTask) {
+      const { runTaskOnly } = await import('./deploy/migrate.js');
+      const { cluster, pollIntervalMs, timeoutMs } = settings.deploy;
+      const ran = await runTaskOnly(settings.deploy.runTask, { cluster, taskDefinitionArn: registered.arn, pollIntervalMs, timeoutMs }, run);
+      if (ran.taskArn) outputs['run-task-arn'] = JSON.stringify([ran.taskArn]);
+      if (!ran.ok) throw new TaskFailed(ran.reason, outputs);
+      return { outputs };
+    }
     if (!deploying || !checked) return { outputs };
     const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, run) : undefined;
 
@@ -53,6 +61,17 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
     return { outputs, deploy, ...(diff ? { diff } : {}) };
   } finally {
     await lock?.release();
+  }
+}
+
+/** A task run on its own (mode run-task) that failed: the step fails, and the outputs so far (run-task-arn) still go out. */
+export class TaskFailed extends Error {
+  override readonly name = 'TaskFailed';
+  constructor(
+    message: string,
+    readonly outputs: Record<string, string>
+  ) {
+    super(message);
   }
 }
 

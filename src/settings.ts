@@ -10,7 +10,8 @@ import { readSafetySettings, type SafetySettings } from './safety-settings.js';
 import { refusedInputs } from './compat/official.js';
 
 /** What a run does, decided once from the inputs. */
-export type Mode = 'render' | 'register' | 'deploy';
+/** `run-task`: register, then run the one-off task with no service to deploy (as the official deploy action can). */
+export type Mode = 'render' | 'register' | 'deploy' | 'run-task';
 
 /** Every input, read once and validated before anything else happens. */
 export interface Settings {
@@ -173,6 +174,6 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
       'a deployment needs a registered revision: remove register: false, or pass task-definition-arn to deploy an existing revision'
     );
   }
-  const mode: Mode = deploying ? 'deploy' : register ? 'register' : 'render';
+  const mode: Mode = deploying ? 'deploy' : deploy!.runTask ? 'run-task' : register ? 'register' : 'render';
   return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), ...(native ? { native } : {}), codeDeploy: codeDeploy!, gates: gates!, safety: safety! };
 }

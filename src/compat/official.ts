@@ -33,11 +33,6 @@ export interface OfficialOutput {
   treatment: Treatment;
 }
 
-/** Messages of refused inputs: the same text in the error, the docs and the tests. */
-export const REFUSALS = {
-  runTaskWithoutService:
-    'ecs-rollout runs the one-off task as the first step of deploying `service` (with its network by default): set `service`, or keep the official action for a task run without a deployment'
-} as const;
 
 /** The CodeDeploy inputs: same name, meaning and default; read only for a service on the CODE_DEPLOY controller (given for another service they fail the step before any change). */
 const codedeploy = (name: string, officialDefault: string, note: string): OfficialInput => ({
@@ -105,7 +100,7 @@ export const OFFICIAL_INPUTS: readonly OfficialInput[] = [
   { action: 'deploy', name: 'force-new-deployment', officialDefault: 'false', treatment: { kind: 'same' } },
   { action: 'deploy', name: 'service-managed-ebs-volume-name', officialDefault: '', treatment: { kind: 'same', note: "With `service-managed-ebs-volume`: UpdateService's `volumeConfigurations`. Without it: a warning, nothing sent (as the official action does)." } },
   { action: 'deploy', name: 'service-managed-ebs-volume', officialDefault: '', treatment: { kind: 'same', note: 'JSON object (`roleArn` required; `sizeInGiB`, `volumeType`, `iops`, `throughput`, `encrypted`, `kmsKeyId`, `snapshotId`, `filesystemType`, `tagSpecifications`…). An unknown key, or one without the volume name, is an error (the official action drops it).' } },
-  { action: 'deploy', name: 'run-task', officialDefault: 'false', treatment: { kind: 'same', note: 'The task runs before the service is updated; a failed task leaves the service untouched. ecs-rollout runs it only as part of deploying `service` (without one: an error).' } },
+  { action: 'deploy', name: 'run-task', officialDefault: 'false', treatment: { kind: 'same', note: 'With `service`, the task runs before the service is updated and a failed task leaves the service untouched; without one, the task of the registered revision runs on its own (FARGATE and the network as given, like the official action) and a non-zero exit fails the step.' } },
   { action: 'deploy', name: 'run-task-container-overrides', officialDefault: '[]', treatment: { kind: 'same', note: 'JSON array of container overrides, passed to RunTask. Not together with `run-task-container` / `run-task-command` / `run-task-environment`.' } },
   { action: 'deploy', name: 'run-task-security-groups', officialDefault: '', treatment: { kind: 'different-default', ours: "the service's", note: "Comma-separated. Unset: the service's security groups (the official action sends none)." } },
   { action: 'deploy', name: 'run-task-subnets', officialDefault: '', treatment: { kind: 'different-default', ours: "the service's", note: "Comma-separated. Unset: the service's subnets (the official action sends none, which an awsvpc task cannot run without)." } },

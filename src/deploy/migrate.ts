@@ -10,8 +10,8 @@ export type MigrationResult = { ok: true; taskArn: string } | { ok: false; reaso
 export interface MigrationOptions {
   cluster: string;
   taskDefinitionArn: string;
-  /** The service's own networking and launch type are copied where the settings leave them out. */
-  service: Service;
+  /** The service's own networking and launch type are copied where the settings leave them out; none for a task run on its own. */
+  service?: Service;
   pollIntervalMs: number;
   timeoutMs: number;
 }
@@ -60,6 +60,18 @@ export async function runMigration(run: RunTaskSettings, opts: MigrationOptions,
 }
 
 /**
+ * `run-task: true` without a service, as the official deploy action allows: run the task of
+ * the registered revision and (unless wait-for-task-stopped is false) fail on a non-zero exit.
+ */
+export async function runTaskOnly(run: RunTaskSettings, opts: Omit<MigrationOptions, 'service'>, ctx: DeployContext): Promise<MigrationResult> {
+  const result = await ctx.reporter.phase('migrate', `Running a task of ${revision(opts.taskDefinitionArn)} (no service to deploy)`, () =>
+    runMigration(run, opts, ctx)
+  );
+  // No service was involved: drop the words that say it was left alone.
+  return result.ok ? result : { ...result, reason: result.reason.replace(/; the service was not updated$/, '') };
+}
+
+/**
  * The container that is the migration: the named one, or the first essential container.
  * Overrides go to it and its exit code decides (sidecars stopped with it may exit 137).
  */
@@ -74,7 +86,8 @@ async function overriddenContainer(run: RunTaskSettings, taskDefinitionArn: stri
 }
 
 export function runTaskInput(run: RunTaskSettings, opts: MigrationOptions, container: string | undefined): RunTaskCommandInput {
-  const { service } = opts;
+  // Without a service the official action's defaults apply: FARGATE, the network only as given.
+  const service: Service = opts.service ?? { launchType: 'FARGATE' };
   const input: RunTaskCommandInput = {
     cluster: opts.cluster,
     taskDefinition: opts.taskDefinitionArn,

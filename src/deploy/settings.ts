@@ -5,7 +5,7 @@ import type {
   Tag,
   TaskManagedEBSVolumeConfiguration
 } from '@aws-sdk/client-ecs';
-import { defaultWarning, REFUSALS, writtenForOfficial } from '../compat/official.js';
+import { defaultWarning, writtenForOfficial } from '../compat/official.js';
 import { INPUTS } from '../generated/action-spec.js';
 import { inputDefault } from '../inputs.js';
 import { readCapacityProviderStrategy, readContainerOverrides, readManagedEbsVolume, readTags } from '../compat/json-inputs.js';
@@ -154,7 +154,6 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
   if (runTask) {
     settings.runTask = runTask;
     if (managedTags !== undefined) runTask.enableEcsManagedTags = managedTags;
-    if (service === undefined) problems.add(new InputError(`${inputs.label('run-task')} is true but no service is given`, {}, REFUSALS.runTaskWithoutService));
   }
   const volume = read(
     () => readManagedEbsVolume<ServiceManagedEBSVolumeConfiguration>(inputs, 'service-managed-ebs-volume-name', 'service-managed-ebs-volume', warnings),

@@ -105,8 +105,11 @@ describe('run-task with the official JSON inputs', () => {
     expect(() => read({ 'run-task': 'true', ...extra })).toThrow(message);
   });
 
-  test('run-task without a service fails the step instead of being skipped', () => {
-    expect(problems({ 'run-task': 'true' })).toMatch(/input `run-task` is true but no service is given.*set `service`/);
+  test('run-task without a service is a task run on its own, as the official action allows', () => {
+    const s = readSettings(inputs({ 'task-definition': 'td.json', 'run-task': 'true', 'run-task-subnets': 'subnet-1' }), {});
+    expect(s.mode).toBe('run-task');
+    expect(s.deploy.service).toBeUndefined();
+    expect(s.deploy.runTask).toMatchObject({ subnets: ['subnet-1'] });
   });
 
   test('run-task-* inputs without run-task: true are not silently dropped', () => {

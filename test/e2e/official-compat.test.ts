@@ -96,6 +96,29 @@ describe('the official actions, uses: swapped', () => {
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
+  test('run-task without a service runs the task on its own, as the official action does: exit 0 passes, exit 3 fails; no service touched', async () => {
+    const rendered = await runAction({ endpoint: sim.url, inputs: renderStep('registry.example.com/web:v2') });
+    const { service: _service, 'desired-count': _count, ...taskOnly } = deployStep(rendered.outputs['task-definition']!, 'echo ran; exit 0');
+    const ok = await runAction({ endpoint: sim.url, inputs: taskOnly });
+    expect(ok.exitCode).toBe(0);
+    const [arn] = JSON.parse(ok.outputs['run-task-arn']!) as string[];
+    const task = await describeTask(arn!);
+    expect(task.lastStatus).toBe('STOPPED');
+    expect(task.launchType).toBe('FARGATE');
+    expect(task.containers?.[0]?.exitCode).toBe(0);
+    expect(ok.outputs['task-definition-arn']).toBe(task.taskDefinitionArn);
+
+    const { service: _s, 'desired-count': _c, ...failing } = deployStep(rendered.outputs['task-definition']!, 'exit 3');
+    const bad = await runAction({ endpoint: sim.url, inputs: failing });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.log).toMatch(/exited with code 3/);
+    expect(bad.log).not.toMatch(/the service was not updated/);
+    expect(JSON.parse(bad.outputs['run-task-arn']!)).toHaveLength(1);
+    // No service was asked for, so none changed.
+    expect(sim.calls({ operation: 'UpdateService' })).toEqual([]);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
   test('task-definition-family with task-definition-revision renders that revision, not the latest', async () => {
     const ecs = clients(sim.url).ecs;
     const first = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web:1' }))).taskDefinition!;
