@@ -11,7 +11,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodeDeployClient, GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CodeDeployClient,
+  CreateDeploymentGroupCommand,
+  DeleteDeploymentGroupCommand,
+  GetDeploymentCommand,
+  GetDeploymentGroupCommand,
+  type DeploymentInfo
+} from '@aws-sdk/client-codedeploy';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { ACTION, runAction, type ActionRun } from '../../scripts/run-action.js';
@@ -97,6 +105,30 @@ async function getDeployment(id: string): Promise<DeploymentInfo> {
 /** The AppSpec CodeDeploy received, as GetDeployment returns it. */
 async function appSpecOf(id: string): Promise<{ Resources?: Array<Record<string, { Properties: Record<string, unknown> }>> }> {
   return JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as { Resources?: Array<Record<string, { Properties: Record<string, unknown> }>> };
+}
+
+/** pay-dg recreated to wait at Ready (STOP_DEPLOYMENT, 30 min) for ContinueDeployment before production traffic moves. */
+async function waitAtReady(): Promise<void> {
+  const cd = new CodeDeployClient({ endpoint: sim.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const key = { applicationName: 'pay-app', deploymentGroupName: 'pay-dg' };
+  try {
+    const g = (await cd.send(new GetDeploymentGroupCommand(key))).deploymentGroupInfo!;
+    await cd.send(new DeleteDeploymentGroupCommand(key));
+    await cd.send(
+      new CreateDeploymentGroupCommand({
+        ...key,
+        serviceRoleArn: g.serviceRoleArn!,
+        deploymentConfigName: g.deploymentConfigName,
+        deploymentStyle: g.deploymentStyle,
+        ecsServices: g.ecsServices,
+        loadBalancerInfo: g.loadBalancerInfo,
+        autoRollbackConfiguration: g.autoRollbackConfiguration,
+        blueGreenDeploymentConfiguration: { ...g.blueGreenDeploymentConfiguration, deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 } }
+      })
+    );
+  } finally {
+    cd.destroy();
+  }
 }
 
 async function payLockHeld(): Promise<boolean> {
@@ -275,6 +307,48 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/rolled back, stopped the deployment with rollback/) });
     await expectRolledBack(id!);
     expect(readdirSync(join(dir, '.ecs-rollout')).filter((n) => n.startsWith('prod-pay.'))).toEqual([]);
+  });
+
+  test('a group that waits at Ready: the gates pass before production moves, ContinueDeployment is sent once, the release succeeds', async () => {
+    await waitAtReady();
+    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2') });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '1' });
+    const log = shown(run.log);
+    expect(log).toMatch(/gate targets: passes: all 2 targets in pay-green healthy\n[\s\S]*gates passed at Ready: CodeDeploy may reroute production traffic \(ContinueDeployment READY_WAIT\)[\s\S]*forwards 0\/100/);
+    expect(calls('ContinueDeployment')).toHaveLength(1);
+    expect((await getDeployment(run.outputs['codedeploy-deployment-id']!)).status).toBe('Succeeded');
+    expect(await production()).toEqual({ 'pay-blue': 0, 'pay-green': 100 });
+    expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
+  });
+
+  test('a named alarm that goes off as the deployment starts, in a group that waits at Ready: stopped with rollback, production never left pay-blue', async () => {
+    await waitAtReady();
+    const cw = new CloudWatchClient({ endpoint: sim.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    await cw.send(
+      new PutMetricAlarmCommand({ AlarmName: 'pay-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' })
+    );
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'pay-5xx', StateValue: 'OK', StateReason: 'no errors' }));
+    let fired: Promise<unknown> | undefined;
+    let log = '';
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: payInputs('v2', { alarms: 'pay-5xx' }),
+      onOutput: (chunk) => {
+        log += chunk;
+        // At least a simulated minute before Ready; and however fast the replacement gets there, CodeDeploy cannot move production before our ContinueDeployment.
+        if (!fired && /CodeDeploy deployment d-\w+: pay:1 → pay:2/.test(log)) fired = cw.send(new SetAlarmStateCommand({ AlarmName: 'pay-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 42 errors' }));
+      }
+    });
+    await fired;
+    cw.destroy();
+    expect(run.exitCode).toBe(1);
+    const id = expectRolledBackOutputs(run);
+    expect(run.outputs['steps-completed']).toBe('0');
+    expect(run.outputs.reason).toMatch(/^gate alarms failed (before production traffic moved|at Ready): alarm pay-5xx is ALARM/);
+    expect(calls('ContinueDeployment')).toEqual([]);
+    expect(shown(run.log)).not.toMatch(/forwards \d+\/\d+ to pay-blue\/pay-green \(read back\)/);
+    await expectRolledBack(id);
   });
 
   test('wait-for-service-stability: false: the deployment is created and left to CodeDeploy, as the official action does; the post step does not stop it', async () => {
