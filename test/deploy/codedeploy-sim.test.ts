@@ -254,6 +254,26 @@ describe('CodeDeploy strategy against the local ECS', () => {
     expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
   });
 
+  test('run-task runs the migration before the deployment, as the official action does: exit 0 deploys (run-task-arn set), exit 3 fails with nothing created', async () => {
+    const arn = await revision('v2');
+    const migration = (code: number) => ({ runTask: { command: ['sh', '-c', `exit ${code}`], environment: new Map<string, string>(), startedBy: 'ecs-rollout-migrate' } });
+    const failing = ctxFor(simTimer());
+    const failed = await deployPay(arn, failing.ctx, { deploy: migration(3) });
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toMatch(/exited with code 3/);
+    expect(JSON.parse(failed.outputs['run-task-arn']!)).toHaveLength(1);
+    expect(sim.calls({ operation: 'CreateDeployment' })).toEqual([]);
+    expect((await production()).primary).toBe('pay:1');
+
+    const { ctx } = ctxFor(simTimer());
+    const result = await deployPay(arn, ctx, { deploy: migration(0) });
+    expect(result.status).toBe('succeeded');
+    const [task] = await aws.ecs.describeTasks('prod', JSON.parse(result.outputs['run-task-arn']!) as string[]);
+    expect(task).toMatchObject({ taskDefinitionArn: arn, startedBy: 'ecs-rollout-migrate', lastStatus: 'STOPPED' });
+    expect(sim.calls({ operation: 'CreateDeployment' })).toHaveLength(1);
+    expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
+  });
+
   test('wait-for-service-stability false: the deployment is created and left to CodeDeploy (as the official action does), no temporary alarm, nothing for the post step', async () => {
     const arn = await revision('v2');
     const { ctx, state } = ctxFor(simTimer());

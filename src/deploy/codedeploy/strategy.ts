@@ -20,6 +20,7 @@ import { targetHealthGate } from '../../gates/targets.js';
 import type { Gate } from '../../gates/types.js';
 import { targetGroupName } from '../colours.js';
 import { guarded, safe, watchGates } from '../gate-loop.js';
+import { runMigration } from '../migrate.js';
 import { watchScope } from '../scope.js';
 import { MAX_DEPLOY_MS, type DeploySettings } from '../settings.js';
 import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next } from '../strategy.js';
@@ -133,6 +134,9 @@ export function codeDeployStrategy(
   let lastLine = '';
   let temporary: string[] = [];
   let started = false;
+  let migrated = !deploy.runTask;
+  /** The one-off task, once started: the official action's run-task-arn output (a JSON array). */
+  let runTaskArn: string | undefined;
   let pendingReady = false;
   /**
    * ContinueDeployment was answered (or Ready ended without us): never again. The last poll, and
@@ -175,7 +179,8 @@ export function codeDeployStrategy(
   const outputs = (): Record<string, string> => ({
     traffic: trafficOutput(weights, names),
     'steps-completed': String(stepsCompleted),
-    'codedeploy-deployment-id': state.deploymentId ?? ''
+    'codedeploy-deployment-id': state.deploymentId ?? '',
+    ...(runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {})
   });
   const result = (status: DeployResult['status'], reason: string): DeployResult => {
     ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
@@ -276,6 +281,23 @@ export function codeDeployStrategy(
       return next;
     }
   };
+
+  /** As the official action: `run-task` runs the new revision once before the deployment, whatever the controller; a failed task leaves the service untouched. */
+  const migrateStep = (run: NonNullable<DeploySettings['runTask']>): Step => ({
+    phase: 'migrate',
+    title: `Running the migration task of ${revision(taskDefinitionArn)}`,
+    run: async (): Promise<StepResult> => {
+      migrated = true;
+      let m;
+      try {
+        m = await runMigration(run, { cluster, taskDefinitionArn, service: plan.service, pollIntervalMs: deploy.pollIntervalMs, timeoutMs: deploy.timeoutMs }, ctx);
+      } catch (error) {
+        m = { ok: false as const, reason: `the migration task failed: ${errorMessage(error)}; the service was not updated` };
+      }
+      if (m.taskArn) runTaskArn = m.taskArn;
+      return m.ok ? next : doneWith(result('failed', m.reason));
+    }
+  });
 
   const interrupt = (): Watched | undefined => {
     const d = watcher.deployment;
@@ -383,6 +405,7 @@ export function codeDeployStrategy(
   return {
     name: 'codedeploy',
     nextStep(): Step | undefined {
+      if (!migrated && deploy.runTask) return migrateStep(deploy.runTask);
       if (!started) return startStep;
       if (finished) return undefined;
       if (cdSucceeded) return finishStep;
