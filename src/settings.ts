@@ -5,6 +5,8 @@ import { readDeploySettings, STRATEGIES, type DeploySettings, type Strategy } fr
 import { readBlueGreenSettings, type BlueGreenSettings } from './deploy/blue-green-settings.js';
 import { NATIVE_ONLY, readNativeSettings, type NativeSettings } from './deploy/ecs-native/settings.js';
 import { CODEDEPLOY_ONLY, readCodeDeploySettings, type CodeDeploySettings } from './deploy/codedeploy/settings.js';
+import { writtenForOfficial } from './compat/official.js';
+import { INPUTS } from './generated/action-spec.js';
 import { readGateSettings, type GateSettings } from './gates/settings.js';
 import { readSafetySettings, type SafetySettings } from './safety-settings.js';
 import { refusedInputs } from './compat/official.js';
@@ -146,7 +148,16 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   const problems = new InputProblems();
   const read = <T>(fn: () => T): T | undefined => problems.read<T | undefined>(fn, undefined);
   const render = read(() => readRenderSettings(inputs, env));
-  const register = read(() => inputs.bool('register', true));
+  // A render step written for the official render action (only its inputs set, with the container-name and image
+  // that action requires) renders only, as that action does.
+  const renderOnlyStep =
+    inputs.string('register') === undefined &&
+    inputs.string('service') === undefined &&
+    inputs.string('container-name') !== undefined &&
+    inputs.string('image') !== undefined &&
+    writtenForOfficial((name) => given(inputs.source, name) !== undefined, INPUTS.map((i) => i.name)) &&
+    !['run-task', 'blue-service', 'task-definition-arn'].some((name) => given(inputs.source, name) !== undefined);
+  const register = read(() => inputs.bool('register', !renderOnlyStep));
   const deploy = read(() => readDeploySettings(inputs));
   // An unknown strategy is reported by readDeploySettings; the checks below need a known one.
   const strategy = STRATEGIES.find((st) => st === (inputs.string('strategy') ?? 'rolling'));

@@ -95,8 +95,7 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "register",
-    "description": "Register the rendered task definition. With false, the action only renders.",
-    "default": "true"
+    "description": "Register the rendered task definition (true unless set). With false the action only renders; a step that sets only the official render action's inputs renders only too, as that action does."
   },
   {
     "name": "strategy",

@@ -159,3 +159,21 @@ describe('Go-template text and literal {{', () => {
     expect(errors[0]!.message).toMatch(/"\{\{ a b \}\}" is not a placeholder/);
   });
 });
+
+describe('a render step written for the official render action', () => {
+  const settings = async (values: Record<string, string>) => {
+    const { readSettings } = await import('../../src/settings.js');
+    const { Inputs } = await import('../../src/inputs.js');
+    return readSettings(new Inputs({ get: (n) => values[n] ?? '', label: (n) => `input \`${n}\`` }), {});
+  };
+
+  test('renders only, as that action does (no registration, no AWS call that changes anything)', async () => {
+    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2' })).mode).toBe('render');
+  });
+
+  test('a step that sets any ecs-rollout input, or register, chose ecs-rollout: it registers', async () => {
+    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2', vars: 'tag=v2' })).mode).toBe('register');
+    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2', register: 'true' })).mode).toBe('register');
+    expect((await settings({ 'task-definition': 'td.json', register: 'false' })).mode).toBe('render');
+  });
+});

@@ -61,6 +61,9 @@ describe('the official actions, uses: swapped', () => {
     expect(rendered.exitCode).toBe(0);
     const file = rendered.outputs['task-definition']!;
     expect(file).toMatch(/task-definition-web-.*\.json$/);
+    // Like the official render action, the render step only renders: nothing registered yet.
+    expect(rendered.outputs['task-definition-arn']).toBeUndefined();
+    expect(sim.calls({ operation: 'RegisterTaskDefinition' }).filter((c) => c.accessKeyId !== 'SIMSEED')).toEqual([]);
 
     const run = await runAction({ endpoint: sim.url, inputs: deployStep(file, 'echo migrated; exit 0') });
     expect(run.exitCode).toBe(0);
