@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { appSpecContent, appSpecTarget, defaultAppSpec, parseAppSpec, withTaskDefinition } from '../../src/deploy/codedeploy/appspec.js';
 import { codeDeployNames, readCodeDeploySettings, truncateDescription } from '../../src/deploy/codedeploy/settings.js';
+import { unusedByCodeDeploy } from '../../src/deploy/codedeploy/preflight.js';
+import { readDeploySettings } from '../../src/deploy/settings.js';
 import { analyseReplacement, readProgress, readRollback, sharesByName, taskSetsOf } from '../../src/deploy/codedeploy/verdict.js';
 import { Inputs } from '../../src/inputs.js';
 
@@ -34,6 +36,21 @@ describe('settings: the official deploy action’s inputs and defaults', () => {
     expect(() => readCodeDeploySettings(inputs({ 'codedeploy-application': 'a'.repeat(101), 'codedeploy-deployment-group': 'g'.repeat(101) }), {})).toThrow(
       /2 problems:[\s\S]*input `codedeploy-application` has 101 characters[\s\S]*input `codedeploy-deployment-group` has 101 characters/
     );
+  });
+});
+
+describe('rolling-update inputs with a CODE_DEPLOY service', () => {
+  const unused = (values: Record<string, string>) => unusedByCodeDeploy(readDeploySettings(inputs({ service: 'pay', 'wait-for-service-stability': 'true', ...values })));
+
+  test('are named for the warning line, never silently dropped; nothing when none is set', () => {
+    expect(unused({})).toEqual([]);
+    expect(
+      unused({ 'desired-count': '4', 'force-new-deployment': 'true', 'propagate-tags': 'SERVICE', 'enable-ecs-managed-tags': 'true', 'circuit-breaker': 'false', 'bake-time': '5m', 'health-check-grace-period': '60' })
+    ).toEqual(['desired-count', 'force-new-deployment', 'propagate-tags', 'enable-ecs-managed-tags', 'health-check-grace-period', 'circuit-breaker', 'bake-time']);
+  });
+
+  test('enable-ecs-managed-tags is used when a migration task runs (RunTask takes it)', () => {
+    expect(unused({ 'enable-ecs-managed-tags': 'true', 'run-task': 'true' })).toEqual([]);
   });
 });
 

@@ -69,6 +69,13 @@ export async function preflightCodeDeploy(deploy: DeploySettings, settings: Code
       `remove the codedeploy-* inputs (ecs-rollout deploys a service on the ECS controller itself), or deploy a service whose deployment controller is CODE_DEPLOY${nothing}`
     );
   }
+  const unused = unusedByCodeDeploy(deploy);
+  if (unused.length) {
+    ctx.reporter.warning(
+      `${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} set, but service ${name} is deployed through CodeDeploy, which does not use ${unused.length === 1 ? 'it' : 'them'} ` +
+        '(they change an ECS rolling update; the official deploy action ignores them here too): remove them, or set them on the service or the deployment group'
+    );
+  }
   const { application, group } = codeDeployNames(settings, cluster, name);
   const groupInfo = await readGroup(ctx, settings, application, group, label);
   const clusterName = cluster.split('/').pop() ?? cluster;
@@ -148,6 +155,23 @@ export async function preflightCodeDeploy(deploy: DeploySettings, settings: Code
     terminationWaitMinutes,
     waitsAtReady
   };
+}
+
+/** Rolling-update inputs a CodeDeploy deployment cannot apply: said in one warning line, never silently dropped. */
+export function unusedByCodeDeploy(deploy: DeploySettings): string[] {
+  const unused: Array<[string, boolean]> = [
+    ['desired-count', deploy.desiredCount !== undefined],
+    ['force-new-deployment', deploy.forceNewDeployment],
+    ['propagate-tags', deploy.propagateTags !== undefined],
+    // RunTask takes it too: only unused without a migration task.
+    ['enable-ecs-managed-tags', deploy.enableEcsManagedTags !== undefined && !deploy.runTask],
+    ['enable-execute-command', deploy.enableExecuteCommand !== undefined],
+    ['health-check-grace-period', deploy.healthCheckGracePeriodSeconds !== undefined],
+    ['circuit-breaker', !deploy.circuitBreaker],
+    ['bake-time', deploy.bakeTimeMs > 0],
+    ['service-managed-ebs-volume', deploy.serviceVolume !== undefined]
+  ];
+  return unused.filter(([, set]) => set).map(([name]) => name);
 }
 
 async function readGroup(ctx: Ctx, settings: CodeDeploySettings, application: string, group: string, label: (n: string) => string): Promise<DeploymentGroupInfo> {
