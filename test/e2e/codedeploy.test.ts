@@ -205,13 +205,14 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     });
     expect(calls('CreateDeployment')).toHaveLength(1);
     expect(calls('StopDeployment')).toHaveLength(0);
+    expect(run.log).not.toMatch(/::warning::/);
     expect(run.summary).toContain(id);
     expect(run.post?.exitCode).toBe(0);
     expect(run.post?.log).not.toMatch(/Rolling back/);
     expect(await payLockHeld()).toBe(false);
   });
 
-  test("the user's AppSpec (its TaskDefinition replaced) and a canary config: production moves 10 % then 100 %, both read back", async () => {
+  test("the user's AppSpec (its TaskDefinition replaced) and a canary config: production moves 10 % then 100 %, both read back; desired-count is said to be unused", async () => {
     const appspec = join(dir, 'appspec.yml');
     // Lower-case keys and a placeholder, as the official action accepts them.
     writeFileSync(
@@ -220,9 +221,10 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     );
     const run = await runAction({
       endpoint: sim.url,
-      inputs: payInputs('v2', { 'codedeploy-appspec': appspec, 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes' })
+      inputs: payInputs('v2', { 'codedeploy-appspec': appspec, 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes', 'desired-count': '4' })
     });
     expect(run.exitCode).toBe(0);
+    expect(shown(run.log)).toMatch(/::warning::desired-count is set, but service pay is deployed through CodeDeploy, which does not use it/);
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '2' });
     const log = shown(run.log);
     expect(log).toMatch(/forwards 90\/10 to pay-blue\/pay-green \(read back\)[\s\S]*forwards 0\/100 to pay-blue\/pay-green/);
