@@ -207,6 +207,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(calls('StopDeployment')).toHaveLength(0);
     expect(run.log).not.toMatch(/::warning::/);
     expect(run.summary).toContain(id);
+    expect(run.summary).toContain('```mermaid');
     expect(run.post?.exitCode).toBe(0);
     expect(run.post?.log).not.toMatch(/Rolling back/);
     expect(await payLockHeld()).toBe(false);
