@@ -162,6 +162,7 @@ describe('CodeDeploy strategy against the local ECS', () => {
     expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
     expect(state.phases()).toEqual(['starting', 'deploying', 'done']);
     expect(reporter.lines.join('\n')).toMatch(/AppSpec written from service pay: container pay, port 8080/);
+    expect(reporter.lines.filter((l) => l.startsWith('warning:'))).toEqual([]);
     expect(reporter.events.filter((e) => e.kind === 'weights').length).toBeGreaterThan(0);
   });
 
@@ -272,6 +273,14 @@ describe('CodeDeploy strategy against the local ECS', () => {
     expect(task).toMatchObject({ taskDefinitionArn: arn, startedBy: 'ecs-rollout-migrate', lastStatus: 'STOPPED' });
     expect(sim.calls({ operation: 'CreateDeployment' })).toHaveLength(1);
     expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
+  });
+
+  test('ecs-alarm-rollback is said not to reach CodeDeploy (the alarms belong on the deployment group), in one warning line', async () => {
+    const arn = await revision('v2');
+    const { ctx, reporter } = ctxFor(simTimer());
+    const result = await deployPay(arn, ctx, { gates: gates({ ecsAlarmRollback: true }) });
+    expect(result.status).toBe('succeeded');
+    expect(reporter.lines.filter((l) => l.startsWith('warning:'))).toEqual([expect.stringMatching(/ecs-alarm-rollback is set, but service pay is deployed through CodeDeploy.*alarmConfiguration/)]);
   });
 
   test('wait-for-service-stability false: the deployment is created and left to CodeDeploy (as the official action does), no temporary alarm, nothing for the post step', async () => {

@@ -230,6 +230,12 @@ export function codeDeployStrategy(
     run: async (): Promise<StepResult> => {
       started = true;
       startedAt = ctx.timer.now();
+      if (g.settings.ecsAlarmRollback) {
+        ctx.reporter.warning(
+          `ecs-alarm-rollback is set, but service ${name} is deployed through CodeDeploy, which does not read the service's deploymentConfiguration.alarms: ` +
+            `ecs-rollout watches the alarms itself while it runs; for CodeDeploy to watch them too, add them to deployment group ${plan.group}'s alarmConfiguration`
+        );
+      }
       // Not waiting means no gate watches the deployment: temporary alarms would only be created and deleted.
       if (deploy.waitForServiceStability && wantsTemporaryAlarms(g.settings)) {
         try {
