@@ -86,6 +86,17 @@ function strategyMismatch(inputs: Inputs, strategy: Strategy): InputError[] {
   const label = (name: string): string => inputs.label(name);
   const errors: InputError[] = [];
   const nativeStray = strategy === 'ecs-native' ? [] : NATIVE_ONLY.filter((name) => given(inputs.source, name) !== undefined);
+  // CodeDeploy deploys a CODE_DEPLOY service with the default strategy; the other strategies would ignore its inputs.
+  const codeDeployStray = strategy === 'rolling' ? [] : CODEDEPLOY_ONLY.filter((name) => given(inputs.source, name) !== undefined);
+  if (codeDeployStray.length) {
+    errors.push(
+      new InputError(
+        `${codeDeployStray.map(label).join(', ')} ${codeDeployStray.length === 1 ? 'is' : 'are'} set but ${label('strategy')} is ${strategy}, which ignores ${codeDeployStray.length === 1 ? 'it' : 'them'}`,
+        {},
+        'a service on the CODE_DEPLOY controller is deployed through CodeDeploy with strategy left at rolling (the default): remove strategy, or the codedeploy inputs'
+      )
+    );
+  }
   if (nativeStray.length) {
     errors.push(
       new InputError(

@@ -67,6 +67,15 @@ test('service with strategy: blue-green fails and says which inputs blue/green u
   );
 });
 
+test('CodeDeploy inputs with strategy blue-green or ecs-native are refused, not ignored', () => {
+  expect(messages({ ...blueGreen, strategy: 'blue-green', 'codedeploy-application': 'pay-app' })).toMatch(
+    /input `codedeploy-application` is set but input `strategy` is blue-green, which ignores it \(a service on the CODE_DEPLOY controller is deployed through CodeDeploy/
+  );
+  expect(messages({ 'task-definition': 'web.json', service: 'shop', strategy: 'ecs-native', 'codedeploy-deployment-group': 'g' })).toMatch(
+    /input `codedeploy-deployment-group` is set but input `strategy` is ecs-native/
+  );
+});
+
 test.each([
   [{ 'run-task': 'true' }, /input `run-task` is "true" but only rolling deployments use it/],
   [{ 'bake-time': '5m' }, /input `bake-time` is "5m" but only rolling deployments use it/],
