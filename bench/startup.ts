@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { bundleEntry } from '../scripts/bundle.js';
+import { budget } from './common.js';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,6 +114,9 @@ export async function benchStartup(): Promise<Record<string, number>> {
     .map((f) => ({ f, size: statSync(join(ROOT, 'dist', f)).size }));
   const mem = await peakMemory(['dist/index.js'], actionEnv);
   const memBare = await peakMemory(bare, {});
+  const ratio = median(action) / median(baseline);
+  budget({ bench: 'startup', figure: 'spawn → first AWS request, ratio to a bare node request', budget: '≤ 4×', measured: `${ratio.toFixed(2)}×`, ok: ratio <= 4 });
+  budget({ bench: 'startup', figure: 'peak RSS of a render+register start', budget: '≤ 73 MB', measured: `${mem.toFixed(1)} MB`, ok: mem <= 73 });
   return {
     'bare node → first request, median ms': median(baseline),
     'dist/index.js → first AWS request, median ms': median(action),
