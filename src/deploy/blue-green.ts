@@ -141,11 +141,51 @@ interface Given {
   result: (status: DeployResult['status'], reason: string, extra?: Partial<DeployResult>) => DeployResult;
 }
 
-/** The deployment as the discovered plan makes it: state, watch, gates, steps and the one abort. */
+/** What every stage of one blue/green deployment shares once the plan is known. */
+interface Run extends Given {
+  plan: Plan;
+  state: BlueGreenState;
+  liveName: string;
+  newName: string;
+  live: DeployContext;
+  scope: ReturnType<typeof watchScope>;
+  watcher: ServiceWatcher;
+  /** Our monotonic deadline for the new colour to be ready (prepare and the first gates). */
+  deadline: number;
+  labels: Record<string, string>;
+  setOpts: { readDelayMs?: number };
+  policy: InconclusivePolicy;
+  /** Filled as the deployment goes. */
+  temporary: string[];
+  baking: Gate[];
+  traffic: Weights;
+  stepsCompleted: number;
+  promoted: string;
+}
+
+/** The deployment as the discovered plan makes it: one step per stage, and the one abort. */
 function fromPlan(plan: Plan, given: Given): Planned {
-  const { deploy, bg, taskDefinitionArn, ctx, opts, elbCtx, seen, result } = given;
-  const setOpts = opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {};
-  const labels = tgLabels({ targetGroups: { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn } });
+  const run = startRun(plan, given);
+  const steps: Step[] = [];
+  if (given.opts.gates && wantsTemporaryAlarms(given.opts.gates.settings)) steps.push(temporaryAlarmsStep(run, given.opts.gates));
+  if (plan.reset) steps.push(resetStep(run));
+  steps.push(prepareStep(run), firstGatesStep(run));
+  for (const percent of plan.steps) {
+    steps.push(shiftStep(run, percent));
+    if (percent === 100) break;
+    steps.push(bakeStep(run, percent));
+  }
+  steps.push(promoteStep(run));
+  return {
+    steps,
+    abort: (why) => abortRun(run, why),
+    succeeded: () => succeededRun(run),
+    dispose: () => disposeRun(run)
+  };
+}
+
+function startRun(plan: Plan, given: Given): Run {
+  const { deploy, bg, taskDefinitionArn, ctx, opts } = given;
   const state: BlueGreenState = {
     cluster: deploy.cluster,
     target: bg.target,
@@ -166,199 +206,221 @@ function fromPlan(plan: Plan, given: Given): Planned {
   // a hung read or a throttled API holds a gate for a round, and never stops the rollback.
   const waits = Math.max(0, plan.steps.length - 1) * bg.stepBakeMs + bg.finalBakeMs + bg.terminationWaitMs;
   const scope = watchScope(ctx, { deadlineMs: deploy.timeoutMs + waits, pollIntervalMs: deploy.pollIntervalMs });
-  const live = scope.ctx;
-  const watcher = new ServiceWatcher(live, deploy.cluster, [liveName, newName], { pollIntervalMs: deploy.pollIntervalMs });
+  const watcher = new ServiceWatcher(scope.ctx, deploy.cluster, [liveName, newName], { pollIntervalMs: deploy.pollIntervalMs });
   watcher.anchor(plan.services[plan.live]);
   watcher.anchor(plan.services[plan.idle]);
-  const deadline = ctx.timer.now() + deploy.timeoutMs;
-
-  let stepsCompleted = 0;
-  let traffic: Weights = plan.originalWeights;
-  let temporary: string[] = [];
-  let promoted = '';
-  const outputs = (serving: 'new' | 'old'): Record<string, string> => ({
-    'live-service': serving === 'new' ? newName : liveName,
-    // "the service that was live before": the old colour either way.
-    'previous-service': liveName,
-    traffic: formatTraffic(state, traffic),
-    'steps-completed': String(stepsCompleted)
-  });
-  const ids = (): Partial<DeployResult> => ({
-    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-    ...(state.deploymentId ? { deploymentId: state.deploymentId } : {})
-  });
-  const ended = (end: GateLoopEnd<never>): StepResult => (end.kind === 'passed' ? next : abortWith(end.kind === 'failed' ? end.reason : '', end.kind === 'failed' && end.explain));
-
-  // The gates. Temporary alarms watch the new colour's own service, so the old colour's load cannot mask it.
-  const g = opts.gates;
-  const policy = g?.settings.inconclusive ?? DEFAULT_POLICY;
-  const named = g?.settings.alarms ?? [];
-  const latest = (): Service => watcher.latest.get(newName) ?? plan.services[plan.idle];
-  const service = serviceGate(latest, taskDefinitionArn, 'service');
-  const targets = targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets');
-  // Once the new colour takes traffic, losing every task or every healthy target fails at once.
-  const servingService = serviceGate(latest, taskDefinitionArn, 'service', true);
-  const servingTargets = targetHealthGate(state.targetGroups[plan.idle], () => latest().runningCount ?? 0, live, 'targets', true);
-  const smoke = bg.smokeTest ? [guarded(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch), policy)] : [];
-  const alarmGates = (): { preShift: Gate[]; baking: Gate[] } => {
-    if (!g) return { preShift: [], baking: [] };
-    const watched = [...named, ...temporary];
-    const baking = watched.length ? [guarded(alarmGate(watched, g.settings, g.baseline, live), policy)] : [];
-    // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
-    // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
-    // timeout, like `initial` targets, instead of running out the inconclusive limit.
-    if (!temporary.length) return { preShift: baking, baking };
-    return {
-      preShift: [
-        ...(named.length ? [guarded(alarmGate(named, g.settings, g.baseline, live), policy)] : []),
-        safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))
-      ],
-      baking
-    };
+  return {
+    ...given,
+    plan,
+    state,
+    liveName,
+    newName,
+    live: scope.ctx,
+    scope,
+    watcher,
+    deadline: ctx.timer.now() + deploy.timeoutMs,
+    labels: tgLabels({ targetGroups: state.targetGroups }),
+    setOpts: opts.readDelayMs !== undefined ? { readDelayMs: opts.readDelayMs } : {},
+    policy: opts.gates?.settings.inconclusive ?? DEFAULT_POLICY,
+    temporary: [],
+    baking: [],
+    traffic: plan.originalWeights,
+    stepsCompleted: 0,
+    promoted: ''
   };
-  let baking: Gate[] = [];
+}
 
-  const steps: Step[] = [];
-  if (g && wantsTemporaryAlarms(g.settings)) {
-    // Created before anything else changes: if CloudWatch refuses, nothing needs undoing.
-    steps.push({
-      title: `Creating temporary alarms on ${newName}`,
-      run: async () => {
-        try {
-          temporary = await createTemporaryAlarms(
-            { cluster: deploy.cluster, service: newName, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
-            g.settings.temporary,
-            ctx
-          );
-          return next;
-        } catch (error) {
-          return doneWith(result('failed', `${errorMessage(error)}; nothing was changed`, ids()));
-        }
-      }
-    });
-  }
-  if (plan.reset) {
-    steps.push({
-      phase: 'rollback',
-      title: `Putting 100 % back on ${liveName} (on-interrupted: rollback)`,
-      run: async () => {
-        saveState(ctx, state, 'shifting');
-        traffic = await resetInterrupted(plan, bg, elbCtx, labels, opts.readDelayMs);
+function ids(run: Run): Partial<DeployResult> {
+  return { previousTaskDefinitionArn: run.plan.previousTaskDefinitionArn, ...(run.state.deploymentId ? { deploymentId: run.state.deploymentId } : {}) };
+}
+
+function outputsOf(run: Run, serving: 'new' | 'old'): Record<string, string> {
+  return {
+    'live-service': serving === 'new' ? run.newName : run.liveName,
+    // "the service that was live before": the old colour either way.
+    'previous-service': run.liveName,
+    traffic: formatTraffic(run.state, run.traffic),
+    'steps-completed': String(run.stepsCompleted)
+  };
+}
+
+const ended = (end: GateLoopEnd<never>): StepResult =>
+  end.kind === 'passed' ? next : abortWith(end.kind === 'failed' ? end.reason : '', end.kind === 'failed' && end.explain);
+
+/** The new colour's gates: before traffic moves (patient) and once it serves traffic (held up to the limit, serving rules). */
+function gatesOf(run: Run): { preShift: Gate[]; baking: Gate[] } {
+  const { opts, live, state, plan, policy, taskDefinitionArn, bg, temporary } = run;
+  const latest = (): Service => run.watcher.latest.get(run.newName) ?? plan.services[plan.idle];
+  const expected = (): number => latest().runningCount ?? 0;
+  const tg = state.targetGroups[plan.idle];
+  const smoke = bg.smokeTest ? [guarded(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch), policy)] : [];
+  // Once the new colour takes traffic, losing every task or every healthy target fails at once.
+  const serving = [guarded(serviceGate(latest, taskDefinitionArn, 'service', true), policy), guarded(targetHealthGate(tg, expected, live, 'targets', true), policy)];
+  const starting = [safe(serviceGate(latest, taskDefinitionArn, 'service')), safe(targetHealthGate(tg, expected, live, 'targets'))];
+  const g = opts.gates;
+  if (!g) return { preShift: [...starting, ...smoke], baking: serving };
+  const named = g.settings.alarms;
+  const watched = [...named, ...temporary];
+  const alarms = watched.length ? [guarded(alarmGate(watched, g.settings, g.baseline, live), policy)] : [];
+  // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
+  // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
+  // timeout, like `initial` targets, instead of running out the inconclusive limit.
+  const preShiftAlarms = temporary.length
+    ? [...(named.length ? [guarded(alarmGate(named, g.settings, g.baseline, live), policy)] : []), safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))]
+    : alarms;
+  return { preShift: [...starting, ...smoke, ...preShiftAlarms], baking: [...serving, ...alarms] };
+}
+
+/** Temporary alarms on the new colour's own service, so the old colour's load cannot mask it; created before anything else changes. */
+function temporaryAlarmsStep(run: Run, g: BlueGreenGates): Step {
+  return {
+    title: `Creating temporary alarms on ${run.newName}`,
+    run: async () => {
+      try {
+        run.temporary = await createTemporaryAlarms(
+          { cluster: run.deploy.cluster, service: run.newName, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
+          g.settings.temporary,
+          run.ctx
+        );
         return next;
+      } catch (error) {
+        return doneWith(run.result('failed', `${errorMessage(error)}; nothing was changed`, ids(run)));
       }
-    });
-  }
+    }
+  };
+}
 
-  // 2. Prepare the idle colour.
-  steps.push({
+function resetStep(run: Run): Step {
+  return {
+    phase: 'rollback',
+    title: `Putting 100 % back on ${run.liveName} (on-interrupted: rollback)`,
+    run: async () => {
+      saveState(run.ctx, run.state, 'shifting');
+      run.traffic = await resetInterrupted(run.plan, run.bg, run.elbCtx, run.labels, run.opts.readDelayMs);
+      return next;
+    }
+  };
+}
+
+function prepareStep(run: Run): Step {
+  const { plan, newName, taskDefinitionArn } = run;
+  return {
     phase: 'prepare',
     title: plan.resume
       ? `Waiting for ${newName} on ${revision(taskDefinitionArn)} (resuming at ${plan.fromPercent} %)`
       : `Starting ${revision(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`,
     run: async () => {
-      const p = await prepareIdle(deploy, plan, taskDefinitionArn, watcher, live, () => saveState(ctx, state, 'preparing'), deadline);
+      const p = await prepareIdle(run.deploy, plan, taskDefinitionArn, run.watcher, run.live, () => saveState(run.ctx, run.state, 'preparing'), run.deadline);
       if (p.deploymentId) {
-        state.deploymentId = p.deploymentId;
-        saveState(ctx, state, state.phase);
+        run.state.deploymentId = p.deploymentId;
+        saveState(run.ctx, run.state, run.state.phase);
       }
       return p.kind === 'ready' ? next : abortWith(p.reason, !p.cancelled);
     }
-  });
+  };
+}
 
-  // 3. Gates before the first shift: `initial` targets and a service still settling hold until the timeout.
-  steps.push({
+/** Before the first shift: `initial` targets and a service still settling hold until the timeout. */
+function firstGatesStep(run: Run): Step {
+  return {
     phase: 'gates',
-    title: `Checking ${newName} before traffic moves`,
+    title: `Checking ${run.newName} before traffic moves`,
     run: async () => {
-      const alarms = alarmGates();
-      baking = [guarded(servingService, policy), guarded(servingTargets, policy), ...alarms.baking];
+      const gates = gatesOf(run);
+      run.baking = gates.baking;
       // The prepare phase's last poll is fresh: the first round reuses it.
-      return ended(
-        await watchGates({ ctx: live, watcher, gates: [safe(service), safe(targets), ...smoke, ...alarms.preShift], minMs: 0, until: deadline, what: 'before the first shift', reuseFirstPoll: true })
-      );
+      return ended(await watchGates({ ctx: run.live, watcher: run.watcher, gates: gates.preShift, minMs: 0, until: run.deadline, what: 'before the first shift', reuseFirstPoll: true }));
     }
-  });
+  };
+}
 
-  // 4. Shift, step by step, baking after each. Once it serves traffic, anything but a pass is held only up to the inconclusive limit.
-  for (const percent of plan.steps) {
-    steps.push({
-      phase: 'shift',
-      title: `Shifting ${percent} % of traffic to ${newName}`,
-      run: async () => {
-        if (live.signal.aborted) return abortWith(`${stopPhrase(live.signal)} before the shift to ${percent} %`, false);
-        state.percent = percent;
-        saveState(ctx, state, percent === 100 ? 'promoting' : 'shifting');
-        try {
-          traffic = await setWeights(bg.target, split(state, percent), elbCtx, { labels, ...setOpts });
-        } catch (error) {
-          return abortWith(`shifting ${percent} % to ${newName} failed: ${errorMessage(error)}`, false);
-        }
-        stepsCompleted++;
-        return next;
+function shiftStep(run: Run, percent: number): Step {
+  return {
+    phase: 'shift',
+    title: `Shifting ${percent} % of traffic to ${run.newName}`,
+    run: async () => {
+      if (run.live.signal.aborted) return abortWith(`${stopPhrase(run.live.signal)} before the shift to ${percent} %`, false);
+      run.state.percent = percent;
+      saveState(run.ctx, run.state, percent === 100 ? 'promoting' : 'shifting');
+      try {
+        run.traffic = await setWeights(run.bg.target, split(run.state, percent), run.elbCtx, { labels: run.labels, ...run.setOpts });
+      } catch (error) {
+        return abortWith(`shifting ${percent} % to ${run.newName} failed: ${errorMessage(error)}`, false);
       }
-    });
-    if (percent === 100) break;
-    steps.push({
-      phase: 'bake',
-      title: `Baking at ${percent} % for ${formatDuration(bg.stepBakeMs)}`,
-      run: async () => ended(await watchGates({ ctx: live, watcher, gates: baking, minMs: bg.stepBakeMs, what: `at ${percent} %` }))
-    });
-  }
+      run.stepsCompleted++;
+      return next;
+    }
+  };
+}
 
-  // 5. Promote: final bake, termination wait, then (and only then) the old colour goes.
-  steps.push({
+/** Once it serves traffic, anything but a pass is held only up to the inconclusive limit. */
+function bakeStep(run: Run, percent: number): Step {
+  return {
+    phase: 'bake',
+    title: `Baking at ${percent} % for ${formatDuration(run.bg.stepBakeMs)}`,
+    run: async () => ended(await watchGates({ ctx: run.live, watcher: run.watcher, gates: run.baking, minMs: run.bg.stepBakeMs, what: `at ${percent} %` }))
+  };
+}
+
+/** Final bake, termination wait, then (and only then, with 100 % read back) the old colour goes. */
+function promoteStep(run: Run): Step {
+  const { bg, liveName, newName } = run;
+  return {
     phase: 'promote',
     title: `Final bake ${formatDuration(bg.finalBakeMs)}, termination wait ${formatDuration(bg.terminationWaitMs)}, then ${liveName} to ${bg.idleDesiredCount}`,
     run: async () => {
-      const finalBake = await watchGates({ ctx: live, watcher, gates: baking, minMs: bg.finalBakeMs, what: 'in the final bake' });
+      const watch = { ctx: run.live, watcher: run.watcher, gates: run.baking };
+      const finalBake = await watchGates({ ...watch, minMs: bg.finalBakeMs, what: 'in the final bake' });
       if (finalBake.kind !== 'passed') return ended(finalBake);
       if (bg.terminationWaitMs > 0) {
-        ctx.reporter.info(`Waiting ${formatDuration(bg.terminationWaitMs)} for requests in flight on ${liveName} to finish`);
-        const waited = await watchGates({ ctx: live, watcher, gates: baking, minMs: bg.terminationWaitMs, what: 'in the termination wait', sleepFirst: true });
+        run.ctx.reporter.info(`Waiting ${formatDuration(bg.terminationWaitMs)} for requests in flight on ${liveName} to finish`);
+        const waited = await watchGates({ ...watch, minMs: bg.terminationWaitMs, what: 'in the termination wait', sleepFirst: true });
         if (waited.kind !== 'passed') return ended(waited);
       }
       // The listener is the source of truth: re-read it right before the old colour goes.
-      const now = await readWeights(bg.target, elbCtx);
-      if (!sameWeights(now, split(state, 100))) {
+      const now = await readWeights(bg.target, run.elbCtx);
+      if (!sameWeights(now, split(run.state, 100))) {
         return abortWith(`${describeTarget(bg.target)} no longer forwards 100 % to ${newName} (someone changed it during the bake)`, false);
       }
-      traffic = now;
-      saveState(ctx, state, 'done');
-      promoted = await retire(ctx, deploy.cluster, liveName, bg.idleDesiredCount);
+      run.traffic = now;
+      saveState(run.ctx, run.state, 'done');
+      run.promoted = await retire(run.ctx, run.deploy.cluster, liveName, bg.idleDesiredCount);
       return next;
     }
-  });
-
-  return {
-    steps,
-    /** The one place an abort is applied. */
-    abort: async (why) => {
-      const known = seen.actions ? { knownActions: seen.actions } : {};
-      const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}`, () =>
-        restoreOldColour(ctx, state, { ...setOpts, ...known })
-      );
-      if (outcome.weights) traffic = outcome.weights;
-      if (why.explain) await explain(ctx, deploy.cluster, watcher.withContext(ctx), newName, state);
-      if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
-      return result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, { ...ids(), outputs: outputs('old') });
-    },
-    succeeded: () => {
-      const gateNames = [...new Set(baking.map((gate) => gate.name))].join(', ');
-      return result(
-        'succeeded',
-        `${newName} serves 100 % on ${revision(taskDefinitionArn)} (verified) after ${stepsCompleted} step${stepsCompleted === 1 ? '' : 's'}; gates passed at every step (${gateNames}); ${promoted}`,
-        { ...ids(), outputs: outputs('new') }
-      );
-    },
-    dispose: async () => {
-      scope.dispose();
-      if (temporary.length) {
-        await deleteAlarms(temporary, ctx).catch((e: unknown) =>
-          ctx.reporter.warning(`could not delete temporary alarms ${temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
-        );
-      }
-    }
   };
+}
+
+/** The one place an abort is applied: traffic back on the old colour first (verified), then the new colour scaled back. */
+async function abortRun(run: Run, why: Abort): Promise<DeployResult> {
+  const { ctx } = run;
+  const known = run.seen.actions ? { knownActions: run.seen.actions } : {};
+  const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${run.liveName}`, () =>
+    restoreOldColour(ctx, run.state, { ...run.setOpts, ...known })
+  );
+  if (outcome.weights) run.traffic = outcome.weights;
+  if (why.explain) await explain(ctx, run.deploy.cluster, run.watcher.withContext(ctx), run.newName, run.state);
+  const extra = { ...ids(run), outputs: outputsOf(run, 'old') };
+  if (outcome.ok) return run.result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`, extra);
+  return run.result('failed', `${why.reason}, and the rollback did not complete: ${outcome.detail}`, extra);
+}
+
+function succeededRun(run: Run): DeployResult {
+  const gateNames = [...new Set(run.baking.map((gate) => gate.name))].join(', ');
+  const steps = `${run.stepsCompleted} step${run.stepsCompleted === 1 ? '' : 's'}`;
+  return run.result(
+    'succeeded',
+    `${run.newName} serves 100 % on ${revision(run.taskDefinitionArn)} (verified) after ${steps}; gates passed at every step (${gateNames}); ${run.promoted}`,
+    { ...ids(run), outputs: outputsOf(run, 'new') }
+  );
+}
+
+async function disposeRun(run: Run): Promise<void> {
+  run.scope.dispose();
+  if (run.temporary.length) {
+    await deleteAlarms(run.temporary, run.ctx).catch((e: unknown) =>
+      run.ctx.reporter.warning(`could not delete temporary alarms ${run.temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
+    );
+  }
 }
 
 /** Scales the old colour down; a failure here leaves a successful deployment with a warning (the new colour serves, verified). */
