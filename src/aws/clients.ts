@@ -30,7 +30,7 @@ import type {
   TargetGroup,
   TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CloudWatchClient, CompositeAlarm, MetricAlarm, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, CompositeAlarm, MetricAlarm, MetricDataQuery, MetricDataResult, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import type {
   CodeDeployClient,
   CreateDeploymentCommandInput,
@@ -84,6 +84,8 @@ export interface CloudWatchApi {
   putMetricAlarm(input: PutMetricAlarmCommandInput): Promise<void>;
   describeAlarms(names: string[]): Promise<{ metricAlarms: MetricAlarm[]; compositeAlarms: CompositeAlarm[] }>;
   deleteAlarms(names: string[]): Promise<void>;
+  /** Every page of one GetMetricData, each query's datapoints merged by Id. */
+  getMetricData(queries: MetricDataQuery[], startTime: Date, endTime: Date): Promise<MetricDataResult[]>;
 }
 
 /** CodeDeploy, for services on the CODE_DEPLOY deployment controller. */
@@ -434,6 +436,36 @@ export function createAws(options: AwsOptions = {}): Aws {
         call(`deleting alarm${names.length > 1 ? 's' : ''} ${names.join(', ')}`, async (abortSignal) => {
           const { sdk, client } = await cwSdk();
           for (const batch of chunks(names, 100)) await client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: batch }), { abortSignal });
+        }),
+      getMetricData: (queries, startTime, endTime) =>
+        call(`reading metric${queries.length > 1 ? 's' : ''} ${queries.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Id).filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, async (abortSignal) => {
+          const { sdk, client } = await cwSdk();
+          const merged = new Map<string, MetricDataResult>();
+          // 500 queries per call at most; an answer over 100,800 datapoints continues by NextToken.
+          // Pages are bounded so a misbehaving endpoint cannot keep us here for ever.
+          for (const batch of chunks(queries, 500)) {
+            let nextToken: string | undefined;
+            let pages = 0;
+            do {
+              if (++pages > 100) throw new Error('GetMetricData returned more than 100 pages');
+              const out = await client.send(
+                new sdk.GetMetricDataCommand({ MetricDataQueries: batch, StartTime: startTime, EndTime: endTime, ...(nextToken ? { NextToken: nextToken } : {}) }),
+                { abortSignal }
+              );
+              for (const r of out.MetricDataResults ?? []) {
+                const id = r.Id ?? '';
+                const seen = merged.get(id);
+                if (!seen) merged.set(id, { ...r, Timestamps: [...(r.Timestamps ?? [])], Values: [...(r.Values ?? [])] });
+                else {
+                  seen.Timestamps!.push(...(r.Timestamps ?? []));
+                  seen.Values!.push(...(r.Values ?? []));
+                  seen.StatusCode = r.StatusCode;
+                }
+              }
+              nextToken = out.NextToken;
+            } while (nextToken);
+          }
+          return [...merged.values()];
         })
     };
 

@@ -96,7 +96,8 @@ export function boundedReads(base: Aws, signal: AbortSignal, readMs: number): Aw
     },
     cloudwatch: {
       ...base.cloudwatch,
-      describeAlarms: (names) => reads.cloudwatch.describeAlarms(names)
+      describeAlarms: (names) => reads.cloudwatch.describeAlarms(names),
+      getMetricData: (queries, start, end) => reads.cloudwatch.getMetricData(queries, start, end)
     },
     codedeploy: {
       ...base.codedeploy,

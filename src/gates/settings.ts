@@ -4,6 +4,8 @@
 import type { DeploymentAlarms } from '@aws-sdk/client-ecs';
 import { InputError, InputProblems } from '../errors.js';
 import type { Inputs } from '../inputs.js';
+import { durationMs } from '../duration.js';
+import type { MetricGateSettings, ResponseTimeStat } from './metrics-analysis.js';
 
 /**
  * How an alarm that is already in ALARM when the deployment starts is treated.
@@ -43,7 +45,11 @@ export interface GateSettings {
   /** Rolling: also hand `alarms` to ECS's deploymentConfiguration.alarms. */
   ecsAlarmRollback: boolean;
   inconclusive: InconclusivePolicy;
+  /** Built-in traffic gates on the ALB metrics; undefined when neither threshold is given. */
+  metrics?: MetricGateSettings;
 }
+
+export const DEFAULT_MIN_REQUESTS = 50;
 
 /** CloudWatch's own limit: EvaluationPeriods × Period may not exceed one day. */
 const MAX_EVALUATION_SECONDS = 86_400;
@@ -99,8 +105,11 @@ export function readGateSettings(inputs: Inputs): GateSettings {
   const limit = read(() => inputs.int('inconclusive-limit', { min: 1, max: 1000 }) ?? 10, 10);
   const decide = read(() => inputs.oneOf<OnInconclusive>('on-inconclusive', ['fail', 'pass'], 'fail'), 'fail');
 
+  const metrics = read(() => metricSettings(inputs), undefined);
+
   problems.throwIfAny();
   return {
+    ...(metrics ? { metrics } : {}),
     alarms,
     temporary: {
       ...(cpuThreshold !== undefined ? { cpuThreshold } : {}),
@@ -145,4 +154,63 @@ export function ecsDeploymentAlarms(settings: GateSettings): DeploymentAlarms | 
 
 export function wantsTemporaryAlarms(settings: GateSettings): boolean {
   return settings.temporary.cpuThreshold !== undefined || settings.temporary.memoryThreshold !== undefined;
+}
+
+/** `max-error-rate`, `max-response-time`, `compare-to-baseline`, `min-requests`. */
+function metricSettings(inputs: Inputs): MetricGateSettings | undefined {
+  const problems = new InputProblems();
+  const maxErrorRate = problems.read(() => errorRate(inputs), undefined);
+  const maxResponseTime = problems.read(() => responseTime(inputs), undefined);
+  const compareToBaseline = problems.read(() => inputs.bool('compare-to-baseline', false), false);
+  const minRequests = problems.read(() => inputs.int('min-requests', { min: 1, max: 1_000_000_000 }) ?? DEFAULT_MIN_REQUESTS, DEFAULT_MIN_REQUESTS);
+  problems.throwIfAny();
+  const gated = maxErrorRate !== undefined || maxResponseTime !== undefined;
+  if (!gated) {
+    // Said rather than ignored: a user who set it believes traffic is being judged against the live colour.
+    if (compareToBaseline) {
+      throw new InputError(
+        `${inputs.label('compare-to-baseline')} is true but no metric gate is set`,
+        {},
+        `set ${inputs.label('max-error-rate')} and/or ${inputs.label('max-response-time')}, or remove ${inputs.label('compare-to-baseline')}`
+      );
+    }
+    return undefined;
+  }
+  return {
+    ...(maxErrorRate !== undefined ? { maxErrorRate } : {}),
+    ...(maxResponseTime ? { maxResponseTime } : {}),
+    compareToBaseline,
+    minRequests
+  };
+}
+
+function errorRate(inputs: Inputs): number | undefined {
+  const v = inputs.string('max-error-rate');
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*%?$/.exec(v);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n >= 100) {
+    throw new InputError(`${inputs.label('max-error-rate')} is "${v}"`, {}, 'use a percentage of requests from 0 to below 100, e.g. 1% (0% fails on any 5xx)');
+  }
+  return n;
+}
+
+function responseTime(inputs: Inputs): { stat: ResponseTimeStat; ms: number } | undefined {
+  const v = inputs.string('max-response-time');
+  if (v === undefined) return undefined;
+  const fix = 'use a statistic and a duration, e.g. "p99 800ms", "p95 1s" or "avg 300ms" (percentiles p1 to p99.9)';
+  const m = /^(\S+)\s+(\S+)$/.exec(v);
+  if (!m) throw new InputError(`${inputs.label('max-response-time')} is "${v}"`, {}, fix);
+  const word = m[1]!.toLowerCase();
+  let stat: ResponseTimeStat | undefined;
+  if (word === 'avg' || word === 'average') stat = 'Average';
+  else {
+    const p = /^p(\d{1,2}(?:\.\d{1,2})?)$/.exec(word);
+    if (p && Number(p[1]) > 0 && Number(p[1]) < 100) stat = `p${p[1]}`;
+  }
+  if (!stat) throw new InputError(`${inputs.label('max-response-time')} has statistic "${m[1]}"`, {}, fix);
+  // A unit is required: "p99 800" could mean 800 ms or 800 s.
+  const ms = /[a-z]$/i.test(m[2]!) ? durationMs(m[2]!) : undefined;
+  if (ms === undefined || ms <= 0 || ms > 3_600_000) throw new InputError(`${inputs.label('max-response-time')} has duration "${m[2]}"`, {}, fix);
+  return { stat, ms };
 }

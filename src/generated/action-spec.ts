@@ -414,6 +414,24 @@ export const INPUTS: readonly InputSpec[] = [
     "default": "fail"
   },
   {
+    "name": "max-error-rate",
+    "description": "Built-in traffic gate, no alarm to create: the largest share of the new revision's requests answered 5xx (target and ELB), from its target group's AWS/ApplicationELB metrics over the last 2 minutes, e.g. 1%. With compare-to-baseline, the most it may be worse than the live colour, in percentage points."
+  },
+  {
+    "name": "max-response-time",
+    "description": "Built-in traffic gate: the slowest the new revision's target group may answer (TargetResponseTime), a statistic and a duration, e.g. \"p99 800ms\" or \"avg 300ms\". With compare-to-baseline, the most it may be slower than the live colour."
+  },
+  {
+    "name": "compare-to-baseline",
+    "description": "Judge max-error-rate and max-response-time against the live colour over the same minutes (canary vs baseline), so a release no worse than what serves now passes during an incident that hurts both, and a worse one fails.",
+    "default": "false"
+  },
+  {
+    "name": "min-requests",
+    "description": "Fewest requests in the evaluated window for the metric gates to judge; fewer is inconclusive (held), never a pass.",
+    "default": "50"
+  },
+  {
     "name": "environment",
     "description": "Create a GitHub deployment for this environment and move its status with the rollout."
   },

@@ -192,7 +192,7 @@ describe('deadlines and signals over any client', () => {
         describeTargetGroups: never,
         describeTargetHealth: never
       },
-      cloudwatch: { putMetricAlarm: never, describeAlarms: never, deleteAlarms: never }
+      cloudwatch: { putMetricAlarm: never, describeAlarms: never, deleteAlarms: never, getMetricData: never }
     };
     const controller = new AbortController();
     const call = boundedAws(hung, 60_000).withSignal(controller.signal).ecs.describeServices('prod', ['web']);

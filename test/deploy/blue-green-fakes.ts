@@ -301,7 +301,8 @@ export class World {
         deleteAlarms: async (names) => {
           this.log('DeleteAlarms', names.join(','));
           for (const n of names) this.alarms.delete(n);
-        }
+        },
+        getMetricData: async () => []
       }
     });
   }

@@ -242,7 +242,8 @@ export class NativeWorld {
         }),
         deleteAlarms: async (names) => {
           for (const n of names) this.alarms.delete(n);
-        }
+        },
+        getMetricData: async () => []
       }
     });
   }

@@ -137,7 +137,8 @@ export function fakeAws(options: FakeAwsOptions) {
     cloudwatch: {
       putMetricAlarm: unused('putMetricAlarm'),
       describeAlarms: unused('describeAlarms'),
-      deleteAlarms: unused('deleteAlarms')
+      deleteAlarms: unused('deleteAlarms'),
+      getMetricData: unused('getMetricData')
     }
   });
   return { aws, calls };

@@ -37,7 +37,8 @@ function fakeCloudWatch(metric: MetricAlarm[] = [], composite: CompositeAlarm[] 
     deleteAlarms: async (names) => {
       calls.push(['DeleteAlarms', names]);
       for (const n of names) alarms.delete(n);
-    }
+    },
+    getMetricData: () => Promise.reject(new Error('no metrics in this fake'))
   };
   return { cw, calls, alarms };
 }
