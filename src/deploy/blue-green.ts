@@ -12,6 +12,7 @@ import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../gates/alarms.js';
 import type { AlarmBaseline } from '../gates/analysis.js';
+import { deploymentStart, metricGate, metricPolicy } from '../gates/metrics.js';
 import { serviceGate } from '../gates/service.js';
 import { type InconclusivePolicy, type GateSettings, wantsTemporaryAlarms } from '../gates/settings.js';
 import { type Fetch, smokeTestGate, targetHealthGate } from '../gates/targets.js';
@@ -262,13 +263,17 @@ function gatesOf(run: Run): { preShift: Gate[]; baking: Gate[] } {
   const named = g.settings.alarms;
   const watched = [...named, ...temporary];
   const alarms = watched.length ? [guarded(alarmGate(watched, g.settings, g.baseline, live), policy)] : [];
+  // The new colour's ALB metrics against the live colour's over the same minutes; only once it serves traffic (before, it has none to judge).
+  const m = g.settings.metrics;
+  const since = (): Date | undefined => deploymentStart(latest(), taskDefinitionArn);
+  const metrics = m ? [guarded(metricGate({ canary: tg, baseline: state.targetGroups[plan.live], since }, m, live), metricPolicy(policy, run.deploy.pollIntervalMs))] : [];
   // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
   // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
   // timeout, like `initial` targets, instead of running out the inconclusive limit.
   const preShiftAlarms = temporary.length
     ? [...(named.length ? [guarded(alarmGate(named, g.settings, g.baseline, live), policy)] : []), safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))]
     : alarms;
-  return { preShift: [...starting, ...smoke, ...preShiftAlarms], baking: [...serving, ...alarms] };
+  return { preShift: [...starting, ...smoke, ...preShiftAlarms], baking: [...serving, ...alarms, ...metrics] };
 }
 
 /** Temporary alarms on the new colour's own service, so the old colour's load cannot mask it; created before anything else changes. */
