@@ -188,7 +188,9 @@ export async function prepareIdle(
   watcher: ServiceWatcher,
   ctx: DeployContext,
   beforeUpdate: () => void,
-  deadline: number
+  deadline: number,
+  /** The new colour's target group, watched from the first task. */
+  targetGroupArn?: string
 ): Promise<PrepareOutcome> {
   const name = plan.names[plan.idle];
   const before = plan.services[plan.idle];
@@ -210,7 +212,11 @@ export async function prepareIdle(
   const ours: OurDeployment = { taskDefinitionArn, ...ids };
   let end;
   try {
-    end = await watchDeployment(watcher, ctx, name, ours, { circuitBreaker: deploy.circuitBreaker, timeoutMs: Math.max(0, deadline - ctx.timer.now()) });
+    end = await watchDeployment(watcher, ctx, name, ours, {
+      circuitBreaker: deploy.circuitBreaker,
+      timeoutMs: Math.max(0, deadline - ctx.timer.now()),
+      ...(targetGroupArn ? { targets: { targetGroupArn, aws: ctx.aws } } : {})
+    });
   } catch (error) {
     return { kind: 'failed', reason: `watching ${name} failed: ${errorMessage(error)}`, ...ids };
   }

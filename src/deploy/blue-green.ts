@@ -315,7 +315,7 @@ function prepareStep(run: Run): Step {
       ? `Waiting for ${newName} on ${revision(taskDefinitionArn)} (resuming at ${plan.fromPercent} %)`
       : `Starting ${revision(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`,
     run: async () => {
-      const p = await prepareIdle(run.deploy, plan, taskDefinitionArn, run.watcher, run.live, () => saveState(run.ctx, run.state, 'preparing'), run.deadline);
+      const p = await prepareIdle(run.deploy, plan, taskDefinitionArn, run.watcher, run.live, () => saveState(run.ctx, run.state, 'preparing'), run.deadline, run.state.targetGroups[plan.idle]);
       if (p.deploymentId) {
         run.state.deploymentId = p.deploymentId;
         saveState(run.ctx, run.state, run.state.phase);

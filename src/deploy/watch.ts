@@ -87,6 +87,12 @@ export class ServiceWatcher {
   }
 
   /** The id of the newest event before the watch began, for evidence ("events since the deployment started"). */
+  /** The service events since the watch began, oldest first, from the latest description. */
+  eventsSinceStart(service: string): ServiceEvent[] {
+    const id = this.startEvents.get(service);
+    return newEvents(this.latest.get(service)?.events ?? [], { id, createdAt: Number.NEGATIVE_INFINITY, seen: new Set() });
+  }
+
   anchorEventId(service: string): string | undefined {
     return this.startEvents.get(service);
   }
@@ -203,8 +209,10 @@ export function nameOf(service: Service): string {
 
 export type WatchEnd<T> = { kind: 'decided'; value: T } | { kind: 'timeout'; waitedMs: number } | { kind: 'cancelled' };
 
-export interface WatchLoopOptions {
+export interface WatchLoopOptions<T = unknown> {
   timeoutMs: number;
+  /** Looked at after every poll that `decide` left open (one more read, e.g. target health). */
+  alsoDecide?: () => Promise<T | undefined>;
   /** Aborts the wait (a cancelled workflow). A rollback's own wait passes none: it must finish. */
   signal?: AbortSignal;
 }
@@ -218,14 +226,14 @@ export async function watchUntil<T>(
   watcher: ServiceWatcher,
   timer: DeployContext['timer'],
   decide: (services: Map<string, Service>) => T | undefined,
-  options: WatchLoopOptions
+  options: WatchLoopOptions<T>
 ): Promise<WatchEnd<T>> {
   const start = timer.now();
   for (;;) {
     if (options.signal?.aborted) return { kind: 'cancelled' };
     const poll = await watcher.poll();
     if (poll.kind === 'ok') {
-      const value = decide(poll.services);
+      const value = decide(poll.services) ?? (await options.alsoDecide?.());
       if (value !== undefined) return { kind: 'decided', value };
     }
     const waited = timer.now() - start;

@@ -5,6 +5,9 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { GatePhase, Phase, Reporter } from '../events.js';
 import { reportEvidence } from './evidence.js';
+import type { Aws } from '../aws/clients.js';
+import { analyseTargets, observeTargets } from '../gates/analysis.js';
+import { targetGroupName } from './colours.js';
 import type { DeployContext } from './types.js';
 import { judge, revision, type OurDeployment, type Verdict } from './verdict.js';
 import { type ServiceWatcher, type WatchEnd, watchUntil } from './watch.js';
@@ -40,8 +43,14 @@ export function watchDeployment(
   ctx: Pick<DeployContext, 'timer' | 'signal'>,
   name: string,
   ours: OurDeployment,
-  opts: { circuitBreaker: boolean; timeoutMs: number }
+  opts: {
+    circuitBreaker: boolean;
+    timeoutMs: number;
+    /** The new revision's own target group (blue/green): a target the load balancer marks unhealthy ends the wait. */
+    targets?: { targetGroupArn: string; aws: Pick<Aws, 'elb'> };
+  }
 ): Promise<WatchEnd<DeploymentDecision>> {
+  const targets = opts.targets;
   return watchUntil<DeploymentDecision>(
     watcher,
     ctx.timer,
@@ -52,8 +61,42 @@ export function watchDeployment(
       if (verdict.kind !== 'in-progress') return verdict;
       return opts.circuitBreaker ? undefined : stuck(service, ours);
     },
-    { timeoutMs: opts.timeoutMs, signal: ctx.signal }
+    {
+      timeoutMs: opts.timeoutMs,
+      signal: ctx.signal,
+      // Target health from the first task: ECS's circuit breaker counts only tasks it stops, minutes later.
+      ...(targets ? { alsoDecide: async () => unhealthyEvent(watcher, name, targets.targetGroupArn, ours) ?? (await unhealthyTargets(targets.targetGroupArn, targets.aws, ours)) } : {})
+    }
   );
+}
+
+/**
+ * ECS's own event "(service web-green) (port 8080) is unhealthy in (target-group …) due to
+ * (reason …)" since the watch began: a target can fail and be replaced between two polls,
+ * where DescribeTargetHealth would never show it.
+ */
+export function unhealthyEvent(watcher: ServiceWatcher, name: string, targetGroupArn: string, ours: OurDeployment): DeploymentDecision | undefined {
+  const group = targetGroupArn.slice(targetGroupArn.indexOf('targetgroup/'));
+  for (const e of watcher.eventsSinceStart(name)) {
+    const m = /is unhealthy in \(target-group ([^)]*)\)(?: due to \(reason (.*)\))?/.exec(e.message ?? '');
+    if (m && m[1]!.includes(group)) {
+      return { kind: 'stuck', reason: `${revision(ours.taskDefinitionArn)} fails its health checks in ${targetGroupName(targetGroupArn)}: ${m[2] ?? 'unhealthy'}` };
+    }
+  }
+  return undefined;
+}
+
+/** A decision when any target of the group is `unhealthy` (with the reason codes); undefined otherwise, or when the read fails (the next poll tries again). */
+async function unhealthyTargets(targetGroupArn: string, aws: Pick<Aws, 'elb'>, ours: OurDeployment): Promise<DeploymentDecision | undefined> {
+  let observed;
+  try {
+    observed = observeTargets(await aws.elb.describeTargetHealth(targetGroupArn));
+  } catch {
+    return undefined;
+  }
+  const result = analyseTargets(observed, observed.length, targetGroupName(targetGroupArn));
+  if (result.phase !== 'fail') return undefined;
+  return { kind: 'stuck', reason: `${revision(ours.taskDefinitionArn)} fails its health checks: ${result.reason}` };
 }
 
 export function gateLabel(phase: GatePhase): string {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Service } from '@aws-sdk/client-ecs';
 import { ServiceWatcher, newEvents, watchUntil } from '../../src/deploy/watch.js';
+import { unhealthyEvent } from '../../src/deploy/watching.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { TD7, TD8, context, dep, ev, fakeAws, svc, throttle } from './rolling-fakes.js';
 
@@ -112,5 +113,32 @@ describe('watchUntil', () => {
     timer.onSleep = () => controller.abort();
     const end = await watchUntil(watcher, timer, () => undefined, { timeoutMs: 60_000, signal: controller.signal });
     expect(end).toEqual({ kind: 'cancelled' });
+  });
+});
+
+describe('target health from the first task', () => {
+  const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/abc';
+  const unhealthy = ev('u1', 30, '(service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/abc) due to (reason Health checks failed with these codes: [500]).');
+  const other = ev('u0', 20, '(service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/def) due to (reason Request timed out).');
+
+  test("ECS's unhealthy-target event for the new colour's group since the watch began ends the wait, naming the reason", async () => {
+    const deployments = [dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, state: 'IN_PROGRESS' })];
+    // Oldest first, as these fakes take them.
+    const { watcher } = watcherFor([svc(deployments, [e0, other, unhealthy])]);
+    watcher.anchor(svc(deployments, [e0]));
+    expect(unhealthyEvent(watcher, 'web', TG, { taskDefinitionArn: TD8 })).toBeUndefined(); // nothing polled yet
+    await watcher.poll();
+    expect(unhealthyEvent(watcher, 'web', TG, { taskDefinitionArn: TD8 })).toEqual({
+      kind: 'stuck',
+      reason: 'web:8 fails its health checks in web-green: Health checks failed with these codes: [500]'
+    });
+  });
+
+  test('an event from before the watch, or about another target group, does not count', async () => {
+    const deployments = [dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, state: 'IN_PROGRESS' })];
+    const { watcher } = watcherFor([svc(deployments, [e0, unhealthy, other])]);
+    watcher.anchor(svc(deployments, [e0, unhealthy]));
+    await watcher.poll();
+    expect(unhealthyEvent(watcher, 'web', TG, { taskDefinitionArn: TD8 })).toBeUndefined();
   });
 });
