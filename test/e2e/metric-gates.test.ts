@@ -1,0 +1,78 @@
+/**
+ * Built-in metric gates end to end (issue 12): dist/index.js against the local ECS on a ×300
+ * clock (poll-interval 200ms is one simulated minute, the ALB's metric period), blue/green.
+ * The verdicts come from the target groups' AWS/ApplicationELB metrics, no alarm created.
+ */
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { startSim, type Scenario, type Sim } from '../../sim/server.js';
+import { runAction } from '../../scripts/run-action.js';
+import { colours, shown, webInputs, weights } from './blue-green-helpers.js';
+
+let sim: Sim;
+let s: Scenario;
+beforeEach(async () => {
+  sim = await startSim({ seed: true, timeScale: 300 });
+  s = sim.scenario!;
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const WEB = ['web-blue', 'web-green'];
+const ACTION_KEY = 'AKIDE2EMETRICS';
+const listenerWeights = (): Promise<Record<string, number>> => weights(sim.url, s.listeners['web-alb:80']);
+const metricReads = (): number => sim.calls({ accessKeyId: ACTION_KEY, service: 'cloudwatch', operation: 'GetMetricData' }).length;
+
+describe('metric gates (blue/green)', () => {
+  test('a release answering 5xx is rolled back by max-error-rate: the reason names the share, production verified 100/0', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: webInputs(s, { 'max-error-rate': '1%', 'max-response-time': 'p99 800ms', 'step-bake': '1s' }, 'tag=v2-http-5xx')
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue' });
+    expect(run.outputs.reason).toMatch(/gate metrics failed at (10|50) %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
+    expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
+    // No alarm was created for it.
+    expect(sim.calls({ accessKeyId: ACTION_KEY, service: 'cloudwatch', operation: 'PutMetricAlarm' })).toHaveLength(0);
+  });
+
+  test('a good release passes every metric gate and is promoted; one GetMetricData per check for both thresholds and both colours', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: webInputs(s, { 'max-error-rate': '1%', 'max-response-time': 'p99 800ms', 'compare-to-baseline': 'true', 'step-bake': '1s' }, 'tag=v2')
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'web-blue=0,web-green=100' });
+    const log = shown(run.log);
+    expect(log).toMatch(/gate metrics: \S+ web-green: 5xx 0 % of [\d,]+ requests vs 0 % on web-blue, p99 \d+ ms vs \d+ ms on web-blue over the last/);
+    // At 100 % the live colour has no traffic left to compare with: said, and judged on the thresholds.
+    expect(log).toMatch(/baseline web-blue had \d+ requests, fewer than min-requests 50: judged on the thresholds alone/);
+    const checks = (run.log.match(/gate metrics: /g) ?? []).length;
+    expect(checks).toBeGreaterThan(0);
+    // Every check is one call, whatever the number of metrics (8 queries here); a printed line is only a change.
+    expect(metricReads()).toBeGreaterThanOrEqual(checks);
+    const queries = sim.calls({ accessKeyId: ACTION_KEY, service: 'cloudwatch', operation: 'GetMetricData' });
+    expect(queries.length).toBeLessThan(40);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
+  });
+
+  test('thin traffic is inconclusive and held, never green: the release does not complete, production verified back on blue', async () => {
+    // 0.5 requests a simulated second: 10 % is 3 a minute, far under min-requests.
+    sim.setRequestRate('web-alb', 0.5);
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: webInputs(s, { 'max-error-rate': '1%', 'step-bake': '400ms', timeout: '12s' }, 'tag=v2')
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(shown(run.log)).toMatch(/gate metrics: \S+ web-green: \d+ requests over the last (minute|2 minutes), fewer than min-requests 50: too few to judge/);
+    expect(shown(run.log)).not.toMatch(/gate metrics: passes:/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+  });
+});
