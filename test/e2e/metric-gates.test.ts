@@ -1,6 +1,6 @@
 /**
  * Built-in metric gates end to end (issue 12): dist/index.js against the local ECS on a ×300
- * clock (poll-interval 200ms is one simulated minute, the ALB's metric period), blue/green.
+ * clock (poll-interval 200ms is one simulated minute, the ALB's metric period), blue/green and ECS-native.
  * The verdicts come from the target groups' AWS/ApplicationELB metrics, no alarm created.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
@@ -74,5 +74,39 @@ describe('metric gates (blue/green)', () => {
     expect(shown(run.log)).toMatch(/gate metrics: \S+ web-green: \d+ requests over the last (minute|2 minutes), fewer than min-requests 50: too few to judge/);
     expect(shown(run.log)).not.toMatch(/gate metrics: passes:/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+  });
+});
+
+describe('metric gates (ECS-native CANARY)', () => {
+  const shop = (tag: string, extra: Record<string, string>): Record<string, string> => ({
+    'task-definition-family': 'shop',
+    'container-name': 'shop',
+    image: `registry.example.com/shop:${tag}`,
+    cluster: 'prod',
+    service: 'shop',
+    strategy: 'ecs-native',
+    'poll-interval': '200ms',
+    'ecs-strategy': 'CANARY',
+    'canary-percent': '20',
+    // Long enough for a minute of 5xx to be published (-http-5xx starts a minute after a task runs).
+    'canary-bake': '4m',
+    'ecs-bake-time': '1m',
+    ...extra
+  });
+  const production = (): Promise<Record<string, number>> => weights(sim.url, s.rules['shop-alb:80:10']);
+
+  test('the canary answering 5xx is rolled back by max-error-rate, judged against the live group; production verified 100/0', async () => {
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: shop('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true' }) });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.outputs.reason).toMatch(/gate metrics failed .*shop-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on shop-blue over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
+    expect(await production()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
+  });
+
+  test('a good canary passes the metric gates and completes', async () => {
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: shop('v2', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'canary-bake': '2m' }) });
+    expect(run.exitCode).toBe(0);
+    expect(shown(run.log)).toMatch(/gate metrics: passes: shop-green: 5xx 0 % of [\d,]+ requests vs 0 % on shop-blue/);
+    expect(await production()).toEqual({ 'shop-blue': 0, 'shop-green': 100 });
   });
 });

@@ -12,6 +12,7 @@ import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../errors.js';
 import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../../gates/alarms.js';
 import type { AlarmBaseline } from '../../gates/analysis.js';
+import { metricGate, metricPolicy } from '../../gates/metrics.js';
 import { wantsTemporaryAlarms, type GateSettings } from '../../gates/settings.js';
 import { type Fetch, smokeTestGate, targetHealthGate } from '../../gates/targets.js';
 import type { Gate } from '../../gates/types.js';
@@ -229,10 +230,16 @@ export function nativeStrategy(
   };
   const guardedService = guarded(serviceGate, policy);
   const guardedTargets = targets.map((t) => guarded(t, policy));
+  // The alternate target group (the new revision's) against the one production leaves, over the same minutes.
+  const m = g.settings.metrics;
+  const metrics: Gate[] =
+    m && traffic
+      ? [guarded(metricGate({ canary: traffic.targetGroups.green, baseline: traffic.targetGroups.blue, since: () => watcher.deployment?.createdAt }, m, live), metricPolicy(policy, deploy.pollIntervalMs))]
+      : [];
   /** At a pause before production traffic moves: settling tasks and `initial` targets hold until the timeout. */
   const beforeTraffic = (): Gate[] => [safe(serviceGate), ...targets, ...smoke, ...named, ...temporaryGates(true)];
   /** Once production depends on the new revision: anything but a pass is held only up to the inconclusive limit. */
-  const withTraffic = (): Gate[] => [guardedService, ...guardedTargets, ...smoke, ...named, ...temporaryGates(false)];
+  const withTraffic = (): Gate[] => [guardedService, ...guardedTargets, ...smoke, ...named, ...temporaryGates(false), ...metrics];
   /** Between pauses: before traffic moves only alarms can judge (tasks are still starting). */
   const between = (): Gate[] => (productionMoved ? withTraffic() : [...named, ...temporaryGates(true)]);
 
