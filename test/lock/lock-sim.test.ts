@@ -130,8 +130,9 @@ describe('deployment lock against the local ECS', () => {
   it('does not take over from a live holder whose heartbeats keep its version moving', async () => {
     const [a, b] = stores(2);
     const key = 'service:prod/live-holder';
-    const holder = await acquireLocks(a!, [key], runner(1, { leaseMs: 600 }));
-    const error = await acquireLocks(b!, [key], runner(2, { leaseMs: 600, timeoutMs: 3_000, pollMs: 25 })).then(
+    // The waiter waits 2.5 leases; the lease is long enough that a loaded 2-core machine never starves three heartbeats in a row.
+    const holder = await acquireLocks(a!, [key], runner(1, { leaseMs: 2_000 }));
+    const error = await acquireLocks(b!, [key], runner(2, { leaseMs: 2_000, timeoutMs: 5_000, pollMs: 50 })).then(
       () => undefined,
       (e: unknown) => e
     );
