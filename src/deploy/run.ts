@@ -19,6 +19,7 @@ import { controllerProblem, describeService } from './watch.js';
 import { boundedReads, readBoundMs } from './scope.js';
 import type { DeployContext, DeployResult } from './types.js';
 import { alarmGate, cleanupTemporaryAlarms, createTemporaryAlarms, verifyAlarmsExist } from '../gates/alarms.js';
+import { rollingMetricGate, serviceTargetGroup } from '../gates/metrics.js';
 import { ecsDeploymentAlarms, wantsTemporaryAlarms } from '../gates/settings.js';
 import type { Gate } from '../gates/types.js';
 
@@ -32,6 +33,8 @@ export interface Preflight {
   native?: { plan: NativePlan; settings: NativeSettings };
   /** For a service on the CODE_DEPLOY controller: the application, group, AppSpec and listener found. */
   codeDeploy?: CodeDeployPlan;
+  /** Rolling with metric gates: the service's target group. */
+  targetGroup?: string;
 }
 
 /** ECS's own strategies that shift traffic: a service configured with one deploys that way whatever UpdateService asks. */
@@ -56,6 +59,7 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
   let current: string | undefined;
   let native: Preflight['native'];
   let codeDeploy: CodeDeployPlan | undefined;
+  let targetGroup: string | undefined;
   if (settings.blueGreen) {
     const plan = await preflightBlueGreen(deploy, settings.blueGreen, ctx);
     running = [plan.services.blue.taskDefinition, plan.services.green.taskDefinition].filter((arn): arn is string => Boolean(arn));
@@ -65,6 +69,13 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
     const service = await describeService(ctx, deploy.cluster, deploy.service);
     // A CODE_DEPLOY service is deployed through CodeDeploy (as the official action does); its inputs mean nothing elsewhere.
     if (service.deploymentController?.type === 'CODE_DEPLOY') {
+      if (gates.metrics) {
+        throw new InputError(
+          `max-error-rate / max-response-time are set but service ${deploy.service} deploys through CodeDeploy, where the metric gates are not supported yet`,
+          {},
+          'watch the target groups with alarms (the alarms input) instead, or remove the metric gate inputs; nothing was changed'
+        );
+      }
       codeDeploy = await preflightCodeDeploy(deploy, settings.codeDeploy, ctx);
       running = [codeDeploy.previousTaskDefinitionArn];
       current = codeDeploy.previousTaskDefinitionArn;
@@ -91,6 +102,16 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
     }
     if (service.taskDefinition) running = [service.taskDefinition];
     current = service.taskDefinition;
+    if (gates.metrics && !native) {
+      targetGroup = serviceTargetGroup(service);
+      if (!targetGroup) {
+        throw new InputError(
+          `max-error-rate / max-response-time are set but service ${deploy.service} has no load balancer target group, so it has no ALB metrics`,
+          {},
+          'remove the metric gate inputs, or use alarms on metrics the service has; nothing was changed'
+        );
+      }
+    }
   }
   if (deploy.strategy === 'ecs-native') {
     const nativeSettings = settings.native ?? {};
@@ -99,7 +120,13 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
     if (now) running = [now];
     current = now;
   }
-  return { baseline: await verifyAlarmsExist(gates.alarms, ctx, gates), running, ...(current ? { current } : {}), ...(native ? { native } : {}) };
+  return {
+    baseline: await verifyAlarmsExist(gates.alarms, ctx, gates),
+    running,
+    ...(current ? { current } : {}),
+    ...(native ? { native } : {}),
+    ...(targetGroup ? { targetGroup } : {})
+  };
 }
 
 /** The one switch: which strategy deploys, from the settings and what preflight found. */
@@ -126,6 +153,9 @@ export async function deployWithGates(settings: Settings, taskDefinitionArn: str
     // Gate reads are bounded by a poll round, so a throttled or hung CloudWatch holds the gate, never the bake.
     const gateCtx = { ...ctx, aws: boundedReads(ctx.aws, ctx.signal, readBoundMs(deploy.pollIntervalMs)) };
     const gateList: Gate[] = watched.length ? [alarmGate(watched, gates, checked.baseline, gateCtx)] : [];
+    if (gates.metrics && checked.targetGroup && deploy.service) {
+      gateList.push(rollingMetricGate(deploy.cluster, deploy.service, checked.targetGroup, taskDefinitionArn, gates.metrics, gateCtx));
+    }
     const ecsAlarms = ecsDeploymentAlarms(gates);
     return await runStrategy(
       rollingStrategy(deploy, taskDefinitionArn, ctx, {

@@ -160,3 +160,36 @@ export const METRIC_DELAY_MS = 5 * MINUTE_MS;
 export function metricPolicy(policy: InconclusivePolicy, pollIntervalMs: number): InconclusivePolicy {
   return { ...policy, limit: Math.max(policy.limit, Math.ceil(METRIC_DELAY_MS / Math.max(1, pollIntervalMs))) };
 }
+
+/** The target group of a rolling service's metric gates: its first load balancer's (ALB metrics are per group). */
+export function serviceTargetGroup(service: Service): string | undefined {
+  return service.loadBalancers?.find((lb) => lb.targetGroupArn)?.targetGroupArn;
+}
+
+/**
+ * Rolling: one target group serves old and new tasks alike, so the gate judges the whole
+ * group from the minute the deployment started (read once from ECS, AWS's time); there is
+ * no second group to compare with.
+ */
+export function rollingMetricGate(
+  cluster: string,
+  service: string,
+  targetGroupArn: string,
+  taskDefinitionArn: string,
+  settings: MetricGateSettings,
+  ctx: MetricGateContext & { aws: Pick<Aws, 'ecs'> }
+): Gate {
+  let since: Date | undefined;
+  const gate = metricGate({ canary: targetGroupArn, since: () => since }, settings, ctx);
+  return {
+    name: gate.name,
+    check: async () => {
+      if (!since) {
+        const { services } = await ctx.aws.ecs.describeServices(cluster, [service]);
+        since = deploymentStart(services[0], taskDefinitionArn);
+        if (!since) return { phase: 'inconclusive', reason: `service ${service} has no deployment of ${taskDefinitionArn} yet` };
+      }
+      return gate.check();
+    }
+  };
+}

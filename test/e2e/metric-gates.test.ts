@@ -1,12 +1,13 @@
 /**
  * Built-in metric gates end to end (issue 12): dist/index.js against the local ECS on a ×300
- * clock (poll-interval 200ms is one simulated minute, the ALB's metric period), blue/green and ECS-native.
+ * clock (poll-interval 200ms is one simulated minute, the ALB's metric period), blue/green, ECS-native and rolling.
  * The verdicts come from the target groups' AWS/ApplicationELB metrics, no alarm created.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
 import { colours, shown, webInputs, weights } from './blue-green-helpers.js';
+import { FAST, VARS, revisionOf } from './sim-helpers.js';
 
 let sim: Sim;
 let s: Scenario;
@@ -108,5 +109,31 @@ describe('metric gates (ECS-native CANARY)', () => {
     expect(run.exitCode).toBe(0);
     expect(shown(run.log)).toMatch(/gate metrics: passes: shop-green: 5xx 0 % of [\d,]+ requests vs 0 % on shop-blue/);
     expect(await production()).toEqual({ 'shop-blue': 0, 'shop-green': 100 });
+  });
+});
+
+describe('metric gates (rolling: the service\'s one target group)', () => {
+  const web = (tag: string, extra: Record<string, string>): Record<string, string> => ({
+    'task-definition': 'examples/web.taskdef.json',
+    vars: `${VARS}\ntag=${tag}`,
+    cluster: 'prod',
+    service: 'web',
+    ...FAST,
+    ...extra
+  });
+
+  test('a release answering 5xx fails the bake on max-error-rate and is rolled back to web:1', async () => {
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'bake-time': '2s' }) });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+    expect(run.outputs.reason).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('a good release passes the metric gate', async () => {
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2', { 'max-error-rate': '1%', 'max-response-time': 'avg 500ms', 'bake-time': '1s' }) });
+    expect(run.exitCode).toBe(0);
+    expect(shown(run.log)).toMatch(/gate metrics: passes: web-rolling: 5xx 0 % of [\d,]+ requests, avg \d+ ms over the last/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:2');
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CloudWatchApi, ElbApi } from '../../src/aws/clients.js';
-import { arnSuffix, metricGate, metricPolicy, queryWindow, type MetricGateContext } from '../../src/gates/metrics.js';
+import type { EcsApi } from '../../src/aws/clients.js';
+import { arnSuffix, metricGate, metricPolicy, queryWindow, rollingMetricGate, type MetricGateContext } from '../../src/gates/metrics.js';
 import type { MetricGateSettings } from '../../src/gates/metrics-analysis.js';
 
 const ACCOUNT = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
@@ -97,6 +98,28 @@ describe('metricGate', () => {
   it('a target group without a load balancer is an error naming it (the gate loop holds it as inconclusive)', async () => {
     const f = fakes({}, [{ TargetGroupArn: GREEN, LoadBalancerArns: [] }]);
     await expect(metricGate({ canary: GREEN }, { ...settings, compareToBaseline: false }, f.ctx).check()).rejects.toThrow('target group web-green is not attached to a load balancer');
+  });
+});
+
+describe('rollingMetricGate', () => {
+  it('judges the one group from the minute ECS started the deployment (read once), not the old revision\'s minutes', async () => {
+    const f = fakes({
+      'web-green:RequestCount': [[min(0), 3000], [min(1), 3000], [min(5), 3000]],
+      'web-green:HTTPCode_Target_5XX_Count': [[min(5), 300]],
+      'web-green:TargetResponseTime': [[min(5), 0.05]]
+    });
+    let describes = 0;
+    const ecs = {
+      describeServices: async () => {
+        describes++;
+        return { services: [{ deployments: [{ status: 'PRIMARY', taskDefinition: 'web:2', createdAt: new Date(min(4) + 5000) }, { status: 'ACTIVE', taskDefinition: 'web:1', createdAt: new Date(min(-60)) }] }], failures: [] };
+      }
+    } as Pick<EcsApi, 'describeServices'> as EcsApi;
+    const gate = rollingMetricGate('prod', 'web', GREEN, 'web:2', { maxErrorRate: 1, compareToBaseline: false, minRequests: 50 }, { aws: { ...f.ctx.aws, ecs } });
+    const r = await gate.check();
+    expect(r).toEqual({ phase: 'fail', reason: 'web-green: 5xx 10 % of 3,000 requests over the last minute > max-error-rate 1 %' });
+    await gate.check();
+    expect(describes).toBe(1);
   });
 });
 
