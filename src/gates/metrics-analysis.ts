@@ -47,6 +47,11 @@ export interface MetricObservation {
    * canary group belong to an earlier release and are ignored.
    */
   since?: number;
+  /**
+   * Rolling: the baseline is the same group before the deployment (its newest minutes
+   * before `since`), not another group over the same minutes.
+   */
+  baselineBeforeSince?: boolean;
 }
 
 /** How many of the newest minutes are judged: short enough to react, long enough to smooth one bad minute's noise. */
@@ -122,6 +127,15 @@ function pick(group: GroupMinutes, window: number[]): MinuteStats[] {
   return window.map((t) => group.minutes.get(t)).filter((m): m is MinuteStats => m !== undefined);
 }
 
+/** The newest WINDOW_MINUTES minutes of `group` with requests, strictly before `before`. */
+function minutesBefore(group: GroupMinutes, before: number): number[] {
+  return [...group.minutes.entries()]
+    .filter(([t, m]) => t < before && m.requests > 0)
+    .map(([t]) => t)
+    .sort((a, b) => b - a)
+    .slice(0, WINDOW_MINUTES);
+}
+
 function over(window: number[]): string {
   return window.length === 1 ? 'over the last minute' : `over the last ${window.length} minutes`;
 }
@@ -139,12 +153,31 @@ export function analyseMetrics(obs: MetricObservation, settings: MetricGateSetti
   }
   let b: Totals | undefined;
   let note = '';
+  // How the baseline is named in reasons: "web-blue", or where its minutes came from.
+  let on = baseline?.name ?? '';
   if (settings.compareToBaseline && baseline) {
-    b = totals(pick(baseline, window), stat);
-    // The live colour takes (almost) no traffic, e.g. at 100 %: nothing to compare with, so
-    // the thresholds apply as they are rather than holding a release that may be fine.
+    const before = obs.baselineBeforeSince && obs.since !== undefined ? Math.floor(obs.since / MINUTE_MS) * MINUTE_MS : undefined;
+    if (before !== undefined) {
+      const earlier = minutesBefore(baseline, before);
+      b = totals(pick(baseline, earlier), stat);
+      on = `${baseline.name} before the deployment`;
+    } else {
+      b = totals(pick(baseline, window), stat);
+      // The live colour takes (almost) no traffic in these minutes, e.g. at 100 %: its newest
+      // minutes that had traffic are the closest picture of what served before (an incident
+      // that hurts both shows there too).
+      if (b.requests < settings.minRequests) {
+        const earlier = minutesBefore(baseline, Math.min(...window));
+        const e = totals(pick(baseline, earlier), stat);
+        if (e.requests >= settings.minRequests) {
+          b = e;
+          on = `${baseline.name} in its last ${earlier.length === 1 ? 'minute' : `${earlier.length} minutes`} with traffic`;
+        }
+      }
+    }
+    // Nothing to compare with: the thresholds apply as they are rather than holding a release that may be fine.
     if (b.requests < settings.minRequests) {
-      note = ` (baseline ${baseline.name} had ${formatCount(b.requests)} requests, fewer than min-requests ${settings.minRequests}: judged on the thresholds alone)`;
+      note = ` (baseline ${on} had ${formatCount(b.requests)} requests, fewer than min-requests ${settings.minRequests}: judged on the thresholds alone)`;
       b = undefined;
     }
   } else if (settings.compareToBaseline) {
@@ -161,7 +194,7 @@ export function analyseMetrics(obs: MetricObservation, settings: MetricGateSetti
     if (b && baseline) {
       const base = (100 * b.errors) / b.requests;
       const worse = rate - base;
-      const vs = `${what} vs ${formatPercent(base)} on ${baseline.name}`;
+      const vs = `${what} vs ${formatPercent(base)} on ${on}`;
       if (worse > settings.maxErrorRate) failures.push(`${canary.name}: ${vs} ${span}, ${formatNumber(worse)} points worse > max-error-rate ${formatPercent(settings.maxErrorRate)}`);
       else figures.push(vs);
     } else if (rate > settings.maxErrorRate) {
@@ -176,10 +209,10 @@ export function analyseMetrics(obs: MetricObservation, settings: MetricGateSetti
     if (c.responseTime === undefined) {
       held.push(`${canary.name}: no TargetResponseTime ${label} datapoint ${span}`);
     } else if (b && baseline) {
-      if (b.responseTime === undefined) held.push(`baseline ${baseline.name}: no TargetResponseTime ${label} datapoint over the same minutes`);
+      if (b.responseTime === undefined) held.push(`baseline ${on}: no TargetResponseTime ${label} datapoint`);
       else {
         const worse = c.responseTime - b.responseTime;
-        const vs = `${label} ${formatSeconds(c.responseTime)} vs ${formatSeconds(b.responseTime)} on ${baseline.name}`;
+        const vs = `${label} ${formatSeconds(c.responseTime)} vs ${formatSeconds(b.responseTime)} on ${on}`;
         if (worse * 1000 > ms) failures.push(`${canary.name}: ${vs} ${span}, ${formatSeconds(worse)} slower > max-response-time ${label} ${limit}`);
         else figures.push(vs);
       }

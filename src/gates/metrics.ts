@@ -30,6 +30,8 @@ export interface MetricGateTargets {
   baseline?: string;
   /** AWS's time the new revision started (e.g. its deployment's createdAt); earlier minutes of the canary are an older release's. */
   since?: () => Date | undefined;
+  /** Rolling: compare with the canary group's own minutes before `since` (there is no second group). */
+  baselineBeforeSince?: boolean;
 }
 
 /** `targetgroup/web-green/0123abcd` from a target group ARN; `app/web-alb/0123abcd` from a load balancer ARN. */
@@ -108,13 +110,16 @@ const HORIZON_MS = 24 * 3_600_000;
 /**
  * The query window. Our clock is used for nothing else, and only when AWS has told us no
  * time yet: the window then reaches generously either side of it (a runner's skew, or the
- * local ECS's compressed clock running ahead, stays inside). Once AWS returns a datapoint
- * or a start time, the window is anchored on those, so skew cannot hide data. Aligned to
- * the minute so CloudWatch's period buckets are the minutes the ALB published.
+ * local ECS's compressed clock running ahead, stays inside). Once AWS returns a start time
+ * or a datapoint, the window is anchored on those, so skew cannot hide data. It starts a
+ * few minutes before the deployment (the baseline's minutes before it, and the live
+ * colour's last minutes with traffic after 100 %, stay in view; a day of minutes is still
+ * far under GetMetricData's 100,800 datapoints). Aligned to the minute so CloudWatch's
+ * period buckets are the minutes the ALB published.
  */
 export function queryWindow(anchor: number | undefined, since: number | undefined, now: number): { start: Date; end: Date } {
   const lookback = (WINDOW_MINUTES + 2) * MINUTE_MS;
-  const from = anchor !== undefined ? anchor - lookback : since !== undefined ? since - lookback : now - 3 * 3_600_000;
+  const from = since !== undefined ? since - lookback : anchor !== undefined ? anchor - lookback : now - 3 * 3_600_000;
   const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
   const base = Math.max(anchor ?? -Infinity, since ?? -Infinity, anchor === undefined && since === undefined ? now : -Infinity);
   return { start: new Date(start), end: new Date(Math.floor(base / MINUTE_MS) * MINUTE_MS + HORIZON_MS) };
@@ -128,7 +133,7 @@ export function queryWindow(anchor: number | undefined, since: number | undefine
 export function metricGate(targets: MetricGateTargets, settings: MetricGateSettings, ctx: MetricGateContext, name = 'metrics', dimensions?: Map<string, MetricDimensions>): Gate {
   let dims = dimensions;
   let anchor: number | undefined;
-  const withBaseline = settings.compareToBaseline && targets.baseline !== undefined;
+  const withBaseline = settings.compareToBaseline && targets.baseline !== undefined && !targets.baselineBeforeSince;
   return {
     name,
     check: async () => {
@@ -141,8 +146,11 @@ export function metricGate(targets: MetricGateTargets, settings: MetricGateSetti
       const newest = Math.max(...results.flatMap((r) => (r.Timestamps ?? []).map((t) => new Date(t).getTime())));
       if (Number.isFinite(newest)) anchor = Math.max(anchor ?? newest, newest);
       const canary = groupMinutes(targetGroupName(targets.canary), 'canary', results);
-      const baseline = withBaseline ? groupMinutes(targetGroupName(targets.baseline!), 'baseline', results) : undefined;
-      return analyseMetrics({ canary, ...(baseline ? { baseline } : {}), ...(since !== undefined ? { since } : {}) }, settings);
+      const baseline = withBaseline ? groupMinutes(targetGroupName(targets.baseline!), 'baseline', results) : targets.baselineBeforeSince ? canary : undefined;
+      return analyseMetrics(
+        { canary, ...(baseline ? { baseline } : {}), ...(since !== undefined ? { since } : {}), ...(targets.baselineBeforeSince ? { baselineBeforeSince: true } : {}) },
+        settings
+      );
     }
   };
 }
@@ -168,8 +176,8 @@ export function serviceTargetGroup(service: Service): string | undefined {
 
 /**
  * Rolling: one target group serves old and new tasks alike, so the gate judges the whole
- * group from the minute the deployment started (read once from ECS, AWS's time); there is
- * no second group to compare with.
+ * group from the minute the deployment started (read once from ECS, AWS's time); with
+ * compare-to-baseline, against the same group's minutes before that.
  */
 export function rollingMetricGate(
   cluster: string,
@@ -180,7 +188,7 @@ export function rollingMetricGate(
   ctx: MetricGateContext & { aws: Pick<Aws, 'ecs'> }
 ): Gate {
   let since: Date | undefined;
-  const gate = metricGate({ canary: targetGroupArn, since: () => since }, settings, ctx);
+  const gate = metricGate({ canary: targetGroupArn, since: () => since, baselineBeforeSince: true }, settings, ctx);
   return {
     name: gate.name,
     check: async () => {

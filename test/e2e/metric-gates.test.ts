@@ -4,10 +4,11 @@
  * The verdicts come from the target groups' AWS/ApplicationELB metrics, no alarm created.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
 import { colours, shown, webInputs, weights } from './blue-green-helpers.js';
-import { FAST, VARS, revisionOf } from './sim-helpers.js';
+import { FAST, VARS, clients, revisionOf, service } from './sim-helpers.js';
 
 let sim: Sim;
 let s: Scenario;
@@ -51,8 +52,8 @@ describe('metric gates (blue/green)', () => {
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'web-blue=0,web-green=100' });
     const log = shown(run.log);
     expect(log).toMatch(/gate metrics: \S+ web-green: 5xx 0 % of [\d,]+ requests vs 0 % on web-blue, p99 \d+ ms vs \d+ ms on web-blue over the last/);
-    // At 100 % the live colour has no traffic left to compare with: said, and judged on the thresholds.
-    expect(log).toMatch(/baseline web-blue had \d+ requests, fewer than min-requests 50: judged on the thresholds alone/);
+    // At 100 % the live colour serves nothing: its last minutes with traffic stand in.
+    expect(log).toMatch(/vs 0 % on web-blue in its last (minute|2 minutes) with traffic/);
     const checks = (run.log.match(/gate metrics: /g) ?? []).length;
     expect(checks).toBeGreaterThan(0);
     // Every check is one call, whatever the number of metrics (8 queries here); a printed line is only a change.
@@ -75,6 +76,50 @@ describe('metric gates (blue/green)', () => {
     expect(shown(run.log)).toMatch(/gate metrics: \S+ web-green: \d+ requests over the last (minute|2 minutes), fewer than min-requests 50: too few to judge/);
     expect(shown(run.log)).not.toMatch(/gate metrics: passes:/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+  });
+});
+
+/**
+ * An incident that hurts every revision alike: web-blue (live) is moved, outside the action,
+ * to a revision that answers half its requests with 5xx, and keeps serving.
+ */
+async function liveColourInIncident(): Promise<void> {
+  const { ecs } = clients(sim.url);
+  const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web:1' }))).taskDefinition!;
+  const registered = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'web',
+      containerDefinitions: td.containerDefinitions!.map((c) => ({ ...c, image: c.image!.replace(/:[^:/]+$/, ':v1-http-5xx') })),
+      ...(td.cpu ? { cpu: td.cpu } : {}),
+      ...(td.memory ? { memory: td.memory } : {}),
+      ...(td.networkMode ? { networkMode: td.networkMode } : {}),
+      ...(td.requiresCompatibilities ? { requiresCompatibilities: td.requiresCompatibilities } : {}),
+      ...(td.executionRoleArn ? { executionRoleArn: td.executionRoleArn } : {})
+    })
+  );
+  await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web-blue', taskDefinition: registered.taskDefinition!.taskDefinitionArn! }));
+  for (let i = 0; i < 100; i++) {
+    const svc = await service(sim.url, 'web-blue');
+    if (svc.deployments?.length === 1 && svc.runningCount === svc.desiredCount) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // -http-5xx fails half the requests from a minute after a task runs: a few simulated minutes more.
+  await new Promise((r) => setTimeout(r, 1500));
+}
+
+describe('metric gates during an incident that hurts both colours', () => {
+  test('compare-to-baseline passes a release no worse than the live colour; without it, the same release is rolled back', async () => {
+    await liveColourInIncident();
+    const inputs = (extra: Record<string, string>): Record<string, string> => webInputs(s, { 'max-error-rate': '5%', 'step-bake': '1s', ...extra }, 'tag=v2-http-5xx');
+    const absolute = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: inputs({}) });
+    expect(absolute.exitCode).toBe(1);
+    expect(absolute.outputs.reason).toMatch(/gate metrics failed at \d+ %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 5 %/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+
+    const relative = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: inputs({ 'compare-to-baseline': 'true' }) });
+    expect(shown(relative.log)).toMatch(/gate metrics: passes: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs \d+(\.\d+)? % on web-blue/);
+    expect(relative.exitCode).toBe(0);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
   });
 });
 
@@ -135,5 +180,12 @@ describe('metric gates (rolling: the service\'s one target group)', () => {
     expect(run.exitCode).toBe(0);
     expect(shown(run.log)).toMatch(/gate metrics: passes: web-rolling: 5xx 0 % of [\d,]+ requests, avg \d+ ms over the last/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:2');
+  });
+
+  test('compare-to-baseline: judged against the same group before the deployment', async () => {
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'bake-time': '2s' }) });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.reason).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on web-rolling before the deployment over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 });

@@ -15,7 +15,7 @@ const p99 = { ...base, maxResponseTime: { stat: 'p99' as const, ms: 800 } };
 const avg = { ...base, maxResponseTime: { stat: 'Average' as const, ms: 300 } };
 
 describe('analyseMetrics', () => {
-  const cases: Array<{ what: string; canary: GroupMinutes; baseline?: GroupMinutes; since?: number; settings: MetricGateSettings; phase: string; reason: RegExp }> = [
+  const cases: Array<{ what: string; canary: GroupMinutes; baseline?: GroupMinutes; since?: number; baselineBeforeSince?: boolean; settings: MetricGateSettings; phase: string; reason: RegExp }> = [
     {
       what: '5xx above the threshold fails, naming the share, the requests and the window',
       canary: group('web-green', [[0, { requests: 600, target5xx: 20 }], [1, { requests: 610, target5xx: 31 }]]),
@@ -135,17 +135,35 @@ describe('analyseMetrics', () => {
       reason: /p99 2\.0 s vs 1\.0 s on web-blue over the last minute, 1\.0 s slower > max-response-time p99 800 ms/
     },
     {
-      what: 'baseline: a baseline with no traffic (100 % shifted) falls back to the thresholds alone, and says so',
+      what: 'baseline: a baseline with no traffic at all falls back to the thresholds alone, and says so',
       canary: group('web-green', [[0, { requests: 3000, target5xx: 3 }]]),
       baseline: group('web-blue', []),
       settings: { ...errors, compareToBaseline: true },
       phase: 'pass',
       reason: /baseline web-blue had 0 requests, fewer than min-requests 50: judged on the thresholds alone/
+    },
+    {
+      what: 'baseline: at 100 % the live colour\'s last minutes with traffic stand in (an incident that hurts both shows there too)',
+      canary: group('web-green', [[3, { requests: 3000, target5xx: 1500 }], [4, { requests: 3000, target5xx: 1500 }]]),
+      baseline: group('web-blue', [[1, { requests: 1500, target5xx: 750 }], [2, { requests: 1500, target5xx: 740 }], [3, { requests: 0 }]]),
+      settings: { ...errors, maxErrorRate: 5, compareToBaseline: true },
+      phase: 'pass',
+      reason: /^web-green: 5xx 50 % of 6,000 requests vs 49.7 % on web-blue in its last 2 minutes with traffic over the last 2 minutes$/
+    },
+    {
+      what: 'rolling: the same group before the deployment is the baseline',
+      canary: group('web-rolling', [[0, { requests: 3000, target5xx: 30 }], [1, { requests: 3000, target5xx: 30 }], [3, { requests: 3000, target5xx: 600 }]]),
+      baseline: group('web-rolling', [[0, { requests: 3000, target5xx: 30 }], [1, { requests: 3000, target5xx: 30 }], [3, { requests: 3000, target5xx: 600 }]]),
+      since: min(2) + 10_000,
+      baselineBeforeSince: true,
+      settings: { ...errors, compareToBaseline: true },
+      phase: 'fail',
+      reason: /^web-rolling: 5xx 20 % of 3,000 requests vs 1 % on web-rolling before the deployment over the last minute, 19 points worse > max-error-rate 1 %$/
     }
   ];
 
-  it.each(cases)('$what', ({ canary, baseline, since, settings, phase, reason }) => {
-    const r = analyseMetrics({ canary, ...(baseline ? { baseline } : {}), ...(since !== undefined ? { since } : {}) }, settings);
+  it.each(cases)('$what', ({ canary, baseline, since, baselineBeforeSince, settings, phase, reason }) => {
+    const r = analyseMetrics({ canary, ...(baseline ? { baseline } : {}), ...(since !== undefined ? { since } : {}), ...(baselineBeforeSince ? { baselineBeforeSince } : {}) }, settings);
     expect(r.phase).toBe(phase);
     expect(r.reason).toMatch(reason);
   });

@@ -72,8 +72,9 @@ describe('metricGate', () => {
     await gate.check();
     expect(f.calls).toHaveLength(2);
     expect(f.describes()).toBe(1);
-    // Anchored on the newest datapoint AWS returned.
-    expect(f.calls[1]!.start.getTime()).toBe(min(2) - 4 * 60_000);
+    // Anchored on AWS's start of the deployment, reaching past the newest datapoint AWS returned.
+    expect(f.calls[1]!.start.getTime()).toBe(min(1) - 4 * 60_000);
+    expect(f.calls[1]!.end.getTime()).toBeGreaterThan(min(2) + 3_600_000);
   });
 
   it('passes a good release with its figures', async () => {
@@ -130,9 +131,11 @@ describe('helpers', () => {
   });
 
   it('queryWindow: minute-aligned, anchored on AWS times when known', () => {
-    const w = queryWindow(min(10) , min(3), Date.UTC(2020, 0, 1));
-    expect(w.start.getTime()).toBe(min(6));
+    const w = queryWindow(min(10), min(3), Date.UTC(2020, 0, 1));
+    expect(w.start.getTime()).toBe(min(-1));
     expect(w.end.getTime()).toBeGreaterThan(min(10));
+    const a = queryWindow(min(10), undefined, Date.UTC(2020, 0, 1));
+    expect(a.start.getTime()).toBe(min(6));
     const s = queryWindow(undefined, min(3) + 12_345, Date.UTC(2020, 0, 1));
     expect(s.start.getTime()).toBe(min(-1));
   });
