@@ -27,6 +27,7 @@ import {
   budget,
   clients,
   fmtMs,
+  guardEnv,
   max,
   median,
   observe,
@@ -69,7 +70,7 @@ async function blueGreenLeak(seed: number): Promise<BlueGreenAlarmRun> {
       'memory-alarm-threshold': '60',
       'step-bake': scaled(2 * 60_000)
     });
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
     const firedAt = alarms.firedAt();
     const w = await listenerWeights(sim);
     if (run.outputs.status !== 'rolled-back' || firedAt === undefined || w['web-blue'] !== 100 || !/memory/.test(run.outputs.reason ?? '')) {
@@ -114,7 +115,7 @@ async function rollingSpike(seed: number): Promise<RollingAlarmRun> {
   try {
     const log = new TimedLog();
     const inputs = rollingInputs('v2-cpu-spike', { 'cpu-alarm-threshold': '80', 'bake-time': scaled(10 * 60_000) });
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
     const firedAt = alarms.firedAt();
     if (run.outputs.status !== 'rolled-back' || firedAt === undefined || !/cpu/i.test(run.outputs.reason ?? '')) {
       throw new Error(`alarms bench: expected a rollback on the CPU alarm, got ${run.outputs.status} (${run.outputs.reason})\n${run.log}`);

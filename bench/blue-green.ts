@@ -30,6 +30,7 @@ import {
   clients,
   defaultMs,
   fmtMs,
+  guardEnv,
   max,
   median,
   pollsIn,
@@ -107,7 +108,7 @@ async function goodRun(seed: number): Promise<GoodRun> {
     await createUserAlarm(sim);
     const log = new TimedLog();
     const startedAt = Date.now();
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: blueGreenInputs(sim, { alarms: USER_ALARM }), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: blueGreenInputs(sim, { alarms: USER_ALARM }), env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
     const w = await listenerWeights(sim);
     if (run.outputs.status !== 'succeeded' || w['web-green'] !== 100) {
       throw new Error(`blue-green bench: expected green at 100 %, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}\n${run.log}`);
@@ -148,7 +149,7 @@ async function failingRun(seed: number, offsetMs: number): Promise<FailRun> {
         return { failedAt: simToReal(sim, updated.getTime()), setAt };
       })();
     });
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: blueGreenInputs(sim, { alarms: USER_ALARM }), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: blueGreenInputs(sim, { alarms: USER_ALARM }), env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
     if (!failed) throw new Error(`blue-green bench: the 50 % bake never started:\n${run.log}`);
     const { failedAt, setAt } = await failed;
     const w = await listenerWeights(sim);

@@ -109,12 +109,15 @@ function step(
       kill = setTimeout(() => child.kill('SIGKILL'), 3000);
     }, deadlineMs);
     child.on('error', reject);
+    let exitedAt = Number.NaN;
+    child.on('exit', () => (exitedAt = Date.now()));
     child.on('close', (exitCode, signal) => {
       clearTimeout(deadline);
       if (kill) clearTimeout(kill);
       resolve({
         exitCode,
         signal,
+        exitedAt,
         log,
         outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),

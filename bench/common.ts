@@ -16,7 +16,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../src/duration.js';
 import { INPUTS } from '../src/generated/action-spec.js';
@@ -24,6 +26,32 @@ import { ROOT } from '../scripts/run-action.js';
 import type { CallRecord, Sim } from '../sim/server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/**
+ * Nothing leaves the machine: the guard refuses any connection to a non-loopback address, in
+ * this process (the baseline waiter, observers) and, through guardEnv(), in every process a
+ * bench spawns; each refusal is noted in OFFBOX_LOG, which run.ts turns into a failed budget.
+ */
+export const GUARD = join(ROOT, 'bench/fixtures/loopback-only.cjs');
+export const OFFBOX_LOG = join(mkdtempSync(join(tmpdir(), 'bench-guard-')), 'offbox.log');
+process.env.BENCH_OFFBOX_LOG = OFFBOX_LOG;
+createRequire(import.meta.url)(GUARD);
+
+/** Environment for a spawned process: the guard preloaded; `rssFile` gets its peak RSS (kB) at exit. */
+export function guardEnv(rssFile?: string): Record<string, string> {
+  return { NODE_OPTIONS: `--require ${GUARD}`, BENCH_OFFBOX_LOG: OFFBOX_LOG, ...(rssFile ? { BENCH_RSS_FILE: rssFile } : {}) };
+}
+
+/** Every connection the guard refused so far, one line each. */
+export function offboxAttempts(): string[] {
+  return existsSync(OFFBOX_LOG) ? readFileSync(OFFBOX_LOG, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+/** The highest peak RSS, in MB, the guard wrote to `file` at the exit of the processes given it. */
+export function peakRssMb(file: string): number {
+  const kb = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+  return kb.length ? Math.max(...kb) / 1024 : Number.NaN;
+}
 
 export const TIME_SCALE = 10;
 

@@ -1,15 +1,15 @@
 /**
  * Rolling deployments (issue 4): how long after the simulated deployment completes — or
  * fails, circuit breaker FAILED — the action says so, at the default poll interval; and
- * how many AWS calls one rolling deployment costs.
+ * how many AWS calls one rolling deployment costs; then a 5-minute rolling deployment
+ * against the official action's waiter, run in the same bench (bench/rolling-waiter.ts).
  *
  * The moment a deployment ends is read from the sim: an observer describes the service
  * every 10 ms with its own key and, on first seeing our deployment COMPLETED or FAILED,
- * maps that deployment's updatedAt (simulated) to real time. The moment the action reports
- * it is the arrival of the log line in which it does: the end of the deploy log group for a
- * success (the verdict is decided in the poll that printed COMPLETED), the `::error::` line
- * for a rollback (after the evidence is gathered), and also the progress line that first
- * shows the end ("seen"). Usage: npm run bench -- rolling
+ * maps that deployment's updatedAt (simulated) to real time. The verdict is the moment the
+ * action's main step exits (success, or failed after gathering the evidence). The progress
+ * line that first shows FAILED ("seen") is kept as a diagnostic, not a verdict.
+ * Usage: npm run bench -- rolling
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { runAction, type ActionRun } from '../scripts/run-action.js';
@@ -28,10 +28,12 @@ import {
   fmtMs,
   max,
   median,
+  guardEnv,
   observe,
   runs,
   simToReal
 } from './common.js';
+import { benchRollingVsWaiter } from './rolling-waiter.js';
 
 export interface RollingRun {
   run: ActionRun;
@@ -74,7 +76,7 @@ async function deployOnce(tag: string, seed: number, phaseMs: number): Promise<R
     if (d?.updatedAt) ended = { state: d.rolloutState ?? '?', at: simToReal(sim, d.updatedAt.getTime()), observedAt: at };
   });
   try {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: rollingInputs(tag), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: rollingInputs(tag), env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
     const updateAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'UpdateService' })[0]?.at;
     return { run, sim, log, ...(ended ? { ended } : {}), ...(updateAt !== undefined ? { updateAt } : {}) };
   } finally {
@@ -95,60 +97,72 @@ export async function benchRolling(): Promise<Record<string, number>> {
 
   const n = runs(5);
   const phase = (i: number): number => (POLL_MS * i) / n;
-  for (let i = 0; i < n; i++) {
-    const r = await deployOnce('v2', 100 + i, phase(i));
-    if (r.run.outputs.status !== 'succeeded' || !r.ended) throw new Error(`rolling bench: expected a success, got ${r.run.outputs.status}: ${r.run.outputs.reason}\n${r.run.log}`);
-    const decided = r.log.first(/^::endgroup::/, r.log.first(/^::group::Deploying/) ?? 0);
-    if (decided === undefined) throw new Error('rolling bench: no end of the deploy group in the log');
-    okLatency.push(decided - r.ended.at);
-    observerLag.push(r.ended.observedAt - r.ended.at);
-    if (r.updateAt !== undefined) perPoll.push(describesPerPoll(r.sim.calls({ accessKeyId: ACTION_KEY }), r.updateAt, decided));
-    firstOk ??= r;
-  }
-  for (let i = 0; i < n; i++) {
-    const r = await deployOnce('v2-crash', 200 + i, phase(i));
-    if (r.run.outputs.status !== 'rolled-back' || !r.ended) throw new Error(`rolling bench: expected a rollback, got ${r.run.outputs.status}: ${r.run.outputs.reason}`);
-    const seen = r.log.first(/ web:2 \(.*\) FAILED/);
-    const reported = r.log.first(/^::error::/);
-    if (seen === undefined || reported === undefined) throw new Error(`rolling bench: the log does not show the failure:\n${r.run.log}`);
-    failSeen.push(seen - r.ended.at);
-    observerLag.push(r.ended.observedAt - r.ended.at);
-    failReported.push(reported - r.ended.at);
-    if (r.updateAt !== undefined) perPoll.push(describesPerPoll(r.sim.calls({ accessKeyId: ACTION_KEY }), r.updateAt, seen));
-    firstFail ??= r;
-  }
+  // The three scenarios run side by side, each on its own sims: the sims run in real time and
+  // cost little CPU, and one after another they would take over five minutes.
+  const succeeded = async (): Promise<void> => {
+    for (let i = 0; i < n; i++) {
+      const r = await deployOnce('v2', 100 + i, phase(i));
+      if (r.run.outputs.status !== 'succeeded' || !r.ended) throw new Error(`rolling bench: expected a success, got ${r.run.outputs.status}: ${r.run.outputs.reason}\n${r.run.log}`);
+      const decided = r.run.exitedAt;
+      okLatency.push(decided - r.ended.at);
+      observerLag.push(r.ended.observedAt - r.ended.at);
+      if (r.updateAt !== undefined) perPoll.push(describesPerPoll(r.sim.calls({ accessKeyId: ACTION_KEY }), r.updateAt, decided));
+      firstOk ??= r;
+    }
+  };
+  const circuitBreaker = async (): Promise<void> => {
+    for (let i = 0; i < n; i++) {
+      const r = await deployOnce('v2-crash', 200 + i, phase(i));
+      if (r.run.outputs.status !== 'rolled-back' || !r.ended) throw new Error(`rolling bench: expected a rollback, got ${r.run.outputs.status}: ${r.run.outputs.reason}`);
+      const seen = r.log.first(/ web:2 \(.*\) FAILED/);
+      const reported = r.run.exitedAt;
+      if (seen === undefined || !/^::error::/m.test(r.run.log)) throw new Error(`rolling bench: the log does not show the failure:\n${r.run.log}`);
+      failSeen.push(seen - r.ended.at);
+      observerLag.push(r.ended.observedAt - r.ended.at);
+      failReported.push(reported - r.ended.at);
+      if (r.updateAt !== undefined) perPoll.push(describesPerPoll(r.sim.calls({ accessKeyId: ACTION_KEY }), r.updateAt, seen));
+      firstFail ??= r;
+    }
+  };
+  const [, , versusWaiter] = await Promise.all([succeeded(), circuitBreaker(), benchRollingVsWaiter()]);
 
   Object.assign(figures, {
     'time scale (simulated ms per real ms)': TIME_SCALE,
     'poll interval, real ms (= default 5 s simulated)': POLL_MS,
     'runs per scenario': okLatency.length,
-    'succeeded: COMPLETED → verdict, median ms': median(okLatency),
-    'succeeded: COMPLETED → verdict, max ms': max(okLatency),
-    'succeeded: COMPLETED → verdict, median, in polls': median(okLatency) / POLL_MS,
-    'circuit breaker: FAILED → seen in the log, median ms': median(failSeen),
-    'circuit breaker: FAILED → seen in the log, max ms': max(failSeen),
-    'circuit breaker: FAILED → step fails (with evidence), median ms': median(failReported),
-    'circuit breaker: FAILED → step fails (with evidence), max ms': max(failReported),
-    'circuit breaker: FAILED → step fails, median, in polls': median(failReported) / POLL_MS,
+    'succeeded: COMPLETED → step exits, median ms': median(okLatency),
+    'succeeded: COMPLETED → step exits, max ms': max(okLatency),
+    'succeeded: COMPLETED → step exits, median, in polls': median(okLatency) / POLL_MS,
+    'circuit breaker: FAILED → seen in the log (diagnostic), median ms': median(failSeen),
+    'circuit breaker: FAILED → seen in the log (diagnostic), max ms': max(failSeen),
+    'circuit breaker: FAILED → step exits failed (with evidence), median ms': median(failReported),
+    'circuit breaker: FAILED → step exits failed (with evidence), max ms': max(failReported),
+    'circuit breaker: FAILED → step exits failed, median, in polls': median(failReported) / POLL_MS,
     'read calls per poll during the watch (1 service), median': median(perPoll),
     'check: updatedAt → the 10 ms observer saw it, median ms': median(observerLag)
   });
   if (firstOk) Object.assign(figures, callFigures('AWS calls, succeeded deployment (main + post)', firstOk.sim.calls({ accessKeyId: ACTION_KEY })));
   if (firstFail) Object.assign(figures, callFigures('AWS calls, circuit-breaker rollback (main + post)', firstFail.sim.calls({ accessKeyId: ACTION_KEY })));
 
-  const worst = Math.max(max(okLatency), max(failSeen));
+  const worst = max(okLatency);
   budget({
     bench: 'rolling',
-    figure: 'deployment ends → action sees it (max over runs)',
+    figure: 'deployment COMPLETED → step exits succeeded (max over runs)',
     budget: `≤ 1 poll (${POLL_MS} ms)`,
     measured: fmtMs(worst),
     ok: worst <= POLL_MS
   });
   budget({
     bench: 'rolling',
-    figure: 'circuit breaker FAILED → step failed with evidence (median)',
+    figure: 'circuit breaker FAILED → step exits failed, with evidence (median)',
     budget: 'informative',
     measured: fmtMs(median(failReported))
+  });
+  budget({
+    bench: 'rolling',
+    figure: 'circuit breaker FAILED → FAILED in the log (diagnostic, max)',
+    budget: 'informative',
+    measured: fmtMs(max(failSeen))
   });
   budget({
     bench: 'rolling',
@@ -159,5 +173,6 @@ export async function benchRolling(): Promise<Record<string, number>> {
   });
   const total = firstOk?.sim.calls({ accessKeyId: ACTION_KEY }).length ?? Number.NaN;
   budget({ bench: 'rolling', figure: 'AWS calls for one successful rolling deployment', budget: 'informative', measured: String(total) });
+  Object.assign(figures, versusWaiter);
   return figures;
 }

@@ -4,11 +4,12 @@
  * rolling, blue-green and alarms deploy through dist/index.js against the local ECS on a ×10
  * clock at the default poll interval (see bench/common.ts) and take 1–2 minutes each;
  * BENCH_RUNS=n sets how many runs each of their scenarios gets. A budget table ends the output;
- * any missed budget makes the command exit 1.
+ * any missed budget makes the command exit 1, and so does any connection, by this process or
+ * one it spawned, to an address that is not loopback (bench/fixtures/loopback-only.cjs).
  */
 import { benchAlarms } from './alarms.js';
 import { benchBlueGreen } from './blue-green.js';
-import { budgets } from './common.js';
+import { budget, budgets, offboxAttempts } from './common.js';
 import { benchRolling } from './rolling.js';
 import { benchStartup } from './startup.js';
 
@@ -30,6 +31,10 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
   console.log(`\n## ${name}`);
   for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(60)} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
 }
+
+const offbox = offboxAttempts();
+for (const line of offbox) console.error(line);
+budget({ bench: 'all', figure: 'connections to a non-loopback address (guard)', budget: '0', measured: String(offbox.length), ok: offbox.length === 0 });
 
 if (budgets.length > 0) {
   console.log('\n## budget vs measured');

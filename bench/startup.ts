@@ -6,9 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { bundleEntry } from '../scripts/bundle.js';
-import { budget } from './common.js';
+import { budget, guardEnv, peakRssMb } from './common.js';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -42,7 +42,7 @@ async function timeToFirstRequest(args: string[], env: Record<string, string>): 
   const start = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env, AWS_ENDPOINT_URL: url, BENCH_URL: url },
+    env: { PATH: process.env.PATH ?? '', ...guardEnv(), ...env, AWS_ENDPOINT_URL: url, BENCH_URL: url },
     stdio: 'ignore'
   });
   await new Promise<void>((resolvePromise) => {
@@ -65,20 +65,26 @@ async function timeToFirstRequest(args: string[], env: Record<string, string>): 
 
 async function timeToExit(args: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...guardEnv(), ...env }, stdio: 'ignore' });
   await new Promise((r) => child.on('exit', r));
   return performance.now() - start;
 }
 
-/** Peak RSS (MB) of a process, read from a preloaded hook at exit. */
+/**
+ * Peak RSS (MB) of a process, written by the guard at exit. The process gets the same local
+ * server as timeToFirstRequest: without an endpoint the action would call the real AWS.
+ */
 async function peakMemory(args: string[], env: Record<string, string>): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-mem-'));
-  const hook = join(dir, 'hook.cjs');
-  const out = join(dir, 'rss');
-  writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));`);
-  const child = spawn(process.execPath, ['--require', hook, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-mem-')), 'rss');
+  const { server, url } = await listen(() => undefined);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...guardEnv(out), ...env, AWS_ENDPOINT_URL: url, BENCH_URL: url },
+    stdio: 'ignore'
+  });
   await new Promise((r) => child.on('exit', r));
-  return Number(readFileSync(out, 'utf8')) / 1024;
+  server.close();
+  return peakRssMb(out);
 }
 
 export async function benchStartup(): Promise<Record<string, number>> {

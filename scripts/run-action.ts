@@ -15,6 +15,8 @@ export const ACTION = process.env.ECS_ROLLOUT_DIST ?? join(ROOT, 'dist/index.js'
 export interface StepRun {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+  /** When the process exited (Date.now()): benchmarks take their figures here, not at a log line. */
+  exitedAt: number;
   /** Everything the step printed (stdout and stderr, in order of arrival). */
   log: string;
   outputs: Record<string, string>;
@@ -121,11 +123,14 @@ function step(script: string, env: Record<string, string>, opts: RunOptions, dir
       reject(new Error(`step did not finish in ${opts.timeoutMs} ms; log so far:\n${log}`));
     }, opts.timeoutMs ?? 120_000);
     child.on('error', reject);
+    let exitedAt = Number.NaN;
+    child.on('exit', () => (exitedAt = Date.now()));
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       resolvePromise({
         exitCode,
         signal,
+        exitedAt,
         log,
         outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')),
