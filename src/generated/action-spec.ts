@@ -415,15 +415,15 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "max-error-rate",
-    "description": "Built-in traffic gate, no alarm to create: the largest share of the new revision's requests answered 5xx (target and ELB), from its target group's AWS/ApplicationELB metrics over the last 2 minutes, e.g. 1%. With compare-to-baseline, the most it may be worse than the live colour, in percentage points."
+    "description": "Built-in traffic gate, no alarm to create: the largest share of the new revision's requests answered 5xx (target and ELB), from its target group's AWS/ApplicationELB metrics over the last 2 minutes, e.g. 1%. With compare-to-baseline, the most it may be worse than the baseline, in percentage points."
   },
   {
     "name": "max-response-time",
-    "description": "Built-in traffic gate: the slowest the new revision's target group may answer (TargetResponseTime), a statistic and a duration, e.g. \"p99 800ms\" or \"avg 300ms\". With compare-to-baseline, the most it may be slower than the live colour."
+    "description": "Built-in traffic gate: the slowest the new revision's target group may answer (TargetResponseTime), a statistic and a duration, e.g. \"p99 800ms\" or \"avg 300ms\". With compare-to-baseline, the most it may be slower than the baseline."
   },
   {
     "name": "compare-to-baseline",
-    "description": "Judge max-error-rate and max-response-time against the live colour over the same minutes (canary vs baseline), so a release no worse than what serves now passes during an incident that hurts both, and a worse one fails.",
+    "description": "Judge max-error-rate and max-response-time against a baseline: the live colour over the same minutes (blue/green), the target group production leaves (ecs-native), or the same target group before the deployment (rolling). A release no worse than what serves now passes during an incident that hurts both; a worse one fails.",
     "default": "false"
   },
   {
