@@ -415,7 +415,7 @@ export const INPUTS: readonly InputSpec[] = [
   },
   {
     "name": "max-error-rate",
-    "description": "Built-in traffic gate, no alarm to create: the largest share of the new revision's requests answered 5xx (target and ELB), from its target group's AWS/ApplicationELB metrics over the last 2 minutes, e.g. 1%. With compare-to-baseline, the most it may be worse than the baseline, in percentage points."
+    "description": "Built-in traffic gate, no alarm to create: the largest share of the new revision's requests answered 5xx (by its targets, and by the ELB where CloudWatch has that per target group), from its target group's AWS/ApplicationELB metrics over the last 2 minutes, e.g. 1%. With compare-to-baseline, the most it may be worse than the baseline, in percentage points."
   },
   {
     "name": "max-response-time",
