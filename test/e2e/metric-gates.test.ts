@@ -63,6 +63,18 @@ describe('metric gates (blue/green)', () => {
     expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
   });
 
+  test('a release that slows down (CPU past 90 % adds 600 ms) is rolled back by max-response-time', async () => {
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: webInputs(s, { 'max-response-time': 'avg 300ms', 'step-bake': '1s' }, 'tag=v2-cpu-spike')
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.outputs.reason).toMatch(/gate metrics failed at \d+ %: web-green: avg \d+ ms over the last (minute|2 minutes) > max-response-time avg 300 ms/);
+    expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
+  });
+
   test('thin traffic is inconclusive and held, never green: the release does not complete, production verified back on blue', async () => {
     // 0.5 requests a simulated second: 10 % is 3 a minute, far under min-requests.
     sim.setRequestRate('web-alb', 0.5);
