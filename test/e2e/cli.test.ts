@@ -3,13 +3,12 @@
  * engine and settings as the action, flags named like its inputs.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { ACTION, ROOT } from '../../scripts/run-action.js';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/run-action.js';
 import { startSim, type Sim } from '../../sim/server.js';
-import { VARS, revisionOf } from './sim-helpers.js';
+import { VARS, revisionOf, runCli, type CliRun } from './sim-helpers.js';
 
 let sim: Sim;
 beforeAll(async () => {
@@ -19,31 +18,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-/** Async on purpose: the local ECS runs in this process and must keep answering while the CLI runs. */
-function cli(args: string[], cwd = ROOT, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dirname(ACTION), 'cli/index.js'), ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_ENDPOINT_URL: sim.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDCLI',
-        AWS_SECRET_ACCESS_KEY: 'x',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
-      }
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      if (killWhen?.test(stderr)) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd = ROOT, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
 
 const template = ['--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS];
 

@@ -7,7 +7,6 @@
  * service's task sets, CodeDeploy's GetDeployment, the lock table and the step's outputs.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,8 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
-import { ACTION, runAction, type ActionRun } from '../../scripts/run-action.js';
-import { alarmNames, revisionOf, service, weights } from './sim-helpers.js';
+import { runAction, type ActionRun } from '../../scripts/run-action.js';
+import { alarmNames, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
 import { shown } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -395,27 +394,4 @@ describe('CodeDeploy blue/green through the bundled action', () => {
 });
 
 /** The bundled CLI (next to dist/index.js), in `cwd`; SIGKILLed when stderr matches `killWhen`. */
-function cli(args: string[], cwd: string, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ACTION.replace(/index\.js$/, 'cli/index.js'), ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_ENDPOINT_URL: sim.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDCLI',
-        AWS_SECRET_ACCESS_KEY: 'x',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
-      }
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (killWhen?.test(stderr)) child.kill('SIGKILL');
-    });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });

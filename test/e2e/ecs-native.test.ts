@@ -8,15 +8,14 @@
  * lock table and the step's outputs.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServiceDeploymentsCommand, type DeploymentConfiguration, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
-import { ACTION, runAction } from '../../scripts/run-action.js';
-import { clients, revisionOf, service, weights } from './sim-helpers.js';
+import { runAction } from '../../scripts/run-action.js';
+import { clients, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
 import { shown } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -266,27 +265,4 @@ describe('ECS-native: a runner that dies, a cancelled workflow, the CLI, a rolli
 });
 
 /** The bundled CLI (next to dist/index.js), in `cwd`; SIGKILLed when stderr matches `killWhen`. */
-function cli(args: string[], cwd: string, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ACTION.replace(/index\.js$/, 'cli/index.js'), ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_ENDPOINT_URL: sim.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDCLI',
-        AWS_SECRET_ACCESS_KEY: 'x',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
-      }
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (killWhen?.test(stderr)) child.kill('SIGKILL');
-    });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });

@@ -6,14 +6,13 @@
  * the user would look at: listener weights, the running revision, the lock table, outputs.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
-import { ACTION, ROOT, runAction } from '../../scripts/run-action.js';
-import { FAST, VARS, revisionOf, service } from './sim-helpers.js';
+import { ROOT, runAction } from '../../scripts/run-action.js';
+import { FAST, VARS, revisionOf, runCli, service, type CliRun } from './sim-helpers.js';
 import { colours, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -214,14 +213,16 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
     expect(now.runningCount).toBe(now.desiredCount);
   });
 
-  test('a throttled CloudWatch does not blind the alarm gate: a leaking release is rolled back with traffic verified', async () => {
+  test('a throttled CloudWatch does not blind the alarm gate: a CPU-burning release is rolled back by its alarm with traffic verified', async () => {
     sim.addFault({ kind: 'throttle', service: 'cloudwatch', operation: 'DescribeAlarms', rate: 0.6 });
     const run = await runAction({
       endpoint: sim.url,
-      inputs: webInputs(s, { 'memory-alarm-threshold': '70', 'traffic-steps': '10,100', 'step-bake': '10s' }, 'tag=v2-memory-leak')
+      inputs: webInputs(s, { 'cpu-alarm-threshold': '70', 'traffic-steps': '10,100', 'step-bake': '10s' }, 'tag=v2-cpu-spike')
     });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/memory/i);
+    expect(run.outputs.reason).toMatch(/alarm ecs-rollout-prod-web-green-cpu-\S+ is ALARM/);
+    // Throttling was real: some of the gate's reads were refused, and the gate still decided.
+    expect(sim.calls({ operation: 'DescribeAlarms' }).some((c) => c.error === 'Throttling' || c.error === 'ThrottlingException')).toBe(true);
     expect(await listener()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 });
@@ -253,22 +254,7 @@ describe('paging', () => {
 });
 
 describe('CLI deployments keep their own state', () => {
-  function cli(args: string[], cwd: string, killWhen?: RegExp): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [ACTION.replace(/index\.js$/, 'cli/index.js'), ...args], {
-        cwd,
-        env: { ...process.env, AWS_ENDPOINT_URL: sim.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true' }
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (killWhen?.test(stderr)) child.kill('SIGKILL');
-      });
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  }
+  const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
   const deployArgs = (name: string, vars: string): string[] =>
     ['deploy', '--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', `${VARS}\n${vars}`, '--cluster', 'prod', '--service', name, '--poll-interval', '200ms'];
 

@@ -6,15 +6,14 @@
  * Deployments API payloads, the post step, the CLI's stdout, stderr, summary and state file.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { ACTION, runAction, type ActionRun } from '../../scripts/run-action.js';
+import { join } from 'node:path';
+import { runAction, type ActionRun } from '../../scripts/run-action.js';
 import { startSim, type Sim } from '../../sim/server.js';
 import { secretForms } from '../../src/mask.js';
-import { FAST, revisionOf } from './sim-helpers.js';
+import { FAST, revisionOf, runCli, type CliRun } from './sim-helpers.js';
 
 /**
  * Hard secrets: quotes, backslashes, `=`, newlines, unicode (outside the BMP too), `|` and `%`.
@@ -186,30 +185,8 @@ describe('the action', () => {
   });
 });
 
-/** The bundled CLI next to the bundled action (dist/cli/index.js, or the same under ECS_ROLLOUT_DIST's directory). */
-const CLI = join(dirname(ACTION), 'cli/index.js');
 
-function cli(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_ENDPOINT_URL: sim.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDCLISECRETS',
-        AWS_SECRET_ACCESS_KEY: 'x',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
-      }
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string): Promise<CliRun> => runCli(sim.url, args, { cwd, accessKeyId: 'AKIDCLISECRETS' });
 
 describe('the CLI', () => {
   test('render, diff after a rotation, deploy, a rolled-back deploy and rollback: no secret on stdout, stderr, the summary or the state file', async () => {

@@ -3,8 +3,9 @@ import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/clien
 import { DescribeListenersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../../scripts/run-action.js';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { ACTION, ROOT } from '../../scripts/run-action.js';
 
 const credentials = { accessKeyId: 'AKIDASSERT', secretAccessKey: 'x' };
 
@@ -47,4 +48,41 @@ export async function weights(url: string, arn: string): Promise<Record<string, 
 export async function alarmNames(url: string, prefix = 'ecs-rollout-'): Promise<string[]> {
   const out = await clients(url).cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix }));
   return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].map((a) => a.AlarmName ?? '');
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the bundled CLI (dist/cli/index.js, or the one beside ECS_ROLLOUT_DIST's action) against the
+ * local ECS, asynchronously: the sim runs in the test's own process and must keep answering. With
+ * `killWhen`, the CLI is killed (SIGKILL) as soon as its stderr matches, like a dead terminal.
+ */
+export function runCli(url: string, args: string[], o: { cwd?: string; killWhen?: RegExp; accessKeyId?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(dirname(ACTION), 'cli/index.js'), ...args], {
+      cwd: o.cwd ?? ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_ENDPOINT_URL: url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: o.accessKeyId ?? 'AKIDCLI',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+      }
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (o.killWhen?.test(stderr)) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
