@@ -18,7 +18,7 @@ import { type InconclusivePolicy, type GateSettings, wantsTemporaryAlarms } from
 import { type Fetch, smokeTestGate, targetHealthGate } from '../gates/targets.js';
 import type { Gate } from '../gates/types.js';
 import { type GateLoopEnd, guarded, safe, watchGates } from './gate-loop.js';
-import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next, runStrategy } from './strategy.js';
+import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next, runStrategy, verdict } from './strategy.js';
 import {
   type BlueGreenState,
   formatTraffic,
@@ -82,10 +82,8 @@ export function blueGreenStrategy(
   ctx: DeployContext,
   opts: BlueGreenOptions = {}
 ): Strategy {
-  const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult => {
-    ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
-    return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: {}, ...extra };
-  };
+  const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult =>
+    verdict(ctx, status, reason, { taskDefinitionArn, outputs: {}, ...extra });
   // Every listener read is remembered, so an abort can write at once and only read back.
   const seen: { actions?: Action[] } = {};
   const elbCtx = rememberingActions(ctx, seen);

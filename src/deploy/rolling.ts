@@ -11,7 +11,7 @@ import { stopText, watchScope } from './scope.js';
 import { applyUpdate } from './update.js';
 import type { DeploySettings } from './settings.js';
 import type { DeployContext, DeployResult } from './types.js';
-import { abortWith, doneWith, next, runStrategy, type Step, type StepResult, type Strategy } from './strategy.js';
+import { abortWith, doneWith, next, runStrategy, verdict, type Step, type StepResult, type Strategy } from './strategy.js';
 import { abortReason, explain, watchDeployment, type DeploymentDecision } from './watching.js';
 export { stuckThreshold } from './watching.js';
 import { judge, revision, type OurDeployment } from './verdict.js';
@@ -40,10 +40,8 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
   const { cluster } = settings;
   const policy = { limit: opts.inconclusiveLimit ?? 10, decide: opts.onInconclusive ?? 'fail' } as const;
   const gates = (opts.gates ?? []).map((g) => guarded(g, policy));
-  const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult => {
-    ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
-    return { status, reason, taskDefinitionArn, rolledBack: status === 'rolled-back', outputs: runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {}, ...extra };
-  };
+  const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult =>
+    verdict(ctx, status, reason, { taskDefinitionArn, outputs: runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {}, ...extra });
   /** The one-off task, once started: the official action's run-task-arn output (a JSON array). */
   let runTaskArn: string | undefined;
 

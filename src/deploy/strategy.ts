@@ -45,6 +45,20 @@ export interface Strategy {
   dispose?(): Promise<void>;
 }
 
+/**
+ * Every strategy's one way to end: the result, announced as the verdict event. `rolledBack`
+ * follows from the status, so no strategy can say one and mean the other.
+ */
+export function verdict(
+  ctx: Pick<DeployContext, 'reporter' | 'timer'>,
+  status: DeployResult['status'],
+  reason: string,
+  fields: Omit<DeployResult, 'status' | 'reason' | 'rolledBack'>
+): DeployResult {
+  ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
+  return { ...fields, status, reason, rolledBack: status === 'rolled-back' };
+}
+
 export const next: StepResult = { kind: 'next' };
 export const abortWith = (reason: string, explain = true, platformRollingBack = false): StepResult => ({
   kind: 'abort',

@@ -23,7 +23,7 @@ import { guarded, safe, watchGates } from '../gate-loop.js';
 import { runMigration } from '../migrate.js';
 import { watchScope } from '../scope.js';
 import { MAX_DEPLOY_MS, type DeploySettings } from '../settings.js';
-import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next } from '../strategy.js';
+import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next, verdict } from '../strategy.js';
 import { formatWeights, readWeights, sameWeights, type Weights } from '../traffic.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { revision } from '../verdict.js';
@@ -182,18 +182,13 @@ export function codeDeployStrategy(
     'codedeploy-deployment-id': state.deploymentId ?? '',
     ...(runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {})
   });
-  const result = (status: DeployResult['status'], reason: string): DeployResult => {
-    ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
-    return {
-      status,
-      reason,
+  const result = (status: DeployResult['status'], reason: string): DeployResult =>
+    verdict(ctx, status, reason, {
       taskDefinitionArn,
       previousTaskDefinitionArn: previous,
       ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}),
-      rolledBack: status === 'rolled-back',
       outputs: outputs()
-    };
-  };
+    });
 
   // ---- gates -------------------------------------------------------------------------
   const g = opts.gates;

@@ -20,7 +20,7 @@ import { targetGroupName, toPercentages } from '../colours.js';
 import { guarded, safe, watchGates } from '../gate-loop.js';
 import { watchScope } from '../scope.js';
 import type { DeploySettings } from '../settings.js';
-import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next } from '../strategy.js';
+import { type Abort, type Step, type StepResult, type Strategy, abortWith, doneWith, next, verdict } from '../strategy.js';
 import { formatWeights, readWeights, sameWeights, type Weights } from '../traffic.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { revision } from '../verdict.js';
@@ -200,18 +200,13 @@ export function nativeStrategy(
     ...(traffic ? { traffic: [traffic.targetGroups.blue, traffic.targetGroups.green].map((tg) => `${labels[tg]}=${weights[tg] ?? 0}`).join(',') } : {}),
     'steps-completed': String(stepsCompleted)
   });
-  const result = (status: DeployResult['status'], reason: string): DeployResult => {
-    ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
-    return {
-      status,
-      reason,
+  const result = (status: DeployResult['status'], reason: string): DeployResult =>
+    verdict(ctx, status, reason, {
       taskDefinitionArn,
       previousTaskDefinitionArn: previous,
       ...(state.serviceDeploymentArn ? { deploymentId: state.serviceDeploymentArn } : {}),
-      rolledBack: status === 'rolled-back',
       outputs: outputs()
-    };
-  };
+    });
 
   // ---- gates -------------------------------------------------------------------------
   const g = opts.gates;
