@@ -9,7 +9,11 @@
  */
 import { benchAlarms } from './alarms.js';
 import { benchBlueGreen } from './blue-green.js';
-import { budget, budgets, offboxAttempts } from './common.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { budget, budgets, guardEnv, offboxAttempts } from './common.js';
 import { benchRolling } from './rolling.js';
 import { benchStartup } from './startup.js';
 
@@ -19,6 +23,18 @@ const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   'blue-green': benchBlueGreen,
   alarms: benchAlarms
 };
+
+// The guard must be live in spawned processes too, or a clean result below would mean nothing.
+const probeLog = join(mkdtempSync(join(tmpdir(), 'bench-guard-probe-')), 'offbox.log');
+spawnSync(process.execPath, ['-e', "require('net').connect(443, '192.0.2.1').on('error', () => {})"], {
+  env: { PATH: process.env.PATH ?? '', ...guardEnv(), BENCH_OFFBOX_LOG: probeLog },
+  stdio: 'ignore',
+  timeout: 10_000
+});
+if (!existsSync(probeLog)) {
+  console.error('the loopback guard (bench/fixtures/loopback-only.cjs) did not refuse a connection to 192.0.2.1 in a spawned process');
+  process.exit(2);
+}
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
