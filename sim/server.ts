@@ -234,7 +234,8 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     const call = { service: parsed.service, operation: parsed.operation, accessKeyId: auth.accessKeyId };
 
     const decision = faults.decide(call);
-    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    // Unref'd: a request held for minutes (a hung call) must not keep a test process alive after close().
+    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs).unref());
     const fault = decision.terminal;
     if (fault) record.fault = fault.kind;
     else if (decision.latencyMs > 0) record.fault = 'latency';
