@@ -10,7 +10,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
-import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../gates/alarms.js';
+import { alarmGate, createTemporaryAlarms, deleteTemporaryAlarms } from '../gates/alarms.js';
 import type { AlarmBaseline } from '../gates/analysis.js';
 import { deploymentStart, metricGate, metricPolicy } from '../gates/metrics.js';
 import { serviceGate } from '../gates/service.js';
@@ -419,11 +419,7 @@ function succeededRun(run: Run): DeployResult {
 
 async function disposeRun(run: Run): Promise<void> {
   run.scope.dispose();
-  if (run.temporary.length) {
-    await deleteAlarms(run.temporary, run.ctx).catch((e: unknown) =>
-      run.ctx.reporter.warning(`could not delete temporary alarms ${run.temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
-    );
-  }
+  await deleteTemporaryAlarms(run.temporary, run.ctx);
 }
 
 /** Scales the old colour down; a failure here leaves a successful deployment with a warning (the new colour serves, verified). */

@@ -177,6 +177,17 @@ export async function createTemporaryAlarms(
  * only those that still exist (so a second cleanup is harmless), and forgets them in the
  * state store once gone.
  */
+/**
+ * A strategy's last word on its temporary alarms: deleted, or a warning (never a failed
+ * deployment: the post step tries again from the saved names).
+ */
+export async function deleteTemporaryAlarms(names: readonly string[], ctx: AlarmContext & { state?: StateStore }): Promise<void> {
+  if (names.length === 0) return;
+  await deleteAlarms(names, ctx).catch((e: unknown) =>
+    ctx.reporter.warning(`could not delete temporary alarms ${names.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
+  );
+}
+
 export async function deleteAlarms(names: readonly string[], ctx: AlarmContext & { state?: StateStore }): Promise<string[]> {
   const ours = [...new Set(names)].filter((n) => n.startsWith(TEMPORARY_ALARM_PREFIX));
   if (ours.length === 0) return [];

@@ -18,46 +18,79 @@ const SYSTEM_DIRS = ['/proc/', '/sys/', '/dev/'];
 
 const FIX_PATH = 'point task-definition at the template file in the repository';
 
+/** ENOENT, EACCES…: duck-typed, as errors from node:fs may come from another realm (test runners). */
 function ioError(error: unknown): string {
-  return error instanceof Error && 'code' in error ? String(error.code) : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : String(error);
+}
+
+/** What a bounded read is reading, for its messages. */
+export interface FileKind {
+  /** "the task definition template", "the AppSpec file" */
+  name: string;
+  /** "a template", "an AppSpec": what a system file is not */
+  noun: string;
+  maxBytes: number;
+  /** The fix every message ends with. */
+  fix: string;
+  /** The fix when the file does not exist (default: `fix`). */
+  missingFix?: string;
+  /** A missing file is undefined instead of an error (an optional file at its default path). */
+  optional?: boolean;
+}
+
+const TEMPLATE: FileKind = {
+  name: 'the task definition template',
+  noun: 'a template',
+  maxBytes: MAX_TEMPLATE_BYTES,
+  fix: FIX_PATH,
+  missingFix: 'check the task-definition path (relative to the repository root)'
+};
+
+/** Reads the template: a regular file, at most MAX_TEMPLATE_BYTES. */
+export async function readTemplateFile(path: string, shown: string): Promise<Uint8Array> {
+  return (await readBoundedFile(path, shown, TEMPLATE))!;
 }
 
 /**
- * Reads the template: a regular file, at most MAX_TEMPLATE_BYTES. Opening is non-blocking so a
- * FIFO is refused instead of waiting for a writer for ever.
+ * Reads a small input file defensively: a regular file (not under /proc, /sys or /dev), at most
+ * `kind.maxBytes`. Opening is non-blocking so a FIFO is refused instead of waiting for a writer for ever.
  */
-export async function readTemplateFile(path: string, shown: string): Promise<Uint8Array> {
+export async function readBoundedFile(path: string, shown: string, kind: FileKind): Promise<Uint8Array | undefined> {
   let real: string;
   try {
     real = await realpath(path);
   } catch (error) {
-    if (ioError(error) === 'ENOENT') throw new InputError('the task definition template does not exist', { file: shown }, 'check the task-definition path (relative to the repository root)');
-    throw new InputError(`cannot read the task definition template (${ioError(error)})`, { file: shown }, FIX_PATH);
+    if (ioError(error) === 'ENOENT') {
+      if (kind.optional) return undefined;
+      throw new InputError(`${kind.name} does not exist`, { file: shown }, kind.missingFix ?? kind.fix);
+    }
+    throw new InputError(`cannot read ${kind.name} (${ioError(error)})`, { file: shown }, kind.fix);
   }
   if (SYSTEM_DIRS.some((dir) => real.startsWith(dir))) {
-    throw new InputError(`is ${real}, a system file, not a template`, { file: shown }, FIX_PATH);
+    throw new InputError(`is ${real}, a system file, not ${kind.noun}`, { file: shown }, kind.fix);
   }
   let handle: FileHandle;
   try {
     handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = ioError(error);
-    throw new InputError(code === 'EISDIR' ? 'is a directory, not a template file' : `cannot read the task definition template (${code})`, { file: shown }, FIX_PATH);
+    throw new InputError(code === 'EISDIR' ? `is a directory, not ${kind.noun} file` : `cannot read ${kind.name} (${code})`, { file: shown }, kind.fix);
   }
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      throw new InputError(`is ${kindOf(info)}, not a regular file`, { file: shown }, FIX_PATH);
+      throw new InputError(`is ${kindOf(info)}, not a regular file`, { file: shown }, kind.fix);
     }
-    if (info.size > MAX_TEMPLATE_BYTES) throw tooLarge(info.size, shown);
+    if (info.size > kind.maxBytes) throw tooLarge(info.size, shown, kind);
     // Read one byte past the limit: the size stat reports may be stale or wrong.
-    const buffer = Buffer.alloc(MAX_TEMPLATE_BYTES + 1);
+    const buffer = Buffer.alloc(kind.maxBytes + 1);
     let length = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length > MAX_TEMPLATE_BYTES) throw tooLarge(length, shown);
+      if (length > kind.maxBytes) throw tooLarge(length, shown, kind);
     }
     return buffer.subarray(0, length);
   } finally {
@@ -65,11 +98,12 @@ export async function readTemplateFile(path: string, shown: string): Promise<Uin
   }
 }
 
-function tooLarge(bytes: number, file: string): InputError {
+function tooLarge(bytes: number, file: string, kind: FileKind): InputError {
+  const limit = kind === TEMPLATE ? 'templates are limited to' : `${kind.name} is limited to`;
   return new InputError(
-    `is ${bytes > MAX_TEMPLATE_BYTES ? 'more than ' : ''}${formatBytes(Math.min(bytes, MAX_TEMPLATE_BYTES + 1))}; templates are limited to ${formatBytes(MAX_TEMPLATE_BYTES)}`,
+    `is ${bytes > kind.maxBytes ? 'more than ' : ''}${formatBytes(Math.min(bytes, kind.maxBytes + 1))}; ${limit} ${formatBytes(kind.maxBytes)}`,
     { file },
-    `${FIX_PATH} (a task definition is at most 64 KiB)`
+    kind === TEMPLATE ? `${FIX_PATH} (a task definition is at most 64 KiB)` : kind.fix
   );
 }
 

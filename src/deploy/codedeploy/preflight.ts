@@ -5,13 +5,11 @@
  * production listener forwards 100 % to one target group of the pair, and the AppSpec reads.
  * Every problem names the input or file, the fix, and says nothing was changed.
  */
-import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
 import type { DeploymentGroupInfo, TrafficRoutingConfig } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
 import { awsErrorCode } from '../../aws/errors.js';
 import { InputError } from '../../errors.js';
-import { decodeUtf8 } from '../../render/file.js';
+import { decodeUtf8, readBoundedFile } from '../../render/file.js';
 import type { DeploySettings } from '../settings.js';
 import { formatWeights, readWeights, type Weights } from '../traffic.js';
 import type { DeployContext } from '../types.js';
@@ -231,41 +229,15 @@ async function readAppSpec(settings: CodeDeploySettings, service: Service, label
 /** A regular file of at most MAX_APPSPEC_BYTES in UTF-8; undefined when the default file does not exist. */
 async function readSmallFile(resolved: string, shown: string, given: boolean, label: (n: string) => string): Promise<string | undefined> {
   const fix = `point ${label('codedeploy-appspec')} at the AppSpec file in the repository`;
-  let real: string;
-  try {
-    real = await realpath(resolved);
-  } catch (error) {
-    const code = ioCode(error);
-    if (code === 'ENOENT' && !given) return undefined;
-    throw new InputError(code === 'ENOENT' ? 'the AppSpec file does not exist' : `cannot read the AppSpec file (${code})`, { file: shown }, `${fix}${nothing}`);
-  }
-  if (['/proc/', '/sys/', '/dev/'].some((dir) => real.startsWith(dir))) throw new InputError(`is ${real}, a system file, not an AppSpec`, { file: shown }, fix);
-  // Non-blocking, so a FIFO is refused instead of waiting for a writer for ever.
-  const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
-    throw new InputError(`cannot read the AppSpec file (${ioCode(error)})`, { file: shown }, fix);
+  const bytes = await readBoundedFile(resolved, shown, {
+    name: 'the AppSpec file',
+    noun: 'an AppSpec',
+    maxBytes: MAX_APPSPEC_BYTES,
+    fix,
+    missingFix: `${fix}${nothing}`,
+    optional: !given
   });
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new InputError('is not a regular file', { file: shown }, fix);
-    if (info.size > MAX_APPSPEC_BYTES) throw new InputError(`is ${info.size} bytes; an AppSpec is at most ${MAX_APPSPEC_BYTES} here`, { file: shown }, fix);
-    const buffer = Buffer.alloc(MAX_APPSPEC_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > MAX_APPSPEC_BYTES) throw new InputError(`is more than ${MAX_APPSPEC_BYTES} bytes`, { file: shown }, fix);
-    }
-    return decodeUtf8(buffer.subarray(0, length), shown);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** ENOENT, EACCES…: duck-typed, as errors from node:fs may come from another realm (test runners). */
-function ioCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : String(error);
+  return bytes && decodeUtf8(bytes, shown);
 }
 
 /** The AppSpec's container and port, when it gives them, for the log line. */

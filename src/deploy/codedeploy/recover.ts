@@ -143,6 +143,8 @@ async function awaitEnd(ctx: Ctx, id: string, state: CodeDeployState): Promise<E
     }
     const waitedMs = ctx.timer.now() - start;
     if (latest && (settled || waitedMs >= state.timeoutMs)) return { deployment: latest, ...(rollback ? { rollback } : {}), waitedMs, settled };
+    // Never read at all: the wait still ends at the timeout, saying so.
+    if (!latest && waitedMs >= state.timeoutMs) throw new Error(`CodeDeploy deployment ${id} could not be read for ${formatDuration(state.timeoutMs)}`);
     if (!latest && waitedMs >= state.timeoutMs) throw new Error(`CodeDeploy deployment ${id} could not be read for ${formatDuration(state.timeoutMs)}`);
     await ctx.timer.sleep(state.pollIntervalMs);
   }

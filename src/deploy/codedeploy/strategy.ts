@@ -13,7 +13,7 @@ import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { awsErrorCode } from '../../aws/errors.js';
 import { formatDuration } from '../../duration.js';
 import { errorMessage } from '../../errors.js';
-import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../../gates/alarms.js';
+import { alarmGate, createTemporaryAlarms, deleteTemporaryAlarms } from '../../gates/alarms.js';
 import type { AlarmBaseline } from '../../gates/analysis.js';
 import { wantsTemporaryAlarms, type GateSettings } from '../../gates/settings.js';
 import { targetHealthGate } from '../../gates/targets.js';
@@ -433,11 +433,7 @@ export function codeDeployStrategy(
     },
     async dispose(): Promise<void> {
       scope.dispose();
-      if (temporary.length) {
-        await deleteAlarms(temporary, ctx).catch((e: unknown) =>
-          ctx.reporter.warning(`could not delete temporary alarms ${temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
-        );
-      }
+      await deleteTemporaryAlarms(temporary, ctx);
     }
   };
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../errors.js';
-import { alarmGate, createTemporaryAlarms, deleteAlarms } from '../../gates/alarms.js';
+import { alarmGate, createTemporaryAlarms, deleteTemporaryAlarms } from '../../gates/alarms.js';
 import type { AlarmBaseline } from '../../gates/analysis.js';
 import { metricGate, metricPolicy } from '../../gates/metrics.js';
 import { wantsTemporaryAlarms, type GateSettings } from '../../gates/settings.js';
@@ -427,11 +427,7 @@ export function nativeStrategy(
     },
     async dispose(): Promise<void> {
       scope.dispose();
-      if (temporary.length) {
-        await deleteAlarms(temporary, ctx).catch((e: unknown) =>
-          ctx.reporter.warning(`could not delete temporary alarms ${temporary.join(', ')}: ${errorMessage(e)} (the post step tries again)`)
-        );
-      }
+      await deleteTemporaryAlarms(temporary, ctx);
     }
   };
 }
