@@ -19,10 +19,9 @@ import {
   GetDeploymentGroupCommand,
   type DeploymentInfo
 } from '@aws-sdk/client-codedeploy';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction, type ActionRun } from '../../scripts/run-action.js';
-import { alarmNames, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
+import { alarmNames, heldLocks, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
 import { shown } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -130,18 +129,7 @@ async function waitAtReady(): Promise<void> {
   }
 }
 
-async function payLockHeld(): Promise<boolean> {
-  const db = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials });
-  try {
-    const out = await db.send(new GetItemCommand({ TableName: 'ecs-rollout-locks', Key: { LockKey: { S: 'service:prod/pay' } }, ConsistentRead: true }));
-    return Boolean(out.Item);
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return false;
-    throw error;
-  } finally {
-    db.destroy();
-  }
-}
+const payLockHeld = async (): Promise<boolean> => (await heldLocks(sim.url, ['service:prod/pay'])).length > 0;
 
 /** The calls the step made (not the test's own reads), by operation. */
 const calls = (operation: string, accessKeyId = 'AKIDE2ETEST') => sim.calls({ operation, accessKeyId });

@@ -12,10 +12,9 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServiceDeploymentsCommand, type DeploymentConfiguration, type ServiceDeployment } from '@aws-sdk/client-ecs';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { clients, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
+import { clients, heldLocks, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
 import { shown } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -75,19 +74,7 @@ async function ownConfiguration(): Promise<DeploymentConfiguration> {
 }
 const seededConfiguration = (): DeploymentConfiguration => ({ ...seeded, lifecycleHooks: seeded.lifecycleHooks ?? [] });
 
-/** Whether the deployment lock of shop is held now (a strongly consistent read, as the lock itself reads). */
-async function shopLockHeld(): Promise<boolean> {
-  const db = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDASSERT', secretAccessKey: 'x' } });
-  try {
-    const out = await db.send(new GetItemCommand({ TableName: 'ecs-rollout-locks', Key: { LockKey: { S: 'service:prod/shop' } }, ConsistentRead: true }));
-    return Boolean(out.Item);
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return false;
-    throw error;
-  } finally {
-    db.destroy();
-  }
-}
+const shopLockHeld = async (): Promise<boolean> => (await heldLocks(sim.url, ['service:prod/shop'])).length > 0;
 
 /** After a rollback: production 100/0 on shop-blue (read back), shop runs shop:1 again, ECS says ROLLBACK_SUCCESSFUL, the service's own configuration is back. */
 async function expectRolledBack(run: Awaited<ReturnType<typeof runAction>>): Promise<void> {

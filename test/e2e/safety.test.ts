@@ -9,10 +9,9 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { ROOT, runAction } from '../../scripts/run-action.js';
-import { FAST, VARS, revisionOf, runCli, service, type CliRun } from './sim-helpers.js';
+import { FAST, VARS, heldLocks, revisionOf, runCli, service, type CliRun } from './sim-helpers.js';
 import { colours, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -35,23 +34,7 @@ const rolling = (vars: string, extra: Record<string, string> = {}): Record<strin
 });
 const listener = (): Promise<Record<string, number>> => weights(sim.url, s.listeners['web-alb:80']);
 
-/** Which of `keys` are held in the lock table now (a strongly consistent read, as the lock itself reads). */
-async function heldLocks(keys: string[] = ['service:prod/web']): Promise<string[]> {
-  const db = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDASSERT', secretAccessKey: 'x' } });
-  try {
-    const held: string[] = [];
-    for (const key of keys) {
-      const out = await db.send(new GetItemCommand({ TableName: 'ecs-rollout-locks', Key: { LockKey: { S: key } }, ConsistentRead: true }));
-      if (out.Item) held.push(key);
-    }
-    return held;
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') return [];
-    throw error;
-  } finally {
-    db.destroy();
-  }
-}
+const heldLocksOf = (keys: string[] = ['service:prod/web']): Promise<string[]> => heldLocks(sim.url, keys);
 const PAIR_KEYS = (): string[] => ['service:prod/web-blue', 'service:prod/web-green', `listener:${s.listeners['web-alb:80']}`];
 
 /** Real time (epoch ms) of the calls one run made, by its access key. */
@@ -74,13 +57,13 @@ describe('racing runs meet the deployment lock', () => {
       const firstDone = Math.max(...callsOf(first, 'DescribeServices'));
       expect(Math.min(...callsOf(secondKey, 'UpdateService'))).toBeGreaterThan(firstDone);
       expect(second.log).toMatch(/deployment lock service:prod\/web is held by (https:\/\/\S+|host \S+ pid \d+)/);
-      expect(await heldLocks()).toEqual([]);
+      expect(await heldLocksOf()).toEqual([]);
     }
   });
 
   test('lock-timeout: 0 fails the second run at once, with status=failed, the holder named and nothing changed', async () => {
     const slow = runAction({ endpoint: sim.url, accessKeyId: 'AKIDHOLDER', inputs: rolling('tag=v2-slow-start') });
-    await until('the first run holds the lock', async () => (await heldLocks()).length > 0);
+    await until('the first run holds the lock', async () => (await heldLocksOf()).length > 0);
     const refused = await runAction({ endpoint: sim.url, accessKeyId: 'AKIDREFUSED', inputs: rolling('tag=v3', { 'lock-timeout': '0' }) });
     expect(refused.exitCode).toBe(1);
     expect(refused.outputs.status).toBe('failed');
@@ -104,7 +87,7 @@ describe('racing runs meet the deployment lock', () => {
     const states = await colours(sim.url, ['web-blue', 'web-green']);
     expect(states[live]?.revision).toBe(/web:\d+$/.exec(second.outputs['task-definition-arn'] ?? '')?.[0]);
     expect(Object.values(states).map((c) => c.desired).sort()).toEqual([0, 2]);
-    expect(await heldLocks(PAIR_KEYS())).toEqual([]);
+    expect(await heldLocksOf(PAIR_KEYS())).toEqual([]);
   });
 
   test("a dead runner's lock is taken over once its heartbeat has stood still for a lease", async () => {
@@ -116,12 +99,12 @@ describe('racing runs meet the deployment lock', () => {
       interrupt: { when: /holding deployment lock/, signal: 'SIGKILL' }
     });
     expect(killed.signal).toBe('SIGKILL');
-    expect(await heldLocks()).toEqual(['service:prod/web']);
+    expect(await heldLocksOf()).toEqual(['service:prod/web']);
     const next = await runAction({ endpoint: sim.url, accessKeyId: 'AKIDNEXT', inputs: rolling('tag=v3') });
     expect(next.log).toMatch(/took over deployment lock service:prod\/web from \S+: its heartbeat had stopped for a whole lease/);
     expect(next.outputs.status).toBe('succeeded');
     expect(await revisionOf(sim.url, 'web')).toBe(/web:\d+$/.exec(next.outputs['task-definition-arn'] ?? '')?.[0]);
-    expect(await heldLocks()).toEqual([]);
+    expect(await heldLocksOf()).toEqual([]);
   });
 
   test('the post step of a killed run re-enters its lock, rolls back and releases it', async () => {
@@ -132,7 +115,7 @@ describe('racing runs meet the deployment lock', () => {
     });
     expect(run.post?.log).toMatch(/rolled back/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
-    expect(await heldLocks()).toEqual([]);
+    expect(await heldLocksOf()).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@
 import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -85,4 +86,22 @@ export function runCli(url: string, args: string[], o: { cwd?: string; killWhen?
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Which of `keys` are held in the deployment lock table now (a strongly consistent read, as the lock itself reads). */
+export async function heldLocks(url: string, keys: string[]): Promise<string[]> {
+  const db = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  try {
+    const held: string[] = [];
+    for (const key of keys) {
+      const out = await db.send(new GetItemCommand({ TableName: 'ecs-rollout-locks', Key: { LockKey: { S: key } }, ConsistentRead: true }));
+      if (out.Item) held.push(key);
+    }
+    return held;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return [];
+    throw error;
+  } finally {
+    db.destroy();
+  }
 }
