@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
     // A task run on its own failed: what it produced (run-task-arn, the revision) still goes out.
     if (error instanceof TaskFailed) for (const [name, value] of Object.entries(error.outputs)) core.setOutput(name, reporter.mask(value));
     // When reading the settings failed there are none: the raw inputs say whether a deployment was asked for.
-    if (settings ? settings.mode === 'deploy' : deploymentIntended(actionInputSource)) {
+    if (settings ? settings.mode === 'deploy' || settings.mode === 'run-task' : deploymentIntended(actionInputSource)) {
       // Refused before anything changed (bad input, preflight, registration): still a verdict downstream steps can read.
       core.setOutput('status', 'failed');
       core.setOutput('rolled-back', 'false');

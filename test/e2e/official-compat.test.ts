@@ -115,6 +115,9 @@ describe('the official actions, uses: swapped', () => {
     const bad = await runAction({ endpoint: sim.url, inputs: failing });
     expect(bad.exitCode).not.toBe(0);
     expect(bad.log).toMatch(/exited with code 3/);
+    // A verdict downstream steps can read, as for a deployment.
+    expect(bad.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
+    expect(bad.outputs.reason).toMatch(/exited with code 3/);
     expect(bad.log).not.toMatch(/the service was not updated/);
     expect(JSON.parse(bad.outputs['run-task-arn']!)).toHaveLength(1);
     // No service was asked for, so none changed.
