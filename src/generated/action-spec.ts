@@ -432,6 +432,10 @@ export const INPUTS: readonly InputSpec[] = [
     "default": "50"
   },
   {
+    "name": "release",
+    "description": "Path of a release file (YAML): several services deployed as one unit, in dependency waves, all rolled back when one fails (see docs/release.md). Its keys are these inputs; the service inputs of this step are then not used."
+  },
+  {
     "name": "environment",
     "description": "Create a GitHub deployment for this environment and move its status with the rollout."
   },
@@ -500,5 +504,9 @@ export const OUTPUTS: readonly OutputSpec[] = [
   {
     "name": "codedeploy-deployment-id",
     "description": "The CodeDeploy deployment id (a service on the CODE_DEPLOY deployment controller)."
+  },
+  {
+    "name": "services",
+    "description": "Release: a JSON object, service → its outputs (status, reason, rolled-back, task-definition-arn, previous-task-definition-arn, …)."
   }
 ];
