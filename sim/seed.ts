@@ -83,6 +83,8 @@ export async function seedScenario(world: World): Promise<Scenario> {
   };
   const elb = (op: string, input: Record<string, unknown>): Promise<any> => call('elbv2', op, input);
   const ecs = (op: string, input: Record<string, unknown>): Promise<any> => call('ecs', op, input);
+  // The awslogs driver needs its group to exist; the scenario's task definitions write to these.
+  for (const logGroupName of ['/ecs/web', '/ecs/api', '/ecs/shop', '/ecs/pay']) await call('logs', 'CreateLogGroup', { logGroupName });
 
   const targetGroups = {} as Record<TargetGroupName, string>;
   for (const name of ['web-blue', 'web-green', 'web-rolling', 'api-blue', 'api-green'] as TargetGroupName[]) {

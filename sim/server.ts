@@ -80,6 +80,7 @@ const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
 const CW_TARGET = 'GraniteServiceVersion20100801.';
 const DDB_TARGET = 'DynamoDB_20120810.';
 const CODEDEPLOY_TARGET = 'CodeDeploy_20141006.';
+const LOGS_TARGET = 'Logs_20140328.';
 const ELB_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 const CW_NS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
 
@@ -125,6 +126,7 @@ function parseRequest(req: IncomingMessage, body: string): Parsed | ApiError {
   try {
     if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
     if (target.startsWith(CODEDEPLOY_TARGET)) return { service: 'codedeploy', operation: target.slice(CODEDEPLOY_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
+    if (target.startsWith(LOGS_TARGET)) return { service: 'logs', operation: target.slice(LOGS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
     if (target.startsWith(DDB_TARGET)) return { service: 'dynamodb', operation: target.slice(DDB_TARGET.length), wire: 'ddb', input: parseJsonBody(body) };
     if (target.startsWith(CW_TARGET)) return { service: 'cloudwatch', operation: target.slice(CW_TARGET.length), wire: 'json1.0', input: parseJsonBody(body) };
   } catch (error) {
@@ -178,27 +180,29 @@ function deniedResource(p: Parsed, world: World, region: string): string {
     if (i.applicationName && i.deploymentGroupName) return `arn:aws:codedeploy:${region}:${acct}:deploymentgroup:${i.applicationName}/${i.deploymentGroupName}`;
     return i.applicationName ? `arn:aws:codedeploy:${region}:${acct}:application:${i.applicationName}` : '*';
   }
+  if (p.service === 'logs') return i.logGroupName ? `arn:aws:logs:${region}:${acct}:log-group:${i.logGroupName}` : '*';
   if (p.service === 'elbv2') return String(i.ListenerArn ?? i.RuleArn ?? i.TargetGroupArn ?? i.LoadBalancerArn ?? '*');
   return i.AlarmName ? `arn:aws:cloudwatch:${region}:${acct}:alarm:${i.AlarmName}` : '*';
 }
 
-const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb', codedeploy: 'codedeploy' };
+const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb', codedeploy: 'codedeploy', logs: 'logs' };
 
 function faultError(kind: string, p: Parsed, world: World, region: string, accessKeyId: string, role?: string): ApiError {
   const { service, operation } = p;
   if (service === 'dynamodb' && kind !== 'deny') return dynamoDbFault(kind, operation);
   switch (kind) {
     case 'throttle':
-      return new ApiError(service === 'ecs' || service === 'codedeploy' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded');
+      return new ApiError(service === 'ecs' || service === 'codedeploy' || service === 'logs' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded');
     case 'deny': {
       const action = `${IAM_PREFIX[service]}:${operation}`;
       const message =
         `User: arn:aws:sts::${world.accountId}:assumed-role/${role ?? 'ecs-rollout-deployer'}/${accessKeyId} is not authorized to perform: ${action} ` +
         `on resource: ${deniedResource(p, world, region)} because no identity-based policy allows the ${action} action`;
-      return service === 'ecs' || service === 'dynamodb' || service === 'codedeploy' ? new ApiError('AccessDeniedException', message) : new ApiError('AccessDenied', message, 403);
+      return service === 'ecs' || service === 'dynamodb' || service === 'codedeploy' || service === 'logs' ? new ApiError('AccessDeniedException', message) : new ApiError('AccessDenied', message, 403);
     }
     default:
       if (service === 'ecs') return new ApiError('ServerException', 'Service Unavailable. Please try again later.', 500);
+      if (service === 'logs') return new ApiError('ServiceUnavailableException', 'The service cannot complete the request.', 500);
       if (service === 'elbv2' || service === 'codedeploy') return new ApiError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
       return new ApiError('InternalServiceError', 'Internal service error.', 500);
   }

@@ -9,6 +9,8 @@ export interface SimClock {
   now(): number;
 }
 
+import type { LogsSink } from './logs/index.js';
+
 /** An error answered to the caller in the service's wire format (exception name + message). */
 export class ApiError extends Error {
   constructor(
@@ -22,7 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb' | 'codedeploy';
+export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb' | 'codedeploy' | 'logs';
 
 export interface RequestContext {
   service: ServiceName;
@@ -136,6 +138,8 @@ export interface EcsDeps {
   elb: ElbForEcs;
   metrics: MetricsSink;
   alarms: AlarmStates;
+  /** CloudWatch Logs, where the awslogs driver writes the containers' output (absent: output is dropped). */
+  logs?: LogsSink;
   region: string;
   accountId: string;
   /** Deterministic random numbers in [0, 1) (seeded), so runs are repeatable. */

@@ -10,6 +10,7 @@ import { createCloudWatch, type CloudWatchModel } from './cloudwatch/index.js';
 import { createCodeDeploy } from './codedeploy/index.js';
 import { createDynamoDb } from './dynamodb/index.js';
 import { createElbv2, type Elbv2Model } from './elbv2/index.js';
+import { createLogs, type LogsModel } from './logs/index.js';
 import type { EcsDeps, ServiceModel, ServiceName } from './types.js';
 import { seededRandom } from './util.js';
 
@@ -22,6 +23,7 @@ export interface RegionModels {
   cloudwatch: CloudWatchModel;
   dynamodb: ServiceModel;
   codedeploy: ServiceModel;
+  logs: LogsModel;
 }
 
 export interface WorldOptions {
@@ -68,11 +70,12 @@ export class World {
     const base = { clock: this.clock, region, accountId: this.accountId };
     const cloudwatch = createCloudWatch(base);
     const elbv2 = createElbv2({ ...base, random: this.random, metrics: cloudwatch.metrics });
+    const logs = createLogs(base);
     const ecs = this.options.createEcs
-      ? this.options.createEcs({ ...base, random: this.random, elb: elbv2.forEcs, metrics: cloudwatch.metrics, alarms: cloudwatch.alarms })
+      ? this.options.createEcs({ ...base, random: this.random, elb: elbv2.forEcs, metrics: cloudwatch.metrics, alarms: cloudwatch.alarms, logs: logs.sink })
       : { handlers: {}, tick: () => undefined, snapshot: () => ({ unavailable: ECS_UNAVAILABLE }) };
     const codedeploy = createCodeDeploy({ ...base, ecs, elb: elbv2.forEcs, alarms: cloudwatch.alarms });
-    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy };
+    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy, logs };
     this.regions.set(region, m);
     return m;
   }
@@ -119,7 +122,7 @@ export class World {
   snapshot(): Record<string, unknown> {
     const regions: Record<string, unknown> = {};
     for (const [name, m] of this.regions) {
-      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot(), codedeploy: m.codedeploy.snapshot() };
+      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot(), codedeploy: m.codedeploy.snapshot(), logs: m.logs.snapshot() };
     }
     return { now: new Date(this.clock.now()).toISOString(), nowMs: this.clock.now(), timeScale: this.clock.timeScale, region: this.region, regions };
   }
