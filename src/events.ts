@@ -28,9 +28,12 @@ export type RolloutEvent =
   | { kind: 'progress'; service: string; line: string; at: number }
   | { kind: 'service-event'; service: string; message: string; createdAt: Date }
   | { kind: 'weights'; weights: Record<string, number>; verified: boolean; at: number }
+  /** Running tasks per revision (`web:5`) of one service, at a poll where they changed: the rolling chart. */
+  | { kind: 'tasks'; service: string; running: Record<string, number>; at: number }
   | { kind: 'gate'; gate: string; phase: GatePhase; reason: string; at: number }
-  | { kind: 'evidence'; title: string; lines: string[] }
-  | { kind: 'verdict'; status: DeployStatus; reason: string; at: number };
+  | { kind: 'evidence'; title: string; lines: string[]; link?: { label: string; url: string } }
+  /** `headline`: the one-sentence verdict, root cause and where traffic is (failures only); `reason` is the full story. */
+  | { kind: 'verdict'; status: DeployStatus; reason: string; headline?: string; at: number };
 
 /**
  * The core's only way to talk to the outside world. The GitHub adapter maps it onto
@@ -45,6 +48,16 @@ export interface Reporter {
   event(event: RolloutEvent): void;
   /** Registers a value that must never reach a log, summary or output. */
   secret(value: string): void;
+}
+
+/** Running tasks per revision (`web:5`) of a service's deployments; two deployments of one revision add up. */
+export function runningByRevision(deployments: ReadonlyArray<{ taskDefinition?: string | undefined; runningCount?: number | undefined }>): Record<string, number> {
+  const running: Record<string, number> = {};
+  for (const d of deployments) {
+    const revision = d.taskDefinition?.split('/').pop() ?? '?';
+    running[revision] = (running[revision] ?? 0) + (d.runningCount ?? 0);
+  }
+  return running;
 }
 
 /** Milliseconds on a monotonic clock since the process started: our own waits never use wall-clock time. */

@@ -4,6 +4,9 @@
  */
 import type { DeployStatus, Phase, RolloutEvent } from '../events.js';
 import { formatDuration } from '../duration.js';
+import { tasksChart, trafficChart } from './charts.js';
+
+export { tasksChart, trafficChart };
 
 export interface SummaryInput {
   events: RolloutEvent[];
@@ -11,6 +14,8 @@ export interface SummaryInput {
   /** The verdict of a deployment; undefined for render/register runs. */
   status?: DeployStatus;
   reason?: string;
+  /** A failure's one-sentence headline (verdict, root cause, where traffic is): the summary's first line when given. */
+  headline?: string;
   /** A failure before any deployment started (bad input, AWS error). */
   error?: string;
   region?: string;
@@ -24,6 +29,7 @@ const ICON: Record<DeployStatus, string> = { succeeded: '✅', 'rolled-back': '�
 
 export function verdictLine(input: SummaryInput): string {
   if (input.error) return `### ❌ ecs-rollout failed: ${oneLine(input.error)}`;
+  if (input.status && input.headline) return `### ${ICON[input.status]} ${oneLine(input.headline)}`;
   if (input.status) {
     const what = { succeeded: 'Deployment succeeded', 'rolled-back': 'Deployment rolled back', failed: 'Deployment failed' }[input.status];
     return `### ${ICON[input.status]} ${what}${input.reason ? `: ${oneLine(input.reason)}` : ''}`;
@@ -88,28 +94,6 @@ function shortName(key: string): string {
   return tg ? tg[1]! : key;
 }
 
-/** A Mermaid xychart of each colour's traffic share over time (seconds since the first phase started). */
-export function trafficChart(events: RolloutEvent[]): string | undefined {
-  // A point per change: the same weights read twice (a preflight, then the deployment) are one point.
-  const weights = events
-    .filter((e): e is Extract<RolloutEvent, { kind: 'weights' }> => e.kind === 'weights')
-    .filter((e, i, all) => i === 0 || JSON.stringify(e.weights) !== JSON.stringify(all[i - 1]!.weights));
-  if (weights.length === 0) return undefined;
-  const t0 = events.find((e) => e.kind === 'phase-started')?.at ?? weights[0]!.at;
-  const names = [...new Set(weights.flatMap((w) => Object.keys(w.weights)))];
-  const xs = weights.map((w) => Math.max(0, (w.at - t0) / 1000));
-  const lines = names.map((n) => `  line "${shortName(n)}" [${weights.map((w) => w.weights[n] ?? 0).join(', ')}]`);
-  return [
-    '```mermaid',
-    'xychart-beta',
-    '  title "Traffic share per colour (%)"',
-    `  x-axis "seconds since start" [${xs.map((x) => x.toFixed(1)).join(', ')}]`,
-    '  y-axis "traffic %" 0 --> 100',
-    ...lines,
-    '```'
-  ].join('\n');
-}
-
 export function consoleLinks(input: SummaryInput): string[] {
   const region = input.region;
   if (!region) return [];
@@ -143,10 +127,16 @@ export function renderSummary(input: SummaryInput): string {
     }
     out.push('');
   }
-  const chart = trafficChart(input.events);
+  // A deployment that moved traffic is told by its traffic; one that did not (rolling), by its tasks.
+  const chart = trafficChart(input.events) ?? tasksChart(input.events);
   if (chart) out.push(chart, '');
   const evidence = input.events.filter((e): e is Extract<RolloutEvent, { kind: 'evidence' }> => e.kind === 'evidence');
-  for (const e of evidence) out.push(`#### ${e.title}`, '', '```', ...e.lines, '```', '');
+  for (const e of evidence) {
+    // A fence longer than any backtick run inside: container output may print its own ``` lines.
+    const fence = '`'.repeat(Math.max(3, ...e.lines.map((l) => (l.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length + 1), 0))));
+    out.push(`#### ${e.title}`, '', fence, ...e.lines, fence, '');
+    if (e.link) out.push(`[${e.link.label}](${e.link.url})`, '');
+  }
   const outputs = Object.entries(input.outputs).filter(([, v]) => v !== '');
   if (outputs.length) {
     out.push('<details><summary>Outputs</summary>', '', '| output | value |', '| --- | --- |');

@@ -214,6 +214,28 @@ function line(chart: XYChartData, title: string): Array<[number, number]> {
   return plot.data.map(([x, y]) => [Number(x), y]);
 }
 
+/**
+ * The line titled `title` as the step function it draws: its first value, then each change as
+ * [seconds since start, new value]. Samples are evenly spaced, so a change is placed at the
+ * first sample after it: within one sample interval of when it happened.
+ */
+function stepsOf(chart: XYChartData, title: string, secondsPerUnit: number): { first: number; changes: Array<[number, number]>; interval: number } {
+  const points = line(chart, title);
+  const changes: Array<[number, number]> = [];
+  for (let i = 1; i < points.length; i++) if (points[i]![1] !== points[i - 1]![1]) changes.push([points[i]![0] * secondsPerUnit, points[i]![1]]);
+  return { first: points[0]![1], changes, interval: (points[1]![0] - points[0]![0]) * secondsPerUnit };
+}
+
+/** Each change happened at the expected second, to within one sample. */
+function expectSteps(steps: ReturnType<typeof stepsOf>, first: number, expected: Array<[number, number]>): void {
+  expect(steps.first).toBe(first);
+  expect(steps.changes.map(([, v]) => v)).toEqual(expected.map(([, v]) => v));
+  steps.changes.forEach(([at], i) => {
+    expect(at).toBeGreaterThanOrEqual(expected[i]![0]);
+    expect(at - expected[i]![0]).toBeLessThanOrEqual(steps.interval);
+  });
+}
+
 it('the parser is strict enough to catch a broken chart', async () => {
   const good = trafficChart(succeeded.events)!;
   await expect(parseChart(mermaidBlock(good)!)).resolves.toBeDefined();
@@ -231,24 +253,15 @@ describe('a blue/green deployment that succeeds', () => {
     expect(verdictLine(succeeded)).toBe(md.split('\n')[0]);
   });
 
-  it('charts each colour’s traffic at the moments the weights were verified', async () => {
+  it('charts each colour’s traffic as steps at the moments the weights were verified', async () => {
     const chart = await parseChart(mermaidBlock(md)!);
-    // Seconds since the first phase started, whatever the monotonic clock's origin.
-    expect(line(chart, 'web-blue')).toEqual([
-      [1.9, 100],
-      [64, 90],
-      [95, 50],
-      [126, 0]
-    ]);
-    expect(line(chart, 'web-green')).toEqual([
-      [1.9, 0],
-      [64, 10],
-      [95, 50],
-      [126, 100]
-    ]);
+    // Minutes since the first phase started, whatever the monotonic clock's origin.
+    expect(chart.xAxis).toMatchObject({ type: 'linear', title: 'minutes since start', min: 0, max: 3.7 });
+    expectSteps(stepsOf(chart, 'web-blue', 60), 100, [[64, 90], [95, 50], [126, 0]]);
+    expectSteps(stepsOf(chart, 'web-green', 60), 0, [[64, 10], [95, 50], [126, 100]]);
     expect(chart.plots).toHaveLength(2);
     expect(chart.yAxis).toMatchObject({ type: 'linear', min: 0, max: 100 });
-    // Every point is a whole share of the traffic.
+    // Every sample is a whole share of the traffic.
     for (const plot of chart.plots) {
       const total = plot.data.map((_, i) => chart.plots.reduce((sum, p) => sum + p.data[i]![1], 0));
       expect(total.every((t) => t === 100)).toBe(true);
@@ -286,16 +299,9 @@ describe('a blue/green deployment that rolls back', () => {
 
   it('charts traffic going back to the stable colour', async () => {
     const chart = await parseChart(mermaidBlock(md)!);
-    expect(line(chart, 'web-blue')).toEqual([
-      [1.9, 100],
-      [64, 90],
-      [81.6, 100]
-    ]);
-    expect(line(chart, 'web-green')).toEqual([
-      [1.9, 0],
-      [64, 10],
-      [81.6, 0]
-    ]);
+    expect(chart.xAxis).toMatchObject({ type: 'linear', title: 'seconds since start' });
+    expectSteps(stepsOf(chart, 'web-blue', 1), 100, [[64, 90], [81.6, 100]]);
+    expectSteps(stepsOf(chart, 'web-green', 1), 0, [[64, 10], [81.6, 0]]);
   });
 
   it('shows the failed bake with the gate that failed, the rollback, and the evidence', () => {
@@ -329,10 +335,10 @@ describe('a run that fails before deploying', () => {
     expect(single.split(MEMORY_PROBLEM.message)).toHaveLength(2);
   });
 
-  it('weights read twice in a row (preflight, then the deployment) are one point of the chart', () => {
+  it('weights read twice in a row (preflight, then the deployment) are one step of the chart', async () => {
     const w = (blue: number, at: number): RolloutEvent => ({ kind: 'weights', weights: { 'web-blue': blue, 'web-green': 100 - blue }, verified: true, at });
-    const chart = trafficChart([w(100, 0), w(100, 10), w(90, 20), w(0, 30)])!;
-    expect(chart).toContain('line "web-blue" [100, 90, 0]');
+    const chart = await parseChart(mermaidBlock(trafficChart([w(100, 0), w(100, 10_000), w(90, 20_000), w(0, 30_000)])!)!);
+    expectSteps(stepsOf(chart, 'web-blue', 1), 100, [[20, 90], [30, 0]]);
   });
 
   it('has no chart (no traffic ever moved) and shows the failed phase', () => {
