@@ -9,12 +9,16 @@ import { cancellationOnSignals } from './cancel.js';
 import { InputError, InputErrors, errorMessage } from './errors.js';
 import { Inputs } from './inputs.js';
 import { TaskFailed, runPipeline, type PipelineResult } from './pipeline.js';
+import { errorHeadline } from './report/headline.js';
 import { renderSummary } from './report/summary.js';
 import { deploymentIntended, readSettings, type Settings } from './settings.js';
 import { realTimer } from './timer.js';
 
 /** The main step: inputs → settings → pipeline → outputs and summary. Any throw, of anything, fails the step. */
 export async function run(): Promise<void> {
+  // A release (several services as one unit) has its own adapter, loaded only then.
+  const release = core.getInput('release').trim();
+  if (release) return (await import('./action/release.js')).runReleaseStep(release);
   const reporter = new ActionReporter();
   const controller = cancellationOnSignals((signal) =>
     core.warning(`Received ${signal} (workflow cancelled): stopping and rolling back`)
@@ -36,12 +40,14 @@ export async function run(): Promise<void> {
       state: actionState
     });
     for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, reporter.mask(value));
-    if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(reporter.mask(result.deploy.reason));
+    if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(reporter.mask(result.deploy.headline ?? result.deploy.reason));
   } catch (error) {
     const errors = error instanceof InputErrors ? error.errors : [error];
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
     for (const e of annotated) reporter.error(e.message, e.location);
     failure = errorMessage(error);
+    // The headline goes to the annotation and the reason output; the whole message stays in the log.
+    if (errorHeadline(error)) core.info(reporter.mask(failure));
     // A task run on its own failed: what it produced (run-task-arn, the revision) still goes out.
     if (error instanceof TaskFailed) for (const [name, value] of Object.entries(error.outputs)) core.setOutput(name, reporter.mask(value));
     // When reading the settings failed there are none: the raw inputs say whether a deployment was asked for.
@@ -49,18 +55,18 @@ export async function run(): Promise<void> {
       // Refused before anything changed (bad input, preflight, registration): still a verdict downstream steps can read.
       core.setOutput('status', 'failed');
       core.setOutput('rolled-back', 'false');
-      core.setOutput('reason', reporter.mask(failure));
+      core.setOutput('reason', reporter.mask(errorHeadline(error) ?? failure));
     }
     // Problems already shown as annotations are not printed twice.
     core.setFailed(
       reporter.mask(
         annotated.length === errors.length
           ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
-          : failure
+          : (errorHeadline(error) ?? failure)
       )
     );
   }
-  await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.reason ?? failure ?? 'deployed');
+  await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.headline ?? result?.deploy?.reason ?? failure ?? 'deployed');
   await writeSummary(reporter, settings, result, failure);
 }
 
@@ -101,7 +107,7 @@ async function writeSummary(
     const markdown = renderSummary({
       events: reporter.events,
       outputs: result?.outputs ?? {},
-      ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
+      ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason, ...(result.deploy.headline ? { headline: result.deploy.headline } : {}) } : {}),
       ...(failure ? { error: failure } : {}),
       ...(result?.diff ? { diff: result.diff } : {}),
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),

@@ -53,7 +53,7 @@ export class TerminalReporter implements Reporter {
     this.events.push(event);
     if (event.kind === 'verdict') {
       const colour = event.status === 'succeeded' ? 'green' : 'red';
-      this.write(this.paint(colour, `${event.status}: ${event.reason}`));
+      this.write(this.paint(colour, event.headline ?? `${event.status}: ${event.reason}`));
     }
   }
 

@@ -1,7 +1,17 @@
-import type { Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
+/**
+ * The evidence of a failure: the service's new events, why the new revision's tasks
+ * stopped (with the last log lines of each failed container), and why targets are
+ * unhealthy. Also the structured facts the root cause is classified from, and the
+ * headline every failed verdict carries.
+ */
+import type { ContainerDefinition, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorMessage } from '../errors.js';
-import type { DeployContext } from './types.js';
+import type { DeployStatus, Reporter } from '../events.js';
+import { awslogsStream, awslogsTarget, createLogsApi, logStreamConsoleUrl, type LogsApi } from '../aws/logs.js';
+import { headline } from '../report/headline.js';
+import { classifyCause, taskCause, type FailureFacts, type StoppedTaskFact } from './cause.js';
+import type { DeployContext, DeployResult } from './types.js';
 import { revision } from './verdict.js';
 import { nameOf } from './watch.js';
 
@@ -22,6 +32,96 @@ const MAX_TASKS = 100;
 export interface Evidence {
   title: string;
   lines: string[];
+  /** A page to open, e.g. the log stream in the CloudWatch console. */
+  link?: { label: string; url: string };
+}
+
+/** How much container output a failure report shows. */
+export interface EvidenceOptions {
+  /** Last lines per failed container (`log-lines`); 0 reads no logs. */
+  logLines?: number;
+  /** Defaults to the real CloudWatch Logs, loaded only when a failure needs it. */
+  logs?: LogsApi;
+}
+
+export const DEFAULT_LOG_LINES = 20;
+/** Logs of at most this many stopped tasks: a crash loop repeats itself. */
+const MAX_LOGGED_TASKS = 2;
+
+/*
+ * The facts of the last failure reported through each reporter. The reporter is the one
+ * object every part of a run shares (contexts are copied and narrowed on the way), so the
+ * verdict can find what the evidence saw without each strategy passing it along.
+ */
+const factsByReporter = new WeakMap<Reporter, FailureFacts>();
+
+/** What the evidence gathered for this run's failure so far (empty when none was gathered). */
+export function failureFacts(reporter: Reporter): FailureFacts {
+  return factsByReporter.get(reporter) ?? { stopped: [], targets: [], events: [] };
+}
+
+function noteFacts(reporter: Reporter, more: Partial<FailureFacts>): void {
+  const now = failureFacts(reporter);
+  factsByReporter.set(reporter, {
+    ...now,
+    ...more,
+    stopped: [...now.stopped, ...(more.stopped ?? [])],
+    targets: [...now.targets, ...(more.targets ?? [])],
+    events: [...(more.events ?? []), ...now.events]
+  });
+}
+
+/**
+ * The headline of a failed verdict, from the evidence gathered and the verdict's reason;
+ * the full reason is reported as evidence, so nothing is lost from the summary.
+ */
+export function failureHeadline(
+  reporter: Reporter,
+  status: Exclude<DeployStatus, 'succeeded'>,
+  reason: string,
+  fields: Pick<DeployResult, 'taskDefinitionArn' | 'previousTaskDefinitionArn' | 'outputs'>
+): string {
+  const facts = failureFacts(reporter);
+  const cause = classifyCause(reason, facts);
+  const text = headline({
+    status,
+    revision: revision(fields.taskDefinitionArn),
+    cause,
+    where: whereTrafficIs(status, reason, fields, facts.service)
+  });
+  const why: Evidence = { title: 'Why the deployment did not go through', lines: reason.split(/;\s+/).filter((l) => l.trim() !== '') };
+  reporter.event({ kind: 'evidence', title: why.title, lines: why.lines });
+  return text;
+}
+
+/** "100 % stays on web-green (web:4)", "service web is back on web:4", "nothing changed". */
+export function whereTrafficIs(
+  status: Exclude<DeployStatus, 'succeeded'>,
+  reason: string,
+  fields: Pick<DeployResult, 'previousTaskDefinitionArn' | 'outputs'>,
+  service?: string
+): string {
+  const previous = fields.previousTaskDefinitionArn ? revision(fields.previousTaskDefinitionArn) : undefined;
+  const traffic = (fields.outputs.traffic ?? '')
+    .split(',')
+    .map((pair) => pair.split('='))
+    .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== '')
+    .map(([name, weight]) => ({ name, weight: Number(weight) }));
+  const live = fields.outputs['live-service'];
+  const all = traffic.find((t) => t.weight === 100);
+  const trafficText = all
+    ? `100 % ${status === 'rolled-back' ? 'stays' : 'is'} on ${live ?? all.name}${previous && status === 'rolled-back' ? ` (${previous})` : ''}`
+    : traffic.length
+      ? `traffic ${traffic.map((t) => `${t.name} ${t.weight} %`).join(', ')}`
+      : '';
+  if (status === 'failed') {
+    if (/rollback (?:failed|did not complete|has not finished)/i.test(reason)) return `rollback incomplete, check ${live ?? (service ? `service ${service}` : 'the service')}${trafficText ? `: ${trafficText}` : ''}`;
+    if (/nothing (?:was )?changed/i.test(reason)) return previous && service ? `nothing changed, ${service} stays on ${previous}` : 'nothing changed';
+    return trafficText;
+  }
+  if (trafficText) return trafficText;
+  if (service && previous) return `${service} is back on ${previous}`;
+  return previous ? `back on ${previous}` : '';
 }
 
 /**
@@ -30,21 +130,32 @@ export interface Evidence {
  * as evidence events and logged. Never throws: a failure to gather evidence must not
  * hide the failure it would explain.
  */
-export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'>, input: EvidenceInput): Promise<Evidence[]> {
+export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter' | 'evidence'>, input: EvidenceInput): Promise<Evidence[]> {
   const gathered: Evidence[] = [];
-  const parts: Array<[string, () => Promise<Evidence | undefined>]> = [
-    ['service events', async () => eventsEvidence(input)],
-    ['stopped tasks', () => stoppedTasksEvidence(ctx, input)],
+  noteFacts(ctx.reporter, { revision: revision(input.taskDefinitionArn), service: nameOf(input.service), events: newEvents(input).map((e) => e.message ?? ''), ...rolloutOf(input) });
+  let stopped: Task[] = [];
+  const parts: Array<[string, () => Promise<Evidence[]>]> = [
+    ['service events', async () => list(eventsEvidence(input))],
+    [
+      'stopped tasks',
+      async () => {
+        stopped = await stoppedTasks(ctx, input);
+        noteFacts(ctx.reporter, { stopped: stopped.map(stoppedFact) });
+        return stopped.length ? [{ title: `Stopped tasks of ${revision(input.taskDefinitionArn)}`, lines: groupStoppedTasks(stopped) }] : [];
+      }
+    ],
+    ['container logs', () => containerLogsEvidence(ctx, input, stopped)],
     ['target health', () => targetHealthEvidence(ctx, input.service)]
   ];
   for (const [what, gather] of parts) {
     try {
-      const evidence = await gather();
-      if (!evidence) continue;
-      gathered.push(evidence);
-      ctx.reporter.event({ kind: 'evidence', title: evidence.title, lines: evidence.lines });
-      ctx.reporter.info(evidence.title);
-      for (const line of evidence.lines) ctx.reporter.info(`  ${line}`);
+      for (const evidence of await gather()) {
+        gathered.push(evidence);
+        ctx.reporter.event({ kind: 'evidence', title: evidence.title, lines: evidence.lines, ...(evidence.link ? { link: evidence.link } : {}) });
+        ctx.reporter.info(evidence.title);
+        for (const line of evidence.lines) ctx.reporter.info(`  ${line}`);
+        if (evidence.link) ctx.reporter.info(`  ${evidence.link.label}: ${evidence.link.url}`);
+      }
     } catch (error) {
       ctx.reporter.warning(`Could not gather the ${what} for the failure report: ${errorMessage(error)}`);
     }
@@ -52,12 +163,105 @@ export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'
   return gathered;
 }
 
-function eventsEvidence(input: EvidenceInput): Evidence | undefined {
+function list<T>(item: T | undefined): T[] {
+  return item === undefined ? [] : [item];
+}
+
+function newEvents(input: EvidenceInput): ServiceEvent[] {
   const events: ServiceEvent[] = [];
   for (const e of input.service.events ?? []) {
     if (input.sinceEventId !== undefined && e.id === input.sinceEventId) break;
     events.push(e);
   }
+  return events;
+}
+
+/** Our deployment's counts, to tell "still starting at the timeout" from "running but not passing". */
+function rolloutOf(input: EvidenceInput): Pick<FailureFacts, 'rollout'> {
+  const ours = (input.service.deployments ?? []).find((d) =>
+    input.deploymentId ? d.id === input.deploymentId : d.status === 'PRIMARY' && d.taskDefinition === input.taskDefinitionArn
+  );
+  if (!ours) return {};
+  return { rollout: { running: ours.runningCount ?? 0, desired: ours.desiredCount ?? 0, pending: ours.pendingCount ?? 0 } };
+}
+
+function taskIdOf(task: Task): string {
+  return (task.taskArn ?? '').split('/').pop() ?? '';
+}
+
+export function stoppedFact(task: Task): StoppedTaskFact {
+  return {
+    taskId: taskIdOf(task),
+    ...(task.stopCode ? { stopCode: task.stopCode } : {}),
+    ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+    containers: (task.containers ?? []).map((c) => ({
+      name: c.name ?? '?',
+      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+      ...(c.reason ? { reason: c.reason } : {})
+    }))
+  };
+}
+
+/**
+ * The last lines each failed container of the newest failed tasks wrote through awslogs,
+ * one evidence block per container with a link to its stream. A container that never
+ * started has no stream; that is said, not treated as an error.
+ */
+async function containerLogsEvidence(ctx: Pick<DeployContext, 'aws' | 'evidence'>, input: EvidenceInput, stopped: Task[]): Promise<Evidence[]> {
+  const lines = ctx.evidence?.logLines ?? DEFAULT_LOG_LINES;
+  if (lines <= 0) return [];
+  const failed = stopped
+    .filter((t) => taskCause(stoppedFact(t)) !== undefined)
+    .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0))
+    .slice(0, MAX_LOGGED_TASKS);
+  if (failed.length === 0) return [];
+  const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(input.taskDefinitionArn);
+  const definitions = new Map((taskDefinition.containerDefinitions ?? []).map((d: ContainerDefinition) => [d.name ?? '', d]));
+  const logs = ctx.evidence?.logs ?? defaultLogs();
+  const out: Evidence[] = [];
+  for (const task of failed) {
+    const id = taskIdOf(task);
+    for (const c of failedContainers(task)) {
+      const target = awslogsTarget(definitions.get(c.name ?? '')?.logConfiguration);
+      if (!target) continue;
+      const stream = awslogsStream(target, c.name ?? '', id, c.runtimeId);
+      if (!stream) continue;
+      const title = `Last log lines of container ${c.name} in task ${id} (${target.group}, ${stream})`;
+      let events;
+      try {
+        events = await logs.tail(target.region, target.group, stream, lines);
+      } catch (error) {
+        if (/ResourceNotFoundException/.test(errorMessage(error))) {
+          out.push({ title, lines: ['no log stream: the container wrote nothing (it may never have started)'] });
+          continue;
+        }
+        throw error;
+      }
+      const region = target.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+      out.push({
+        title,
+        lines: events.length ? events.map((e) => `${new Date(e.timestamp).toISOString()} ${e.message}`) : ['(the stream is empty)'],
+        ...(region ? { link: { label: `log stream ${stream}`, url: logStreamConsoleUrl(region, target.group, stream) } } : {})
+      });
+    }
+  }
+  return out;
+}
+
+/** Containers whose own exit explains the stop; for a task stopped from outside (health checks), its essential ones. */
+function failedContainers(task: Task): NonNullable<Task['containers']> {
+  const containers = task.containers ?? [];
+  const own = containers.filter((c) => (c.exitCode !== undefined && c.exitCode !== 0) || Boolean(c.reason));
+  return own.length ? own : containers.slice(0, 1);
+}
+
+let sharedLogs: LogsApi | undefined;
+function defaultLogs(): LogsApi {
+  return (sharedLogs ??= createLogsApi());
+}
+
+function eventsEvidence(input: EvidenceInput): Evidence | undefined {
+  const events = newEvents(input);
   if (events.length === 0) return undefined;
   const lines = countedLines(events.slice(0, MAX_EVENTS * 4).reverse().map((e) => normaliseEvent(e.message ?? '')));
   return { title: `Last events of service ${nameOf(input.service)}`, lines: lines.slice(-MAX_EVENTS) };
@@ -80,19 +284,18 @@ function countedLines(lines: string[]): string[] {
   return [...counts].map(([line, n]) => (n > 1 ? `${n}× ${line}` : line));
 }
 
-async function stoppedTasksEvidence(ctx: Pick<DeployContext, 'aws'>, input: EvidenceInput): Promise<Evidence | undefined> {
+/** The new revision's stopped tasks (those our deployment started, when ECS tells us its id). */
+async function stoppedTasks(ctx: Pick<DeployContext, 'aws'>, input: EvidenceInput): Promise<Task[]> {
   const family = familyOf(input.taskDefinitionArn);
   const arns = await ctx.aws.ecs.listTasks(
     input.deploymentId
       ? { cluster: input.cluster, desiredStatus: 'STOPPED', startedBy: input.deploymentId }
       : { cluster: input.cluster, desiredStatus: 'STOPPED', family }
   );
-  if (arns.length === 0) return undefined;
-  const tasks = (await ctx.aws.ecs.describeTasks(input.cluster, arns.slice(0, MAX_TASKS))).filter(
+  if (arns.length === 0) return [];
+  return (await ctx.aws.ecs.describeTasks(input.cluster, arns.slice(0, MAX_TASKS))).filter(
     (t) => t.taskDefinitionArn === undefined || t.taskDefinitionArn === input.taskDefinitionArn
   );
-  if (tasks.length === 0) return undefined;
-  return { title: `Stopped tasks of ${revision(input.taskDefinitionArn)}`, lines: groupStoppedTasks(tasks) };
 }
 
 /** "3 tasks: Essential container in task exited (EssentialContainerExited) — container web exit 1: OutOfMemoryError". */
@@ -116,15 +319,19 @@ export function describeStop(task: Task): string {
   return `${reason}${code}${containers.length > 0 ? ` — ${containers.join('; ')}` : ''}`;
 }
 
-async function targetHealthEvidence(ctx: Pick<DeployContext, 'aws'>, service: Service): Promise<Evidence | undefined> {
+async function targetHealthEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'>, service: Service): Promise<Evidence[]> {
   const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((a): a is string => Boolean(a)))];
-  if (groups.length === 0) return undefined;
+  if (groups.length === 0) return [];
   const lines: string[] = [];
   for (const arn of groups) {
     const health = await ctx.aws.elb.describeTargetHealth(arn);
+    const bad = health.filter((t) => t.TargetHealth?.State === 'unhealthy' || t.TargetHealth?.State === 'unavailable');
+    noteFacts(ctx.reporter, {
+      targets: bad.map((t) => ({ ...(t.TargetHealth?.Reason ? { reason: t.TargetHealth.Reason } : {}), ...(t.TargetHealth?.Description ? { description: t.TargetHealth.Description } : {}) }))
+    });
     for (const line of groupUnhealthyTargets(health)) lines.push(`${line} in ${targetGroupName(arn)}`);
   }
-  return lines.length > 0 ? { title: `Unhealthy targets of service ${nameOf(service)}`, lines } : undefined;
+  return lines.length > 0 ? [{ title: `Unhealthy targets of service ${nameOf(service)}`, lines }] : [];
 }
 
 /** "2 targets unhealthy: Target.FailedHealthChecks (Health checks failed)". */

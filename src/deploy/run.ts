@@ -132,6 +132,7 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
 /** The one switch: which strategy deploys, from the settings and what preflight found. */
 export async function deployWithGates(settings: Settings, taskDefinitionArn: string, checked: Preflight, ctx: DeployContext): Promise<DeployResult> {
   const { deploy, gates } = settings;
+  if (deploy.logLines !== undefined) ctx = { ...ctx, evidence: { ...ctx.evidence, logLines: deploy.logLines } };
   const deploymentTag = randomUUID().slice(0, 8);
   const gateOptions = { gates: { settings: gates, baseline: checked.baseline, deploymentTag } };
   if (settings.blueGreen) {
@@ -179,7 +180,7 @@ export function deployOutputs(result: DeployResult): Record<string, string> {
     'deployment-id': result.deploymentId ?? '',
     status,
     'rolled-back': String(result.rolledBack),
-    reason: result.reason,
+    reason: result.headline ?? result.reason,
     ...result.outputs
   };
 }

@@ -65,6 +65,11 @@ export interface DeploySettings {
   /** How long the deployment may take before we roll it back (and how long a rollback may take). */
   timeoutMs: number;
   pollIntervalMs: number;
+  /**
+   * `max-poll-interval`: the slowest pace through a still stretch (see deploy/cadence.ts).
+   * Absent or equal to pollIntervalMs: no back-off.
+   */
+  maxPollIntervalMs?: number;
   /** Rolling: how long gates are watched after the service is stable. */
   bakeTimeMs: number;
   /** Present when `run-task` is true. */
@@ -73,6 +78,8 @@ export interface DeploySettings {
   serviceVolume?: { name: string; managedEBSVolume: ServiceManagedEBSVolumeConfiguration };
   /** `max-retries`: attempts per AWS call (the SDK's maxAttempts); unset, the clients' own default. */
   maxAttempts?: number;
+  /** `log-lines`: last lines of each failed container's log shown in the failure report; 0 reads no logs. */
+  logLines?: number;
   /** One-line warnings about inputs whose official meaning differs here (from the compat spec), printed before anything runs. */
   warnings?: string[];
 }
@@ -118,8 +125,17 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
     () => inputs.duration('poll-interval', '5s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use e.g. 5s (or 200ms on the local ECS)' }),
     5000
   );
-  // The official waiter's longest pause between polls: ours never backs off, so it only caps the interval.
+  // The official waiter's longest pause between polls: our max-poll-interval unless that is given, and a cap on poll-interval.
   const maxDelaySeconds = read(() => inputs.int('wait-max-delay-seconds', { min: 1, max: 3600 }), undefined);
+  // The runner passes action.yml's default as if given: only another value is the user's choice.
+  const maxPollText = inputs.string('max-poll-interval');
+  const maxPollGiven = maxPollText !== undefined && maxPollText !== inputDefault('max-poll-interval');
+  const maxPollMs = read(
+    () => inputs.duration('max-poll-interval', '15s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use e.g. 15s, or the poll-interval to poll at one pace' }),
+    15_000
+  );
+  const fastMs = maxDelaySeconds !== undefined ? Math.min(pollIntervalMs, maxDelaySeconds * 1000) : pollIntervalMs;
+  const slowestMs = !maxPollGiven && maxDelaySeconds !== undefined ? Math.min(maxDelaySeconds * 1000, MAX_POLL_MS) : maxPollMs;
   const warnings: string[] = [];
   const settings: DeploySettings = {
     strategy,
@@ -128,8 +144,11 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
     circuitBreaker: read(() => inputs.bool('circuit-breaker', true), true),
     waitForServiceStability: read(() => inputs.bool('wait-for-service-stability', true), true),
     timeoutMs,
-    pollIntervalMs: maxDelaySeconds !== undefined ? Math.min(pollIntervalMs, maxDelaySeconds * 1000) : pollIntervalMs,
+    pollIntervalMs: fastMs,
+    // Never faster than the fast pace: a max-poll-interval under poll-interval means no back-off.
+    maxPollIntervalMs: Math.max(fastMs, slowestMs),
     bakeTimeMs: read(() => inputs.duration('bake-time', '0', { max: MAX_DEPLOY_MS }), 0),
+    logLines: read(() => inputs.int('log-lines', { min: 0, max: 1000 }) ?? 20, 20),
     warnings
   };
   const maxAttempts = read(() => inputs.int('max-retries', { min: 1, max: 20 }), undefined);

@@ -7,6 +7,7 @@
 import { errorMessage } from '../errors.js';
 import type { Phase } from '../events.js';
 import type { DeployContext, DeployResult } from './types.js';
+import { failureHeadline } from './evidence.js';
 import { outcomePhase } from './watching.js';
 
 /** Why a deployment is being aborted; `explain` gathers the new revision's evidence afterwards. */
@@ -55,8 +56,9 @@ export function verdict(
   reason: string,
   fields: Omit<DeployResult, 'status' | 'reason' | 'rolledBack'>
 ): DeployResult {
-  ctx.reporter.event({ kind: 'verdict', status, reason, at: ctx.timer.now() });
-  return { ...fields, status, reason, rolledBack: status === 'rolled-back' };
+  const headline = status === 'succeeded' ? undefined : failureHeadline(ctx.reporter, status, reason, fields);
+  ctx.reporter.event({ kind: 'verdict', status, reason, ...(headline ? { headline } : {}), at: ctx.timer.now() });
+  return { ...fields, status, reason, ...(headline ? { headline } : {}), rolledBack: status === 'rolled-back' };
 }
 
 export const next: StepResult = { kind: 'next' };

@@ -2,6 +2,7 @@ import type { Aws } from '../aws/clients.js';
 import type { LockStore } from '../aws/dynamodb.js';
 import type { DeployStatus, Reporter } from '../events.js';
 import type { Timer } from '../timer.js';
+import type { EvidenceOptions } from './evidence.js';
 
 /**
  * What a strategy saves so that the post step can finish a rollback if the main step
@@ -21,12 +22,16 @@ export interface DeployContext {
   state: StateStore;
   /** Where deployment locks live; absent, runs deploy without one (unit tests). */
   locks?: LockStore;
+  /** How much a failure report shows (container log lines); defaults apply when absent. */
+  evidence?: EvidenceOptions;
 }
 
 export interface DeployResult {
   status: DeployStatus;
   /** Human-readable reason; for failures this is the step's failure message. */
   reason: string;
+  /** Failures: one sentence (≤ 160 characters) with the verdict, the root cause and where traffic is; the `reason` output. */
+  headline?: string;
   taskDefinitionArn: string;
   previousTaskDefinitionArn?: string;
   deploymentId?: string;

@@ -168,8 +168,13 @@ export const INPUTS: readonly InputSpec[] = [
     "default": "5s"
   },
   {
+    "name": "max-poll-interval",
+    "description": "The longest wait between polls while nothing moves (tasks that take minutes to start, a bake watched by the service gate alone): polling slows down step by step from poll-interval to this and returns to poll-interval as soon as anything changes. It stays at poll-interval while ECS may finish at any moment, and while alarm, metric or target-health gates are watched, so verdicts and failing gates are still seen within one poll-interval; a bake or the timeout is never overshot. Equal to poll-interval: no back-off.",
+    "default": "15s"
+  },
+  {
     "name": "wait-max-delay-seconds",
-    "description": "The official deploy action's longest wait between polls, in seconds: caps poll-interval (polls never back off here)."
+    "description": "The official deploy action's longest wait between polls, in seconds: max-poll-interval when that is not given (and caps poll-interval)."
   },
   {
     "name": "call-timeout",
@@ -198,6 +203,11 @@ export const INPUTS: readonly InputSpec[] = [
     "name": "bake-time",
     "description": "Rolling: how long to keep watching the gates after the service is stable before declaring success.",
     "default": "0"
+  },
+  {
+    "name": "log-lines",
+    "description": "When a deployment fails: the last lines each failed container of the new revision wrote through the awslogs driver, read from CloudWatch Logs (masked, with a link to the log stream) into the log and the summary. 0 reads no logs (and needs no logs:GetLogEvents permission).",
+    "default": "20"
   },
   {
     "name": "run-task",
