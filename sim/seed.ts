@@ -5,6 +5,7 @@
  */
 import type { RequestContext, ServiceName } from './types.js';
 import type { World } from './world.js';
+import { seedVerifyWorld, type VerifySeed } from './verify-seed.js';
 
 export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green' | 'shop-blue' | 'shop-green' | 'pay-blue' | 'pay-green';
 export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green' | 'shop' | 'pay';
@@ -58,6 +59,8 @@ export interface Scenario {
   };
   targetGroups: Record<TargetGroupName, string>;
   services: Record<ServiceNameInScenario, string>;
+  /** What `ecs-rollout verify` checks outside ECS: roles, ECR images, parameters, secrets (some deliberately broken). */
+  verify: VerifySeed;
   /** Simulated time at which everything was steady (epoch ms). */
   readyAt: number;
 }
@@ -204,6 +207,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
 
   const shop = await seedShop(world, elb, ecs, region);
   const pay = await seedPay(world, elb, ecs, (op, input) => call('codedeploy', op, input), region);
+  const verify = await seedVerifyWorld(call, region, world.accountId);
 
   return {
     name: 'default',
@@ -220,6 +224,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
     services: { ...services, shop: shop.service, pay: pay.codeDeploy.service },
     native: shop.native,
     codeDeploy: pay.codeDeploy,
+    verify,
     readyAt: world.clock.now()
   };
 }

@@ -81,6 +81,13 @@ const CW_TARGET = 'GraniteServiceVersion20100801.';
 const DDB_TARGET = 'DynamoDB_20120810.';
 const CODEDEPLOY_TARGET = 'CodeDeploy_20141006.';
 const LOGS_TARGET = 'Logs_20140328.';
+/** JSON 1.1 services that `ecs-rollout verify` reads, by target prefix. */
+const VERIFY_TARGETS: [string, ServiceName][] = [
+  ['AmazonEC2ContainerRegistry_V20150921.', 'ecr'],
+  ['AmazonSSM.', 'ssm'],
+  ['secretsmanager.', 'secretsmanager']
+];
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const ELB_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 const CW_NS = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
 
@@ -127,6 +134,9 @@ function parseRequest(req: IncomingMessage, body: string): Parsed | ApiError {
     if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
     if (target.startsWith(CODEDEPLOY_TARGET)) return { service: 'codedeploy', operation: target.slice(CODEDEPLOY_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
     if (target.startsWith(LOGS_TARGET)) return { service: 'logs', operation: target.slice(LOGS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
+    for (const [prefix, service] of VERIFY_TARGETS) {
+      if (target.startsWith(prefix)) return { service, operation: target.slice(prefix.length), wire: 'json1.1', input: parseJsonBody(body) };
+    }
     if (target.startsWith(DDB_TARGET)) return { service: 'dynamodb', operation: target.slice(DDB_TARGET.length), wire: 'ddb', input: parseJsonBody(body) };
     if (target.startsWith(CW_TARGET)) return { service: 'cloudwatch', operation: target.slice(CW_TARGET.length), wire: 'json1.0', input: parseJsonBody(body) };
   } catch (error) {
@@ -136,6 +146,7 @@ function parseRequest(req: IncomingMessage, body: string): Parsed | ApiError {
     const q = parseQueryBody(body);
     if (!q.action) return new ApiError('MissingAction', 'The request must contain the parameter Action');
     if (q.version === '2010-08-01') return { service: 'cloudwatch', operation: q.action, wire: 'query', input: q.input, queryNamespace: CW_NS };
+    if (q.version === '2010-05-08') return { service: 'iam', operation: q.action, wire: 'query', input: q.input, queryNamespace: IAM_NS };
     return { service: 'elbv2', operation: q.action, wire: 'query', input: q.input, queryNamespace: ELB_NS };
   }
   return new ApiError('UnknownOperationException', `Cannot tell which service this request is for (x-amz-target '${target}', content-type '${req.headers['content-type'] ?? ''}')`);
@@ -151,7 +162,7 @@ function sendError(res: ServerResponse, wire: Wire, error: ApiError, requestId: 
   const headers = { 'x-amzn-requestid': requestId };
   if (wire === 'query') {
     const xml = encodeQueryError(error.code, error.message, error.status, requestId);
-    send(res, error.status, 'text/xml', queryNamespace === CW_NS ? xml.replace(ELB_NS, CW_NS) : xml, headers);
+    send(res, error.status, 'text/xml', queryNamespace && queryNamespace !== ELB_NS ? xml.replace(ELB_NS, queryNamespace) : xml, headers);
   } else if (wire === 'ddb') {
     send(res, error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: dynamoDbErrorType(error.code), message: error.message }), headers);
   } else if (wire === 'json1.0') {
@@ -185,11 +196,21 @@ function deniedResource(p: Parsed, world: World, region: string): string {
   return i.AlarmName ? `arn:aws:cloudwatch:${region}:${acct}:alarm:${i.AlarmName}` : '*';
 }
 
-const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb', codedeploy: 'codedeploy', logs: 'logs' };
+const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb', codedeploy: 'codedeploy', logs: 'logs', ecr: 'ecr', ssm: 'ssm', secretsmanager: 'secretsmanager', iam: 'iam' };
+
+/** Throttling and server-error codes of the services `verify` reads, from botocore's models. */
+const VERIFY_FAULTS: Partial<Record<ServiceName, { throttle: string; error: string }>> = {
+  ecr: { throttle: 'ThrottlingException', error: 'ServerException' },
+  ssm: { throttle: 'ThrottlingException', error: 'InternalServerError' },
+  secretsmanager: { throttle: 'ThrottlingException', error: 'InternalServiceError' },
+  iam: { throttle: 'Throttling', error: 'ServiceFailure' }
+};
 
 function faultError(kind: string, p: Parsed, world: World, region: string, accessKeyId: string, role?: string): ApiError {
   const { service, operation } = p;
   if (service === 'dynamodb' && kind !== 'deny') return dynamoDbFault(kind, operation);
+  const own = VERIFY_FAULTS[service];
+  if (own && kind !== 'deny') return kind === 'throttle' ? new ApiError(own.throttle, 'Rate exceeded') : new ApiError(own.error, 'Internal failure. Please try again later.', 500);
   switch (kind) {
     case 'throttle':
       return new ApiError(service === 'ecs' || service === 'codedeploy' || service === 'logs' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded');
@@ -198,7 +219,9 @@ function faultError(kind: string, p: Parsed, world: World, region: string, acces
       const message =
         `User: arn:aws:sts::${world.accountId}:assumed-role/${role ?? 'ecs-rollout-deployer'}/${accessKeyId} is not authorized to perform: ${action} ` +
         `on resource: ${deniedResource(p, world, region)} because no identity-based policy allows the ${action} action`;
-      return service === 'ecs' || service === 'dynamodb' || service === 'codedeploy' || service === 'logs' ? new ApiError('AccessDeniedException', message) : new ApiError('AccessDenied', message, 403);
+      return service === 'ecs' || service === 'dynamodb' || service === 'codedeploy' || service === 'logs' || (VERIFY_FAULTS[service] && service !== 'iam')
+        ? new ApiError('AccessDeniedException', message)
+        : new ApiError('AccessDenied', message, 403);
     }
     default:
       if (service === 'ecs') return new ApiError('ServerException', 'Service Unavailable. Please try again later.', 500);

@@ -24,7 +24,9 @@ export class ApiError extends Error {
   }
 }
 
-export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb' | 'codedeploy' | 'logs';
+export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb' | 'codedeploy' | 'logs'
+  // Read by `ecs-rollout verify` only.
+  | 'ecr' | 'ssm' | 'secretsmanager' | 'iam';
 
 export interface RequestContext {
   service: ServiceName;

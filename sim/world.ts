@@ -11,6 +11,10 @@ import { createCodeDeploy } from './codedeploy/index.js';
 import { createDynamoDb } from './dynamodb/index.js';
 import { createElbv2, type Elbv2Model } from './elbv2/index.js';
 import { createLogs, type LogsModel } from './logs/index.js';
+import { createEcr } from './ecr/index.js';
+import { createIam } from './iam/index.js';
+import { createSecretsManager } from './secretsmanager/index.js';
+import { createSsm } from './ssm/index.js';
 import type { EcsDeps, ServiceModel, ServiceName } from './types.js';
 import { seededRandom } from './util.js';
 
@@ -24,6 +28,11 @@ export interface RegionModels {
   dynamodb: ServiceModel;
   codedeploy: ServiceModel;
   logs: LogsModel;
+  ecr: ServiceModel;
+  ssm: ServiceModel;
+  secretsmanager: ServiceModel;
+  /** Global: the same model in every region. */
+  iam: ServiceModel;
 }
 
 export interface WorldOptions {
@@ -75,7 +84,9 @@ export class World {
       ? this.options.createEcs({ ...base, random: this.random, elb: elbv2.forEcs, metrics: cloudwatch.metrics, alarms: cloudwatch.alarms, logs: logs.sink })
       : { handlers: {}, tick: () => undefined, snapshot: () => ({ unavailable: ECS_UNAVAILABLE }) };
     const codedeploy = createCodeDeploy({ ...base, ecs, elb: elbv2.forEcs, alarms: cloudwatch.alarms });
-    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy, logs };
+    // IAM is global: the first region's model serves them all.
+    const iam = this.regions.values().next().value?.iam ?? createIam(base);
+    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy, logs, ecr: createEcr(base), ssm: createSsm(base), secretsmanager: createSecretsManager(base), iam };
     this.regions.set(region, m);
     return m;
   }
@@ -122,8 +133,8 @@ export class World {
   snapshot(): Record<string, unknown> {
     const regions: Record<string, unknown> = {};
     for (const [name, m] of this.regions) {
-      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot(), codedeploy: m.codedeploy.snapshot(), logs: m.logs.snapshot() };
+      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot(), codedeploy: m.codedeploy.snapshot(), logs: m.logs.snapshot(), ecr: m.ecr.snapshot(), ssm: m.ssm.snapshot(), secretsmanager: m.secretsmanager.snapshot() };
     }
-    return { now: new Date(this.clock.now()).toISOString(), nowMs: this.clock.now(), timeScale: this.clock.timeScale, region: this.region, regions };
+    return { iam: this.models().iam.snapshot(), now: new Date(this.clock.now()).toISOString(), nowMs: this.clock.now(), timeScale: this.clock.timeScale, region: this.region, regions };
   }
 }
