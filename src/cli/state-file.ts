@@ -4,7 +4,7 @@
  * from one directory never share (or delete) each other's rollback state.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateStore } from '../deploy/types.js';
 
@@ -31,7 +31,10 @@ export function fileState(path: string): StateStore & { clear(): void; readonly 
   return {
     path,
     save(key, value) {
-      writeFileSync(path, `${JSON.stringify({ ...read(), [key]: value }, null, 2)}\n`);
+      // Written aside and renamed: a process killed mid-write leaves the previous state, not half a file.
+      const next = `${path}.${process.pid}.tmp`;
+      writeFileSync(next, `${JSON.stringify({ ...read(), [key]: value }, null, 2)}\n`);
+      renameSync(next, path);
     },
     load<T>(key: string): T | undefined {
       return read()[key] as T | undefined;
