@@ -153,6 +153,7 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
             outcome.startedMs = monotonicNow() - started;
             entry(s.name).status = 'deploying';
             save();
+            scopes.get(s.name)!.reporter.info(`started (wave ${s.wave + 1})`);
             let result: DeployResult | undefined;
             try {
               const r = await runPipeline(s.settings, serviceCtx(s, AbortSignal.any([run.signal, own.signal])));
@@ -172,6 +173,7 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
               outcome.endedMs = monotonicNow() - started;
               outcome.events = scopes.get(s.name)!.reporter.events;
             }
+            scopes.get(s.name)!.reporter.info(`finished: ${outcome.verdict}`);
             const e = entry(s.name);
             e.status = outcome.verdict === 'succeeded' ? 'succeeded' : outcome.verdict === 'failed' ? 'failed' : 'rolled-back';
             if (outcome.before) e.previous = outcome.before;
@@ -240,7 +242,7 @@ function result(plan: ReleasePlan, services: ServiceOutcome[], failure: string |
   } else {
     status = 'rolled-back';
     const back = services.filter((s) => s.verdict === 'restored' || s.verdict === 'rolled-back').map((s) => s.name);
-    reason = `${failure}; ${back.length ? `${back.join(', ')} back on their previous revisions` : 'nothing had changed'}`;
+    reason = `${failure}; ${back.length ? `back on their previous revisions: ${back.join(', ')}` : 'nothing had changed'}`;
   }
   const rolledBack = status === 'rolled-back';
   return {
