@@ -26,6 +26,7 @@ export async function run(): Promise<void> {
   let settings: Settings | undefined;
   let result: PipelineResult | undefined;
   let failure: string | undefined;
+  let failureHeadline: string | undefined;
   let deployment: GithubDeployment | undefined;
   try {
     const inputs = new Inputs(actionInputSource);
@@ -46,8 +47,9 @@ export async function run(): Promise<void> {
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
     for (const e of annotated) reporter.error(e.message, e.location);
     failure = errorMessage(error);
+    failureHeadline = errorHeadline(error);
     // The headline goes to the annotation and the reason output; the whole message stays in the log.
-    if (errorHeadline(error)) core.info(reporter.mask(failure));
+    if (failureHeadline) core.info(reporter.mask(failure));
     // A task run on its own failed: what it produced (run-task-arn, the revision) still goes out.
     if (error instanceof TaskFailed) for (const [name, value] of Object.entries(error.outputs)) core.setOutput(name, reporter.mask(value));
     // When reading the settings failed there are none: the raw inputs say whether a deployment was asked for.
@@ -55,19 +57,19 @@ export async function run(): Promise<void> {
       // Refused before anything changed (bad input, preflight, registration): still a verdict downstream steps can read.
       core.setOutput('status', 'failed');
       core.setOutput('rolled-back', 'false');
-      core.setOutput('reason', reporter.mask(errorHeadline(error) ?? failure));
+      core.setOutput('reason', reporter.mask(failureHeadline ?? failure));
     }
     // Problems already shown as annotations are not printed twice.
     core.setFailed(
       reporter.mask(
         annotated.length === errors.length
           ? `${annotated.length === 1 ? 'the template has a problem' : `the template has ${annotated.length} problems`} (see above)`
-          : (errorHeadline(error) ?? failure)
+          : (failureHeadline ?? failure)
       )
     );
   }
   await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.headline ?? result?.deploy?.reason ?? failure ?? 'deployed');
-  await writeSummary(reporter, settings, result, failure);
+  await writeSummary(reporter, settings, result, failure, failureHeadline);
 }
 
 /** A GitHub deployment for the `environment` input; @actions/github is loaded only then. */
@@ -95,7 +97,8 @@ async function writeSummary(
   reporter: ActionReporter,
   settings: Settings | undefined,
   result: PipelineResult | undefined,
-  failure: string | undefined
+  failure: string | undefined,
+  failureHeadline?: string
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
@@ -109,6 +112,7 @@ async function writeSummary(
       outputs: result?.outputs ?? {},
       ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason, ...(result.deploy.headline ? { headline: result.deploy.headline } : {}) } : {}),
       ...(failure ? { error: failure } : {}),
+      ...(failure && !result?.deploy && failureHeadline ? { headline: failureHeadline } : {}),
       ...(result?.diff ? { diff: result.diff } : {}),
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
       ...(settings ? { cluster: settings.deploy.cluster } : {}),

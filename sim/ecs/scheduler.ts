@@ -6,7 +6,7 @@
  * maximumPercent, completes deployments and says so in the service's events, in the
  * words ECS uses.
  */
-import { probeFor } from './behaviour.js';
+import { PLACEMENT_EVENT_EVERY_MS, placementFailure, probeFor } from './behaviour.js';
 import { mergeTags, type Deployment, type EcsState, type Service, type Tag, type Task } from './model.js';
 import { NativeController, rollingCompleted, rollingFailed, rollingFailureCount } from './native.js';
 import { requestStop, startTask, taskHealth } from './tasks.js';
@@ -58,6 +58,9 @@ export class Scheduler {
   readonly native: NativeController;
   /** The task sets of CODE_DEPLOY / EXTERNAL services (tasksets.ts) in place of the rolling controller. */
   readonly taskSets: TaskSetController;
+
+  /** When each service last reported that it could not place a task (ECS does not repeat it every attempt). */
+  private readonly placementReported = new WeakMap<Service, number>();
 
   constructor(private readonly state: EcsState) {
     this.native = new NativeController(state, this);
@@ -285,6 +288,14 @@ export class Scheduler {
   private launch(svc: Service, d: Deployment, n: number, now: number): void {
     const td = this.state.findTaskDefinition(d.taskDefinition);
     if (!td || n <= 0) return;
+    const unplaceable = placementFailure(td.body, svc.name);
+    if (unplaceable) {
+      if (now - (this.placementReported.get(svc) ?? -Infinity) >= PLACEMENT_EVENT_EVERY_MS) {
+        this.state.addEvent(svc, unplaceable, now);
+        this.placementReported.set(svc, now);
+      }
+      return;
+    }
     const started = Array.from({ length: n }, () =>
       startTask(this.state, {
         cluster: svc.cluster,

@@ -9,7 +9,9 @@ import {
   containerBehaviour,
   containerExitCode,
   planTimeline,
+  startFailure,
   taskBehaviour,
+  writeContainerLogs,
   type Behaviour
 } from './behaviour.js';
 import {
@@ -210,10 +212,25 @@ function exit(state: EcsState, task: Task, at: number, hooks: TaskHooks): void {
   task.stoppedReason = ESSENTIAL_EXITED;
   task.stopCode = 'EssentialContainerExited';
   task.stoppingAt = at;
+  writeContainerLogs(state.deps.logs, task, 'exited', at);
   // The process is gone: targets go straight to draining and the task does not wait for it.
   if (task.targets.length) deregister(state, task, at);
   beginStopping(state, task, at);
   hooks.exited(task);
+}
+
+/** The image pull or the secrets fetch failed: the task stops without ever running, and counts as a failed launch. */
+function failToStart(state: EcsState, task: Task, at: number, hooks: TaskHooks): boolean {
+  const why = startFailure(task);
+  if (!why) return false;
+  for (const c of task.containers) c.reason = why.containerReason;
+  task.desiredStatus = 'STOPPED';
+  task.stoppedReason = why.stoppedReason;
+  task.stopCode = 'TaskFailedToStart';
+  task.stoppingAt = at;
+  beginStopping(state, task, at);
+  hooks.exited(task);
+  return true;
 }
 
 /** Moves a task through every transition due by `now` (several when the clock jumped). */
@@ -229,10 +246,12 @@ export function advanceTask(state: EcsState, task: Task, now: number, hooks: Tas
         break;
       case 'PENDING':
       case 'ACTIVATING':
+        if (task.lastStatus === 'PENDING' && failToStart(state, task, at, hooks)) break;
         task.lastStatus = 'RUNNING';
         task.pullStoppedAt = Math.max(task.pullStartedAt ?? at, task.runningAt - 2 * SECOND);
         task.startedAt = task.runningAt;
         task.nextAt = task.exitAt ?? Infinity;
+        writeContainerLogs(state.deps.logs, task, 'running', task.runningAt);
         break;
       case 'RUNNING':
         exit(state, task, at, hooks);
@@ -244,6 +263,7 @@ export function advanceTask(state: EcsState, task: Task, now: number, hooks: Tas
       case 'STOPPING':
         task.lastStatus = 'STOPPED';
         task.stoppedAt = at;
+        writeContainerLogs(state.deps.logs, task, 'stopped', at);
         task.nextAt = Infinity;
         state.live.delete(task);
         task.service?.tasks.delete(task);

@@ -254,8 +254,8 @@ function gatesOf(run: Run): { preShift: Gate[]; baking: Gate[] } {
   const tg = state.targetGroups[plan.idle];
   const smoke = bg.smokeTest ? [guarded(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch), policy)] : [];
   // Once the new colour takes traffic, losing every task or every healthy target fails at once.
-  const serving = [guarded(serviceGate(latest, taskDefinitionArn, 'service', true), policy), guarded(targetHealthGate(tg, expected, live, 'targets', true), policy)];
-  const starting = [safe(serviceGate(latest, taskDefinitionArn, 'service')), safe(targetHealthGate(tg, expected, live, 'targets'))];
+  const serving = [guarded(serviceGate(latest, taskDefinitionArn, 'service', true, live.aws.ecs), policy), guarded(targetHealthGate(tg, expected, live, 'targets', true), policy)];
+  const starting = [safe(serviceGate(latest, taskDefinitionArn, 'service', false, live.aws.ecs)), safe(targetHealthGate(tg, expected, live, 'targets'))];
   const g = opts.gates;
   if (!g) return { preShift: [...starting, ...smoke], baking: serving };
   const named = g.settings.alarms;

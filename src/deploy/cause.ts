@@ -148,9 +148,11 @@ export function classifyCause(reason: string, facts: FailureFacts = NO_FACTS): C
   if (metric) return metric;
 
   const fromTasks = stoppedTasksCause(facts.stopped);
-  if (fromTasks && fromTasks.kind !== 'other') return fromTasks;
+  if (fromTasks && fromTasks.kind !== 'other' && fromTasks.kind !== 'health-checks') return fromTasks;
 
+  // The HTTP codes are in ECS's "is unhealthy" events and the targets' descriptions, not in the stopped tasks.
   const healthText = [reason, ...facts.events.filter((e) => /is unhealthy in/.test(e)), ...facts.targets.map((t) => `${t.reason ?? ''} ${t.description ?? ''}`)].join('\n');
+  if (fromTasks?.kind === 'health-checks') return { kind: 'health-checks', codes: codesIn(healthText) };
   if (/health checks?|is unhealthy in|unhealthy:|Target\.(ResponseCodeMismatch|Timeout|FailedHealthChecks)/i.test(healthText) && (facts.targets.length > 0 || /health/i.test(reason) || facts.events.some((e) => /is unhealthy in/.test(e)))) {
     return { kind: 'health-checks', codes: codesIn(healthText) };
   }

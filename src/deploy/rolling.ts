@@ -162,7 +162,7 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
     run: async () => {
       // The service itself is a gate too: tasks of the new revision that die during the bake
       // (an OOM kill, a crash after start) leave it short of its desired count past the limit.
-      const service = guarded(serviceGate(() => watching().latest.get(name) ?? before, taskDefinitionArn, 'service', true), policy);
+      const service = guarded(serviceGate(() => watching().latest.get(name) ?? before, taskDefinitionArn, 'service', true, live.aws.ecs), policy);
       const end = await watchGates<Outcome>({
         ctx: live,
         watcher: watching(),

@@ -4,7 +4,7 @@
  * table-tested without AWS.
  */
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import type { Service } from '@aws-sdk/client-ecs';
+import type { Service, Task } from '@aws-sdk/client-ecs';
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AlarmMode, InconclusivePolicy } from './settings.js';
 import type { Gate, GateResult } from './types.js';
@@ -306,4 +306,43 @@ export function analyseAlarms(
   const summary =
     watched.length === 1 ? (ok === 1 ? `alarm ${watched[0]} OK` : '') : ok === watched.length ? `all ${watched.length} alarms OK` : `${ok} of ${watched.length} alarms OK`;
   return pass([summary, ...notes].filter(Boolean).join('; '));
+}
+
+// ---- container signals ------------------------------------------------------------
+
+/** The essential container whose exit stopped a task, and how: undefined for a task stopped from outside (scale-in, health checks). */
+export function essentialExit(task: Task): { container: string; exitCode?: number; oom: boolean; reason?: string } | undefined {
+  if (task.stopCode !== 'EssentialContainerExited' && !/Essential container in task exited/.test(task.stoppedReason ?? '')) return undefined;
+  const containers = task.containers ?? [];
+  const oom = containers.find((c) => /OutOfMemoryError|OOM/i.test(c.reason ?? ''));
+  const culprit = oom ?? containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? containers.find((c) => c.exitCode !== undefined) ?? containers[0];
+  if (!culprit) return undefined;
+  return {
+    container: culprit.name ?? 'the essential container',
+    ...(culprit.exitCode !== undefined ? { exitCode: culprit.exitCode } : {}),
+    oom: Boolean(oom) || (culprit.exitCode === 137 && /OutOfMemory/i.test(task.stoppedReason ?? '')),
+    ...(culprit.reason ? { reason: culprit.reason } : {})
+  };
+}
+
+/**
+ * Stopped tasks of the new revision: an essential container that exited (any code: a
+ * service's process is not meant to end) or was OOM-killed fails at once, naming the
+ * container, the task, the exit code and ECS's reason. Tasks stopped from outside (health
+ * checks, scale-in) are left to the other gates.
+ */
+export function analyseContainerExits(tasks: readonly Task[], revision: string): GateResult {
+  const exits = tasks
+    .map((t) => ({ task: (t.taskArn ?? '').split('/').pop() ?? '?', exit: essentialExit(t) }))
+    .filter((x): x is { task: string; exit: NonNullable<ReturnType<typeof essentialExit>> } => x.exit !== undefined);
+  if (exits.length === 0) return pass(`no essential container of ${revision} exited`);
+  const groups = new Map<string, string[]>();
+  for (const { task, exit } of exits) {
+    const code = exit.exitCode !== undefined ? `exit ${exit.exitCode}` : 'no exit code';
+    const what = exit.oom
+      ? `container ${exit.container} of ${revision} was OOM-killed (${code}${exit.reason ? `: ${exit.reason}` : ''})`
+      : `essential container ${exit.container} of ${revision} exited with code ${exit.exitCode ?? '?'}${exit.reason ? ` (${exit.reason})` : ''}`;
+    groups.set(what, [...(groups.get(what) ?? []), task]);
+  }
+  return fail([...groups].map(([what, ids]) => `${what} in ${plural(ids.length, 'task')} (${ids.join(', ')})`).join('; '));
 }

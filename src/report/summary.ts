@@ -28,7 +28,7 @@ export interface SummaryInput {
 const ICON: Record<DeployStatus, string> = { succeeded: '✅', 'rolled-back': '↩️', failed: '❌' };
 
 export function verdictLine(input: SummaryInput): string {
-  if (input.error) return `### ❌ ecs-rollout failed: ${oneLine(input.error)}`;
+  if (input.error) return `### ❌ ${input.headline ? oneLine(input.headline) : `ecs-rollout failed: ${oneLine(input.error)}`}`;
   if (input.status && input.headline) return `### ${ICON[input.status]} ${oneLine(input.headline)}`;
   if (input.status) {
     const what = { succeeded: 'Deployment succeeded', 'rolled-back': 'Deployment rolled back', failed: 'Deployment failed' }[input.status];
@@ -115,7 +115,7 @@ export function renderSummary(input: SummaryInput): string {
   const out: string[] = [verdictLine(input), ''];
   // The verdict line holds only the error's first line; several input problems
   // ("3 problems:" + one line each) would otherwise never reach the summary.
-  const details = input.error?.split('\n').slice(1).filter((l) => l.trim() !== '');
+  const details = input.error?.split('\n').slice(input.headline ? 0 : 1).filter((l) => l.trim() !== '');
   if (details?.length) out.push('```', ...details, '```', '');
   const rows = phaseRows(input.events);
   if (rows.length) {

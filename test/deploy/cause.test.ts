@@ -21,7 +21,7 @@ const rows: Array<[string, string, FailureFacts, Cause]> = [
       stopped: [task({ stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-green/abc)', stopCode: 'ServiceSchedulerInitiated', containers: [{ name: 'web', exitCode: 0 }] })],
       events: ['(service web-green) (port 8080) is unhealthy in (target-group arn:…/web-green/abc) due to (reason Health checks failed with these codes: [500]).']
     }),
-    { kind: 'health-checks', codes: [] }
+    { kind: 'health-checks', codes: ['500'] }
   ],
   [
     'an essential container that exited, with its code',
