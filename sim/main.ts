@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- [--seed] [--port N] [--time-scale X] [--random-seed N]`: runs the local
+ * `npm run sim -- [--seed] [--port N] [--time-scale X] [--random-seed N] [--cloudwatch-delay-ms N]`: runs the local
  * ECS in the foreground. The first line printed is always `listening on <url>` so a
  * parent process can read the URL; with --seed the scenario's ARNs follow as JSON.
  */
@@ -10,10 +10,11 @@ interface Args {
   port: number;
   timeScale: number;
   randomSeed?: number;
+  cloudwatchDelayMs?: number;
 }
 
 function usage(problem: string): never {
-  console.error(`${problem}\nusage: npm run sim -- [--seed] [--port N] [--time-scale X] [--random-seed N]`);
+  console.error(`${problem}\nusage: npm run sim -- [--seed] [--port N] [--time-scale X] [--random-seed N] [--cloudwatch-delay-ms N]`);
   process.exit(2);
 }
 
@@ -31,13 +32,14 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--port') args.port = value();
     else if (flag === '--time-scale') args.timeScale = value();
     else if (flag === '--random-seed') args.randomSeed = value();
+    else if (flag === '--cloudwatch-delay-ms') args.cloudwatchDelayMs = value();
     else usage(`unknown argument ${flag}`);
   }
   return args;
 }
 
 const args = parseArgs(process.argv.slice(2));
-const sim = await startSim({ port: args.port, timeScale: args.timeScale, randomSeed: args.randomSeed });
+const sim = await startSim({ port: args.port, timeScale: args.timeScale, randomSeed: args.randomSeed, cloudwatchDelayMs: args.cloudwatchDelayMs });
 console.log(`listening on ${sim.url}`);
 if (args.seed) console.log(JSON.stringify(await sim.seed(), null, 2));
 

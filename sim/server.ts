@@ -26,6 +26,8 @@ export interface SimOptions {
   /** Build the ready scenario (see seed.ts) before answering. */
   seed?: boolean;
   randomSeed?: number;
+  /** CloudWatch's ingestion delay for ECS / ALB metrics (see WorldOptions); default 60–120 s, 0 for none. */
+  cloudwatchDelayMs?: number | { min: number; max: number };
 }
 
 export interface CallRecord {
@@ -238,7 +240,7 @@ function unknownOperation(p: Parsed, world: World): ApiError {
 }
 
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
-  const makeWorld = (): World => new World({ timeScale: opts.timeScale ?? 1, randomSeed: opts.randomSeed, createEcs });
+  const makeWorld = (): World => new World({ timeScale: opts.timeScale ?? 1, randomSeed: opts.randomSeed, createEcs, cloudwatchDelayMs: opts.cloudwatchDelayMs });
   let world = makeWorld();
   world.start();
   // Reads the current world's stream, so reset() (a new world) also restarts the fault rolls from the seed.

@@ -6,7 +6,7 @@
  * request, in steps of at most one simulated second so no model skips a transition.
  */
 import { ScaledClock } from './clock.js';
-import { createCloudWatch, type CloudWatchModel } from './cloudwatch/index.js';
+import { DEFAULT_INGESTION_DELAY_MS, createCloudWatch, type CloudWatchModel } from './cloudwatch/index.js';
 import { createCodeDeploy } from './codedeploy/index.js';
 import { createDynamoDb } from './dynamodb/index.js';
 import { createElbv2, type Elbv2Model } from './elbv2/index.js';
@@ -42,6 +42,12 @@ export interface WorldOptions {
   accountId?: string;
   /** The ECS model's factory; without it ECS operations answer that the model is unavailable. */
   createEcs?: CreateEcs;
+  /**
+   * CloudWatch's ingestion delay for AWS-published metrics (ECS, ALB), after the end of the minute a
+   * datapoint covers: a fixed number of simulated ms, or a range drawn from the seeded generator per
+   * namespace and minute. Default DEFAULT_INGESTION_DELAY_MS (60–120 s); 0 makes data readable at once.
+   */
+  cloudwatchDelayMs?: number | { min: number; max: number };
 }
 
 const STEP_MS = 1000;
@@ -56,6 +62,8 @@ export class World {
   readonly random: () => number;
   /** Fault injection's own stream of the same seed, so a rule's rolls do not shift the models' ids and timings. */
   readonly faultRandom: () => number;
+  /** CloudWatch's ingestion delays' own stream, so publishing more or fewer minutes shifts no model id or timing. */
+  private readonly delayRandom: () => number;
   readonly ecsAvailable: boolean;
   private readonly regions = new Map<string, RegionModels>();
   private lastTick: number;
@@ -67,6 +75,7 @@ export class World {
     this.accountId = options.accountId ?? '123456789012';
     this.random = seededRandom(options.randomSeed ?? 42);
     this.faultRandom = seededRandom(((options.randomSeed ?? 42) ^ 0x5bd1e995) >>> 0);
+    this.delayRandom = seededRandom(((options.randomSeed ?? 42) ^ 0x27d4eb2f) >>> 0);
     this.ecsAvailable = options.createEcs !== undefined;
     this.lastTick = this.clock.now();
     this.models(this.region);
@@ -77,7 +86,7 @@ export class World {
     let m = this.regions.get(region);
     if (m) return m;
     const base = { clock: this.clock, region, accountId: this.accountId };
-    const cloudwatch = createCloudWatch(base);
+    const cloudwatch = createCloudWatch({ ...base, ingestion: this.ingestion() });
     const elbv2 = createElbv2({ ...base, random: this.random, metrics: cloudwatch.metrics });
     const logs = createLogs(base);
     const ecs = this.options.createEcs
@@ -89,6 +98,14 @@ export class World {
     m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy, logs, ecr: createEcr(base), ssm: createSsm(base), secretsmanager: createSecretsManager(base), iam };
     this.regions.set(region, m);
     return m;
+  }
+
+  private ingestion(): { delayMs: () => number; maxMs: number } | undefined {
+    const d = this.options.cloudwatchDelayMs ?? DEFAULT_INGESTION_DELAY_MS;
+    const { min, max } = typeof d === 'number' ? { min: d, max: d } : d;
+    if (!(min >= 0) || !(max >= min)) throw new Error(`cloudwatchDelayMs must be 0 or more (min <= max), got ${JSON.stringify(d)}`);
+    if (max === 0) return undefined;
+    return { delayMs: () => Math.round(min + (max - min) * this.delayRandom()), maxMs: max };
   }
 
   model(service: ServiceName, region: string = this.region): ServiceModel {

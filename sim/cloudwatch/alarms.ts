@@ -1,6 +1,7 @@
 /**
- * Metric alarm evaluation, at each period boundary over EvaluationPeriods × Period,
- * with DatapointsToAlarm and TreatMissingData, and state reasons worded like AWS's.
+ * Metric alarm evaluation every minute (every 10 s for high-resolution periods) on a sliding
+ * window of the data readable then, with DatapointsToAlarm and TreatMissingData, and state
+ * reasons worded like AWS's.
  */
 import type { MetricId, MetricStore } from './metrics.js';
 import { statistic } from './metrics.js';
@@ -88,26 +89,49 @@ export function setState(alarm: MetricAlarm, state: AlarmState, reason: string, 
   if (changed) alarm.stateTransitioned = now;
 }
 
-/** Evaluates the alarm at a period boundary; the state changes only when the outcome does. */
-export function evaluate(alarm: MetricAlarm, store: MetricStore, boundary: number, now: number): void {
+/**
+ * Periods beyond EvaluationPeriods that an evaluation looks back over (its "evaluation range").
+ * AWS says only that it retrieves more datapoints than EvaluationPeriods (its worked example uses
+ * 5 for 3); here at least 2, and enough to reach past the minutes still in ingestion, so a service
+ * that publishes every minute always has EvaluationPeriods readable datapoints in range.
+ */
+export function extraRangePeriods(periodSeconds: number, maxIngestionDelayMs: number): number {
+  return Math.max(2, Math.ceil((maxIngestionDelayMs + 60_000) / (periodSeconds * 1000)));
+}
+
+/** How often CloudWatch evaluates an alarm: every 10 s for 10–30 s periods, every minute otherwise. */
+export function evaluationIntervalMs(periodSeconds: number): number {
+  return periodSeconds < 60 ? 10_000 : 60_000;
+}
+
+/**
+ * Evaluates the alarm at `at` (an evaluation instant) on a sliding window, as CloudWatch does:
+ * the newest N periods that have readable data inside the evaluation range (N + extra periods
+ * ending at `at`), so data still in ingestion neither counts nor trips TreatMissingData while
+ * older datapoints exist. Only when fewer than N datapoints exist is the rest filled per
+ * TreatMissingData; with none at all, `missing` is INSUFFICIENT_DATA and `ignore` keeps the state.
+ * The state changes only when the outcome does.
+ */
+export function evaluate(alarm: MetricAlarm, store: MetricStore, at: number, now: number, maxIngestionDelayMs = 0): void {
   const p = alarm.periodSeconds * 1000;
   const n = alarm.evaluationPeriods;
   const m = alarm.datapointsToAlarm ?? n;
-  const start = boundary - n * p;
-  const buckets = store.buckets(alarm.metric, start, boundary, p, alarm.unit);
-  const periods: { t: number; value?: number; count: number }[] = [];
-  for (let i = 0; i < n; i++) {
+  const range = n + extraRangePeriods(alarm.periodSeconds, maxIngestionDelayMs);
+  const start = at - range * p;
+  const buckets = store.buckets(alarm.metric, start, at, p, alarm.unit, at);
+  const real: { t: number; value: number; count: number }[] = [];
+  for (let i = range - 1; i >= 0 && real.length < n; i--) {
     const t = start + i * p;
     const agg = buckets.get(t);
-    periods.push({ t, value: agg ? statistic(agg, alarm.stat) : undefined, count: agg?.count ?? 0 });
+    const value = agg ? statistic(agg, alarm.stat) : undefined;
+    if (value !== undefined) real.push({ t, value, count: agg!.count });
   }
-  const present = periods.filter((x): x is { t: number; value: number; count: number } => x.value !== undefined);
-  const missing = n - present.length;
+  const missing = n - real.length;
   const treat = alarm.treatMissingData ?? 'missing';
-  const breaching = present.filter((x) => breaches(alarm.comparisonOperator, x.value, alarm.threshold)).length;
+  const breaching = real.filter((x) => breaches(alarm.comparisonOperator, x.value, alarm.threshold)).length;
 
   let next: AlarmState;
-  if (!present.length && (treat === 'missing' || treat === 'ignore')) {
+  if (!real.length && (treat === 'missing' || treat === 'ignore')) {
     if (treat === 'ignore') return;
     next = 'INSUFFICIENT_DATA';
   } else {
@@ -116,7 +140,7 @@ export function evaluate(alarm: MetricAlarm, store: MetricStore, boundary: numbe
   }
   if (next === alarm.state) return;
 
-  const newestFirst = [...present].reverse();
+  const newestFirst = real;
   const listed = newestFirst.map((x) => `${javaDouble(round(x.value))} (${reasonDate(x.t)})`).join(', ');
   const words = OPERATOR_WORDS[alarm.comparisonOperator] ?? alarm.comparisonOperator;
   let reason: string;
@@ -131,14 +155,15 @@ export function evaluate(alarm: MetricAlarm, store: MetricStore, boundary: numbe
       `Threshold Crossed: ${shown} [${listed}] ${verb} ${next === 'OK' ? 'not ' : ''}${words} the threshold (${javaDouble(alarm.threshold)}) ` +
       `(minimum ${min} datapoint${min === 1 ? '' : 's'} for ${alarm.state} -> ${next} transition).`;
   }
+  const oldestFirst = [...real].reverse();
   const data = {
     version: '1.0',
     queryDate: reasonDataDate(now),
-    startDate: reasonDataDate(start),
+    startDate: reasonDataDate(oldestFirst[0]?.t ?? at - n * p),
     ...(alarm.extended ? { extendedStatistic: alarm.stat } : { statistic: alarm.stat }),
     ...(alarm.unit ? { unit: alarm.unit } : {}),
     period: alarm.periodSeconds,
-    recentDatapoints: present.map((x) => round(x.value)),
+    recentDatapoints: oldestFirst.map((x) => round(x.value)),
     threshold: alarm.threshold,
     evaluatedDatapoints: newestFirst.map((x) => ({ timestamp: reasonDataDate(x.t), sampleCount: x.count, value: round(x.value) }))
   };

@@ -5,7 +5,7 @@
  */
 import { ApiError, type AlarmStates, type Handler, type MetricsSink, type ServiceModel, type SimClock } from '../types.js';
 import { list, optBoolean, optNumber, timestampMs } from '../util.js';
-import { COMPARISON_OPERATORS, TREAT_MISSING, evaluate, reasonDataDate, setState, type MetricAlarm } from './alarms.js';
+import { COMPARISON_OPERATORS, TREAT_MISSING, evaluate, evaluationIntervalMs, reasonDataDate, setState, type MetricAlarm } from './alarms.js';
 import { MetricStore, STATISTICS, isStatistic, statistic, type MetricId } from './metrics.js';
 import { evaluateRule, parseRule, referencedAlarms, type AlarmState, type RuleNode } from './rule.js';
 
@@ -13,7 +13,19 @@ export interface CloudWatchDeps {
   clock: SimClock;
   region: string;
   accountId: string;
+  /**
+   * How long after the end of the minute an AWS-published datapoint (ECS, the load balancer) covers
+   * it becomes readable and alarms see it: `delayMs` is drawn once per namespace and minute, so one
+   * service's metrics for a minute arrive together; `maxMs` bounds it. Absent: at once.
+   */
+  ingestion?: { delayMs: () => number; maxMs: number };
 }
+
+/**
+ * The ingestion delay of AWS-published metrics when the world is not told otherwise: 60–120 s
+ * after the end of the minute they cover (CloudWatch shows ALB and ECS minutes 1–3 minutes late).
+ */
+export const DEFAULT_INGESTION_DELAY_MS = { min: 60_000, max: 120_000 };
 
 interface CompositeAlarm {
   name: string;
@@ -294,7 +306,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
         stateUpdated: existing?.stateUpdated ?? now,
         stateTransitioned: existing?.stateTransitioned ?? now,
         configUpdated: now,
-        lastBoundary: Math.floor(now / (target.period * 1000)) * target.period * 1000
+        lastBoundary: Math.floor(now / evaluationIntervalMs(target.period)) * evaluationIntervalMs(target.period)
       };
       metricAlarms.set(name, alarm);
       setTags(alarm.arn, input.Tags);
@@ -433,7 +445,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
     ListMetrics: (input) => {
       const dims = list<Record<string, string>>(input.Dimensions);
       const metrics = store
-        .list()
+        .list(deps.clock.now())
         .filter(
           (m) =>
             (!input.Namespace || m.namespace === input.Namespace) &&
@@ -458,7 +470,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       if (!stats.length && !extended.length) throw new ApiError('MissingParameter', 'Must specify either Statistics or ExtendedStatistics.');
       if (from! >= to!) throw new ApiError('InvalidParameterValue', 'The parameter StartTime must be less than the parameter EndTime.');
       const id: MetricId = { namespace: String(input.Namespace), metricName: String(input.MetricName), dimensions: dimensionsOf(input.Dimensions) };
-      const buckets = store.buckets(id, from!, to!, period * 1000, input.Unit);
+      const buckets = store.buckets(id, from!, to!, period * 1000, input.Unit, deps.clock.now());
       const datapoints = [...buckets.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([t, agg]) => {
@@ -478,6 +490,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       const queries = list<Record<string, any>>(input.MetricDataQueries);
       if (!queries.length) required(undefined, 'metricDataQueries');
       const descending = (input.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
+      const asOf = deps.clock.now();
       const results = queries
         .filter((q) => q.ReturnData === undefined || optBoolean(q.ReturnData) !== false)
         .map((q) => {
@@ -485,7 +498,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
           const ms = q.MetricStat as Record<string, any>;
           const period = optNumber(ms.Period, 'metricStat.period') ?? 60;
           const id: MetricId = { namespace: String(ms.Metric?.Namespace ?? ''), metricName: String(ms.Metric?.MetricName ?? ''), dimensions: dimensionsOf(ms.Metric?.Dimensions) };
-          const rows = [...store.buckets(id, from!, to!, period * 1000, ms.Unit).entries()]
+          const rows = [...store.buckets(id, from!, to!, period * 1000, ms.Unit, asOf).entries()]
             .map(([t, agg]) => [t, statistic(agg, String(ms.Stat))] as const)
             .filter((r): r is readonly [number, number] => r[1] !== undefined)
             .sort((a, b) => (descending ? b[0] - a[0] : a[0] - b[0]));
@@ -553,20 +566,39 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
     }
   }
 
+  // One delay per namespace and minute: a service's batch for a minute lands in one piece.
+  const batchDelays = new Map<string, number>();
+  const visibleAt = (namespace: string, timestamp: number): number | undefined => {
+    if (!deps.ingestion) return undefined;
+    const key = `${namespace}|${timestamp}`;
+    let delay = batchDelays.get(key);
+    if (delay === undefined) {
+      if (batchDelays.size > 10_000) batchDelays.clear();
+      batchDelays.set(key, (delay = deps.ingestion.delayMs()));
+    }
+    // From the end of the minute the datapoint covers, not the clock: a jump of the clock publishes
+    // many minutes in one go, each as late as it would have been.
+    return timestamp + 60_000 + delay;
+  };
+
   return {
     handlers,
     store,
     metrics: {
-      put: (d) => store.put({ namespace: d.namespace, metricName: d.metricName, dimensions: { ...d.dimensions } }, { t: d.timestamp, sum: d.value, count: 1, min: d.value, max: d.value, values: [d.value], unit: d.unit })
+      put: (d) =>
+        store.put(
+          { namespace: d.namespace, metricName: d.metricName, dimensions: { ...d.dimensions } },
+          { t: d.timestamp, sum: d.value, count: 1, min: d.value, max: d.value, values: [d.value], unit: d.unit, visibleAt: visibleAt(d.namespace, d.timestamp) }
+        )
     },
     alarms: { state: stateOf },
     tick(now) {
       for (const a of metricAlarms.values()) {
-        const p = a.periodSeconds * 1000;
-        const boundary = Math.floor(now / p) * p;
-        if (boundary <= a.lastBoundary) continue;
-        a.lastBoundary = boundary;
-        evaluate(a, store, boundary, now);
+        const every = evaluationIntervalMs(a.periodSeconds);
+        const at = Math.floor(now / every) * every;
+        if (at <= a.lastBoundary) continue;
+        a.lastBoundary = at;
+        evaluate(a, store, at, now, deps.ingestion?.maxMs);
       }
       evaluateComposites(now);
       if (now - lastPrune > 3600_000) {

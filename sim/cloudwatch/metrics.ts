@@ -12,6 +12,8 @@ export interface Datapoint {
   /** Individual values when known, for percentiles. */
   values: number[];
   unit?: string;
+  /** When the datapoint becomes readable (ingestion delay); absent: at once. */
+  visibleAt?: number;
 }
 
 export interface MetricId {
@@ -52,16 +54,16 @@ export class MetricStore {
     if (s.points.length > 1 && s.points[s.points.length - 2]!.t > point.t) s.points.sort((a, b) => a.t - b.t);
   }
 
-  /** Points in [from, to). */
-  points(id: MetricId, from: number, to: number): Datapoint[] {
+  /** Points in [from, to) that are readable at `asOf` (every point when it is undefined). */
+  points(id: MetricId, from: number, to: number, asOf?: number): Datapoint[] {
     const s = this.series.get(metricKey(id));
-    return s ? s.points.filter((p) => p.t >= from && p.t < to) : [];
+    return s ? s.points.filter((p) => p.t >= from && p.t < to && (asOf === undefined || (p.visibleAt ?? -Infinity) <= asOf)) : [];
   }
 
-  /** One aggregate per period bucket in [from, to) that has data, keyed by bucket start. */
-  buckets(id: MetricId, from: number, to: number, periodMs: number, unit?: string): Map<number, Aggregate> {
+  /** One aggregate per period bucket in [from, to) that has data readable at `asOf`, keyed by bucket start. */
+  buckets(id: MetricId, from: number, to: number, periodMs: number, unit?: string, asOf?: number): Map<number, Aggregate> {
     const out = new Map<number, Aggregate>();
-    for (const p of this.points(id, from, to)) {
+    for (const p of this.points(id, from, to, asOf)) {
       if (unit && p.unit && p.unit !== unit) continue;
       const start = from + Math.floor((p.t - from) / periodMs) * periodMs;
       const a = out.get(start);
@@ -77,8 +79,9 @@ export class MetricStore {
     return out;
   }
 
-  list(): MetricId[] {
-    return [...this.series.values()].map((s) => s.id);
+  /** Metrics with at least one datapoint readable at `asOf`. */
+  list(asOf?: number): MetricId[] {
+    return [...this.series.values()].filter((s) => asOf === undefined || s.points.some((p) => (p.visibleAt ?? -Infinity) <= asOf)).map((s) => s.id);
   }
 
   prune(now: number): void {

@@ -17,7 +17,7 @@ import {
   type DescribeAlarmsCommandInput,
   type PutMetricAlarmCommandInput
 } from '@aws-sdk/client-cloudwatch';
-import type { Sim } from '../../sim/server.js';
+import { startSim, type Sim } from '../../sim/server.js';
 import { clients, frozenSim, rejection, type Clients } from './helpers.js';
 
 let sim: Sim;
@@ -211,5 +211,124 @@ describe('metrics', () => {
     );
     expect(data.MetricDataResults![0]).toMatchObject({ Id: 'lat', Values: [30, 20, 10], StatusCode: 'Complete' });
     expect(data.MetricDataResults![0]!.Timestamps![0]).toBeInstanceOf(Date);
+  });
+});
+
+describe('ingestion delay of AWS-published metrics (ECS, ALB)', () => {
+  const MINUTE = 60_000;
+  let n = 0;
+  /** A fresh AWS/ECS series (one service), so each test sees only its own minutes. */
+  const series = (): { dims: Record<string, string>; publish: (timestamp: number, value: number) => void } => {
+    const dims = { ClusterName: 'delay', ServiceName: `svc-${++n}` };
+    return {
+      dims,
+      // What ECS does at the end of each minute: one datapoint stamped with the minute's start.
+      publish: (timestamp, value) =>
+        sim.world.models().cloudwatch.metrics.put({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: dims, value, timestamp, unit: 'Percent' })
+    };
+  };
+  const toNextMinute = (): number => {
+    sim.advance(MINUTE - (sim.now() % MINUTE));
+    return sim.now();
+  };
+  const readable = async (dims: Record<string, string>, from: number): Promise<number[]> =>
+    (
+      await c.cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(from),
+          EndTime: new Date(sim.now() + MINUTE),
+          ScanBy: 'TimestampAscending',
+          MetricDataQueries: [
+            { Id: 'cpu', MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) }, Period: 60, Stat: 'Average' } }
+          ]
+        })
+      )
+    ).MetricDataResults![0]!.Values!;
+
+  it('a minute becomes readable 60–120 s after it ends, with a seeded jitter; PutMetricData is readable at once', async () => {
+    const { dims, publish } = series();
+    const lags: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const minute = toNextMinute();
+      sim.advance(MINUTE);
+      publish(minute, 10 + i);
+      // Step 5 s at a time until the minute shows up.
+      let waited = 0;
+      while ((await readable(dims, minute)).length === 0 && waited < 200_000) {
+        sim.advance(5_000);
+        waited += 5_000;
+      }
+      lags.push(waited);
+      expect(await readable(dims, minute)).toEqual([10 + i]);
+    }
+    for (const lag of lags) {
+      expect(lag).toBeGreaterThanOrEqual(60_000);
+      expect(lag).toBeLessThanOrEqual(125_000);
+    }
+    expect(new Set(lags).size).toBeGreaterThan(1);
+
+    const t = sim.now();
+    await c.cw.send(new PutMetricDataCommand({ Namespace: 'Custom', MetricData: [{ MetricName: 'QueueDepth', Value: 7, Timestamp: new Date(t) }] }));
+    const stats = await c.cw.send(
+      new GetMetricStatisticsCommand({ Namespace: 'Custom', MetricName: 'QueueDepth', StartTime: new Date(t - MINUTE), EndTime: new Date(t + MINUTE), Period: 60, Statistics: ['Maximum'] })
+    );
+    expect(stats.Datapoints!.map((d) => d.Maximum)).toEqual([7]);
+  });
+
+  it('an alarm fires at the first minute boundary after the breaching minute became readable, not when the minute ends', async () => {
+    const { dims, publish } = series();
+    const a = alarm({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) });
+    await c.cw.send(new PutMetricAlarmCommand(a));
+    const minute = toNextMinute();
+    sim.advance(MINUTE);
+    publish(minute, 97);
+    // The end of the breaching minute and the next 59 s: the datapoint is still in ingestion.
+    expect((await stateOf(a.AlarmName!)).value).toBe('INSUFFICIENT_DATA');
+    sim.advance(MINUTE - 1);
+    expect((await stateOf(a.AlarmName!)).value).toBe('INSUFFICIENT_DATA');
+    // At the latest 120 s after the minute ended it is readable: the evaluation at minute + 3 min sees it.
+    sim.advance(MINUTE + 1);
+    const s = await stateOf(a.AlarmName!);
+    expect(s.value).toBe('ALARM');
+    const at = s.updated!.getTime();
+    expect(at % MINUTE).toBe(0);
+    expect(at).toBeGreaterThanOrEqual(minute + 2 * MINUTE);
+    expect(at).toBeLessThanOrEqual(minute + 3 * MINUTE);
+    expect(s.reason).toMatch(/^Threshold Crossed: 1 out of the last 1 datapoints \[97\.0 /);
+  });
+
+  it('judges the newest readable minutes: minutes still in ingestion do not count as missing (TreatMissingData breaching stays OK)', async () => {
+    const { dims, publish } = series();
+    const start = toNextMinute();
+    // Four minutes of history, published as they ended.
+    for (let i = 4; i >= 1; i--) publish(start - i * MINUTE, 40);
+    const a = alarm({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })), EvaluationPeriods: 2, TreatMissingData: 'breaching' });
+    await c.cw.send(new PutMetricAlarmCommand(a));
+    const states: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      sim.advance(MINUTE);
+      publish(start + i * MINUTE, 50);
+      states.push((await stateOf(a.AlarmName!)).value!);
+    }
+    expect(states).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'OK']);
+    // When the service stops publishing, the range empties and the missing minutes breach.
+    sim.advance(6 * MINUTE);
+    expect((await stateOf(a.AlarmName!)).value).toBe('ALARM');
+  });
+
+  it('with cloudwatchDelayMs 0, a minute is readable as soon as it ends', async () => {
+    const instant = await startSim({ timeScale: 0, cloudwatchDelayMs: 0 });
+    try {
+      const cw = clients(instant).cw;
+      const minute = Math.floor(instant.now() / MINUTE) * MINUTE;
+      instant.advance(MINUTE);
+      instant.world.models().cloudwatch.metrics.put({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: 'x' }, value: 12, timestamp: minute, unit: 'Percent' });
+      const stats = await cw.send(
+        new GetMetricStatisticsCommand({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'ClusterName', Value: 'x' }], StartTime: new Date(minute - MINUTE), EndTime: new Date(instant.now()), Period: 60, Statistics: ['Average'] })
+      );
+      expect(stats.Datapoints!.map((d) => d.Average)).toEqual([12]);
+    } finally {
+      await instant.close();
+    }
   });
 });
