@@ -43,7 +43,7 @@ export class ReadCache<V> {
   private readonly watched = new Map<string, number>();
   private readonly epochs = new Map<string, number>();
   private global = 0;
-  private inflight: { keys: Set<string>; epochs: Map<string, number>; global: number; promise: Promise<Map<string, V>> } | undefined;
+  private inflight: { keys: Set<string>; epochs: Map<string, number>; global: number; promise: Promise<Map<string, V>>; open: boolean } | undefined;
 
   constructor(
     private readonly fetch: Fetch<V>,
@@ -62,6 +62,14 @@ export class ReadCache<V> {
     for (;;) {
       if (keys.every((k) => this.fresh(k))) return this.pick(keys);
       const f = this.inflight;
+      if (f?.open) {
+        // Asked in the same tick as the fetch about to start: ridden along with it.
+        for (const k of keys) {
+          f.keys.add(k);
+          f.epochs.set(k, this.epochOf(k));
+        }
+        return pickFrom(await f.promise, keys);
+      }
       if (f) {
         if (keys.every((k) => f.keys.has(k) && f.epochs.get(k) === this.epochOf(k)) && f.global === this.global) return pickFrom(await f.promise, keys);
         await f.promise.catch(() => undefined);
@@ -84,6 +92,9 @@ export class ReadCache<V> {
     const global = this.global;
     const promise = (async () => {
       try {
+        // The other watchers polling in this tick add their keys first: one call for all of them.
+        await new Promise((r) => setImmediate(r));
+        this.inflight!.open = false;
         const got = await this.fetch([...all].sort());
         for (const [k, value] of got) this.entries.set(k, { value, startedAt, epoch: epochs.get(k)!, global });
         return got;
@@ -98,7 +109,7 @@ export class ReadCache<V> {
         this.inflight = undefined;
       }
     })();
-    this.inflight = { keys: all, epochs, global, promise };
+    this.inflight = { keys: all, epochs, global, promise, open: true };
     return promise;
   }
 
