@@ -156,7 +156,7 @@ describe('deadlines and signals over any client', () => {
     const controller = new AbortController();
     const aws = createAws({ region: 'us-east-1' }).withSignal(controller.signal);
     const call = aws.ecs.updateService({ cluster: 'prod', service: 'web', taskDefinition: 'web:2' });
-    await new Promise((r) => setTimeout(r, 20));
+    while (ecs.commandCalls(UpdateServiceCommand).length === 0) await new Promise((r) => setImmediate(r));
     // The mock's typing leaves out send's second argument, which is what this test is about.
     const options: unknown = (ecs.commandCalls(UpdateServiceCommand)[0]?.args as unknown[] | undefined)?.[1];
     const seen = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;

@@ -86,14 +86,15 @@ test('a hung DescribeTargetHealth on the local ECS (latency fault) ends at the d
   const sim = await startSim({ seed: true, timeScale: 0 });
   try {
     process.env.AWS_ENDPOINT_URL = sim.url;
-    const aws = createAws({ callTimeoutMs: 500 });
     const arn = Object.values(sim.scenario?.targetGroups ?? {})[0];
     if (!arn) throw new Error('the seeded scenario has no target group');
-    await expect(aws.elb.describeTargetHealth(arn)).resolves.toBeInstanceOf(Array);
-    sim.faults.add({ kind: 'latency', service: 'elbv2', operation: 'DescribeTargetHealth', latencyMs: 2_500 });
-    const start = performance.now();
+    // Warmed up without the short deadline: a loaded machine's first call (SDK loading) may take longer than it.
+    await expect(createAws().elb.describeTargetHealth(arn)).resolves.toBeInstanceOf(Array);
+    const aws = createAws({ callTimeoutMs: 500 });
+    sim.faults.add({ kind: 'latency', service: 'elbv2', operation: 'DescribeTargetHealth', latencyMs: 5_000 });
+    // A TimeoutError is the proof: the held answer (5 s) would have been a success. No stopwatch, so load cannot fail it.
     const error = await failure(aws.elb.describeTargetHealth(arn));
-    expect(performance.now() - start).toBeLessThan(1_200);
+    expect(error.code).toBe('TimeoutError');
     expect(error.message).toMatch(new RegExp(`^reading the health of the targets in ${arn.replace(/[/.]/g, '\\$&')}: TimeoutError: AWS did not answer within 500 ms`));
   } finally {
     await sim.close();
@@ -112,16 +113,14 @@ describe('the deadline of one call', () => {
     expect(error.message).toMatch(
       /^describing service web in cluster prod: TimeoutError: AWS did not answer within 600 ms \(the deadline of one call, retries included\)/
     );
+    // Not before the deadline (a lower bound holds on any machine); the fake never answers, so nothing else ended it.
     expect(elapsed).toBeGreaterThanOrEqual(590);
-    expect(elapsed).toBeLessThan(1_500);
   });
 
   test('the deadline covers the SDK retrying attempts that time out, and says what the last attempt got', async () => {
     const fake = await fakeEcs('hang');
     const aws = createAws({ callTimeoutMs: 1_500, attemptTimeoutMs: 300 });
-    const start = performance.now();
     const error = await failure(aws.ecs.describeServices('prod', ['web']));
-    expect(performance.now() - start).toBeLessThan(2_300);
     expect(error.code).toBe('TimeoutError');
     expect(error.message).toMatch(/within 1\.5 s|within 1500 ms/);
     expect(error.message).toMatch(/the last attempt failed with TimeoutError: .*300 ms requestTimeout/);
@@ -132,9 +131,7 @@ describe('the deadline of one call', () => {
   test('a throttled read ends within its deadline and is recognisable as throttling', async () => {
     const fake = await fakeEcs('throttle');
     const aws = createAws({ callTimeoutMs: 1_000 });
-    const start = performance.now();
     const error = await failure(aws.ecs.describeServices('prod', ['web']));
-    expect(performance.now() - start).toBeLessThan(1_800);
     expect(isThrottle(error)).toBe(true);
     expect(error.message).toMatch(/^describing service web in cluster prod: (ThrottlingException|TimeoutError: .*ThrottlingException: Rate exceeded)/);
     expect(fake.requests).toBeGreaterThanOrEqual(1);
@@ -165,15 +162,15 @@ describe('withSignal', () => {
     const controller = new AbortController();
     const call = failure(aws.withSignal(controller.signal).ecs.describeServices('prod', ['web']));
     while (fake.requests === 0) await new Promise((r) => setTimeout(r, 10));
-    const abortedAt = performance.now();
+    // The fake never answers and the deadline is a minute away: an AbortError can only come from the signal.
     controller.abort(new Error('cancelled (SIGINT)'));
     const error = await call;
-    expect(performance.now() - abortedAt).toBeLessThan(100);
     expect(error.code).toBe('AbortError');
     expect(isAbort(error)).toBe(true);
     expect(isTimeout(error)).toBe(false);
     expect(error.message).toBe('describing service web in cluster prod: AbortError: abandoned before AWS answered: cancelled (SIGINT)');
-    await new Promise((r) => setTimeout(r, 50));
+    // Waits on the fake's state (the server sees the socket close), not on a guessed delay.
+    while (fake.abandoned === 0) await new Promise((r) => setImmediate(r));
     expect(fake.abandoned).toBe(1);
   });
 
@@ -208,9 +205,9 @@ describe('withSignal', () => {
     b.abort(new Error('the poll round ended'));
     expect((await call).message).toMatch(/the poll round ended$/);
 
-    const start = performance.now();
+    // The client's own deadline is a minute: a TimeoutError saying 200 ms is the view's.
     const short = await failure(aws.withCallTimeout(200).ecs.describeServices('prod', ['web']));
     expect(short.code).toBe('TimeoutError');
-    expect(performance.now() - start).toBeLessThan(1_000);
+    expect(short.message).toMatch(/within 200 ms/);
   });
 });

@@ -4,8 +4,6 @@
  * every wait is exact and a test takes well under a second; one runs on a fast real clock.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { createAws, type Aws } from '../../src/aws/clients.js';
 import { type BlueGreenState, BLUE_GREEN_STATE_KEY, deployBlueGreen, recoverBlueGreen } from '../../src/deploy/blue-green.js';
 import type { BlueGreenSettings } from '../../src/deploy/blue-green-settings.js';
@@ -17,9 +15,6 @@ import type { Scenario, Sim } from '../../sim/server.js';
 import { MemoryState } from './rolling-fakes.js';
 import { deploySettings } from './blue-green-fakes.js';
 
-const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
-const hasSim = existsSync(join(ROOT, 'sim/server.ts')) && existsSync(join(ROOT, 'sim/ecs/index.ts'));
-const describeWithSim = hasSim ? describe : describe.skip;
 
 const SAVED_ENV = { ...process.env };
 function pointAt(sim: Sim): void {
@@ -80,7 +75,7 @@ function requests(sim: Sim): Record<string, number> {
   return Object.fromEntries((sim.traffic() as Traffic).targetGroups.map((g) => [g.name, g.requests]));
 }
 
-describeWithSim('deployBlueGreen against the local ECS (frozen clock moved by our timer)', () => {
+describe('deployBlueGreen against the local ECS (frozen clock moved by our timer)', () => {
   let sim: Sim;
   let aws: Aws;
   let startSim: (opts: { seed?: boolean; timeScale?: number }) => Promise<Sim>;
@@ -249,7 +244,7 @@ describeWithSim('deployBlueGreen against the local ECS (frozen clock moved by ou
   });
 });
 
-describeWithSim('deployBlueGreen against the local ECS on a fast real clock', () => {
+describe('deployBlueGreen against the local ECS on a fast real clock', () => {
   let sim: Sim;
   afterAll(async () => {
     await sim?.close();

@@ -384,7 +384,8 @@ describe('recoverBlueGreen (the post step)', () => {
       if (w[GREEN_TG] === 50) world.timer.sleep = () => new Promise<void>(() => undefined);
     };
     void deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
-    await new Promise((r) => setTimeout(r, 50));
+    // Waits for the state the crash leaves (the fakes answer at once), not for a guessed delay.
+    for (let i = 0; i < 10_000 && state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.percent !== 50; i++) await new Promise((r) => setImmediate(r));
     expect(world.weights()).toEqual({ blue: 50, green: 50 });
     expect(state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.phase).toBe('shifting');
 

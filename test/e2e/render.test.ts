@@ -73,7 +73,7 @@ describe('render-only through dist/index.js', () => {
     expect(run.log).toMatch(/input `poll-interval`.*"fast" is not a duration/);
   });
 
-  test('a secret variable never reaches the log, the summary or the outputs', async () => {
+  test('a secret variable never reaches the log', async () => {
     const secret = 'hunter2-s3cr3t-value';
     const run = await runAction({
       endpoint: NOWHERE,
@@ -90,7 +90,7 @@ describe('render-only through dist/index.js', () => {
     const firstMention = run.log.indexOf(secret);
     expect(firstMention).toBe(run.log.indexOf(`::add-mask::${secret}`) + '::add-mask::'.length);
     expect(run.log.split(secret).length).toBe(2);
-    expect(run.summary).not.toContain(secret);
-    expect(Object.values(run.outputs).join('\n')).not.toContain(secret);
+    // No summary/outputs check here: a render-only run prints no variable values there, so it could not fail.
+    // The summary's masking is proved where it shows the diff (e2e/rolling.test.ts, report/summary.test.ts).
   });
 });

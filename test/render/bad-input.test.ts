@@ -45,9 +45,8 @@ describe('YAML aliases are bounded', () => {
     for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
       lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    const started = performance.now();
+    // The message is the proof it stopped counting: expanded, the file is 387 million strings (no stopwatch, so load cannot fail it).
     const messages = await messagesFor(lines.join('\n'));
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(messages).toEqual([expect.stringMatching(new RegExp(`^td\\.json:\\d+ \\S+: expands YAML aliases more than ${MAX_ALIASES} times \\(an alias bomb\\?\\) \\(write the repeated values out`))]);
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DescribeServicesCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -8,11 +7,8 @@ import { startSim, type Sim } from '../../sim/server.js';
 import { clients, type Clients } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
-// The scenario needs the ECS model (built separately in sim/ecs/); the platform's own tests do not.
-const hasEcs = existsSync(join(ROOT, 'sim/ecs/index.ts'));
-const describeWithEcs = hasEcs ? describe : describe.skip;
 
-describeWithEcs('the seeded scenario', () => {
+describe('the seeded scenario', () => {
   let sim: Sim;
   let c: Clients;
 
