@@ -70,9 +70,13 @@ export function scaled(simMs: number): string {
 /** The default poll interval (5 s on AWS), in real ms on the scaled clock: 500 ms. */
 export const POLL_MS = defaultMs('poll-interval') / TIME_SCALE;
 
-/** Inputs every bench passes: the default poll interval and timeout, scaled. */
+/** The default max-poll-interval (15 s on AWS), in real ms on the scaled clock: 1500 ms. */
+export const MAX_POLL_MS = defaultMs('max-poll-interval') / TIME_SCALE;
+
+/** Inputs every bench passes: the default poll interval, its back-off cap and timeout, scaled. */
 export const CLOCK_INPUTS = {
   'poll-interval': scaled(defaultMs('poll-interval')),
+  'max-poll-interval': scaled(defaultMs('max-poll-interval')),
   timeout: scaled(defaultMs('wait-for-minutes'))
 };
 

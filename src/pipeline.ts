@@ -4,6 +4,7 @@
  * Nothing mutating happens before every input and the template are validated and the
  * resources the deployment needs are known to exist.
  */
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { errorMessage } from './errors.js';
 import { registerRevision } from './register.js';
 import { diffTaskDefinitions, formatDiff, maskSecretVars, renderTaskDefinition, writeRendered, type Rendered } from './render/index.js';
@@ -40,8 +41,9 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
   try {
     const checked = deploying ? await deploying.preflight(settings, run) : undefined;
 
+    const read = new Map<string, TaskDefinition>();
     const registered = await reporter.phase('register', 'Register the revision', () =>
-      registerRevision(rendered, { ecs: run.aws.ecs, reporter }, { candidates: checked?.running ?? [] })
+      registerRevision(rendered, { ecs: run.aws.ecs, reporter }, { candidates: checked?.running ?? [], read })
     );
     outputs['task-definition-arn'] = registered.arn;
     outputs['task-definition-reused'] = String(registered.reused);
@@ -54,7 +56,9 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
       return { outputs };
     }
     if (!deploying || !checked) return { outputs };
-    const diff = checked.current && checked.current !== registered.arn ? await changes(checked.current, rendered, run) : undefined;
+    const current = checked.current;
+    const diff =
+      current && current !== registered.arn ? await changes(current, rendered, run, read.get(current)) : undefined;
 
     const deploy = await deploying.deployWithGates(settings, registered.arn, checked, run);
     Object.assign(outputs, deploying.deployOutputs(deploy));
@@ -75,10 +79,10 @@ export class TaskFailed extends Error {
   }
 }
 
-/** The revision diff for the log and the summary; a read that fails only costs the diff. */
-async function changes(current: string, rendered: Rendered, ctx: DeployContext): Promise<string | undefined> {
+/** The revision diff for the log and the summary; a read that fails only costs the diff. `known`: the serving revision, when registering read it already. */
+async function changes(current: string, rendered: Rendered, ctx: DeployContext, known?: TaskDefinition): Promise<string | undefined> {
   try {
-    const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(current);
+    const taskDefinition = known ?? (await ctx.aws.ecs.describeTaskDefinition(current)).taskDefinition;
     const diff = formatDiff(diffTaskDefinitions(taskDefinition, rendered.input, { secrets: rendered.secretValues }));
     ctx.reporter.info(`changes against ${current.split('/').pop()}:\n${diff}`);
     return diff;

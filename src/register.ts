@@ -3,7 +3,7 @@
  * must not churn revisions). "Identical" is judged after normalisation; tags do not count,
  * because describe-task-definition does not return them with the latest revision.
  */
-import type { Tag } from '@aws-sdk/client-ecs';
+import type { Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { EcsApi } from './aws/clients.js';
 import type { Reporter } from './events.js';
 import type { Rendered } from './render/index.js';
@@ -22,6 +22,8 @@ export async function registerRevision(
     tags?: Tag[];
     /** Revisions the target services run now: after a rollback the latest revision is the bad one, and the good one should be reused. */
     candidates?: string[];
+    /** Filled with every revision read to decide (by ARN), so the diff against the serving one need not read it again. */
+    read?: Map<string, TaskDefinition>;
   } = {}
 ): Promise<Registered> {
   const { ecs, reporter } = deps;
@@ -33,13 +35,18 @@ export async function registerRevision(
 
   if (rendered.base?.unchanged) return reuse(rendered.base.arn, 'nothing was changed in the revision it started from');
 
+  const seen = (td: TaskDefinition | undefined): void => {
+    if (td?.taskDefinitionArn) opts.read?.set(td.taskDefinitionArn, td);
+  };
   const latest = await ecs.latestTaskDefinition(rendered.family);
+  seen(latest);
   if (latest?.taskDefinitionArn && sameTaskDefinition(latest, rendered.input)) {
     return reuse(latest.taskDefinitionArn, `it is the latest ACTIVE revision of ${rendered.family} and equals the rendered definition`);
   }
   for (const arn of new Set(opts.candidates ?? [])) {
     if (arn === latest?.taskDefinitionArn) continue;
     const { taskDefinition } = await ecs.describeTaskDefinition(arn);
+    seen(taskDefinition);
     if (taskDefinition.family === rendered.family && taskDefinition.status === 'ACTIVE' && sameTaskDefinition(taskDefinition, rendered.input)) {
       return reuse(arn, 'the service runs this revision now and it equals the rendered definition');
     }

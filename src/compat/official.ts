@@ -84,8 +84,8 @@ export const OFFICIAL_INPUTS: readonly OfficialInput[] = [
     officialDefault: '600',
     treatment: {
       kind: 'mapped',
-      to: ['poll-interval'],
-      note: "The official waiter polls after 15 s, backing off up to this many seconds (unset: the SDK waiter's 600 s). ecs-rollout polls every `poll-interval` (5 s) without backing off; this input only caps it, so polls are never further apart. Values under 15 work here (the official waiter rejects them)."
+      to: ['max-poll-interval', 'poll-interval'],
+      note: "The official waiter polls after 15 s, backing off up to this many seconds (unset: the SDK waiter's 600 s). ecs-rollout polls every `poll-interval` (5 s) while anything moves and backs off through still stretches up to `max-poll-interval` (15 s); this input is that longest wait when `max-poll-interval` is not given (at most 5 minutes), and caps `poll-interval` too. Values under 15 work here (the official waiter rejects them)."
     }
   },
   codedeploy(

@@ -11,7 +11,7 @@ import type { InconclusivePolicy } from '../gates/settings.js';
 import type { Gate, GateResult } from '../gates/types.js';
 import { stopPhrase } from './scope.js';
 import type { DeployContext } from './types.js';
-import type { ServiceWatcher } from './watch.js';
+import { settling, type ServiceWatcher } from './watch.js';
 import { gateLabel } from './watching.js';
 
 /** A gate that throws is inconclusive: it holds, it never passes. */
@@ -54,6 +54,15 @@ export interface GateLoopOptions<T> {
   sleepFirst?: boolean;
   /** Looked at after every poll, before the gates: a verdict that ends the watch (ECS rolled back by itself). */
   interrupt?: (services: Map<string, Service>) => T | undefined;
+  /**
+   * The gates read nothing that can turn bad unseen by the services' own counts and events
+   * (the service gate alone): the loop may slow down while nothing moves and every gate
+   * passes (cadence.ts). Alarm, metric and target-health gates keep it at the poll interval,
+   * so their failure is still caught within one poll.
+   */
+  rest?: boolean;
+  /** For the progress line: what we wait for. Default: "the gates <what>". */
+  waitingFor?: string;
 }
 
 export type GateLoopEnd<T> =
@@ -64,10 +73,16 @@ export type GateLoopEnd<T> =
 export async function watchGates<T = never>(o: GateLoopOptions<T>): Promise<GateLoopEnd<T>> {
   const { ctx, watcher } = o;
   const start = ctx.timer.now();
+  // The moments a slow poll must not overshoot: the end of the bake, the deadline.
+  const limits = [start + o.minMs, o.until];
+  const limitMs = Number.isFinite(o.minMs) && o.minMs > 0 ? o.minMs : o.until !== undefined ? o.until - start : undefined;
+  const waitingFor = o.waitingFor ?? `the gates ${o.what}`;
   const last = new Map<string, string>();
   let round = 0;
+  // A new loop is a new phase (a traffic shift, a new bake): it starts at the fast interval.
+  watcher.cadence.reset();
   try {
-    if (o.sleepFirst) await watcher.sleep(ctx.signal);
+    if (o.sleepFirst) await watcher.sleep(ctx.signal, limits);
     for (;;) {
       if (ctx.signal.aborted) return { kind: 'failed', reason: `${stopPhrase(ctx.signal)} ${o.what}`, explain: false };
       if (round++ > 0 || !o.reuseFirstPoll) {
@@ -78,7 +93,8 @@ export async function watchGates<T = never>(o: GateLoopOptions<T>): Promise<Gate
         }
       }
       const results = await Promise.all(o.gates.map(async (gate) => [gate, await gate.check()] as const));
-      for (const [gate, r] of results) report(ctx, gate.name, r, last);
+      let gatesMoved = false;
+      for (const [gate, r] of results) gatesMoved = report(ctx, gate.name, r, last) || gatesMoved;
       const failed = results.find(([, r]) => r.phase === 'fail');
       if (failed) return { kind: 'failed', reason: `gate ${failed[0].name} failed ${o.what}: ${failed[1].reason}`, explain: true };
       const held = results.filter(([, r]) => r.phase === 'inconclusive');
@@ -87,18 +103,28 @@ export async function watchGates<T = never>(o: GateLoopOptions<T>): Promise<Gate
         const why = held.map(([g, r]) => `${g.name}: ${r.reason}`).join('; ');
         return { kind: 'failed', reason: `the gates did not pass ${o.what} within the timeout (${why})`, explain: true };
       }
-      await watcher.sleep(ctx.signal);
+      if (gatesMoved) watcher.liveLine.spoke();
+      watcher.show({
+        waitingFor,
+        elapsedMs: ctx.timer.now() - start,
+        ...(limitMs !== undefined ? { limitMs } : {}),
+        gates: results.map(([g, r]) => ({ name: g.name, phase: r.phase }))
+      });
+      const services = [...watcher.latest.values()];
+      watcher.pace(o.rest === true && !gatesMoved && held.length === 0 && !services.some(settling));
+      await watcher.sleep(ctx.signal, limits);
     }
   } catch (error) {
     return { kind: 'failed', reason: `watching the gates ${o.what} failed: ${errorMessage(error)}`, explain: false };
   }
 }
 
-/** Logs and emits a gate's result when it changes. */
-function report(ctx: DeployContext, gate: string, r: GateResult, last: Map<string, string>): void {
+/** Logs and emits a gate's result when it changes; true when it did. */
+function report(ctx: DeployContext, gate: string, r: GateResult, last: Map<string, string>): boolean {
   const key = `${r.phase} ${r.reason}`;
-  if (last.get(gate) === key) return;
+  if (last.get(gate) === key) return false;
   last.set(gate, key);
   ctx.reporter.info(`gate ${gate}: ${gateLabel(r.phase)} ${r.reason}`);
   ctx.reporter.event({ kind: 'gate', gate, phase: r.phase, reason: r.reason, at: ctx.timer.now() });
+  return true;
 }

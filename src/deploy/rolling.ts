@@ -25,6 +25,8 @@ export interface RollingOptions {
   onInconclusive?: 'fail' | 'pass';
   /** Alarms handed to ECS (deploymentConfiguration.alarms, with rollback) so ECS acts even when we are not running. */
   ecsAlarmNames?: string[];
+  /** The service as preflight described it, moments ago under the same lock: not read again before UpdateService. */
+  described?: Service;
 }
 
 /**
@@ -74,7 +76,11 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
   const scope = watchScope(ctx, { deadlineMs: settings.timeoutMs + settings.bakeTimeMs, pollIntervalMs: settings.pollIntervalMs });
   const live = scope.ctx;
   let watcher: ServiceWatcher | undefined;
-  const watching = (): ServiceWatcher => (watcher ??= new ServiceWatcher(live, cluster, [name], { pollIntervalMs: settings.pollIntervalMs }));
+  const watching = (): ServiceWatcher =>
+    (watcher ??= new ServiceWatcher(live, cluster, [name], {
+      pollIntervalMs: settings.pollIntervalMs,
+      ...(settings.maxPollIntervalMs !== undefined ? { maxPollIntervalMs: settings.maxPollIntervalMs } : {})
+    }));
   // Evidence and the rollback read with the unbounded clients: they must finish after a stop.
   const unbounded = (): ServiceWatcher => watching().withContext(ctx);
   const evidence = (): Promise<void> => explain(ctx, cluster, unbounded(), name, ours());
@@ -101,7 +107,7 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
       // Nothing is changed before these checks pass, so any failure here leaves the service as it was.
       try {
         if (!settings.service) throw new InputError('strategy rolling needs a service', {}, 'set the service input');
-        before = await describeService(ctx, cluster, name);
+        before = opts.described ?? (await describeService(ctx, cluster, name));
         const problem = controllerProblem(before, cluster);
         if (problem) throw new Error(problem);
       } catch (error) {
@@ -169,6 +175,9 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
         gates: [service, ...gates],
         minMs: settings.bakeTimeMs,
         what: 'during the bake',
+        waitingFor: `the bake of ${revision(taskDefinitionArn)} to end`,
+        // With the service gate alone, nothing can turn bad unseen by the service's counts: the bake may poll slower.
+        rest: gates.length === 0,
         // ECS may still roll back (its alarms); a task replaced during the bake is normal.
         interrupt: (services) => {
           const service = services.get(name);
@@ -298,7 +307,7 @@ async function watchRollout(
 ): Promise<Outcome> {
   let end: WatchEnd<DeploymentDecision>;
   try {
-    end = await watchDeployment(watcher, live, name, ours, settings);
+    end = await watchDeployment(watcher, live, name, ours, { ...settings, waitingFor: `${name} to run ${revision(ours.taskDefinitionArn)}` });
   } catch (error) {
     return { kind: 'roll-back', reason: `watching the deployment failed: ${errorMessage(error)}` };
   }

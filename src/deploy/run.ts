@@ -3,6 +3,7 @@
  * its gates. Loaded only by runs that deploy, so render/register runs start faster.
  */
 import { randomUUID } from 'node:crypto';
+import type { Service } from '@aws-sdk/client-ecs';
 import type { DeployStatus } from '../events.js';
 import type { Settings } from '../settings.js';
 import { rollingStrategy } from './rolling.js';
@@ -35,6 +36,8 @@ export interface Preflight {
   codeDeploy?: CodeDeployPlan;
   /** Rolling with metric gates: the service's target group. */
   targetGroup?: string;
+  /** Rolling: the service as described here, so the strategy does not read it again before UpdateService. */
+  service?: Service;
 }
 
 /** ECS's own strategies that shift traffic: a service configured with one deploys that way whatever UpdateService asks. */
@@ -60,6 +63,7 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
   let native: Preflight['native'];
   let codeDeploy: CodeDeployPlan | undefined;
   let targetGroup: string | undefined;
+  let described: Service | undefined;
   if (settings.blueGreen) {
     const plan = await preflightBlueGreen(deploy, settings.blueGreen, ctx);
     running = [plan.services.blue.taskDefinition, plan.services.green.taskDefinition].filter((arn): arn is string => Boolean(arn));
@@ -67,6 +71,7 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
   }
   if (deploy.strategy === 'rolling' && deploy.service) {
     const service = await describeService(ctx, deploy.cluster, deploy.service);
+    described = service;
     // A CODE_DEPLOY service is deployed through CodeDeploy (as the official action does); its inputs mean nothing elsewhere.
     if (service.deploymentController?.type === 'CODE_DEPLOY') {
       if (gates.metrics) {
@@ -125,7 +130,8 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
     running,
     ...(current ? { current } : {}),
     ...(native ? { native } : {}),
-    ...(targetGroup ? { targetGroup } : {})
+    ...(targetGroup ? { targetGroup } : {}),
+    ...(described ? { service: described } : {})
   };
 }
 
@@ -163,7 +169,8 @@ export async function deployWithGates(settings: Settings, taskDefinitionArn: str
         gates: gateList,
         inconclusiveLimit: gates.inconclusive.limit,
         onInconclusive: gates.inconclusive.decide,
-        ...(ecsAlarms?.alarmNames ? { ecsAlarmNames: ecsAlarms.alarmNames } : {})
+        ...(ecsAlarms?.alarmNames ? { ecsAlarmNames: ecsAlarms.alarmNames } : {}),
+        ...(checked.service ? { described: checked.service } : {})
       }),
       ctx
     );

@@ -2,6 +2,9 @@ import type { Deployment, Service, ServiceEvent } from '@aws-sdk/client-ecs';
 import { awsErrorCode, isAbort, isThrottle, isTimeout } from '../aws/errors.js';
 import { errorMessage } from '../errors.js';
 import { formatDuration } from '../duration.js';
+import { runningByRevision } from '../events.js';
+import { Cadence, clampSleep } from './cadence.js';
+import { LiveProgress, type ProgressView } from './progress.js';
 import type { DeployContext } from './types.js';
 import { revision } from './verdict.js';
 
@@ -14,6 +17,11 @@ export interface WatcherOptions {
    * hides a failing gate for more than two poll intervals.
    */
   maxIntervalMs?: number;
+  /**
+   * `max-poll-interval`: the slowest pace through a still stretch, for the loops that allow
+   * one (see cadence.ts). Default: the poll interval (no back-off).
+   */
+  maxPollIntervalMs?: number;
   /** For tests: 0 ≤ random() < 1. */
   random?: () => number;
 }
@@ -38,7 +46,7 @@ export function transient(error: unknown): boolean {
  * service events newer than the newest one already printed.
  */
 export class ServiceWatcher {
-  private readonly progress = new Map<string, Map<string, string>>();
+  private readonly deploymentLines = new Map<string, Map<string, string>>();
   private readonly anchors = new Map<string, EventAnchor>();
   /** The newest event before the watch began, per service: moves never, unlike the anchors. */
   private readonly startEvents = new Map<string, string | undefined>();
@@ -49,6 +57,12 @@ export class ServiceWatcher {
   private backoffMs: number;
   /** The newest description of each service, for evidence and messages. */
   readonly latest = new Map<string, Service>();
+  /** The pace between polls while AWS answers. */
+  readonly cadence: Cadence;
+  /** The live progress line, shared by every loop this watcher paces (its heartbeat spans them). */
+  readonly liveLine: LiveProgress;
+  /** The last poll saw a change (a deployment line, a new event), or was the first. */
+  private changed = true;
 
   constructor(
     private ctx: WatchContext,
@@ -61,6 +75,8 @@ export class ServiceWatcher {
     this.maxMs = options.maxIntervalMs ?? 2 * options.pollIntervalMs;
     this.random = options.random ?? Math.random;
     this.backoffMs = this.normalMs;
+    this.cadence = new Cadence({ fastMs: this.normalMs, maxMs: options.maxPollIntervalMs ?? this.normalMs });
+    this.liveLine = new LiveProgress(ctx);
   }
 
   /**
@@ -99,6 +115,7 @@ export class ServiceWatcher {
 
   /** One DescribeServices call. A transient failure (throttling, no answer in time) is absorbed and slows the next sleeps; any other error is thrown. */
   async poll(): Promise<Poll> {
+    this.changed = false;
     let described;
     try {
       described = await this.ctx.aws.ecs.describeServices(this.cluster, this.services);
@@ -126,32 +143,78 @@ export class ServiceWatcher {
     return { kind: 'ok', services: byName };
   }
 
-  /** The next wait: the poll interval, or while throttled the back-off with jitter (half fixed, half random). */
-  nextSleepMs(): number {
-    if (this.backoffMs === this.normalMs) return this.normalMs;
-    return Math.round(this.backoffMs / 2 + (this.random() * this.backoffMs) / 2);
+  /** The last poll showed something new: a deployment line that changed, a new service event. */
+  get moved(): boolean {
+    return this.changed;
   }
 
-  /** Sleeps until the next poll; returns early when `signal` aborts. */
-  sleep(signal?: AbortSignal): Promise<void> {
-    return this.ctx.timer.sleep(this.nextSleepMs(), signal);
+  /**
+   * Paces the next sleep from what the last poll showed: `mayRest` says nothing could end
+   * the wait unseen between two slow polls (every gate green, ECS not about to finish).
+   */
+  pace(mayRest: boolean): void {
+    this.cadence.observe({ moved: this.changed, mayRest });
+  }
+
+  /** Prints the live progress line (on change, or as the heartbeat). */
+  show(view: Omit<ProgressView, 'services'>): void {
+    if (this.changed) this.liveLine.spoke();
+    this.liveLine.show({ ...view, services: this.services.map((s) => this.latest.get(s) ?? { serviceName: s }) });
+  }
+
+  /**
+   * The next wait: the cadence's pace, or while throttled the back-off with jitter (half
+   * fixed, half random); never past a moment in `limits` still ahead (a bake's end, the deadline).
+   */
+  nextSleepMs(limits: Array<number | undefined> = []): number {
+    const now = this.ctx.timer.now();
+    if (this.backoffMs === this.normalMs) return this.cadence.sleepMs(now, limits);
+    // Throttled: never faster than the pace already reached.
+    const jittered = Math.round(this.backoffMs / 2 + (this.random() * this.backoffMs) / 2);
+    return clampSleep(Math.max(jittered, this.cadence.intervalMs), now, limits);
+  }
+
+  /**
+   * Sleeps until the next poll; returns early when `signal` aborts. A sleep longer than the
+   * heartbeat wakes up to print it (what was last seen, and how long ago), so a slow pace is never silent.
+   */
+  async sleep(signal?: AbortSignal, limits: Array<number | undefined> = []): Promise<void> {
+    const timer = this.ctx.timer;
+    const end = timer.now() + this.nextSleepMs(limits);
+    for (;;) {
+      const now = timer.now();
+      if (now >= end || signal?.aborted) return;
+      const due = this.liveLine.dueAt();
+      const until = due > now && due < end ? due : end;
+      await timer.sleep(until - now, signal);
+      if (timer.now() <= now) return; // a clock that does not move (a stub): one sleep, as before
+      this.liveLine.heartbeat();
+    }
   }
 
   private printProgress(name: string, service: Service): void {
-    const previous = this.progress.get(name) ?? new Map<string, string>();
+    const previous = this.deploymentLines.get(name) ?? new Map<string, string>();
     const current = new Map<string, string>();
     for (const d of service.deployments ?? []) current.set(d.id ?? d.taskDefinition ?? '?', progressLine(d));
     for (const [id, line] of current) {
       if (previous.get(id) === line) continue;
+      this.changed = true;
       this.ctx.reporter.info(`${name}: ${line}`);
       this.ctx.reporter.event({ kind: 'progress', service: name, line, at: this.ctx.timer.now() });
     }
-    this.progress.set(name, current);
+    // A deployment gone (ECS collapsed the service to one) is a change too.
+    if ([...previous.keys()].some((id) => !current.has(id))) this.changed = true;
+    // Running tasks per revision for the summary's chart, at each poll where a deployment line changed.
+    if (current.size !== previous.size || [...current].some(([id, line]) => previous.get(id) !== line)) {
+      this.ctx.reporter.event({ kind: 'tasks', service: name, running: runningByRevision(service.deployments ?? []), at: this.ctx.timer.now() });
+    }
+    this.deploymentLines.set(name, current);
   }
 
   private printEvents(name: string, events: ServiceEvent[]): void {
     const anchor = this.anchors.get(name) ?? { createdAt: Number.NEGATIVE_INFINITY, seen: new Set<string>() };
     const fresh = newEvents(events, anchor);
+    if (fresh.length > 0) this.changed = true;
     for (const e of fresh) {
       const createdAt = e.createdAt ?? new Date(0);
       this.ctx.reporter.info(`${createdAt.toISOString().slice(11, 19)} ${e.message ?? ''}`);
@@ -215,12 +278,37 @@ export interface WatchLoopOptions<T = unknown> {
   alsoDecide?: () => Promise<T | undefined>;
   /** Aborts the wait (a cancelled workflow). A rollback's own wait passes none: it must finish. */
   signal?: AbortSignal;
+  /**
+   * The loop may slow down through a still stretch (cadence.ts): only when everything it
+   * decides on shows in the services' own counts and events (no extra read such as target health).
+   */
+  rest?: boolean;
+  /** For the progress line: what we wait for, e.g. "web to run web:8". */
+  waitingFor?: string;
+  /** For the progress line: e.g. "2/2 targets healthy in web-green", when the loop reads them. */
+  targets?: () => string | undefined;
+}
+
+/**
+ * ECS may finish any moment now, without another change we could see first: a deployment in
+ * progress whose new tasks all run (ECS waits on health checks, draining, its own bake), or
+ * old deployments still there beside a full PRIMARY. A watch stays at the fast interval
+ * through it, so the verdict comes within one fast poll of ECS finishing.
+ */
+export function settling(service: Service): boolean {
+  const deployments = service.deployments ?? [];
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  if (!primary) return false;
+  const full = (primary.pendingCount ?? 0) === 0 && (primary.runningCount ?? 0) >= (primary.desiredCount ?? 0);
+  if (!full) return false;
+  return primary.rolloutState === 'IN_PROGRESS' || deployments.length > 1;
 }
 
 /**
  * Polls until `decide` returns a value, the timeout passes (measured on our monotonic
  * clock) or the signal aborts. The first poll is immediate; a change is seen within one
- * poll interval.
+ * poll interval while anything moves (and, with `rest`, within `max-poll-interval` through a
+ * still stretch); the last poll falls on the timeout, never after it.
  */
 export async function watchUntil<T>(
   watcher: ServiceWatcher,
@@ -229,6 +317,9 @@ export async function watchUntil<T>(
   options: WatchLoopOptions<T>
 ): Promise<WatchEnd<T>> {
   const start = timer.now();
+  const deadline = start + options.timeoutMs;
+  const waitingFor = options.waitingFor ?? `${watcher.services.join(', ')} to become stable`;
+  watcher.cadence.reset();
   for (;;) {
     if (options.signal?.aborted) return { kind: 'cancelled' };
     const poll = await watcher.poll();
@@ -238,7 +329,10 @@ export async function watchUntil<T>(
     }
     const waited = timer.now() - start;
     if (waited >= options.timeoutMs) return { kind: 'timeout', waitedMs: waited };
-    await watcher.sleep(options.signal);
+    const targets = options.targets?.();
+    watcher.show({ waitingFor, elapsedMs: waited, limitMs: options.timeoutMs, ...(targets ? { targets } : {}) });
+    watcher.pace(poll.kind === 'ok' && options.rest === true && ![...poll.services.values()].some(settling));
+    await watcher.sleep(options.signal, [deadline]);
   }
 }
 

@@ -48,9 +48,13 @@ export function watchDeployment(
     timeoutMs: number;
     /** The new revision's own target group (blue/green): a target the load balancer marks unhealthy ends the wait. */
     targets?: { targetGroupArn: string; aws: Pick<Aws, 'elb'> };
+    /** For the progress line, e.g. "web to run web:8". */
+    waitingFor?: string;
   }
 ): Promise<WatchEnd<DeploymentDecision>> {
   const targets = opts.targets;
+  // The progress line's "2/2 targets healthy in web-green", from the last target-health read.
+  let healthy: string | undefined;
   return watchUntil<DeploymentDecision>(
     watcher,
     ctx.timer,
@@ -64,8 +68,18 @@ export function watchDeployment(
     {
       timeoutMs: opts.timeoutMs,
       signal: ctx.signal,
+      waitingFor: opts.waitingFor ?? `${name} to run ${revision(ours.taskDefinitionArn)}`,
+      // Target health is read between the service's own changes: only a watch without it may slow down.
+      rest: !targets,
       // Target health from the first task: ECS's circuit breaker counts only tasks it stops, minutes later.
-      ...(targets ? { alsoDecide: async () => unhealthyEvent(watcher, name, targets.targetGroupArn, ours) ?? (await unhealthyTargets(targets.targetGroupArn, targets.aws, ours)) } : {})
+      ...(targets
+        ? {
+            alsoDecide: async () =>
+              unhealthyEvent(watcher, name, targets.targetGroupArn, ours) ??
+              (await unhealthyTargets(targets.targetGroupArn, targets.aws, ours, (line) => (healthy = line))),
+            targets: () => healthy
+          }
+        : {})
     }
   );
 }
@@ -87,13 +101,19 @@ export function unhealthyEvent(watcher: ServiceWatcher, name: string, targetGrou
 }
 
 /** A decision when any target of the group is `unhealthy` (with the reason codes); undefined otherwise, or when the read fails (the next poll tries again). */
-async function unhealthyTargets(targetGroupArn: string, aws: Pick<Aws, 'elb'>, ours: OurDeployment): Promise<DeploymentDecision | undefined> {
+async function unhealthyTargets(
+  targetGroupArn: string,
+  aws: Pick<Aws, 'elb'>,
+  ours: OurDeployment,
+  seen: (line: string) => void
+): Promise<DeploymentDecision | undefined> {
   let observed;
   try {
     observed = observeTargets(await aws.elb.describeTargetHealth(targetGroupArn));
   } catch {
     return undefined;
   }
+  seen(`${observed.filter((t) => t.state === 'healthy').length}/${observed.length} targets healthy in ${targetGroupName(targetGroupArn)}`);
   const result = analyseTargets(observed, observed.length, targetGroupName(targetGroupArn));
   if (result.phase !== 'fail') return undefined;
   return { kind: 'stuck', reason: `${revision(ours.taskDefinitionArn)} fails its health checks: ${result.reason}` };

@@ -19,9 +19,31 @@ describe('readDeploySettings', () => {
       waitForServiceStability: true,
       timeoutMs: 30 * 60_000,
       pollIntervalMs: 5_000,
+      maxPollIntervalMs: 15_000,
       bakeTimeMs: 0,
       warnings: [expect.stringMatching(/^wait-for-service-stability is not set: waiting .*official deploy action does not wait/)]
     });
+  });
+
+  test.each<[Record<string, string>, number, number]>([
+    [{}, 5_000, 15_000],
+    [{ 'max-poll-interval': '1m' }, 5_000, 60_000],
+    // Under poll-interval: one pace, no back-off.
+    [{ 'max-poll-interval': '2s' }, 5_000, 5_000],
+    // The official action's longest wait between polls is our slowest pace, and caps the fast one.
+    [{ 'wait-max-delay-seconds': '30' }, 5_000, 30_000],
+    [{ 'wait-max-delay-seconds': '3' }, 3_000, 3_000],
+    [{ 'wait-max-delay-seconds': '600' }, 5_000, 300_000],
+    [{ 'wait-max-delay-seconds': '30', 'max-poll-interval': '20s' }, 5_000, 20_000]
+  ])('polls from %j: every %i ms while anything moves, slowing to %i ms through still stretches', (values, fast, slow) => {
+    const s = read(values);
+    expect([s.pollIntervalMs, s.maxPollIntervalMs]).toEqual([fast, slow]);
+  });
+
+  test('a max-poll-interval that is not a duration names the input and the fix', () => {
+    expect(() => read({ 'max-poll-interval': 'slow' })).toThrow(/max-poll-interval/);
+    expect(() => read({ 'max-poll-interval': '0' })).toThrow(/max-poll-interval` is 0 \(use e\.g\. 15s/);
+    expect(() => read({ 'max-poll-interval': '10m' })).toThrow(/longer than 5m/);
   });
 
   test('only a step written for the official action (no ecs-rollout input set) is told where a default differs', () => {

@@ -194,3 +194,41 @@ describe('rolling: bad environment → clear messages, nothing changed', () => {
     expect(sim.calls({ operation: 'DescribeServices' }).some((c) => c.error === 'ThrottlingException')).toBe(true);
   });
 });
+
+describe('rolling: adaptive polling', () => {
+  // A ×10 clock, so the moment ECS completes is known to within a tick (~20 ms real = 0.2 s simulated).
+  let slow: Sim;
+  beforeEach(async () => {
+    slow = await startSim({ seed: true, timeScale: 10 });
+  });
+  afterEach(async () => {
+    await slow.close();
+  });
+
+  /** A simulated timestamp as the real time of the sim's call log. */
+  const toReal = (simMs: number): number => Date.now() - (slow.now() - simMs) / slow.world.clock.timeScale;
+
+  test('a long still bake makes fewer calls than fixed polling, ends on time, and the verdict still comes within a fast poll of ECS finishing', async () => {
+    const bake = { 'bake-time': '5s', 'poll-interval': '200ms' };
+    const runs: Array<{ key: string; describes: number; readsNearEnd: number }> = [];
+    for (const [key, maxPoll, tag] of [
+      ['AKIDFIXEDPOLL', '200ms', 'v2'],
+      ['AKIDRESTPOLL', '2s', 'v3']
+    ] as const) {
+      const run = await runAction({ endpoint: slow.url, accessKeyId: key, inputs: { ...deploy({ ...bake, 'max-poll-interval': maxPoll }, `tag=${tag}`) }, post: false });
+      expect(run.outputs.status).toBe('succeeded');
+      expect(why(run)).toMatch(/baked 5s/);
+      const completed = (await service(slow.url, 'web')).deployments?.[0]?.updatedAt;
+      expect(completed).toBeDefined();
+      const end = toReal(completed!.getTime());
+      const reads = slow.calls({ accessKeyId: key, operation: 'DescribeServices' });
+      // The watch was at the fast pace when ECS finished: a read within the last two fast polls before it.
+      runs.push({ key, describes: reads.length, readsNearEnd: reads.filter((c) => c.at <= end && c.at >= end - 400).length });
+    }
+    const [fixed, rest] = runs;
+    expect(rest!.readsNearEnd).toBeGreaterThanOrEqual(1);
+    expect(fixed!.readsNearEnd).toBeGreaterThanOrEqual(1);
+    // 5 s of bake alone is 25 polls at 200 ms; slowing to 2 s through it leaves well under two thirds.
+    expect(rest!.describes).toBeLessThan(fixed!.describes * 0.67);
+  });
+});

@@ -13,7 +13,7 @@ const credentials = { accessKeyId: 'AKIDASSERT', secretAccessKey: 'x' };
 /** examples/web.vars without its tag: each test sets its own (a var given twice is an error). */
 export const VARS = readFileSync(join(ROOT, 'examples/web.vars'), 'utf8').replace(/^tag=.*\n?/m, '');
 /** On the sim's compressed clock (×300 in these tests) a 200 ms poll is one simulated minute. */
-export const FAST = { 'poll-interval': '200ms' };
+export const FAST = { 'poll-interval': '200ms', 'max-poll-interval': '600ms' };
 
 export function clients(url: string): { ecs: ECSClient; elb: ElasticLoadBalancingV2Client; cw: CloudWatchClient } {
   const config = { endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 };
