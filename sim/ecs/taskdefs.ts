@@ -186,8 +186,10 @@ export function taskDefinitionHandlers(regional: (region: string) => EcsState): 
     ListTaskDefinitions: (input, ctx) => {
       const status = input.status ?? 'ACTIVE';
       const desc = input.sort === 'DESC';
+      // Despite its name, ListTaskDefinitions' familyPrefix is "the full family name" (botocore's model):
+      // `web` lists web's revisions, never web-worker's. ListTaskDefinitionFamilies' familyPrefix is a prefix.
       const all = [...regional(ctx.region).families.entries()]
-        .filter(([family]) => !input.familyPrefix || family.startsWith(String(input.familyPrefix)))
+        .filter(([family]) => !input.familyPrefix || family === String(input.familyPrefix))
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .flatMap(([, revs]) => revs.filter((t) => t.status === status).map((t) => t.arn));
       if (desc) all.reverse();

@@ -71,6 +71,16 @@ export interface EcsApi {
   describeServiceRevisions(arns: string[]): Promise<ServiceRevision[]>;
 }
 
+/** The ECS calls only the CLI's housekeeping commands make (revisions, deregister, on-demand rollback). */
+export interface EcsAdminApi {
+  /** Every revision ARN of one family (ACTIVE unless `status` says otherwise), oldest first, every page. */
+  listTaskDefinitions(family: string, status?: 'ACTIVE' | 'INACTIVE'): Promise<string[]>;
+  /** Marks one revision INACTIVE: running tasks keep running, but no service can be updated to it. */
+  deregisterTaskDefinition(ref: string): Promise<TaskDefinition>;
+  /** Every service ARN in a cluster, every page. */
+  listServices(cluster: string): Promise<string[]>;
+}
+
 export interface ElbApi {
   describeListener(listenerArn: string): Promise<Listener>;
   modifyListenerDefaultActions(listenerArn: string, actions: Action[]): Promise<Listener>;
@@ -105,6 +115,7 @@ export interface CodeDeployApi {
 
 export interface Aws {
   ecs: EcsApi;
+  ecsAdmin: EcsAdminApi;
   elb: ElbApi;
   cloudwatch: CloudWatchApi;
   codedeploy: CodeDeployApi;
@@ -342,6 +353,44 @@ export function createAws(options: AwsOptions = {}): Aws {
         })
     };
 
+    const ecsAdmin: EcsAdminApi = {
+      listTaskDefinitions: (family, status = 'ACTIVE') =>
+        call(`listing the ${status} revisions of task definition family ${family}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const arns: string[] = [];
+          let nextToken: string | undefined;
+          do {
+            // familyPrefix is the whole family name here (ECS does not match prefixes); 100 per page is the most ECS returns.
+            const out = await client.send(
+              new sdk.ListTaskDefinitionsCommand({ familyPrefix: family, status, sort: 'ASC', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+              { abortSignal }
+            );
+            arns.push(...(out.taskDefinitionArns ?? []));
+            nextToken = out.nextToken;
+          } while (nextToken);
+          return arns;
+        }),
+      deregisterTaskDefinition: (ref) =>
+        call(`deregistering task definition ${ref}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const out = await client.send(new sdk.DeregisterTaskDefinitionCommand({ taskDefinition: ref }), { abortSignal });
+          if (!out.taskDefinition) throw new Error('the response has no taskDefinition');
+          return out.taskDefinition;
+        }),
+      listServices: (cluster) =>
+        call(`listing the services in cluster ${cluster}`, async (abortSignal) => {
+          const { sdk, client } = await ecsSdk();
+          const arns: string[] = [];
+          let nextToken: string | undefined;
+          do {
+            const out = await client.send(new sdk.ListServicesCommand({ cluster, maxResults: 100, ...(nextToken ? { nextToken } : {}) }), { abortSignal });
+            arns.push(...(out.serviceArns ?? []));
+            nextToken = out.nextToken;
+          } while (nextToken);
+          return arns;
+        })
+    };
+
     const elb: ElbApi = {
       // One ARN asked for, so one page: DescribeListeners and DescribeRules need no paging here.
       describeListener: (arn) =>
@@ -533,6 +582,7 @@ export function createAws(options: AwsOptions = {}): Aws {
 
     return {
       ecs,
+      ecsAdmin,
       elb,
       cloudwatch,
       codedeploy,
@@ -545,7 +595,14 @@ export function createAws(options: AwsOptions = {}): Aws {
 }
 
 /** The services without the views; CodeDeploy is optional (most fakes never deploy through it). */
-export type AwsApis = Pick<Aws, 'ecs' | 'elb' | 'cloudwatch'> & { codedeploy?: CodeDeployApi };
+export type AwsApis = Pick<Aws, 'ecs' | 'elb' | 'cloudwatch'> & { codedeploy?: CodeDeployApi; ecsAdmin?: EcsAdminApi };
+
+/** Stands in for the housekeeping calls in fakes that have none. */
+const noEcsAdmin: EcsAdminApi = {
+  listTaskDefinitions: () => Promise.reject(new Error('this AWS implementation cannot list task definitions')),
+  deregisterTaskDefinition: () => Promise.reject(new Error('this AWS implementation cannot deregister task definitions')),
+  listServices: () => Promise.reject(new Error('this AWS implementation cannot list services'))
+};
 
 /** Stands in for CodeDeploy in fakes that have none: every call says so. */
 const noCodeDeploy: CodeDeployApi = {
@@ -581,6 +638,7 @@ function boundedApi<T extends object>(service: string, api: T, limits: CallLimit
 export function boundedAws(apis: AwsApis, callTimeoutMs: number = DEFAULT_CALL_TIMEOUT_MS): Aws {
   const view = (limits: CallLimits): Aws => ({
     ecs: boundedApi('ecs', apis.ecs, limits),
+    ecsAdmin: boundedApi('ecs', apis.ecsAdmin ?? noEcsAdmin, limits),
     elb: boundedApi('elb', apis.elb, limits),
     cloudwatch: boundedApi('cloudwatch', apis.cloudwatch, limits),
     codedeploy: boundedApi('codedeploy', apis.codedeploy ?? noCodeDeploy, limits),

@@ -87,6 +87,7 @@ export function boundedReads(base: Aws, signal: AbortSignal, readMs: number): Aw
       describeServiceDeployments: (arns) => reads.ecs.describeServiceDeployments(arns),
       describeServiceRevisions: (arns) => reads.ecs.describeServiceRevisions(arns)
     },
+    ecsAdmin: base.ecsAdmin,
     elb: {
       ...base.elb,
       describeListener: (arn) => reads.elb.describeListener(arn),
