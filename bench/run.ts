@@ -14,11 +14,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budget, budgets, guardEnv, offboxAttempts } from './common.js';
+import { benchRender } from './render.js';
 import { benchRolling } from './rolling.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   startup: benchStartup,
+  render: benchRender,
   rolling: benchRolling,
   'blue-green': benchBlueGreen,
   alarms: benchAlarms

@@ -94,7 +94,7 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
       content = await readTemplateFile(source.resolved, source.path);
     }
     const text = typeof content === 'string' ? content : decodeUtf8(content, source.path);
-    const template = parseTemplate(text, source.path, { vars: settings.vars, env: settings.env });
+    const template = await parseTemplate(text, source.path, { vars: settings.vars, env: settings.env });
     parsed = template.doc;
     ctx = { file: source.path, lines: template.lines, placeholders: template.placeholders };
     const unused = [...settings.vars.keys()].filter((name) => !template.used.has(name));

@@ -7,6 +7,7 @@
  */
 import type { NormalizedSchema } from '@smithy/core/schema';
 import { InputError } from '../errors.js';
+import { loadEcsModelSource } from './ecs-model.js';
 import { closest } from '../text.js';
 import { formatPath, isObject, shorten, type Json, type JsonObject, type PathSegment } from './json.js';
 
@@ -20,7 +21,7 @@ let model: Promise<Model> | undefined;
 
 export function loadModel(): Promise<Model> {
   return (model ??= (async () => {
-    const [sdk, schema] = await Promise.all([import('@aws-sdk/client-ecs'), import('@smithy/core/schema')]);
+    const [{ request, enums: sdk }, schema] = await Promise.all([loadEcsModelSource(), import('@smithy/core/schema')]);
     // The schema types enum fields as plain strings; the SDK's enum objects carry the values.
     const enums = new Map<string, readonly string[]>([
       ['networkMode', Object.values(sdk.NetworkMode)],
@@ -32,7 +33,7 @@ export function loadModel(): Promise<Model> {
       ['pidMode', Object.values(sdk.PidMode)],
       ['ipcMode', Object.values(sdk.IpcMode)]
     ]);
-    return { request: schema.NormalizedSchema.of(sdk.RegisterTaskDefinitionRequest$), enums };
+    return { request: schema.NormalizedSchema.of(request), enums };
   })());
 }
 
