@@ -64,7 +64,7 @@ describe('ecs-rollout CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^status=rolled-back$/m);
     // The verdict line names the cause (the crashing container), whichever wording the headline takes.
-    expect(r.stderr).toMatch(/^rolled-back: .*(exited with code 1|ECS rolled the service back)/m);
+    expect(r.stderr).toMatch(/^(rolled-back|Rolled back): .*(exited with code 1|ECS rolled the service back)/m);
   });
 
   test('a deploy killed half-way is finished by `ecs-rollout rollback` from its state file', async () => {
@@ -101,5 +101,38 @@ describe('ecs-rollout CLI', () => {
     const r = await cli(['deploy', '--clustr', 'prod']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/did you mean --cluster\?/);
+  });
+
+  test('--json: one JSON object with every output on stdout, the log on stderr, for a failure too', async () => {
+    const r = await cli(['deploy', ...template, '--vars', 'tag=v12-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms', '--json'], mkdtempSync(join(tmpdir(), 'cli-')));
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'exit-code': 1 });
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(['task-definition-arn', 'previous-task-definition-arn', 'reason', 'deployment-id']));
+    expect(r.stderr).toMatch(/▸ Register the revision/);
+
+    const bad = await cli(['deploy', '--clustr', 'prod', '--json']);
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stdout)).toEqual({
+      status: 'failed',
+      reason: 'unknown flag --clustr (did you mean --cluster?)',
+      errors: ['unknown flag --clustr (did you mean --cluster?)'],
+      'exit-code': 2
+    });
+  });
+
+  test('--version is the package version; each command has its own help, from action.yml', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const v = await cli(['--version']);
+    expect(v).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
+    const a = await cli(['deregister', '--help']);
+    const b = await cli(['help', 'deregister']);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/^  --keep N\s+how many/m);
+    expect(a.stdout).toMatch(/^  --cluster\s+ECS cluster name\. \[default\]$/m);
+    expect(a.stdout).toMatch(/^  2  bad command line/m);
+    const general = await cli(['--help']);
+    expect(general.stdout).toMatch(/^  rollback\s+roll a service/m);
   });
 });
