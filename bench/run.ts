@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { budget, budgets, guardEnv, offboxAttempts } from './common.js';
+import { benchRelease } from './release.js';
 import { benchRender } from './render.js';
 import { benchRolling } from './rolling.js';
 import { benchStartup } from './startup.js';
@@ -23,7 +24,8 @@ const BENCHES: Record<string, () => Promise<Record<string, number>>> = {
   render: benchRender,
   rolling: benchRolling,
   'blue-green': benchBlueGreen,
-  alarms: benchAlarms
+  alarms: benchAlarms,
+  release: benchRelease
 };
 
 // The guard must be live in spawned processes too, or a clean result below would mean nothing.

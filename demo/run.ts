@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../sim/server.js';
 import { webBlueGreenInputs } from '../sim/seed.js';
+import { seedReleaseServices } from '../sim/seed-release.js';
 import { runAction, ROOT, type ActionRun } from '../scripts/run-action.js';
 
 // GitHub runs the action on node24; on an older local node the SDK would print an upgrade notice.
@@ -66,6 +67,22 @@ async function productionRuleWeights(sim: Sim): Promise<Record<string, number>> 
   return Object.fromEntries(
     (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [/targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?', t.Weight ?? 0])
   );
+}
+
+/** The five services of the release step (sim/seed-release.ts), each on revision 1. */
+const RELEASE_SERVICES = ['auth', 'catalog', 'orders', 'checkout', 'mail'] as const;
+
+/** A release of the five in three waves, in which checkout (wave 3) crashes. */
+function releaseFile(): string {
+  const path = join(OUT, 'release.yml');
+  const deps: Record<string, string[]> = { catalog: ['auth'], orders: ['auth'], checkout: ['catalog', 'orders'], mail: ['checkout'] };
+  const lines = ['cluster: prod', 'defaults:', '  task-definition: test/release/fixtures/service.taskdef.json', '  poll-interval: 200ms', '  bake-time: 1s', 'services:'];
+  for (const name of RELEASE_SERVICES) {
+    lines.push(`  ${name}:`, `    vars: { name: ${name}, tag: ${name === 'checkout' ? 'v2-crash' : 'v2'} }`);
+    if (deps[name]) lines.push(`    depends-on: [${deps[name].join(', ')}]`);
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
 }
 
 const steps: Step[] = [
@@ -135,6 +152,18 @@ const steps: Step[] = [
     }
   },
   {
+    title: 'a release of five services in three waves where checkout crashes: all five end back on their previous revisions',
+    inputs: () => ({ release: releaseFile() }),
+    expect: async (run, sim) => {
+      if (run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}: ${run.outputs.reason}`;
+      for (const name of RELEASE_SERVICES) {
+        const rev = await runningRevision(sim, name);
+        if (rev !== `${name}:1`) return `service ${name} runs ${rev}, expected ${name}:1 after the release's rollback`;
+      }
+      return undefined;
+    }
+  },
+  {
     title: "ECS-native canary of shop (20 % for 2 min) whose CPU climbs: the temporary CPU alarm stops ECS's deployment and it rolls back",
     inputs: () => ({
       'task-definition-family': 'shop',
@@ -164,6 +193,7 @@ async function main(): Promise<number> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const sim = await startSim({ seed: true, timeScale: TIME_SCALE });
+  await seedReleaseServices(sim.world, RELEASE_SERVICES);
   console.log(`local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green, native blue/green shop\n`);
   let failures = 0;
   try {
