@@ -89,10 +89,12 @@ async function mutateOne(file: string, fresh: boolean): Promise<FileScore> {
   const tests = passingSuites(mappedTests(file));
   if (tests.length === 0) throw new Error(`no passing unit suite exercises ${file}: nothing could kill its mutants`);
   const slug = file.replace(/[/.]/g, '_');
+  // A deep copy per run: Stryker fills its defaults into the options it is given (thresholds.break = null),
+  // which its config reader then fails to merge on the next file's run.
   const options: PartialStrykerOptions = {
-    ...base,
+    ...structuredClone(base),
     mutate: [file],
-    jest: { ...(base['jest'] as object), config: { testMatch: tests.map((t) => `<rootDir>/${t}`) } },
+    jest: { ...structuredClone(base['jest'] as object), config: { testMatch: tests.map((t) => `<rootDir>/${t}`) } },
     // Re-runs retest only the mutants whose code or covering tests changed.
     incremental: !fresh,
     incrementalFile: `${REPORTS}/incremental-${slug}.json`
