@@ -1,0 +1,124 @@
+/**
+ * The gate loop's cases mutation testing found unguarded: a gate that throws holds (it never
+ * passes), a failure ends the watch at once, the bake lasts its full time, the deadline and the
+ * signal end it with what a user reads.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { guarded, safe, watchGates } from '../../src/deploy/gate-loop.js';
+import { ServiceWatcher } from '../../src/deploy/watch.js';
+import type { Gate, GateResult } from '../../src/gates/types.js';
+import { TD8, context, dep, fakeAws, svc } from './rolling-fakes.js';
+
+const steady = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })]);
+const throwing: Gate = {
+  name: 'targets',
+  check: async () => {
+    throw new Error('DescribeTargetHealth: Throttling');
+  }
+};
+const fixed = (name: string, ...results: GateResult[]): Gate => {
+  let n = 0;
+  return { name, check: async () => results[Math.min(n++, results.length - 1)]! };
+};
+const PASS: GateResult = { phase: 'pass', reason: 'ok' };
+
+function loop(signal?: AbortSignal) {
+  const { aws, calls } = fakeAws({ describe: () => steady });
+  const env = context(aws, signal);
+  const watcher = new ServiceWatcher(env.ctx, 'prod', ['web'], { pollIntervalMs: 5_000, random: () => 0.5 });
+  return { ...env, watcher, calls };
+}
+
+describe('a gate that throws holds; it never passes', () => {
+  test('safe: the throw is inconclusive, with what failed', async () => {
+    await expect(safe(throwing).check()).resolves.toEqual({ phase: 'inconclusive', reason: 'checking failed: DescribeTargetHealth: Throttling' });
+    expect(safe(throwing).name).toBe('targets');
+  });
+
+  test('guarded: held up to the limit, then decided by the policy (fail)', async () => {
+    const gate = guarded(throwing, { limit: 3, decide: 'fail' });
+    expect((await gate.check()).phase).toBe('inconclusive');
+    expect((await gate.check()).phase).toBe('inconclusive');
+    expect(await gate.check()).toEqual({ phase: 'fail', reason: 'inconclusive for 3 checks (limit 3): checking failed: DescribeTargetHealth: Throttling' });
+  });
+
+  test('a loop whose gate keeps throwing fails at its deadline; it never reports passed', async () => {
+    const { ctx, watcher, timer } = loop();
+    const end = await watchGates({ ctx, watcher, gates: [safe(throwing)], minMs: 0, until: 30_000, what: 'at 50 %' });
+    expect(end).toEqual({
+      kind: 'failed',
+      reason: 'the gates did not pass at 50 % within the timeout (targets: checking failed: DescribeTargetHealth: Throttling)',
+      explain: true
+    });
+    expect(timer.now()).toBe(30_000);
+  });
+});
+
+describe('watchGates', () => {
+  test('a failing gate ends the watch at once, naming the gate and where', async () => {
+    const { ctx, watcher, timer } = loop();
+    const end = await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('service', PASS), fixed('alarms', PASS, { phase: 'fail', reason: 'alarm web-5xx is ALARM' })],
+      minMs: 60_000,
+      what: 'at 10 %'
+    });
+    expect(end).toEqual({ kind: 'failed', reason: 'gate alarms failed at 10 %: alarm web-5xx is ALARM', explain: true });
+    expect(timer.now()).toBe(5_000);
+  });
+
+  test('every gate passing ends the watch only once the bake time has passed', async () => {
+    const { ctx, watcher, timer, calls } = loop();
+    const end = await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 20_000, what: 'at 100 %' });
+    expect(end).toEqual({ kind: 'passed' });
+    expect(timer.now()).toBe(20_000);
+    expect(calls.describeServices).toBe(5);
+  });
+
+  test('an inconclusive gate holds past the bake until it passes', async () => {
+    const held: GateResult = { phase: 'inconclusive', reason: '1 of 2 tasks running' };
+    const { ctx, watcher, timer, reporter } = loop();
+    const end = await watchGates({ ctx, watcher, gates: [fixed('service', held, held, held, PASS)], minMs: 5_000, what: 'before 10 %' });
+    expect(end).toEqual({ kind: 'passed' });
+    expect(timer.now()).toBe(15_000);
+    // Each change of a gate is reported once, not every round.
+    expect(reporter.events.filter((e) => e.kind === 'gate').map((e) => (e.kind === 'gate' ? e.phase : ''))).toEqual(['inconclusive', 'pass']);
+  });
+
+  test('the deadline fails a held gate with its reason', async () => {
+    const { ctx, watcher } = loop();
+    const end = await watchGates({ ctx, watcher, gates: [fixed('service', { phase: 'inconclusive', reason: 'waiting' })], minMs: 0, until: 10_000, what: 'at 50 %' });
+    expect(end).toEqual({ kind: 'failed', reason: 'the gates did not pass at 50 % within the timeout (service: waiting)', explain: true });
+  });
+
+  test('a cancelled run ends the watch before any gate is read, saying so', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('SIGTERM'));
+    const { ctx, watcher, calls } = loop(controller.signal);
+    const gate = fixed('service', PASS);
+    const end = await watchGates({ ctx, watcher, gates: [gate], minMs: 0, what: 'at 50 %' });
+    expect(end).toMatchObject({ kind: 'failed', explain: false });
+    expect((end as { reason: string }).reason).toMatch(/^cancelled.* at 50 %$/);
+    expect(calls.describeServices).toBe(0);
+  });
+
+  test('an interrupt (ECS rolled back by itself) ends the watch with its value', async () => {
+    const { ctx, watcher } = loop();
+    const end = await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 60_000, what: 'at 50 %', interrupt: (s) => (s.has('web') ? 'rolled back' : undefined) });
+    expect(end).toEqual({ kind: 'interrupted', value: 'rolled back' });
+  });
+
+  test('reuseFirstPoll: the first round reads the gates without polling again', async () => {
+    const { ctx, watcher, calls } = loop();
+    await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 0, what: 'at 50 %', reuseFirstPoll: true });
+    expect(calls.describeServices).toBe(0);
+  });
+
+  test('a poll that throws ends the watch as failed, saying what it was watching', async () => {
+    const { ctx, watcher } = loop();
+    const gate: Gate = { name: 'bad', check: () => Promise.reject(new Error('boom')) };
+    const end = await watchGates({ ctx, watcher, gates: [gate], minMs: 0, what: 'at 50 %' });
+    expect(end).toEqual({ kind: 'failed', reason: 'watching the gates at 50 % failed: boom', explain: false });
+  });
+});
