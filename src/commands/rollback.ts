@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Service } from '@aws-sdk/client-ecs';
 import { createAws } from '../aws/clients.js';
+import { awsErrorCode } from '../aws/errors.js';
 import { InputError, errorMessage } from '../errors.js';
 import { Inputs, type InputSource } from '../inputs.js';
 import { finishInterrupted } from '../recover.js';
@@ -48,7 +49,7 @@ async function finishRecorded(paths: string[], clear: boolean, ctx: CommandConte
     ok &&= recovery.ok;
   }
   const outputs = { status: ok ? 'rolled-back' : 'failed', reason: finished.flatMap((f) => f.actions).join('; ') || 'nothing left to roll back', finished };
-  return { exitCode: ok ? EXIT.ok : EXIT.failed, outputs, ...(ctx.json ? {} : { text: `status=${outputs.status}` }) };
+  return { exitCode: ok ? EXIT.ok : EXIT.failed, outputs };
 }
 
 /** The user's flags, with the revision to deploy (and blue-green, when the blue/green inputs say so). */
@@ -106,7 +107,11 @@ async function onDemand(ctx: CommandContext): Promise<CommandResult> {
       );
     }
     const previous = await findPrevious(aws, checked.deploy.cluster, service, ctx.reporter);
-    if ('none' in previous) throw new Error(`nothing to roll back to: ${previous.none}; nothing was changed`);
+    if ('none' in previous) {
+      throw new Error(
+        `nothing to roll back to: ${previous.none}; nothing was changed. To deploy another revision: ecs-rollout deploy --task-definition-arn FAMILY:REVISION --cluster ${checked.deploy.cluster} --service ${name}`
+      );
+    }
     await requireActive(aws, previous.arn, `the previous revision of service ${name},`);
     [from, to] = [currentRevision(service)!, previous.arn];
     why = previous.why;
@@ -135,6 +140,7 @@ export async function describeNamed(ctx: Parameters<typeof describeService>[0], 
     return await describeService(ctx, cluster, name);
   } catch (error) {
     const message = errorMessage(error);
+    if (awsErrorCode(error) === 'ClusterNotFoundException') throw new InputError(`--cluster ${cluster}: no such cluster`, {}, 'check --cluster (default: "default") and --region; nothing was changed');
     if (/not found in cluster|INACTIVE|DRAINING/.test(message)) throw new InputError(message, {}, 'check --service, --cluster and --region; nothing was changed');
     throw error;
   }

@@ -121,6 +121,13 @@ describe('rollback on demand (blue/green)', () => {
     // Shifted in the steps asked for, each verified.
     expect(r.stderr).toMatch(/50 %/);
 
+    // revisions shows the colours and their shares of the traffic (strategy is not one of its flags).
+    const where = blueGreen().filter((_, i, all) => all[i] !== '--strategy' && all[i - 1] !== '--strategy');
+    const listed = await cli(['revisions', ...where]);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${before}\\s+ACTIVE\\s+.*blue web-blue \\(PRIMARY, 2/2 running, 100 % of traffic\\)`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^${released}\\s+ACTIVE\\s+.*green web-green \\(PRIMARY, 0/0 running, 0 % of traffic\\)`, 'm'));
+
     // Now the idle colour holds the newer release: there is nothing older to go back to.
     const again = await cli(['rollback', ...blueGreen(), ...bakes, ...fast]);
     expect(again.status).toBe(1);
@@ -139,6 +146,12 @@ describe('revisions and deregister', () => {
     expect(r.stdout).toMatch(/rollback target of web\b/);
     const listed = [...r.stdout.matchAll(/^web:(\d+)/gm)].map((m) => Number(m[1]));
     expect(listed).toEqual([...listed].sort((a, b) => b - a));
+
+    // A family whose name starts with another's is its own: ListTaskDefinitions takes the whole family name.
+    const worker = await cli(['register', ...template, '--vars', 'tag=rb-worker', '--family', 'web-worker']);
+    expect(worker.status).toBe(0);
+    const workers = json(await cli(['revisions', '--family', 'web-worker', '--cluster', 'prod', '--json']));
+    expect((workers.revisions as Array<{ arn: string; usedBy: unknown[] }>).map((x) => [short(x.arn), x.usedBy])).toEqual([['web-worker:1', []]]);
 
     const asJson = json(await cli(['revisions', '--family', 'web', '--cluster', 'prod', '--json']));
     expect(asJson.family).toBe('web');
