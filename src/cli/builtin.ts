@@ -1,16 +1,17 @@
-/** The commands that share the action's pipeline: render, diff, register, deploy, status. */
+/**
+ * The commands that share the action's pipeline: render, diff, register, deploy, status.
+ * The deployment code and the summary are imported only by the commands that use them, so `render` starts fast.
+ */
 import { writeFileSync } from 'node:fs';
 import { createAws } from '../aws/clients.js';
 import { createLockStore } from '../aws/dynamodb.js';
 import { InputError } from '../errors.js';
-import { TaskFailed, runPipeline } from '../pipeline.js';
 import { diffTaskDefinitions, formatDiff, renderTaskDefinition, renderedJson } from '../render/index.js';
-import { renderSummary } from '../report/summary.js';
+import type { PipelineResult } from '../pipeline.js';
 import { readSettings, type Settings } from '../settings.js';
 import { realTimer } from '../timer.js';
 import { readDeploySettings } from '../deploy/settings.js';
 import { readBlueGreenSettings } from '../deploy/blue-green-settings.js';
-import { describeService } from '../deploy/watch.js';
 import type { DeployContext } from '../deploy/types.js';
 import { EXIT, type CommandContext, type CommandModule, type CommandResult } from './command.js';
 import { fileState, newStatePath, targetSlug } from './state-file.js';
@@ -43,6 +44,7 @@ export const diff: CommandModule = {
     if (!settings.deploy.service) throw new InputError('diff needs a service to compare with', {}, 'pass --service (and --cluster)');
     const base = readOnlyContext(ctx);
     const rendered = await renderTaskDefinition(settings.render, { ecs: base.aws.ecs, reporter: ctx.reporter });
+    const { describeService } = await import('../deploy/watch.js');
     const service = await describeService(base, settings.deploy.cluster, settings.deploy.service);
     const current = await base.aws.ecs.describeTaskDefinition(service.taskDefinition ?? '');
     const text = formatDiff(diffTaskDefinitions(current.taskDefinition, rendered.input, { secrets: rendered.secretValues }));
@@ -81,9 +83,10 @@ export function targetServices(settings: Settings): string[] {
  * file, cleared once nothing is left to finish; the summary file; exit 0 only on success.
  */
 export async function runSettings(settings: Settings, ctx: CommandContext): Promise<CommandResult> {
+  const { TaskFailed, runPipeline } = await import('../pipeline.js');
   const region = ctx.region ? { region: ctx.region } : {};
   const state = fileState(ctx.flags['state-file'] ?? newStatePath(ctx.cwd, targetSlug(settings.deploy.cluster, targetServices(settings))));
-  let result;
+  let result: PipelineResult;
   try {
     result = await runPipeline(settings, {
     aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs, ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {}) }),
@@ -101,6 +104,7 @@ export async function runSettings(settings: Settings, ctx: CommandContext): Prom
   }
   const summaryFile = ctx.flags['summary-file'];
   if (summaryFile) {
+    const { renderSummary } = await import('../report/summary.js');
     writeFileSync(
       summaryFile,
       ctx.reporter.mask(
