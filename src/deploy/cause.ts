@@ -168,8 +168,14 @@ export function classifyCause(reason: string, facts: FailureFacts = NO_FACTS): C
   return { kind: 'other', text: firstClause(reason) };
 }
 
-/** The part of a long reason before its first colon or semicolon: the gist without the ECS text. */
+/**
+ * The part of a long reason before its first colon or semicolon: the gist without the ECS
+ * text. An AWS error ("updating service web in cluster prod: AccessDeniedException: User: …")
+ * keeps what was being done and the error code.
+ */
 export function firstClause(reason: string): string {
+  const aws = /^([^:;]+): ([A-Z]\w*(?:Exception|Error|Fault|Denied|Throttling)|AccessDenied|Throttling|ThrottlingException)\b/.exec(reason);
+  if (aws) return `${aws[1]!.trim()}${/\bfailed$/.test(aws[1]!.trim()) ? '' : ' failed'} (${aws[2]})`;
   const gist = reason.split(/[;:\n]/)[0]!.trim();
   return gist || reason.trim();
 }

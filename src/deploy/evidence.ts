@@ -45,6 +45,7 @@ export interface EvidenceOptions {
 }
 
 export const DEFAULT_LOG_LINES = 20;
+export const WHY_TITLE = 'Why the deployment did not go through';
 /** Logs of at most this many stopped tasks: a crash loop repeats itself. */
 const MAX_LOGGED_TASKS = 2;
 
@@ -89,8 +90,10 @@ export function failureHeadline(
     cause,
     where: whereTrafficIs(status, reason, fields, facts.service)
   });
-  const why: Evidence = { title: 'Why the deployment did not go through', lines: reason.split(/;\s+/).filter((l) => l.trim() !== '') };
+  const why: Evidence = { title: WHY_TITLE, lines: reason.split(/;\s+/).filter((l) => l.trim() !== '') };
   reporter.event({ kind: 'evidence', title: why.title, lines: why.lines });
+  // The whole story in one line of the log, under the headline the step fails with.
+  reporter.info(`${WHY_TITLE}: ${reason}`);
   return text;
 }
 

@@ -129,8 +129,16 @@ describe('classifyCause', () => {
     expect(classifyCause(CB, facts({ stopped: [crash, oom, crash] }))).toEqual({ kind: 'container-exited', container: 'web', exitCode: 1 });
   });
 
+  test('an AWS error keeps what was being done and its code, not the message that may quote anything', () => {
+    expect(classifyCause('updating service web in cluster prod: AccessDeniedException: User: arn:aws:sts::1:assumed-role/x is not authorized')).toEqual({
+      kind: 'other',
+      text: 'updating service web in cluster prod failed (AccessDeniedException)'
+    });
+  });
+
   test('without evidence the first clause of the reason stands, never the whole ECS text', () => {
-    expect(classifyCause('watching the deployment failed: ThrottlingException: Rate exceeded; retried 8 times')).toEqual({ kind: 'other', text: 'watching the deployment failed' });
+    expect(classifyCause('watching the deployment failed: ThrottlingException: Rate exceeded; retried 8 times')).toEqual({ kind: 'other', text: 'watching the deployment failed (ThrottlingException)' });
+    expect(classifyCause('shifting 10 % to web-green failed: the listener read back 0 %; nothing moved')).toEqual({ kind: 'other', text: 'shifting 10 % to web-green failed' });
   });
 });
 

@@ -14,7 +14,7 @@ import {
 import { startSim, type Sim } from '../../sim/server.js';
 import { webBlueGreenInputs } from '../../sim/seed.js';
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/run-action.js';
-import { FAST, VARS, alarmNames, clients, revisionOf, service, weights } from './sim-helpers.js';
+import { FAST, VARS, alarmNames, clients, revisionOf, service, weights, why } from './sim-helpers.js';
 
 let sim: Sim;
 beforeEach(async () => {
@@ -147,9 +147,9 @@ describe('temporary CPU / memory alarms', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
     expect(r.outputs['previous-task-definition-arn']).toMatch(/task-definition\/web:1$/);
-    expect(r.outputs.reason).toMatch(/during the bake: alarm ecs-rollout-prod-web-cpu-\S+ is ALARM: Threshold Crossed/);
+    expect(why(r)).toMatch(/during the bake: alarm ecs-rollout-prod-web-cpu-\S+ is ALARM: Threshold Crossed/);
     // The analysis names the metric value and the threshold.
-    expect(r.outputs.reason).toMatch(/latest value (9\d|1\d\d)(\.\d+)?, threshold 80/);
+    expect(why(r)).toMatch(/latest value (9\d|1\d\d)(\.\d+)?, threshold 80/);
     // It fired during the bake: the 3 s bake never ran to its end.
     expect(r.log).toMatch(/Baking web:2/);
     expect(r.log).not.toMatch(/baked 3s/);
@@ -172,8 +172,8 @@ describe('temporary CPU / memory alarms', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(r.outputs.reason).toMatch(/at 50 %.*alarm ecs-rollout-prod-web-green-memory-\S+ is ALARM/);
-    expect(r.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
+    expect(why(r)).toMatch(/at 50 %.*alarm ecs-rollout-prod-web-green-memory-\S+ is ALARM/);
+    expect(why(r)).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
     expect(r.outputs).toMatchObject({ traffic: 'web-blue=100,web-green=0', 'live-service': 'web-blue', 'steps-completed': '1' });
     // The memory alarm was on green's own service, so blue's load could not mask it.
     const put = sim.calls({ accessKeyId: ACTION_KEY, operation: 'PutMetricAlarm' });
@@ -209,7 +209,7 @@ describe("a user's named alarms", () => {
     expect(rollbackAt - firedAt).toBeLessThan(2000);
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(r.outputs.reason).toMatch(/during the bake: alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
+    expect(why(r)).toMatch(/during the bake: alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
     // Aborted within polls of the alarm, not at the end of the 20 s bake.
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
@@ -234,7 +234,7 @@ describe("a user's named alarms", () => {
     const restoredAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'ModifyListener' }).at(-1)!.at;
     expect(restoredAt - firedAt).toBeLessThan(2000);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'web-blue=100,web-green=0', 'live-service': 'web-blue' });
-    expect(r.outputs.reason).toMatch(/at 10 %.*alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
+    expect(why(r)).toMatch(/at 10 %.*alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect((await colours())['web-green']![0]).toBe(0);
     expect(await alarmState('web-checkout-errors')).toBe('ALARM');
@@ -261,7 +261,7 @@ describe("a user's named alarms", () => {
     await setAlarm('web-latency-high', 'ALARM', 'p99 latency 2.4 s (set by the test)');
     const r = await pending;
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(r.outputs.reason).toMatch(/alarm web-latency-high is ALARM \(fired again after the deployment started\): p99 latency 2\.4 s/);
+    expect(why(r)).toMatch(/alarm web-latency-high is ALARM \(fired again after the deployment started\): p99 latency 2\.4 s/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
@@ -271,7 +271,7 @@ describe("a user's named alarms", () => {
     expect(r.log).toMatch(/alarm web-latency-high is already in ALARM: .*alarm-mode strict: the deployment fails while it stays in ALARM/);
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(r.outputs.reason).toMatch(/alarm web-latency-high is ALARM \(already in ALARM at the start; alarm-mode strict\)/);
+    expect(why(r)).toMatch(/alarm web-latency-high is ALARM \(already in ALARM at the start; alarm-mode strict\)/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
@@ -280,7 +280,7 @@ describe("a user's named alarms", () => {
     const r = await run({ inputs: blueGreen('v2', { alarms: 'web-latency-high', 'alarm-mode': 'strict', 'inconclusive-limit': '3' }) });
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', traffic: 'web-blue=100,web-green=0' });
-    expect(r.outputs.reason).toMatch(/web-latency-high is ALARM \(already in ALARM at the start; alarm-mode strict\)/);
+    expect(why(r)).toMatch(/web-latency-high is ALARM \(already in ALARM at the start; alarm-mode strict\)/);
     expect(sim.calls({ accessKeyId: ACTION_KEY, operation: 'ModifyListener' })).toEqual([]);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect((await colours())['web-green']![0]).toBe(0);
@@ -294,7 +294,7 @@ describe('INSUFFICIENT_DATA past the inconclusive limit', () => {
     const r = await run({ inputs: rolling('v2', { alarms: 'web-queue-depth', 'inconclusive-limit': '3', 'bake-time': '5s' }) });
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(r.outputs.reason).toMatch(/inconclusive for 3 checks \(limit 3\): alarm web-queue-depth has INSUFFICIENT_DATA/);
+    expect(why(r)).toMatch(/inconclusive for 3 checks \(limit 3\): alarm web-queue-depth has INSUFFICIENT_DATA/);
     // Held: one up-front check plus three bake checks (the limit-th decides, as in every strategy), no more.
     expect(sim.calls({ accessKeyId: ACTION_KEY, operation: 'DescribeAlarms' })).toHaveLength(4);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { runAction, ROOT, type ActionRun } from '../../scripts/run-action.js';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { webBlueGreenInputs } from '../../sim/seed.js';
-import { FAST, VARS, revisionOf } from './sim-helpers.js';
+import { FAST, VARS, revisionOf, why } from './sim-helpers.js';
 
 let sim: Sim;
 let s: Scenario;
@@ -61,7 +61,7 @@ async function refused(inputs: Record<string, string>, message: RegExp, opts: { 
   expect(mutatingCalls().slice(before)).toEqual([]);
   if (opts.deploying ?? true) {
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
-    expect(run.outputs.reason).toMatch(message);
+    expect(why(run)).toMatch(message);
   } else {
     expect(run.outputs.status).toBeUndefined();
   }
@@ -166,9 +166,9 @@ describe('bad inputs: refused before any AWS call, with status=failed and the re
 
   test('several problems come back together, and still set status=failed', async () => {
     const run = await refused(deploy({ 'desired-count': '-1', 'poll-interval': 'soon', vars: 'a=1\na=2' }), /problems/);
-    expect(run.outputs.reason).toMatch(/desired-count/);
-    expect(run.outputs.reason).toMatch(/poll-interval/);
-    expect(run.outputs.reason).toMatch(/sets "a" twice/);
+    expect(why(run)).toMatch(/desired-count/);
+    expect(why(run)).toMatch(/poll-interval/);
+    expect(why(run)).toMatch(/sets "a" twice/);
   });
 
   test('a render-only run with bad input fails without a deployment verdict', async () => {

@@ -10,7 +10,7 @@ import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { VARS, clients } from './sim-helpers.js';
+import { VARS, clients, why } from './sim-helpers.js';
 import { colours, delta, mutatingCalls, pause, requests, shown, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -46,7 +46,7 @@ describe('blue/green', () => {
       traffic: 'web-blue=0,web-green=100',
       'steps-completed': '3'
     });
-    expect(run.outputs.reason).toMatch(/web-green serves 100 % on web:2 \(verified\) after 3 steps/);
+    expect(why(run)).toMatch(/web-green serves 100 % on web:2 \(verified\) after 3 steps/);
     expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/web:2$/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
     expect(await colours(sim.url, WEB)).toEqual({
@@ -96,8 +96,8 @@ describe('blue/green', () => {
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', 'steps-completed': '0' });
     // Target health is watched from the first task; on this ×300 clock one poll is a simulated minute, long enough for
     // ECS's circuit breaker to trip in the same poll, so either may be the one named.
-    expect(run.outputs.reason).toMatch(/web:2 fails its health checks in web-green: Health checks failed with these codes: \[500\]|circuit breaker/);
-    expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
+    expect(why(run)).toMatch(/web:2 fails its health checks in web-green: Health checks failed with these codes: \[500\]|circuit breaker/);
+    expect(why(run)).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
     expect(shown(run.log)).toMatch(/Target\.(ResponseCodeMismatch|FailedHealthChecks)|failed ELB health checks/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1', running: 2 }, 'web-green': { desired: 0 } });
@@ -128,8 +128,8 @@ describe('blue/green', () => {
     const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { alarms: 'web-green-5xx', 'step-bake': '1s' }, 'tag=v2-http-5xx') });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', 'steps-completed': '2' });
-    expect(run.outputs.reason).toMatch(/gate alarms failed at 50 %: alarm web-green-5xx is ALARM/);
-    expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
+    expect(why(run)).toMatch(/gate alarms failed at 50 %: alarm web-green-5xx is ALARM/);
+    expect(why(run)).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
     expect(shown(run.log)).toMatch(/forwards 100\/0 to web-blue\/web-green \(verified\)/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
@@ -155,7 +155,7 @@ describe('blue/green', () => {
     const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v2') });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'live-service': 'web-blue', 'steps-completed': '0' });
-    expect(run.outputs.reason).toMatch(/shifting 10 % to web-green failed: .*did not take effect/);
+    expect(why(run)).toMatch(/shifting 10 % to web-green failed: .*did not take effect/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-green': { desired: 0 } });
     expect(delta(before, requests(sim))['web-green']).toBe(0);
@@ -192,7 +192,7 @@ describe('blue/green', () => {
     expect(run.exitCode).not.toBe(0);
     expect(shown(run.log)).toMatch(/Received SIGINT/);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', traffic: 'web-blue=100,web-green=0' });
-    expect(run.outputs.reason).toMatch(/^cancelled \(SIGINT\) at 10 %: rolled back, 100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
+    expect(why(run)).toMatch(/^cancelled \(SIGINT\) at 10 %: rolled back, 100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
     // The restore was written within a few seconds of the signal (sent 300 ms after the shift to 10 %).
@@ -247,7 +247,7 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
     expect(shown(run.log)).toMatch(/forwards 50 % to web-blue and 50 % to web-green: a previous deployment was interrupted; re-run with `on-interrupted: rollback`.*or `on-interrupted: resume`.*; nothing was changed/);
     expect(mutatingCalls(sim)).toEqual([]);
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
-    expect(run.outputs.reason).toMatch(/a previous deployment was interrupted/);
+    expect(why(run)).toMatch(/a previous deployment was interrupted/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:2' } });
   });

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction, type ActionRun } from '../../scripts/run-action.js';
-import { alarmNames, heldLocks, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
+import { alarmNames, heldLocks, revisionOf, runCli, service, weights, type CliRun, why } from './sim-helpers.js';
 import { shown } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -160,7 +160,7 @@ function expectRolledBackOutputs(run: ActionRun, maybeBeforeProduction = false):
   expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'pay-blue=100,pay-green=0' });
   // Stopped before production moved, CodeDeploy needs no rollback deployment; after, its rollback deployment must succeed.
   const how = maybeBeforeProduction ? "(CodeDeploy's rollback deployment d-\\w+ Succeeded|CodeDeploy stopped it before production traffic moved)" : "CodeDeploy's rollback deployment d-\\w+ Succeeded";
-  expect(run.outputs.reason).toMatch(
+  expect(why(run)).toMatch(
     new RegExp(`: rolled back, stopped the deployment with rollback; ${how}; the production listener forwards 100/0 to pay-blue/pay-green \\(verified\\); service pay's primary task set runs pay:1`)
   );
   const id = run.outputs['codedeploy-deployment-id']!;
@@ -179,7 +179,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     const id = run.outputs['codedeploy-deployment-id']!;
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     expect(run.outputs['deployment-id']).toBe(id);
-    expect(run.outputs.reason).toBe(
+    expect(why(run)).toBe(
       `CodeDeploy deployment ${id} of pay:2 on service pay Succeeded; the production listener forwards 0/100 to pay-blue/pay-green (verified); gates passed throughout (service, targets)`
     );
 
@@ -235,7 +235,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(run.exitCode).toBe(1);
     const id = expectRolledBackOutputs(run);
     expect(run.outputs['steps-completed']).toBe('0');
-    expect(run.outputs.reason).toMatch(/^gate targets failed before production traffic moved: .*pay-green unhealthy: Target\.ResponseCodeMismatch/);
+    expect(why(run)).toMatch(/^gate targets failed before production traffic moved: .*pay-green unhealthy: Target\.ResponseCodeMismatch/);
     expect(shown(run.log)).toMatch(/asked CodeDeploy to stop deployment d-\w+ with rollback/);
     // The evidence: why the replacement's tasks were stopped.
     expect(shown(run.log)).toMatch(/Stopped tasks of pay:2[\s\S]*failed ELB health checks/);
@@ -250,7 +250,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(run.exitCode).toBe(1);
     const id = expectRolledBackOutputs(run);
     expect(run.outputs['steps-completed']).toBe('1');
-    expect(run.outputs.reason).toMatch(/^gate temporary alarms failed at 10 % on pay-green: alarm ecs-rollout-prod-pay-cpu-\w+ is ALARM/);
+    expect(why(run)).toMatch(/^gate temporary alarms failed at 10 % on pay-green: alarm ecs-rollout-prod-pay-cpu-\w+ is ALARM/);
     await expectRolledBack(id);
     expect(await alarmNames(sim.url)).toEqual([]);
   });
@@ -261,7 +261,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(run.exitCode).not.toBe(0);
     expect(shown(run.log)).toMatch(/Received SIGINT/);
     const id = expectRolledBackOutputs(run);
-    expect(run.outputs.reason).toMatch(/^cancelled \(SIGINT\) at 10 % on pay-green/);
+    expect(why(run)).toMatch(/^cancelled \(SIGINT\) at 10 % on pay-green/);
     await expectRolledBack(id);
     // Well before the canary's 15 simulated minutes (3 s real) would have moved the rest.
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -343,7 +343,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(run.exitCode).toBe(1);
     const id = expectRolledBackOutputs(run, true);
     expect(run.outputs['steps-completed']).toBe('0');
-    expect(run.outputs.reason).toMatch(/^gate alarms failed (before production traffic moved|at Ready): alarm pay-5xx is ALARM/);
+    expect(why(run)).toMatch(/^gate alarms failed (before production traffic moved|at Ready): alarm pay-5xx is ALARM/);
     expect(calls('ContinueDeployment')).toEqual([]);
     expect(shown(run.log)).not.toMatch(/forwards \d+\/\d+ to pay-blue\/pay-green \(read back\)/);
     await expectRolledBack(id, true);
@@ -353,7 +353,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', { 'wait-for-service-stability': 'false' }) });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('succeeded');
-    expect(run.outputs.reason).toMatch(/created; not waited for \(wait-for-service-stability is false\)/);
+    expect(why(run)).toMatch(/created; not waited for \(wait-for-service-stability is false\)/);
     const id = run.outputs['codedeploy-deployment-id']!;
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     expect(run.post?.exitCode).toBe(0);
@@ -381,8 +381,8 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('failed');
-    expect(run.outputs.reason).toMatch(/codedeploy-application, codedeploy-deployment-group are set but service web uses the ECS deployment controller, not CODE_DEPLOY/);
-    expect(run.outputs.reason).toMatch(/nothing was changed/);
+    expect(why(run)).toMatch(/codedeploy-application, codedeploy-deployment-group are set but service web uses the ECS deployment controller, not CODE_DEPLOY/);
+    expect(why(run)).toMatch(/nothing was changed/);
     for (const op of ['RegisterTaskDefinition', 'UpdateService', 'CreateDeployment']) expect(calls(op)).toEqual([]);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
     expect(await taskSets()).toEqual({ PRIMARY: 'pay:1' });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { DescribeServiceDeploymentsCommand, type DeploymentConfiguration, type ServiceDeployment } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { clients, heldLocks, revisionOf, runCli, service, weights, type CliRun } from './sim-helpers.js';
+import { clients, heldLocks, revisionOf, runCli, service, weights, type CliRun, why } from './sim-helpers.js';
 import { shown } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -79,7 +79,7 @@ const shopLockHeld = async (): Promise<boolean> => (await heldLocks(sim.url, ['s
 /** After a rollback: production 100/0 on shop-blue (read back), shop runs shop:1 again, ECS says ROLLBACK_SUCCESSFUL, the service's own configuration is back. */
 async function expectRolledBack(run: Awaited<ReturnType<typeof runAction>>): Promise<void> {
   expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'shop-blue=100,shop-green=0' });
-  expect(run.outputs.reason).toMatch(/ROLLBACK_SUCCESSFUL.*the production rule forwards 100\/0 to shop-blue\/shop-green \(verified\)/);
+  expect(why(run)).toMatch(/ROLLBACK_SUCCESSFUL.*the production rule forwards 100\/0 to shop-blue\/shop-green \(verified\)/);
   expect(await production()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
   expect(await testRule()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
   expect(await revisionOf(sim.url, 'shop')).toBe('shop:1');
@@ -102,7 +102,7 @@ describe.each(ALL)('ECS-native %s', (strategy) => {
     });
     expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/shop:2$/);
     expect(run.outputs['deployment-id']).toMatch(/^arn:aws:ecs:us-east-1:\d{12}:service-deployment\/prod\/shop\/\S+$/);
-    expect(run.outputs.reason).toMatch(new RegExp(`ECS's ${strategy} deployment of shop:2 on service shop is SUCCESSFUL; the production rule forwards 0/100 to shop-blue/shop-green \\(verified\\)`));
+    expect(why(run)).toMatch(new RegExp(`ECS's ${strategy} deployment of shop:2 on service shop is SUCCESSFUL; the production rule forwards 0/100 to shop-blue/shop-green \\(verified\\)`));
     expect(await production()).toEqual({ 'shop-blue': 0, 'shop-green': 100 });
     expect(await revisionOf(sim.url, 'shop')).toBe('shop:2');
     const sd = await serviceDeployment(run.outputs['deployment-id']!);
@@ -128,7 +128,7 @@ describe.each(ALL)('ECS-native %s', (strategy) => {
     const run = await runAction({ endpoint: sim.url, inputs: shopInputs(strategy, 'v2-crash') });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['steps-completed']).toBe('0');
-    expect(run.outputs.reason).toMatch(/circuit breaker|exit/i);
+    expect(why(run)).toMatch(/circuit breaker|exit/i);
     expect(shown(run.log)).toMatch(/EssentialContainerExited|exit 1/);
     await expectRolledBack(run);
   });
@@ -138,7 +138,7 @@ describe.each(ALL)('ECS-native %s', (strategy) => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs['steps-completed']).toBe('0');
     // Our target gate or ECS's circuit breaker (which replaces tasks failing ELB health checks) may come first.
-    expect(run.outputs.reason).toMatch(/Target\.ResponseCodeMismatch|unhealthy|circuit breaker/);
+    expect(why(run)).toMatch(/Target\.ResponseCodeMismatch|unhealthy|circuit breaker/);
     expect(shown(run.log)).toMatch(/Health checks failed|Target\.ResponseCodeMismatch|failed ELB health checks/);
     await expectRolledBack(run);
   });
@@ -152,7 +152,7 @@ describe.each(ALL)('ECS-native %s', (strategy) => {
     };
     const run = await runAction({ endpoint: sim.url, inputs: shopInputs(strategy, 'v2-cpu-spike', { 'cpu-alarm-threshold': '50', ...bakes[strategy] }) });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs.reason).toMatch(/gate temporary alarms failed (at|after) [A-Z_]+: alarm ecs-rollout-prod-shop-cpu-\w+ is ALARM/);
+    expect(why(run)).toMatch(/gate temporary alarms failed (at|after) [A-Z_]+: alarm ecs-rollout-prod-shop-cpu-\w+ is ALARM/);
     await expectRolledBack(run);
     const left = await clients(sim.url).cw.send(new (await import('@aws-sdk/client-cloudwatch')).DescribeAlarmsCommand({ AlarmNamePrefix: 'ecs-rollout-' }));
     expect(left.MetricAlarms ?? []).toEqual([]);
@@ -206,7 +206,7 @@ describe('ECS-native: a runner that dies, a cancelled workflow, the CLI, a rolli
     });
     expect(run.exitCode).not.toBe(0);
     expect(shown(run.log)).toMatch(/Received SIGINT/);
-    expect(run.outputs.reason).toMatch(/^cancelled \(SIGINT\).*: rolled back, /);
+    expect(why(run)).toMatch(/^cancelled \(SIGINT\).*: rolled back, /);
     expect(run.outputs['steps-completed']).toBe('1');
     expect(shown(run.log)).not.toMatch(/Received SIGINT[\s\S]*answered CONTINUE/);
     await expectRolledBack(run);

@@ -8,7 +8,7 @@ import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateSer
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
 import { colours, shown, webInputs, weights } from './blue-green-helpers.js';
-import { FAST, VARS, clients, revisionOf, service } from './sim-helpers.js';
+import { FAST, VARS, clients, revisionOf, service, why } from './sim-helpers.js';
 
 let sim: Sim;
 let s: Scenario;
@@ -34,8 +34,8 @@ describe('metric gates (blue/green)', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue' });
-    expect(run.outputs.reason).toMatch(/gate metrics failed at (10|50) %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
-    expect(run.outputs.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified/);
+    expect(why(run)).toMatch(/gate metrics failed at (10|50) %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
+    expect(why(run)).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
     // No alarm was created for it.
@@ -71,7 +71,7 @@ describe('metric gates (blue/green)', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/gate metrics failed at \d+ %: web-green: avg \d+ ms over the last (minute|2 minutes) > max-response-time avg 300 ms/);
+    expect(why(run)).toMatch(/gate metrics failed at \d+ %: web-green: avg \d+ ms over the last (minute|2 minutes) > max-response-time avg 300 ms/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 
@@ -125,7 +125,7 @@ describe('metric gates during an incident that hurts both colours', () => {
     const inputs = (extra: Record<string, string>): Record<string, string> => webInputs(s, { 'max-error-rate': '5%', 'step-bake': '1s', ...extra }, 'tag=v2-http-5xx');
     const absolute = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: inputs({}) });
     expect(absolute.exitCode).toBe(1);
-    expect(absolute.outputs.reason).toMatch(/gate metrics failed at \d+ %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 5 %/);
+    expect(why(absolute)).toMatch(/gate metrics failed at \d+ %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 5 %/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
 
     const relative = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: inputs({ 'compare-to-baseline': 'true' }) });
@@ -157,7 +157,7 @@ describe('metric gates (ECS-native CANARY)', () => {
     const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: shop('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true' }) });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/gate metrics failed .*shop-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on shop-blue over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
+    expect(why(run)).toMatch(/gate metrics failed .*shop-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on shop-blue over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
     expect(await production()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
   });
 
@@ -183,7 +183,7 @@ describe('metric gates (rolling: the service\'s one target group)', () => {
     const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'bake-time': '2s' }) });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(run.outputs.reason).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
+    expect(why(run)).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
@@ -197,7 +197,7 @@ describe('metric gates (rolling: the service\'s one target group)', () => {
   test('compare-to-baseline: judged against the same group before the deployment', async () => {
     const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'bake-time': '2s' }) });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs.reason).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on web-rolling before the deployment over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
+    expect(why(run)).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on web-rolling before the deployment over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 });

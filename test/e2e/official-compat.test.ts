@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { clients, revisionOf, service } from './sim-helpers.js';
+import { clients, revisionOf, service, why } from './sim-helpers.js';
 
 let sim: Sim;
 beforeEach(async () => {
@@ -94,7 +94,7 @@ describe('the official actions, uses: swapped', () => {
     const run = await runAction({ endpoint: sim.url, inputs: deployStep(rendered.outputs['task-definition']!, 'exit 3') });
     expect(run.exitCode).not.toBe(0);
     expect(run.outputs.status).toBe('failed');
-    expect(run.outputs.reason).toMatch(/exited with code 3/);
+    expect(why(run)).toMatch(/exited with code 3/);
     expect(JSON.parse(run.outputs['run-task-arn']!)).toHaveLength(1);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
@@ -117,7 +117,7 @@ describe('the official actions, uses: swapped', () => {
     expect(bad.log).toMatch(/exited with code 3/);
     // A verdict downstream steps can read, as for a deployment.
     expect(bad.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
-    expect(bad.outputs.reason).toMatch(/exited with code 3/);
+    expect(why(bad)).toMatch(/exited with code 3/);
     expect(bad.log).not.toMatch(/the service was not updated/);
     expect(JSON.parse(bad.outputs['run-task-arn']!)).toHaveLength(1);
     // No service was asked for, so none changed.

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { startSim, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { FAST, VARS, revisionOf, service } from './sim-helpers.js';
+import { FAST, VARS, revisionOf, service, why } from './sim-helpers.js';
 
 let sim: Sim;
 beforeEach(async () => {
@@ -69,7 +69,7 @@ describe('rolling', () => {
   test('wait-for-service-stability: false returns right after the update, saying so', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'wait-for-service-stability': 'false' }, 'tag=v2-slow-start') });
     expect(run.outputs.status).toBe('succeeded');
-    expect(run.outputs.reason).toMatch(/not waited for stability/);
+    expect(why(run)).toMatch(/not waited for stability/);
     const web = await service(sim.url, 'web');
     expect(web.deployments?.find((d) => d.status === 'PRIMARY')).toMatchObject({ taskDefinition: run.outputs['task-definition-arn'], rolloutState: 'IN_PROGRESS' });
   });
@@ -95,7 +95,7 @@ describe('rolling', () => {
     const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2-crash') });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(run.outputs.reason).toMatch(/circuit breaker/i);
+    expect(why(run)).toMatch(/circuit breaker/i);
     expect(run.log).toMatch(/Essential container in task exited/);
     expect(run.log).toMatch(/exit 1/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
@@ -111,7 +111,7 @@ describe('rolling', () => {
   test('slower than the timeout: we roll back ourselves to the previous revision', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: deploy({ timeout: '400ms' }, 'tag=v2-slow-start') });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/timed out|did not finish|timeout/i);
+    expect(why(run)).toMatch(/timed out|did not finish|timeout/i);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
     const web = await service(sim.url, 'web');
     expect(web.deployments).toHaveLength(1);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { ROOT, runAction } from '../../scripts/run-action.js';
-import { FAST, VARS, heldLocks, revisionOf, runCli, service, type CliRun } from './sim-helpers.js';
+import { FAST, VARS, heldLocks, revisionOf, runCli, service, type CliRun, why } from './sim-helpers.js';
 import { colours, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -67,7 +67,8 @@ describe('racing runs meet the deployment lock', () => {
     const refused = await runAction({ endpoint: sim.url, accessKeyId: 'AKIDREFUSED', inputs: rolling('tag=v3', { 'lock-timeout': '0' }) });
     expect(refused.exitCode).toBe(1);
     expect(refused.outputs.status).toBe('failed');
-    expect(refused.outputs.reason).toMatch(/deployment lock service:prod\/web is held by \S+ \(lock-timeout is 0: not waiting\)\. Nothing was changed/);
+    expect(refused.outputs.reason).toMatch(/^Not deployed: deployment lock service:prod\/web is held by \S+ — nothing changed$/);
+    expect(refused.log).toMatch(/deployment lock service:prod\/web is held by \S+ \(lock-timeout is 0: not waiting\)\. Nothing was changed/);
     const mutating = sim.calls({ accessKeyId: 'AKIDREFUSED' }).filter((c) => /^(Update|Register|Modify|Put|Delete|Create)/.test(c.operation) && c.service !== 'dynamodb');
     expect(mutating).toEqual([]);
     expect((await slow).outputs.status).toBe('succeeded');
@@ -136,7 +137,7 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
     const elapsed = Date.now() - started;
     expect(faulted).toBe(true);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/deadline|timeout/);
+    expect(why(run)).toMatch(/deadline|timeout/);
     expect(await listener()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     // The deadline is the timeout plus the configured bakes (2 s + 6 s), not the 120 s the call hangs.
     expect(elapsed).toBeLessThan(60_000);
@@ -156,7 +157,7 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
       interrupt: { when: /Baking at 10 %/, signal: 'SIGINT', delayMs: 500 }
     });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/cancelled \(SIGINT\)/);
+    expect(why(run)).toMatch(/cancelled \(SIGINT\)/);
     expect(await listener()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 
@@ -180,14 +181,14 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
     sim.addFault({ kind: 'drop', service: 'ecs', operation: 'UpdateService' });
     const run = await runAction({ endpoint: sim.url, inputs: rolling('tag=v2', { 'call-timeout': '3s' }) });
     expect(run.outputs.status).toBe('failed');
-    expect(run.outputs.reason).toMatch(/nothing was changed \(service web read back unchanged\)/);
+    expect(why(run)).toMatch(/nothing was changed \(service web read back unchanged\)/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
   test('"rolled-back" after the circuit breaker is printed only once ECS has finished its rollback', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: rolling('tag=v2-crash') });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/ECS's rollback finished: service web is stable on web:1/);
+    expect(why(run)).toMatch(/ECS's rollback finished: service web is stable on web:1/);
     // The moment the step ended, the service was already steady on the previous revision.
     const now = await service(sim.url, 'web');
     const primary = now.deployments?.find((d) => d.status === 'PRIMARY');
@@ -203,7 +204,7 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
       inputs: webInputs(s, { 'cpu-alarm-threshold': '70', 'traffic-steps': '10,100', 'step-bake': '10s' }, 'tag=v2-cpu-spike')
     });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(run.outputs.reason).toMatch(/alarm ecs-rollout-prod-web-green-cpu-\S+ is ALARM/);
+    expect(why(run)).toMatch(/alarm ecs-rollout-prod-web-green-cpu-\S+ is ALARM/);
     // Throttling was real: some of the gate's reads were refused, and the gate still decided.
     expect(sim.calls({ operation: 'DescribeAlarms' }).some((c) => c.error === 'Throttling' || c.error === 'ThrottlingException')).toBe(true);
     expect(await listener()).toEqual({ 'web-blue': 100, 'web-green': 0 });

@@ -105,3 +105,11 @@ export async function heldLocks(url: string, keys: string[]): Promise<string[]> 
     db.destroy();
   }
 }
+
+/**
+ * A run's whole reason. A failed deployment's `reason` output is its one-sentence headline;
+ * the full story is the log line under it. Otherwise (success, refused before deploying) the output itself.
+ */
+export function why(run: { log: string; outputs: Record<string, string | undefined> }): string {
+  return /Why the deployment did not go through: (.*)/.exec(run.log)?.[1] ?? run.outputs.reason ?? '';
+}
