@@ -2,7 +2,7 @@
  * Start-up budget: spawn → first AWS request of dist/index.js, against a bare `node`
  * process that sends one HTTP request, measured as a ratio in the same run; also the
  * time to fail on a missing input, the peak memory of a run and the bundle size.
- * Usage: npm run bench -- startup
+ * Usage: npm run bench -- startup   (BENCH_DIST=path/to/index.js measures another build)
  */
 import { spawn } from 'node:child_process';
 import { bundleEntry } from '../scripts/bundle.js';
@@ -10,10 +10,11 @@ import { budget, guardEnv, peakRssMb } from './common.js';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist/index.js'));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -111,14 +112,14 @@ export async function benchStartup(): Promise<Record<string, number>> {
   // Interleaved, so background load affects every side alike.
   for (let i = 0; i < RUNS; i++) {
     baseline.push(await timeToFirstRequest(bare, {}));
-    action.push(await timeToFirstRequest(['dist/index.js'], actionEnv));
+    action.push(await timeToFirstRequest([DIST], actionEnv));
     floor.push(await timeToFirstRequest(floorArgs, actionEnv));
-    missing.push(await timeToExit(['dist/index.js'], { RUNNER_TEMP: dir, INPUT_REGISTER: 'maybe' }));
+    missing.push(await timeToExit([DIST], { RUNNER_TEMP: dir, INPUT_REGISTER: 'maybe' }));
   }
-  const bundle = readdirSync(join(ROOT, 'dist'))
+  const bundle = readdirSync(dirname(DIST))
     .filter((f) => f.endsWith('.js'))
-    .map((f) => ({ f, size: statSync(join(ROOT, 'dist', f)).size }));
-  const mem = await peakMemory(['dist/index.js'], actionEnv);
+    .map((f) => ({ f, size: statSync(join(dirname(DIST), f)).size }));
+  const mem = await peakMemory([DIST], actionEnv);
   const memBare = await peakMemory(bare, {});
   const ratio = median(action) / median(baseline);
   budget({ bench: 'startup', figure: 'spawn → first AWS request, ratio to a bare node request', budget: '≤ 4×', measured: `${ratio.toFixed(2)}×`, ok: ratio <= 4 });

@@ -10,7 +10,8 @@
 let real;
 
 export async function loadUndici() {
-  real ??= await import('undici-real');
+  // undici is CommonJS: its exports are the namespace's default (Node's rule, which esbuild keeps for ES modules).
+  real ??= (await import('undici-real')).default;
 }
 
 function loaded() {
