@@ -6,7 +6,7 @@
  * read sees the last write: the guarantees DynamoDB gives a single item (reads here are always
  * strongly consistent; AWS's eventually consistent reads may lag).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ApiError, type Handler, type ServiceModel, type SimClock } from '../types.js';
 import { applyUpdate, checkValue, evaluate, parseCondition, parseUpdate, Placeholders, validation, type Item } from './expressions.js';
 
@@ -214,7 +214,8 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       const t: Table = {
         name,
         arn: `arn:aws:dynamodb:${deps.region}:${deps.accountId}:table/${name}`,
-        id: randomUUID(),
+        // Derived from the ARN, not drawn: a run replays with its seed, and the models' random stream does not shift.
+        id: tableId(`arn:aws:dynamodb:${deps.region}:${deps.accountId}:table/${name}`, now),
         status: 'CREATING',
         activeAt: now + TABLE_CREATION_MS,
         createdAt: now,
@@ -306,4 +307,10 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
     snapshot: () =>
       Object.fromEntries([...tables.values()].map((t) => [t.name, { status: t.status, keySchema: t.keySchema, items: [...t.items.values()] }]))
   };
+}
+
+/** A UUID-shaped table id, the same for the same table created at the same simulated moment. */
+function tableId(arn: string, createdAt: number): string {
+  const h = createHash('sha256').update(`${arn}@${createdAt}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
