@@ -21,6 +21,7 @@ describe('readDeploySettings', () => {
       pollIntervalMs: 5_000,
       maxPollIntervalMs: 15_000,
       bakeTimeMs: 0,
+      logLines: 20,
       warnings: [expect.stringMatching(/^wait-for-service-stability is not set: waiting .*official deploy action does not wait/)]
     });
   });
