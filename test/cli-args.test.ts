@@ -30,6 +30,12 @@ describe('CLI flags are the action inputs', () => {
     expect(args.inputs.get('cluster')).toBe('prod');
     expect(args.flags.json).toBeUndefined();
   });
+  test('--json and --region may come before the command', () => {
+    const args = run(['--json', '--region', 'eu-west-1', 'revisions', '--family', 'web']);
+    expect(args).toMatchObject({ json: true, flags: { region: 'eu-west-1', family: 'web' } });
+    expect(args.command.name).toBe('revisions');
+    expect(parseArgs(['--json', '--version'])).toEqual({ kind: 'version' });
+  });
   test('a switch never swallows the next word; a valued flag needs its value', () => {
     const args = run(['deregister', '--dry-run', '--keep', '3', '--family', 'web']);
     expect(args.flags).toEqual({ 'dry-run': 'true', keep: '3', family: 'web' });

@@ -32,7 +32,16 @@ export type Parsed =
  * (a CLI flag with no value, like --json) never takes the next word.
  */
 export function parseArgs(argv: string[], commands: readonly CommandSpec[] = COMMANDS): Parsed {
-  const [first, ...rest] = argv;
+  // `ecs-rollout --json deploy …` and `--region R` before the command are moved after it.
+  const leading: string[] = [];
+  let at = 0;
+  while (at < argv.length && /^--(json|region)(=|$)/.test(argv[at]!)) {
+    const takesValue = argv[at] === '--region';
+    leading.push(...argv.slice(at, at + (takesValue ? 2 : 1)));
+    at += takesValue ? 2 : 1;
+  }
+  const [first, ...afterFirst] = argv.slice(at);
+  const rest = [...afterFirst, ...leading];
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'help' };
   if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' };
   if (first === 'help') {

@@ -45,10 +45,14 @@ async function finishRecorded(paths: string[], clear: boolean, ctx: CommandConte
     const recovery = await finishInterrupted({ ...base, state }, { sameOwner: false });
     ctx.reporter.info(`${path}: ${recovery.actions.length ? recovery.actions.join('\n') : 'nothing left to roll back'}`);
     if (recovery.ok && !recovery.deferred && clear) state.clear();
-    finished.push({ 'state-file': path, actions: recovery.actions, ok: recovery.ok });
-    ok &&= recovery.ok;
+    // Deferred: a run still holds the deployment lock (a deploy in progress elsewhere); its state file is kept for later.
+    const done = recovery.ok && !recovery.deferred;
+    finished.push({ 'state-file': path, actions: recovery.actions, ok: done });
+    ok &&= done;
   }
-  const outputs = { status: ok ? 'rolled-back' : 'failed', reason: finished.flatMap((f) => f.actions).join('; ') || 'nothing left to roll back', finished };
+  const actions = finished.flatMap((f) => f.actions);
+  const status = !ok ? 'failed' : actions.length ? 'rolled-back' : 'nothing-to-do';
+  const outputs = { status, reason: actions.join('; ') || 'nothing left to roll back', finished };
   return { exitCode: ok ? EXIT.ok : EXIT.failed, outputs };
 }
 
