@@ -13,6 +13,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException
 } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateClusterCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import type { Sim } from '../../sim/server.js';
 import { frozenSim, rejection } from './helpers.js';
 
@@ -129,5 +130,99 @@ describe('streams and events', () => {
       logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task2', logEvents: [{ timestamp: t0 + 2, message: 'b' }, { timestamp: t0 + 1, message: 'a' }] }))
     );
     expect(unordered).toBeInstanceOf(InvalidParameterException);
+  });
+});
+
+describe('what the local ECS writes through the awslogs driver, and tasks that never start', () => {
+  const ecs = (): ECSClient =>
+    new ECSClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSIMTEST', secretAccessKey: 'sim-secret' }, maxAttempts: 1 });
+  const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' as const } };
+  let family = 0;
+
+  /** Runs one task of `image` whose container logs to /ecs/jobs (prefix job), and lets two simulated minutes pass. */
+  async function runJob(image: string, extra: Record<string, unknown> = {}): Promise<{ id: string; task: Task; stream: string }> {
+    const client = ecs();
+    const name = `job${++family}`;
+    await client.send(new CreateClusterCommand({ clusterName: 'jobs' }));
+    await client.send(
+      new RegisterTaskDefinitionCommand({
+        family: name,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+        containerDefinitions: [
+          {
+            name: 'main',
+            image,
+            essential: true,
+            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/jobs', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'job' } },
+            ...extra
+          }
+        ]
+      })
+    );
+    const run = await client.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: name, launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    const id = run.tasks![0]!.taskArn!.split('/').pop()!;
+    sim.advance(2 * 60_000);
+    const task = (await client.send(new DescribeTasksCommand({ cluster: 'jobs', tasks: [id] }))).tasks![0]!;
+    return { id, task, stream: `job/main/${id}` };
+  }
+
+  beforeAll(async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/jobs' }));
+  });
+
+  test('a crash prints its stack trace and the exit, in the stream named prefix/container/task-id', async () => {
+    const { task, stream } = await runJob('registry.example.com/job:v2-crash');
+    expect(task.containers![0]!.exitCode).toBe(1);
+    const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/jobs', logStreamName: stream }));
+    const text = out.events!.map((e) => e.message).join('\n');
+    expect(text).toMatch(/INFO {2}main: listening on 0\.0\.0\.0:8080/);
+    expect(text).toMatch(/TypeError: Cannot read properties of undefined \(reading 'split'\)\n {4}at parseConfig/);
+    expect(out.events!.at(-1)!.message).toMatch(/FATAL main: exiting with code 1$/);
+    // Oldest first, as GetLogEvents returns them.
+    const times = out.events!.map((e) => e.timestamp!);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  test('an image that cannot be pulled: TaskFailedToStart with ECS’s CannotPullContainerError wording, no exit code, no log stream', async () => {
+    const { task, stream } = await runJob('registry.example.com/job:v9-image-pull-fail');
+    expect(task).toMatchObject({
+      lastStatus: 'STOPPED',
+      stopCode: 'TaskFailedToStart',
+      stoppedReason:
+        'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref registry.example.com/job:v9-image-pull-fail: registry.example.com/job:v9-image-pull-fail: not found'
+    });
+    expect(task.startedAt).toBeUndefined();
+    expect(task.containers![0]!.exitCode).toBeUndefined();
+    expect(task.containers![0]!.reason).toBe(task.stoppedReason);
+    expect(await rejection(logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/jobs', logStreamName: stream })))).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  test('a secret the execution role cannot read: ResourceInitializationError naming the secret and the role', async () => {
+    const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:job/api-key-Xy12Zw';
+    const { task } = await runJob('registry.example.com/job:v2-secret-fail', { secrets: [{ name: 'API_KEY', valueFrom: secret }] });
+    expect(task.stopCode).toBe('TaskFailedToStart');
+    expect(task.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: /);
+    expect(task.stoppedReason).toContain(`failed to fetch secret ${secret} from secrets manager: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/`);
+  });
+
+  test('a group that does not exist gets no output (and the task still runs)', async () => {
+    const client = ecs();
+    await client.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'nogroup',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'main', image: 'job:v1', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/missing', 'awslogs-stream-prefix': 'x' } } }]
+      })
+    );
+    await client.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: 'nogroup', launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    sim.advance(60_000);
+    expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/missing' }))).logGroups).toEqual([]);
   });
 });
