@@ -98,3 +98,28 @@ describe('judge: our deployment FAILED', () => {
     expect(judge(service, ours)).toEqual({ kind: 'succeeded' });
   });
 });
+
+describe('judge: the order ECS lists deployments in does not matter', () => {
+  test('the PRIMARY is found wherever it is listed', () => {
+    const service = svc([dep('ecs-svc/0', 'ACTIVE', TD7, { running: 0, desired: 0 }), dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })]);
+    expect(judge(service, ours)).toEqual({ kind: 'succeeded' });
+  });
+
+  test('without a deployment id, an older FAILED deployment of our revision is not ours: the PRIMARY is', () => {
+    const service = svc([
+      dep('ecs-svc/0', 'ACTIVE', TD8, { state: 'FAILED', reason: 'an earlier attempt' }),
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })
+    ]);
+    expect(judge(service, { taskDefinitionArn: TD8, previousTaskDefinitionArn: TD7 })).toEqual({ kind: 'succeeded' });
+  });
+});
+
+describe('judge: a FAILED deployment on a service without circuit-breaker settings', () => {
+  test.each([
+    ['no deploymentConfiguration', {}],
+    ['a deploymentConfiguration without a circuit breaker', { deploymentConfiguration: { maximumPercent: 200 } }]
+  ])('%s: failed, ours to roll back', (_, extra) => {
+    const service = { ...svc([dep('ecs-svc/1', 'PRIMARY', TD8, { state: 'FAILED', reason: 'tasks failed' })]), deploymentConfiguration: undefined, ...extra };
+    expect(judge(service, ours)).toEqual({ kind: 'failed', reason: 'tasks failed', rollBack: true });
+  });
+});
