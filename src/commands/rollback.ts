@@ -25,7 +25,12 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
   const slug = services.length ? targetSlug(inputs.string('cluster') ?? 'default', services) : undefined;
   const stateFile = ctx.flags['state-file'];
   const recorded = stateFile ? [stateFile] : stateFiles(ctx.cwd, slug);
-  if (recorded.length > 0) return finishRecorded(recorded, !stateFile, ctx);
+  if (recorded.length > 0) {
+    const finished = await finishRecorded(recorded, !stateFile, ctx);
+    // A file left by a deploy that already rolled itself back holds nothing to finish: then the user's target is rolled back on demand.
+    if (stateFile || !slug || finished.outputs.status !== 'nothing-to-do') return finished;
+    ctx.reporter.info('nothing was left to finish in the recorded state; rolling back on demand');
+  }
   if (!slug) {
     ctx.reporter.info(
       `nothing to roll back: no state file in ${join(ctx.cwd, '.ecs-rollout')}. To roll a service back on demand, pass --cluster and --service (or the blue/green inputs)`

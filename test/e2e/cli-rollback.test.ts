@@ -87,6 +87,22 @@ describe('rollback on demand (rolling)', () => {
     expect(await activeRevisions('web')).not.toContain(from);
   });
 
+  test('after a deploy that rolled itself back (its state file left behind), rollback still goes back on demand', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-rb-'));
+    const good = await deployed('rb-left-a');
+    const current = await deployed('rb-left-b');
+    const failed = await cli(['deploy', ...template, '--vars', 'tag=rb-left-crash', ...rolling, ...fast], dir);
+    expect(failed.status).toBe(1);
+    expect(await revisionOf(sim.url, 'web')).toBe(current);
+    expect(readdirSync(join(dir, '.ecs-rollout'))).toHaveLength(1);
+
+    const r = await cli(['rollback', ...rolling, ...fast], dir);
+    expect(r.stderr).toMatch(/nothing was left to finish in the recorded state; rolling back on demand/);
+    expect(r.status).toBe(0);
+    expect(await revisionOf(sim.url, 'web')).toBe(good);
+    expect(readdirSync(join(dir, '.ecs-rollout'))).toEqual([]);
+  });
+
   test('a service that is not there is a flag problem: exit 2, naming --service, nothing changed', async () => {
     const r = await cli(['rollback', '--cluster', 'prod', '--service', 'nope', '--json']);
     expect(r.status).toBe(2);
