@@ -103,7 +103,7 @@ export async function benchStartup(): Promise<Record<string, number>> {
   const bare = ["-e", "require('http').request(process.env.BENCH_URL, { method: 'POST' }).end('{}')"];
   // The AWS SDK alone, bundled the same way: what no amount of work on our side can go below.
   const floorDir = join(dir, 'sdk-floor');
-  bundleEntry(join(ROOT, 'bench/fixtures/sdk-floor.ts'), floorDir);
+  await bundleEntry(join(ROOT, 'bench/fixtures/sdk-floor.ts'), floorDir);
   const floorArgs = [join(floorDir, 'index.js')];
   const baseline: number[] = [];
   const action: number[] = [];

@@ -6,18 +6,36 @@
  * the same first ECS request costs a fifth less start-up. Deterministic: CI rebuilds and fails
  * when the committed dist/ differs.
  */
-import { buildSync } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
+/**
+ * @actions/core imports @actions/http-client (for OIDC tokens) and @actions/exec (for runner
+ * details), neither of which this action asks for; evaluating them loads tunnel, https and tls
+ * into every run. They declare no `sideEffects`, so esbuild must assume they have some; they
+ * have none, and saying so lets esbuild leave them out where nothing of theirs is used (they
+ * stay, in the lazy chunk, for @actions/github, which does use them).
+ */
+const unusedWithoutEffects: Plugin = {
+  name: 'actions-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^@actions\/(http-client|exec|io)(\/|$)/ }, async (args) => {
+      if (args.pluginData === 'resolved') return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' });
+      return { ...resolved, sideEffects: false };
+    });
+  }
+};
+
 /** Bundles one entry into `out` the way dist/ is built (also used by the start-up benchmark). */
-export function bundleEntry(entry: string, out: string): void {
+export async function bundleEntry(entry: string, out: string): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  buildSync({
+  await build({
     entryPoints: { index: resolve(ROOT, entry) },
     outdir: out,
     bundle: true,
@@ -37,6 +55,7 @@ export function bundleEntry(entry: string, out: string): void {
     alias: { undici: './src/action/undici-lazy.js', 'undici-real': './node_modules/undici/index.js' },
     // CommonJS dependencies `require` Node's built-ins; an ES module has no `require` of its own.
     banner: { js: "import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);" },
+    plugins: [unusedWithoutEffects],
     absWorkingDir: ROOT,
     logLevel: 'warning'
   });
@@ -45,6 +64,6 @@ export function bundleEntry(entry: string, out: string): void {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   rmSync('dist', { recursive: true, force: true });
-  bundleEntry('src/index.ts', 'dist');
-  bundleEntry('src/cli/index.ts', 'dist/cli');
+  await bundleEntry('src/index.ts', 'dist');
+  await bundleEntry('src/cli/index.ts', 'dist/cli');
 }
