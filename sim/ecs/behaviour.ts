@@ -199,6 +199,9 @@ export function containerLines(task: Task, container: string, port: number, mome
     return lines;
   }
   if (moment === 'exited' && task.behaviour === 'crash') {
+    // Applications dump their configuration when they die: the environment reaches the log (and must be masked by whoever prints it).
+    const env: Array<Record<string, any>> = task.taskDefinition.body.containerDefinitions?.find((d: Record<string, any>) => d.name === container)?.environment ?? [];
+    if (env.length) say(at - 310, `${stamp(at - 310)} DEBUG ${container}: config ${env.map((e) => `${e.name}=${e.value}`).join(' ')}`);
     say(at - 300, `${stamp(at - 300)} ERROR ${container}: unhandled rejection, shutting down`);
     say(at - 290, `TypeError: Cannot read properties of undefined (reading 'split')`);
     say(at - 289, `    at parseConfig (/app/dist/config.js:41:27)`);

@@ -5,8 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { startSim, type Sim } from '../../sim/server.js';
-import { runAction, type ActionRun } from '../../scripts/run-action.js';
-import { FAST, VARS, heldLocks, revisionOf, weights } from './sim-helpers.js';
+import { ROOT, runAction, type ActionRun } from '../../scripts/run-action.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAST, VARS, heldLocks, revisionOf, runCli, weights } from './sim-helpers.js';
 import { until, webInputs } from './blue-green-helpers.js';
 
 let sim: Sim;
@@ -58,6 +61,29 @@ describe('headlines, rolling', () => {
     expect(run.log).toMatch(/at parseConfig \(\/app\/dist\/config\.js:41:27\)/);
     expect(run.log).toMatch(/FATAL web: exiting with code 1/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+  });
+
+  test('container output is masked like everything else: a secret var the crash prints stays hidden in the log and the summary', async () => {
+    const secret = 'pa55-w0rd-in-log';
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { ...rolling('v2-crash', { 'secret-vars': 'greeting' }), vars: `${VARS.replace(/^greeting=.*$/m, `greeting=${secret}`)}\ntag=v2-crash` }
+    });
+    expect(run.outputs.status).toBe('rolled-back');
+    expect(run.summary).toMatch(/DEBUG web: config (GREETING|COMMIT)=/);
+    expect(run.summary).toMatch(/GREETING=\*\*\*/);
+    expect(run.summary).not.toContain(secret);
+    expect(run.log.split(secret)).toHaveLength(2); // only the ::add-mask:: line, which the runner consumes
+  });
+
+  test("the CLI ends with the same headline (only the lock's release follows it)", async () => {
+    const cli = await runCli(sim.url, ['deploy', '--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS, '--vars', 'tag=v2-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], {
+      cwd: mkdtempSync(join(tmpdir(), 'headline-cli-'))
+    });
+    expect(cli.status).toBe(1);
+    const lines = cli.stderr.trim().split('\n').filter((l) => !/deployment lock/.test(l));
+    expect(lines.at(-1)).toBe('Rolled back: web:2 essential container web exited with code 1 — web is back on web:1');
+    expect(cli.stdout).toMatch(/^reason=Rolled back: web:2 essential container web exited with code 1 — web is back on web:1$/m);
   });
 
   test('log-lines: 0 reads no logs at all', async () => {
