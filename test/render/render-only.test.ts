@@ -55,6 +55,14 @@ describe('a render-only run', () => {
     expect(td.cpu).toBe('1024');
   });
 
+  it('a step written for the official render action (container-name + image) renders without the AWS SDK either', () => {
+    const run = runAction({ 'task-definition': 'test/fixtures/official/web-task-definition.json', 'container-name': 'web', image: 'registry.example.com/web:v3' }, REFUSED);
+    expect(run.out).not.toContain('render-only run loaded');
+    expect(run.status).toBe(0);
+    const td = JSON.parse(readFileSync(run.rendered!, 'utf8')) as { containerDefinitions: Array<{ name: string; image: string }> };
+    expect(td.containerDefinitions.find((c) => c.name === 'web')?.image).toBe('registry.example.com/web:v3');
+  });
+
   it('the hook does refuse: a YAML template needs the YAML parser, and the run fails naming it', () => {
     const run = runAction({ 'task-definition': 'test/fixtures/templates/web.yaml', register: 'false', vars: 'cpu=256\nmemory=512\ntag=v1' }, REFUSED);
     expect(run.status).not.toBe(0);
