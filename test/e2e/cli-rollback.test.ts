@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { ROOT } from '../../scripts/run-action.js';
 import { startSim, type Sim } from '../../sim/server.js';
 import { webBlueGreenInputs } from '../../sim/seed.js';
@@ -152,13 +153,47 @@ describe('rollback on demand (blue/green)', () => {
   });
 });
 
+describe('rollback on demand is gated like a deploy', () => {
+  test('blue/green: an alarm in ALARM stops the rollback before any traffic moves; production stays where it was', async () => {
+    const listener = sim.scenario!.listeners['web-alb:80'];
+    const live = await deployed('rb-gated', [...blueGreen(), ...bakes]);
+    const liveName = (await weights(sim.url, listener))['web-green'] === 100 ? 'web-green' : 'web-blue';
+    expect(await revisionOf(sim.url, liveName)).toBe(live);
+    const before = await weights(sim.url, listener);
+
+    // A user's alarm on a metric nobody publishes: with TreatMissingData ignore the state set here holds.
+    const { cw } = clients(sim.url);
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'rb-checkout-errors',
+        Namespace: 'Acme/Web',
+        MetricName: 'CheckoutErrors',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore'
+      })
+    );
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'rb-checkout-errors', StateValue: 'ALARM', StateReason: 'set by the test' }));
+
+    const r = await cli(['rollback', ...blueGreen(), ...bakes, ...fast, '--alarms', 'rb-checkout-errors', '--alarm-mode', 'strict', '--json']);
+    expect(r.status).toBe(1);
+    expect(json(r)).toMatchObject({ 'exit-code': 1 });
+    expect(String(json(r).reason)).toMatch(/rb-checkout-errors/);
+    expect(await weights(sim.url, listener)).toEqual(before);
+    expect(await revisionOf(sim.url, liveName)).toBe(live);
+  });
+});
+
 describe('revisions and deregister', () => {
   test('revisions lists the family newest first with who runs each and the rollback target', async () => {
     const r = await cli(['revisions', '--cluster', 'prod', '--service', 'web']);
     expect(r.status).toBe(0);
     const web = await revisionOf(sim.url, 'web');
     expect(r.stdout).toMatch(new RegExp(`^${web}\\s+ACTIVE\\s+.*\\bweb \\(PRIMARY, \\d+/\\d+ running\\)`, 'm'));
-    expect(r.stdout).toMatch(/web-blue \(PRIMARY, 2\/2 running\)/);
+    expect(r.stdout).toMatch(/web-(blue|green) \(PRIMARY, 2\/2 running\)/);
     expect(r.stdout).toMatch(/rollback target of web\b/);
     const listed = [...r.stdout.matchAll(/^web:(\d+)/gm)].map((m) => Number(m[1]));
     expect(listed).toEqual([...listed].sort((a, b) => b - a));
