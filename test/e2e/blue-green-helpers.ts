@@ -53,6 +53,15 @@ export function mutatingCalls(sim: Sim): string[] {
 /** Waits `realMs` of real time (the sim's clock keeps running). */
 export const pause = (realMs: number): Promise<void> => new Promise((r) => setTimeout(r, realMs));
 
+/**
+ * Waits until the sim's own clock has moved `simulatedMs`: what a test means by "a minute later",
+ * whatever the load on the machine (a real-time pause is fewer simulated seconds on a busy one).
+ */
+export async function simulated(sim: { now(): number }, simulatedMs: number): Promise<void> {
+  const end = sim.now() + simulatedMs;
+  while (sim.now() < end) await pause(10);
+}
+
 export { weights };
 
 /** Polls `check` every 50 ms of real time until it is true, or throws after `timeoutMs`. */

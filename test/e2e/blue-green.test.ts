@@ -11,7 +11,7 @@ import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
 import { VARS, clients, why } from './sim-helpers.js';
-import { colours, delta, mutatingCalls, pause, requests, shown, until, webInputs, weights } from './blue-green-helpers.js';
+import { colours, delta, mutatingCalls, requests, shown, simulated, until, webInputs, weights } from './blue-green-helpers.js';
 
 let sim: Sim;
 let s: Scenario;
@@ -25,10 +25,10 @@ afterEach(async () => {
 
 const WEB = ['web-blue', 'web-green'];
 const listenerWeights = (): Promise<Record<string, number>> => weights(sim.url, s.listeners['web-alb:80']);
-/** Where requests go from now on: the sim's counts over `realMs` of real time (×300: 300 ms is 90 simulated seconds). */
-async function servedOver(realMs = 300): Promise<Record<string, number>> {
+/** Where requests go from now on: the sim's counts over `simulatedMs` of its own clock (90 s by default). */
+async function servedOver(simulatedMs = 90_000): Promise<Record<string, number>> {
   const before = requests(sim);
-  await pause(realMs);
+  await simulated(sim, simulatedMs);
   return delta(before, requests(sim));
 }
 /** ModifyListener calls made by the action (not the seed, not the test's own SDK client). */
@@ -69,8 +69,9 @@ describe('blue/green', () => {
     expect(run.summary).toContain('```mermaid');
     // The diff is against the live colour's revision.
     expect(run.summary).toMatch(/<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/);
-    expect(run.summary).toMatch(/line "web-blue" \[100(, 100)*, 90, 50, 0\]/);
-    expect(run.summary).toMatch(/line "web-green" \[0(, 0)*, 10, 50, 100\]/);
+    // The chart samples each colour's share evenly over time: steps of 100, 90, 50, 0 (and back for green).
+    expect(run.summary).toMatch(/line "web-blue" \[100(, 100)*(, 90)+(, 50)+(, 0)+\]/);
+    expect(run.summary).toMatch(/line "web-green" \[0(, 0)*(, 10)+(, 50)+(, 100)+\]/);
     expect(run.post?.exitCode).toBe(0);
 
     const second = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v3') });
@@ -219,7 +220,7 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
       const c = await colours(sim.url, ['web-green']);
       return c['web-green']!.running === 2 && c['web-green']!.revision === 'web:2';
     });
-    await pause(300); // health checks: 3 × 10 s on the ×300 clock
+    await simulated(sim, 30_000); // health checks: 3 × 10 s of the sim's clock
     await elb.send(
       new ModifyListenerCommand({
         ListenerArn: s.listeners['web-alb:80'],

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startSim, type Scenario, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { colours, shown, webInputs, weights } from './blue-green-helpers.js';
+import { colours, shown, simulated, webInputs, weights } from './blue-green-helpers.js';
 import { FAST, VARS, clients, revisionOf, service, why } from './sim-helpers.js';
 
 let sim: Sim;
@@ -115,8 +115,8 @@ async function liveColourInIncident(): Promise<void> {
     if (svc.deployments?.length === 1 && svc.runningCount === svc.desiredCount) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  // -http-5xx fails half the requests from a minute after a task runs: a few simulated minutes more.
-  await new Promise((r) => setTimeout(r, 1500));
+  // -http-5xx fails half the requests from a minute after a task runs: a few simulated minutes more (×300: what 1.5 s was unloaded).
+  await simulated(sim, 450_000);
 }
 
 describe('metric gates during an incident that hurts both colours', () => {
