@@ -215,7 +215,8 @@ export async function prepareIdle(
     end = await watchDeployment(watcher, ctx, name, ours, {
       circuitBreaker: deploy.circuitBreaker,
       timeoutMs: Math.max(0, deadline - ctx.timer.now()),
-      ...(targetGroupArn ? { targets: { targetGroupArn, aws: ctx.aws } } : {})
+      ...(targetGroupArn ? { targets: { targetGroupArn, aws: ctx.aws } } : {}),
+      containers: ctx.aws
     });
   } catch (error) {
     return { kind: 'failed', reason: `watching ${name} failed: ${errorMessage(error)}`, ...ids };

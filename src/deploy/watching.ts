@@ -7,6 +7,7 @@ import type { GatePhase, Phase, Reporter } from '../events.js';
 import { reportEvidence } from './evidence.js';
 import type { Aws } from '../aws/clients.js';
 import { analyseTargets, observeTargets } from '../gates/analysis.js';
+import { containerSignals } from '../gates/service.js';
 import { targetGroupName } from './colours.js';
 import type { DeployContext } from './types.js';
 import { judge, revision, type OurDeployment, type Verdict } from './verdict.js';
@@ -50,9 +51,17 @@ export function watchDeployment(
     targets?: { targetGroupArn: string; aws: Pick<Aws, 'elb'> };
     /** For the progress line, e.g. "web to run web:8". */
     waitingFor?: string;
+    /** With it, an essential container of the new revision that exits or is OOM-killed ends the wait at once (not after the circuit breaker's count). */
+    containers?: Pick<Aws, 'ecs'>;
   }
 ): Promise<WatchEnd<DeploymentDecision>> {
   const targets = opts.targets;
+  const exits = opts.containers ? containerSignals(opts.containers.ecs, ours.taskDefinitionArn) : undefined;
+  const containerExit = async (): Promise<DeploymentDecision | undefined> => {
+    const service = exits ? watcher.latest.get(name) : undefined;
+    const r = service && exits ? await exits(service, 0) : undefined;
+    return r?.phase === 'fail' ? { kind: 'stuck', reason: r.reason } : undefined;
+  };
   // The progress line's "2/2 targets healthy in web-green", from the last target-health read.
   let healthy: string | undefined;
   return watchUntil<DeploymentDecision>(
@@ -75,11 +84,14 @@ export function watchDeployment(
       ...(targets
         ? {
             alsoDecide: async () =>
+              (await containerExit()) ??
               unhealthyEvent(watcher, name, targets.targetGroupArn, ours) ??
               (await unhealthyTargets(targets.targetGroupArn, targets.aws, ours, (line) => (healthy = line))),
             targets: () => healthy
           }
-        : {})
+        : opts.containers
+          ? { alsoDecide: containerExit }
+          : {})
     }
   );
 }

@@ -8,7 +8,7 @@
 import type { Service, Task } from '@aws-sdk/client-ecs';
 import type { EcsApi } from '../aws/clients.js';
 import { analyseContainerExits, analyseService, analyseServingService, revisionOf } from './analysis.js';
-import type { Gate } from './types.js';
+import type { Gate, GateResult } from './types.js';
 
 /** Stopped tasks per describe call: ECS's own limit. */
 const DESCRIBE_LIMIT = 100;
@@ -55,7 +55,7 @@ export function serviceGate(
  * already examined, and judges their containers. A read that fails is not a verdict: the
  * next rise (or the other gates) decide.
  */
-function containerSignals(ecs: Pick<EcsApi, 'listTasks' | 'describeTasks'>, taskDefinition: string) {
+export function containerSignals(ecs: Pick<EcsApi, 'listTasks' | 'describeTasks'>, taskDefinition: string): (service: Service, baseline: number) => Promise<GateResult | undefined> {
   let examined = 0;
   const seen = new Set<string>();
   return async (service: Service, baseline: number) => {

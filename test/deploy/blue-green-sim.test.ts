@@ -149,11 +149,11 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     expect(requests(sim)['web-green']! - before['web-green']!).toBe(0);
   });
 
-  it('a release that crashes → the circuit breaker stops it, no traffic moved', async () => {
+  it('a release that crashes → stopped at its first exit (before the circuit breaker), no traffic moved', async () => {
     const bad = await register(aws, 'registry.example.com/web:v2-crash');
     const result = await deployBlueGreen(deploySettings(), settingsFor(sim.scenario!), bad, context());
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/web-green did not start web:2/);
+    expect(result.reason).toMatch(/^web-green: essential container web of web:2 exited with code 1 in \d tasks? \(\w+/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect((await desired())['web-green']![0]).toBe(0);
   });
