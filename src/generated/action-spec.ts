@@ -489,7 +489,7 @@ export const OUTPUTS: readonly OutputSpec[] = [
   },
   {
     "name": "reason",
-    "description": "Why the deployment ended as it did."
+    "description": "Why the deployment ended as it did. For a failure, one sentence of at most 160 characters: the verdict, the root cause (failed health checks with their HTTP codes, a container exit or OOM kill, an image or secret that could not be fetched, no capacity, a timeout, an alarm, a metric gate, cancellation, the deployment lock) and where traffic is now, e.g. \"Rolled back: web:5 failed its ELB health checks (HTTP 500) — 100 % stays on web-green (web:4)\". The whole reason is in the log and the job summary."
   },
   {
     "name": "live-service",
