@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { actionInputSource } from './action/input-source.js';
 import { ActionReporter } from './action/reporter.js';
 import { actionState } from './action/state.js';
-import { runContextFromEnv, startDeployment, type GithubDeployment } from './action/deployments.js';
+import type { GithubDeployment } from './action/deployments.js';
 import { createAws } from './aws/clients.js';
 import { createLockStore } from './aws/dynamodb.js';
 import { cancellationOnSignals } from './cancel.js';
@@ -10,7 +10,6 @@ import { InputError, InputErrors, errorMessage } from './errors.js';
 import { Inputs } from './inputs.js';
 import { TaskFailed, runPipeline, type PipelineResult } from './pipeline.js';
 import { errorHeadline } from './report/headline.js';
-import { renderSummary } from './report/summary.js';
 import { deploymentIntended, readSettings, type Settings } from './settings.js';
 import { realTimer } from './timer.js';
 
@@ -72,10 +71,11 @@ export async function run(): Promise<void> {
   await writeSummary(reporter, settings, result, failure, failureHeadline);
 }
 
-/** A GitHub deployment for the `environment` input; @actions/github is loaded only then. */
+/** A GitHub deployment for the `environment` input; its code (and @actions/github) is loaded only then. */
 async function startGithubDeployment(inputs: Inputs, reporter: ActionReporter): Promise<GithubDeployment | undefined> {
   const environment = inputs.string('environment');
   if (!environment) return undefined;
+  const { runContextFromEnv, startDeployment } = await import('./action/deployments.js');
   const run = runContextFromEnv(process.env);
   if (!run) {
     core.warning('environment is set but this is not a GitHub Actions run (GITHUB_REPOSITORY / GITHUB_SHA missing): no GitHub deployment');
@@ -102,6 +102,8 @@ async function writeSummary(
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
+    // Loaded here, once the work is done: nothing before the first AWS call waits for it.
+    const { renderSummary } = await import('./report/summary.js');
     const services = settings?.blueGreen
       ? [settings.blueGreen.colours.blue.service, settings.blueGreen.colours.green.service]
       : settings?.deploy.service
