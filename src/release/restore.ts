@@ -9,7 +9,7 @@ import { Inputs, inputDefault } from '../inputs.js';
 import { runPipeline } from '../pipeline.js';
 import { finishInterrupted, type Recovery } from '../recover.js';
 import { readSettings } from '../settings.js';
-import { underSavedLock } from '../deploy/locking.js';
+import { LOCK_STATE_KEY, underSavedLock, type SavedLock } from '../deploy/locking.js';
 import { ROLLING_STATE_KEY, rollbackRolling, type RollingState } from '../deploy/rollback.js';
 import { revision } from '../deploy/verdict.js';
 import { describeService } from '../deploy/watch.js';
@@ -133,7 +133,10 @@ export async function finishRelease(ctx: DeployContext, o: { sameOwner: boolean;
   let ok = true;
   const touched = saved.services.filter((s) => s.status !== 'pending');
   const pollMs = 1_000;
-  const locked = await underSavedLock(ctx, { sameOwner: o.sameOwner, pollMs }, async (held) => {
+  // The keys are taken over one by one, each after its own lease of silence: a dead release's N keys take N leases.
+  const lock = ctx.state.load<SavedLock>(LOCK_STATE_KEY);
+  const timeoutMs = lock && !o.sameOwner ? (lock.keys.length + 2) * lock.leaseMs : undefined;
+  const locked = await underSavedLock(ctx, { sameOwner: o.sameOwner, pollMs, ...(timeoutMs ? { timeoutMs } : {}) }, async (held) => {
     const waves = [...new Set(touched.map((s) => s.wave))].sort((a, b) => b - a);
     for (const wave of waves) {
       await Promise.all(

@@ -13,12 +13,16 @@ import { LOCK_STATE_KEY, type SavedLock } from '../deploy/locking.js';
 import { deploymentLockKeys } from '../deploy/locking.js';
 import { StopReason, stopText } from '../deploy/scope.js';
 import type { DeployContext, DeployResult } from '../deploy/types.js';
-import { acquireLocks, lockHolder, newOwnerId } from '../lock/lock.js';
+import { acquireLocks, lockHolder, newOwnerId, type LockHandle, type LockOptions } from '../lock/lock.js';
+import type { LockStore } from '../aws/dynamodb.js';
 import { alarmGate, verifyAlarmsExist } from '../gates/alarms.js';
 import { formatDuration } from '../duration.js';
 import type { ReleasePlan, ReleaseService } from './file.js';
 import { ServiceReporter, scopedState, serviceStateKey } from './scope.js';
 import { RELEASE_STATE_KEY, restoreService, rollbackInputs, type SavedRelease, type SavedService } from './restore.js';
+
+/** How every strategy says it stopped before changing anything ("…; nothing was changed"). */
+const NOTHING_CHANGED = /nothing was changed|before anything was changed/;
 
 /** How a service of the release ended. `restored`: it had succeeded and the release put it back. */
 export type ServiceVerdict = 'succeeded' | 'rolled-back' | 'restored' | 'failed' | 'unchanged' | 'not-started';
@@ -29,6 +33,8 @@ export interface ServiceOutcome {
   strategy: string;
   verdict: ServiceVerdict;
   reason: string;
+  /** The failure's root cause in one sentence, when the strategy found one (the release's reason quotes it). */
+  headline?: string;
   before?: string;
   after?: string;
   /** Monotonic ms, from the release's start. */
@@ -163,7 +169,10 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
               outcome.after = result.taskDefinitionArn;
               if (result.previousTaskDefinitionArn) outcome.before = result.previousTaskDefinitionArn;
               outcome.reason = result.reason;
+              if (result.headline) outcome.headline = result.headline;
               outcome.verdict = result.status === 'succeeded' ? 'succeeded' : result.status === 'rolled-back' ? 'rolled-back' : 'failed';
+              // Stopped (or refused) before its service changed: nothing to put back, and nothing broken.
+              if (result.status === 'failed' && NOTHING_CHANGED.test(result.reason)) outcome.verdict = 'unchanged';
             } catch (error) {
               // Refused before its service changed (preflight, registration): the release still stops here.
               outcome.verdict = 'unchanged';
@@ -179,7 +188,7 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
             if (outcome.before) e.previous = outcome.before;
             if (outcome.after) e.revision = outcome.after;
             save();
-            if (outcome.verdict !== 'succeeded') fail(`service ${s.name} ${outcome.verdict === 'unchanged' ? 'could not deploy' : outcome.verdict === 'rolled-back' ? 'was rolled back' : 'failed'}: ${outcome.reason}`);
+            if (outcome.verdict !== 'succeeded') fail(`service ${s.name} ${outcome.verdict === 'unchanged' ? 'could not deploy' : outcome.verdict === 'rolled-back' ? 'was rolled back' : 'failed'}: ${outcome.headline ?? outcome.reason}`);
           });
         });
       }
@@ -294,18 +303,19 @@ async function holdReleaseLock(plan: ReleasePlan, ctx: DeployContext): Promise<R
   if (!lock || !ctx.locks || keys.length === 0) return undefined;
   const owner = newOwnerId();
   const pollMs = Math.min(...plan.services.map((s) => s.settings.deploy.pollIntervalMs));
-  const handle = await ctx.reporter.phase('lock', `Taking the deployment lock (${keys.length} keys: ${keys.join(', ')})`, () =>
-    acquireLocks(ctx.locks!, keys, {
-      table: lock.table,
-      owner,
-      leaseMs: lock.leaseMs,
-      timeoutMs: lock.timeoutMs,
-      pollMs,
-      holder: lockHolder(),
-      timer: ctx.timer,
-      signal: ctx.signal,
-      log: { info: (m) => ctx.reporter.info(m), warning: (m) => ctx.reporter.warning(m) }
-    })
+  const options = (timeoutMs: number): LockOptions => ({
+    table: lock.table,
+    owner,
+    leaseMs: lock.leaseMs,
+    timeoutMs,
+    pollMs,
+    holder: lockHolder(),
+    timer: ctx.timer,
+    signal: ctx.signal,
+    log: { info: (m) => ctx.reporter.info(m), warning: (m) => ctx.reporter.warning(m) }
+  });
+  const handle = await ctx.reporter.phase('lock', `Taking the deployment lock (${keys.length} keys: ${keys.join(', ')})`, async () =>
+    (await takeAtOnce(ctx.locks!, keys, options(0))) ?? acquireLocks(ctx.locks!, keys, options(lock.timeoutMs))
   );
   const saved: SavedLock = { table: lock.table, owner, keys, leaseMs: lock.leaseMs, released: false };
   ctx.state.save(LOCK_STATE_KEY, saved);
@@ -316,6 +326,30 @@ async function holdReleaseLock(plan: ReleasePlan, ctx: DeployContext): Promise<R
       await handle.release();
       ctx.state.save(LOCK_STATE_KEY, { ...saved, released: true });
     }
+  };
+}
+
+/**
+ * Every key at once, none waited for: a release of 50 services would otherwise take 50 round
+ * trips in a row. Safe from deadlock because nothing waits while holding: when any key is held
+ * by another run, the keys taken are released and undefined says to take them the usual way,
+ * one by one in sorted order, waiting as needed.
+ */
+async function takeAtOnce(store: LockStore, keys: string[], o: LockOptions): Promise<LockHandle | undefined> {
+  const quiet: LockOptions = { ...o, log: { info: o.log.info, warning: () => undefined } };
+  const taken = await Promise.allSettled(keys.map((key) => acquireLocks(store, [key], quiet)));
+  const handles = taken.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+  if (handles.length < keys.length) {
+    await Promise.all(handles.map((h) => h.release()));
+    return undefined;
+  }
+  const lost = AbortSignal.any(handles.map((h) => h.lost));
+  let released: Promise<void> | undefined;
+  return {
+    keys: [...keys].sort(),
+    owner: o.owner,
+    lost,
+    release: () => (released ??= Promise.all(handles.map((h) => h.release())).then(() => undefined))
   };
 }
 

@@ -46,7 +46,7 @@ export function renderReleaseSummary(input: ReleaseSummaryInput): string {
   );
   out.push('| service | wave | strategy | revision | verdict | took | reason |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const s of r.services) {
-    out.push(`| ${s.name} | ${s.wave + 1} | ${s.strategy} | ${revisionChange(s)} | ${VERDICT[s.verdict]} | ${took(s)} | ${oneLine(s.reason)} |`);
+    out.push(`| ${s.name} | ${s.wave + 1} | ${s.strategy} | ${revisionChange(s)} | ${VERDICT[s.verdict]} | ${took(s)} | ${oneLine(s.headline ?? s.reason)} |`);
   }
   out.push('');
   const chart = timeline(r.services);

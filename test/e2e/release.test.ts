@@ -4,14 +4,16 @@
  * revision 1); assertions read the services' state through the SDK.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type Sim } from '../../sim/server.js';
 import { seedReleaseServices } from '../../sim/seed-release.js';
 import { webBlueGreenInputs } from '../../sim/seed.js';
-import { runAction } from '../../scripts/run-action.js';
-import { heldLocks, revisionOf, service, weights } from './sim-helpers.js';
+import { ROOT, runAction } from '../../scripts/run-action.js';
+import { clients, heldLocks, revisionOf, runCli, service, weights } from './sim-helpers.js';
 
 const TEMPLATE = 'test/release/fixtures/service.taskdef.json';
 
@@ -31,8 +33,16 @@ interface Svc {
 }
 
 /** A release file in a temporary directory (its template path is relative to the repository, where the step runs). */
-function releaseFile(services: Record<string, Svc>, top: Record<string, string> = {}): string {
-  const lines = ['cluster: prod', ...Object.entries(top).map(([k, v]) => `${k}: ${v}`), 'defaults:', '  poll-interval: 200ms', `  task-definition: ${TEMPLATE}`, 'services:'];
+function releaseFile(services: Record<string, Svc>, top: Record<string, string> = {}, template = TEMPLATE, defaults: Record<string, string> = {}): string {
+  const lines = [
+    'cluster: prod',
+    ...Object.entries(top).map(([k, v]) => `${k}: ${v}`),
+    'defaults:',
+    '  poll-interval: 200ms',
+    `  task-definition: ${template}`,
+    ...Object.entries(defaults).map(([k, v]) => `  ${k}: ${v}`),
+    'services:'
+  ];
   for (const [name, s] of Object.entries(services)) {
     lines.push(`  ${name}:`);
     // Without a load balancer a task runs at once, so a crashing image is seen by the bake, as it would be on ECS.
@@ -139,6 +149,16 @@ describe('release', () => {
     expect(rolledBack.indexOf('front')).toBeLessThan(rolledBack.indexOf('auth'));
   });
 
+  test('a failure in the third wave: waves 1 and 2 go back, wave 4 never starts', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ ...FIVE, jobs: { tag: 'v2-crash', deps: ['worker'] } }) } });
+    expect(run.outputs.status).toBe('rolled-back');
+    const services = JSON.parse(run.outputs.services!) as Record<string, Record<string, string>>;
+    expect(services.jobs).toMatchObject({ status: 'rolled-back', wave: '3' });
+    expect(services.mail).toMatchObject({ status: 'not-started' });
+    for (const name of ['auth', 'worker', 'front']) expect(services[name]).toMatchObject({ status: 'rolled-back' });
+    for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
+  });
+
   test('on-failure: keep keeps the services that succeeded', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ auth: {}, worker: { tag: 'v2-crash', deps: ['auth'] } }, { 'on-failure': 'keep' }) } });
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
@@ -186,6 +206,87 @@ describe('release', () => {
     const live = Object.entries(w).find(([, v]) => v === 100)![0];
     expect(await revisionOf(sim.url, live)).toBe('web:1');
     expect(await revisionOf(sim.url, 'auth')).toBe('auth:1');
+  });
+
+  test('the release-level gate: a top-level alarm going off mid-release rolls every changed service back', async () => {
+    const { cw } = clients(sim.url);
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'release-errors',
+        Namespace: 'Acme/Shop',
+        MetricName: 'ErrorRate',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore'
+      })
+    );
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'release-errors', StateValue: 'OK', StateReason: 'set by the test' }));
+    let fired = false;
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ ...FIVE, worker: { tag: 'v2-slow-start', deps: ['auth'] } }, { alarms: '[release-errors]' }) },
+      onOutput: (chunk) => {
+        if (fired || !/\[worker\] started/.test(chunk)) return;
+        fired = true;
+        void cw.send(new SetAlarmStateCommand({ AlarmName: 'release-errors', StateValue: 'ALARM', StateReason: 'error rate 9 % (set by the test)' }));
+      }
+    });
+    if (run.outputs.status !== 'rolled-back') console.log(run.log);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+    expect(run.outputs.reason).toMatch(/the release gate failed: .*release-errors/);
+    for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
+    expect(run.summary).toMatch(/Release gate \*\*release alarms\*\* failed/);
+  });
+
+  test('ecs-rollout deploy --release, killed mid-release; ecs-rollout rollback finishes it from the state file', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ecs-rollout-release-cli-'));
+    const file = releaseFile({ ...FIVE, worker: { tag: 'v2-slow-start', deps: ['auth'] } }, {}, join(ROOT, TEMPLATE));
+    const killed = await runCli(sim.url, ['deploy', '--release', file], { cwd, killWhen: /\[worker\] started/ });
+    expect(killed.status).toBeNull();
+    expect(await revisionOf(sim.url, 'auth')).toBe('auth:2');
+    expect(readdirSync(join(cwd, '.ecs-rollout'))).toEqual([expect.stringMatching(/^prod-release-release\.\w+\.json$/)]);
+    const rollback = await runCli(sim.url, ['rollback'], { cwd });
+    expect(rollback.stderr).toMatch(/auth: rolled back with the release/);
+    expect(rollback.status).toBe(0);
+    for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
+    expect(await heldLocks(sim.url, ['service:prod/auth', 'service:prod/worker'])).toEqual([]);
+
+    const good = await runCli(sim.url, ['deploy', '--release', releaseFile({ auth: {}, mail: { deps: ['auth'] } }, {}, join(ROOT, TEMPLATE))], { cwd });
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/^status=succeeded$/m);
+    expect(await revisionOf(sim.url, 'mail')).toBe('mail:2');
+    // The dead deploy's keys are taken over one by one, each after a lease (10 s here) of silence.
+  }, 150_000);
+
+  test('one service of the release locked by another run: the release waits, then gives up with nothing changed and no lock left', async () => {
+    const db = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' }, maxAttempts: 1 });
+    await db.send(
+      new CreateTableCommand({
+        TableName: 'ecs-rollout-locks',
+        KeySchema: [{ AttributeName: 'LockKey', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'LockKey', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST'
+      })
+    );
+    const item = { LockKey: { S: 'service:prod/worker' }, Owner: { S: 'other-run' }, Holder: { S: 'another workflow run' }, Version: { S: 'v1' }, LeaseMs: { N: '600000' } };
+    for (let i = 0; i < 50; i++) {
+      try {
+        await db.send(new PutItemCommand({ TableName: 'ecs-rollout-locks', Item: item }));
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100)); // the table is still being created
+      }
+    }
+    db.destroy();
+    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile(FIVE, {}, TEMPLATE, { 'lock-timeout': '1s' }) } });
+    expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
+    expect(run.outputs.reason).toMatch(/deployment lock service:prod\/worker is held by another workflow run.*Nothing was changed/);
+    expect(sim.calls({ operation: 'UpdateService' }).filter((c) => c.accessKeyId !== 'SIMSEED')).toEqual([]);
+    expect(await heldLocks(sim.url, ['service:prod/auth', 'service:prod/front', 'service:prod/jobs', 'service:prod/mail'])).toEqual([]);
+    expect(await heldLocks(sim.url, ['service:prod/worker'])).toEqual(['service:prod/worker']);
   });
 
   test('a bad release file changes nothing and names every problem', async () => {
