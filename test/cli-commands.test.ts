@@ -22,11 +22,11 @@ const reporter: Reporter = {
  * A service on `current` whose successful deployments (newest first) put these revisions in
  * place, in a family with these ACTIVE revisions; `history: 'denied'` makes the history unreadable.
  */
-function world(o: { current: string; history: string[] | 'denied'; active: string[] }) {
+function world(o: { current: string; history: string[] | 'denied'; active: string[]; inactive?: string[] }) {
   const reject = (): Promise<never> => Promise.reject(new Error('not in this fake'));
   const history = o.history;
   const ecs: EcsApi = {
-    describeTaskDefinition: reject,
+    describeTaskDefinition: async (ref) => ({ taskDefinition: { taskDefinitionArn: ref, status: o.inactive?.includes(ref.split('/').pop()!) ? 'INACTIVE' : 'ACTIVE' }, tags: [] }),
     latestTaskDefinition: reject,
     registerTaskDefinition: reject,
     describeServices: reject,
@@ -67,6 +67,8 @@ describe('the previous revision of a rolling service', () => {
     [{ current: 'web:6', history: ['web:6', 'web:7', 'web:6', 'web:5'], active: ['web:5', 'web:6', 'web:7'] }, 'web:5', 'deployment-history'],
     // Registered but never deployed revisions (web:8) are not taken from the history; other families neither.
     [{ current: 'web:9', history: ['web:9', 'api:3', 'web:4'], active: ['web:4', 'web:8', 'web:9'] }, 'web:4', 'deployment-history'],
+    // A deregistered one is skipped: ECS would refuse to deploy it.
+    [{ current: 'web:7', history: ['web:7', 'web:6', 'web:5'], active: ['web:5', 'web:7'], inactive: ['web:6'] }, 'web:5', 'deployment-history'],
     // No history: the family's newest ACTIVE revision older than the current one.
     [{ current: 'web:9', history: [], active: ['web:2', 'web:4', 'web:8', 'web:9', 'web:10'] }, 'web:8', 'family-revisions'],
     [{ current: 'web:9', history: 'denied' as const, active: ['web:3', 'web:9'] }, 'web:3', 'family-revisions']

@@ -127,7 +127,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'With a service (or the blue/green inputs) it first finishes any deploy of that target left interrupted in .ecs-rollout/; ' +
         'if there is none, it rolls back on demand, deploying the previous revision with the same gates, verification and automatic rollback as `deploy`:',
       '  rolling: the previous revision is the newest revision of the same family, older than the one the service runs, that a successful ' +
-        'deployment of this service put in place (ECS ListServiceDeployments); when that history has none, the newest ACTIVE revision of ' +
+        'deployment of this service put in place (ECS ListServiceDeployments) and that is still ACTIVE (ECS will not deploy a deregistered one); ' +
+        'when that history has none, the newest ACTIVE revision of ' +
         'the family older than the current one (as ecspresso does). Run it again to go back one more.',
       '  blue/green: traffic goes back to the idle colour, which must still run an older, ACTIVE revision than the live one; it is scaled up, ' +
         'gated and shifted step by step like a deploy.',

@@ -38,9 +38,10 @@ export interface Previous {
 }
 
 /**
- * The revision a rolling service goes back to: the newest revision of the same family, older
- * than the one it runs, that a successful deployment of this service put in place (ECS keeps
- * that history: ListServiceDeployments, DescribeServiceRevisions). A revision that was
+ * The revision a rolling service goes back to: the newest ACTIVE revision of the same family,
+ * older than the one it runs, that a successful deployment of this service put in place (ECS
+ * keeps that history: ListServiceDeployments, DescribeServiceRevisions); a deregistered one is
+ * skipped with a warning, since ECS will not deploy it. A revision that was
  * registered but never ran, or whose deployment failed, is never chosen from the history.
  * When the history has none (a service deployed before ECS kept it, or no permission to
  * read it), the family's newest ACTIVE revision older than the current one, as ecspresso does.
@@ -57,7 +58,7 @@ export async function findPrevious(aws: Aws, cluster: string, service: Service, 
   };
   const fromHistory = await previousFromHistory(aws, cluster, name, older, reporter);
   if (fromHistory) {
-    return { arn: fromHistory, source: 'deployment-history', why: `${shortName(fromHistory)} is the newest older revision a successful deployment of ${name} put in place` };
+    return { arn: fromHistory, source: 'deployment-history', why: `${shortName(fromHistory)} is the newest older ACTIVE revision a successful deployment of ${name} put in place` };
   }
   const active = await aws.ecsAdmin.listTaskDefinitions(parsed.family);
   const candidate = active.filter(older).sort((a, b) => parseRevision(b)!.revision - parseRevision(a)!.revision)[0];
@@ -82,7 +83,11 @@ async function previousFromHistory(aws: Aws, cluster: string, service: string, f
       const byArn = new Map(revisions.map((r) => [r.serviceRevisionArn, r.taskDefinition]));
       for (const arn of batch) {
         const taskDefinition = byArn.get(arn);
-        if (fits(taskDefinition)) return taskDefinition;
+        if (!taskDefinition || !fits(taskDefinition)) continue;
+        // ECS refuses to update a service to a deregistered revision: the next older one that ran is the way back.
+        const { taskDefinition: described } = await aws.ecs.describeTaskDefinition(taskDefinition);
+        if (described.status === 'ACTIVE') return taskDefinition;
+        reporter.warning(`${shortName(taskDefinition)}, which service ${service} ran before, is ${described.status ?? 'not ACTIVE'} (deregistered): looking further back`);
       }
     }
     return undefined;

@@ -102,7 +102,7 @@ async function onDemand(ctx: CommandContext): Promise<CommandResult> {
           `Deploy the revision you want with ecs-rollout deploy --task-definition-arn FAMILY:REVISION and the same blue/green flags`
       );
     }
-    await requireActive(aws, idle, `the idle colour ${idleName} runs`);
+    await requireActive(aws, idle, `the idle colour ${idleName}'s revision`);
     [from, to] = [live, idle];
     why = `${idleName} still runs ${shortName(idle)}, older than ${shortName(live)} on ${liveName}`;
   } else {
@@ -121,7 +121,7 @@ async function onDemand(ctx: CommandContext): Promise<CommandResult> {
         `nothing to roll back to: ${previous.none}; nothing was changed. To deploy another revision: ecs-rollout deploy --task-definition-arn FAMILY:REVISION --cluster ${checked.deploy.cluster} --service ${name}`
       );
     }
-    await requireActive(aws, previous.arn, `the previous revision of service ${name},`);
+    await requireActive(aws, previous.arn, `service ${name}'s previous revision`);
     [from, to] = [currentRevision(service)!, previous.arn];
     why = previous.why;
   }

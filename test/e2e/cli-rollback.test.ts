@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { DeregisterTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { ROOT } from '../../scripts/run-action.js';
 import { startSim, type Sim } from '../../sim/server.js';
@@ -102,6 +102,17 @@ describe('rollback on demand (rolling)', () => {
     expect(r.status).toBe(0);
     expect(await revisionOf(sim.url, 'web')).toBe(good);
     expect(readdirSync(join(dir, '.ecs-rollout'))).toEqual([]);
+  });
+
+  test('a previous revision deregistered by hand is skipped (ECS would refuse it): back to the one that ran before it', async () => {
+    const older = await deployed('rb-inactive-a');
+    const previous = await deployed('rb-inactive-b');
+    await deployed('rb-inactive-c');
+    await clients(sim.url).ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: previous }));
+    const r = await cli(['rollback', ...rolling, ...fast]);
+    expect(r.stderr).toMatch(new RegExp(`${previous}, which service web ran before, is INACTIVE \\(deregistered\\): looking further back`));
+    expect(r.status).toBe(0);
+    expect(await revisionOf(sim.url, 'web')).toBe(older);
   });
 
   test('a service that is not there is a flag problem: exit 2, naming --service, nothing changed', async () => {
