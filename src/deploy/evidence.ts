@@ -50,20 +50,23 @@ export const WHY_TITLE = 'Why the deployment did not go through';
 const MAX_LOGGED_TASKS = 2;
 
 /*
- * The facts of the last failure reported through each reporter. The reporter is the one
- * object every part of a run shares (contexts are copied and narrowed on the way), so the
- * verdict can find what the evidence saw without each strategy passing it along.
+ * The facts the evidence saw, per reporter and per revision deployed. The reporter is the
+ * one object every part of a run shares (contexts are copied and narrowed on the way), so
+ * the verdict can find what the evidence saw without each strategy passing it along; the
+ * revision keeps the services of one release apart.
  */
-const factsByReporter = new WeakMap<Reporter, FailureFacts>();
+const factsByReporter = new WeakMap<Reporter, Map<string, FailureFacts>>();
 
-/** What the evidence gathered for this run's failure so far (empty when none was gathered). */
-export function failureFacts(reporter: Reporter): FailureFacts {
-  return factsByReporter.get(reporter) ?? { stopped: [], targets: [], events: [] };
+/** What the evidence gathered for the failure of `taskDefinitionArn` so far (empty when none was gathered). */
+export function failureFacts(reporter: Reporter, taskDefinitionArn: string): FailureFacts {
+  return factsByReporter.get(reporter)?.get(taskDefinitionArn) ?? { stopped: [], targets: [], events: [] };
 }
 
-function noteFacts(reporter: Reporter, more: Partial<FailureFacts>): void {
-  const now = failureFacts(reporter);
-  factsByReporter.set(reporter, {
+function noteFacts(reporter: Reporter, taskDefinitionArn: string, more: Partial<FailureFacts>): void {
+  const now = failureFacts(reporter, taskDefinitionArn);
+  const byRevision = factsByReporter.get(reporter) ?? new Map<string, FailureFacts>();
+  factsByReporter.set(reporter, byRevision);
+  byRevision.set(taskDefinitionArn, {
     ...now,
     ...more,
     stopped: [...now.stopped, ...(more.stopped ?? [])],
@@ -82,7 +85,9 @@ export function failureHeadline(
   reason: string,
   fields: Pick<DeployResult, 'taskDefinitionArn' | 'previousTaskDefinitionArn' | 'outputs'>
 ): string {
-  const facts = failureFacts(reporter);
+  const facts = failureFacts(reporter, fields.taskDefinitionArn);
+  // Consumed by this verdict: a later deployment of the same revision starts from nothing.
+  factsByReporter.get(reporter)?.delete(fields.taskDefinitionArn);
   const cause = classifyCause(reason, facts);
   const text = headline({
     status,
@@ -135,7 +140,7 @@ export function whereTrafficIs(
  */
 export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter' | 'evidence'>, input: EvidenceInput): Promise<Evidence[]> {
   const gathered: Evidence[] = [];
-  noteFacts(ctx.reporter, { revision: revision(input.taskDefinitionArn), service: nameOf(input.service), events: newEvents(input).map((e) => e.message ?? ''), ...rolloutOf(input) });
+  noteFacts(ctx.reporter, input.taskDefinitionArn, { revision: revision(input.taskDefinitionArn), service: nameOf(input.service), events: newEvents(input).map((e) => e.message ?? ''), ...rolloutOf(input) });
   let stopped: Task[] = [];
   const parts: Array<[string, () => Promise<Evidence[]>]> = [
     ['service events', async () => list(eventsEvidence(input))],
@@ -143,12 +148,12 @@ export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'
       'stopped tasks',
       async () => {
         stopped = await stoppedTasks(ctx, input);
-        noteFacts(ctx.reporter, { stopped: stopped.map(stoppedFact) });
+        noteFacts(ctx.reporter, input.taskDefinitionArn, { stopped: stopped.map(stoppedFact) });
         return stopped.length ? [{ title: `Stopped tasks of ${revision(input.taskDefinitionArn)}`, lines: groupStoppedTasks(stopped) }] : [];
       }
     ],
     ['container logs', () => containerLogsEvidence(ctx, input, stopped)],
-    ['target health', () => targetHealthEvidence(ctx, input.service)]
+    ['target health', () => targetHealthEvidence(ctx, input.service, input.taskDefinitionArn)]
   ];
   for (const [what, gather] of parts) {
     try {
@@ -322,14 +327,14 @@ export function describeStop(task: Task): string {
   return `${reason}${code}${containers.length > 0 ? ` — ${containers.join('; ')}` : ''}`;
 }
 
-async function targetHealthEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'>, service: Service): Promise<Evidence[]> {
+async function targetHealthEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'>, service: Service, taskDefinitionArn: string): Promise<Evidence[]> {
   const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((a): a is string => Boolean(a)))];
   if (groups.length === 0) return [];
   const lines: string[] = [];
   for (const arn of groups) {
     const health = await ctx.aws.elb.describeTargetHealth(arn);
     const bad = health.filter((t) => t.TargetHealth?.State === 'unhealthy' || t.TargetHealth?.State === 'unavailable');
-    noteFacts(ctx.reporter, {
+    noteFacts(ctx.reporter, taskDefinitionArn, {
       targets: bad.map((t) => ({ ...(t.TargetHealth?.Reason ? { reason: t.TargetHealth.Reason } : {}), ...(t.TargetHealth?.Description ? { description: t.TargetHealth.Description } : {}) }))
     });
     for (const line of groupUnhealthyTargets(health)) lines.push(`${line} in ${targetGroupName(arn)}`);

@@ -1,7 +1,10 @@
 /** The one-sentence headline: verdict, root cause, where traffic is; never longer than 160 characters. */
 import { describe, expect, test } from '@jest/globals';
 import type { Cause } from '../../src/deploy/cause.js';
-import { whereTrafficIs } from '../../src/deploy/evidence.js';
+import type { Task } from '@aws-sdk/client-ecs';
+import type { LogsApi } from '../../src/aws/logs.js';
+import { failureHeadline, reportEvidence, whereTrafficIs } from '../../src/deploy/evidence.js';
+import { TD7, TD8, context, dep, fakeAws, svc } from '../deploy/rolling-fakes.js';
 import { HEADLINE_MAX, errorHeadline, headline } from '../../src/report/headline.js';
 import { LockError } from '../../src/lock/lock.js';
 
@@ -75,5 +78,57 @@ describe('errorHeadline', () => {
 
   test('any other error keeps its own message', () => {
     expect(errorHeadline(new Error('service web not found'))).toBeUndefined();
+  });
+});
+
+describe('the evidence behind the headline', () => {
+  const crashed = (id: string, td: string): Task => ({
+    taskArn: `arn:aws:ecs:eu-west-1:1:task/prod/${id}`,
+    taskDefinitionArn: td,
+    lastStatus: 'STOPPED',
+    stoppedAt: new Date(1_700_000_000_000),
+    stoppedReason: 'Essential container in task exited',
+    stopCode: 'EssentialContainerExited',
+    containers: [{ name: 'web', exitCode: 4 }]
+  });
+
+  test('the last log lines of each failed container, from its awslogs stream, with a console link', async () => {
+    const service = svc([dep('ecs-svc/2', 'PRIMARY', TD8)], []);
+    const { aws } = fakeAws({ describe: () => service, stoppedTasks: [crashed('t1', TD8)] });
+    aws.ecs.describeTaskDefinition = async (ref) => ({
+      taskDefinition: {
+        taskDefinitionArn: ref,
+        containerDefinitions: [{ name: 'web', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'web' } } }]
+      },
+      tags: []
+    });
+    const tails: unknown[][] = [];
+    const logs: LogsApi = {
+      tail: async (...args) => {
+        tails.push(args);
+        return [{ timestamp: Date.UTC(2026, 0, 1), message: 'boom' }];
+      }
+    };
+    const { ctx, reporter } = context(aws);
+    await reportEvidence({ ...ctx, evidence: { logLines: 5, logs } }, { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/2' });
+    expect(tails).toEqual([['eu-west-1', '/ecs/web', 'web/web/t1', 5]]);
+    const block = reporter.events.find((e) => e.kind === 'evidence' && e.title.startsWith('Last log lines'));
+    expect(block).toEqual({
+      kind: 'evidence',
+      title: 'Last log lines of container web in task t1 (/ecs/web, web/web/t1)',
+      lines: ['2026-01-01T00:00:00.000Z boom'],
+      link: { label: 'log stream web/web/t1', url: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fweb/log-events/web$252Fweb$252Ft1' }
+    });
+  });
+
+  test("one revision's evidence never explains another's failure (the services of a release share a reporter)", async () => {
+    const service = svc([dep('ecs-svc/2', 'PRIMARY', TD8)], []);
+    const { aws } = fakeAws({ describe: () => service, stoppedTasks: [crashed('t1', TD8)] });
+    const { ctx, reporter } = context(aws);
+    await reportEvidence({ ...ctx, evidence: { logLines: 0 } }, { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/2' });
+    const other = failureHeadline(reporter, 'rolled-back', 'rolled back with the release', { taskDefinitionArn: TD7, outputs: {} });
+    expect(other).toBe('Rolled back: web:7 rolled back with the release');
+    const own = failureHeadline(reporter, 'rolled-back', 'ECS rolled the service back to web:7', { taskDefinitionArn: TD8, previousTaskDefinitionArn: TD7, outputs: {} });
+    expect(own).toBe('Rolled back: web:8 essential container web exited with code 4 — web is back on web:7');
   });
 });
