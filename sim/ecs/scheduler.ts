@@ -15,6 +15,17 @@ import { TaskSetController } from './tasksets.js';
 /** How long ECS keeps watching deployment alarms after the rollout itself finished. */
 export const ALARM_BAKE_MS = 3 * 60_000;
 
+/**
+ * ECS's throttle logic for tasks that never reach RUNNING (an image that cannot be pulled, secrets
+ * that cannot be read): after this many in a row, each further launch waits THROTTLE_BASE_MS,
+ * doubling up to THROTTLE_MAX_MS (AWS documents only "incrementally increased up to a maximum of
+ * 27 minutes"). Tasks that stop after RUNNING (a crash, failed ELB health checks) are never throttled.
+ */
+export const THROTTLE_AFTER_FAILURES = 3;
+export const THROTTLE_BASE_MS = 30_000;
+export const THROTTLE_MAX_MS = 27 * 60_000;
+
+/** The circuit breaker's documented failure threshold: 0.5 × desired count, at least 3, at most 200. */
 export function circuitBreakerThreshold(desiredCount: number): number {
   return Math.min(200, Math.max(3, Math.ceil(0.5 * desiredCount)));
 }
@@ -62,6 +73,11 @@ export class Scheduler {
   /** When each service last reported that it could not place a task (ECS does not repeat it every attempt). */
   private readonly placementReported = new WeakMap<Service, number>();
 
+  /** Tasks whose passing health checks already reset their deployment's failed-task count. */
+  private readonly passed = new WeakSet<Task>();
+  /** Per service: tasks in a row that stopped before RUNNING, and when ECS may launch again (its throttle logic). */
+  private readonly throttle = new WeakMap<Service, { failures: number; until: number; announced: boolean; taskDefinition: string }>();
+
   constructor(private readonly state: EcsState) {
     this.native = new NativeController(state, this);
     this.taskSets = new TaskSetController(state, this);
@@ -77,7 +93,36 @@ export class Scheduler {
     if (!svc) return;
     const at = task.stoppingAt ?? this.state.now();
     this.deregisteredEvents(svc, [task], at);
+    if (task.startedAt === undefined) this.failedToStart(svc, task, at);
     this.failed(svc, task, at);
+  }
+
+  /** A task that never reached RUNNING: after THROTTLE_AFTER_FAILURES in a row, ECS waits longer and longer before launching again. */
+  private failedToStart(svc: Service, task: Task, now: number): void {
+    const taskDefinition = task.taskDefinition.arn;
+    let t = this.throttle.get(svc);
+    if (!t || t.taskDefinition !== taskDefinition) this.throttle.set(svc, (t = { failures: 0, until: 0, announced: false, taskDefinition }));
+    t.failures++;
+    if (t.failures < THROTTLE_AFTER_FAILURES) return;
+    t.until = Math.max(t.until, now + Math.min(THROTTLE_MAX_MS, THROTTLE_BASE_MS * 2 ** (t.failures - THROTTLE_AFTER_FAILURES)));
+    if (!t.announced) {
+      t.announced = true;
+      this.state.addEvent(svc, `(service ${svc.name}) is unable to consistently start tasks successfully.`, now);
+    }
+  }
+
+  /**
+   * Whether ECS holds back launches of `taskDefinition` for the service now. A task that reached RUNNING
+   * ends the streak; a deployment of another task definition returns the service to normal at once.
+   */
+  private throttled(svc: Service, taskDefinition: string, now: number): boolean {
+    const t = this.throttle.get(svc);
+    if (!t) return false;
+    if (t.taskDefinition !== taskDefinition || [...svc.tasks].some((x) => x.startedAt !== undefined && x.desiredStatus === 'RUNNING' && x.taskDefinition.arn === taskDefinition)) {
+      this.throttle.delete(svc);
+      return false;
+    }
+    return now < t.until;
   }
 
   reconcile(svc: Service, now: number): void {
@@ -240,6 +285,25 @@ export class Scheduler {
     rollingFailed(this.state, primary, now, reason, back, alarms);
   }
 
+  /**
+   * The circuit breaker counts consecutive failures: each task of the deployment that passes its health
+   * checks (healthy in its target groups, or its container health check) puts the failed-task count back
+   * to 0 ("once a service deployment has one or more successfully running tasks, the failed task count
+   * resets to zero", Deployment.failedTasks; resetOnHealthyTask's default). A task with no health check
+   * at all does not reset it by merely running: a container that exits seconds after RUNNING still trips
+   * the breaker on AWS.
+   */
+  private resetOnHealthyTask(d: Deployment, live: Task[], svc: Service, now: number): void {
+    if (d.rolloutState !== 'IN_PROGRESS') return;
+    const checked = (t: Task): boolean => t.targets.length > 0 || t.containers.some((c) => c.essential && c.healthCheck !== undefined);
+    const fresh = live.filter((t) => t.deploymentId === d.id && !this.passed.has(t) && checked(t) && this.healthy(svc, t, now));
+    if (!fresh.length) return;
+    for (const t of fresh) this.passed.add(t);
+    if (d.failedTasks === 0) return;
+    d.failedTasks = 0;
+    rollingFailureCount(this.state, d);
+  }
+
   /** "(service …) has stopped N running tasks" once their connections have drained. */
   private announceStopped(svc: Service, now: number): void {
     const done = [...svc.tasks].filter((t) => t.announceStop && t.lastStatus !== 'DEACTIVATING');
@@ -288,6 +352,7 @@ export class Scheduler {
   private launch(svc: Service, d: Deployment, n: number, now: number): void {
     const td = this.state.findTaskDefinition(d.taskDefinition);
     if (!td || n <= 0) return;
+    if (this.throttled(svc, td.arn, now)) return;
     const unplaceable = placementFailure(td.body, svc.name);
     if (unplaceable) {
       if (now - (this.placementReported.get(svc) ?? -Infinity) >= PLACEMENT_EVENT_EVERY_MS) {
@@ -358,6 +423,7 @@ export class Scheduler {
     if (!primary) return;
     const desired = primary.desiredCount;
     const live = [...svc.tasks];
+    this.resetOnHealthyTask(primary, live, svc, now);
     if (primary.rolloutState === 'IN_PROGRESS') {
       const othersGone = live.every((t) => t.deploymentId === primary.id);
       const mine = live.filter((t) => t.desiredStatus === 'RUNNING');

@@ -182,6 +182,32 @@ describe('circuit breaker', () => {
     expect(early).toBeGreaterThanOrEqual(3);
     // The old revision keeps serving.
     expect(svc.deployments[1]).toMatchObject({ taskDefinition: v1.taskDefinitionArn, runningCount: 2 });
+    // Its tasks reached RUNNING before they crashed: ECS's throttle logic never applies to them.
+    expect(h.messages()).not.toContain('(service web) is unable to consistently start tasks successfully.');
+  });
+
+  test('the breaker counts consecutive failures: a task passing its health checks puts failedTasks back to 0', () => {
+    // A 20-minute deregistration delay keeps the deployment IN_PROGRESS while the old tasks drain.
+    const h = harness({ deregistrationDelaySeconds: 20 * 60 });
+    h.steadyWeb();
+    h.registerWeb('app:v2-memory-leak');
+    const id = h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:2' }).service.deployments[0].id as string;
+    // The leaking tasks pass their health checks, then are OOM-killed about 7 minutes after they started, twice over.
+    const counts: number[] = [];
+    for (let t = 0; t < 17 * MINUTE; t += 1000) {
+      h.advance(1000);
+      counts.push((h.describe().deployments as Deployment[]).find((x) => x.id === id)!.failedTasks);
+    }
+    const stopped = h.call('DescribeTasks', {
+      cluster: 'prod',
+      tasks: h.call('ListTasks', { cluster: 'prod', startedBy: id, desiredStatus: 'STOPPED' }).taskArns
+    }).tasks as Record<string, any>[];
+    expect(stopped.filter((t) => t.containers[0].exitCode === 137).length).toBeGreaterThanOrEqual(3);
+    // Each kill shows (a poller sees the count rise), and the healthy replacements reset it before it reaches 3.
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...counts)).toBeLessThan(3);
+    expect(counts.at(-1)).toBe(0);
+    expect((h.describe().deployments as Deployment[]).find((x) => x.id === id)).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' });
   });
 
   test('a failed deployment without rollback stays FAILED and launches nothing more', () => {
@@ -360,5 +386,43 @@ describe('metrics', () => {
     h.advance(4 * MINUTE);
     const last = h.metrics.filter((m) => m.metricName === 'CPUUtilization' && m.dimensions.ServiceName === 'web').at(-1);
     expect(last!.value).toBeGreaterThan(90);
+  });
+});
+
+describe('throttle logic (tasks that never start)', () => {
+  const THROTTLED = '(service web) is unable to consistently start tasks successfully.';
+
+  test('relaunches ever more slowly, says so once, and a new revision launches at once', () => {
+    const h = harness();
+    h.steadyWeb({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } } });
+    h.registerWeb('app:v2-image-pull-fail');
+    const id = h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:2' }).service.deployments[0].id as string;
+    const launched: number[] = [];
+    const seen = new Set<string>();
+    for (let t = 0; t < 30 * MINUTE; t += 1000) {
+      h.advance(1000);
+      for (const desiredStatus of ['RUNNING', 'STOPPED']) {
+        for (const arn of h.call('ListTasks', { cluster: 'prod', startedBy: id, desiredStatus }).taskArns as string[]) {
+          if (!seen.has(arn)) launched.push(h.now());
+          seen.add(arn);
+        }
+      }
+    }
+    // Unthrottled, two tasks every ~15 s would be some 250 launches in 30 minutes.
+    expect(launched.length).toBeGreaterThanOrEqual(6);
+    expect(launched.length).toBeLessThan(20);
+    const gaps = launched.slice(1).map((t, i) => t - launched[i]!).filter((g) => g > 0);
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(8 * MINUTE);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(27 * MINUTE);
+    expect(h.messages().filter((m) => m === THROTTLED)).toHaveLength(1);
+    const failedToStart = h.call('DescribeTasks', { cluster: 'prod', tasks: [...seen].slice(0, 100) }).tasks as Record<string, any>[];
+    expect(failedToStart.every((t) => t.stopCode === 'TaskFailedToStart' || t.lastStatus !== 'STOPPED')).toBe(true);
+
+    // "If you update your service to use a new task definition, your service returns to a normal, non-throttled state immediately."
+    h.registerWeb('app:v3');
+    const next = h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:3' }).service.deployments[0].id as string;
+    h.advance(2000);
+    expect(h.call('ListTasks', { cluster: 'prod', startedBy: next }).taskArns).toHaveLength(2);
+    h.until(() => h.describe().deployments.length === 1 && h.describe().deployments[0].rolloutState === 'COMPLETED', 5 * MINUTE, 'v3 completed');
   });
 });
