@@ -314,7 +314,8 @@ export function analyseAlarms(
 export function essentialExit(task: Task): { container: string; exitCode?: number; oom: boolean; reason?: string } | undefined {
   if (task.stopCode !== 'EssentialContainerExited' && !/Essential container in task exited/.test(task.stoppedReason ?? '')) return undefined;
   const containers = task.containers ?? [];
-  const oom = containers.find((c) => /OutOfMemoryError|OOM/i.test(c.reason ?? ''));
+  // A whole word: a reason such as "boom" or "room for 2 more" is not an OOM kill.
+  const oom = containers.find((c) => /OutOfMemory|\bOOM(?:Killed)?\b/i.test(c.reason ?? ''));
   const culprit = oom ?? containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? containers.find((c) => c.exitCode !== undefined) ?? containers[0];
   if (!culprit) return undefined;
   return {
