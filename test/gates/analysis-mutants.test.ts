@@ -1,6 +1,6 @@
 /** The service-gate cases mutation testing found unguarded: what would pass a rollout that is not steady yet. */
 import { describe, expect, test } from '@jest/globals';
-import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import type { Deployment, Service, Task } from '@aws-sdk/client-ecs';
 import {
   analyseAlarms,
   analyseContainerExits,
@@ -193,7 +193,7 @@ describe('analyseServingService only fails at once for our own revision with tas
 });
 
 describe('essential container exits', () => {
-  const stopped = (over: Record<string, unknown>) => ({ taskArn: 'arn:aws:ecs:us-east-1:1:task/prod/abc123', stopCode: 'EssentialContainerExited', ...over });
+  const stopped = (over: Partial<Task>): Task => ({ taskArn: 'arn:aws:ecs:us-east-1:1:task/prod/abc123', stopCode: 'EssentialContainerExited', ...over });
 
   test('a clean run has no exits', () => {
     expect(analyseContainerExits([], 'web:8')).toEqual({ phase: 'pass', reason: 'no essential container of web:8 exited' });
