@@ -9,7 +9,7 @@ import type { Aws, ElbApi } from '../../src/aws/clients.js';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { InputError, InputErrors } from '../../src/errors.js';
 import { RecordingReporter } from '../../src/events.js';
-import { discoverTraffic, setWeights, withWeights, type TrafficContext } from '../../src/deploy/traffic.js';
+import { TrafficNotAppliedError, discoverTraffic, setWeights, withWeights, type TrafficContext } from '../../src/deploy/traffic.js';
 
 const PREFIX = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
 const BLUE = `${PREFIX}:targetgroup/web-blue/1111111111111111`;
@@ -144,5 +144,65 @@ describe('discoverTraffic: only "not found" is a wrong ARN', () => {
     };
     const error = await discoverTraffic({ listenerArn: LISTENER }, { blue: BLUE, green: GREEN }, ctx(api)).catch((e: unknown) => e);
     expect((error as AwsCallError).code).toBe('AccessDenied');
+  });
+});
+
+describe('withWeights keeps every other action as it is', () => {
+  const oidc = (extra: Record<string, unknown> = {}): Action => ({
+    Type: 'authenticate-oidc',
+    Order: 1,
+    AuthenticateOidcConfig: { Issuer: 'i', AuthorizationEndpoint: 'a', TokenEndpoint: 't', UserInfoEndpoint: 'u', ClientId: 'c', ...extra }
+  });
+  const fixed: Action = { Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '503' } };
+  const cognito: Action = { Type: 'authenticate-cognito', Order: 1, AuthenticateCognitoConfig: { UserPoolArn: 'p', UserPoolClientId: 'c', UserPoolDomain: 'd' } };
+
+  it.each([
+    ['a fixed response', fixed],
+    ['a Cognito authentication', cognito],
+    ['an OIDC action that carries its secret', oidc({ ClientSecret: 's3cret' })],
+    ['an OIDC action that already says whether to keep its secret', oidc({ UseExistingClientSecret: false })]
+  ])('%s is written back unchanged', (_what, action) => {
+    expect(withWeights([action, forward(100, 0)], { [BLUE]: 90, [GREEN]: 10 })[0]).toEqual(action);
+  });
+
+  it('a listener without a forward action is refused, naming it', () => {
+    expect(() => withWeights([fixed], { [BLUE]: 90, [GREEN]: 10 }, 'listener L')).toThrow('listener L has no forward action to set weights on');
+    expect(() => withWeights([fixed], { [BLUE]: 90, [GREEN]: 10 })).toThrow('the listener has no forward action to set weights on');
+  });
+
+  it('target groups this deployment does not manage are all named', () => {
+    const three: Action = {
+      Type: 'forward',
+      ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 1 }, { TargetGroupArn: `${PREFIX}:targetgroup/x/1`, Weight: 1 }, { TargetGroupArn: `${PREFIX}:targetgroup/y/2`, Weight: 1 }] }
+    };
+    expect(() => withWeights([three], { [BLUE]: 90, [GREEN]: 10 })).toThrow(/^the listener also forwards to x, y, which this deployment does not manage/);
+  });
+});
+
+describe('setWeights reports what it verified', () => {
+  it('one apply that takes effect: one verified line, no warning', async () => {
+    const { api } = elb();
+    const c = ctx(api);
+    await setWeights({ listenerArn: LISTENER }, { [BLUE]: 90, [GREEN]: 10 }, c);
+    expect((c.reporter as RecordingReporter).lines).toEqual([`listener ${LISTENER} forwards 90/10 to web-blue/web-green (verified)`]);
+  });
+
+  it('weights that never take effect are a TrafficNotAppliedError', async () => {
+    const { api } = elb();
+    api.modifyListenerDefaultActions = async (_arn, next) => ({ ListenerArn: LISTENER, DefaultActions: next });
+    const error = await setWeights({ listenerArn: LISTENER }, { [BLUE]: 90, [GREEN]: 10 }, ctx(api), { reads: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrafficNotAppliedError);
+    expect((error as Error).name).toBe('TrafficNotAppliedError');
+  });
+});
+
+describe('discoverTraffic checks the target groups against the listener\'s load balancer', () => {
+  it('a listener answer without LoadBalancerArn uses the one in its ARN: target groups elsewhere are refused', async () => {
+    const { api } = elb();
+    api.describeListener = async () => ({ ListenerArn: LISTENER, DefaultActions: [forward(100, 0)] });
+    api.describeTargetGroups = async (arns) => arns.map((TargetGroupArn) => ({ TargetGroupArn, LoadBalancerArns: [`${PREFIX}:loadbalancer/app/other/1`] }));
+    const error = await discoverTraffic({ listenerArn: LISTENER }, { blue: BLUE, green: GREEN }, ctx(api)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputErrors);
+    expect((error as Error).message).toMatch(/is not on the load balancer of listener .* \(arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/web\/50dc6c495c0c9188\)/);
   });
 });
