@@ -80,7 +80,8 @@ describe('GitHub deployment statuses', () => {
     expect(run.outputs.status).toBe('rolled-back');
     const last = calls[calls.length - 1]!;
     expect(last.body).toMatchObject({ state: 'failure', auto_inactive: false });
-    expect(String(last.body.description)).toMatch(/circuit breaker/i);
+    // The status says what a reader needs first: the headline (root cause, where traffic is), within GitHub's 140 characters.
+    expect(String(last.body.description)).toMatch(/^Rolled back: web:2 essential container web exited with code 1/);
   });
 
   test('no deployments: write permission → one warning, and the deployment itself goes on', async () => {
