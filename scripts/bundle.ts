@@ -32,7 +32,9 @@ const unusedWithoutEffects: Plugin = {
 };
 
 /** Bundles one entry into `out` the way dist/ is built (also used by the start-up benchmark). */
-export async function bundleEntry(entry: string, out: string): Promise<void> {
+export async function bundleEntry(entry: string, outDir: string): Promise<void> {
+  // Relative to where it is run, as `rm -rf` would be (esbuild's own paths are relative to ROOT).
+  const out = resolve(outDir);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
