@@ -9,7 +9,8 @@ describe('parseTrafficSteps at the edges', () => {
     ['linear-99', [99, 100]],
     ['LINEAR-25', [25, 50, 75, 100]],
     ['1,100', [1, 100]],
-    ['1 2 3 100', [1, 2, 3, 100]]
+    ['1 2 3 100', [1, 2, 3, 100]],
+    [',10,,50,100,', [10, 50, 100]]
   ])('%j → %j', (text, steps) => {
     expect(parseTrafficSteps(text)).toEqual(steps);
   });
@@ -28,6 +29,10 @@ describe('parseTrafficSteps at the edges', () => {
     ['10,50', 'input `traffic-steps` ends at 50 % (end the list with 100, e.g. 10,50,100: a deployment only succeeds once the new revision serves all traffic)']
   ])('%j is refused with the default label and the fix', (text, message) => {
     expect(() => parseTrafficSteps(text)).toThrow(message);
+  });
+
+  it.each([['10,canary-10'], ['canary-10 50'], ['xlinear-20']])('a preset inside a list (%j) is not a preset: refused', (text) => {
+    expect(() => parseTrafficSteps(text)).toThrow(/^input `traffic-steps` has "(canary-10|xlinear-20)"/);
   });
 
   it('the label names where the steps came from', () => {
