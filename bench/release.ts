@@ -73,7 +73,7 @@ export async function benchRelease(): Promise<Record<string, number>> {
       inputs: { release: file },
       onOutput: (chunk) => {
         if (!deployStart && /Wave 1 of 1/.test(chunk)) deployStart = Date.now();
-        if (process.env.BENCH_RELEASE_TRACE) for (const line of chunk.split('\n')) if (/::group::|started \(wave|finished:|released deployment lock|release polling/.test(line)) console.log(Date.now() - started, line.slice(0, 100));
+        if (process.env.BENCH_RELEASE_TRACE) for (const line of chunk.split('\n')) if (new RegExp(process.env.BENCH_RELEASE_TRACE).test(line)) console.log(Date.now() - started, line.slice(0, 100));
       }
     });
     const took = run.exitedAt - started;
