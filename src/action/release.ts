@@ -23,6 +23,7 @@ export async function runReleaseStep(file: string): Promise<void> {
   let result: ReleaseResult | undefined;
   let failure: string | undefined;
   try {
+    if (core.getInput('environment')) core.warning('environment is set, but a release does not create a GitHub deployment yet: no deployment status is sent');
     plan = readReleaseFile(file, process.env);
     const first = plan.services[0]!.settings;
     const aws = batchedAws(createAws({ callTimeoutMs: first.safety.callTimeoutMs, ...(first.deploy.maxAttempts ? { maxAttempts: first.deploy.maxAttempts } : {}) }), {

@@ -8,7 +8,7 @@ import type { DeployStatus, RolloutEvent } from '../events.js';
 import { InputError, InputErrors, errorMessage } from '../errors.js';
 import { monotonicNow } from '../events.js';
 import { runPipeline } from '../pipeline.js';
-import { renderTaskDefinition } from '../render/index.js';
+import { maskSecretVars, renderTaskDefinition } from '../render/index.js';
 import { LOCK_STATE_KEY, type SavedLock } from '../deploy/locking.js';
 import { deploymentLockKeys } from '../deploy/locking.js';
 import { StopReason, stopText } from '../deploy/scope.js';
@@ -74,6 +74,8 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
     return { aws: ctx.aws, reporter: scope.reporter, timer: ctx.timer, signal, state: scope.state };
   };
 
+  // Every service's secret values are masked before anything is rendered or printed.
+  for (const s of plan.services) maskSecretVars(s.settings.render, reporter);
   // 1. Every template rendered and validated (read-only), all problems together.
   await reporter.phase('render', `Validate the release (${plan.services.length} services in ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'})`, async () => {
     const errors: InputError[] = [];
