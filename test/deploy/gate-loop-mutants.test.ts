@@ -7,7 +7,8 @@ import { describe, expect, test } from '@jest/globals';
 import { guarded, safe, watchGates } from '../../src/deploy/gate-loop.js';
 import { ServiceWatcher } from '../../src/deploy/watch.js';
 import type { Gate, GateResult } from '../../src/gates/types.js';
-import { TD8, context, dep, fakeAws, svc } from './rolling-fakes.js';
+import type { Service } from '@aws-sdk/client-ecs';
+import { TD8, context, dep, fakeAws, svc, throttle } from './rolling-fakes.js';
 
 const steady = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })]);
 const throwing: Gate = {
@@ -22,10 +23,11 @@ const fixed = (name: string, ...results: GateResult[]): Gate => {
 };
 const PASS: GateResult = { phase: 'pass', reason: 'ok' };
 
-function loop(signal?: AbortSignal) {
-  const { aws, calls } = fakeAws({ describe: () => steady });
+function loop(signal?: AbortSignal, o: { maxPollIntervalMs?: number; answers?: Array<Service | Error> } = {}) {
+  const answers = o.answers ?? [steady];
+  const { aws, calls } = fakeAws({ describe: (n) => answers[Math.min(n, answers.length - 1)]! });
   const env = context(aws, signal);
-  const watcher = new ServiceWatcher(env.ctx, 'prod', ['web'], { pollIntervalMs: 5_000, random: () => 0.5 });
+  const watcher = new ServiceWatcher(env.ctx, 'prod', ['web'], { pollIntervalMs: 5_000, random: () => 0.5, ...(o.maxPollIntervalMs ? { maxPollIntervalMs: o.maxPollIntervalMs } : {}) });
   return { ...env, watcher, calls };
 }
 
@@ -120,5 +122,67 @@ describe('watchGates', () => {
     const gate: Gate = { name: 'bad', check: () => Promise.reject(new Error('boom')) };
     const end = await watchGates({ ctx, watcher, gates: [gate], minMs: 0, what: 'at 50 %' });
     expect(end).toEqual({ kind: 'failed', reason: 'watching the gates at 50 % failed: boom', explain: false });
+  });
+});
+
+describe('watchGates pacing', () => {
+  test('alarm-like gates (rest: false) keep the poll interval, so a failure is caught within one poll', async () => {
+    const { ctx, watcher, calls, timer } = loop(undefined, { maxPollIntervalMs: 20_000 });
+    await watchGates({ ctx, watcher, gates: [fixed('alarms', PASS)], minMs: 60_000, what: 'in the bake' });
+    expect(calls.describeServices).toBe(13);
+    expect(timer.now()).toBe(60_000);
+  });
+
+  test('the service gate alone (rest: true) slows down while nothing moves, and still ends exactly at the bake\'s end', async () => {
+    const { ctx, watcher, calls, timer } = loop(undefined, { maxPollIntervalMs: 20_000 });
+    await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 60_000, what: 'in the bake', rest: true });
+    expect(calls.describeServices).toBeLessThan(13);
+    expect(timer.now()).toBe(60_000);
+  });
+
+  test('a held gate keeps the poll interval even with rest: true', async () => {
+    const held: GateResult = { phase: 'inconclusive', reason: 'waiting' };
+    const { ctx, watcher, calls } = loop(undefined, { maxPollIntervalMs: 20_000 });
+    await watchGates({ ctx, watcher, gates: [fixed('service', held)], minMs: 0, until: 60_000, what: 'in the bake', rest: true });
+    expect(calls.describeServices).toBe(13);
+  });
+
+  test('sleepFirst waits one interval before the first check', async () => {
+    const { ctx, watcher, timer } = loop();
+    let firstCheckAt: number | undefined;
+    const gate: Gate = { name: 'service', check: async () => ((firstCheckAt ??= timer.now()), PASS) };
+    await watchGates({ ctx, watcher, gates: [gate], minMs: 0, what: 'at 50 %', sleepFirst: true });
+    expect(firstCheckAt).toBe(5_000);
+  });
+
+  test('reuseFirstPoll skips only the first poll', async () => {
+    const { ctx, watcher, calls } = loop();
+    await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 10_000, what: 'at 50 %', reuseFirstPoll: true });
+    expect(calls.describeServices).toBe(2);
+  });
+
+  test('a throttled poll is not shown to the interrupt (it saw no services); the gates still decide', async () => {
+    const { ctx, watcher } = loop(undefined, { answers: [throttle(), steady] });
+    const end = await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 0, what: 'at 50 %', interrupt: (s) => (s.size === 0 ? 'nothing seen' : undefined) });
+    expect(end).toEqual({ kind: 'passed' });
+  });
+
+  test('each gate\'s result is logged with its verdict word when it changes', async () => {
+    const { ctx, watcher, reporter } = loop();
+    await watchGates({ ctx, watcher, gates: [fixed('alarms', { phase: 'inconclusive', reason: 'INSUFFICIENT_DATA' }, PASS)], minMs: 0, what: 'at 50 %' });
+    expect(reporter.lines.filter((l) => l.startsWith('gate '))).toEqual(['gate alarms: inconclusive: INSUFFICIENT_DATA', 'gate alarms: passes: ok']);
+  });
+
+  test('several held gates are all named at the deadline', async () => {
+    const { ctx, watcher } = loop();
+    const end = await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('service', { phase: 'inconclusive', reason: 'a' }), fixed('targets', { phase: 'inconclusive', reason: 'b' })],
+      minMs: 0,
+      until: 5_000,
+      what: 'at 50 %'
+    });
+    expect(end).toMatchObject({ reason: 'the gates did not pass at 50 % within the timeout (service: a; targets: b)' });
   });
 });
