@@ -103,6 +103,12 @@ describe('runStrategy', () => {
     expect(reporter.events.filter((e) => e.kind === 'phase-finished').map((e) => (e.kind === 'phase-finished' ? e.ok : undefined))).toEqual([true, false]);
   });
 
+  test('a strategy with nothing to dispose of runs to its verdict', async () => {
+    const { strategy } = scripted([async () => next]);
+    delete strategy.dispose;
+    expect((await runStrategy(strategy, { reporter: new RecordingReporter() })).status).toBe('succeeded');
+  });
+
   test('dispose runs even when abort itself throws', async () => {
     const { strategy, log } = scripted([async () => abortWith('x')]);
     strategy.abort = async () => {
