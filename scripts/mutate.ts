@@ -2,10 +2,10 @@
  * `npm run mutate [-- src/mask.ts ...] [--fresh]`: Stryker on the decision logic, one source file at a
  * time with one test runner, and the mutation score per file at the end (a benchmark, not part of npm test).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Stryker } from '@stryker-mutator/core';
 import type { MutantResult, PartialStrykerOptions } from '@stryker-mutator/api/core';
 
@@ -89,12 +89,10 @@ async function mutateOne(file: string, fresh: boolean): Promise<FileScore> {
   const tests = passingSuites(mappedTests(file));
   if (tests.length === 0) throw new Error(`no passing unit suite exercises ${file}: nothing could kill its mutants`);
   const slug = file.replace(/[/.]/g, '_');
-  // A deep copy per run: Stryker fills its defaults into the options it is given (thresholds.break = null),
-  // which its config reader then fails to merge on the next file's run.
   const options: PartialStrykerOptions = {
-    ...structuredClone(base),
+    ...base,
     mutate: [file],
-    jest: { ...structuredClone(base['jest'] as object), config: { testMatch: tests.map((t) => `<rootDir>/${t}`) } },
+    jest: { ...(base['jest'] as object), config: { testMatch: tests.map((t) => `<rootDir>/${t}`) } },
     // Re-runs retest only the mutants whose code or covering tests changed.
     incremental: !fresh,
     incrementalFile: `${REPORTS}/incremental-${slug}.json`
@@ -120,13 +118,31 @@ async function mutateOne(file: string, fresh: boolean): Promise<FileScore> {
   };
 }
 
+/** Where one file's score is left by the process that mutated it. */
+const scoreFile = (file: string): string => join(REPORTS, `score-${file.replace(/[/.]/g, '_')}.json`);
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const fresh = args.includes('--fresh');
   const files = args.filter((a) => !a.startsWith('--'));
   mkdirSync(REPORTS, { recursive: true });
+  if (args.includes('--one')) {
+    const file = files[0]!;
+    writeFileSync(scoreFile(file), JSON.stringify(await mutateOne(file, fresh)));
+    return;
+  }
+  // One process per file: Stryker fills its defaults into the (cached) config module's objects, and a
+  // second run in the same process fails to merge them; a fresh process also returns the test runner's memory.
   const scores: FileScore[] = [];
-  for (const file of files.length > 0 ? files : Object.keys(DECISION_LOGIC)) scores.push(await mutateOne(file, fresh));
+  for (const file of files.length > 0 ? files : Object.keys(DECISION_LOGIC)) {
+    rmSync(scoreFile(file), { force: true });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--one', file, ...(fresh ? ['--fresh'] : [])], { stdio: 'inherit' });
+    if (child.status !== 0 || !existsSync(scoreFile(file))) {
+      console.log(`! ${file}: Stryker did not finish (exit ${child.status ?? child.signal}); see its output above`);
+      continue;
+    }
+    scores.push(JSON.parse(readFileSync(scoreFile(file), 'utf8')) as FileScore);
+  }
 
   console.log('\nmutation score per file (target ≥ 90 %)');
   for (const s of scores) {
