@@ -54,7 +54,9 @@ export async function parseTemplate(text: string, file: string, variables: Varia
     const parsed = parseJsonTemplate(text, file, variables);
     if (parsed) return parsed;
   }
-  return parseYamlTemplate(await import('yaml'), text, file, variables);
+  // yaml is CommonJS for Node: a bundle's chunk gives its exports as the namespace's default only, Node gives both.
+  const loaded: typeof import('yaml') & { default?: typeof import('yaml') } = await import('yaml');
+  return parseYamlTemplate(loaded.default ?? loaded, text, file, variables);
 }
 
 /** Substitutes placeholders in one string value, noting what it used and any problem in `errors`. */

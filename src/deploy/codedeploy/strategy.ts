@@ -155,6 +155,8 @@ export function codeDeployStrategy(
     for (const [arn, v] of Object.entries(w)) named[targetGroupName(arn)] = v;
     live.reporter.event({ kind: 'weights', weights: named, verified: true, at: live.timer.now() });
   };
+  // Where production stood before the deployment: the summary charts traffic only once it has moved from here.
+  chart(weights);
   /** After every poll: CodeDeploy's status when it changes, the production listener when its weights change. */
   watcher.onRound = () => {
     const d = watcher.deployment;
