@@ -186,3 +186,37 @@ describe('watchGates pacing', () => {
     expect(end).toMatchObject({ reason: 'the gates did not pass at 50 % within the timeout (service: a; targets: b)' });
   });
 });
+
+describe('watchGates on a monotonic clock that does not start at zero, and its progress line', () => {
+  const progress = (lines: string[]) => lines.filter((l) => l.startsWith('waiting for '));
+
+  test('the bake ends exactly minMs after the watch began, and the line shows elapsed of the bake', async () => {
+    const { ctx, watcher, timer, reporter } = loop();
+    timer.t = 1_000_000;
+    const end = await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 60_000, what: 'in the final bake' });
+    expect(end).toEqual({ kind: 'passed' });
+    expect(timer.now()).toBe(1_060_000);
+    expect(progress(reporter.lines)[0]).toMatch(/^waiting for the gates in the final bake: .*; gates service pass \(0ms of 1m\)$/);
+  });
+
+  test('a watch bounded only by its deadline shows the time left to it; waitingFor replaces the default words', async () => {
+    const { ctx, watcher, timer, reporter } = loop();
+    timer.t = 1_000_000;
+    await watchGates({ ctx, watcher, gates: [fixed('service', { phase: 'inconclusive', reason: 'x' }, PASS)], minMs: 0, until: 1_120_000, what: 'before 10 %', waitingFor: 'web-green to be healthy' });
+    expect(progress(reporter.lines)[0]).toMatch(/^waiting for web-green to be healthy: .*; gates service inconclusive \(0ms of 2m\)$/);
+  });
+
+  test('a watch with neither a bake nor a deadline shows no limit', async () => {
+    const { ctx, watcher, reporter } = loop();
+    await watchGates({ ctx, watcher, gates: [fixed('service', { phase: 'inconclusive', reason: 'x' }, PASS)], minMs: 0, what: 'now' });
+    expect(progress(reporter.lines)[0]).toMatch(/gates service inconclusive \(0ms\)$/);
+  });
+
+  test('gates whose results keep changing keep the poll interval even with rest: true', async () => {
+    let n = 0;
+    const changing: Gate = { name: 'service', check: async () => ({ phase: 'pass', reason: `steady (${n++})` }) };
+    const { ctx, watcher, calls } = loop(undefined, { maxPollIntervalMs: 20_000 });
+    await watchGates({ ctx, watcher, gates: [changing], minMs: 60_000, what: 'in the bake', rest: true });
+    expect(calls.describeServices).toBe(13);
+  });
+});
