@@ -208,6 +208,24 @@ describe('release', () => {
     expect(await revisionOf(sim.url, 'auth')).toBe('auth:1');
   });
 
+  test('a runner killed while a blue/green service of the release is at 50/50: the post step puts its traffic back, then the rest', async () => {
+    const sc = sim.scenario!;
+    const bg = { ...webBlueGreenInputs(sc), 'traffic-steps': '50,100', 'step-bake': '2s', 'final-bake': '1s', 'termination-wait': '500ms', vars: 'name=web\ntag=v2' };
+    delete (bg as Record<string, string>).cluster;
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ auth: {}, web: { extra: bg, deps: ['auth'] } }) },
+      interrupt: { when: /forwards 50\/50 to web-blue\/web-green \(verified\)/, signal: 'SIGKILL', delayMs: 100 }
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.post?.exitCode).toBe(0);
+    expect(run.post?.log).toMatch(/web: .*rolled back/);
+    expect(run.post?.log).toMatch(/auth: rolled back with the release/);
+    expect(await weights(sim.url, sc.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    expect(await revisionOf(sim.url, 'web-blue')).toBe('web:1');
+    expect(await revisionOf(sim.url, 'auth')).toBe('auth:1');
+  });
+
   test('the release-level gate: a top-level alarm going off mid-release rolls every changed service back', async () => {
     const { cw } = clients(sim.url);
     await cw.send(
