@@ -130,3 +130,38 @@ describe('values', () => {
     expect((await parseTemplate(text, 'td.json', vars())).doc).toEqual(JSON.parse(text));
   });
 });
+
+describe('the JSON reader is exactly as strict as JSON: what it must not accept, the YAML reader reports', () => {
+  it.each([
+    ['trailing content', '{"a": 1} x'],
+    ['a missing comma', '{"a": 1 "b": 2}'],
+    ['a missing colon', '{"a" 1}'],
+    ['a bad escape', '{"a": "\\x"}']
+  ])('%s is not valid JSON or YAML, with its line', async (_what, text) => {
+    const messages = await problems(text, 'td.json');
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) expect(m).toMatch(/^td\.json:1: is not valid JSON or YAML: /);
+  });
+
+  it.each([
+    ['a trailing comma', '{"a": 1,}'],
+    ['a list without commas', '{"a": [1 2]}'],
+    ['an unquoted key and a missing value', '{a: 1, "b": }'],
+    ['a single-quoted string', "{'a': 'x'}"]
+  ])('%s in a .json file reads exactly as YAML reads it (the JSON reader leaves it alone)', async (_what, text) => {
+    expect((await parseTemplate(text, 'td.json', vars())).doc).toEqual((await parseTemplate(text, 'td.yaml', vars())).doc);
+  });
+
+  it.each([
+    ['a key on its own line', '{\n"a":\n1\n}', 1, new Map([['a', 2]])],
+    ['nested lists and objects', '{"a": [{"b": [true, false, null]}], "c": -0.5e-2}', 1, new Map([['a[0].b[2]', 1]])]
+  ])('%s reads with its lines', async (_what, text, _n, lines) => {
+    const parsed = await parseTemplate(text, 'td.json', vars());
+    expect(parsed.doc).toEqual(JSON.parse(text));
+    for (const [path, line] of lines) expect(parsed.lines.get(path)).toBe(line);
+  });
+
+  it('a JSON file may hold YAML (read by the YAML reader), with the same result', async () => {
+    expect((await parseTemplate('family: web\ncpu: 256', 'td.json', vars())).doc).toEqual({ family: 'web', cpu: 256 });
+  });
+});
