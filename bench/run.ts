@@ -2,7 +2,8 @@
  * Benchmarks (not tests): `npm run bench` runs them all, `npm run bench -- startup` one.
  * Figures are medians or ratios measured in one run, so the machine's speed cancels out.
  * rolling, blue-green and alarms deploy through dist/index.js against the local ECS on a ×10
- * clock at the default poll interval (see bench/common.ts) and take 1–2.5 minutes each;
+ * clock at the default poll interval (see bench/common.ts) and take 1–2.5 minutes each
+ * (blue-green about 10: 5 gate kinds × 4 aborts, the OOM kill alone 7 simulated minutes in);
  * BENCH_RUNS=n sets how many runs each of their scenarios gets. A budget table ends the output;
  * any missed budget makes the command exit 1, and so does any connection, by this process or
  * one it spawned, to an address that is not loopback (bench/fixtures/loopback-only.cjs).
