@@ -9,6 +9,8 @@ import type { Aws } from '../../src/aws/clients.js';
 import { RecordingReporter } from '../../src/events.js';
 import {
   TEMPORARY_ALARMS_STATE,
+  alarmGate,
+  verifyAlarmsExist,
   cleanupTemporaryAlarms,
   createTemporaryAlarms,
   deleteAlarms,
@@ -160,5 +162,98 @@ describe('creating temporary alarms', () => {
     ).rejects.toThrow('PutMetricAlarm: LimitExceeded');
     expect(cw.deleted).toEqual([['ecs-rollout-prod-web-cpu-r1']]);
     expect(cw.alarms.size).toBe(0);
+  });
+});
+
+describe('the alarm gate and the check before the deployment', () => {
+  test('no alarms to watch: passes without calling CloudWatch, under the name "alarms"', async () => {
+    const cw = cloudwatch([]);
+    cw.api.describeAlarms = async () => {
+      throw new Error('no call expected');
+    };
+    const gate = alarmGate([], { mode: 'transitions' }, {}, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter() });
+    expect(gate.name).toBe('alarms');
+    expect(await gate.check()).toEqual({ phase: 'pass', reason: 'no alarms to watch' });
+  });
+
+  test('an alarm already in ALARM is reported with its reason and value, and the default mode is transitions', async () => {
+    const cw = cloudwatch([]);
+    cw.api.describeAlarms = async () => ({
+      metricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateReasonData: '{"recentDatapoints":[7],"threshold":5}' }, { AlarmName: 'quiet', StateValue: 'ALARM' }],
+      compositeAlarms: []
+    });
+    const reporter = new RecordingReporter();
+    await verifyAlarmsExist(['web-5xx', 'quiet'], { aws: { cloudwatch: cw.api }, reporter });
+    expect(reporter.lines).toEqual([
+      'warning: alarm web-5xx is already in ALARM: Threshold Crossed (latest value 7, threshold 5). alarm-mode transitions: it fails the deployment only if it goes into ALARM again after this point',
+      'warning: alarm quiet is already in ALARM: no reason given. alarm-mode transitions: it fails the deployment only if it goes into ALARM again after this point'
+    ]);
+  });
+});
+
+describe('temporary alarms, further', () => {
+  const A = 'ecs-rollout-prod-web-cpu-1';
+  const B = 'ecs-rollout-prod-web-memory-1';
+
+  test('no thresholds: nothing is created, saved or called', async () => {
+    const cw = cloudwatch([]);
+    const state = new MemoryState();
+    expect(await createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r' }, { ...SETTINGS, cpuThreshold: undefined, memoryThreshold: undefined }, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state })).toEqual([]);
+    expect(state.saved).toEqual([]);
+  });
+
+  test('each created alarm is announced with what it watches', async () => {
+    const cw = cloudwatch([]);
+    const reporter = new RecordingReporter();
+    await createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, { ...SETTINGS, memoryThreshold: undefined }, { aws: { cloudwatch: cw.api }, reporter, state: new MemoryState() });
+    expect(reporter.lines).toEqual(['created temporary alarm ecs-rollout-prod-web-cpu-r1: CPUUtilization > 80 % (2 of 3 × 60 s)']);
+  });
+
+  test('the first alarm failing deletes nothing (nothing was created)', async () => {
+    const cw = cloudwatch([], { failPutAfter: 0 });
+    await expect(createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state: new MemoryState() })).rejects.toThrow();
+    expect(cw.deleted).toEqual([]);
+  });
+
+  test('a cleanup of nothing saved, or of names none of which are ours, calls nothing and returns nothing', async () => {
+    const cw = cloudwatch([]);
+    cw.api.describeAlarms = async () => {
+      throw new Error('no call expected');
+    };
+    const ctx = { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state: new MemoryState() };
+    expect(await cleanupTemporaryAlarms(ctx)).toEqual([]);
+    expect(await deleteAlarms(['web-5xx'], ctx)).toEqual([]);
+    await deleteTemporaryAlarms([], ctx);
+    expect(ctx.reporter.lines).toEqual([]);
+  });
+
+  test('deleting two says so in the plural, names both; nothing left to delete calls no DeleteAlarms', async () => {
+    const cw = cloudwatch([A, B]);
+    const reporter = new RecordingReporter();
+    expect(await deleteAlarms([A, B], { aws: { cloudwatch: cw.api }, reporter })).toEqual([A, B]);
+    expect(reporter.lines).toEqual([`deleted temporary alarms ${A}, ${B}`]);
+    expect(await deleteAlarms([A, B], { aws: { cloudwatch: cw.api }, reporter })).toEqual([]);
+    expect(cw.deleted).toEqual([[A, B]]);
+  });
+
+  test('a saved state holding something other than names is read as the names in it', async () => {
+    const cw = cloudwatch([A]);
+    const state = new MemoryState();
+    state.save(TEMPORARY_ALARMS_STATE, [A, 42, null]);
+    expect(await cleanupTemporaryAlarms({ aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state })).toEqual([A]);
+  });
+
+  test('a cleanup that fails warns with every name and what to do', async () => {
+    const cw = cloudwatch([A, B], { failDelete: true });
+    const state = new MemoryState();
+    state.save(TEMPORARY_ALARMS_STATE, [A, B]);
+    const reporter = new RecordingReporter();
+    await cleanupTemporaryAlarms({ aws: { cloudwatch: cw.api }, reporter, state });
+    expect(reporter.lines).toEqual([`warning: could not delete temporary alarms ${A}, ${B}: DeleteAlarms: AccessDenied (delete them by hand; they have no actions, so they page nobody)`]);
+  });
+
+  test('a deployment tag with other characters is hashed, not stripped (two tags must not collide)', () => {
+    expect(shortId('run/1')).not.toBe(shortId('run1'));
+    expect(shortId('run/1')).toMatch(/^[0-9a-f]{10}$/);
   });
 });
