@@ -134,6 +134,64 @@ describe('containers', () => {
   });
 });
 
+describe('describe-task-definition output, further', () => {
+  it('lines and placeholders are re-rooted into the inner definition; the tags keep theirs; the file stays', () => {
+    const doc: JsonObject = { taskDefinition: { family: 'api', containerDefinitions: [] }, tags: [{ key: 'a', value: 'b' }] };
+    const outer = {
+      file: 'td.json',
+      lines: new Map([
+        ['taskDefinition', 1],
+        ['taskDefinition.family', 2],
+        ['tags', 5],
+        ['tags[0].key', 6],
+        ['ResponseMetadata', 9]
+      ]),
+      placeholders: new Map([['taskDefinition.family', 'family']])
+    };
+    const { ctx: inner } = unwrapDescribeOutput(doc, outer);
+    expect(inner.file).toBe('td.json');
+    expect([...inner.lines]).toEqual([
+      ['family', 2],
+      ['tags', 5],
+      ['tags[0].key', 6]
+    ]);
+    expect([...inner.placeholders]).toEqual([['family', 'family']]);
+  });
+
+  it.each([
+    ['the inner definition has its own tags', { taskDefinition: { family: 'api', tags: [{ key: 'x', value: 'y' }] }, tags: [{ key: 'a', value: 'b' }] }, [{ key: 'x', value: 'y' }]],
+    ['the outer tags are empty', { taskDefinition: { family: 'api' }, tags: [] }, undefined],
+    ['the outer tags are not a list', { taskDefinition: { family: 'api' }, tags: 'team=a' }, undefined]
+  ])('tags are moved in only when there are some and the inner has none: %s', (_what, doc, tags) => {
+    expect(unwrapDescribeOutput(doc as JsonObject, ctx).doc['tags']).toEqual(tags);
+  });
+
+  it('other top-level keys are kept beside the definition for the validator to report; a document with containerDefinitions is not unwrapped', () => {
+    expect(unwrapDescribeOutput({ taskDefinition: { family: 'api' }, ResponseMetadata: {} }, ctx).doc).toEqual({ family: 'api', ResponseMetadata: {} });
+    const plain: JsonObject = { taskDefinition: { family: 'x' }, containerDefinitions: [] };
+    expect(unwrapDescribeOutput(plain, ctx)).toMatchObject({ doc: plain, unwrapped: false });
+    expect(unwrapDescribeOutput({ taskDefinition: 'x' }, ctx).unwrapped).toBe(false);
+  });
+});
+
+describe('FARGATE defaults', () => {
+  it('a FARGATE definition without networkMode is awsvpc: hostPort must equal containerPort', () => {
+    const { networkMode: _, ...noMode } = fargate([app({ portMappings: [{ containerPort: 8080, hostPort: 80 }] })]);
+    expect(rules(noMode)).toEqual([
+      'td.json containerDefinitions[0].portMappings[0].hostPort: is 80 but containerPort is 8080; with awsvpc they must be equal (set hostPort to 8080 or remove it)'
+    ]);
+  });
+
+  it('a definition that is valid comes back as the register input, and the same problem is reported once', async () => {
+    expect(await validateTaskDefinition(fargate([app()]), ctx)).toMatchObject({ family: 'api' });
+    const twice = await problems(fargate([app({ name: 'a b' }), app({ name: 'a b', essential: false })]));
+    expect(twice).toEqual([
+      'td.json containerDefinitions[0].name: is "a b", not a valid container name (use up to 255 letters, digits, _ and -)',
+      'td.json containerDefinitions[1].name: is "a b", not a valid container name (use up to 255 letters, digits, _ and -)'
+    ]);
+  });
+});
+
 describe('describe-task-definition output', () => {
   it('is unwrapped with its tags, and the read-only fields are stripped', () => {
     const doc: JsonObject = { taskDefinition: { family: 'api', revision: 3, status: 'ACTIVE', containerDefinitions: [] }, tags: [{ key: 'team', value: 'a' }] };
