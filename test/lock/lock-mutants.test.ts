@@ -1,0 +1,337 @@
+/** Lock cases mutation testing found unguarded: release, heartbeat and table paths, transient errors, option checks; each with what the user reads. */
+import { describe, expect, it } from '@jest/globals';
+import type { LockCondition, LockItem, LockStore, WriteResult } from '../../src/aws/dynamodb.js';
+import { AwsCallError } from '../../src/aws/errors.js';
+import { acquireLocks, LockError, lockHolder, lockKeys, type LockOptions } from '../../src/lock/lock.js';
+import type { Timer } from '../../src/timer.js';
+
+/** Lets every promise chain started by a heartbeat run to its end. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Monotonic fake time; sleeping moves it and fires the heartbeats that fall due on the way. */
+class FakeClock implements Timer {
+  t = 0;
+  readonly sleeps: number[] = [];
+  onSleep?: (now: number) => void | Promise<void>;
+  private readonly jobs: { every: number; next: number; beat: () => void; on: boolean }[] = [];
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
+    this.sleeps.push(ms);
+    await this.advance(ms);
+    await this.onSleep?.(this.t);
+  }
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      const due = this.jobs.filter((j) => j.on && j.next <= end).sort((a, b) => a.next - b.next)[0];
+      if (!due) break;
+      this.t = due.next;
+      due.next += due.every;
+      due.beat();
+      await settle();
+    }
+    this.t = end;
+  }
+  readonly schedule = (every: number, beat: () => void): (() => void) => {
+    const job = { every, next: this.t + every, beat, on: true };
+    this.jobs.push(job);
+    return () => {
+      job.on = false;
+    };
+  };
+  running(): number {
+    return this.jobs.filter((j) => j.on).length;
+  }
+}
+
+/** DynamoDB's single-item semantics for the three lock conditions. */
+class FakeStore implements LockStore {
+  readonly items = new Map<string, LockItem>();
+  table: 'missing' | 'CREATING' | 'ACTIVE' = 'ACTIVE';
+  readonly calls: string[] = [];
+  /** Returns an error to throw instead of answering. */
+  fail?: (op: string, key: string) => Error | undefined;
+  private describes = 0;
+
+  private holds(condition: LockCondition, item: LockItem | undefined): boolean {
+    if (condition.kind === 'free-or-owned-by') return !item || item.Owner === condition.owner;
+    if (condition.kind === 'owned-by') return item?.Owner === condition.owner;
+    return item?.Version === condition.version;
+  }
+  private check(op: string, key: string): void {
+    this.calls.push(`${op} ${key}`);
+    const error = this.fail?.(op, key);
+    if (error) throw error;
+  }
+  async createTable(): Promise<'created' | 'exists'> {
+    this.check('createTable', '');
+    if (this.table !== 'missing') return 'exists';
+    this.table = 'CREATING';
+    return 'created';
+  }
+  async describeTable(): Promise<string | undefined> {
+    this.check('describeTable', '');
+    if (this.table === 'CREATING' && ++this.describes >= 2) this.table = 'ACTIVE';
+    return this.table === 'missing' ? undefined : this.table;
+  }
+  async putItem(_t: string, item: LockItem, condition: LockCondition): Promise<WriteResult> {
+    this.check(`putItem(${condition.kind})`, item.LockKey);
+    if (this.table !== 'ACTIVE') return 'no-table';
+    if (!this.holds(condition, this.items.get(item.LockKey))) return 'condition-failed';
+    this.items.set(item.LockKey, { ...item });
+    return 'ok';
+  }
+  async getItem(_t: string, key: string): Promise<LockItem | undefined> {
+    this.check('getItem', key);
+    const item = this.items.get(key);
+    return item && { ...item };
+  }
+  async updateItem(_t: string, key: string, version: string, condition: LockCondition): Promise<WriteResult> {
+    this.check('updateItem', key);
+    const item = this.items.get(key);
+    if (!this.holds(condition, item)) return 'condition-failed';
+    this.items.set(key, { ...item!, Version: version });
+    return 'ok';
+  }
+  async deleteItem(_t: string, key: string, condition: LockCondition): Promise<WriteResult> {
+    this.check('deleteItem', key);
+    if (!this.holds(condition, this.items.get(key))) return 'condition-failed';
+    this.items.delete(key);
+    return 'ok';
+  }
+  /** What a runner killed with kill -9 leaves behind: an item nobody renews. */
+  abandoned(key: string, holder: string, leaseMs: number): void {
+    this.items.set(key, { LockKey: key, Owner: `dead-${holder}`, Holder: holder, Version: 'v-dead', LeaseMs: leaseMs });
+  }
+}
+
+class Log {
+  readonly lines: string[] = [];
+  info = (m: string): void => void this.lines.push(`info: ${m}`);
+  warning = (m: string): void => void this.lines.push(`warning: ${m}`);
+}
+
+const KEY = 'service:prod/web';
+const RUN_A = 'https://github.com/acme/shop/actions/runs/111 (attempt 1)';
+const RUN_B = 'https://github.com/acme/shop/actions/runs/222 (attempt 1)';
+
+function options(clock: FakeClock, over: Partial<LockOptions> = {}): LockOptions & { log: Log } {
+  return {
+    table: 'ecs-rollout-locks',
+    owner: 'owner-a',
+    holder: RUN_A,
+    leaseMs: 30_000,
+    timeoutMs: 0,
+    pollMs: 5_000,
+    timer: clock,
+    schedule: clock.schedule,
+    ...over,
+    log: new Log()
+  };
+}
+
+
+async function rejection(p: Promise<unknown>): Promise<LockError> {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof LockError) return error;
+    throw error;
+  }
+  throw new Error('expected the lock not to be had');
+}
+
+const throttled = (): AwsCallError => new AwsCallError('putting item', 'ThrottlingException', 'Rate exceeded');
+
+describe('releasing', () => {
+  it('says it released the lock', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    await (await acquireLocks(store, [KEY], o)).release();
+    expect(o.log.lines).toEqual([`info: holding deployment lock ${KEY} in DynamoDB table ecs-rollout-locks`, `info: released deployment lock ${KEY}`]);
+  });
+
+  it('a lock taken over meanwhile is left to its new holder, with a warning naming it', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.items.set(KEY, { LockKey: KEY, Owner: 'owner-b', Holder: RUN_B, Version: 'v', LeaseMs: 30_000 });
+    await handle.release();
+    expect(store.items.get(KEY)?.Owner).toBe('owner-b');
+    expect(o.log.lines).toContain(`warning: deployment lock ${KEY} had already been taken over by ${RUN_B}`);
+  });
+
+  it('an item already gone (a retried delete) releases quietly', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.items.delete(KEY);
+    await handle.release();
+    expect(o.log.lines.filter((l) => l.startsWith('warning'))).toEqual([]);
+  });
+
+  it('a throttled delete is tried again; one that keeps failing is a warning saying when the lock expires', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    let fails = 1;
+    store.fail = (op) => (op === 'deleteItem' && fails-- > 0 ? throttled() : undefined);
+    await handle.release();
+    expect(store.items.has(KEY)).toBe(false);
+
+    const other = options(clock, { owner: 'owner-c' });
+    const second = await acquireLocks(store, [KEY], other);
+    store.fail = (op) => (op === 'deleteItem' ? throttled() : undefined);
+    await second.release();
+    expect(store.calls.filter((c) => c.startsWith('deleteItem'))).toHaveLength(2 + 3);
+    expect(other.log.lines.at(-1)).toMatch(/^warning: could not release deployment lock service:prod\/web \(.*ThrottlingException.*\); it expires a lease \(30 s\) after its last heartbeat$/);
+  });
+
+  it('a release that is not transient gives up at once', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.fail = (op) => (op === 'deleteItem' ? new AwsCallError('deleting item', 'ValidationException', 'bad') : undefined);
+    await handle.release();
+    expect(store.calls.filter((c) => c.startsWith('deleteItem'))).toHaveLength(1);
+  });
+});
+
+describe('the heartbeat', () => {
+  it('keeps the item\'s version moving every third of the lease', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const handle = await acquireLocks(store, [KEY], options(clock));
+    const v0 = store.items.get(KEY)!.Version;
+    await clock.advance(10_000);
+    expect(store.items.get(KEY)!.Version).not.toBe(v0);
+    expect(handle.lost.aborted).toBe(false);
+    await handle.release();
+  });
+
+  it.each([
+    ['the table was deleted', (store: FakeStore) => void (store.table = 'missing'), /DynamoDB table ecs-rollout-locks no longer exists/],
+    ['the item was deleted', (store: FakeStore) => void store.items.delete(KEY), /its item was deleted by someone else/],
+    ['another run took it', (store: FakeStore) => void store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'x', LeaseMs: 1 }), /took it over/]
+  ])('%s: the lock is lost, saying why', async (_what, change, why) => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    // A missing table makes the conditional update fail the way DynamoDB does.
+    store.updateItem = async (_t, key) => (store.table !== 'ACTIVE' ? 'no-table' : store.items.get(key)?.Owner === 'owner-a' ? 'ok' : 'condition-failed');
+    change(store);
+    await clock.advance(10_000);
+    expect(handle.lost.aborted).toBe(true);
+    expect(String((handle.lost.reason as Error).message)).toMatch(why);
+    expect(o.log.lines.some((l) => l.startsWith(`warning: lost deployment lock ${KEY}: `))).toBe(true);
+  });
+
+  it('one failed beat is a warning; the lock is lost only after a whole lease without a success', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.fail = (op) => (op === 'updateItem' ? throttled() : undefined);
+    await clock.advance(10_000);
+    expect(handle.lost.aborted).toBe(false);
+    expect(o.log.lines.filter((l) => l.startsWith('warning: heartbeat'))).toHaveLength(1);
+    await clock.advance(20_000);
+    expect(handle.lost.aborted).toBe(true);
+    expect((handle.lost.reason as Error).message).toMatch(/no heartbeat reached DynamoDB for a whole lease \(30 s; last error: .*ThrottlingException/);
+  });
+});
+
+describe('waiting for the lock', () => {
+  it('a transient error while taking it is a warning once, then tried again within lock-timeout', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    let fails = 2;
+    store.fail = (op) => (op.startsWith('putItem') && fails-- > 0 ? throttled() : undefined);
+    const o = options(clock, { timeoutMs: 60_000 });
+    await (await acquireLocks(store, [KEY], o)).release();
+    expect(o.log.lines.filter((l) => l.includes('trying again'))).toHaveLength(1);
+    expect(clock.sleeps).toEqual([5_000, 5_000]);
+  });
+
+  it('a transient error past lock-timeout, or one that is not transient, is thrown as it is', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.fail = (op) => (op.startsWith('putItem') ? throttled() : undefined);
+    await expect(acquireLocks(store, [KEY], options(clock, { timeoutMs: 0 }))).rejects.toThrow(/ThrottlingException/);
+    store.fail = (op) => (op.startsWith('putItem') ? new AwsCallError('putting item', 'ValidationException', 'bad key') : undefined);
+    await expect(acquireLocks(store, [KEY], options(clock, { timeoutMs: 60_000 }))).rejects.toThrow(/ValidationException/);
+  });
+
+  it('a table another run is creating is waited for, saying so', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.table = 'missing';
+    store.createTable = async () => {
+      store.table = 'CREATING';
+      return 'exists';
+    };
+    const o = options(clock);
+    await (await acquireLocks(store, [KEY], o)).release();
+    expect(o.log.lines[0]).toBe('info: DynamoDB table ecs-rollout-locks is being created by another run');
+  });
+
+  it('a table that never becomes ACTIVE fails after two minutes, naming its status', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.table = 'missing';
+    store.describeTable = async () => 'CREATING';
+    const error = await rejection(acquireLocks(store, [KEY], options(clock)));
+    expect(error.message).toBe('DynamoDB table ecs-rollout-locks is CREATING 120 s after it was created; expected ACTIVE');
+  });
+
+  it('the holder and how long we wait are said once; a holder without a name is "an unnamed holder"', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: '', Version: 'v', LeaseMs: 30_000, AcquiredAt: '2030-01-01T00:00:00Z' });
+    const o = options(clock, { timeoutMs: 10_000 });
+    const error = await rejection(acquireLocks(store, [KEY], o));
+    expect(o.log.lines).toEqual([`info: deployment lock ${KEY} is held by an unnamed holder (since 2030-01-01T00:00:00Z); waiting up to 10 s`]);
+    expect(error.message).toBe(`deployment lock ${KEY} is held by an unnamed holder; gave up after waiting 10 s (lock-timeout). Nothing was changed.`);
+  });
+});
+
+describe('options and names', () => {
+  it.each([
+    [{ leaseMs: 2 }, 'lock leaseMs must be between 3 and 6442450941 ms, not 2'],
+    [{ pollMs: 0 }, 'lock pollMs must be between 1 and 2147483647 ms, not 0'],
+    [{ timeoutMs: -1 }, 'lock timeoutMs must be between 0 and 9007199254740991 ms, not -1'],
+    [{ leaseMs: Number.NaN }, 'lock leaseMs must be between 3 and 6442450941 ms, not NaN'],
+    [{ table: '' }, 'lock table and owner must not be empty'],
+    [{ owner: '' }, 'lock table and owner must not be empty']
+  ])('%j is refused before anything is written', async (over, message) => {
+    const store = new FakeStore();
+    await expect(acquireLocks(store, [KEY], options(new FakeClock(), over))).rejects.toThrow(message);
+    expect(store.calls).toEqual([]);
+  });
+
+  it('the holder is the run on GitHub (another server too, no attempt when unknown)', () => {
+    expect(lockHolder({ GITHUB_RUN_ID: '5', GITHUB_REPOSITORY: 'a/b', GITHUB_SERVER_URL: 'https://ghe.example' })).toBe('https://ghe.example/a/b/actions/runs/5');
+    expect(lockHolder({ GITHUB_RUN_ID: '5' }, 'h', 1)).toBe('host h pid 1');
+  });
+
+  it('lockKeys dedupes and sorts; a cluster ARN gives its name', () => {
+    expect(lockKeys('arn:aws:ecs:us-east-1:1:cluster/prod', ['web', 'web'])).toEqual(['service:prod/web']);
+  });
+
+  it('LockError says which key and why', async () => {
+    const store = new FakeStore();
+    store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'v', LeaseMs: 30_000 });
+    const error = await rejection(acquireLocks(store, [KEY], options(new FakeClock())));
+    expect(error).toMatchObject({ name: 'LockError', reason: 'busy', key: KEY, holder: RUN_B });
+    expect(error.message).toBe(`deployment lock ${KEY} is held by ${RUN_B} (lock-timeout is 0: not waiting). Nothing was changed.`);
+  });
+});
