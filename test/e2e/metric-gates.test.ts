@@ -46,7 +46,8 @@ describe('metric gates (blue/green)', () => {
     const run = await runAction({
       endpoint: sim.url,
       accessKeyId: ACTION_KEY,
-      inputs: webInputs(s, { 'max-error-rate': '1%', 'max-response-time': 'p99 800ms', 'compare-to-baseline': 'true', 'step-bake': '1s' }, 'tag=v2')
+      // A 5-minute final bake: ALB minutes reach CloudWatch 1–2 minutes after they end, so minutes at 100 % become readable inside it.
+      inputs: webInputs(s, { 'max-error-rate': '1%', 'max-response-time': 'p99 800ms', 'compare-to-baseline': 'true', 'step-bake': '1s', 'final-bake': '1s' }, 'tag=v2')
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'web-blue=0,web-green=100' });
