@@ -16,7 +16,13 @@ import { realTimer } from './timer.js';
 /** The main step: inputs → settings → pipeline → outputs and summary. Any throw, of anything, fails the step. */
 export async function run(): Promise<void> {
   // A release (several services as one unit) has its own adapter, loaded only then.
-  const release = core.getInput('release').trim();
+  let release: string;
+  try {
+    release = core.getInput('release').trim();
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+    return;
+  }
   if (release) return (await import('./action/release.js')).runReleaseStep(release);
   const reporter = new ActionReporter();
   const controller = cancellationOnSignals((signal) =>

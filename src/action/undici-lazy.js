@@ -1,7 +1,7 @@
 // undici (about 900 kB) comes with @actions/http-client, which @actions/core imports only
 // for OIDC tokens this action never asks for. Evaluated at start-up it would cost about a
 // third of the start-up budget, so the bundle maps `undici` to this module (tsconfig
-// `paths`, which ncc applies to every import in the bundle) and the real undici, in a chunk
+// `paths`, which scripts/bundle.ts applies to every import in the bundle) and the real undici, in a chunk
 // of its own, is loaded by `loadUndici()` just before the GitHub API is used (deployment
 // statuses). Plain JavaScript because TypeScript cannot follow the `undici-real` alias
 // under NodeNext resolution; its types are in undici-lazy.d.ts. Tests run unbundled and

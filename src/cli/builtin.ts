@@ -112,6 +112,7 @@ export async function runSettings(settings: Settings, ctx: CommandContext): Prom
           events: ctx.reporter.events,
           outputs: result.outputs,
           ...(result.deploy ? { status: result.deploy.status, reason: result.deploy.reason } : {}),
+          ...(result.deploy?.headline ? { headline: result.deploy.headline } : {}),
           ...(result.diff ? { diff: result.diff } : {}),
           ...(ctx.region ? { region: ctx.region } : {}),
           cluster: settings.deploy.cluster,

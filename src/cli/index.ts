@@ -8,6 +8,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { cancellationOnSignals } from '../cancel.js';
 import { InputError, InputErrors, errorMessage } from '../errors.js';
 import { Inputs } from '../inputs.js';
+import { errorHeadline } from '../report/headline.js';
 import { commandHelp, helpText, parseArgs } from './args.js';
 import { EXIT, type CommandResult, type ExitCode } from './command.js';
 import { TerminalReporter } from './reporter.js';
@@ -45,10 +46,13 @@ async function main(argv: string[]): Promise<ExitCode> {
   } catch (error) {
     const errors = error instanceof InputErrors ? error.errors : [error];
     for (const e of errors) reporter.error(errorMessage(e));
+    // A refusal with a root cause (a held lock) ends on its one-sentence headline, as a verdict does.
+    const headline = errors.length === 1 ? errorHeadline(errors[0]) : undefined;
+    if (headline) reporter.error(headline);
     const exitCode = errors.some((e) => e instanceof InputError) ? EXIT.usage : EXIT.failed;
     if (json) {
       const messages = errors.map((e) => reporter.mask(errorMessage(e)));
-      process.stdout.write(`${JSON.stringify({ status: 'failed', reason: messages.join('; '), errors: messages, 'exit-code': exitCode }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ status: 'failed', reason: headline ? reporter.mask(headline) : messages.join('; '), errors: messages, 'exit-code': exitCode }, null, 2)}\n`);
     }
     return exitCode;
   }
