@@ -1,0 +1,2 @@
+import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
+import{b as i,d as c}from"./chunk-V72VWE2J.js";var d={};c(d,{ProxyAgent:()=>e,fetch:()=>u,loadUndici:()=>a});async function a(){r??=(await import("./undici-V6HMF76L.js")).default}function n(){if(!r)throw new Error("internal error: undici was used before loadUndici()");return r}function u(...t){return n().fetch(...t)}var r,e,f=i(()=>{"use strict";e=class{constructor(...o){return new(n()).ProxyAgent(...o)}}});export{a,u as b,d as c,f as d};

@@ -1,0 +1,2 @@
+import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
+function a(n){let e={};for(let t of n){let i=t.taskDefinition?.split("/").pop()??"?";e[i]=(e[i]??0)+(t.runningCount??0)}return e}function s(){return performance.now()}async function d(n,e,t,i){n({kind:"phase-started",phase:e,title:t,at:s()});let r=!1;try{let o=await i();return r=!0,o}finally{n({kind:"phase-finished",phase:e,ok:r,at:s()})}}export{a,s as b,d as c};

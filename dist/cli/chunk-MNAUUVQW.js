@@ -1,0 +1,3 @@
+import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
+import{a as t}from"./chunk-GAMFUTXY.js";function c(n,u){let f=[],s="",r=!1,i;for(let l=0;l<n.length;l++){let e=n[l];if(i==="'")e==="'"?i=void 0:s+=e;else if(i==='"')e==='"'?i=void 0:e==="\\"&&l+1<n.length&&'"\\$`'.includes(n[l+1])?s+=n[++l]:s+=e;else if(e==="'"||e==='"')i=e,r=!0;else if(e==="\\"&&l+1<n.length){let o=n[++l];o!==`
+`&&(s+=o,r=!0)}else/\s/.test(e)?(r&&f.push(s),s="",r=!1):(s+=e,r=!0)}if(i)throw new t(`${u} has an unclosed ${i} quote`,{},`close the quote: ${n.trim()}${i}`);return r&&f.push(s),f}export{c as a};

@@ -1,0 +1,2 @@
+import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i}from"./chunk-EYXKK5KG.js";import"./chunk-JYZMARGW.js";import"./chunk-47PCKJKF.js";import"./chunk-UYBS3MHY.js";import"./chunk-CDBKNLDN.js";import"./chunk-GAMFUTXY.js";import"./chunk-NQJ44E2F.js";export{b as ServiceWatcher,i as controllerProblem,h as describeService,e as nameOf,c as newEvents,d as progressLine,f as settling,a as transient,g as watchUntil};

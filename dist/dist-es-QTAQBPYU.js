@@ -1,0 +1,2 @@
+import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-LBD6HVJO.js";import"./chunk-XY656MRD.js";import"./chunk-5AXDGIAC.js";import"./chunk-NJDAXHIF.js";import"./chunk-APGSSZGD.js";import"./chunk-N4OYK5ZB.js";import"./chunk-V72VWE2J.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
