@@ -32,7 +32,10 @@ describe('plain JSON never loads the YAML reader', () => {
     ['nesting', '{"a": [{"b": [[1], {"c": {}}]}]}'],
     ['a top-level list', '[1, "x", {"y": null}]'],
     ['text with braces and colons in strings', '{"cmd": "echo {a}: [b], c"}'],
-    ['tabs and CRLF between tokens', '{\r\n\t"a"\t:\t1\r\n}']
+    ['tabs and CRLF between tokens', '{\r\n\t"a"\t:\t1\r\n}'],
+    ['numbers with several fraction and exponent digits', '{"a": 2.55, "b": 1e10, "c": 12.345E+67}'],
+    ['64 levels of objects', `${'{"a":'.repeat(64)}1${'}'.repeat(64)}`],
+    ['64 levels of lists', `${'['.repeat(64)}1${']'.repeat(64)}`]
   ])('%s', async (_what, text) => {
     expect((await parseTemplate(text, 'td.json', vars())).doc).toEqual(JSON.parse(text));
   });
@@ -67,12 +70,16 @@ describe('plain JSON never loads the YAML reader', () => {
   });
 
   it('what JSON forbids goes to the YAML reader (which here fails): trailing content, a duplicate key, __proto__, a key with a placeholder', async () => {
-    for (const text of ['{"a": 1} x', '{"a": 1, "a": 2}', '{"__proto__": {}}', '{"{{ k }}": 1}', '{"a": 1,}', '{"a": [1 2]}', '{"a" 1}', '{"a": 01}', '{"a": "\\x"}', '{"a": tru}']) {
+    for (const text of ['{"a": 1} x', '{"a": 1, "a": 2}', '{"__proto__": {}}', '{"{{ k }}": 1}', '{"a": 1,}', '{"a": [1 2]}', '{"a" 1}', '{"a": 01}', '{"a": "\\x"}', '{"a": tru}', '{"a": "\\u0"}', `${'{"a":'.repeat(66)}1${'}'.repeat(66)}`, `${'['.repeat(66)}1${']'.repeat(66)}`]) {
       await expect(parseTemplate(text, 'td.json', vars())).rejects.toThrow('the YAML package was used for a plain JSON template');
     }
   });
 
-  it('a .yaml file goes to the YAML reader even when it is JSON', async () => {
-    await expect(parseTemplate('{}', 'td.yaml', vars())).rejects.toThrow('the YAML package was used');
+  it.each([['td.yaml'], ['td.yml'], ['TD.YAML']])('%s goes to the YAML reader even when it is JSON', async (file) => {
+    await expect(parseTemplate('{}', file, vars())).rejects.toThrow('the YAML package was used');
+  });
+
+  it('a .yaml.json file is JSON', async () => {
+    expect((await parseTemplate('{}', 'td.yaml.json', vars())).doc).toEqual({});
   });
 });

@@ -165,3 +165,29 @@ describe('the JSON reader is exactly as strict as JSON: what it must not accept,
     expect((await parseTemplate('family: web\ncpu: 256', 'td.json', vars())).doc).toEqual({ family: 'web', cpu: 256 });
   });
 });
+
+describe('YAML lines and limits', () => {
+  it('an alias keeps its own line; a key whose value is on the next line has the key\'s line', async () => {
+    const parsed = await parseTemplate('a: &x 1\nb: *x\nfamily:\n  web\n', 'td.yaml', vars());
+    expect(parsed.lines.get('a')).toBe(1);
+    expect(parsed.lines.get('b')).toBe(2);
+    expect(parsed.lines.get('family')).toBe(3);
+  });
+
+  it('a list that contains itself is nested too deeply, not an alias bomb', async () => {
+    const messages = await problems('a: &a [1, *a]', 'td.yaml');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/: is nested too deeply \(check for recursive YAML aliases\)$/);
+  });
+
+  it('more than 100 000 values (a large list repeated by aliases) is refused, naming where', async () => {
+    const text = `a: &a [${Array(1001).fill('1').join(',')}]\nb: [${Array(99).fill('*a').join(',')}]`;
+    const messages = await problems(text, 'td.yaml');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^td\.yaml b\[\d+\]\[\d+\]: expands to more than 100000 values \(a task definition is far smaller: check for YAML aliases \(\*name\) that repeat large parts\)$/);
+  });
+
+  it('an unquoted placeholder without spaces in YAML is the placeholder too', async () => {
+    expect((await parseTemplate('cpu: {{cpu}}', 'td.yaml', vars({ cpu: '256' }))).doc).toEqual({ cpu: '256' });
+  });
+});
