@@ -307,7 +307,10 @@ async function watchRollout(
 ): Promise<Outcome> {
   let end: WatchEnd<DeploymentDecision>;
   try {
-    end = await watchDeployment(watcher, live, name, ours, { ...settings, waitingFor: `${name} to run ${revision(ours.taskDefinitionArn)}` });
+    // Containers as a gate from the first task: the first essential container of the new revision that
+    // exits (or is OOM-killed) fails the rollout at once, where ECS's circuit breaker waits for 3+ failed
+    // tasks. Stopped tasks are read only when the deployment's failed count rises: no extra call per poll.
+    end = await watchDeployment(watcher, live, name, ours, { ...settings, waitingFor: `${name} to run ${revision(ours.taskDefinitionArn)}`, containers: live.aws });
   } catch (error) {
     return { kind: 'roll-back', reason: `watching the deployment failed: ${errorMessage(error)}` };
   }

@@ -92,14 +92,30 @@ describe('rolling deployments on the local ECS', () => {
     expect(reporter.events.some((e) => e.kind === 'service-event' && /steady state/.test(e.message))).toBe(true);
   });
 
-  test('a crashing image: the ECS circuit breaker rollback is reported, with the exit code', async () => {
+  test('a crashing image: rolled back by us at the first crash, before the circuit breaker, with the exit code', async () => {
     const arn = await revision('v2-crash');
+    const { ctx, reporter } = ctxFor(simTimer());
+    const result = await deployRolling(simSettings(), arn, ctx);
+    expect(result.status).toBe('rolled-back');
+    expect(result.reason).toMatch(/^essential container web of web:2 exited with code 1 in 1 task .*: rolled back, service web is stable on web:1/);
+    const evidence = reporter.events.flatMap((e) => (e.kind === 'evidence' ? e.lines : [])).join('\n');
+    expect(evidence).toMatch(/exit 1/);
+    expect(await running()).toBe('web:1');
+    const { services } = await aws.ecs.describeServices('prod', ['web']);
+    const failed = services[0]!.deployments!.find((d) => d.taskDefinition === arn);
+    // Gone already, or drained with fewer failures than the breaker's threshold: ECS never tripped it.
+    expect(failed?.rolloutState ?? 'gone').not.toBe('FAILED');
+  });
+
+  test('an image that cannot be pulled: the ECS circuit breaker rollback is reported', async () => {
+    const arn = await revision('v2-image-pull-fail');
     const { ctx, reporter } = ctxFor(simTimer());
     const result = await deployRolling(simSettings(), arn, ctx);
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/ECS rolled the service back to web:1/);
     const evidence = reporter.events.flatMap((e) => (e.kind === 'evidence' ? e.lines : [])).join('\n');
-    expect(evidence).toMatch(/exit 1/);
+    expect(evidence).toMatch(/CannotPullContainerError/);
+    expect(await running()).toBe('web:1');
   });
 
   test('failing health checks: rolled back, and the evidence names the health check failure', async () => {
@@ -113,8 +129,8 @@ describe('rolling deployments on the local ECS', () => {
     expect(await running()).toBe('web:1');
   });
 
-  test('circuit breaker off and tasks crash: stuck, rolled back by us', async () => {
-    const arn = await revision('v2-crash');
+  test('circuit breaker off and tasks fail to start: stuck, rolled back by us', async () => {
+    const arn = await revision('v2-image-pull-fail');
     const timer = simTimer();
     const { ctx } = ctxFor(timer);
     const result = await deployRolling(simSettings({ circuitBreaker: false }), arn, ctx);

@@ -226,6 +226,87 @@ describe('deployRolling', () => {
   });
 });
 
+describe('a crashing release during the rollout', () => {
+  const crashed = (id: string, container: { name: string; exitCode?: number; reason?: string }) => ({
+    taskArn: `arn:aws:ecs:eu-west-1:1:task/prod/${id}`,
+    taskDefinitionArn: TD8,
+    lastStatus: 'STOPPED',
+    stoppedReason: 'Essential container in task exited',
+    stopCode: 'EssentialContainerExited' as const,
+    containers: [container]
+  });
+
+  test('the first essential container exit rolls back at once (before the circuit breaker), naming the container and exit code', async () => {
+    const { aws, calls } = fakeAws({
+      describe: script([newInProgress(0), newInProgress(1), newInProgress(1), newInProgress(0, { failed: 1 }), newInProgress(0, { failed: 1 })]),
+      stoppedTasks: [crashed('t1', { name: 'app', exitCode: 1 })]
+    });
+    const { ctx, reporter } = context(aws);
+    const result = await deployRolling(settings(), TD8, ctx);
+
+    expect(result.status).toBe('rolled-back');
+    expect(result.reason).toMatch(/^essential container app of web:8 exited with code 1 in 1 task \(t1\): rolled back, service web is stable on web:7/);
+    // Our own rollback, with one failed task: ECS's circuit breaker (3) never tripped.
+    expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8, TD7]);
+    expect(calls.listTasks[0]).toMatchObject({ desiredStatus: 'STOPPED', startedBy: 'ecs-svc/1' });
+    expect(reporter.events).toContainEqual(expect.objectContaining({ kind: 'phase-finished', phase: 'deploy', ok: false }));
+  });
+
+  test('no ECS call beyond DescribeServices per poll while failedTasks does not rise', async () => {
+    // failedTasks stays at 1 for many polls (a crash that the container read could not attribute): one read for the rise, none after.
+    const { aws, calls } = fakeAws({
+      describe: script([newInProgress(0), newInProgress(1, { failed: 1 }), newInProgress(1, { failed: 1 }), newInProgress(1, { failed: 1 }), newInProgress(1, { failed: 1 }), newStable()]),
+      stoppedTasks: []
+    });
+    const { ctx } = context(aws);
+    const result = await deployRolling(settings(), TD8, ctx);
+
+    expect(result.status).toBe('succeeded');
+    expect(calls.listTasks).toHaveLength(1);
+    expect(calls.describeTasks).toBe(0);
+    expect(calls.describeServices).toBe(7); // preflight, six polls
+  });
+
+  test('an OOM kill (exit 137, OutOfMemoryError) is named as such', async () => {
+    const { aws, calls } = fakeAws({
+      describe: script([newInProgress(0), newInProgress(0, { failed: 1 })]),
+      stoppedTasks: [crashed('t9', { name: 'app', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' })]
+    });
+    const { ctx } = context(aws);
+    const result = await deployRolling(settings(), TD8, ctx);
+
+    expect(result.status).toBe('rolled-back');
+    expect(result.reason).toMatch(/app.*137|OOM|OutOfMemory/);
+    expect(result.reason).toMatch(/137/);
+    expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8, TD7]);
+  });
+
+  test("ECS's circuit breaker already rolling back when we saw the crash: we wait for its rollback, never start a second", async () => {
+    let call = 0;
+    const { aws, calls } = fakeAws({
+      // Our poll sees the first crash; by the rollback's own read ECS has started its rollback.
+      describe: () => {
+        const n = call++;
+        if (n === 0) return stableOn7();
+        if (n === 1) return newInProgress(0, { failed: 1 });
+        return n === 2
+          ? svc([
+              dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'IN_PROGRESS', reason: 'ECS deployment circuit breaker: rolling back.' }),
+              dep('ecs-svc/1', 'ACTIVE', TD8, { failed: 3, state: 'FAILED' })
+            ])
+          : svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED' })]);
+      },
+      stoppedTasks: [crashed('t1', { name: 'app', exitCode: 2 })]
+    });
+    const { ctx } = context(aws);
+    const result = await deployRolling(settings(), TD8, ctx);
+
+    expect(result.status).toBe('rolled-back');
+    expect(result.reason).toContain('essential container app of web:8 exited with code 2');
+    expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8]);
+  });
+});
+
 describe('bake with gates', () => {
   const gate = (name: string, results: GateResult[]): Gate & { calls: number } => {
     const g = {
