@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { startSim, type Sim } from '../../sim/server.js';
 import { runAction } from '../../scripts/run-action.js';
-import { FAST, VARS, revisionOf, service, why } from './sim-helpers.js';
+import { DescribeServiceDeploymentsCommand, ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import { FAST, VARS, clients, revisionOf, service, why } from './sim-helpers.js';
 
 let sim: Sim;
 beforeEach(async () => {
@@ -91,13 +92,37 @@ describe('rolling', () => {
     expect(sim.calls({ operation: 'RegisterTaskDefinition' }).filter((c) => c.accessKeyId !== 'SIMSEED')).toHaveLength(2);
   });
 
-  test('a crashing image: the circuit breaker rolls back and the step says so, with exit code and reason', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2-crash') });
+  test('a crashing image: rolled back by us after its first crash, before the circuit breaker would trip, with the container and exit code', async () => {
+    // Polls a few simulated seconds apart, as the default 5 s poll is on AWS (FAST's 200 ms is a simulated minute
+    // on the ×300 clock, in which both tasks crash and are relaunched and crash again).
+    sim.setTimeScale(100);
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'poll-interval': '30ms', 'max-poll-interval': '30ms' }, 'tag=v2-crash') });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
+    expect(run.outputs.reason).toBe('Rolled back: web:2 essential container web exited with code 1 — web is back on web:1');
+    expect(run.log).toMatch(/Essential container in task exited/);
+    expect(await revisionOf(sim.url, 'web')).toBe('web:1');
+    // Our own rollback (UpdateService to web:1), not ECS's: the new revision's service deployment was
+    // superseded by ours with fewer failed tasks than the circuit breaker's threshold, which never tripped.
+    expect(mutatingEcsCalls().filter((op) => op === 'UpdateService')).toHaveLength(2);
+    const ecs = clients(sim.url).ecs;
+    const arns = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' }))).serviceDeployments?.map((d) => d.serviceDeploymentArn ?? '') ?? [];
+    const records = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }))).serviceDeployments ?? [];
+    const crashing = records.filter((r) => r.status === 'STOPPED');
+    expect(crashing).toHaveLength(1);
+    const breaker = crashing[0]!.deploymentCircuitBreaker!;
+    expect(breaker.failureCount).toBeGreaterThanOrEqual(1);
+    expect(breaker.failureCount!).toBeLessThan(breaker.threshold!);
+    expect(breaker.status).not.toBe('TRIGGERED');
+  });
+
+  test('an image that cannot be pulled: the circuit breaker rolls back and the step says so', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({}, 'tag=v2-image-pull-fail') });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
     expect(why(run)).toMatch(/circuit breaker/i);
-    expect(run.log).toMatch(/Essential container in task exited/);
-    expect(run.log).toMatch(/exit 1/);
+    expect(run.log).toMatch(/CannotPullContainerError/);
+    expect(mutatingEcsCalls().filter((op) => op === 'UpdateService')).toHaveLength(1); // ECS's rollback, not a second one of ours
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
@@ -117,8 +142,8 @@ describe('rolling', () => {
     expect(web.deployments).toHaveLength(1);
   });
 
-  test('circuit breaker off and tasks crash: we notice it is stuck and roll back', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'circuit-breaker': 'false' }, 'tag=v2-crash') });
+  test('circuit breaker off and tasks fail to start: we notice it is stuck and roll back', async () => {
+    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'circuit-breaker': 'false' }, 'tag=v2-image-pull-fail') });
     expect(run.outputs.status).toBe('rolled-back');
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
