@@ -46,6 +46,7 @@ describe('deployRolling', () => {
     expect(update.deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
     expect(update.deploymentConfiguration?.minimumHealthyPercent).toBe(100); // the service's own settings kept
     expect(update).not.toHaveProperty('desiredCount');
+    expect(calls.listTasks).toEqual([]); // no task failed: the container gate made no call
     expect(state.phases()).toEqual(['updating', 'watching', 'done']);
     expect(state.load<RollingState>('rolling')).toMatchObject({ cluster: 'prod', service: 'web', previousTaskDefinitionArn: TD7, deploymentId: 'ecs-svc/1' });
     expect(reporter.events.filter((e) => e.kind === 'verdict')).toEqual([expect.objectContaining({ status: 'succeeded' })]);

@@ -186,7 +186,8 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
   });
 
   test('"rolled-back" after the circuit breaker is printed only once ECS has finished its rollback', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: rolling('tag=v2-crash') });
+    // Tasks that never start: only ECS's circuit breaker acts on them (a crashing container is rolled back by us at its first exit).
+    const run = await runAction({ endpoint: sim.url, inputs: rolling('tag=v2-image-pull-fail') });
     expect(run.outputs.status).toBe('rolled-back');
     expect(why(run)).toMatch(/ECS's rollback finished: service web is stable on web:1/);
     // The moment the step ended, the service was already steady on the previous revision.
