@@ -112,7 +112,8 @@ export async function benchRolling(): Promise<Record<string, number>> {
   };
   const circuitBreaker = async (): Promise<void> => {
     for (let i = 0; i < n; i++) {
-      const r = await deployOnce('v2-crash', 200 + i, phase(i));
+      // Tasks that never start: a crashing container is now rolled back by us at its first exit, before ECS's breaker.
+      const r = await deployOnce('v2-image-pull-fail', 200 + i, phase(i));
       if (r.run.outputs.status !== 'rolled-back' || !r.ended) throw new Error(`rolling bench: expected a rollback, got ${r.run.outputs.status}: ${r.run.outputs.reason}`);
       const seen = r.log.first(/ web:2 \(.*\) FAILED/);
       const reported = r.run.exitedAt;
