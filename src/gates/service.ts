@@ -61,6 +61,8 @@ export function containerSignals(ecs: Pick<EcsApi, 'listTasks' | 'describeTasks'
   return async (service: Service, baseline: number) => {
     const primary = primaryOn(service, taskDefinition);
     const failed = primary?.failedTasks ?? 0;
+    // ECS puts the count back to 0 once a task passes its health checks: a later crash counts up from there.
+    if (failed < examined) examined = failed;
     if (!primary?.id || failed <= Math.max(examined, baseline)) return undefined;
     const cluster = service.clusterArn ?? '';
     let tasks: Task[];

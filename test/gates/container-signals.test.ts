@@ -99,6 +99,22 @@ describe('serviceGate with container signals', () => {
     expect((await gate.check()).reason).toMatch(/^1 task of web:5 failed in service web while it served traffic/);
   });
 
+  test('a crash after ECS put the failed count back to 0 is still read and fails the gate', async () => {
+    let now = service(0, 1);
+    const stopped: Task[] = [unhealthy];
+    const { ecs, calls } = ecsWith(stopped);
+    const gate = serviceGate(() => now, TD, 'service', false, ecs);
+    await gate.check();
+    now = service(1, 1); // a task failed its health checks: read, not a container signal
+    expect((await gate.check()).phase).not.toBe('fail');
+    now = service(0, 2); // a healthy task: ECS resets the count
+    await gate.check();
+    stopped.push(crash('b', 4));
+    now = service(1, 1); // the count is back where it was, but this is a new failure
+    expect(await gate.check()).toEqual({ phase: 'fail', reason: 'essential container web of web:5 exited with code 4 in 1 task (b)' });
+    expect(calls).toHaveLength(2);
+  });
+
   test('a failed read of the stopped tasks is not a verdict', async () => {
     let now = service(0, 1);
     const failing = { listTasks: async () => Promise.reject(new Error('ThrottlingException')), describeTasks: async () => [] };
