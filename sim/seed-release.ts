@@ -28,7 +28,7 @@ export async function seedReleaseServices(world: World, names: readonly string[]
     try {
       return await handler(input, ctx);
     } catch (error) {
-      throw new Error(`seeding release services: ecs.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`);
+      throw new Error(`seeding release services: ecs.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`, { cause: error });
     }
   };
   const clusters = await ecs('DescribeClusters', { clusters: [cluster] });

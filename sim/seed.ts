@@ -81,7 +81,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
     try {
       return await handler(input, ctx);
     } catch (error) {
-      throw new Error(`seeding: ${service}.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`);
+      throw new Error(`seeding: ${service}.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`, { cause: error });
     }
   };
   const elb = (op: string, input: Record<string, unknown>): Promise<any> => call('elbv2', op, input);
@@ -197,7 +197,7 @@ export async function seedScenario(world: World): Promise<Scenario> {
   }
 
   const deadline = world.clock.now() + READY_WITHIN_MS;
-  let waiting = 'not checked yet';
+  let waiting: string;
   for (;;) {
     world.advance(STEP_MS);
     waiting = await notReady(serviceSpecs, targetGroups, ecs, elb);

@@ -145,5 +145,5 @@ export interface EcsDeps {
   region: string;
   accountId: string;
   /** Deterministic random numbers in [0, 1) (seeded), so runs are repeatable. */
-  random(): number;
+  random: () => number;
 }

@@ -619,7 +619,7 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
       const names: string[] = (Array.isArray(pair?.targetGroups) ? pair.targetGroups : []).map((t: Record<string, unknown>) => String(t?.name ?? ''));
       if (names.length !== 2 || names[0] === names[1]) throw err('InvalidTargetGroupPairException', 'The target group pair must name two different target groups.');
       for (const n of names) if (!deps.elb.targetGroupArnByName?.(n)) throw err('InvalidTargetGroupPairException', `The target group ${n} does not exist.`);
-      const arns = names.map((n) => deps.elb.targetGroupArnByName?.(n)!);
+      const arns = names.map((n) => deps.elb.targetGroupArnByName?.(n) ?? '');
       const serviceGroup = described.loadBalancers?.[0]?.targetGroupArn;
       if (!arns.includes(serviceGroup)) throw err('InvalidTargetGroupPairException', `The ECS service ${ecsService.serviceName}'s target group is not one of the pair ${names.join(', ')}.`);
       const listenerOf = (route: unknown, which: string): string | undefined => {

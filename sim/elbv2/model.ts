@@ -10,7 +10,7 @@ export interface ElbDeps {
   clock: SimClock;
   region: string;
   accountId: string;
-  random(): number;
+  random: () => number;
   metrics: MetricsSink;
 }
 

@@ -53,8 +53,8 @@ export class JitteredRetry implements RetryStrategyV2 {
     private readonly now: () => number = Date.now
   ) {}
 
-  async acquireInitialRetryToken(): Promise<Token> {
-    return new Token(0, undefined);
+  acquireInitialRetryToken(): Promise<Token> {
+    return Promise.resolve(new Token(0, undefined));
   }
 
   async refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<Token> {

@@ -18,7 +18,7 @@ export function fileState(path: string): StateStore & { clear(): void; readonly 
       text = readFileSync(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new Error(`cannot read the state file ${path}: ${(error as Error).message}`);
+      throw new Error(`cannot read the state file ${path}: ${(error as Error).message}`, { cause: error });
     }
     try {
       const parsed: unknown = JSON.parse(text);

@@ -13,7 +13,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
-import { closest } from '../text.js';
+import { closest, scalarText } from '../text.js';
 
 type Fields = Record<string, 'string' | 'number' | 'boolean' | 'array' | 'object'>;
 
@@ -54,7 +54,7 @@ function arrayOf(inputs: Inputs, name: string, example: string): unknown[] | und
   const parsed = parseJson(inputs, name, example);
   if (parsed === undefined) return undefined;
   if (!Array.isArray(parsed)) throw new InputError(`${inputs.label(name)} is a JSON ${kindOf(parsed)}, not an array`, {}, `write a JSON array, e.g. ${example}`);
-  return parsed;
+  return parsed as unknown[];
 }
 
 const KEY_VALUE_LIST = 'array';
@@ -160,7 +160,7 @@ export function readManagedEbsVolume<T extends ServiceManagedEBSVolumeConfigurat
   const fields: Fields = configInput === 'run-task-managed-ebs-volume' ? { ...EBS_FIELDS, terminationPolicy: 'object' } : EBS_FIELDS;
   const o = checkObject(config, fields, inputs.label(configInput), ['roleArn']);
   if (o['throughput'] !== undefined && o['volumeType'] !== 'gp3') {
-    throw new InputError(`${inputs.label(configInput)} sets throughput for volumeType ${String(o['volumeType'] ?? '(unset)')}`, {}, 'throughput applies to gp3 volumes only: set "volumeType": "gp3" or remove throughput');
+    throw new InputError(`${inputs.label(configInput)} sets throughput for volumeType ${o['volumeType'] === undefined ? '(unset)' : scalarText(o['volumeType'])}`, {}, 'throughput applies to gp3 volumes only: set "volumeType": "gp3" or remove throughput');
   }
   for (const key of ['sizeInGiB', 'iops', 'throughput', 'volumeInitializationRate']) {
     const v = o[key];

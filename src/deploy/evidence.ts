@@ -143,7 +143,7 @@ export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'
   noteFacts(ctx.reporter, input.taskDefinitionArn, { revision: revision(input.taskDefinitionArn), service: nameOf(input.service), events: newEvents(input).map((e) => e.message ?? ''), ...rolloutOf(input) });
   let stopped: Task[] = [];
   const parts: Array<[string, () => Promise<Evidence[]>]> = [
-    ['service events', async () => list(eventsEvidence(input))],
+    ['service events', () => Promise.resolve(list(eventsEvidence(input)))],
     [
       'stopped tasks',
       async () => {

@@ -231,7 +231,7 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
       if (restored.ok) return result('rolled-back', `${why.reason}: rolled back, ${restored.detail}`, ids());
       return result('failed', `${why.reason}, and the rollback failed: ${restored.detail}`, ids());
     },
-    dispose: async () => scope.dispose()
+    dispose: () => Promise.resolve(scope.dispose())
   };
 }
 

@@ -293,7 +293,7 @@ function bounded<T>(shared: Promise<T>, action: string, signals: AbortSignal[], 
       },
       (e: unknown) => {
         done();
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     );
   });

@@ -12,7 +12,7 @@ import { INPUTS } from '../generated/action-spec.js';
 import { inputDefault, Inputs, type InputSource } from '../inputs.js';
 import { deploymentLockKeys } from '../deploy/locking.js';
 import { readSettings, type Settings } from '../settings.js';
-import { closest } from '../text.js';
+import { closest, scalarText } from '../text.js';
 
 export type OnFailure = 'rollback' | 'keep';
 
@@ -325,7 +325,7 @@ function optionalScalar(map: YAMLMap, key: string, at: At): string | undefined {
  * a mapping as KEY=VALUE lines (vars: { tag: v42 }).
  */
 function inputValue(node: Node, path: string, at: At): string {
-  if (isScalar(node)) return node.value === null || node.value === undefined ? '' : String(node.value);
+  if (isScalar(node)) return scalarText(node.value);
   if (isSeq(node)) {
     return node.items
       .map((item, i) => {
@@ -340,7 +340,7 @@ function inputValue(node: Node, path: string, at: At): string {
         const key = keyOf(pair);
         const value = pair.value as Node;
         if (!isScalar(value)) throw new InputError(`${path}.${key} is not a single value`, at(value, `${path}.${key}`), 'give each key one value');
-        const text = value.value === null || value.value === undefined ? '' : String(value.value);
+        const text = scalarText(value.value);
         // Multi-line values keep the heredoc form the input parsers already read.
         return text.includes('\n') ? `${key}<<__ECS_ROLLOUT_EOF__\n${text}\n__ECS_ROLLOUT_EOF__` : `${key}=${text}`;
       })
@@ -350,7 +350,7 @@ function inputValue(node: Node, path: string, at: At): string {
 }
 
 function nameList(node: Node, path: string, at: At): string[] {
-  if (isScalar(node)) return String(node.value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (isScalar(node)) return scalarText(node.value).split(',').map((s) => s.trim()).filter(Boolean);
   if (isSeq(node)) return node.items.map((item, i) => {
     if (!isScalar(item)) throw new InputError(`${path}[${i}] is not a service name`, at(item as Node, `${path}[${i}]`), 'list service names of this release');
     return String(item.value).trim();

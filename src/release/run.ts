@@ -338,7 +338,7 @@ async function holdReleaseLock(plan: ReleasePlan, ctx: DeployContext): Promise<R
  * one by one in sorted order, waiting as needed.
  */
 async function takeAtOnce(store: LockStore, keys: string[], o: LockOptions): Promise<LockHandle | undefined> {
-  const quiet: LockOptions = { ...o, log: { info: o.log.info, warning: () => undefined } };
+  const quiet: LockOptions = { ...o, log: { info: (message) => o.log.info(message), warning: () => undefined } };
   const taken = await Promise.allSettled(keys.map((key) => acquireLocks(store, [key], quiet)));
   const handles = taken.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
   if (handles.length < keys.length) {

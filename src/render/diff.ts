@@ -13,6 +13,7 @@
  * (a secret moved to `secrets`, say) is not shown either.
  */
 import { SecretMask } from '../mask.js';
+import { scalarText } from '../text.js';
 import { isObject, type Json, type JsonObject } from './json.js';
 import { normalizeTaskDefinition, stableStringify, type AnyTaskDefinition } from './normalize.js';
 
@@ -72,7 +73,7 @@ function keyedList(path: string, items: readonly Json[]): Keyed | undefined {
 }
 
 function itemPath(path: string, keyed: Keyed, item: JsonObject): string {
-  const k = String(item[keyed.key]);
+  const k = scalarText(item[keyed.key]);
   return keyed.style === 'dot' ? `${path}.${k}` : `${path}[${k}]`;
 }
 

@@ -250,8 +250,8 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
     }
   }
 
-  out.environment = collect(() => inputs.keyValues('environment-variables'), new Map());
-  out.secrets = collect(() => inputs.keyValues('secrets'), new Map());
+  out.environment = collect(() => inputs.keyValues('environment-variables'), new Map<string, string>());
+  out.secrets = collect(() => inputs.keyValues('secrets'), new Map<string, string>());
   for (const [name, valueFrom] of out.secrets) {
     if (valueFrom.trim() === '') {
       errors.push(new InputError(`${label('secrets')}: ${name} has no valueFrom`, {}, 'write NAME=arn of a Secrets Manager secret or SSM parameter'));
@@ -261,8 +261,8 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
   }
   const logDriver = inputs.string('log-configuration-log-driver');
   if (logDriver !== undefined) out.logDriver = logDriver;
-  out.logOptions = collect(() => inputs.keyValues('log-configuration-options'), new Map());
-  out.dockerLabels = collect(() => inputs.keyValues('docker-labels'), new Map());
+  out.logOptions = collect(() => inputs.keyValues('log-configuration-options'), new Map<string, string>());
+  out.dockerLabels = collect(() => inputs.keyValues('docker-labels'), new Map<string, string>());
   const command = inputs.string('command');
   if (command !== undefined) {
     out.command = collect(() => parseCommand(command, label('command')), []);

@@ -6,6 +6,7 @@
  */
 import type { Node } from 'yaml';
 import { InputError, InputErrors } from '../errors.js';
+import { scalarText } from '../text.js';
 import { formatPath, shorten, type Json, type JsonObject, type PathSegment } from './json.js';
 import { substitute, type Variables } from './vars.js';
 
@@ -114,6 +115,8 @@ function parseJsonTemplate(text: string, file: string, variables: Variables): Pa
 
   // Sticky regular expressions: the native regex engine walks the text, not a JavaScript loop per character.
   const SPACE = /[ \t\n\r]*/y;
+  // JSON forbids raw control characters inside strings: matching them is the point.
+  // eslint-disable-next-line no-control-regex
   const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y;
   const space = (): void => {
     SPACE.lastIndex = pos;
@@ -286,7 +289,7 @@ function parseYamlTemplate(yaml: typeof import('yaml'), text: string, file: stri
       }
       if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
       if (typeof v === 'bigint') return Number(v);
-      return String(v);
+      return scalarText(v);
     }
     if (isMap(node)) {
       const source = node.range ? text.slice(node.range[0], node.range[1]).trim() : '';

@@ -7,6 +7,7 @@ import type { RegisterTaskDefinitionCommandInput, Service } from '@aws-sdk/clien
 import type { ImageLookup, RoleInfo, SecretInfo, VerifyApi } from '../aws/verify-clients.js';
 import { awsErrorCode, isThrottle } from '../aws/errors.js';
 import { errorMessage } from '../errors.js';
+import { scalarText } from '../text.js';
 import { collectReferences, executionRoleNeed, type Reference, type SecretSource } from './references.js';
 
 export type CheckKind = 'cluster' | 'service' | 'role' | 'image' | 'secret' | 'log-group';
@@ -86,7 +87,7 @@ export function trustsEcsTasks(policyJson: string): boolean {
   }
   const statements = (policy as { Statement?: unknown })?.Statement;
   const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
-  const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+  const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(scalarText) : v === undefined ? [] : [scalarText(v)]);
   return list.some((raw) => {
     if (!raw || typeof raw !== 'object') return false;
     const st = raw as { Effect?: unknown; Action?: unknown; Principal?: unknown };
@@ -319,7 +320,7 @@ export async function verifyTaskDefinition(td: RegisterTaskDefinitionCommandInpu
     }
   }
   const lookups: Lookups = {
-    image: memo((key) => api.describeImage(JSON.parse(key))),
+    image: memo((key) => api.describeImage(JSON.parse(key) as Parameters<VerifyApi['describeImage']>[0])),
     secret: memo((key) => {
       const [region, id] = JSON.parse(key) as [string | null, string];
       return api.describeSecret(region ?? options.region, id);

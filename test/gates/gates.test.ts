@@ -87,7 +87,8 @@ describe('smokeTestGate', () => {
   });
 
   it('a timeout is inconclusive', async () => {
-    const hang: Fetch = (_u, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+    const hang: Fetch = (_u, init) =>
+      new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason as Error)));
     expect(await smokeTestGate(url, 20, hang).check()).toEqual({ phase: 'inconclusive', reason: `GET ${url}: no answer within 20 ms` });
   });
 });

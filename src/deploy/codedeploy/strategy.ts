@@ -196,7 +196,7 @@ export function codeDeployStrategy(
   const g = opts.gates;
   const policy = g.settings.inconclusive;
   const replacement = () => taskSetsOf(watcher.latest.get(name), { ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}), taskDefinitionArn, ...(plan.originalTaskSetId ? { originalId: plan.originalTaskSetId } : {}) }).replacement;
-  const serviceGate: Gate = { name: 'service', check: async () => analyseReplacement(replacement(), productionMoved) };
+  const serviceGate: Gate = { name: 'service', check: () => Promise.resolve(analyseReplacement(replacement(), productionMoved)) };
   const targetsGate: Gate = {
     name: 'targets',
     check: async () => {

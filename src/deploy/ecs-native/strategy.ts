@@ -211,7 +211,7 @@ export function nativeStrategy(
   // ---- gates -------------------------------------------------------------------------
   const g = opts.gates;
   const policy = g.settings.inconclusive;
-  const serviceGate: Gate = { name: 'service', check: async () => analyseTargetRevision(watcher.deployment) };
+  const serviceGate: Gate = { name: 'service', check: () => Promise.resolve(analyseTargetRevision(watcher.deployment)) };
   const targets: Gate[] = traffic
     ? [safe(targetHealthGate(traffic.targetGroups.green, () => watcher.deployment?.targetServiceRevision?.runningTaskCount ?? 0, live, 'targets'))]
     : [];
