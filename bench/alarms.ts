@@ -48,7 +48,11 @@ import { rollingInputs } from './rolling.js';
  * Watches the temporary alarms (prefix ecs-rollout-) every 20 ms; the real time the first one entered
  * ALARM, and the simulated ms from the end of the newest minute it judged (the one that tipped it) to that moment.
  */
-function watchTemporaryAlarms(sim: Sim): { firedAt: () => number | undefined; minuteToAlarmMs: () => number | undefined; stop: () => Promise<void> } {
+function watchTemporaryAlarms(sim: Sim): {
+  firedAt: () => number | undefined;
+  minuteToAlarmMs: () => number | undefined;
+  stop: () => Promise<void>;
+} {
   const { cw } = clients(sim.url);
   let fired: number | undefined;
   let lag: number | undefined;
@@ -84,11 +88,25 @@ async function blueGreenLeak(seed: number): Promise<BlueGreenAlarmRun> {
       'memory-alarm-threshold': '60',
       'step-bake': scaled(2 * 60_000)
     });
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs,
+      env: guardEnv(),
+      onOutput: log.feed,
+      timeoutMs: 300_000
+    });
     const firedAt = alarms.firedAt();
     const w = await listenerWeights(sim);
-    if (run.outputs.status !== 'rolled-back' || firedAt === undefined || w['web-blue'] !== 100 || !/memory/.test(run.outputs.reason ?? '')) {
-      throw new Error(`alarms bench: expected a rollback on the memory alarm, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}\n${run.log}`);
+    if (
+      run.outputs.status !== 'rolled-back' ||
+      firedAt === undefined ||
+      w['web-blue'] !== 100 ||
+      !/memory/.test(run.outputs.reason ?? '')
+    ) {
+      throw new Error(
+        `alarms bench: expected a rollback on the memory alarm, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}\n${run.log}`
+      );
     }
     const bake = log.groups().find((g) => g.start <= firedAt && firedAt <= g.end && /^(Baking at|Final bake)/.test(g.title));
     const percent = bake ? Number(/(\d+) %/.exec(bake.title)?.[1] ?? 100) : Number.NaN;
@@ -122,7 +140,12 @@ async function rollingSpike(seed: number): Promise<RollingAlarmRun> {
     if (fired === undefined || stableAt !== undefined) return;
     const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0];
     const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
-    if (primary?.taskDefinition?.endsWith('/web:1') && primary.rolloutState === 'COMPLETED' && primary.runningCount === primary.desiredCount && primary.updatedAt) {
+    if (
+      primary?.taskDefinition?.endsWith('/web:1') &&
+      primary.rolloutState === 'COMPLETED' &&
+      primary.runningCount === primary.desiredCount &&
+      primary.updatedAt
+    ) {
       const at = simToReal(sim, primary.updatedAt.getTime());
       if (at >= fired) stableAt = at;
     }
@@ -130,7 +153,14 @@ async function rollingSpike(seed: number): Promise<RollingAlarmRun> {
   try {
     const log = new TimedLog();
     const inputs = rollingInputs('v2-cpu-spike', { 'cpu-alarm-threshold': '80', 'bake-time': scaled(10 * 60_000) });
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs,
+      env: guardEnv(),
+      onOutput: log.feed,
+      timeoutMs: 300_000
+    });
     const firedAt = alarms.firedAt();
     if (run.outputs.status !== 'rolled-back' || firedAt === undefined || !/cpu/i.test(run.outputs.reason ?? '')) {
       throw new Error(`alarms bench: expected a rollback on the CPU alarm, got ${run.outputs.status} (${run.outputs.reason})\n${run.log}`);
@@ -139,7 +169,15 @@ async function rollingSpike(seed: number): Promise<RollingAlarmRun> {
     const reported = log.first(/^::error::/, firedAt);
     const detect = alarmReadAfter(sim, firedAt);
     const roundMs = roundCostMs(sim.calls({ accessKeyId: ACTION_KEY }), 'DescribeAlarms');
-    return { firedAt, roundMs, minuteToAlarmMs: alarms.minuteToAlarmMs(), ...(detect !== undefined ? { detect } : {}), ...(rollbackCall !== undefined ? { rollbackCall } : {}), ...(stableAt !== undefined ? { stableAt } : {}), ...(reported !== undefined ? { reported } : {}) };
+    return {
+      firedAt,
+      roundMs,
+      minuteToAlarmMs: alarms.minuteToAlarmMs(),
+      ...(detect !== undefined ? { detect } : {}),
+      ...(rollbackCall !== undefined ? { rollbackCall } : {}),
+      ...(stableAt !== undefined ? { stableAt } : {}),
+      ...(reported !== undefined ? { reported } : {})
+    };
   } finally {
     await services.stop();
     await alarms.stop();
@@ -147,7 +185,7 @@ async function rollingSpike(seed: number): Promise<RollingAlarmRun> {
   }
 }
 
-const since = (xs: Array<number | undefined>, from: number[]): number[] => xs.map((x, i) => (x ?? Number.NaN) - from[i]!);
+const since = (xs: Array<number | undefined>, from: number[]): number[] => xs.map((x, i) => (x ?? Number.NaN) - from[i]);
 
 export async function benchAlarms(): Promise<Record<string, number>> {
   const bg: BlueGreenAlarmRun[] = [];
@@ -156,30 +194,58 @@ export async function benchAlarms(): Promise<Record<string, number>> {
   for (let i = 0; i < runs(2); i++) rolling.push(await rollingSpike(600 + i));
 
   const bgFired = bg.map((r) => r.firedAt);
-  const toReadBack = since(bg.map((r) => r.readBack), bgFired);
+  const toReadBack = since(
+    bg.map((r) => r.readBack),
+    bgFired
+  );
   // The action's own ELB round trip: its ModifyListener to the DescribeListeners that follows it.
   const rtt = median(bg.map((r) => (r.readBack ?? Number.NaN) - (r.modify ?? Number.NaN)));
   const rFired = rolling.map((r) => r.firedAt);
-  const toDetect = since(rolling.map((r) => r.detect), rFired);
+  const toDetect = since(
+    rolling.map((r) => r.detect),
+    rFired
+  );
   const detectToRollback = rolling.map((r) => (r.rollbackCall ?? Number.NaN) - (r.detect ?? Number.NaN));
   const round = median(rolling.map((r) => r.roundMs));
-  const toRollback = since(rolling.map((r) => r.rollbackCall), rFired);
-  const toStable = since(rolling.map((r) => r.stableAt), rFired);
+  const toRollback = since(
+    rolling.map((r) => r.rollbackCall),
+    rFired
+  );
+  const toStable = since(
+    rolling.map((r) => r.stableAt),
+    rFired
+  );
   const ecsPart = rolling.map((r) => (r.stableAt ?? Number.NaN) - (r.rollbackCall ?? Number.NaN));
   const figures: Record<string, number> = {
     'time scale (simulated ms per real ms)': TIME_SCALE,
     'poll interval, real ms (= default 5 s simulated)': POLL_MS,
     'runs per scenario': bg.length,
     'blue/green memory leak: fired while green had this %, median': median(bg.map((r) => r.percent)),
-    'breaching minute ends → ALARM (CloudWatch ingestion + evaluation), median simulated s':
-      median([...bg, ...rolling].map((r) => (r.minuteToAlarmMs ?? Number.NaN) / 1000)),
+    'breaching minute ends → ALARM (CloudWatch ingestion + evaluation), median simulated s': median(
+      [...bg, ...rolling].map((r) => (r.minuteToAlarmMs ?? Number.NaN) / 1000)
+    ),
     'breaching minute ends → ALARM, max simulated s': max([...bg, ...rolling].map((r) => (r.minuteToAlarmMs ?? Number.NaN) / 1000)),
-    'blue/green: ALARM → ModifyListener 100/0, median ms': median(since(bg.map((r) => r.modify), bgFired)),
+    'blue/green: ALARM → ModifyListener 100/0, median ms': median(
+      since(
+        bg.map((r) => r.modify),
+        bgFired
+      )
+    ),
     'blue/green: ALARM → traffic verified (read-back), median ms': median(toReadBack),
     'blue/green: ALARM → traffic verified (read-back), max ms': max(toReadBack),
     'blue/green: ALARM → traffic verified, median, in polls': median(toReadBack) / POLL_MS,
-    'blue/green: ALARM → the gate check that sees it (DescribeAlarms), median ms': median(since(bg.map((r) => r.detect), bgFired)),
-    'blue/green: ALARM → "(verified)" log line, median ms': median(since(bg.map((r) => r.verifiedLine), bgFired)),
+    'blue/green: ALARM → the gate check that sees it (DescribeAlarms), median ms': median(
+      since(
+        bg.map((r) => r.detect),
+        bgFired
+      )
+    ),
+    'blue/green: ALARM → "(verified)" log line, median ms': median(
+      since(
+        bg.map((r) => r.verifiedLine),
+        bgFired
+      )
+    ),
     "blue/green: the action's ELB round trip, median ms": rtt,
     'rolling cpu spike: ALARM → the bake check that sees it (DescribeAlarms), median ms': median(toDetect),
     'rolling: ALARM → the bake check that sees it, max ms': max(toDetect),
@@ -191,7 +257,12 @@ export async function benchAlarms(): Promise<Record<string, number>> {
     'rolling: ALARM → previous revision stable, median ms': median(toStable),
     'rolling: ALARM → previous revision stable, median, simulated s': (median(toStable) * TIME_SCALE) / 1000,
     '  of which ECS (rollback UpdateService → stable), simulated s': (median(ecsPart) * TIME_SCALE) / 1000,
-    'rolling: ALARM → step fails (::error::), median ms': median(since(rolling.map((r) => r.reported), rFired))
+    'rolling: ALARM → step fails (::error::), median ms': median(
+      since(
+        rolling.map((r) => r.reported),
+        rFired
+      )
+    )
   };
 
   const bgBudget = POLL_MS + 2 * rtt;
@@ -225,6 +296,11 @@ export async function benchAlarms(): Promise<Record<string, number>> {
     budget: 'informative (AWS: ingestion 1–2 min + the next evaluation)',
     measured: `${median(lags).toFixed(0)} s sim; max ${max(lags).toFixed(0)} s`
   });
-  budget({ bench: 'alarms', figure: 'rolling: ALARM → previous revision stable (median)', budget: 'informative (ECS restarts the old tasks)', measured: fmtMs(median(toStable)) });
+  budget({
+    bench: 'alarms',
+    figure: 'rolling: ALARM → previous revision stable (median)',
+    budget: 'informative (ECS restarts the old tasks)',
+    measured: fmtMs(median(toStable))
+  });
   return figures;
 }

@@ -98,7 +98,12 @@ export async function listenerWeights(sim: Sim): Promise<Record<string, number>>
   const { DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
   const out = await clients(sim.url).elb.send(new DescribeListenersCommand({ ListenerArns: [sim.scenario!.listeners['web-alb:80']] }));
   const forward = out.Listeners?.[0]?.DefaultActions?.find((a) => a.Type === 'forward');
-  return Object.fromEntries((forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [/targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?', t.Weight ?? 0]));
+  return Object.fromEntries(
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [
+      /targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?',
+      t.Weight ?? 0
+    ])
+  );
 }
 
 interface GoodRun {
@@ -114,10 +119,19 @@ async function goodRun(seed: number): Promise<GoodRun> {
     await createUserAlarm(sim);
     const log = new TimedLog();
     const startedAt = Date.now();
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: blueGreenInputs(sim, { alarms: USER_ALARM }), env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: blueGreenInputs(sim, { alarms: USER_ALARM }),
+      env: guardEnv(),
+      onOutput: log.feed,
+      timeoutMs: 300_000
+    });
     const w = await listenerWeights(sim);
     if (run.outputs.status !== 'succeeded' || w['web-green'] !== 100) {
-      throw new Error(`blue-green bench: expected green at 100 %, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}\n${run.log}`);
+      throw new Error(
+        `blue-green bench: expected green at 100 %, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}\n${run.log}`
+      );
     }
     return { run, sim, log, startedAt };
   } finally {
@@ -126,7 +140,13 @@ async function goodRun(seed: number): Promise<GoodRun> {
 }
 
 export type GateKind = 'alarm' | 'metric' | 'target health' | 'service (OOM while serving)' | 'service (crash while starting)';
-export const GATE_KINDS: readonly GateKind[] = ['alarm', 'metric', 'target health', 'service (OOM while serving)', 'service (crash while starting)'];
+export const GATE_KINDS: readonly GateKind[] = [
+  'alarm',
+  'metric',
+  'target health',
+  'service (OOM while serving)',
+  'service (crash while starting)'
+];
 
 /** The action's read that tells it each gate kind failed. */
 const DETECTING_READ: Record<GateKind, string> = {
@@ -181,10 +201,14 @@ interface EcsSnapshot {
 }
 
 const greenTargetUnhealthy = (sim: Sim) => (): boolean =>
-  (sim.world.models().elbv2.snapshot() as TgSnapshot).targetGroups.some((g) => g.TargetGroupName === 'web-green' && g.targets.some((t) => t.state === 'unhealthy'));
+  (sim.world.models().elbv2.snapshot() as TgSnapshot).targetGroups.some(
+    (g) => g.TargetGroupName === 'web-green' && g.targets.some((t) => t.state === 'unhealthy')
+  );
 
 const greenTaskExited = (sim: Sim) => (): boolean =>
-  (sim.world.models().ecs.snapshot() as EcsSnapshot).tasks.some((t) => t.group === 'service:web-green' && t.stopCode === 'EssentialContainerExited');
+  (sim.world.models().ecs.snapshot() as EcsSnapshot).tasks.some(
+    (t) => t.group === 'service:web-green' && t.stopCode === 'EssentialContainerExited'
+  );
 
 export const MAX_ERROR_RATE = 1;
 
@@ -196,8 +220,12 @@ export const MAX_ERROR_RATE = 1;
  */
 function metricGateFailedAt(sim: Sim): number | undefined {
   const store = sim.world.models().cloudwatch.store;
-  const green = store.list().filter((m) => m.namespace === 'AWS/ApplicationELB' && (m.dimensions.TargetGroup ?? '').startsWith('targetgroup/web-green/'));
-  const points = green.flatMap((m) => store.points(m, 0, Infinity).map((p) => ({ metric: m.metricName, t: p.t, sum: p.sum, visibleAt: p.visibleAt ?? p.t })));
+  const green = store
+    .list()
+    .filter((m) => m.namespace === 'AWS/ApplicationELB' && (m.dimensions.TargetGroup ?? '').startsWith('targetgroup/web-green/'));
+  const points = green.flatMap((m) =>
+    store.points(m, 0, Infinity).map((p) => ({ metric: m.metricName, t: p.t, sum: p.sum, visibleAt: p.visibleAt ?? p.t }))
+  );
   const instants = [...new Set(points.map((p) => p.visibleAt))].sort((a, b) => a - b);
   for (const instant of instants) {
     const minutes = new Map<number, MinuteStats>();
@@ -208,7 +236,10 @@ function metricGateFailedAt(sim: Sim): number | undefined {
       else if (p.metric === 'HTTPCode_ELB_5XX_Count') m.elb5xx += p.sum;
       minutes.set(p.t, m);
     }
-    const verdict = analyseMetrics({ canary: { name: 'web-green', minutes } }, { maxErrorRate: MAX_ERROR_RATE, compareToBaseline: false, minRequests: 50 });
+    const verdict = analyseMetrics(
+      { canary: { name: 'web-green', minutes } },
+      { maxErrorRate: MAX_ERROR_RATE, compareToBaseline: false, minRequests: 50 }
+    );
     if (verdict.phase === 'fail') return simToReal(sim, instant);
   }
   return undefined;
@@ -234,7 +265,9 @@ export async function abortRun(kind: GateKind, seed: number, offsetMs: number): 
       log.on(/^::group::Baking at 50 %/, () => {
         alarmFailed = (async () => {
           await new Promise((r) => setTimeout(r, STEP_BAKE / 4 + offsetMs));
-          await cw.send(new SetAlarmStateCommand({ AlarmName: USER_ALARM, StateValue: 'ALARM', StateReason: 'bench: the release broke something' }));
+          await cw.send(
+            new SetAlarmStateCommand({ AlarmName: USER_ALARM, StateValue: 'ALARM', StateReason: 'bench: the release broke something' })
+          );
           const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [USER_ALARM] }));
           const updated = out.MetricAlarms?.[0]?.StateUpdatedTimestamp;
           if (!updated) throw new Error('no StateUpdatedTimestamp');
@@ -243,7 +276,11 @@ export async function abortRun(kind: GateKind, seed: number, offsetMs: number): 
       });
     } else if (kind === 'metric') {
       // Step bakes long enough for the first minutes at 10 % to reach CloudWatch (2–3 minutes).
-      inputs = blueGreenInputs(sim, { vars: `${VARS}\ntag=v2-http-5xx`, 'max-error-rate': `${MAX_ERROR_RATE}%`, 'step-bake': scaled(5 * 60_000) });
+      inputs = blueGreenInputs(sim, {
+        vars: `${VARS}\ntag=v2-http-5xx`,
+        'max-error-rate': `${MAX_ERROR_RATE}%`,
+        'step-bake': scaled(5 * 60_000)
+      });
     } else if (kind === 'service (OOM while serving)') {
       // Killed about 7 minutes after it started: inside a 10-minute bake at 10 %.
       inputs = blueGreenInputs(sim, { vars: `${VARS}\ntag=v2-memory-leak`, 'step-bake': scaled(10 * 60_000) });
@@ -253,16 +290,32 @@ export async function abortRun(kind: GateKind, seed: number, offsetMs: number): 
       inputs = blueGreenInputs(sim, { vars: `${VARS}\ntag=${crash ? 'v2-crash' : 'v2-unhealthy'}` });
       tickFailed = firstTickWhere(sim, crash ? greenTaskExited(sim) : greenTargetUnhealthy(sim));
     }
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs, env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs,
+      env: guardEnv(),
+      onOutput: log.feed,
+      timeoutMs: 300_000
+    });
     const failedAt = kind === 'alarm' ? await alarmFailed : kind === 'metric' ? metricGateFailedAt(sim) : tickFailed?.();
     const w = await listenerWeights(sim);
-    if (run.outputs.status !== 'rolled-back' || w['web-blue'] !== 100 || failedAt === undefined || !REASON[kind].test(run.outputs.reason ?? '')) {
-      throw new Error(`blue-green bench (${kind} gate): expected a rollback with 100 % on web-blue, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}, failed at ${failedAt}\n${run.log}`);
+    if (
+      run.outputs.status !== 'rolled-back' ||
+      w['web-blue'] !== 100 ||
+      failedAt === undefined ||
+      !REASON[kind].test(run.outputs.reason ?? '')
+    ) {
+      throw new Error(
+        `blue-green bench (${kind} gate): expected a rollback with 100 % on web-blue, got ${run.outputs.status} (${run.outputs.reason}), weights ${JSON.stringify(w)}, failed at ${failedAt}\n${run.log}`
+      );
     }
     const calls = sim.calls({ accessKeyId: ACTION_KEY });
     const after = (op: RegExp, from: number): number | undefined => calls.find((c) => c.at >= from && op.test(c.operation))?.at;
     const verifiedLine = log.first(/\(verified\)/, failedAt);
-    const reads = calls.filter((c) => c.at >= failedAt && c.at <= (verifiedLine ?? -Infinity) && /^Describe(Listeners|Rules)$/.test(c.operation));
+    const reads = calls.filter(
+      (c) => c.at >= failedAt && c.at <= (verifiedLine ?? -Infinity) && /^Describe(Listeners|Rules)$/.test(c.operation)
+    );
     return {
       kind,
       run,
@@ -337,7 +390,11 @@ export async function benchBlueGreen(): Promise<Record<string, number>> {
   const m = (k: keyof ReturnType<typeof split>): number => median(splits.map((s) => s[k]));
   const all = [...aborts.values()].flat();
   // The action's own ELB round trip: its ModifyListener to the DescribeListeners that follows it.
-  const rtt = median(all.filter((f) => f.modify !== undefined).map((f) => (f.calls.find((c) => c.at >= f.modify! && /^Describe(Listeners|Rules)$/.test(c.operation))?.at ?? Number.NaN) - f.modify!));
+  const rtt = median(
+    all
+      .filter((f) => f.modify !== undefined)
+      .map((f) => (f.calls.find((c) => c.at >= f.modify! && /^Describe(Listeners|Rules)$/.test(c.operation))?.at ?? Number.NaN) - f.modify!)
+  );
   const budgetMs = POLL_MS + 2 * rtt;
 
   const figures: Record<string, number> = {
@@ -356,8 +413,8 @@ export async function benchBlueGreen(): Promise<Record<string, number>> {
     '    of which render + register, median ms': m('renderRegister'),
     '    of which discovery, median ms': m('discover'),
     '  our overhead, in simulated seconds': (m('overhead') * TIME_SCALE) / 1000,
-    ...callFigures('AWS calls, good 3-step deployment (main + post)', goods[0]!.sim.calls({ accessKeyId: ACTION_KEY })),
-    ...bakeCallsPerPoll(goods[0]!),
+    ...callFigures('AWS calls, good 3-step deployment (main + post)', goods[0].sim.calls({ accessKeyId: ACTION_KEY })),
+    ...bakeCallsPerPoll(goods[0]),
     "the action's ELB round trip (ModifyListener → DescribeListeners), median ms": rtt
   };
   for (const [kind, list] of aborts) {
@@ -382,7 +439,7 @@ export async function benchBlueGreen(): Promise<Record<string, number>> {
       ok: median(toVerified) <= budgetMs
     });
   }
-  Object.assign(figures, callFigures('AWS calls, alarm gate aborted at 50 % (main + post)', aborts.get('alarm')![0]!.calls));
+  Object.assign(figures, callFigures('AWS calls, alarm gate aborted at 50 % (main + post)', aborts.get('alarm')![0].calls));
 
   budget({
     bench: 'blue-green',
@@ -390,7 +447,13 @@ export async function benchBlueGreen(): Promise<Record<string, number>> {
     budget: 'informative',
     measured: `${fmtMs(m('overhead'))} of ${fmtMs(m('total'))} total; configured waits ${Math.round(m('configured'))} ms`
   });
-  const perPoll = bakeCallsPerPoll(goods[0]!)['AWS calls per poll during the bakes: DescribeServices'] ?? Number.NaN;
-  budget({ bench: 'blue-green', figure: 'DescribeServices per poll during bakes (2 services)', budget: '≤ 2 per 10 services', measured: perPoll.toFixed(2), ok: perPoll <= 2 });
+  const perPoll = bakeCallsPerPoll(goods[0])['AWS calls per poll during the bakes: DescribeServices'] ?? Number.NaN;
+  budget({
+    bench: 'blue-green',
+    figure: 'DescribeServices per poll during bakes (2 services)',
+    budget: '≤ 2 per 10 services',
+    measured: perPoll.toFixed(2),
+    ok: perPoll <= 2
+  });
   return figures;
 }

@@ -54,7 +54,17 @@ export interface UnitPlan {
 }
 
 /** Operations the action makes, for faults aimed at one of them. */
-const READS = ['DescribeServices', 'DescribeTargetHealth', 'DescribeListeners', 'DescribeRules', 'DescribeAlarms', 'DescribeTaskDefinition', 'DescribeTasks', 'ListTasks', 'DescribeTargetGroups'];
+const READS = [
+  'DescribeServices',
+  'DescribeTargetHealth',
+  'DescribeListeners',
+  'DescribeRules',
+  'DescribeAlarms',
+  'DescribeTaskDefinition',
+  'DescribeTasks',
+  'ListTasks',
+  'DescribeTargetGroups'
+];
 const WATCH_READS = ['DescribeServices', 'DescribeTargetHealth', 'DescribeAlarms', 'DescribeListeners', 'DescribeRules'];
 const MUTATIONS = ['UpdateService', 'RegisterTaskDefinition', 'PutMetricAlarm', 'DeleteAlarms'];
 
@@ -74,7 +84,7 @@ export function planChaos(opts: PlanOptions): UnitPlan[] {
   const random = seededRandom(opts.seed);
   const chance = (p: number): boolean => random() < p;
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const token = (): string => Array.from({ length: 16 }, () => Math.floor(random() * 16).toString(16)).join('');
   // Quotes, a backslash, markup and a percent sign: a value every channel has to escape, so an escaped leak shows too.
   const secretOf = (t: string): string => `pw-${t}-"q"\\b&<x>%`;
@@ -96,17 +106,23 @@ export function planChaos(opts: PlanOptions): UnitPlan[] {
       { name: 'throttle', rate: 0.2 },
       { name: '5xx', rate: 0.05 }
     ];
-    if (chance(0.4)) faults.push({ name: 'latency', operation: pick([...READS, ...MUTATIONS]), latencyMs: int(100, 1500), count: int(1, 3) });
+    if (chance(0.4))
+      faults.push({ name: 'latency', operation: pick([...READS, ...MUTATIONS]), latencyMs: int(100, 1500), count: int(1, 3) });
     if (chance(0.1)) faults.push({ name: 'hang', operation: pick(WATCH_READS), latencyMs: opts.hangMs, count: 1 });
     if (chance(0.3)) faults.push({ name: 'drop', operation: pick([...READS, ...MUTATIONS]), count: 1 });
-    if (strategy === 'blue-green' && chance(0.25)) faults.push({ name: 'ignore', operation: target === 'rule' ? 'ModifyRule' : 'ModifyListener', count: chance(0.8) ? 1 : 2 });
+    if (strategy === 'blue-green' && chance(0.25))
+      faults.push({ name: 'ignore', operation: target === 'rule' ? 'ModifyRule' : 'ModifyListener', count: chance(0.8) ? 1 : 2 });
     if (opts.lostAnswer && chance(0.2)) {
       const shift = target === 'rule' ? 'ModifyRule' : 'ModifyListener';
       faults.push({ name: 'lost-answer', operation: pick(strategy === 'blue-green' ? [...MUTATIONS, shift, shift] : MUTATIONS), count: 1 });
     }
     const r = random();
     const interrupt: Interrupt | undefined =
-      r < 0.15 ? { signal: 'SIGKILL', atLine: int(2, TYPICAL_LINES[strategy]) } : r < 0.2 ? { signal: 'SIGINT', atLine: int(2, TYPICAL_LINES[strategy]) } : undefined;
+      r < 0.15
+        ? { signal: 'SIGKILL', atLine: int(2, TYPICAL_LINES[strategy]) }
+        : r < 0.2
+          ? { signal: 'SIGINT', atLine: int(2, TYPICAL_LINES[strategy]) }
+          : undefined;
     const suffix = rel === 'good' ? '' : `-${rel}`;
     return {
       key: `AKIDCHAOS${unit}R${n}`,
@@ -145,7 +161,9 @@ export function isBad(release: Release): boolean {
 export function describeRun(unit: UnitPlan, run: RunPlan): string {
   const faults = run.faults
     .filter((f) => f.name !== 'throttle' && f.name !== '5xx')
-    .map((f) => `${f.name}${f.operation ? ` ${f.operation}` : ''}${f.count ? ` ×${f.count}` : ''}${f.latencyMs ? ` ${f.latencyMs}ms` : ''}`);
+    .map(
+      (f) => `${f.name}${f.operation ? ` ${f.operation}` : ''}${f.count ? ` ×${f.count}` : ''}${f.latencyMs ? ` ${f.latencyMs}ms` : ''}`
+    );
   if (run.interrupt) faults.push(`${run.interrupt.signal} at line ${run.interrupt.atLine}`);
   if (unit.runs.length > 1) faults.push(`racing (+${run.startDelayMs}ms)`);
   return `${unit.strategy} on ${unit.target}, release ${run.release} (${run.tag})${run.tempAlarms ? ', temporary alarms' : ''}; faults: throttle 20 %, 5xx 5 %${faults.length ? `, ${faults.join(', ')}` : ''}`;

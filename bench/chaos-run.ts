@@ -89,7 +89,15 @@ export interface ChaosReport {
 
 const LOST_KEYS: (keyof Lost)[] = ['trafficWithoutTasks', 'listenerNot100', 'idleScaledUp', 'tempAlarmsLeft', 'secretsSeen'];
 
-const SIM_KIND: Record<FaultName, FaultKind> = { throttle: 'throttle', '5xx': 'error', latency: 'latency', hang: 'latency', drop: 'drop', ignore: 'ignore', 'lost-answer': 'lost-answer' };
+const SIM_KIND: Record<FaultName, FaultKind> = {
+  throttle: 'throttle',
+  '5xx': 'error',
+  latency: 'latency',
+  hang: 'latency',
+  drop: 'drop',
+  ignore: 'ignore',
+  'lost-answer': 'lost-answer'
+};
 
 function faultRule(f: FaultSpec, key: string): FaultRule {
   return {
@@ -119,15 +127,15 @@ function inputs(unit: UnitPlan, run: RunPlan, place: Place): Record<string, stri
   }
   if (unit.strategy === 'rolling') {
     // Long enough after "stable" for a CPU spike (2 min in) or a leak (70 % at 4 min) to fire its alarm.
-    return { ...common, service: place.services[0]!, 'bake-time': alarmRelease ? '1500ms' : '300ms' };
+    return { ...common, service: place.services[0], 'bake-time': alarmRelease ? '1500ms' : '300ms' };
   }
   return {
     ...common,
     strategy: 'blue-green',
-    'blue-service': place.services[0]!,
-    'green-service': place.services[1]!,
-    'blue-target-group': place.targetGroupArns[0]!,
-    'green-target-group': place.targetGroupArns[1]!,
+    'blue-service': place.services[0],
+    'green-service': place.services[1],
+    'blue-target-group': place.targetGroupArns[0],
+    'green-target-group': place.targetGroupArns[1],
     [unit.target === 'rule' ? 'listener-rule-arn' : 'listener-arn']: place.trafficArn!,
     'traffic-steps': '10,50,100',
     'step-bake': alarmRelease ? '600ms' : '300ms',
@@ -138,19 +146,27 @@ function inputs(unit: UnitPlan, run: RunPlan, place: Place): Record<string, stri
 
 /** What production serves: the revision and whether it is settled there (one deployment, all tasks running; 100/0 for blue/green). */
 export function serving(v: WorldView, place: Place): { revision?: string; steady: boolean; live?: string; what: string } {
-  let live = place.services[0]!;
+  let live = place.services[0];
   if (place.trafficArn) {
     const w = place.targetGroups.map((g) => v.weights[g] ?? 0);
     const i = w.indexOf(100);
-    if (i < 0 || w.some((x, j) => j !== i && x !== 0)) return { steady: false, what: `traffic split ${place.targetGroups.map((g, j) => `${g}=${w[j]}`).join(',')}` };
+    if (i < 0 || w.some((x, j) => j !== i && x !== 0))
+      return { steady: false, what: `traffic split ${place.targetGroups.map((g, j) => `${g}=${w[j]}`).join(',')}` };
     live = place.services[i]!;
   }
   const s = v.services[live];
   if (!s) return { steady: false, what: `service ${live} missing` };
   const primary = s.deployments.find((d) => d.status === 'PRIMARY');
   const steady = s.deployments.length === 1 && primary?.rolloutState !== 'IN_PROGRESS' && s.running === s.desired && s.desired > 0;
-  const deps = s.deployments.map((d) => `${d.status} ${rev(d.taskDefinition)} ${d.rolloutState ?? ''} ${d.running}/${d.desired}`).join('; ');
-  return { revision: primary?.taskDefinition ?? s.taskDefinition, steady, live, what: `${live} serves ${rev(primary?.taskDefinition ?? s.taskDefinition)} (${s.running}/${s.desired} running; deployments: ${deps})` };
+  const deps = s.deployments
+    .map((d) => `${d.status} ${rev(d.taskDefinition)} ${d.rolloutState ?? ''} ${d.running}/${d.desired}`)
+    .join('; ');
+  return {
+    revision: primary?.taskDefinition ?? s.taskDefinition,
+    steady,
+    live,
+    what: `${live} serves ${rev(primary?.taskDefinition ?? s.taskDefinition)} (${s.running}/${s.desired} running; deployments: ${deps})`
+  };
 }
 
 function savedPhase(step: ChaosStep): { phase?: string; previous?: string } {
@@ -173,7 +189,9 @@ const READ_OP = /^(Describe|List|Get)/;
 /** Faults a good release must ride out and still succeed (no hang, kill, race, lost answer, repeated ignore, dropped mutation). */
 function onlyBenign(run: RunPlan, racing: boolean): boolean {
   if (racing || run.interrupt) return false;
-  return run.faults.every((f) => BENIGN.has(f.name) ? !(f.name === 'ignore' && (f.count ?? 1) > 1) : f.name === 'drop' && READ_OP.test(f.operation ?? ''));
+  return run.faults.every((f) =>
+    BENIGN.has(f.name) ? !(f.name === 'ignore' && (f.count ?? 1) > 1) : f.name === 'drop' && READ_OP.test(f.operation ?? '')
+  );
 }
 
 interface CallFacts {
@@ -218,7 +236,8 @@ function judge(
   if (status === 'succeeded' && isBad(plan.release)) wrong.push(`succeeded on a bad release (${plan.release})`);
   if (status === 'succeeded') {
     if (!(exit.revision === newArn && exit.steady)) wrong.push(`said succeeded on ${rev(newArn)}, but at exit ${exit.what}`);
-    if (place.trafficArn && main.outputs['live-service'] && main.outputs['live-service'] !== exit.live) wrong.push(`said ${main.outputs['live-service']} is live, but at exit ${exit.what}`);
+    if (place.trafficArn && main.outputs['live-service'] && main.outputs['live-service'] !== exit.live)
+      wrong.push(`said ${main.outputs['live-service']} is live, but at exit ${exit.what}`);
   } else if (status === 'rolled-back') {
     if (!(exit.revision === prevArn && exit.steady)) wrong.push(`said rolled-back to ${rev(prevArn)}, but at exit ${exit.what}`);
   } else if (status === 'failed') {
@@ -229,14 +248,27 @@ function judge(
   } else if (main.interrupted === 'SIGKILL' || main.deadlineHit || main.signal) {
     // No verdict from the main step: the post step must have put production back (or the main step had finished).
     const finished = saved.phase === 'done' && newArn !== undefined && after.revision === newArn && after.steady;
-    if (!finished && !(after.revision === prevArn && after.steady)) wrong.push(`main step ${main.interrupted ?? main.signal ?? 'stopped'}; after the post step production is not back on ${rev(prevArn)}: ${after.what}`);
+    if (!finished && !(after.revision === prevArn && after.steady))
+      wrong.push(
+        `main step ${main.interrupted ?? main.signal ?? 'stopped'}; after the post step production is not back on ${rev(prevArn)}: ${after.what}`
+      );
   } else {
     wrong.push(`no status output (exit code ${main.exitCode})`);
   }
-  if (post.exitCode !== 0 && !(after.revision === prevArn && after.steady)) wrong.push(`post step failed (exit ${post.exitCode}${post.deadlineHit ? ', hung' : ''}) and production is not back on ${rev(prevArn)}: ${after.what}`);
-  if (hangHit && main.ms >= hangMs) wrong.push(`waited out a hung call: the main step took ${main.ms} ms (timeout ${TIMEOUT_MS} ms, call-timeout ${CALL_TIMEOUT}, the call hung ${hangMs} ms)`);
-  if (main.deadlineHit) wrong.push(`main step still running ${DEADLINE_MS} ms after it started (timeout ${TIMEOUT_MS} ms): cancelled by the runner`);
-  if (!isBad(plan.release) && onlyBenign(plan, racing) && status !== 'succeeded') wrong.push(`a good release with only throttling, 5xx, short latency, read drops or one ignored shift ended ${status ?? 'without a status'}`);
+  if (post.exitCode !== 0 && !(after.revision === prevArn && after.steady))
+    wrong.push(
+      `post step failed (exit ${post.exitCode}${post.deadlineHit ? ', hung' : ''}) and production is not back on ${rev(prevArn)}: ${after.what}`
+    );
+  if (hangHit && main.ms >= hangMs)
+    wrong.push(
+      `waited out a hung call: the main step took ${main.ms} ms (timeout ${TIMEOUT_MS} ms, call-timeout ${CALL_TIMEOUT}, the call hung ${hangMs} ms)`
+    );
+  if (main.deadlineHit)
+    wrong.push(`main step still running ${DEADLINE_MS} ms after it started (timeout ${TIMEOUT_MS} ms): cancelled by the runner`);
+  if (!isBad(plan.release) && onlyBenign(plan, racing) && status !== 'succeeded')
+    wrong.push(
+      `a good release with only throttling, 5xx, short latency, read drops or one ignored shift ended ${status ?? 'without a status'}`
+    );
   return wrong;
 }
 
@@ -314,7 +346,9 @@ async function runUnit(unit: UnitPlan, seed: number): Promise<UnitResult> {
     if (lost.trafficWithoutTasks) {
       lostDetails.push(
         `requests routed to a target group with no healthy target: ${JSON.stringify(moved.counted)}` +
-          (Object.keys(moved.graced).length ? ` (not counted, within ${GRACE_POLLS} polls of its own tasks failing: ${JSON.stringify(moved.graced)})` : '')
+          (Object.keys(moved.graced).length
+            ? ` (not counted, within ${GRACE_POLLS} polls of its own tasks failing: ${JSON.stringify(moved.graced)})`
+            : '')
       );
       for (const e of moved.episodes.slice(0, 8)) {
         lostDetails.push(
@@ -331,7 +365,7 @@ async function runUnit(unit: UnitPlan, seed: number): Promise<UnitResult> {
         for (const s of place.services) {
           if (s !== end.live && (final.services[s]?.desired ?? 0) > 0) {
             lost.idleScaledUp++;
-            lostDetails.push(`idle ${s} left at desired ${final.services[s]!.desired} (live: ${end.live})`);
+            lostDetails.push(`idle ${s} left at desired ${final.services[s].desired} (live: ${end.live})`);
           }
         }
       }
@@ -342,9 +376,14 @@ async function runUnit(unit: UnitPlan, seed: number): Promise<UnitResult> {
     for (const r of results) for (const s of r.secretsSeen) lostDetails.push(`secret seen (${r.plan.key}) in ${s}`);
     // Racing runs: production must end on the release whose success was reported last (or where it started).
     if (unit.runs.length > 1) {
-      const winners = results.filter((r) => r.run.main.outputs.status === 'succeeded').sort((a, b) => a.run.main.ms + a.plan.startDelayMs - (b.run.main.ms + b.plan.startDelayMs));
+      const winners = results
+        .filter((r) => r.run.main.outputs.status === 'succeeded')
+        .sort((a, b) => a.run.main.ms + a.plan.startDelayMs - (b.run.main.ms + b.plan.startDelayMs));
       const expected = winners.at(-1)?.run.main.outputs['task-definition-arn'] ?? baseline;
-      if (end.revision !== expected) (winners.at(-1) ?? results.at(-1)!).wrong.push(`racing pair: production ends on ${end.what}, expected ${rev(expected)} (the last success reported)`);
+      if (end.revision !== expected)
+        (winners.at(-1) ?? results.at(-1)!).wrong.push(
+          `racing pair: production ends on ${end.what}, expected ${rev(expected)} (the last success reported)`
+        );
     }
     const graced = Object.values(moved.graced).reduce((a, b) => a + b, 0);
     return { plan: unit, runs: results, lost, lostDetails, final, graced, ms: Date.now() - started };
@@ -366,7 +405,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
-      const unit = todo[next++]!;
+      const unit = todo[next++];
       const r = await runUnit(unit, opts.seed);
       units.push(r);
       const bad = r.runs.some((x) => x.wrong.length) || LOST_KEYS.some((k) => r.lost[k] > 0);
@@ -395,10 +434,22 @@ function kind(u: UnitPlan): string {
 
 export function rows(report: ChaosReport): Row[] {
   const by = new Map<string, Row>();
-  const total: Row = { label: 'total', deployments: 0, faults: 0, right: 0, lost: { trafficWithoutTasks: 0, listenerNot100: 0, idleScaledUp: 0, tempAlarmsLeft: 0, secretsSeen: 0 } };
+  const total: Row = {
+    label: 'total',
+    deployments: 0,
+    faults: 0,
+    right: 0,
+    lost: { trafficWithoutTasks: 0, listenerNot100: 0, idleScaledUp: 0, tempAlarmsLeft: 0, secretsSeen: 0 }
+  };
   for (const u of report.units) {
     const label = kind(u.plan);
-    const row = by.get(label) ?? { label, deployments: 0, faults: 0, right: 0, lost: { trafficWithoutTasks: 0, listenerNot100: 0, idleScaledUp: 0, tempAlarmsLeft: 0, secretsSeen: 0 } };
+    const row = by.get(label) ?? {
+      label,
+      deployments: 0,
+      faults: 0,
+      right: 0,
+      lost: { trafficWithoutTasks: 0, listenerNot100: 0, idleScaledUp: 0, tempAlarmsLeft: 0, secretsSeen: 0 }
+    };
     by.set(label, row);
     for (const r of [row, total]) {
       r.deployments += u.runs.length;
@@ -416,7 +467,17 @@ export function failed(report: ChaosReport): UnitResult[] {
 
 /** The one table, then the evidence for every row that is wrong or lost something. */
 export function formatReport(report: ChaosReport, command = 'npm run chaos --', verbose = false): string {
-  const head = ['', 'deployments', 'faults injected', 'verdicts right', 'traffic to a colour without tasks', 'listener left not 100/0', 'idle services left scaled up', 'temporary alarms left', 'secrets seen'];
+  const head = [
+    '',
+    'deployments',
+    'faults injected',
+    'verdicts right',
+    'traffic to a colour without tasks',
+    'listener left not 100/0',
+    'idle services left scaled up',
+    'temporary alarms left',
+    'secrets seen'
+  ];
   const body = rows(report).map((r) => [
     r.label,
     String(r.deployments),
@@ -424,8 +485,8 @@ export function formatReport(report: ChaosReport, command = 'npm run chaos --', 
     `${r.right}/${r.deployments}`,
     ...LOST_KEYS.map((k) => String(r.lost[k]))
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   const out = [
     `chaos: seed ${report.seed}, ${report.units.reduce((n, u) => n + u.runs.length, 0)} deployments in ${report.units.length} units, ${(report.ms / 1000).toFixed(1)} s` +
       (report.lostAnswerSupported ? '' : ' (the local ECS has no lost-answer fault yet: not injected)'),
@@ -446,7 +507,9 @@ export function formatReport(report: ChaosReport, command = 'npm run chaos --', 
     for (const u of report.units) {
       for (const r of u.runs) {
         out.push(`  unit ${u.plan.index} ${r.plan.key}: ${describeRun(u.plan, r.plan)}`);
-        out.push(`    → ${r.run.main.outputs.status ?? `none (${r.run.main.interrupted ?? r.run.main.signal ?? `exit ${r.run.main.exitCode}`})`} in ${r.run.main.ms} ms: ${r.run.main.outputs.reason ?? ''}`);
+        out.push(
+          `    → ${r.run.main.outputs.status ?? `none (${r.run.main.interrupted ?? r.run.main.signal ?? `exit ${r.run.main.exitCode}`})`} in ${r.run.main.ms} ms: ${r.run.main.outputs.reason ?? ''}`
+        );
         const post = tail(r.run.post.log, 1)[0];
         if (post && !/nothing left to clean up/.test(post)) out.push(`    post: ${post}`);
       }
@@ -460,7 +523,9 @@ export function formatReport(report: ChaosReport, command = 'npm run chaos --', 
       for (const d of u.lostDetails) out.push(`  lost: ${d}`);
       for (const r of u.runs) {
         out.push(`  run ${r.plan.key}: ${describeRun(u.plan, r.plan)}`);
-        out.push(`    verdict: ${r.run.main.outputs.status ?? `none (${r.run.main.interrupted ?? r.run.main.signal ?? `exit ${r.run.main.exitCode}`})`} — ${r.run.main.outputs.reason ?? ''}`);
+        out.push(
+          `    verdict: ${r.run.main.outputs.status ?? `none (${r.run.main.interrupted ?? r.run.main.signal ?? `exit ${r.run.main.exitCode}`})`} — ${r.run.main.outputs.reason ?? ''}`
+        );
         for (const w of r.wrong) out.push(`    WRONG: ${w}`);
         if (r.wrong.length || u.lostDetails.length) {
           out.push('    main log tail:', ...tail(r.run.main.log, 12).map((l) => `      ${l}`));

@@ -56,7 +56,13 @@ function templatePaths(): { web: string; api: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ecs-rollout-chaos-templates-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const api = join(dir, 'api.taskdef.json');
-  writeFileSync(api, readFileSync(web, 'utf8').replace(/"web"/g, '"api"').replace(/\/web:/g, '/api:').replace(/\/ecs\/web/g, '/ecs/api'));
+  writeFileSync(
+    api,
+    readFileSync(web, 'utf8')
+      .replace(/"web"/g, '"api"')
+      .replace(/\/web:/g, '/api:')
+      .replace(/\/ecs\/web/g, '/ecs/api')
+  );
   templates = { web, api };
   return templates;
 }
@@ -64,10 +70,26 @@ function templatePaths(): { web: string; api: string } {
 export function placeOf(sim: Sim, target: Target): Place {
   const s = sim.scenario!;
   const t = templatePaths();
-  const tgs = (...names: TargetGroupName[]): Pick<Place, 'targetGroups' | 'targetGroupArns'> => ({ targetGroups: names, targetGroupArns: names.map((n) => s.targetGroups[n]) });
+  const tgs = (...names: TargetGroupName[]): Pick<Place, 'targetGroups' | 'targetGroupArns'> => ({
+    targetGroups: names,
+    targetGroupArns: names.map((n) => s.targetGroups[n])
+  });
   if (target === 'service') return { family: 'web', template: t.web, services: ['web'], ...tgs('web-rolling') };
-  if (target === 'listener') return { family: 'web', template: t.web, services: ['web-blue', 'web-green'], ...tgs('web-blue', 'web-green'), trafficArn: s.listeners['web-alb:80'] };
-  return { family: 'api', template: t.api, services: ['api-blue', 'api-green'], ...tgs('api-blue', 'api-green'), trafficArn: s.rules['api-alb:80:10'] };
+  if (target === 'listener')
+    return {
+      family: 'web',
+      template: t.web,
+      services: ['web-blue', 'web-green'],
+      ...tgs('web-blue', 'web-green'),
+      trafficArn: s.listeners['web-alb:80']
+    };
+  return {
+    family: 'api',
+    template: t.api,
+    services: ['api-blue', 'api-green'],
+    ...tgs('api-blue', 'api-green'),
+    trafficArn: s.rules['api-alb:80:10']
+  };
 }
 
 /** The template's values that every deployment shares (the unit adds tag and greeting). */
@@ -105,14 +127,20 @@ export async function startUnitSim(unit: UnitPlan, seed: number, timeScale: numb
   const call = caller(sim);
   const body = render(place.template, { cpu: '256', memory: '512', commit: 'chaos', tag: 'v1', greeting: unit.previous.secret });
   const registered = await call('ecs', 'RegisterTaskDefinition', body);
-  const live = place.services[0]!;
+  const live = place.services[0];
   await call('ecs', 'UpdateService', { cluster: CLUSTER, service: live, taskDefinition: registered.taskDefinition.taskDefinitionArn });
   for (let waited = 0; ; waited += 5000) {
     sim.advance(5000);
     const v = await view(sim, place);
-    const svc = v.services[live]!;
-    const healthy = healthyTargets(sim, place.targetGroups[0]!);
-    if (svc.deployments.length === 1 && svc.running === svc.desired && svc.deployments[0]!.rolloutState === 'COMPLETED' && healthy === svc.desired) break;
+    const svc = v.services[live];
+    const healthy = healthyTargets(sim, place.targetGroups[0]);
+    if (
+      svc.deployments.length === 1 &&
+      svc.running === svc.desired &&
+      svc.deployments[0].rolloutState === 'COMPLETED' &&
+      healthy === svc.desired
+    )
+      break;
     if (waited > 20 * 60_000) throw new Error(`chaos: ${live} was not steady on its baseline revision after 20 simulated minutes`);
   }
   return { sim, place };
@@ -146,7 +174,11 @@ export async function view(sim: Sim, place: Place): Promise<WorldView> {
     };
   }
   const weights = weightsNow(sim, place);
-  const alarms = await call('cloudwatch', 'DescribeAlarms', { AlarmNamePrefix: 'ecs-rollout-', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 });
+  const alarms = await call('cloudwatch', 'DescribeAlarms', {
+    AlarmNamePrefix: 'ecs-rollout-',
+    AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    MaxRecords: 100
+  });
   const tempAlarms = [...(alarms.MetricAlarms ?? []), ...(alarms.CompositeAlarms ?? [])].map((a: { AlarmName: string }) => a.AlarmName);
   return { services, weights, tempAlarms };
 }
@@ -213,7 +245,15 @@ export function watchTraffic(sim: Sim, place: Place, graceMs: number): { stop():
       const healthy = healthyTargets(sim, g);
       const before = prev.get(g);
       // Tasks that died while the service still wants them; a colour scaled to zero under traffic gets no grace.
-      if (before && before.weight > 0 && before.healthy > 0 && weight > 0 && healthy === 0 && !graceUntil.has(g) && desiredOf(sim, place.services[place.targetGroups.indexOf(g)]!) > 0) {
+      if (
+        before &&
+        before.weight > 0 &&
+        before.healthy > 0 &&
+        weight > 0 &&
+        healthy === 0 &&
+        !graceUntil.has(g) &&
+        desiredOf(sim, place.services[place.targetGroups.indexOf(g)]) > 0
+      ) {
         graceUntil.set(g, at + graceMs);
       }
       prev.set(g, { weight, healthy });
@@ -261,7 +301,9 @@ function weightsNow(sim: Sim, place: Place): Record<string, number> {
   const weights: Record<string, number> = {};
   if (!place.trafficArn) return weights;
   const state = sim.world.models().elbv2.state;
-  const actions = place.trafficArn.includes(':listener-rule/') ? state.rules.get(place.trafficArn)?.actions : state.listeners.get(place.trafficArn)?.defaultActions;
+  const actions = place.trafficArn.includes(':listener-rule/')
+    ? state.rules.get(place.trafficArn)?.actions
+    : state.listeners.get(place.trafficArn)?.defaultActions;
   for (const g of actions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroups ?? []) {
     weights[state.targetGroups.get(g.TargetGroupArn)?.name ?? g.TargetGroupArn] = Number(g.Weight);
   }

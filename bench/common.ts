@@ -103,7 +103,7 @@ export function median(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 export function max(xs: number[]): number {
@@ -251,7 +251,8 @@ export interface RestoreTimes {
 export function restoreTimes(sim: Sim, log: TimedLog, failedAt: number): RestoreTimes {
   const calls = sim.calls({ service: 'elbv2', accessKeyId: ACTION_KEY });
   const modify = calls.find((c) => c.at >= failedAt && /^Modify(Listener|Rule)$/.test(c.operation))?.at;
-  const readBack = modify === undefined ? undefined : calls.find((c) => c.at >= modify && /^Describe(Listeners|Rules)$/.test(c.operation))?.at;
+  const readBack =
+    modify === undefined ? undefined : calls.find((c) => c.at >= modify && /^Describe(Listeners|Rules)$/.test(c.operation))?.at;
   const verifiedLine = log.first(/forwards 100\/0 to .*\(verified\)/, failedAt);
   return { detect: alarmReadAfter(sim, failedAt), modify, readBack, verifiedLine };
 }
@@ -264,7 +265,10 @@ export function restoreTimes(sim: Sim, log: TimedLog, failedAt: number): Restore
  */
 export function roundCostMs(calls: CallRecord[], operation: string): number {
   const at = calls.filter((c) => c.operation === operation).map((c) => c.at);
-  const gaps = at.slice(1).map((t, i) => t - at[i]!).filter((g) => g >= POLL_MS && g < 2 * POLL_MS);
+  const gaps = at
+    .slice(1)
+    .map((t, i) => t - at[i])
+    .filter((g) => g >= POLL_MS && g < 2 * POLL_MS);
   return median(gaps) - POLL_MS;
 }
 

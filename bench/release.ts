@@ -66,7 +66,14 @@ export async function benchRelease(): Promise<Record<string, number>> {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'bench-release-'));
     const file = join(dir, 'release.yml');
-    const lines = ['cluster: prod', `max-parallel: ${COUNT}`, 'defaults:', `  task-definition: ${TEMPLATE}`, ...Object.entries(CLOCK).map(([k, v]) => `  ${k}: ${v}`), 'services:'];
+    const lines = [
+      'cluster: prod',
+      `max-parallel: ${COUNT}`,
+      'defaults:',
+      `  task-definition: ${TEMPLATE}`,
+      ...Object.entries(CLOCK).map(([k, v]) => `  ${k}: ${v}`),
+      'services:'
+    ];
     for (const name of NAMES) lines.push(`  ${name}:`, `    vars: { name: ${name}, tag: ${TAG} }`);
     writeFileSync(file, `${lines.join('\n')}\n`);
     let deployStart = 0;
@@ -80,7 +87,9 @@ export async function benchRelease(): Promise<Record<string, number>> {
       inputs: { release: file },
       onOutput: (chunk) => {
         if (!deployStart && /Wave 1 of 1/.test(chunk)) deployStart = Date.now();
-        if (process.env.BENCH_RELEASE_TRACE) for (const line of chunk.split('\n')) if (new RegExp(process.env.BENCH_RELEASE_TRACE).test(line)) console.log(Date.now() - started, line.slice(0, 100));
+        if (process.env.BENCH_RELEASE_TRACE)
+          for (const line of chunk.split('\n'))
+            if (new RegExp(process.env.BENCH_RELEASE_TRACE).test(line)) console.log(Date.now() - started, line.slice(0, 100));
       }
     });
     const took = run.exitedAt - started;
@@ -90,9 +99,27 @@ export async function benchRelease(): Promise<Record<string, number>> {
     const polls = watching / POLL_MS;
     const perPollPer10 = describes / polls / (COUNT / 10);
     const surfaced = (run.log.match(/throttl/gi) ?? []).length;
-    budget({ bench: 'release', figure: `${COUNT}-service release vs its slowest single service`, budget: '≤ 110 %', measured: `${Math.round((100 * took) / slowest)} % (${took} ms vs ${slowest} ms)`, ok: took <= 1.1 * slowest });
-    budget({ bench: 'release', figure: 'DescribeServices per poll per 10 services', budget: '≤ 2', measured: perPollPer10.toFixed(2), ok: perPollPer10 <= 2 });
-    budget({ bench: 'release', figure: 'throttling errors surfaced in the log', budget: '0', measured: String(surfaced), ok: surfaced === 0 });
+    budget({
+      bench: 'release',
+      figure: `${COUNT}-service release vs its slowest single service`,
+      budget: '≤ 110 %',
+      measured: `${Math.round((100 * took) / slowest)} % (${took} ms vs ${slowest} ms)`,
+      ok: took <= 1.1 * slowest
+    });
+    budget({
+      bench: 'release',
+      figure: 'DescribeServices per poll per 10 services',
+      budget: '≤ 2',
+      measured: perPollPer10.toFixed(2),
+      ok: perPollPer10 <= 2
+    });
+    budget({
+      bench: 'release',
+      figure: 'throttling errors surfaced in the log',
+      budget: '0',
+      measured: String(surfaced),
+      ok: surfaced === 0
+    });
     return {
       'single service alone, slowest of 3 (ms)': slowest,
       'release of 50 (ms)': took,

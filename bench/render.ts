@@ -16,14 +16,18 @@ const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist/index.js'));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s[Math.floor(s.length / 2)];
 }
 
 /** Spawn → exit in ms; a run that fails (or renders nothing, for the action) throws: a fast failure is no result. */
 async function timeToExit(args: string[], env: Record<string, string>, output?: string): Promise<number> {
   if (output) writeFileSync(output, '');
   const start = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...guardEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...guardEnv(), ...env },
+    stdio: ['ignore', 'ignore', 'pipe']
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -64,7 +68,13 @@ export async function benchRender(): Promise<Record<string, number>> {
     official.push(await timeToExit([DIST], officialStep, output));
   }
   const ratio = median(render) / median(bare);
-  budget({ bench: 'render', figure: 'render-only run of the 10-container example, ratio to node -e 0', budget: '≤ 3×', measured: `${ratio.toFixed(2)}×`, ok: ratio <= 3 });
+  budget({
+    bench: 'render',
+    figure: 'render-only run of the 10-container example, ratio to node -e 0',
+    budget: '≤ 3×',
+    measured: `${ratio.toFixed(2)}×`,
+    ok: ratio <= 3
+  });
   return {
     'node -e 0, median ms': median(bare),
     'render-only, 10-container example, median ms': median(render),

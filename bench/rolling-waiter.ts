@@ -61,8 +61,10 @@ async function completedAt(sim: Sim, taskDefinitionArn?: string): Promise<number
   const { ecs } = clients(sim.url);
   const out = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
   const d = out.services?.[0]?.deployments?.find((x) => x.rolloutState === 'COMPLETED' && !x.taskDefinition?.endsWith('/web:1'));
-  if (!d?.updatedAt) throw new Error(`rolling-vs-waiter: the new deployment did not complete: ${JSON.stringify(out.services?.[0]?.deployments)}`);
-  if (taskDefinitionArn && d.taskDefinition !== taskDefinitionArn) throw new Error(`rolling-vs-waiter: completed ${d.taskDefinition}, deployed ${taskDefinitionArn}`);
+  if (!d?.updatedAt)
+    throw new Error(`rolling-vs-waiter: the new deployment did not complete: ${JSON.stringify(out.services?.[0]?.deployments)}`);
+  if (taskDefinitionArn && d.taskDefinition !== taskDefinitionArn)
+    throw new Error(`rolling-vs-waiter: completed ${d.taskDefinition}, deployed ${taskDefinitionArn}`);
   return simToReal(sim, d.updatedAt.getTime());
 }
 
@@ -83,13 +85,34 @@ async function withSim<T>(seed: number, fn: (sim: Sim) => Promise<T>): Promise<T
 /** ecs-rollout; `phaseMs` of latency on its first two DescribeServices spreads the runs over its poll cycle. */
 function rollout(seed: number, phaseMs: number): Promise<Deployed> {
   return withSim(seed, async (sim) => {
-    if (phaseMs > 0) sim.addFault({ kind: 'latency', service: 'ecs', operation: 'DescribeServices', accessKeyId: ACTION_KEY, count: 2, latencyMs: Math.round(phaseMs) });
+    if (phaseMs > 0)
+      sim.addFault({
+        kind: 'latency',
+        service: 'ecs',
+        operation: 'DescribeServices',
+        accessKeyId: ACTION_KEY,
+        count: 2,
+        latencyMs: Math.round(phaseMs)
+      });
     const rss = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss');
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: rollingInputs(TAG), env: guardEnv(rss), timeoutMs: 300_000 });
-    if (run.outputs.status !== 'succeeded') throw new Error(`rolling-vs-waiter: ecs-rollout ended ${run.outputs.status}: ${run.outputs.reason}\n${run.log}`);
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: rollingInputs(TAG),
+      env: guardEnv(rss),
+      timeoutMs: 300_000
+    });
+    if (run.outputs.status !== 'succeeded')
+      throw new Error(`rolling-vs-waiter: ecs-rollout ended ${run.outputs.status}: ${run.outputs.reason}\n${run.log}`);
     const end = await completedAt(sim, run.outputs['task-definition-arn']);
     const seenAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'DescribeServices' }).find((c) => c.at >= end)?.at;
-    return { latency: run.exitedAt - end, ...(seenAt !== undefined ? { seen: seenAt - end } : {}), deploymentSimMs: deploymentSimMs(sim, ACTION_KEY, end), calls: sim.calls({ accessKeyId: ACTION_KEY }), rssMb: peakRssMb(rss) };
+    return {
+      latency: run.exitedAt - end,
+      ...(seenAt !== undefined ? { seen: seenAt - end } : {}),
+      deploymentSimMs: deploymentSimMs(sim, ACTION_KEY, end),
+      calls: sim.calls({ accessKeyId: ACTION_KEY }),
+      rssMb: peakRssMb(rss)
+    };
   });
 }
 
@@ -105,7 +128,11 @@ function waiter(seed: number, maxDelaySeconds?: number): Promise<Deployed> {
     });
     if (r.rolloutState !== 'COMPLETED') throw new Error(`rolling-vs-waiter: the official sequence saw ${r.rolloutState}`);
     const end = await completedAt(sim, r.taskDefinitionArn);
-    return { latency: r.doneAt - end, deploymentSimMs: deploymentSimMs(sim, WAITER_KEY, end), calls: sim.calls({ accessKeyId: WAITER_KEY }) };
+    return {
+      latency: r.doneAt - end,
+      deploymentSimMs: deploymentSimMs(sim, WAITER_KEY, end),
+      calls: sim.calls({ accessKeyId: WAITER_KEY })
+    };
   });
 }
 
@@ -130,7 +157,8 @@ export async function benchRollingVsWaiter(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {
     '5-min rolling vs waiter: runs': n,
     '5-min rolling vs waiter: UpdateService → COMPLETED, simulated s, median (ecs-rollout)': m(ours, (d) => d.deploymentSimMs) / 1000,
-    '5-min rolling vs waiter: UpdateService → COMPLETED, simulated s, median (waiter, max delay 15 s)': m(max15, (d) => d.deploymentSimMs) / 1000,
+    '5-min rolling vs waiter: UpdateService → COMPLETED, simulated s, median (waiter, max delay 15 s)':
+      m(max15, (d) => d.deploymentSimMs) / 1000,
     'ecs-rollout: AWS calls per deployment (main + post), median': m(ours, total),
     'ecs-rollout: DescribeServices per deployment, median': m(ours, describes),
     'ecs-rollout: ECS calls per deployment (without the lock table), median': m(ours, ecsCalls),

@@ -65,18 +65,35 @@ export function rollingInputs(tag: string, extra: Record<string, string> = {}): 
  */
 async function deployOnce(tag: string, seed: number, phaseMs: number): Promise<RollingRun> {
   const sim = await startSim({ seed: true, timeScale: TIME_SCALE, randomSeed: seed });
-  if (phaseMs > 0) sim.addFault({ kind: 'latency', service: 'ecs', operation: 'DescribeServices', accessKeyId: ACTION_KEY, count: 2, latencyMs: Math.round(phaseMs) });
+  if (phaseMs > 0)
+    sim.addFault({
+      kind: 'latency',
+      service: 'ecs',
+      operation: 'DescribeServices',
+      accessKeyId: ACTION_KEY,
+      count: 2,
+      latencyMs: Math.round(phaseMs)
+    });
   const { ecs } = clients(sim.url);
   const log = new TimedLog();
   let ended: RollingRun['ended'];
   const observer = observe(10, async (at) => {
     if (ended) return;
     const out = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
-    const d = out.services?.[0]?.deployments?.find((x) => !x.taskDefinition?.endsWith('/web:1') && (x.rolloutState === 'COMPLETED' || x.rolloutState === 'FAILED'));
+    const d = out.services?.[0]?.deployments?.find(
+      (x) => !x.taskDefinition?.endsWith('/web:1') && (x.rolloutState === 'COMPLETED' || x.rolloutState === 'FAILED')
+    );
     if (d?.updatedAt) ended = { state: d.rolloutState ?? '?', at: simToReal(sim, d.updatedAt.getTime()), observedAt: at };
   });
   try {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: rollingInputs(tag), env: guardEnv(), onOutput: log.feed, timeoutMs: 300_000 });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: rollingInputs(tag),
+      env: guardEnv(),
+      onOutput: log.feed,
+      timeoutMs: 300_000
+    });
     const updateAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'UpdateService' })[0]?.at;
     return { run, sim, log, ...(ended ? { ended } : {}), ...(updateAt !== undefined ? { updateAt } : {}) };
   } finally {
@@ -102,7 +119,8 @@ export async function benchRolling(): Promise<Record<string, number>> {
   const succeeded = async (): Promise<void> => {
     for (let i = 0; i < n; i++) {
       const r = await deployOnce('v2', 100 + i, phase(i));
-      if (r.run.outputs.status !== 'succeeded' || !r.ended) throw new Error(`rolling bench: expected a success, got ${r.run.outputs.status}: ${r.run.outputs.reason}\n${r.run.log}`);
+      if (r.run.outputs.status !== 'succeeded' || !r.ended)
+        throw new Error(`rolling bench: expected a success, got ${r.run.outputs.status}: ${r.run.outputs.reason}\n${r.run.log}`);
       const decided = r.run.exitedAt;
       okLatency.push(decided - r.ended.at);
       observerLag.push(r.ended.observedAt - r.ended.at);
@@ -114,10 +132,12 @@ export async function benchRolling(): Promise<Record<string, number>> {
     for (let i = 0; i < n; i++) {
       // Tasks that never start: a crashing container is now rolled back by us at its first exit, before ECS's breaker.
       const r = await deployOnce('v2-image-pull-fail', 200 + i, phase(i));
-      if (r.run.outputs.status !== 'rolled-back' || !r.ended) throw new Error(`rolling bench: expected a rollback, got ${r.run.outputs.status}: ${r.run.outputs.reason}`);
+      if (r.run.outputs.status !== 'rolled-back' || !r.ended)
+        throw new Error(`rolling bench: expected a rollback, got ${r.run.outputs.status}: ${r.run.outputs.reason}`);
       const seen = r.log.first(/ web:2 \(.*\) FAILED/);
       const reported = r.run.exitedAt;
-      if (seen === undefined || !/^::error::/m.test(r.run.log)) throw new Error(`rolling bench: the log does not show the failure:\n${r.run.log}`);
+      if (seen === undefined || !/^::error::/m.test(r.run.log))
+        throw new Error(`rolling bench: the log does not show the failure:\n${r.run.log}`);
       failSeen.push(seen - r.ended.at);
       observerLag.push(r.ended.observedAt - r.ended.at);
       failReported.push(reported - r.ended.at);
@@ -142,8 +162,13 @@ export async function benchRolling(): Promise<Record<string, number>> {
     'read calls per poll during the watch (1 service), median': median(perPoll),
     'check: updatedAt → the 10 ms observer saw it, median ms': median(observerLag)
   });
-  if (firstOk) Object.assign(figures, callFigures('AWS calls, succeeded deployment (main + post)', firstOk.sim.calls({ accessKeyId: ACTION_KEY })));
-  if (firstFail) Object.assign(figures, callFigures('AWS calls, circuit-breaker rollback (main + post)', firstFail.sim.calls({ accessKeyId: ACTION_KEY })));
+  if (firstOk)
+    Object.assign(figures, callFigures('AWS calls, succeeded deployment (main + post)', firstOk.sim.calls({ accessKeyId: ACTION_KEY })));
+  if (firstFail)
+    Object.assign(
+      figures,
+      callFigures('AWS calls, circuit-breaker rollback (main + post)', firstFail.sim.calls({ accessKeyId: ACTION_KEY }))
+    );
 
   const worst = max(okLatency);
   budget({

@@ -55,17 +55,31 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES)) {
 
 const offbox = offboxAttempts();
 for (const line of offbox) console.error(line);
-budget({ bench: 'all', figure: 'connections to a non-loopback address (guard)', budget: '0', measured: String(offbox.length), ok: offbox.length === 0 });
+budget({
+  bench: 'all',
+  figure: 'connections to a non-loopback address (guard)',
+  budget: '0',
+  measured: String(offbox.length),
+  ok: offbox.length === 0
+});
 
 if (budgets.length > 0) {
   console.log('\n## budget vs measured');
   const rows = budgets.map((b) => [b.ok === undefined ? '  ' : b.ok ? 'ok' : 'NO', b.bench, b.figure, b.budget, b.measured]);
   const head = ['', 'bench', 'figure', 'budget', 'measured'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [head, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()
+    );
   const missed = budgets.filter((b) => b.ok === false);
   if (missed.length > 0) {
-    console.error(`\n${missed.length} budget${missed.length > 1 ? 's' : ''} missed: ${missed.map((b) => `${b.bench} ${b.figure}`).join('; ')}`);
+    console.error(
+      `\n${missed.length} budget${missed.length > 1 ? 's' : ''} missed: ${missed.map((b) => `${b.bench} ${b.figure}`).join('; ')}`
+    );
     process.exitCode = 1;
   }
 }

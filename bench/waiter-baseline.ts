@@ -82,7 +82,9 @@ export async function officialDeploy(opts: {
     if (!taskDefinitionArn) throw new Error('waiter baseline: RegisterTaskDefinition returned no ARN');
     const before = await ecs.send(new DescribeServicesCommand({ cluster: opts.cluster, services: [opts.service] }));
     const beforeId = before.services?.[0]?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
-    const updated = await ecs.send(new UpdateServiceCommand({ cluster: opts.cluster, service: opts.service, taskDefinition: taskDefinitionArn }));
+    const updated = await ecs.send(
+      new UpdateServiceCommand({ cluster: opts.cluster, service: opts.service, taskDefinition: taskDefinitionArn })
+    );
     const afterId = updated.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     await waitUntilServicesStable(
       {

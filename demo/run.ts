@@ -50,22 +50,36 @@ function blueGreen(sim: Sim): Record<string, string> {
 
 async function listenerWeights(sim: Sim): Promise<Record<string, number>> {
   const { ElasticLoadBalancingV2Client, DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
-  const elb = new ElasticLoadBalancingV2Client({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' } });
+  const elb = new ElasticLoadBalancingV2Client({
+    endpoint: sim.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' }
+  });
   const out = await elb.send(new DescribeListenersCommand({ ListenerArns: [sim.scenario!.listeners['web-alb:80']] }));
   const forward = out.Listeners?.[0]?.DefaultActions?.find((a) => a.Type === 'forward');
   return Object.fromEntries(
-    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [/targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?', t.Weight ?? 0])
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [
+      /targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?',
+      t.Weight ?? 0
+    ])
   );
 }
 
 /** The seeded native service shop's production rule (shop-alb:80, priority 10), by target group name. */
 async function productionRuleWeights(sim: Sim): Promise<Record<string, number>> {
   const { ElasticLoadBalancingV2Client, DescribeRulesCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
-  const elb = new ElasticLoadBalancingV2Client({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' } });
+  const elb = new ElasticLoadBalancingV2Client({
+    endpoint: sim.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' }
+  });
   const out = await elb.send(new DescribeRulesCommand({ RuleArns: [sim.scenario!.rules['shop-alb:80:10']] }));
   const forward = out.Rules?.[0]?.Actions?.find((a) => a.Type === 'forward');
   return Object.fromEntries(
-    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [/targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?', t.Weight ?? 0])
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((t) => [
+      /targetgroup\/([^/]+)\//.exec(t.TargetGroupArn ?? '')?.[1] ?? '?',
+      t.Weight ?? 0
+    ])
   );
 }
 
@@ -76,7 +90,14 @@ const RELEASE_SERVICES = ['auth', 'catalog', 'orders', 'checkout', 'mail'] as co
 function releaseFile(): string {
   const path = join(OUT, 'release.yml');
   const deps: Record<string, string[]> = { catalog: ['auth'], orders: ['auth'], checkout: ['catalog', 'orders'], mail: ['checkout'] };
-  const lines = ['cluster: prod', 'defaults:', '  task-definition: test/release/fixtures/service.taskdef.json', '  poll-interval: 200ms', '  bake-time: 1s', 'services:'];
+  const lines = [
+    'cluster: prod',
+    'defaults:',
+    '  task-definition: test/release/fixtures/service.taskdef.json',
+    '  poll-interval: 200ms',
+    '  bake-time: 1s',
+    'services:'
+  ];
   for (const name of RELEASE_SERVICES) {
     lines.push(`  ${name}:`, `    vars: { name: ${name}, tag: ${name === 'checkout' ? 'v2-crash' : 'v2'} }`);
     if (deps[name]) lines.push(`    depends-on: [${deps[name].join(', ')}]`);
@@ -98,7 +119,8 @@ const steps: Step[] = [
     title: 'rolling deployment of v2 to service web',
     inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars, cluster: 'prod', service: 'web', ...fast }),
     expect: async (run, sim) => {
-      if (run.exitCode !== 0 || run.outputs.status !== 'succeeded') return `expected succeeded, got ${run.outputs.status}: ${run.outputs.reason}`;
+      if (run.exitCode !== 0 || run.outputs.status !== 'succeeded')
+        return `expected succeeded, got ${run.outputs.status}: ${run.outputs.reason}`;
       const rev = await runningRevision(sim, 'web');
       return rev === 'web:2' ? undefined : `service web runs ${rev}, expected web:2`;
     }
@@ -194,7 +216,9 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   const sim = await startSim({ seed: true, timeScale: TIME_SCALE });
   await seedReleaseServices(sim.world, RELEASE_SERVICES);
-  console.log(`local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green, native blue/green shop\n`);
+  console.log(
+    `local ECS at ${sim.url} (time ×${TIME_SCALE}), scenario seeded: cluster prod, services web, web-blue/web-green, api-blue/api-green, native blue/green shop\n`
+  );
   let failures = 0;
   try {
     for (const [i, step] of steps.entries()) {

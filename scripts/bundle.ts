@@ -25,7 +25,12 @@ const unusedWithoutEffects: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^@actions\/(http-client|exec|io)(\/|$)/ }, async (args) => {
       if (args.pluginData === 'resolved') return undefined;
-      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' });
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolved'
+      });
       return { ...resolved, sideEffects: false };
     });
   }

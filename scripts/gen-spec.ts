@@ -60,7 +60,8 @@ const ours = new Set(Object.keys(spec.inputs).map((n) => n.toLowerCase()));
 for (const i of OFFICIAL_INPUTS) {
   // The runner matches input names case-insensitively (run-task-assign-public-IP).
   if (!ours.has(i.name.toLowerCase())) throw new Error(`compat spec: official input ${i.name} is not in action.yml`);
-  if (i.treatment.kind === 'mapped') for (const t of i.treatment.to) if (!ours.has(t)) throw new Error(`compat spec: ${i.name} maps to ${t}, which is not in action.yml`);
+  if (i.treatment.kind === 'mapped')
+    for (const t of i.treatment.to) if (!ours.has(t)) throw new Error(`compat spec: ${i.name} maps to ${t}, which is not in action.yml`);
 }
 for (const o of OFFICIAL_OUTPUTS) {
   if (!spec.outputs[o.name]) throw new Error(`compat spec: official output ${o.name} is not in action.yml`);
@@ -111,7 +112,12 @@ const readmeCompat = [
         .map((kind) => {
           const names = OFFICIAL_INPUTS.filter((i) => i.action === action && i.treatment.kind === kind).map((i) => `\`${i.name}\``);
           if (names.length === 0) return '';
-          const what = { same: 'same meaning and default', 'different-default': 'same meaning, other default', mapped: 'accepted, mapped', unsupported: 'fail the step (not yet)' }[kind];
+          const what = {
+            same: 'same meaning and default',
+            'different-default': 'same meaning, other default',
+            mapped: 'accepted, mapped',
+            unsupported: 'fail the step (not yet)'
+          }[kind];
           return `${what}: ${names.join(', ')}`;
         })
         .filter(Boolean)
@@ -132,7 +138,10 @@ if (!re.test(readme)) throw new Error('README.md has no <!-- inputs:start --> â€
 const newReadme = replaceBlock(readme.replace(re, table), 'compat', readmeCompat, readmePath);
 const migrationPath = 'docs/migration.md';
 const migration = readFileSync(migrationPath, 'utf8');
-const newMigration = Object.entries(migrationBlocks).reduce((text, [name, body]) => replaceBlock(text, name, body, migrationPath), migration);
+const newMigration = Object.entries(migrationBlocks).reduce(
+  (text, [name, body]) => replaceBlock(text, name, body, migrationPath),
+  migration
+);
 const tsPath = 'src/generated/action-spec.ts';
 let old = '';
 try {

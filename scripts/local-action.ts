@@ -31,7 +31,7 @@ function parseArgs(argv: string[]): Args {
   let summary: string | undefined;
   let timeoutMs = 10 * 60_000;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--no-post') post = false;
     else if (arg === '--summary') summary = argv[++i] ?? usage('--summary needs a file');
     else if (arg === '--timeout') timeoutMs = parseMinutesOrSeconds(argv[++i] ?? usage('--timeout needs a duration'));
@@ -60,12 +60,12 @@ export function parseDotenv(text: string, file = '.env'): Record<string, string>
   const out: Record<string, string> = {};
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (/^\s*(#|$)/.test(line)) continue;
     const m = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*=\s?(.*)$/.exec(line);
     if (!m) throw new Error(`${file}:${i + 1}: expected KEY=VALUE, got: ${line}`);
-    const key = m[1]!;
-    let value = m[2]!;
+    const key = m[1];
+    let value = m[2];
     const quote = value[0];
     if (quote === '"' || quote === "'") {
       let body = value.slice(1);
@@ -142,7 +142,7 @@ const SCRIPT_SETTINGS = /^LOCAL_ECS_/;
  * (the runner masks them; the raw log printed here must not show them either).
  */
 export function renderRunnerLog(log: string, debug = false): string {
-  const masks = [...log.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!).filter((v) => v !== '');
+  const masks = [...log.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]).filter((v) => v !== '');
   const mask = (text: string): string => masks.reduce((t, secret) => t.split(secret).join('***'), text);
   const out: string[] = [];
   for (const line of log.split('\n')) {
@@ -154,9 +154,9 @@ export function renderRunnerLog(log: string, debug = false): string {
     const [, name, props, message] = cmd;
     const where = /file=([^,]+)(?:,line=(\d+))?/.exec(props ?? '');
     const at = where ? ` (${where[1]}${where[2] ? `:${where[2]}` : ''})` : '';
-    if (name === 'group') out.push(`▸ ${mask(message!)}`);
-    else if (name === 'error' || name === 'warning' || name === 'notice') out.push(`${name}${at}: ${mask(message!.replace(/%0A/g, '\n'))}`);
-    else if (name === 'debug' && debug) out.push(`debug: ${mask(message!)}`);
+    if (name === 'group') out.push(`▸ ${mask(message)}`);
+    else if (name === 'error' || name === 'warning' || name === 'notice') out.push(`${name}${at}: ${mask(message.replace(/%0A/g, '\n'))}`);
+    else if (name === 'debug' && debug) out.push(`debug: ${mask(message)}`);
     // add-mask, endgroup, and anything else the runner would not show.
   }
   return out.join('\n');
@@ -187,7 +187,8 @@ async function main(): Promise<number> {
   const all = parseDotenv(readFileSync(args.envFile, 'utf8'), relative(process.cwd(), args.envFile));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(all)) {
-    if (NOT_FROM_ENV_FILE.test(k)) console.warn(`warning: ${k} from ${relative(process.cwd(), args.envFile)} ignored: the action always runs against the local ECS`);
+    if (NOT_FROM_ENV_FILE.test(k))
+      console.warn(`warning: ${k} from ${relative(process.cwd(), args.envFile)} ignored: the action always runs against the local ECS`);
     else if (!SCRIPT_SETTINGS.test(k)) env[k] = v;
   }
   const timeScale = Number(all['LOCAL_ECS_TIME_SCALE'] ?? 300);
@@ -205,7 +206,13 @@ async function main(): Promise<number> {
     await sim?.close();
     throw error;
   }
-  console.log(`inputs from ${relative(process.cwd(), args.envFile)}: ${Object.keys(env).filter((k) => k.startsWith('INPUT_')).join(', ') || 'none'}`);
+  console.log(
+    `inputs from ${relative(process.cwd(), args.envFile)}: ${
+      Object.keys(env)
+        .filter((k) => k.startsWith('INPUT_'))
+        .join(', ') || 'none'
+    }`
+  );
   console.log(`running ${relative(process.cwd(), ACTION)} (main${args.post ? ' + post' : ''})…`);
 
   try {
@@ -219,7 +226,11 @@ async function main(): Promise<number> {
     writeFileSync(summaryFile, run.summary + (run.post?.summary ?? ''));
     console.log(`\njob summary (Markdown): ${summaryFile}`);
     const failed = run.exitCode !== 0 || (run.post !== undefined && run.post.exitCode !== 0);
-    console.log(failed ? `the action failed (main exit ${run.exitCode ?? run.signal}${run.post ? `, post exit ${run.post.exitCode ?? run.post.signal}` : ''})` : 'the action succeeded');
+    console.log(
+      failed
+        ? `the action failed (main exit ${run.exitCode ?? run.signal}${run.post ? `, post exit ${run.post.exitCode ?? run.post.signal}` : ''})`
+        : 'the action succeeded'
+    );
     return failed ? 1 : 0;
   } finally {
     await sim?.close();

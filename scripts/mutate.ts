@@ -72,10 +72,14 @@ function describeMutant(m: MutantResult): string {
 function passingSuites(tests: string[]): string[] {
   const out = join(REPORTS, 'precheck.json');
   try {
-    execFileSync(process.execPath, ['node_modules/jest/bin/jest.js', '--maxWorkers=1', '--silent', '--json', `--outputFile=${out}`, ...tests], {
-      stdio: 'ignore',
-      env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules' }
-    });
+    execFileSync(
+      process.execPath,
+      ['node_modules/jest/bin/jest.js', '--maxWorkers=1', '--silent', '--json', `--outputFile=${out}`, ...tests],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules' }
+      }
+    );
   } catch {
     // Failing suites are read from the report below.
   }
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
   const files = args.filter((a) => !a.startsWith('--'));
   mkdirSync(REPORTS, { recursive: true });
   if (args.includes('--one')) {
-    const file = files[0]!;
+    const file = files[0];
     writeFileSync(scoreFile(file), JSON.stringify(await mutateOne(file, fresh)));
     return;
   }
@@ -136,7 +140,11 @@ async function main(): Promise<void> {
   const scores: FileScore[] = [];
   for (const file of files.length > 0 ? files : Object.keys(DECISION_LOGIC)) {
     rmSync(scoreFile(file), { force: true });
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--one', file, ...(fresh ? ['--fresh'] : [])], { stdio: 'inherit' });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--one', file, ...(fresh ? ['--fresh'] : [])],
+      { stdio: 'inherit' }
+    );
     if (child.status !== 0 || !existsSync(scoreFile(file))) {
       console.log(`! ${file}: Stryker did not finish (exit ${child.status ?? child.signal}); see its output above`);
       continue;

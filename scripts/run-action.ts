@@ -52,13 +52,13 @@ export function parseFileCommands(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
     if (heredoc) {
       const [, name, delimiter] = heredoc;
       const body: string[] = [];
-      while (++i < lines.length && lines[i] !== delimiter) body.push(lines[i]!);
-      out[name!] = body.join('\n');
+      while (++i < lines.length && lines[i] !== delimiter) body.push(lines[i]);
+      out[name] = body.join('\n');
     } else if (line.includes('=')) {
       out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
     }

@@ -33,14 +33,16 @@ export function simClient(url: string) {
     addFault: (rule: FaultRule) => request<StoredFault>(url, 'POST', '/_sim/faults', rule),
     removeFault: (id: number) => request<unknown>(url, 'DELETE', `/_sim/faults/${id}`),
     clearFaults: () => request<unknown>(url, 'DELETE', '/_sim/faults'),
-    setEcsReadThrottle: (settings: { enabled: boolean; ratePerSecond?: number; burst?: number }) => request<unknown>(url, 'POST', '/_sim/throttle', settings),
+    setEcsReadThrottle: (settings: { enabled: boolean; ratePerSecond?: number; burst?: number }) =>
+      request<unknown>(url, 'POST', '/_sim/throttle', settings),
     calls: async (filter: CallFilter = {}): Promise<CallRecord[]> => {
       const q = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string'));
       return (await request<{ calls: CallRecord[] }>(url, 'GET', `/_sim/calls?${q}`)).calls;
     },
     clearCalls: () => request<unknown>(url, 'DELETE', '/_sim/calls'),
     traffic: () => request<TrafficReport>(url, 'GET', '/_sim/traffic'),
-    setRequestRate: (loadBalancer: string, requestsPerSecond: number) => request<unknown>(url, 'POST', '/_sim/traffic', { loadBalancer, requestsPerSecond })
+    setRequestRate: (loadBalancer: string, requestsPerSecond: number) =>
+      request<unknown>(url, 'POST', '/_sim/traffic', { loadBalancer, requestsPerSecond })
   };
 }
 

@@ -10,7 +10,10 @@ export class ScaledClock implements SimClock {
   private anchorSim: number;
   private scale: number;
 
-  constructor(timeScale = 1, private readonly realNow: () => number = Date.now) {
+  constructor(
+    timeScale = 1,
+    private readonly realNow: () => number = Date.now
+  ) {
     this.anchorReal = realNow();
     this.anchorSim = this.anchorReal;
     this.scale = timeScale;

@@ -69,9 +69,12 @@ export class Faults {
   ) {}
 
   add(rule: FaultRule): StoredFault {
-    if (!FAULT_KINDS.includes(rule.kind)) throw new Error(`unknown fault kind ${JSON.stringify(rule.kind)}; expected one of ${FAULT_KINDS.join(', ')}`);
-    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw new Error(`fault rate must be between 0 and 1, got ${rule.rate}`);
-    if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) throw new Error(`fault count must be a positive integer, got ${rule.count}`);
+    if (!FAULT_KINDS.includes(rule.kind))
+      throw new Error(`unknown fault kind ${JSON.stringify(rule.kind)}; expected one of ${FAULT_KINDS.join(', ')}`);
+    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1))
+      throw new Error(`fault rate must be between 0 and 1, got ${rule.rate}`);
+    if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0))
+      throw new Error(`fault count must be a positive integer, got ${rule.count}`);
     const stored: StoredFault = { ...rule, id: this.nextId++, hits: 0 };
     this.rules.push(stored);
     return stored;

@@ -21,7 +21,7 @@ function usage(problem: string): never {
 function parseArgs(argv: string[]): Args {
   const args: Args = { seed: false, port: 0, timeScale: 1 };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
     const value = (): number => {
       const raw = inline ?? argv[++i];
       const n = Number(raw);
@@ -39,7 +39,12 @@ function parseArgs(argv: string[]): Args {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const sim = await startSim({ port: args.port, timeScale: args.timeScale, randomSeed: args.randomSeed, cloudwatchDelayMs: args.cloudwatchDelayMs });
+const sim = await startSim({
+  port: args.port,
+  timeScale: args.timeScale,
+  randomSeed: args.randomSeed,
+  cloudwatchDelayMs: args.cloudwatchDelayMs
+});
 console.log(`listening on ${sim.url}`);
 if (args.seed) console.log(JSON.stringify(await sim.seed(), null, 2));
 

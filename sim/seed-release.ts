@@ -18,7 +18,11 @@ export interface ReleaseSeed {
   services: Record<string, string>;
 }
 
-export async function seedReleaseServices(world: World, names: readonly string[], o: { desiredCount?: number; cluster?: string } = {}): Promise<ReleaseSeed> {
+export async function seedReleaseServices(
+  world: World,
+  names: readonly string[],
+  o: { desiredCount?: number; cluster?: string } = {}
+): Promise<ReleaseSeed> {
   const cluster = o.cluster ?? 'prod';
   const desired = o.desiredCount ?? 1;
   const ecs = async (operation: string, input: Record<string, unknown>): Promise<any> => {
@@ -28,7 +32,10 @@ export async function seedReleaseServices(world: World, names: readonly string[]
     try {
       return await handler(input, ctx);
     } catch (error) {
-      throw new Error(`seeding release services: ecs.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`, { cause: error });
+      throw new Error(
+        `seeding release services: ecs.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`,
+        { cause: error }
+      );
     }
   };
   const clusters = await ecs('DescribeClusters', { clusters: [cluster] });
@@ -42,7 +49,9 @@ export async function seedReleaseServices(world: World, names: readonly string[]
       cpu: '256',
       memory: '512',
       executionRoleArn: `arn:aws:iam::${world.accountId}:role/ecsTaskExecutionRole`,
-      containerDefinitions: [{ name, image: `registry.example.com/${name}:v1`, essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }]
+      containerDefinitions: [
+        { name, image: `registry.example.com/${name}:v1`, essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }
+      ]
     });
     out.taskDefinitions[name] = td.taskDefinition.taskDefinitionArn;
     const svc = await ecs('CreateService', {
@@ -53,7 +62,11 @@ export async function seedReleaseServices(world: World, names: readonly string[]
       launchType: 'FARGATE',
       networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: [SECURITY_GROUP], assignPublicIp: 'DISABLED' } },
       deploymentController: { type: 'ECS' },
-      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } }
+      deploymentConfiguration: {
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true }
+      }
     });
     out.services[name] = svc.service.serviceArn;
   }
@@ -61,12 +74,14 @@ export async function seedReleaseServices(world: World, names: readonly string[]
   for (;;) {
     world.advance(STEP_MS);
     const services: any[] = [];
-    for (let i = 0; i < names.length; i += 10) services.push(...(await ecs('DescribeServices', { cluster, services: names.slice(i, i + 10) })).services);
+    for (let i = 0; i < names.length; i += 10)
+      services.push(...(await ecs('DescribeServices', { cluster, services: names.slice(i, i + 10) })).services);
     const waiting = services.filter(
       (s) => s.runningCount !== desired || s.deployments?.length !== 1 || s.deployments[0].rolloutState !== 'COMPLETED'
     );
     if (waiting.length === 0) break;
-    if (world.clock.now() > deadline) throw new Error(`seeding release services: not steady after 30 simulated minutes: ${waiting.map((s) => s.serviceName).join(', ')}`);
+    if (world.clock.now() > deadline)
+      throw new Error(`seeding release services: not steady after 30 simulated minutes: ${waiting.map((s) => s.serviceName).join(', ')}`);
   }
   return out;
 }

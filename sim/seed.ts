@@ -7,7 +7,8 @@ import type { RequestContext, ServiceName } from './types.js';
 import type { World } from './world.js';
 import { seedVerifyWorld, type VerifySeed } from './verify-seed.js';
 
-export type TargetGroupName = 'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green' | 'shop-blue' | 'shop-green' | 'pay-blue' | 'pay-green';
+export type TargetGroupName =
+  'web-blue' | 'web-green' | 'web-rolling' | 'api-blue' | 'api-green' | 'shop-blue' | 'shop-green' | 'pay-blue' | 'pay-green';
 export type ServiceNameInScenario = 'web' | 'web-blue' | 'web-green' | 'api-blue' | 'api-green' | 'shop' | 'pay';
 
 export interface Scenario {
@@ -81,7 +82,10 @@ export async function seedScenario(world: World): Promise<Scenario> {
     try {
       return await handler(input, ctx);
     } catch (error) {
-      throw new Error(`seeding: ${service}.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`, { cause: error });
+      throw new Error(
+        `seeding: ${service}.${operation} failed: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`,
+        { cause: error }
+      );
     }
   };
   const elb = (op: string, input: Record<string, unknown>): Promise<any> => call('elbv2', op, input);
@@ -113,7 +117,13 @@ export async function seedScenario(world: World): Promise<Scenario> {
 
   const lbs = {} as Scenario['loadBalancers'];
   for (const name of ['web-alb', 'api-alb'] as const) {
-    const out = await elb('CreateLoadBalancer', { Name: name, Subnets: SUBNETS, SecurityGroups: [SECURITY_GROUP], Scheme: 'internet-facing', Type: 'application' });
+    const out = await elb('CreateLoadBalancer', {
+      Name: name,
+      Subnets: SUBNETS,
+      SecurityGroups: [SECURITY_GROUP],
+      Scheme: 'internet-facing',
+      Type: 'application'
+    });
     lbs[name] = { arn: out.LoadBalancers[0].LoadBalancerArn, dnsName: out.LoadBalancers[0].DNSName };
   }
   const weighted = (blue: string, green: string): Record<string, unknown>[] => [
@@ -129,7 +139,8 @@ export async function seedScenario(world: World): Promise<Scenario> {
     }
   ];
   const listen = async (lb: string, port: number, actions: Record<string, unknown>[]): Promise<string> =>
-    (await elb('CreateListener', { LoadBalancerArn: lb, Port: String(port), Protocol: 'HTTP', DefaultActions: actions })).Listeners[0].ListenerArn;
+    (await elb('CreateListener', { LoadBalancerArn: lb, Port: String(port), Protocol: 'HTTP', DefaultActions: actions })).Listeners[0]
+      .ListenerArn;
   const listeners: Omit<Scenario['listeners'], 'shop-alb:80' | 'shop-alb:8080' | 'pay-alb:80' | 'pay-alb:8080'> = {
     'web-alb:80': await listen(lbs['web-alb'].arn, 80, weighted(targetGroups['web-blue'], targetGroups['web-green'])),
     'web-alb:81': await listen(lbs['web-alb'].arn, 81, [{ Type: 'forward', TargetGroupArn: targetGroups['web-rolling'] }]),
@@ -190,7 +201,11 @@ export async function seedScenario(world: World): Promise<Scenario> {
       loadBalancers: [{ targetGroupArn: targetGroups[s.tg], containerName: s.family, containerPort: CONTAINER_PORT }],
       networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: [SECURITY_GROUP], assignPublicIp: 'DISABLED' } },
       deploymentController: { type: 'ECS' },
-      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } },
+      deploymentConfiguration: {
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true }
+      },
       healthCheckGracePeriodSeconds: 30
     });
     services[s.name] = out.service.serviceArn;
@@ -253,10 +268,23 @@ async function seedShop(world: World, elb: Call, ecs: Call, region: string) {
       UnhealthyThresholdCount: '2'
     });
     targetGroups[name] = out.TargetGroups[0].TargetGroupArn;
-    await elb('ModifyTargetGroupAttributes', { TargetGroupArn: targetGroups[name], Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] });
+    await elb('ModifyTargetGroupAttributes', {
+      TargetGroupArn: targetGroups[name],
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
+    });
   }
-  const alb = (await elb('CreateLoadBalancer', { Name: 'shop-alb', Subnets: SUBNETS, SecurityGroups: [SECURITY_GROUP], Scheme: 'internet-facing', Type: 'application' })).LoadBalancers[0];
-  const notFound = [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }];
+  const alb = (
+    await elb('CreateLoadBalancer', {
+      Name: 'shop-alb',
+      Subnets: SUBNETS,
+      SecurityGroups: [SECURITY_GROUP],
+      Scheme: 'internet-facing',
+      Type: 'application'
+    })
+  ).LoadBalancers[0];
+  const notFound = [
+    { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }
+  ];
   const forward = [
     {
       Type: 'forward',
@@ -272,7 +300,9 @@ async function seedShop(world: World, elb: Call, ecs: Call, region: string) {
   const listeners = {} as Record<'shop-alb:80' | 'shop-alb:8080', string>;
   const rules = {} as Record<'shop-alb:80:10' | 'shop-alb:8080:10', string>;
   for (const port of [80, 8080] as const) {
-    listeners[`shop-alb:${port}`] = (await elb('CreateListener', { LoadBalancerArn: alb.LoadBalancerArn, Port: String(port), Protocol: 'HTTP', DefaultActions: notFound })).Listeners[0].ListenerArn;
+    listeners[`shop-alb:${port}`] = (
+      await elb('CreateListener', { LoadBalancerArn: alb.LoadBalancerArn, Port: String(port), Protocol: 'HTTP', DefaultActions: notFound })
+    ).Listeners[0].ListenerArn;
     rules[`shop-alb:${port}:10`] = (
       await elb('CreateRule', {
         ListenerArn: listeners[`shop-alb:${port}`],
@@ -297,7 +327,10 @@ async function seedShop(world: World, elb: Call, ecs: Call, region: string) {
           image,
           essential: true,
           portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/shop', 'awslogs-region': region, 'awslogs-stream-prefix': 'shop' } }
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/shop', 'awslogs-region': region, 'awslogs-stream-prefix': 'shop' }
+          }
         }
       ]
     })
@@ -342,7 +375,8 @@ async function seedShop(world: World, elb: Call, ecs: Call, region: string) {
     world.advance(STEP_MS);
     const waiting = await notReady(spec, targetGroups as Record<TargetGroupName, string>, ecs, elb);
     if (!waiting) break;
-    if (world.clock.now() > deadline) throw new Error(`seeding: the native service shop was not steady after 30 simulated minutes: ${waiting}`);
+    if (world.clock.now() > deadline)
+      throw new Error(`seeding: the native service shop was not steady after 30 simulated minutes: ${waiting}`);
   }
   return {
     targetGroups,
@@ -386,9 +420,20 @@ async function seedPay(world: World, elb: Call, ecs: Call, codedeploy: Call, reg
       UnhealthyThresholdCount: '2'
     });
     targetGroups[name] = out.TargetGroups[0].TargetGroupArn;
-    await elb('ModifyTargetGroupAttributes', { TargetGroupArn: targetGroups[name], Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] });
+    await elb('ModifyTargetGroupAttributes', {
+      TargetGroupArn: targetGroups[name],
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
+    });
   }
-  const alb = (await elb('CreateLoadBalancer', { Name: 'pay-alb', Subnets: SUBNETS, SecurityGroups: [SECURITY_GROUP], Scheme: 'internet-facing', Type: 'application' })).LoadBalancers[0];
+  const alb = (
+    await elb('CreateLoadBalancer', {
+      Name: 'pay-alb',
+      Subnets: SUBNETS,
+      SecurityGroups: [SECURITY_GROUP],
+      Scheme: 'internet-facing',
+      Type: 'application'
+    })
+  ).LoadBalancers[0];
   const forward = [
     {
       Type: 'forward',
@@ -403,7 +448,9 @@ async function seedPay(world: World, elb: Call, ecs: Call, codedeploy: Call, reg
   ];
   const listeners = {} as Record<'pay-alb:80' | 'pay-alb:8080', string>;
   for (const port of [80, 8080] as const) {
-    listeners[`pay-alb:${port}`] = (await elb('CreateListener', { LoadBalancerArn: alb.LoadBalancerArn, Port: String(port), Protocol: 'HTTP', DefaultActions: forward })).Listeners[0].ListenerArn;
+    listeners[`pay-alb:${port}`] = (
+      await elb('CreateListener', { LoadBalancerArn: alb.LoadBalancerArn, Port: String(port), Protocol: 'HTTP', DefaultActions: forward })
+    ).Listeners[0].ListenerArn;
   }
   const image = 'registry.example.com/pay:v1';
   const taskDefinition = (
@@ -420,7 +467,10 @@ async function seedPay(world: World, elb: Call, ecs: Call, codedeploy: Call, reg
           image,
           essential: true,
           portMappings: [{ containerPort: CONTAINER_PORT, protocol: 'tcp' }],
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': region, 'awslogs-stream-prefix': 'pay' } }
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': region, 'awslogs-stream-prefix': 'pay' }
+          }
         }
       ]
     })
@@ -471,9 +521,14 @@ async function seedPay(world: World, elb: Call, ecs: Call, codedeploy: Call, reg
     const svc = (await ecs('DescribeServices', { cluster: 'prod', services: ['pay'] })).services[0];
     const ts = svc.taskSets?.[0];
     const health = await elb('DescribeTargetHealth', { TargetGroupArn: targetGroups['pay-blue'] });
-    const healthy = health.TargetHealthDescriptions.filter((d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy').length;
+    const healthy = health.TargetHealthDescriptions.filter(
+      (d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy'
+    ).length;
     if (svc.taskSets.length === 1 && ts.runningCount === 2 && ts.stabilityStatus === 'STEADY_STATE' && healthy === 2) break;
-    if (world.clock.now() > deadline) throw new Error(`seeding: the CodeDeploy service pay was not steady after 30 simulated minutes: ${ts?.runningCount} running, ${healthy} healthy`);
+    if (world.clock.now() > deadline)
+      throw new Error(
+        `seeding: the CodeDeploy service pay was not steady after 30 simulated minutes: ${ts?.runningCount} running, ${healthy} healthy`
+      );
   }
   return {
     targetGroups,
@@ -509,11 +564,17 @@ async function notReady(
     const svc = (out.services ?? []).find((x: { serviceName?: string }) => x.serviceName === s.name);
     if (!svc) return `service ${s.name} not found`;
     const deployments = svc.deployments ?? [];
-    if (deployments.length !== 1 || svc.runningCount !== s.desired || (deployments[0].rolloutState && deployments[0].rolloutState !== 'COMPLETED')) {
+    if (
+      deployments.length !== 1 ||
+      svc.runningCount !== s.desired ||
+      (deployments[0].rolloutState && deployments[0].rolloutState !== 'COMPLETED')
+    ) {
       return `service ${s.name}: ${svc.runningCount}/${s.desired} running, ${deployments.length} deployment(s), rollout ${deployments[0]?.rolloutState}`;
     }
     const health = await elb('DescribeTargetHealth', { TargetGroupArn: targetGroups[s.tg] });
-    const healthy = health.TargetHealthDescriptions.filter((d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy').length;
+    const healthy = health.TargetHealthDescriptions.filter(
+      (d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy'
+    ).length;
     if (healthy !== s.desired || health.TargetHealthDescriptions.length !== s.desired) {
       return `target group ${s.tg}: ${healthy} of ${s.desired} targets healthy (${health.TargetHealthDescriptions.length} registered)`;
     }

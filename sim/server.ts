@@ -127,31 +127,44 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** `Credential=AKID/20260101/us-east-1/ecs/aws4_request` → the key id and the region. */
 export function parseAuthorization(header: string | undefined): { accessKeyId: string; region?: string } {
   const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(header ?? '');
-  return m ? { accessKeyId: m[1]!, region: m[2]! } : { accessKeyId: 'anonymous' };
+  return m ? { accessKeyId: m[1], region: m[2] } : { accessKeyId: 'anonymous' };
 }
 
 function parseRequest(req: IncomingMessage, body: string): Parsed | ApiError {
   const target = String(req.headers['x-amz-target'] ?? '');
   try {
-    if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
-    if (target.startsWith(CODEDEPLOY_TARGET)) return { service: 'codedeploy', operation: target.slice(CODEDEPLOY_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
-    if (target.startsWith(LOGS_TARGET)) return { service: 'logs', operation: target.slice(LOGS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
+    if (target.startsWith(ECS_TARGET))
+      return { service: 'ecs', operation: target.slice(ECS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
+    if (target.startsWith(CODEDEPLOY_TARGET))
+      return { service: 'codedeploy', operation: target.slice(CODEDEPLOY_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
+    if (target.startsWith(LOGS_TARGET))
+      return { service: 'logs', operation: target.slice(LOGS_TARGET.length), wire: 'json1.1', input: parseJsonBody(body) };
     for (const [prefix, service] of VERIFY_TARGETS) {
-      if (target.startsWith(prefix)) return { service, operation: target.slice(prefix.length), wire: 'json1.1', input: parseJsonBody(body) };
+      if (target.startsWith(prefix))
+        return { service, operation: target.slice(prefix.length), wire: 'json1.1', input: parseJsonBody(body) };
     }
-    if (target.startsWith(DDB_TARGET)) return { service: 'dynamodb', operation: target.slice(DDB_TARGET.length), wire: 'ddb', input: parseJsonBody(body) };
-    if (target.startsWith(CW_TARGET)) return { service: 'cloudwatch', operation: target.slice(CW_TARGET.length), wire: 'json1.0', input: parseJsonBody(body) };
+    if (target.startsWith(DDB_TARGET))
+      return { service: 'dynamodb', operation: target.slice(DDB_TARGET.length), wire: 'ddb', input: parseJsonBody(body) };
+    if (target.startsWith(CW_TARGET))
+      return { service: 'cloudwatch', operation: target.slice(CW_TARGET.length), wire: 'json1.0', input: parseJsonBody(body) };
   } catch (error) {
-    return new ApiError('SerializationException', `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return new ApiError(
+      'SerializationException',
+      `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`
+    );
   }
   if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
     const q = parseQueryBody(body);
     if (!q.action) return new ApiError('MissingAction', 'The request must contain the parameter Action');
-    if (q.version === '2010-08-01') return { service: 'cloudwatch', operation: q.action, wire: 'query', input: q.input, queryNamespace: CW_NS };
+    if (q.version === '2010-08-01')
+      return { service: 'cloudwatch', operation: q.action, wire: 'query', input: q.input, queryNamespace: CW_NS };
     if (q.version === '2010-05-08') return { service: 'iam', operation: q.action, wire: 'query', input: q.input, queryNamespace: IAM_NS };
     return { service: 'elbv2', operation: q.action, wire: 'query', input: q.input, queryNamespace: ELB_NS };
   }
-  return new ApiError('UnknownOperationException', `Cannot tell which service this request is for (x-amz-target '${target}', content-type '${req.headers['content-type'] ?? ''}')`);
+  return new ApiError(
+    'UnknownOperationException',
+    `Cannot tell which service this request is for (x-amz-target '${target}', content-type '${req.headers['content-type'] ?? ''}')`
+  );
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
@@ -166,12 +179,24 @@ function sendError(res: ServerResponse, wire: Wire, error: ApiError, requestId: 
     const xml = encodeQueryError(error.code, error.message, error.status, requestId);
     send(res, error.status, 'text/xml', queryNamespace && queryNamespace !== ELB_NS ? xml.replace(ELB_NS, queryNamespace) : xml, headers);
   } else if (wire === 'ddb') {
-    send(res, error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: dynamoDbErrorType(error.code), message: error.message }), headers);
+    send(
+      res,
+      error.status,
+      'application/x-amz-json-1.0',
+      JSON.stringify({ __type: dynamoDbErrorType(error.code), message: error.message }),
+      headers
+    );
   } else if (wire === 'json1.0') {
-    send(res, error.status, 'application/x-amz-json-1.0', JSON.stringify({ __type: CW_EXCEPTIONS[error.code] ?? error.code, message: error.message }), {
-      ...headers,
-      'x-amzn-query-error': `${error.code};${error.status >= 500 ? 'Receiver' : 'Sender'}`
-    });
+    send(
+      res,
+      error.status,
+      'application/x-amz-json-1.0',
+      JSON.stringify({ __type: CW_EXCEPTIONS[error.code] ?? error.code, message: error.message }),
+      {
+        ...headers,
+        'x-amzn-query-error': `${error.code};${error.status >= 500 ? 'Receiver' : 'Sender'}`
+      }
+    );
   } else {
     send(res, error.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: error.code, message: error.message }), headers);
   }
@@ -182,15 +207,20 @@ function deniedResource(p: Parsed, world: World, region: string): string {
   const i = p.input;
   const acct = world.accountId;
   if (p.service === 'ecs') {
-    const cluster = String(i.cluster ?? 'default').split('/').pop();
-    if (i.service) return String(i.service).startsWith('arn:') ? String(i.service) : `arn:aws:ecs:${region}:${acct}:service/${cluster}/${i.service}`;
-    if (i.taskDefinition && p.operation.includes('TaskDefinition')) return `arn:aws:ecs:${region}:${acct}:task-definition/${String(i.taskDefinition).split('/').pop()}`;
+    const cluster = String(i.cluster ?? 'default')
+      .split('/')
+      .pop();
+    if (i.service)
+      return String(i.service).startsWith('arn:') ? String(i.service) : `arn:aws:ecs:${region}:${acct}:service/${cluster}/${i.service}`;
+    if (i.taskDefinition && p.operation.includes('TaskDefinition'))
+      return `arn:aws:ecs:${region}:${acct}:task-definition/${String(i.taskDefinition).split('/').pop()}`;
     if (i.cluster) return `arn:aws:ecs:${region}:${acct}:cluster/${cluster}`;
     return '*';
   }
   if (p.service === 'dynamodb') return i.TableName ? `arn:aws:dynamodb:${region}:${acct}:table/${i.TableName}` : '*';
   if (p.service === 'codedeploy') {
-    if (i.applicationName && i.deploymentGroupName) return `arn:aws:codedeploy:${region}:${acct}:deploymentgroup:${i.applicationName}/${i.deploymentGroupName}`;
+    if (i.applicationName && i.deploymentGroupName)
+      return `arn:aws:codedeploy:${region}:${acct}:deploymentgroup:${i.applicationName}/${i.deploymentGroupName}`;
     return i.applicationName ? `arn:aws:codedeploy:${region}:${acct}:application:${i.applicationName}` : '*';
   }
   if (p.service === 'logs') return i.logGroupName ? `arn:aws:logs:${region}:${acct}:log-group:${i.logGroupName}` : '*';
@@ -198,7 +228,18 @@ function deniedResource(p: Parsed, world: World, region: string): string {
   return i.AlarmName ? `arn:aws:cloudwatch:${region}:${acct}:alarm:${i.AlarmName}` : '*';
 }
 
-const IAM_PREFIX: Record<ServiceName, string> = { ecs: 'ecs', elbv2: 'elasticloadbalancing', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb', codedeploy: 'codedeploy', logs: 'logs', ecr: 'ecr', ssm: 'ssm', secretsmanager: 'secretsmanager', iam: 'iam' };
+const IAM_PREFIX: Record<ServiceName, string> = {
+  ecs: 'ecs',
+  elbv2: 'elasticloadbalancing',
+  cloudwatch: 'cloudwatch',
+  dynamodb: 'dynamodb',
+  codedeploy: 'codedeploy',
+  logs: 'logs',
+  ecr: 'ecr',
+  ssm: 'ssm',
+  secretsmanager: 'secretsmanager',
+  iam: 'iam'
+};
 
 /** Throttling and server-error codes of the services `verify` reads, from botocore's models. */
 const VERIFY_FAULTS: Partial<Record<ServiceName, { throttle: string; error: string }>> = {
@@ -212,23 +253,34 @@ function faultError(kind: string, p: Parsed, world: World, region: string, acces
   const { service, operation } = p;
   if (service === 'dynamodb' && kind !== 'deny') return dynamoDbFault(kind, operation);
   const own = VERIFY_FAULTS[service];
-  if (own && kind !== 'deny') return kind === 'throttle' ? new ApiError(own.throttle, 'Rate exceeded') : new ApiError(own.error, 'Internal failure. Please try again later.', 500);
+  if (own && kind !== 'deny')
+    return kind === 'throttle'
+      ? new ApiError(own.throttle, 'Rate exceeded')
+      : new ApiError(own.error, 'Internal failure. Please try again later.', 500);
   switch (kind) {
     case 'throttle':
-      return new ApiError(service === 'ecs' || service === 'codedeploy' || service === 'logs' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded');
+      return new ApiError(
+        service === 'ecs' || service === 'codedeploy' || service === 'logs' ? 'ThrottlingException' : 'Throttling',
+        'Rate exceeded'
+      );
     case 'deny': {
       const action = `${IAM_PREFIX[service]}:${operation}`;
       const message =
         `User: arn:aws:sts::${world.accountId}:assumed-role/${role ?? 'ecs-rollout-deployer'}/${accessKeyId} is not authorized to perform: ${action} ` +
         `on resource: ${deniedResource(p, world, region)} because no identity-based policy allows the ${action} action`;
-      return service === 'ecs' || service === 'dynamodb' || service === 'codedeploy' || service === 'logs' || (VERIFY_FAULTS[service] && service !== 'iam')
+      return service === 'ecs' ||
+        service === 'dynamodb' ||
+        service === 'codedeploy' ||
+        service === 'logs' ||
+        (VERIFY_FAULTS[service] && service !== 'iam')
         ? new ApiError('AccessDeniedException', message)
         : new ApiError('AccessDenied', message, 403);
     }
     default:
       if (service === 'ecs') return new ApiError('ServerException', 'Service Unavailable. Please try again later.', 500);
       if (service === 'logs') return new ApiError('ServiceUnavailableException', 'The service cannot complete the request.', 500);
-      if (service === 'elbv2' || service === 'codedeploy') return new ApiError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+      if (service === 'elbv2' || service === 'codedeploy')
+        return new ApiError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
       return new ApiError('InternalServiceError', 'Internal service error.', 500);
   }
 }
@@ -240,7 +292,8 @@ function unknownOperation(p: Parsed, world: World): ApiError {
 }
 
 export async function startSim(opts: SimOptions = {}): Promise<Sim> {
-  const makeWorld = (): World => new World({ timeScale: opts.timeScale ?? 1, randomSeed: opts.randomSeed, createEcs, cloudwatchDelayMs: opts.cloudwatchDelayMs });
+  const makeWorld = (): World =>
+    new World({ timeScale: opts.timeScale ?? 1, randomSeed: opts.randomSeed, createEcs, cloudwatchDelayMs: opts.cloudwatchDelayMs });
   let world = makeWorld();
   world.start();
   // Reads the current world's stream, so reset() (a new world) also restarts the fault rolls from the seed.
@@ -258,7 +311,13 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     }
     const auth = parseAuthorization(req.headers.authorization);
     const region = auth.region ?? world.region;
-    const record: CallRecord = { service: parsed.service, operation: parsed.operation, accessKeyId: auth.accessKeyId, region, at: Date.now() };
+    const record: CallRecord = {
+      service: parsed.service,
+      operation: parsed.operation,
+      accessKeyId: auth.accessKeyId,
+      region,
+      at: Date.now()
+    };
     log.push(record);
     const call = { service: parsed.service, operation: parsed.operation, accessKeyId: auth.accessKeyId };
 
@@ -276,7 +335,8 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     const lostAnswer = fault?.kind === 'lost-answer';
     let output: unknown;
     try {
-      if (fault && !lostAnswer) throw faultError(fault.kind, parsed, world, region, auth.accessKeyId, 'role' in fault ? fault.role : undefined);
+      if (fault && !lostAnswer)
+        throw faultError(fault.kind, parsed, world, region, auth.accessKeyId, 'role' in fault ? fault.role : undefined);
       world.tick();
       const handler = world.model(parsed.service, region).handlers[parsed.operation];
       if (!handler) throw unknownOperation(parsed, world);
@@ -291,10 +351,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       };
       output = await handler(parsed.input, ctx);
     } catch (error) {
-      const apiError =
-        error instanceof ApiError
-          ? error
-          : faultError('error', parsed, world, region, auth.accessKeyId);
+      const apiError = error instanceof ApiError ? error : faultError('error', parsed, world, region, auth.accessKeyId);
       if (!(error instanceof ApiError)) {
         console.error(`local ECS: ${parsed.service}.${parsed.operation} failed:`, error);
       }
@@ -306,9 +363,13 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
     // The change is made; the caller only sees the connection reset.
     if (lostAnswer) return resetConnection();
     if (parsed.wire === 'query') {
-      send(res, 200, 'text/xml', encodeQueryResponse(parsed.operation, parsed.queryNamespace ?? ELB_NS, output, requestId), { 'x-amzn-requestid': requestId });
+      send(res, 200, 'text/xml', encodeQueryResponse(parsed.operation, parsed.queryNamespace ?? ELB_NS, output, requestId), {
+        'x-amzn-requestid': requestId
+      });
     } else {
-      send(res, 200, parsed.wire === 'json1.1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0', encodeJson(output), { 'x-amzn-requestid': requestId });
+      send(res, 200, parsed.wire === 'json1.1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0', encodeJson(output), {
+        'x-amzn-requestid': requestId
+      });
     }
   };
 
@@ -345,7 +406,13 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
       scenario = await seedScenario(world);
       return scenario;
     },
-    state: () => ({ ...world.snapshot(), scenario, faults: faults.list(), ecsReadThrottle: faults.ecsReadThrottle() ?? null, calls: log.length }),
+    state: () => ({
+      ...world.snapshot(),
+      scenario,
+      faults: faults.list(),
+      ecsReadThrottle: faults.ecsReadThrottle() ?? null,
+      calls: log.length
+    }),
     addFault: (rule) => faults.add(rule),
     removeFault: (id) => faults.remove(id),
     clearFaults: () => faults.clear(),
@@ -365,7 +432,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   };
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = (req.url ?? '/').split('?')[0];
     const work = path.startsWith('/_sim/') ? handleAdmin(sim, req, res) : dispatch(req, res);
     work.catch((error: unknown) => {
       console.error('local ECS: request failed:', error);

@@ -24,9 +24,18 @@ export class ApiError extends Error {
   }
 }
 
-export type ServiceName = 'ecs' | 'elbv2' | 'cloudwatch' | 'dynamodb' | 'codedeploy' | 'logs'
+export type ServiceName =
+  | 'ecs'
+  | 'elbv2'
+  | 'cloudwatch'
+  | 'dynamodb'
+  | 'codedeploy'
+  | 'logs'
   // Read by `ecs-rollout verify` only.
-  | 'ecr' | 'ssm' | 'secretsmanager' | 'iam';
+  | 'ecr'
+  | 'ssm'
+  | 'secretsmanager'
+  | 'iam';
 
 export interface RequestContext {
   service: ServiceName;

@@ -23,7 +23,11 @@ export function hexId(random: () => number, length: number): string {
 export function optNumber(value: unknown, member: string, code = 'ValidationError'): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) throw new ApiError(code, `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a number`);
+  if (!Number.isFinite(n))
+    throw new ApiError(
+      code,
+      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be a number`
+    );
   return n;
 }
 

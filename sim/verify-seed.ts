@@ -29,7 +29,10 @@ export interface VerifySeed {
 }
 
 function trust(service: string): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }]
+  });
 }
 
 export async function seedVerifyWorld(call: Call, region: string, accountId: string): Promise<VerifySeed> {
@@ -49,19 +52,36 @@ export async function seedVerifyWorld(call: Call, region: string, accountId: str
       const imageManifest = JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-        config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1470, digest: `sha256:${repositoryName}-${imageTag}-config` },
-        layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 28_000_000, digest: `sha256:${repositoryName}-${imageTag}-layer` }]
+        config: {
+          mediaType: 'application/vnd.docker.container.image.v1+json',
+          size: 1470,
+          digest: `sha256:${repositoryName}-${imageTag}-config`
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+            size: 28_000_000,
+            digest: `sha256:${repositoryName}-${imageTag}-layer`
+          }
+        ]
       });
       await call('ecr', 'PutImage', { repositoryName, imageTag, imageManifest });
     }
   }
 
-  await call('ssm', 'PutParameter', { Name: '/prod/web/db-url', Type: 'SecureString', Value: 'postgres://web:sim-password@db.internal:5432/web' });
+  await call('ssm', 'PutParameter', {
+    Name: '/prod/web/db-url',
+    Type: 'SecureString',
+    Value: 'postgres://web:sim-password@db.internal:5432/web'
+  });
   await call('ssm', 'PutParameter', { Name: '/prod/web/feature-flags', Type: 'String', Value: 'checkout=on' });
 
-  const apiKey = (await call('secretsmanager', 'CreateSecret', { Name: 'prod/web/api-key', SecretString: JSON.stringify({ key: 'sim-api-key-1' }) })).ARN as string;
+  const apiKey = (
+    await call('secretsmanager', 'CreateSecret', { Name: 'prod/web/api-key', SecretString: JSON.stringify({ key: 'sim-api-key-1' }) })
+  ).ARN as string;
   await call('secretsmanager', 'PutSecretValue', { SecretId: apiKey, SecretString: JSON.stringify({ key: 'sim-api-key-2' }) });
-  const deletedSecret = (await call('secretsmanager', 'CreateSecret', { Name: 'prod/web/old-token', SecretString: 'sim-old-token' })).ARN as string;
+  const deletedSecret = (await call('secretsmanager', 'CreateSecret', { Name: 'prod/web/old-token', SecretString: 'sim-old-token' }))
+    .ARN as string;
   await call('secretsmanager', 'DeleteSecret', { SecretId: deletedSecret, RecoveryWindowInDays: 7 });
 
   const role = (name: string): string => `arn:aws:iam::${accountId}:role/${name}`;

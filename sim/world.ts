@@ -90,12 +90,31 @@ export class World {
     const elbv2 = createElbv2({ ...base, random: this.random, metrics: cloudwatch.metrics });
     const logs = createLogs(base);
     const ecs = this.options.createEcs
-      ? this.options.createEcs({ ...base, random: this.random, elb: elbv2.forEcs, metrics: cloudwatch.metrics, alarms: cloudwatch.alarms, logs: logs.sink })
+      ? this.options.createEcs({
+          ...base,
+          random: this.random,
+          elb: elbv2.forEcs,
+          metrics: cloudwatch.metrics,
+          alarms: cloudwatch.alarms,
+          logs: logs.sink
+        })
       : { handlers: {}, tick: () => undefined, snapshot: () => ({ unavailable: ECS_UNAVAILABLE }) };
     const codedeploy = createCodeDeploy({ ...base, ecs, elb: elbv2.forEcs, alarms: cloudwatch.alarms });
     // IAM is global: the first region's model serves them all.
     const iam = this.regions.values().next().value?.iam ?? createIam(base);
-    m = { region, ecs, elbv2, cloudwatch, dynamodb: createDynamoDb(base), codedeploy, logs, ecr: createEcr(base), ssm: createSsm(base), secretsmanager: createSecretsManager(base), iam };
+    m = {
+      region,
+      ecs,
+      elbv2,
+      cloudwatch,
+      dynamodb: createDynamoDb(base),
+      codedeploy,
+      logs,
+      ecr: createEcr(base),
+      ssm: createSsm(base),
+      secretsmanager: createSecretsManager(base),
+      iam
+    };
     this.regions.set(region, m);
     return m;
   }
@@ -150,8 +169,25 @@ export class World {
   snapshot(): Record<string, unknown> {
     const regions: Record<string, unknown> = {};
     for (const [name, m] of this.regions) {
-      regions[name] = { ecs: m.ecs.snapshot(), elbv2: m.elbv2.snapshot(), cloudwatch: m.cloudwatch.snapshot(), dynamodb: m.dynamodb.snapshot(), codedeploy: m.codedeploy.snapshot(), logs: m.logs.snapshot(), ecr: m.ecr.snapshot(), ssm: m.ssm.snapshot(), secretsmanager: m.secretsmanager.snapshot() };
+      regions[name] = {
+        ecs: m.ecs.snapshot(),
+        elbv2: m.elbv2.snapshot(),
+        cloudwatch: m.cloudwatch.snapshot(),
+        dynamodb: m.dynamodb.snapshot(),
+        codedeploy: m.codedeploy.snapshot(),
+        logs: m.logs.snapshot(),
+        ecr: m.ecr.snapshot(),
+        ssm: m.ssm.snapshot(),
+        secretsmanager: m.secretsmanager.snapshot()
+      };
     }
-    return { iam: this.models().iam.snapshot(), now: new Date(this.clock.now()).toISOString(), nowMs: this.clock.now(), timeScale: this.clock.timeScale, region: this.region, regions };
+    return {
+      iam: this.models().iam.snapshot(),
+      now: new Date(this.clock.now()).toISOString(),
+      nowMs: this.clock.now(),
+      timeScale: this.clock.timeScale,
+      region: this.region,
+      regions
+    };
   }
 }

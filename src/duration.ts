@@ -18,7 +18,11 @@ export function parseDuration(text: string, field: string): number {
     throw new InputError(`"${text}" is not a duration`, { path: field }, 'write e.g. 500ms, 90s, 5m, 1h or a number of seconds');
   }
   if (ms > MAX_TIMER_MS) {
-    throw new InputError(`"${text}" is longer than any wait can be`, { path: field }, 'a timer waits at most about 24 days (2^31-1 ms): use e.g. 576h or less');
+    throw new InputError(
+      `"${text}" is longer than any wait can be`,
+      { path: field },
+      'a timer waits at most about 24 days (2^31-1 ms): use e.g. 576h or less'
+    );
   }
   return ms;
 }

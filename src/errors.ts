@@ -27,11 +27,7 @@ export class InputError extends Error {
 export class InputErrors extends Error {
   override readonly name = 'InputErrors';
   constructor(readonly errors: InputError[]) {
-    super(
-      errors.length === 1
-        ? errors[0]!.message
-        : `${errors.length} problems:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`
-    );
+    super(errors.length === 1 ? errors[0]!.message : `${errors.length} problems:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`);
   }
 }
 
@@ -65,9 +61,7 @@ export class InputProblems {
 }
 
 function formatInputError(message: string, loc: Location, fix?: string): string {
-  const where = [loc.file && (loc.line ? `${loc.file}:${loc.line}` : loc.file), loc.path]
-    .filter(Boolean)
-    .join(' ');
+  const where = [loc.file && (loc.line ? `${loc.file}:${loc.line}` : loc.file), loc.path].filter(Boolean).join(' ');
   return `${where ? `${where}: ` : ''}${message}${fix ? ` (${fix})` : ''}`;
 }
 

@@ -51,7 +51,9 @@ export interface Reporter {
 }
 
 /** Running tasks per revision (`web:5`) of a service's deployments; two deployments of one revision add up. */
-export function runningByRevision(deployments: ReadonlyArray<{ taskDefinition?: string | undefined; runningCount?: number | undefined }>): Record<string, number> {
+export function runningByRevision(
+  deployments: ReadonlyArray<{ taskDefinition?: string | undefined; runningCount?: number | undefined }>
+): Record<string, number> {
   const running: Record<string, number> = {};
   for (const d of deployments) {
     const revision = d.taskDefinition?.split('/').pop() ?? '?';

@@ -182,7 +182,11 @@ export function parseKeyValueLines(text: string, label: string): Map<string, str
 /** `__proto__` as a key is dropped (or pollutes a prototype) wherever JavaScript turns these maps into objects. */
 function checkName(key: string, label: string, line: number): void {
   if (key === '__proto__') {
-    throw new InputError(`${label} line ${line}: "__proto__" cannot be a name`, {}, 'JavaScript tools (this one and the AWS SDK) drop a key named __proto__: rename it');
+    throw new InputError(
+      `${label} line ${line}: "__proto__" cannot be a name`,
+      {},
+      'JavaScript tools (this one and the AWS SDK) drop a key named __proto__: rename it'
+    );
   }
 }
 

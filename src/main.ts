@@ -25,9 +25,7 @@ export async function run(): Promise<void> {
   }
   if (release) return (await import('./action/release.js')).runReleaseStep(release);
   const reporter = new ActionReporter();
-  const controller = cancellationOnSignals((signal) =>
-    core.warning(`Received ${signal} (workflow cancelled): stopping and rolling back`)
-  );
+  const controller = cancellationOnSignals((signal) => core.warning(`Received ${signal} (workflow cancelled): stopping and rolling back`));
   let settings: Settings | undefined;
   let result: PipelineResult | undefined;
   let failure: string | undefined;
@@ -38,7 +36,10 @@ export async function run(): Promise<void> {
     settings = readSettings(inputs, process.env);
     deployment = await startGithubDeployment(inputs, reporter);
     result = await runPipeline(settings, {
-      aws: createAws({ callTimeoutMs: settings.safety.callTimeoutMs, ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {}) }),
+      aws: createAws({
+        callTimeoutMs: settings.safety.callTimeoutMs,
+        ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {})
+      }),
       locks: createLockStore(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}),
       reporter,
       timer: realTimer,
@@ -46,7 +47,8 @@ export async function run(): Promise<void> {
       state: actionState
     });
     for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, reporter.mask(value));
-    if (result.deploy && result.deploy.status !== 'succeeded') core.setFailed(reporter.mask(result.deploy.headline ?? result.deploy.reason));
+    if (result.deploy && result.deploy.status !== 'succeeded')
+      core.setFailed(reporter.mask(result.deploy.headline ?? result.deploy.reason));
   } catch (error) {
     const errors = error instanceof InputErrors ? error.errors : [error];
     const annotated = errors.filter((e): e is InputError => e instanceof InputError && Boolean(e.location.file));
@@ -73,7 +75,10 @@ export async function run(): Promise<void> {
       )
     );
   }
-  await deployment?.finish(result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'), result?.deploy?.headline ?? result?.deploy?.reason ?? failure ?? 'deployed');
+  await deployment?.finish(
+    result?.deploy?.status ?? (failure ? 'failed' : 'succeeded'),
+    result?.deploy?.headline ?? result?.deploy?.reason ?? failure ?? 'deployed'
+  );
   await writeSummary(reporter, settings, result, failure, failureHeadline);
 }
 
@@ -118,7 +123,13 @@ async function writeSummary(
     const markdown = renderSummary({
       events: reporter.events,
       outputs: result?.outputs ?? {},
-      ...(result?.deploy ? { status: result.deploy.status, reason: result.deploy.reason, ...(result.deploy.headline ? { headline: result.deploy.headline } : {}) } : {}),
+      ...(result?.deploy
+        ? {
+            status: result.deploy.status,
+            reason: result.deploy.reason,
+            ...(result.deploy.headline ? { headline: result.deploy.headline } : {})
+          }
+        : {}),
       ...(failure ? { error: failure } : {}),
       ...(failure && !result?.deploy && failureHeadline ? { headline: failureHeadline } : {}),
       ...(result?.diff ? { diff: result.diff } : {}),

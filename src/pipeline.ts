@@ -50,15 +50,18 @@ export async function runPipeline(settings: Settings, ctx: DeployContext): Promi
     if (settings.mode === 'run-task' && settings.deploy.runTask) {
       const { runTaskOnly } = await import('./deploy/migrate.js');
       const { cluster, pollIntervalMs, timeoutMs } = settings.deploy;
-      const ran = await runTaskOnly(settings.deploy.runTask, { cluster, taskDefinitionArn: registered.arn, pollIntervalMs, timeoutMs }, run);
+      const ran = await runTaskOnly(
+        settings.deploy.runTask,
+        { cluster, taskDefinitionArn: registered.arn, pollIntervalMs, timeoutMs },
+        run
+      );
       if (ran.taskArn) outputs['run-task-arn'] = JSON.stringify([ran.taskArn]);
       if (!ran.ok) throw new TaskFailed(ran.reason, outputs);
       return { outputs };
     }
     if (!deploying || !checked) return { outputs };
     const current = checked.current;
-    const diff =
-      current && current !== registered.arn ? await changes(current, rendered, run, read.get(current)) : undefined;
+    const diff = current && current !== registered.arn ? await changes(current, rendered, run, read.get(current)) : undefined;
 
     const deploy = await deploying.deployWithGates(settings, registered.arn, checked, run);
     Object.assign(outputs, deploying.deployOutputs(deploy));

@@ -65,6 +65,7 @@ const PHASES = new Set(['migrating', 'updating', 'watching', 'rolling-back', 'do
  */
 function readableRolling(saved: unknown): RollingState | undefined {
   if (saved === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: tsc narrows `unknown` only to `object`
   const s = saved as Partial<Record<keyof RollingState, unknown>> | null;
   const ok =
     typeof s === 'object' &&

@@ -47,7 +47,11 @@ export async function registerRevision(
     if (arn === latest?.taskDefinitionArn) continue;
     const { taskDefinition } = await ecs.describeTaskDefinition(arn);
     seen(taskDefinition);
-    if (taskDefinition.family === rendered.family && taskDefinition.status === 'ACTIVE' && sameTaskDefinition(taskDefinition, rendered.input)) {
+    if (
+      taskDefinition.family === rendered.family &&
+      taskDefinition.status === 'ACTIVE' &&
+      sameTaskDefinition(taskDefinition, rendered.input)
+    ) {
       return reuse(arn, 'the service runs this revision now and it equals the rendered definition');
     }
   }

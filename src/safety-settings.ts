@@ -38,7 +38,11 @@ export function readSafetySettings(inputs: Inputs, deployment: { timeoutMs: numb
   if (!inputs.bool('lock', true)) return { callTimeoutMs };
   const table = inputs.string('lock-table') ?? 'ecs-rollout-locks';
   if (!TABLE_NAME.test(table)) {
-    throw new InputError(`${inputs.label('lock-table')} is "${table}"`, {}, 'use a DynamoDB table name: 3 to 255 letters, digits, _, - and .');
+    throw new InputError(
+      `${inputs.label('lock-table')} is "${table}"`,
+      {},
+      'use a DynamoDB table name: 3 to 255 letters, digits, _, - and .'
+    );
   }
   const timeoutMs = inputs.string('lock-timeout') === undefined ? deploymentTimeoutMs : inputs.duration('lock-timeout', '0');
   const leaseMs = leaseFor(deployment.pollIntervalMs);

@@ -148,7 +148,13 @@ function strategyMismatch(inputs: Inputs, strategy: Strategy): InputError[] {
   for (const [name, set] of ROLLING_ONLY) {
     const v = inputs.string(name);
     if (v !== undefined && set(v)) {
-      errors.push(new InputError(`${label(name)} is "${v}" but only rolling deployments use it`, {}, `remove ${label(name)}, or use strategy: rolling`));
+      errors.push(
+        new InputError(
+          `${label(name)} is "${v}" but only rolling deployments use it`,
+          {},
+          `remove ${label(name)}, or use strategy: rolling`
+        )
+      );
     }
   }
   return errors;
@@ -166,7 +172,10 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
     inputs.string('service') === undefined &&
     inputs.string('container-name') !== undefined &&
     inputs.string('image') !== undefined &&
-    writtenForOfficial((name) => given(inputs.source, name) !== undefined, INPUTS.map((i) => i.name)) &&
+    writtenForOfficial(
+      (name) => given(inputs.source, name) !== undefined,
+      INPUTS.map((i) => i.name)
+    ) &&
     !['run-task', 'blue-service', 'task-definition-arn'].some((name) => given(inputs.source, name) !== undefined);
   const register = read(() => inputs.bool('register', !renderOnlyStep));
   const deploy = read(() => readDeploySettings(inputs));
@@ -186,7 +195,11 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
   problems.throwIfAny();
 
   if (deploy!.strategy === 'ecs-native' && !deploy!.service) {
-    throw new InputError(`${inputs.label('strategy')} is ecs-native but no service is given`, {}, `set ${inputs.label('service')} to the service whose ECS-native deployment to gate`);
+    throw new InputError(
+      `${inputs.label('strategy')} is ecs-native but no service is given`,
+      {},
+      `set ${inputs.label('service')} to the service whose ECS-native deployment to gate`
+    );
   }
   const deploying = deploy!.strategy === 'blue-green' || Boolean(deploy!.service);
   if (deploying && !register) {
@@ -197,5 +210,14 @@ export function readSettings(inputs: Inputs, env: Record<string, string | undefi
     );
   }
   const mode: Mode = deploying ? 'deploy' : deploy!.runTask ? 'run-task' : register ? 'register' : 'render';
-  return { mode, render: render!, deploy: deploy!, ...(blueGreen ? { blueGreen } : {}), ...(native ? { native } : {}), codeDeploy: codeDeploy!, gates: gates!, safety: safety! };
+  return {
+    mode,
+    render: render!,
+    deploy: deploy!,
+    ...(blueGreen ? { blueGreen } : {}),
+    ...(native ? { native } : {}),
+    codeDeploy: codeDeploy!,
+    gates: gates!,
+    safety: safety!
+  };
 }

@@ -77,22 +77,24 @@ describe('help and version', () => {
   test('the general help lists every command and the exit codes', () => {
     const text = helpText();
     for (const c of COMMANDS) expect(text).toMatch(new RegExp(`^  ${c.name}\\s+\\S`, 'm'));
-    expect(text).toMatch(/^  0  done/m);
-    expect(text).toMatch(/^  1  not done/m);
-    expect(text).toMatch(/^  2  bad command line/m);
+    expect(text).toMatch(/^ {2}0 {2}done/m);
+    expect(text).toMatch(/^ {2}1 {2}not done/m);
+    expect(text).toMatch(/^ {2}2 {2}bad command line/m);
   });
   test("a command's help shows its flags, and exactly the action inputs it takes, described as in action.yml", () => {
     const deregister = commandHelp(findCommand('deregister')!);
-    expect(deregister).toMatch(/^  --keep N\s+how many/m);
-    expect(deregister).toMatch(/^  --dry-run\s+list what would be deregistered/m);
-    expect(deregister).toMatch(/^  --json\s+print one JSON object/m);
+    expect(deregister).toMatch(/^ {2}--keep N\s+how many/m);
+    expect(deregister).toMatch(/^ {2}--dry-run\s+list what would be deregistered/m);
+    expect(deregister).toMatch(/^ {2}--json\s+print one JSON object/m);
     const cluster = INPUTS.find((i) => i.name === 'cluster')!;
     expect(deregister).toContain(`--cluster`);
     expect(deregister).toContain(cluster.description);
     expect(deregister).not.toContain('--traffic-steps');
     const deploy = commandHelp(findCommand('deploy')!);
     for (const input of INPUTS) expect(deploy).toContain(`--${input.name}`);
-    expect(commandHelp(findCommand('rollback')!).replace(/\s+/g, ' ')).toMatch(/previous revision is the newest revision of the same family, older than/);
+    expect(commandHelp(findCommand('rollback')!).replace(/\s+/g, ' ')).toMatch(
+      /previous revision is the newest revision of the same family, older than/
+    );
   });
 });
 
@@ -115,7 +117,7 @@ describe('the command table', () => {
     const table = [...COMMANDS, extra];
     const parsed = parseArgs(['probe', '--task-definition', 'x.json', '--strict'], table);
     expect(parsed.kind === 'run' && parsed.flags).toEqual({ strict: 'true' });
-    expect(helpText(table)).toMatch(/^  probe\s+read-only checks/m);
+    expect(helpText(table)).toMatch(/^ {2}probe\s+read-only checks/m);
     expect(commandHelp(extra)).toMatch(/--strict/);
     expect(() => parseArgs(['probe', '--service', 'web'], table)).toThrow(/--service is not a flag of probe/);
   });

@@ -26,7 +26,10 @@ function world(o: { current: string; history: string[] | 'denied'; active: strin
   const reject = (): Promise<never> => Promise.reject(new Error('not in this fake'));
   const history = o.history;
   const ecs: EcsApi = {
-    describeTaskDefinition: async (ref) => ({ taskDefinition: { taskDefinitionArn: ref, status: o.inactive?.includes(ref.split('/').pop()!) ? 'INACTIVE' : 'ACTIVE' }, tags: [] }),
+    describeTaskDefinition: async (ref) => ({
+      taskDefinition: { taskDefinitionArn: ref, status: o.inactive?.includes(ref.split('/').pop()!) ? 'INACTIVE' : 'ACTIVE' },
+      tags: []
+    }),
     latestTaskDefinition: reject,
     registerTaskDefinition: reject,
     describeServices: reject,
@@ -39,11 +42,12 @@ function world(o: { current: string; history: string[] | 'denied'; active: strin
     continueServiceDeployment: reject,
     stopServiceDeployment: reject,
     listServiceDeployments: async (): Promise<ServiceDeploymentBrief[]> => {
-      if (history === 'denied') throw Object.assign(new Error('not authorized to perform: ecs:ListServiceDeployments'), { name: 'AccessDeniedException' });
+      if (history === 'denied')
+        throw Object.assign(new Error('not authorized to perform: ecs:ListServiceDeployments'), { name: 'AccessDeniedException' });
       return history.map((_, i) => ({ serviceDeploymentArn: `sd/${i}`, targetServiceRevisionArn: `sr/${i}`, status: 'SUCCESSFUL' }));
     },
     describeServiceRevisions: async (arns: string[]): Promise<ServiceRevision[]> =>
-      arns.map((arn) => ({ serviceRevisionArn: arn, taskDefinition: ARN((history as string[])[Number(arn.split('/')[1])]!) }))
+      arns.map((arn) => ({ serviceRevisionArn: arn, taskDefinition: ARN((history as string[])[Number(arn.split('/')[1])]) }))
   };
   const elb: ElbApi = {
     describeListener: reject,
@@ -54,21 +58,41 @@ function world(o: { current: string; history: string[] | 'denied'; active: strin
     describeTargetHealth: reject
   };
   const cloudwatch: CloudWatchApi = { putMetricAlarm: reject, describeAlarms: reject, deleteAlarms: reject, getMetricData: reject };
-  const ecsAdmin: EcsAdminApi = { listTaskDefinitions: async () => o.active.map(ARN), deregisterTaskDefinition: reject, listServices: reject };
-  const service: Service = { serviceName: 'web', taskDefinition: ARN(o.current), deployments: [{ status: 'PRIMARY', taskDefinition: ARN(o.current) }] };
+  const ecsAdmin: EcsAdminApi = {
+    listTaskDefinitions: async () => o.active.map(ARN),
+    deregisterTaskDefinition: reject,
+    listServices: reject
+  };
+  const service: Service = {
+    serviceName: 'web',
+    taskDefinition: ARN(o.current),
+    deployments: [{ status: 'PRIMARY', taskDefinition: ARN(o.current) }]
+  };
   return { aws: boundedAws({ ecs, elb, cloudwatch, ecsAdmin }), service };
 }
 
 describe('the previous revision of a rolling service', () => {
   test.each([
     // The newest older revision a successful deployment put in place, skipping the current and newer ones.
-    [{ current: 'web:7', history: ['web:7', 'web:9', 'web:6', 'web:5'], active: ['web:5', 'web:6', 'web:7', 'web:8', 'web:9'] }, 'web:6', 'deployment-history'],
+    [
+      { current: 'web:7', history: ['web:7', 'web:9', 'web:6', 'web:5'], active: ['web:5', 'web:6', 'web:7', 'web:8', 'web:9'] },
+      'web:6',
+      'deployment-history'
+    ],
     // After a rollback to web:6 the history's newest is web:7 (newer): a second rollback goes on to web:5, never forward.
-    [{ current: 'web:6', history: ['web:6', 'web:7', 'web:6', 'web:5'], active: ['web:5', 'web:6', 'web:7'] }, 'web:5', 'deployment-history'],
+    [
+      { current: 'web:6', history: ['web:6', 'web:7', 'web:6', 'web:5'], active: ['web:5', 'web:6', 'web:7'] },
+      'web:5',
+      'deployment-history'
+    ],
     // Registered but never deployed revisions (web:8) are not taken from the history; other families neither.
     [{ current: 'web:9', history: ['web:9', 'api:3', 'web:4'], active: ['web:4', 'web:8', 'web:9'] }, 'web:4', 'deployment-history'],
     // A deregistered one is skipped: ECS would refuse to deploy it.
-    [{ current: 'web:7', history: ['web:7', 'web:6', 'web:5'], active: ['web:5', 'web:7'], inactive: ['web:6'] }, 'web:5', 'deployment-history'],
+    [
+      { current: 'web:7', history: ['web:7', 'web:6', 'web:5'], active: ['web:5', 'web:7'], inactive: ['web:6'] },
+      'web:5',
+      'deployment-history'
+    ],
     // No history: the family's newest ACTIVE revision older than the current one.
     [{ current: 'web:9', history: [], active: ['web:2', 'web:4', 'web:8', 'web:9', 'web:10'] }, 'web:8', 'family-revisions'],
     [{ current: 'web:9', history: 'denied' as const, active: ['web:3', 'web:9'] }, 'web:3', 'family-revisions']
@@ -87,7 +111,9 @@ describe('the previous revision of a rolling service', () => {
 
   test('nothing older: says why, rather than picking a newer revision', async () => {
     const { aws, service } = world({ current: 'web:1', history: ['web:1'], active: ['web:1', 'web:2'] });
-    expect(await findPrevious(aws, 'prod', service, reporter)).toEqual({ none: 'service web runs web:1 and web has no older ACTIVE revision to go back to' });
+    expect(await findPrevious(aws, 'prod', service, reporter)).toEqual({
+      none: 'service web runs web:1 and web has no older ACTIVE revision to go back to'
+    });
   });
 });
 
@@ -103,7 +129,19 @@ describe('deregister --keep N', () => {
   const use = { cluster: 'prod', service: 'web-green', colour: 'green' as const, deployment: 'PRIMARY', running: 0, desired: 0 };
 
   test('keeps the newest N, anything in use (an idle colour at 0 tasks too) and rollback targets; deregisters the rest, oldest first', () => {
-    const plan = planDeregister([row(9), row(8), row(7), row(6, { rollbackTargetOf: ['web'] }), row(5), row(4, { usedBy: [use] }), row(3), row(2, { status: 'INACTIVE' })], 2);
+    const plan = planDeregister(
+      [
+        row(9),
+        row(8),
+        row(7),
+        row(6, { rollbackTargetOf: ['web'] }),
+        row(5),
+        row(4, { usedBy: [use] }),
+        row(3),
+        row(2, { status: 'INACTIVE' })
+      ],
+      2
+    );
     expect(plan.deregister).toEqual([ARN('web:3'), ARN('web:5'), ARN('web:7')]);
     expect(plan.keep).toEqual([
       { arn: ARN('web:9'), why: 'one of the newest 2' },
@@ -114,7 +152,14 @@ describe('deregister --keep N', () => {
   });
 
   test('--keep 0 still keeps what runs and what a rollback needs', () => {
-    const plan = planDeregister([row(3, { usedBy: [{ cluster: 'prod', service: 'web', deployment: 'PRIMARY', running: 2, desired: 2 }] }), row(2, { rollbackTargetOf: ['web'] }), row(1)], 0);
+    const plan = planDeregister(
+      [
+        row(3, { usedBy: [{ cluster: 'prod', service: 'web', deployment: 'PRIMARY', running: 2, desired: 2 }] }),
+        row(2, { rollbackTargetOf: ['web'] }),
+        row(1)
+      ],
+      0
+    );
     expect(plan.deregister).toEqual([ARN('web:1')]);
   });
 });

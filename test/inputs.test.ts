@@ -79,12 +79,16 @@ describe('formatting durations', () => {
 
 describe('bad input that used to slip through', () => {
   test('a var given twice fails naming it and both lines, instead of the last one winning', () => {
-    expect(() => inputs({ vars: 'tag=v1\nstage=prod\ntag=v2' }).keyValues('vars')).toThrow('input `vars` sets "tag" twice (lines 1 and 3) (keep one tag=… line)');
+    expect(() => inputs({ vars: 'tag=v1\nstage=prod\ntag=v2' }).keyValues('vars')).toThrow(
+      'input `vars` sets "tag" twice (lines 1 and 3) (keep one tag=… line)'
+    );
     expect(() => inputs({ vars: 'a<<EOF\nx\nEOF\na=y' }).keyValues('vars')).toThrow(/sets "a" twice \(lines 1 and 4\)/);
   });
 
   test('__proto__ is refused as a name, and nothing is polluted', () => {
-    expect(() => inputs({ 'docker-labels': '__proto__=x' }).keyValues('docker-labels')).toThrow('input `docker-labels` line 1: "__proto__" cannot be a name');
+    expect(() => inputs({ 'docker-labels': '__proto__=x' }).keyValues('docker-labels')).toThrow(
+      'input `docker-labels` line 1: "__proto__" cannot be a name'
+    );
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
     expect([...inputs({ 'docker-labels': 'constructor=c\nprototype=p' }).keyValues('docker-labels')]).toEqual([
       ['constructor', 'c'],
@@ -97,20 +101,26 @@ describe('bad input that used to slip through', () => {
   });
 
   test('a 400-digit number is shortened in the message', () => {
-    expect(() => inputs({ n: '9'.repeat(400) }).int('n', { min: 0, max: 10 })).toThrow('input `n` is "99999999999999999999…(400 characters)" (use a whole number from 0 to 10)');
+    expect(() => inputs({ n: '9'.repeat(400) }).int('n', { min: 0, max: 10 })).toThrow(
+      'input `n` is "99999999999999999999…(400 characters)" (use a whole number from 0 to 10)'
+    );
     expect(() => inputs({ x: '1e400' }).number('x', { min: 0, max: 100 })).toThrow('input `x` is "1e400" (use a number from 0 to 100)');
   });
 
   test('durations have an upper bound (a day unless the input says otherwise) and never exceed a timer', () => {
     expect(() => inputs({ d: '600h' }).duration('d', '5s')).toThrow('input `d` is 600h, longer than 24h (use at most 24h)');
-    expect(() => inputs({ d: '10m' }).duration('d', '5s', { max: 5 * 60_000 })).toThrow('input `d` is 10m, longer than 5m (use at most 5m)');
+    expect(() => inputs({ d: '10m' }).duration('d', '5s', { max: 5 * 60_000 })).toThrow(
+      'input `d` is 10m, longer than 5m (use at most 5m)'
+    );
     expect(() => inputs({ d: '9'.repeat(400) }).duration('d', '5s')).toThrow(/input `d` is 9{20}…\(400 characters\), longer than 24h/);
     expect(inputs({ d: '24h' }).duration('d', '5s')).toBe(86_400_000);
     expect(() => parseDuration('600h', 'input `d`')).toThrow(/input `d`: "600h" is longer than any wait can be/);
   });
 
   test('positive durations refuse zero with the fix the input gives', () => {
-    expect(() => inputs({ d: '0' }).duration('d', '5s', { positive: true, zeroFix: 'use e.g. 5s' })).toThrow('input `d` is 0 (use e.g. 5s)');
+    expect(() => inputs({ d: '0' }).duration('d', '5s', { positive: true, zeroFix: 'use e.g. 5s' })).toThrow(
+      'input `d` is 0 (use e.g. 5s)'
+    );
     expect(() => inputs({ d: '0ms' }).duration('d', '5s', { positive: true })).toThrow(/input `d` is 0ms/);
     expect(inputs({ d: '0' }).duration('d', '5s')).toBe(0);
   });

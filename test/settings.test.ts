@@ -36,7 +36,13 @@ test('problems from several groups, some with several problems each, come back t
 
 const TG = (name: string): string => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/0123456789abcdef`;
 const LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
-const blueGreen = { 'blue-service': 'web-blue', 'green-service': 'web-green', 'blue-target-group': TG('web-blue'), 'green-target-group': TG('web-green'), 'listener-arn': LISTENER };
+const blueGreen = {
+  'blue-service': 'web-blue',
+  'green-service': 'web-green',
+  'blue-target-group': TG('web-blue'),
+  'green-target-group': TG('web-green'),
+  'listener-arn': LISTENER
+};
 
 function messages(values: Record<string, string>): string {
   try {
@@ -52,12 +58,19 @@ test('blue/green inputs without strategy: blue-green fail, instead of silently o
   expect(messages(blueGreen)).toBe(
     'input `blue-service`, input `green-service`, input `blue-target-group`, input `green-target-group`, input `listener-arn` are set but input `strategy` is rolling, which ignores them (set strategy: blue-green to deploy blue/green, or remove them)'
   );
-  expect(messages({ 'listener-rule-arn': 'x' })).toMatch(/^input `listener-rule-arn` is set but input `strategy` is rolling, which ignores it \(set strategy: blue-green/);
-  expect(messages({ service: 'web', 'traffic-steps': 'canary-10' })).toMatch(/input `traffic-steps` is set but input `strategy` is rolling/);
+  expect(messages({ 'listener-rule-arn': 'x' })).toMatch(
+    /^input `listener-rule-arn` is set but input `strategy` is rolling, which ignores it \(set strategy: blue-green/
+  );
+  expect(messages({ service: 'web', 'traffic-steps': 'canary-10' })).toMatch(
+    /input `traffic-steps` is set but input `strategy` is rolling/
+  );
 });
 
 test("a blue/green input left at action.yml's default (as the runner passes it) is not mistaken for one the user set", () => {
-  const s = readSettings(inputs({ 'task-definition': 'web.json', service: 'web', 'traffic-steps': '10,50,100', 'step-bake': '30s', 'on-interrupted': 'fail' }), {});
+  const s = readSettings(
+    inputs({ 'task-definition': 'web.json', service: 'web', 'traffic-steps': '10,50,100', 'step-bake': '30s', 'on-interrupted': 'fail' }),
+    {}
+  );
   expect(s.mode).toBe('deploy');
 });
 
@@ -85,7 +98,17 @@ test.each([
 });
 
 test('rolling-only inputs at their "off" values are fine with blue-green', () => {
-  const s = readSettings(inputs({ 'task-definition': 'web.json', ...blueGreen, strategy: 'blue-green', 'run-task': 'false', 'bake-time': '0', 'ecs-alarm-rollback': 'false' }), {});
+  const s = readSettings(
+    inputs({
+      'task-definition': 'web.json',
+      ...blueGreen,
+      strategy: 'blue-green',
+      'run-task': 'false',
+      'bake-time': '0',
+      'ecs-alarm-rollback': 'false'
+    }),
+    {}
+  );
   expect(s.mode).toBe('deploy');
 });
 

@@ -147,7 +147,8 @@ export function evaluate(alarm: MetricAlarm, store: MetricStore, at: number, now
   if (next === 'INSUFFICIENT_DATA') {
     reason = `Insufficient Data: ${n} datapoint${n === 1 ? ' was' : 's were'} unknown.`;
   } else {
-    const count = next === 'ALARM' ? breaching + (treat === 'breaching' ? missing : 0) : n - breaching - (treat === 'breaching' ? missing : 0);
+    const count =
+      next === 'ALARM' ? breaching + (treat === 'breaching' ? missing : 0) : n - breaching - (treat === 'breaching' ? missing : 0);
     const shown = count === 1 && n === 1 ? '1 out of the last 1 datapoints' : `${count} out of the last ${n} datapoints`;
     const verb = count === 1 ? 'was' : 'were';
     const min = next === 'ALARM' ? m : 1;

@@ -5,7 +5,15 @@
  */
 import { ApiError, type AlarmStates, type Handler, type MetricsSink, type ServiceModel, type SimClock } from '../types.js';
 import { list, optBoolean, optNumber, timestampMs } from '../util.js';
-import { COMPARISON_OPERATORS, TREAT_MISSING, evaluate, evaluationIntervalMs, reasonDataDate, setState, type MetricAlarm } from './alarms.js';
+import {
+  COMPARISON_OPERATORS,
+  TREAT_MISSING,
+  evaluate,
+  evaluationIntervalMs,
+  reasonDataDate,
+  setState,
+  type MetricAlarm
+} from './alarms.js';
 import { MetricStore, STATISTICS, isStatistic, statistic, type MetricId } from './metrics.js';
 import { evaluateRule, parseRule, referencedAlarms, type AlarmState, type RuleNode } from './rule.js';
 
@@ -79,7 +87,9 @@ function maxRecords(value: unknown): number {
   if (n === undefined) return 50;
   if (!Number.isInteger(n) || n < 1 || n > 100) {
     const bound = n < 1 ? 'greater than or equal to 1' : 'less than or equal to 100';
-    throw validation(`1 validation error detected: Value '${String(value)}' at 'maxRecords' failed to satisfy constraint: Member must have value ${bound}`);
+    throw validation(
+      `1 validation error detected: Value '${String(value)}' at 'maxRecords' failed to satisfy constraint: Member must have value ${bound}`
+    );
   }
   return n;
 }
@@ -97,7 +107,7 @@ function resumeAt(sorted: { name: string; composite: boolean }[], token: string)
   const m = decoded.startsWith(TOKEN_PREFIX) ? /^([CM]):(.+)$/s.exec(decoded.slice(TOKEN_PREFIX.length)) : null;
   if (!m) throw new ApiError('InvalidNextToken', 'The next token specified is invalid.');
   const composite = m[1] === 'C';
-  const name = m[2]!;
+  const name = m[2];
   const after = sorted.findIndex((a) => a.name > name || (a.name === name && Number(a.composite) > Number(composite)));
   return after === -1 ? sorted.length : after;
 }
@@ -122,7 +132,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
     const current = tags.get(arn) ?? {};
     for (const t of list_) {
       required(t.Key, 'tags.member.key');
-      current[t.Key!] = String(t.Value ?? '');
+      current[t.Key] = String(t.Value ?? '');
     }
     tags.set(arn, current);
   };
@@ -177,22 +187,32 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
   });
 
   /** The metric, statistic and period an alarm watches: either the classic members or a Metrics list with one returned MetricStat. */
-  const alarmTarget = (input: Record<string, any>): { metric: MetricId; stat: string; extended: boolean; period: number; unit?: string; metrics?: Record<string, unknown>[] } => {
+  const alarmTarget = (
+    input: Record<string, any>
+  ): { metric: MetricId; stat: string; extended: boolean; period: number; unit?: string; metrics?: Record<string, unknown>[] } => {
     const metrics = list<Record<string, any>>(input.Metrics);
     if (metrics.length) {
       if (input.MetricName || input.Namespace || input.Statistic || input.ExtendedStatistic || input.Period) {
-        throw new ApiError('InvalidParameterCombination', 'The parameters MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions and Period cannot be specified with Metrics.');
+        throw new ApiError(
+          'InvalidParameterCombination',
+          'The parameters MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions and Period cannot be specified with Metrics.'
+        );
       }
       const returned = metrics.filter((q) => q.ReturnData === undefined || optBoolean(q.ReturnData) === true);
       if (returned.length !== 1) throw validation('Exactly one element of the metrics list should return data.');
-      const q = returned[0]!;
+      const q = returned[0];
       if (!q.MetricStat) throw validation('The local ECS supports alarms on one MetricStat only, not metric math expressions.');
       const ms = q.MetricStat as Record<string, any>;
       const period = optNumber(ms.Period, 'metrics.member.metricStat.period') ?? 0;
       if (!validPeriod(period)) throw new ApiError('InvalidParameterValue', 'The parameter Period must be 10, 20, 30 or a multiple of 60.');
-      if (!isStatistic(String(ms.Stat ?? ''))) throw new ApiError('InvalidParameterValue', `The value ${ms.Stat} for parameter Stat is not supported.`);
+      if (!isStatistic(String(ms.Stat ?? '')))
+        throw new ApiError('InvalidParameterValue', `The value ${ms.Stat} for parameter Stat is not supported.`);
       return {
-        metric: { namespace: String(ms.Metric?.Namespace ?? ''), metricName: String(ms.Metric?.MetricName ?? ''), dimensions: dimensionsOf(ms.Metric?.Dimensions) },
+        metric: {
+          namespace: String(ms.Metric?.Namespace ?? ''),
+          metricName: String(ms.Metric?.MetricName ?? ''),
+          dimensions: dimensionsOf(ms.Metric?.Dimensions)
+        },
         stat: String(ms.Stat),
         extended: !(STATISTICS as readonly string[]).includes(String(ms.Stat)),
         period,
@@ -206,7 +226,9 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       throw new ApiError('InvalidParameterCombination', 'Exactly one of the Statistic and ExtendedStatistic parameters must be specified.');
     }
     if (input.Statistic && !(STATISTICS as readonly string[]).includes(String(input.Statistic))) {
-      throw validation(`1 validation error detected: Value '${input.Statistic}' at 'statistic' failed to satisfy constraint: Member must satisfy enum value set: [${STATISTICS.join(', ')}]`);
+      throw validation(
+        `1 validation error detected: Value '${input.Statistic}' at 'statistic' failed to satisfy constraint: Member must satisfy enum value set: [${STATISTICS.join(', ')}]`
+      );
     }
     if (input.ExtendedStatistic && !isStatistic(String(input.ExtendedStatistic))) {
       throw new ApiError('InvalidParameterValue', `The value ${input.ExtendedStatistic} for parameter ExtendedStatistic is not supported.`);
@@ -241,7 +263,11 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       });
     } else {
       const v = optNumber(d.Value, 'metricData.member.value', 'InvalidParameterValue');
-      if (v === undefined) throw new ApiError('InvalidParameterCombination', 'The parameters MetricData.member.Value, MetricData.member.Values and MetricData.member.StatisticValues are mutually exclusive and one of them must be specified.');
+      if (v === undefined)
+        throw new ApiError(
+          'InvalidParameterCombination',
+          'The parameters MetricData.member.Value, MetricData.member.Values and MetricData.member.StatisticValues are mutually exclusive and one of them must be specified.'
+        );
       store.put(id, { t, sum: v, count: 1, min: v, max: v, values: [v], unit });
     }
   };
@@ -250,17 +276,24 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
     PutMetricAlarm: (input) => {
       required(input.AlarmName, 'alarmName');
       const name = String(input.AlarmName);
-      if (name.length > 255) throw validation(`1 validation error detected: Value '${name}' at 'alarmName' failed to satisfy constraint: Member must have length less than or equal to 255`);
+      if (name.length > 255)
+        throw validation(
+          `1 validation error detected: Value '${name}' at 'alarmName' failed to satisfy constraint: Member must have length less than or equal to 255`
+        );
       required(input.EvaluationPeriods, 'evaluationPeriods');
       required(input.ComparisonOperator, 'comparisonOperator');
       const op = String(input.ComparisonOperator);
       if (!COMPARISON_OPERATORS.includes(op)) {
-        throw validation(`1 validation error detected: Value '${op}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [${COMPARISON_OPERATORS.join(', ')}]`);
+        throw validation(
+          `1 validation error detected: Value '${op}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [${COMPARISON_OPERATORS.join(', ')}]`
+        );
       }
       const target = alarmTarget(input);
       const evaluationPeriods = optNumber(input.EvaluationPeriods, 'evaluationPeriods') ?? 0;
       if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
-        throw validation(`1 validation error detected: Value '${evaluationPeriods}' at 'evaluationPeriods' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+        throw validation(
+          `1 validation error detected: Value '${evaluationPeriods}' at 'evaluationPeriods' failed to satisfy constraint: Member must have value greater than or equal to 1`
+        );
       }
       const datapointsToAlarm = optNumber(input.DatapointsToAlarm, 'datapointsToAlarm');
       if (datapointsToAlarm !== undefined && (datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods)) {
@@ -356,10 +389,15 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       if (names.length && input.AlarmNamePrefix) {
         throw new ApiError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be specified together.');
       }
-      if (names.length > 100) throw validation('1 validation error detected: Value at \'alarmNames\' failed to satisfy constraint: Member must have length less than or equal to 100');
+      if (names.length > 100)
+        throw validation(
+          "1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to 100"
+        );
       const stateValue = input.StateValue ? String(input.StateValue) : undefined;
       if (stateValue && !STATES.includes(stateValue as AlarmState)) {
-        throw validation(`1 validation error detected: Value '${stateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [${STATES.join(', ')}]`);
+        throw validation(
+          `1 validation error detected: Value '${stateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [${STATES.join(', ')}]`
+        );
       }
       const types = list<string>(input.AlarmTypes);
       const wantMetric = !types.length || types.includes('MetricAlarm');
@@ -373,10 +411,17 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       // One name-ordered sequence across both kinds, as CloudWatch pages them together: a page
       // of 50 may hold 30 metric and 20 composite alarms, and the token resumes after the last name.
       const matching = [
-        ...(wantMetric ? [...metricAlarms.values()].filter(keep).map((a) => ({ name: a.name, render: () => renderMetricAlarm(a), composite: false })) : []),
-        ...(wantComposite ? [...compositeAlarms.values()].filter(keep).map((a) => ({ name: a.name, render: () => renderComposite(a), composite: true })) : [])
+        ...(wantMetric
+          ? [...metricAlarms.values()].filter(keep).map((a) => ({ name: a.name, render: () => renderMetricAlarm(a), composite: false }))
+          : []),
+        ...(wantComposite
+          ? [...compositeAlarms.values()].filter(keep).map((a) => ({ name: a.name, render: () => renderComposite(a), composite: true }))
+          : [])
       ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.composite) - Number(b.composite)));
-      const start = input.NextToken === undefined || input.NextToken === null || input.NextToken === '' ? 0 : resumeAt(matching, String(input.NextToken));
+      const start =
+        input.NextToken === undefined || input.NextToken === null || input.NextToken === ''
+          ? 0
+          : resumeAt(matching, String(input.NextToken));
       const page = matching.slice(start, start + pageSize);
       const more = start + pageSize < matching.length;
       return {
@@ -408,7 +453,9 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       required(input.StateReason, 'stateReason');
       const value = String(input.StateValue) as AlarmState;
       if (!STATES.includes(value)) {
-        throw validation(`1 validation error detected: Value '${value}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [${STATES.join(', ')}]`);
+        throw validation(
+          `1 validation error detected: Value '${value}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [${STATES.join(', ')}]`
+        );
       }
       if (input.StateReasonData !== undefined) {
         try {
@@ -425,7 +472,12 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       if ('metric' in alarm) setState(alarm, value, String(input.StateReason), input.StateReasonData, now);
       else {
         if (alarm.state !== value) alarm.stateTransitioned = now;
-        Object.assign(alarm, { state: value, stateReason: String(input.StateReason), stateReasonData: input.StateReasonData, stateUpdated: now });
+        Object.assign(alarm, {
+          state: value,
+          stateReason: String(input.StateReason),
+          stateReasonData: input.StateReasonData,
+          stateUpdated: now
+        });
       }
       evaluateComposites(now);
       return {};
@@ -436,7 +488,8 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       const namespace = String(input.Namespace);
       if (namespace.startsWith('AWS/')) throw new ApiError('InvalidParameterValue', 'The value AWS/ for parameter Namespace is invalid.');
       const data = list<Record<string, any>>(input.MetricData);
-      if (!data.length) throw validation("1 validation error detected: Value null at 'metricData' failed to satisfy constraint: Member must not be null");
+      if (!data.length)
+        throw validation("1 validation error detected: Value null at 'metricData' failed to satisfy constraint: Member must not be null");
       const now = deps.clock.now();
       for (const d of data) putDatum(namespace, d, now);
       return {};
@@ -450,7 +503,7 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
           (m) =>
             (!input.Namespace || m.namespace === input.Namespace) &&
             (!input.MetricName || m.metricName === input.MetricName) &&
-            dims.every((d) => (d.Value === undefined ? d.Name! in m.dimensions : m.dimensions[d.Name!] === d.Value))
+            dims.every((d) => (d.Value === undefined ? d.Name in m.dimensions : m.dimensions[d.Name] === d.Value))
         )
         .map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: dimensionList(m.dimensions) }));
       return { Metrics: metrics };
@@ -467,9 +520,14 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       if (!(period >= 1)) required(undefined, 'period');
       const stats = list<string>(input.Statistics);
       const extended = list<string>(input.ExtendedStatistics);
-      if (!stats.length && !extended.length) throw new ApiError('MissingParameter', 'Must specify either Statistics or ExtendedStatistics.');
+      if (!stats.length && !extended.length)
+        throw new ApiError('MissingParameter', 'Must specify either Statistics or ExtendedStatistics.');
       if (from! >= to!) throw new ApiError('InvalidParameterValue', 'The parameter StartTime must be less than the parameter EndTime.');
-      const id: MetricId = { namespace: String(input.Namespace), metricName: String(input.MetricName), dimensions: dimensionsOf(input.Dimensions) };
+      const id: MetricId = {
+        namespace: String(input.Namespace),
+        metricName: String(input.MetricName),
+        dimensions: dimensionsOf(input.Dimensions)
+      };
       const buckets = store.buckets(id, from!, to!, period * 1000, input.Unit, deps.clock.now());
       const datapoints = [...buckets.entries()]
         .sort((a, b) => a[0] - b[0])
@@ -497,7 +555,11 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
           if (!q.MetricStat) throw validation(`The local ECS supports MetricStat queries only, not expressions (query ${q.Id}).`);
           const ms = q.MetricStat as Record<string, any>;
           const period = optNumber(ms.Period, 'metricStat.period') ?? 60;
-          const id: MetricId = { namespace: String(ms.Metric?.Namespace ?? ''), metricName: String(ms.Metric?.MetricName ?? ''), dimensions: dimensionsOf(ms.Metric?.Dimensions) };
+          const id: MetricId = {
+            namespace: String(ms.Metric?.Namespace ?? ''),
+            metricName: String(ms.Metric?.MetricName ?? ''),
+            dimensions: dimensionsOf(ms.Metric?.Dimensions)
+          };
           const rows = [...store.buckets(id, from!, to!, period * 1000, ms.Unit, asOf).entries()]
             .map(([t, agg]) => [t, statistic(agg, String(ms.Stat))] as const)
             .filter((r): r is readonly [number, number] => r[1] !== undefined)
@@ -556,7 +618,9 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
           ? `${triggering.arn} transitioned to ${triggering.state} at ${new Date(triggering.stateUpdated).toUTCString()}`
           : `Alarm rule evaluated to ${next === 'ALARM' ? 'TRUE' : 'FALSE'}`;
         c.stateReasonData = JSON.stringify({
-          triggeringAlarms: triggering ? [{ arn: triggering.arn, state: { value: triggering.state, timestamp: reasonDataDate(triggering.stateUpdated) } }] : []
+          triggeringAlarms: triggering
+            ? [{ arn: triggering.arn, state: { value: triggering.state, timestamp: reasonDataDate(triggering.stateUpdated) } }]
+            : []
         });
         c.stateUpdated = now;
         c.stateTransitioned = now;
@@ -588,7 +652,16 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       put: (d) =>
         store.put(
           { namespace: d.namespace, metricName: d.metricName, dimensions: { ...d.dimensions } },
-          { t: d.timestamp, sum: d.value, count: 1, min: d.value, max: d.value, values: [d.value], unit: d.unit, visibleAt: visibleAt(d.namespace, d.timestamp) }
+          {
+            t: d.timestamp,
+            sum: d.value,
+            count: 1,
+            min: d.value,
+            max: d.value,
+            values: [d.value],
+            unit: d.unit,
+            visibleAt: visibleAt(d.namespace, d.timestamp)
+          }
         )
     },
     alarms: { state: stateOf },
@@ -607,7 +680,12 @@ export function createCloudWatch(deps: CloudWatchDeps): CloudWatchModel {
       }
     },
     snapshot: () => ({
-      metricAlarms: [...metricAlarms.values()].map((a) => ({ name: a.name, state: a.state, reason: a.stateReason, updated: new Date(a.stateUpdated).toISOString() })),
+      metricAlarms: [...metricAlarms.values()].map((a) => ({
+        name: a.name,
+        state: a.state,
+        reason: a.stateReason,
+        updated: new Date(a.stateUpdated).toISOString()
+      })),
       compositeAlarms: [...compositeAlarms.values()].map((a) => ({ name: a.name, rule: a.rule, state: a.state })),
       metrics: store.list().length
     })

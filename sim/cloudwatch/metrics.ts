@@ -51,7 +51,7 @@ export class MetricStore {
     if (!s) this.series.set(key, (s = { id, points: [] }));
     s.points.push(point);
     // Kept sorted by time; most puts are in order, so this is usually a no-op.
-    if (s.points.length > 1 && s.points[s.points.length - 2]!.t > point.t) s.points.sort((a, b) => a.t - b.t);
+    if (s.points.length > 1 && s.points[s.points.length - 2].t > point.t) s.points.sort((a, b) => a.t - b.t);
   }
 
   /** Points in [from, to) that are readable at `asOf` (every point when it is undefined). */
@@ -81,7 +81,9 @@ export class MetricStore {
 
   /** Metrics with at least one datapoint readable at `asOf`. */
   list(asOf?: number): MetricId[] {
-    return [...this.series.values()].filter((s) => asOf === undefined || s.points.some((p) => (p.visibleAt ?? -Infinity) <= asOf)).map((s) => s.id);
+    return [...this.series.values()]
+      .filter((s) => asOf === undefined || s.points.some((p) => (p.visibleAt ?? -Infinity) <= asOf))
+      .map((s) => s.id);
   }
 
   prune(now: number): void {

@@ -9,7 +9,15 @@
  * CodeDeploy's own ECS calls go through the ECS model's handlers, as CodeDeploy calls ECS.
  */
 import { createHash } from 'node:crypto';
-import { ApiError, type AlarmStates, type ElbForEcs, type Handler, type RequestContext, type ServiceModel, type SimClock } from '../types.js';
+import {
+  ApiError,
+  type AlarmStates,
+  type ElbForEcs,
+  type Handler,
+  type RequestContext,
+  type ServiceModel,
+  type SimClock
+} from '../types.js';
 import { CODEDEPLOY_PRINCIPAL } from '../ecs/tasksets.js';
 import { parseAppSpec, sha256, type EcsAppSpec } from './appspec.js';
 
@@ -39,10 +47,19 @@ type TrafficRouting =
 
 export const ECS_CONFIGS: Record<string, TrafficRouting> = {
   'CodeDeployDefault.ECSAllAtOnce': { type: 'AllAtOnce' },
-  'CodeDeployDefault.ECSLinear10PercentEvery1Minutes': { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 10, linearInterval: 1 } },
-  'CodeDeployDefault.ECSLinear10PercentEvery3Minutes': { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 10, linearInterval: 3 } },
+  'CodeDeployDefault.ECSLinear10PercentEvery1Minutes': {
+    type: 'TimeBasedLinear',
+    timeBasedLinear: { linearPercentage: 10, linearInterval: 1 }
+  },
+  'CodeDeployDefault.ECSLinear10PercentEvery3Minutes': {
+    type: 'TimeBasedLinear',
+    timeBasedLinear: { linearPercentage: 10, linearInterval: 3 }
+  },
   'CodeDeployDefault.ECSCanary10Percent5Minutes': { type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 5 } },
-  'CodeDeployDefault.ECSCanary10Percent15Minutes': { type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 15 } }
+  'CodeDeployDefault.ECSCanary10Percent15Minutes': {
+    type: 'TimeBasedCanary',
+    timeBasedCanary: { canaryPercentage: 10, canaryInterval: 15 }
+  }
 };
 /** EC2/on-premises configs: known by name so an ECS group can refuse them clearly. */
 const SERVER_CONFIGS = ['CodeDeployDefault.OneAtATime', 'CodeDeployDefault.HalfAtATime', 'CodeDeployDefault.AllAtOnce'];
@@ -154,7 +171,8 @@ function applicationName(input: Record<string, any>): string {
 function groupName(input: Record<string, any>): string {
   const name = str(input.deploymentGroupName);
   if (!name) throw err('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
-  if (name.length > 100) throw err('InvalidDeploymentGroupNameException', 'The deployment group name is too long (at most 100 characters).');
+  if (name.length > 100)
+    throw err('InvalidDeploymentGroupNameException', 'The deployment group name is too long (at most 100 characters).');
   return name;
 }
 
@@ -162,9 +180,18 @@ function autoRollbackFrom(raw: unknown): AutoRollback {
   if (raw === undefined || raw === null) return { enabled: false, events: [] };
   const a = raw as Record<string, unknown>;
   const events = Array.isArray(a.events) ? a.events.map(String) : [];
-  for (const e of events) if (!ROLLBACK_EVENTS.includes(e)) throw err('InvalidAutoRollbackConfigException', `autoRollbackConfiguration.events: ${e} is not one of ${ROLLBACK_EVENTS.join(', ')}.`);
+  for (const e of events)
+    if (!ROLLBACK_EVENTS.includes(e))
+      throw err(
+        'InvalidAutoRollbackConfigException',
+        `autoRollbackConfiguration.events: ${e} is not one of ${ROLLBACK_EVENTS.join(', ')}.`
+      );
   const enabled = a.enabled === true;
-  if (enabled && events.length === 0) throw err('InvalidAutoRollbackConfigException', 'autoRollbackConfiguration is enabled but names no events (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST).');
+  if (enabled && events.length === 0)
+    throw err(
+      'InvalidAutoRollbackConfigException',
+      'autoRollbackConfiguration is enabled but names no events (DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST).'
+    );
   return { enabled, events };
 }
 
@@ -173,7 +200,8 @@ function alarmConfigFrom(raw: unknown): AlarmConfig {
   const a = raw as Record<string, unknown>;
   const alarms = (Array.isArray(a.alarms) ? a.alarms : []).map((x: Record<string, unknown>) => ({ name: String(x?.name ?? '') }));
   if (alarms.some((x) => x.name === '')) throw err('InvalidAlarmConfigException', 'Every alarm in alarmConfiguration.alarms needs a name.');
-  if (alarms.length > 10) throw err('AlarmsLimitExceededException', 'The maximum number of alarms for a deployment group (10) has been exceeded.');
+  if (alarms.length > 10)
+    throw err('AlarmsLimitExceededException', 'The maximum number of alarms for a deployment group (10) has been exceeded.');
   const enabled = a.enabled === true;
   if (enabled && alarms.length === 0) throw err('InvalidAlarmConfigException', 'alarmConfiguration is enabled but lists no alarms.');
   return { enabled, ignorePollAlarmFailure: a.ignorePollAlarmFailure === true, alarms };
@@ -183,7 +211,10 @@ function alarmConfigFrom(raw: unknown): AlarmConfig {
 export function steps(routing: TrafficRouting): { percent: number; waitMs: number }[] {
   if (routing.type === 'TimeBasedCanary') {
     const { canaryPercentage, canaryInterval } = routing.timeBasedCanary;
-    return [{ percent: canaryPercentage, waitMs: canaryInterval * MINUTE }, { percent: 100, waitMs: 0 }];
+    return [
+      { percent: canaryPercentage, waitMs: canaryInterval * MINUTE },
+      { percent: 100, waitMs: 0 }
+    ];
   }
   if (routing.type === 'TimeBasedLinear') {
     const { linearPercentage, linearInterval } = routing.timeBasedLinear;
@@ -206,7 +237,13 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
   const ecs = (operation: string, input: Record<string, unknown>): any => {
     const handler = deps.ecs.handlers[operation];
     if (!handler) throw err('InternalFailure', `CodeDeploy cannot reach ECS (${operation} is not available in the local ECS).`);
-    const ctx: RequestContext = { service: 'ecs', operation, accessKeyId: CODEDEPLOY_PRINCIPAL, region: deps.region, takeFault: () => false };
+    const ctx: RequestContext = {
+      service: 'ecs',
+      operation,
+      accessKeyId: CODEDEPLOY_PRINCIPAL,
+      region: deps.region,
+      takeFault: () => false
+    };
     return handler(input, ctx);
   };
 
@@ -232,9 +269,15 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     const routing = ECS_CONFIGS[name];
     if (routing) return routing;
     if (SERVER_CONFIGS.includes(name)) {
-      throw err('InvalidDeploymentConfigNameException', `The deployment configuration ${name} is for the Server compute platform; an ECS deployment group takes one of ${Object.keys(ECS_CONFIGS).join(', ')}.`);
+      throw err(
+        'InvalidDeploymentConfigNameException',
+        `The deployment configuration ${name} is for the Server compute platform; an ECS deployment group takes one of ${Object.keys(ECS_CONFIGS).join(', ')}.`
+      );
     }
-    throw err('DeploymentConfigDoesNotExistException', `The deployment configuration ${name} does not exist (the local ECS has the predefined ${Object.keys(ECS_CONFIGS).join(', ')}).`);
+    throw err(
+      'DeploymentConfigDoesNotExistException',
+      `The deployment configuration ${name} does not exist (the local ECS has the predefined ${Object.keys(ECS_CONFIGS).join(', ')}).`
+    );
   };
 
   // ---- shapes ----------------------------------------------------------------------
@@ -248,7 +291,14 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
   });
 
   const lastInfo = (d?: Deployment): Record<string, unknown> | undefined =>
-    d ? { deploymentId: d.id, status: d.status, endTime: d.completeTime === undefined ? undefined : new Date(d.completeTime), createTime: new Date(d.createTime) } : undefined;
+    d
+      ? {
+          deploymentId: d.id,
+          status: d.status,
+          endTime: d.completeTime === undefined ? undefined : new Date(d.completeTime),
+          createTime: new Date(d.createTime)
+        }
+      : undefined;
 
   const blueGreenShape = (g: Group): Record<string, unknown> => ({
     terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: g.terminationWaitMinutes },
@@ -331,7 +381,9 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
 
   const newId = (): string => {
     const n = created++;
-    let id = BigInt(`0x${digest(`${deps.accountId}:${deps.region}#deployment${n}`).slice(0, 15)}`).toString(36).toUpperCase();
+    let id = BigInt(`0x${digest(`${deps.accountId}:${deps.region}#deployment${n}`).slice(0, 15)}`)
+      .toString(36)
+      .toUpperCase();
     id = id.padStart(9, '0').slice(-9);
     return `d-${id}`;
   };
@@ -361,7 +413,13 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
   };
 
   /** The deployment did not succeed: Failed or Stopped, then a rollback deployment when configured for the event. */
-  const halt = (d: Deployment, at: number, status: 'Failed' | 'Stopped', error: { code: string; message: string }, rollback: boolean): void => {
+  const halt = (
+    d: Deployment,
+    at: number,
+    status: 'Failed' | 'Stopped',
+    error: { code: string; message: string },
+    rollback: boolean
+  ): void => {
     const canUndo = rollback && d.phase !== 'terminate' && d.phase !== 'done' && d.replacementTaskSet !== undefined;
     finish(d, status, at, error);
     if (!canUndo) return;
@@ -408,12 +466,24 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     const message = firing.length
       ? `One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <${firing.join(', ')}>`
       : `The deployment was stopped because the state of alarm(s) <${unknown.join(', ')}> could not be retrieved (they do not exist) and ignorePollAlarmFailure is false.`;
-    halt(d, at, 'Stopped', { code: 'ALARM_ACTIVE', message }, d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_STOP_ON_ALARM'));
+    halt(
+      d,
+      at,
+      'Stopped',
+      { code: 'ALARM_ACTIVE', message },
+      d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_STOP_ON_ALARM')
+    );
     return true;
   };
 
   const failOnEcs = (d: Deployment, at: number, message: string): void =>
-    halt(d, at, 'Failed', { code: 'ECS_UPDATE_ERROR', message }, d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_FAILURE'));
+    halt(
+      d,
+      at,
+      'Failed',
+      { code: 'ECS_UPDATE_ERROR', message },
+      d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_FAILURE')
+    );
 
   const step = (d: Deployment, at: number): void => {
     if (d.phase !== 'created' && d.phase !== 'rollback' && d.phase !== 'terminate' && watchAlarms(d, at)) return;
@@ -430,11 +500,20 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
         try {
           sets = describeTaskSets(d);
         } catch (e) {
-          return failOnEcs(d, at, `The ECS service ${serviceName} in cluster ${clusterName} cannot be deployed: ${e instanceof Error ? e.message : String(e)}`);
+          return failOnEcs(
+            d,
+            at,
+            `The ECS service ${serviceName} in cluster ${clusterName} cannot be deployed: ${e instanceof Error ? e.message : String(e)}`
+          );
         }
         const primary = sets.find((ts) => ts.status === 'PRIMARY');
         const [a, b] = g.targetGroupNames.map((n) => deps.elb.targetGroupArnByName?.(n));
-        if (!primary || !a || !b) return failOnEcs(d, at, `The ECS service ${serviceName} has no PRIMARY task set or a target group of the deployment group is missing.`);
+        if (!primary || !a || !b)
+          return failOnEcs(
+            d,
+            at,
+            `The ECS service ${serviceName} has no PRIMARY task set or a target group of the deployment group is missing.`
+          );
         // Task sets left behind by a deployment stopped without rollback would serve the green group too.
         for (const stale of sets.filter((ts) => ts.status !== 'PRIMARY' && ts.status !== 'DRAINING')) {
           ecs('DeleteTaskSet', { cluster: clusterName, service: serviceName, taskSet: stale.id, force: true });
@@ -457,7 +536,11 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
           });
           d.replacementTaskSet = out.taskSet.id;
         } catch (e) {
-          return failOnEcs(d, at, `Failed to create the replacement task set: ${e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)}`);
+          return failOnEcs(
+            d,
+            at,
+            `Failed to create the replacement task set: ${e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)}`
+          );
         }
         d.phase = 'install';
         d.phaseAt = at;
@@ -473,7 +556,11 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
               d,
               at,
               'Failed',
-              { code: 'ECS_UPDATE_ERROR', message: 'The deployment timed out while waiting for the replacement task set to become healthy. This time out period is 60 minutes.' },
+              {
+                code: 'ECS_UPDATE_ERROR',
+                message:
+                  'The deployment timed out while waiting for the replacement task set to become healthy. This time out period is 60 minutes.'
+              },
               d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_FAILURE')
             );
           }
@@ -493,13 +580,22 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
       }
       case 'ready':
         if (at >= d.readyUntil!) {
-          halt(d, at, 'Stopped', { code: 'TIMEOUT', message: `Traffic was not rerouted (ContinueDeployment) within the ready wait of ${g.readyWaitMinutes} minutes.` }, true);
+          halt(
+            d,
+            at,
+            'Stopped',
+            {
+              code: 'TIMEOUT',
+              message: `Traffic was not rerouted (ContinueDeployment) within the ready wait of ${g.readyWaitMinutes} minutes.`
+            },
+            true
+          );
         }
         return;
       case 'shift': {
         if (d.nextStepAt !== undefined && at < d.nextStepAt) return;
         const plan = steps(d.routing);
-        const next = plan.find((s) => s.percent > d.percent) ?? plan[plan.length - 1]!;
+        const next = plan.find((s) => s.percent > d.percent) ?? plan[plan.length - 1];
         d.percent = next.percent;
         setWeights(g.prodListener, d.blueGroup!, d.greenGroup!, d.percent);
         if (d.percent < 100) {
@@ -561,9 +657,15 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     CreateApplication: (input) => {
       const name = applicationName(input);
       const platform = input.computePlatform ?? 'Server';
-      if (!['Server', 'Lambda', 'ECS'].includes(platform)) throw err('InvalidComputePlatformException', `computePlatform must be one of Server, Lambda, ECS, got ${String(platform)}.`);
+      if (!['Server', 'Lambda', 'ECS'].includes(platform))
+        throw err('InvalidComputePlatformException', `computePlatform must be one of Server, Lambda, ECS, got ${String(platform)}.`);
       if (apps.has(name)) throw err('ApplicationAlreadyExistsException', `An application named ${name} already exists.`);
-      const app: Application = { id: uuidFrom(`${deps.accountId}:${deps.region}#app:${name}`), name, computePlatform: platform, createTime: now() };
+      const app: Application = {
+        id: uuidFrom(`${deps.accountId}:${deps.region}#app:${name}`),
+        name,
+        computePlatform: platform,
+        createTime: now()
+      };
       apps.set(name, app);
       return { applicationId: app.id };
     },
@@ -571,7 +673,8 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     ListApplications: () => ({ applications: [...apps.keys()].sort() }),
     BatchGetApplications: (input) => {
       const names: unknown[] = Array.isArray(input.applicationNames) ? input.applicationNames : [];
-      if (names.length > 100) throw err('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (100) was exceeded.');
+      if (names.length > 100)
+        throw err('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (100) was exceeded.');
       return { applicationsInfo: names.map((n) => appShape(requireApp(String(n)))) };
     },
     DeleteApplication: (input) => {
@@ -583,24 +686,41 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     CreateDeploymentGroup: (input) => {
       const app = requireApp(applicationName(input));
       const name = groupName(input);
-      if (groups.has(gkey(app.name, name))) throw err('DeploymentGroupAlreadyExistsException', `A deployment group named ${name} already exists for application ${app.name}.`);
+      if (groups.has(gkey(app.name, name)))
+        throw err('DeploymentGroupAlreadyExistsException', `A deployment group named ${name} already exists for application ${app.name}.`);
       if (!str(input.serviceRoleArn)) throw err('RoleRequiredException', 'The service role ARN (serviceRoleArn) was not specified.');
-      if (!/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(input.serviceRoleArn)) throw err('InvalidRoleException', `The service role ${input.serviceRoleArn} is not an IAM role ARN.`);
-      if (app.computePlatform !== 'ECS') throw err('InvalidComputePlatformException', `The local ECS models only ECS deployment groups; application ${app.name} is for ${app.computePlatform}.`);
+      if (!/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(input.serviceRoleArn))
+        throw err('InvalidRoleException', `The service role ${input.serviceRoleArn} is not an IAM role ARN.`);
+      if (app.computePlatform !== 'ECS')
+        throw err(
+          'InvalidComputePlatformException',
+          `The local ECS models only ECS deployment groups; application ${app.name} is for ${app.computePlatform}.`
+        );
       const configName = str(input.deploymentConfigName) ?? 'CodeDeployDefault.ECSAllAtOnce';
       ecsConfig(configName);
       const style = input.deploymentStyle ?? {};
       if (style.deploymentType !== 'BLUE_GREEN' || style.deploymentOption !== 'WITH_TRAFFIC_CONTROL') {
-        throw err('InvalidDeploymentStyleException', 'An ECS deployment group must use deploymentStyle {deploymentType: BLUE_GREEN, deploymentOption: WITH_TRAFFIC_CONTROL}.');
+        throw err(
+          'InvalidDeploymentStyleException',
+          'An ECS deployment group must use deploymentStyle {deploymentType: BLUE_GREEN, deploymentOption: WITH_TRAFFIC_CONTROL}.'
+        );
       }
       const services: unknown[] = Array.isArray(input.ecsServices) ? input.ecsServices : [];
-      if (services.length !== 1) throw err('InvalidECSServiceException', 'An ECS deployment group must name exactly one ECS service (ecsServices: [{serviceName, clusterName}]).');
+      if (services.length !== 1)
+        throw err(
+          'InvalidECSServiceException',
+          'An ECS deployment group must name exactly one ECS service (ecsServices: [{serviceName, clusterName}]).'
+        );
       const svcRef = services[0] as Record<string, unknown>;
       const ecsService = { serviceName: String(svcRef?.serviceName ?? ''), clusterName: String(svcRef?.clusterName ?? '') };
-      if (!ecsService.serviceName || !ecsService.clusterName) throw err('InvalidECSServiceException', 'ecsServices[0] needs both serviceName and clusterName.');
+      if (!ecsService.serviceName || !ecsService.clusterName)
+        throw err('InvalidECSServiceException', 'ecsServices[0] needs both serviceName and clusterName.');
       for (const g of groups.values()) {
         if (g.ecsService.serviceName === ecsService.serviceName && g.ecsService.clusterName === ecsService.clusterName) {
-          throw err('ECSServiceMappingLimitExceededException', `The ECS service ${ecsService.serviceName} in cluster ${ecsService.clusterName} is already in deployment group ${g.name} of application ${g.app.name}.`);
+          throw err(
+            'ECSServiceMappingLimitExceededException',
+            `The ECS service ${ecsService.serviceName} in cluster ${ecsService.clusterName} is already in deployment group ${g.name} of application ${g.app.name}.`
+          );
         }
       }
       let described: Record<string, any> | undefined;
@@ -609,45 +729,90 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
       } catch {
         described = undefined;
       }
-      if (!described || described.status !== 'ACTIVE') throw err('InvalidECSServiceException', `The ECS service ${ecsService.serviceName} in cluster ${ecsService.clusterName} does not exist or is not ACTIVE.`);
+      if (!described || described.status !== 'ACTIVE')
+        throw err(
+          'InvalidECSServiceException',
+          `The ECS service ${ecsService.serviceName} in cluster ${ecsService.clusterName} does not exist or is not ACTIVE.`
+        );
       if (described.deploymentController?.type !== 'CODE_DEPLOY') {
-        throw err('InvalidECSServiceException', `Deployment group's ECS service must be configured for a CODE_DEPLOY deployment controller (${ecsService.serviceName} uses ${String(described.deploymentController?.type)}).`);
+        throw err(
+          'InvalidECSServiceException',
+          `Deployment group's ECS service must be configured for a CODE_DEPLOY deployment controller (${ecsService.serviceName} uses ${String(described.deploymentController?.type)}).`
+        );
       }
       const pairs: unknown[] = input.loadBalancerInfo?.targetGroupPairInfoList ?? [];
-      if (!Array.isArray(pairs) || pairs.length !== 1) throw err('InvalidTargetGroupPairException', 'An ECS deployment group needs loadBalancerInfo.targetGroupPairInfoList with exactly one target group pair.');
+      if (!Array.isArray(pairs) || pairs.length !== 1)
+        throw err(
+          'InvalidTargetGroupPairException',
+          'An ECS deployment group needs loadBalancerInfo.targetGroupPairInfoList with exactly one target group pair.'
+        );
       const pair = pairs[0] as Record<string, any>;
-      const names: string[] = (Array.isArray(pair?.targetGroups) ? pair.targetGroups : []).map((t: Record<string, unknown>) => String(t?.name ?? ''));
-      if (names.length !== 2 || names[0] === names[1]) throw err('InvalidTargetGroupPairException', 'The target group pair must name two different target groups.');
-      for (const n of names) if (!deps.elb.targetGroupArnByName?.(n)) throw err('InvalidTargetGroupPairException', `The target group ${n} does not exist.`);
+      const names: string[] = (Array.isArray(pair?.targetGroups) ? pair.targetGroups : []).map((t: Record<string, unknown>) =>
+        String(t?.name ?? '')
+      );
+      if (names.length !== 2 || names[0] === names[1])
+        throw err('InvalidTargetGroupPairException', 'The target group pair must name two different target groups.');
+      for (const n of names)
+        if (!deps.elb.targetGroupArnByName?.(n)) throw err('InvalidTargetGroupPairException', `The target group ${n} does not exist.`);
       const arns = names.map((n) => deps.elb.targetGroupArnByName?.(n) ?? '');
       const serviceGroup = described.loadBalancers?.[0]?.targetGroupArn;
-      if (!arns.includes(serviceGroup)) throw err('InvalidTargetGroupPairException', `The ECS service ${ecsService.serviceName}'s target group is not one of the pair ${names.join(', ')}.`);
+      if (!arns.includes(serviceGroup))
+        throw err(
+          'InvalidTargetGroupPairException',
+          `The ECS service ${ecsService.serviceName}'s target group is not one of the pair ${names.join(', ')}.`
+        );
       const listenerOf = (route: unknown, which: string): string | undefined => {
         if (route === undefined || route === null) return undefined;
         const list: unknown = (route as Record<string, unknown>).listenerArns;
-        if (!Array.isArray(list) || list.length !== 1) throw err('InvalidLoadBalancerInfoException', `${which}.listenerArns must hold exactly one listener ARN.`);
+        if (!Array.isArray(list) || list.length !== 1)
+          throw err('InvalidLoadBalancerInfoException', `${which}.listenerArns must hold exactly one listener ARN.`);
         const arn = String(list[0]);
         const weights = deps.elb.forwardWeights(arn);
-        if (!weights) throw err('InvalidLoadBalancerInfoException', `${which}: the listener ${arn} does not exist or its default action does not forward to target groups.`);
-        if (!weights.some((w) => arns.includes(w.targetGroupArn))) throw err('InvalidLoadBalancerInfoException', `${which}: the listener ${arn} does not forward to ${names.join(' or ')}.`);
+        if (!weights)
+          throw err(
+            'InvalidLoadBalancerInfoException',
+            `${which}: the listener ${arn} does not exist or its default action does not forward to target groups.`
+          );
+        if (!weights.some((w) => arns.includes(w.targetGroupArn)))
+          throw err('InvalidLoadBalancerInfoException', `${which}: the listener ${arn} does not forward to ${names.join(' or ')}.`);
         return arn;
       };
       const prodListener = listenerOf(pair.prodTrafficRoute, 'prodTrafficRoute');
-      if (!prodListener) throw err('InvalidLoadBalancerInfoException', 'The target group pair needs a prodTrafficRoute (the production listener).');
+      if (!prodListener)
+        throw err('InvalidLoadBalancerInfoException', 'The target group pair needs a prodTrafficRoute (the production listener).');
       const testListener = listenerOf(pair.testTrafficRoute, 'testTrafficRoute');
       const bg = input.blueGreenDeploymentConfiguration ?? {};
       const term = bg.terminateBlueInstancesOnDeploymentSuccess ?? {};
       if (term.action !== undefined && term.action !== 'TERMINATE') {
-        throw err('InvalidBlueGreenDeploymentConfigurationException', 'The local ECS models terminateBlueInstancesOnDeploymentSuccess.action TERMINATE only (the original task set is deleted after the termination wait).');
+        throw err(
+          'InvalidBlueGreenDeploymentConfigurationException',
+          'The local ECS models terminateBlueInstancesOnDeploymentSuccess.action TERMINATE only (the original task set is deleted after the termination wait).'
+        );
       }
       const wait = term.terminationWaitTimeInMinutes ?? 0;
-      if (!Number.isInteger(wait) || wait < 0 || wait > 2880) throw err('InvalidBlueGreenDeploymentConfigurationException', 'terminationWaitTimeInMinutes must be a whole number of minutes from 0 to 2880.');
+      if (!Number.isInteger(wait) || wait < 0 || wait > 2880)
+        throw err(
+          'InvalidBlueGreenDeploymentConfigurationException',
+          'terminationWaitTimeInMinutes must be a whole number of minutes from 0 to 2880.'
+        );
       const ready = bg.deploymentReadyOption ?? {};
       const readyAction = ready.actionOnTimeout ?? 'CONTINUE_DEPLOYMENT';
-      if (readyAction !== 'CONTINUE_DEPLOYMENT' && readyAction !== 'STOP_DEPLOYMENT') throw err('InvalidBlueGreenDeploymentConfigurationException', 'deploymentReadyOption.actionOnTimeout must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT.');
+      if (readyAction !== 'CONTINUE_DEPLOYMENT' && readyAction !== 'STOP_DEPLOYMENT')
+        throw err(
+          'InvalidBlueGreenDeploymentConfigurationException',
+          'deploymentReadyOption.actionOnTimeout must be CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT.'
+        );
       const readyWait = ready.waitTimeInMinutes ?? 0;
-      if (!Number.isInteger(readyWait) || readyWait < 0 || readyWait > 2880) throw err('InvalidBlueGreenDeploymentConfigurationException', 'deploymentReadyOption.waitTimeInMinutes must be a whole number of minutes from 0 to 2880.');
-      if (readyAction === 'STOP_DEPLOYMENT' && readyWait === 0) throw err('InvalidBlueGreenDeploymentConfigurationException', 'deploymentReadyOption STOP_DEPLOYMENT needs a waitTimeInMinutes above 0.');
+      if (!Number.isInteger(readyWait) || readyWait < 0 || readyWait > 2880)
+        throw err(
+          'InvalidBlueGreenDeploymentConfigurationException',
+          'deploymentReadyOption.waitTimeInMinutes must be a whole number of minutes from 0 to 2880.'
+        );
+      if (readyAction === 'STOP_DEPLOYMENT' && readyWait === 0)
+        throw err(
+          'InvalidBlueGreenDeploymentConfigurationException',
+          'deploymentReadyOption STOP_DEPLOYMENT needs a waitTimeInMinutes above 0.'
+        );
       const group: Group = {
         id: uuidFrom(`${deps.accountId}:${deps.region}#dg:${app.name}/${name}`),
         app,
@@ -655,7 +820,7 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
         serviceRoleArn: input.serviceRoleArn,
         deploymentConfigName: configName,
         ecsService,
-        targetGroupNames: [names[0]!, names[1]!],
+        targetGroupNames: [names[0], names[1]],
         prodListener,
         testListener,
         terminationWaitMinutes: wait,
@@ -674,7 +839,13 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     },
     ListDeploymentGroups: (input) => {
       const app = requireApp(applicationName(input));
-      return { applicationName: app.name, deploymentGroups: [...groups.values()].filter((g) => g.app === app).map((g) => g.name).sort() };
+      return {
+        applicationName: app.name,
+        deploymentGroups: [...groups.values()]
+          .filter((g) => g.app === app)
+          .map((g) => g.name)
+          .sort()
+      };
     },
     DeleteDeploymentGroup: (input) => {
       const app = requireApp(applicationName(input));
@@ -685,7 +856,8 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
       const name = str(input.deploymentConfigName);
       if (!name) throw err('DeploymentConfigNameRequiredException', 'The deployment configuration name was not specified.');
       const routing = ECS_CONFIGS[name];
-      if (!routing && !SERVER_CONFIGS.includes(name)) throw err('DeploymentConfigDoesNotExistException', `The deployment configuration ${name} does not exist.`);
+      if (!routing && !SERVER_CONFIGS.includes(name))
+        throw err('DeploymentConfigDoesNotExistException', `The deployment configuration ${name} does not exist.`);
       return {
         deploymentConfigInfo: {
           deploymentConfigId: uuidFrom(`config:${name}`),
@@ -714,13 +886,20 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
       if (revision.appSpecContent?.sha256 !== undefined && revision.appSpecContent.sha256 !== hash) {
         throw err('InvalidRevisionException', 'The sha256 of the AppSpec content does not match revision.appSpecContent.sha256.');
       }
-      if (input.description !== undefined && String(input.description).length > 512) throw err('DescriptionTooLongException', 'The description is too long (at most 512 characters).');
+      if (input.description !== undefined && String(input.description).length > 512)
+        throw err('DescriptionTooLongException', 'The description is too long (at most 512 characters).');
       const configName = str(input.deploymentConfigName) ?? group.deploymentConfigName;
       const routing = ecsConfig(configName);
       const active = [...deployments.values()].find((d) => d.group === group && !DONE.includes(d.status));
-      if (active) throw err('DeploymentLimitExceededException', `The Deployment Group '${group.name}' already has an active Deployment '${active.id}'`);
-      const autoRollback = input.autoRollbackConfiguration !== undefined ? autoRollbackFrom(input.autoRollbackConfiguration) : group.autoRollback;
-      const alarmConfiguration = input.overrideAlarmConfiguration !== undefined ? alarmConfigFrom(input.overrideAlarmConfiguration) : group.alarmConfiguration;
+      if (active)
+        throw err(
+          'DeploymentLimitExceededException',
+          `The Deployment Group '${group.name}' already has an active Deployment '${active.id}'`
+        );
+      const autoRollback =
+        input.autoRollbackConfiguration !== undefined ? autoRollbackFrom(input.autoRollbackConfiguration) : group.autoRollback;
+      const alarmConfiguration =
+        input.overrideAlarmConfiguration !== undefined ? alarmConfigFrom(input.overrideAlarmConfiguration) : group.alarmConfiguration;
       const at = now();
       const d: Deployment = {
         id: newId(),
@@ -748,8 +927,14 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     GetDeployment: (input) => ({ deploymentInfo: deploymentShape(requireDeployment(input.deploymentId)) }),
     BatchGetDeployments: (input) => {
       const ids: unknown[] = Array.isArray(input.deploymentIds) ? input.deploymentIds : [];
-      if (ids.length > 25) throw err('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (25) was exceeded.');
-      return { deploymentsInfo: ids.map((id) => deployments.get(String(id))).filter((d): d is Deployment => !!d).map(deploymentShape) };
+      if (ids.length > 25)
+        throw err('BatchLimitExceededException', 'The maximum number of names or IDs allowed for this request (25) was exceeded.');
+      return {
+        deploymentsInfo: ids
+          .map((id) => deployments.get(String(id)))
+          .filter((d): d is Deployment => !!d)
+          .map(deploymentShape)
+      };
     },
     ListDeployments: (input) => {
       let list = [...deployments.values()];
@@ -770,25 +955,32 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModel {
     },
     StopDeployment: (input) => {
       const d = requireDeployment(input.deploymentId);
-      if (DONE.includes(d.status)) throw err('DeploymentAlreadyCompletedException', `The deployment ${d.id} has already completed (${d.status}).`);
-      if (d.creator === 'codeDeployRollback') throw err('UnsupportedActionForDeploymentTypeException', `The deployment ${d.id} is a rollback deployment and cannot be stopped.`);
+      if (DONE.includes(d.status))
+        throw err('DeploymentAlreadyCompletedException', `The deployment ${d.id} has already completed (${d.status}).`);
+      if (d.creator === 'codeDeployRollback')
+        throw err('UnsupportedActionForDeploymentTypeException', `The deployment ${d.id} is a rollback deployment and cannot be stopped.`);
       const requested = input.autoRollbackEnabled;
-      const rollback = typeof requested === 'boolean' ? requested : d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_STOP_ON_REQUEST');
+      const rollback =
+        typeof requested === 'boolean' ? requested : d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_STOP_ON_REQUEST');
       halt(d, now(), 'Stopped', { code: 'MANUAL_STOP', message: 'The deployment was stopped by a StopDeployment request.' }, rollback);
       return { status: 'Pending', statusMessage: 'Stopping Pending. Stopping to schedule commands in the deployment instances' };
     },
     ContinueDeployment: (input) => {
       const d = requireDeployment(input.deploymentId);
       const type = input.deploymentWaitType ?? 'READY_WAIT';
-      if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT') throw err('InvalidDeploymentWaitTypeException', 'deploymentWaitType must be READY_WAIT or TERMINATION_WAIT.');
-      if (DONE.includes(d.status)) throw err('DeploymentAlreadyCompletedException', `The deployment ${d.id} has already completed (${d.status}).`);
+      if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT')
+        throw err('InvalidDeploymentWaitTypeException', 'deploymentWaitType must be READY_WAIT or TERMINATION_WAIT.');
+      if (DONE.includes(d.status))
+        throw err('DeploymentAlreadyCompletedException', `The deployment ${d.id} has already completed (${d.status}).`);
       if (type === 'READY_WAIT') {
-        if (d.phase !== 'ready') throw err('DeploymentIsNotInReadyStateException', `The deployment ${d.id} is not in the Ready state (it is ${d.status}).`);
+        if (d.phase !== 'ready')
+          throw err('DeploymentIsNotInReadyStateException', `The deployment ${d.id} is not in the Ready state (it is ${d.status}).`);
         d.status = 'InProgress';
         d.phase = 'shift';
         d.phaseAt = now();
       } else {
-        if (d.phase !== 'bake') throw err('InvalidDeploymentStatusException', `The deployment ${d.id} is not waiting to terminate the original task set.`);
+        if (d.phase !== 'bake')
+          throw err('InvalidDeploymentStatusException', `The deployment ${d.id} is not waiting to terminate the original task set.`);
         d.bakeUntil = now();
       }
       return {};

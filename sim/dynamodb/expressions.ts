@@ -19,10 +19,13 @@ export function validation(message: string): ApiError {
 
 /** Exactly one data type per value, as DynamoDB insists. */
 export function checkValue(value: unknown, where: string): AttributeValue {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw validation(`${where}: Supplied AttributeValue is not an object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw validation(`${where}: Supplied AttributeValue is not an object`);
   const types = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-  if (types.length !== 1 || !TYPES.includes(types[0]!)) {
-    throw validation(`Supplied AttributeValue ${types.length > 1 ? 'has more than one datatypes set' : 'is empty'}, must contain exactly one of the supported datatypes`);
+  if (types.length !== 1 || !TYPES.includes(types[0])) {
+    throw validation(
+      `Supplied AttributeValue ${types.length > 1 ? 'has more than one datatypes set' : 'is empty'}, must contain exactly one of the supported datatypes`
+    );
   }
   const v = value as AttributeValue;
   if (v.N !== undefined && (typeof v.N !== 'string' || !Number.isFinite(Number(v.N)) || v.N.trim() === '')) {
@@ -41,14 +44,18 @@ function tokenize(text: string, kind: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text[i];
     if (/\s/.test(c)) {
       i++;
       continue;
     }
     const rest = text.slice(i);
     const m =
-      /^#[A-Za-z0-9_]+/.exec(rest) ?? /^:[A-Za-z0-9_]+/.exec(rest) ?? /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest) ?? /^(<>|<=|>=|=|<|>)/.exec(rest) ?? /^[(),+\-.[\]]/.exec(rest);
+      /^#[A-Za-z0-9_]+/.exec(rest) ??
+      /^:[A-Za-z0-9_]+/.exec(rest) ??
+      /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest) ??
+      /^(<>|<=|>=|=|<|>)/.exec(rest) ??
+      /^[(),+\-.[\]]/.exec(rest);
     if (!m) throw validation(`Invalid ${kind}: Syntax error; token: "${c}", near: "${text.slice(Math.max(0, i - 5), i + 5)}"`);
     const s = m[0];
     if (s.startsWith('#')) out.push({ t: 'hash', s, at: i });
@@ -73,28 +80,33 @@ export class Placeholders {
   ) {}
   name(token: string, kind: string): string {
     const n = this.names?.[token];
-    if (n === undefined) throw validation(`Invalid ${kind}: An expression attribute name used in the document path is not defined; attribute name: ${token}`);
+    if (n === undefined)
+      throw validation(`Invalid ${kind}: An expression attribute name used in the document path is not defined; attribute name: ${token}`);
     this.usedNames.add(token);
     return n;
   }
   value(token: string, kind: string): AttributeValue {
     const v = this.values?.[token];
-    if (v === undefined) throw validation(`Invalid ${kind}: An expression attribute value used in expression is not defined; attribute value: ${token}`);
+    if (v === undefined)
+      throw validation(`Invalid ${kind}: An expression attribute value used in expression is not defined; attribute value: ${token}`);
     this.usedValues.add(token);
     return checkValue(v, `ExpressionAttributeValues contains invalid value for key ${token}`);
   }
   /** After every expression of the request has been parsed. */
   checkAllUsed(): void {
     const unusedNames = Object.keys(this.names ?? {}).filter((k) => !this.usedNames.has(k));
-    if (unusedNames.length) throw validation(`Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`);
+    if (unusedNames.length)
+      throw validation(`Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`);
     const unusedValues = Object.keys(this.values ?? {}).filter((k) => !this.usedValues.has(k));
-    if (unusedValues.length) throw validation(`Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`);
+    if (unusedValues.length)
+      throw validation(`Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`);
   }
 }
 
 // ---- parsing -------------------------------------------------------------------
 
-type Operand = { kind: 'path'; name: string } | { kind: 'value'; value: AttributeValue } | { kind: 'if_not_exists'; name: string; fallback: Operand };
+type Operand =
+  { kind: 'path'; name: string } | { kind: 'value'; value: AttributeValue } | { kind: 'if_not_exists'; name: string; fallback: Operand };
 
 export type Condition =
   | { op: 'and' | 'or'; left: Condition; right: Condition }
@@ -123,7 +135,9 @@ class Parser {
     return t;
   }
   private syntax(t: Token): ApiError {
-    return validation(`Invalid ${this.kind}: Syntax error; token: "${t.s}", near: "${this.text.slice(Math.max(0, t.at - 8), t.at + t.s.length + 8)}"`);
+    return validation(
+      `Invalid ${this.kind}: Syntax error; token: "${t.s}", near: "${this.text.slice(Math.max(0, t.at - 8), t.at + t.s.length + 8)}"`
+    );
   }
   private expect(s: string): void {
     const t = this.next();
@@ -188,7 +202,8 @@ class Parser {
         this.expect(')');
         return { op: 'begins_with', subject, prefix };
       }
-      if (['attribute_type', 'contains', 'size'].includes(fn)) throw validation(`Invalid ${this.kind}: the function ${fn} is not modelled by the local ECS`);
+      if (['attribute_type', 'contains', 'size'].includes(fn))
+        throw validation(`Invalid ${this.kind}: the function ${fn} is not modelled by the local ECS`);
       throw validation(`Invalid ${this.kind}: Invalid function name; function: ${fn}`);
     }
     const subject = this.operand();
@@ -225,7 +240,8 @@ class Parser {
     else if (t.t === 'name') name = t.s;
     else throw this.syntax(t);
     const after = this.peek();
-    if (after?.s === '.' || after?.s === '[') throw validation(`Invalid ${this.kind}: nested document paths are not modelled by the local ECS`);
+    if (after?.s === '.' || after?.s === '[')
+      throw validation(`Invalid ${this.kind}: nested document paths are not modelled by the local ECS`);
     return name;
   }
 
@@ -255,8 +271,10 @@ class Parser {
       const t = this.next();
       const clause = t.s.toUpperCase();
       if (t.t !== 'word' || !['SET', 'REMOVE', 'ADD', 'DELETE'].includes(clause)) throw this.syntax(t);
-      if (clause === 'ADD' || clause === 'DELETE') throw validation(`Invalid ${this.kind}: the ${clause} clause is not modelled by the local ECS`);
-      if (seen.has(clause)) throw validation(`Invalid ${this.kind}: The "${clause}" section can only be used once in an update expression;`);
+      if (clause === 'ADD' || clause === 'DELETE')
+        throw validation(`Invalid ${this.kind}: the ${clause} clause is not modelled by the local ECS`);
+      if (seen.has(clause))
+        throw validation(`Invalid ${this.kind}: The "${clause}" section can only be used once in an update expression;`);
       seen.add(clause);
       for (;;) {
         const name = this.pathName();
@@ -278,7 +296,8 @@ class Parser {
   }
 }
 
-export type UpdateAction = { kind: 'set'; name: string; value: Operand; arith?: { op: string; right: Operand } } | { kind: 'remove'; name: string };
+export type UpdateAction =
+  { kind: 'set'; name: string; value: Operand; arith?: { op: string; right: Operand } } | { kind: 'remove'; name: string };
 
 export function parseCondition(text: string, ph: Placeholders, kind = 'ConditionExpression'): Condition {
   if (text.trim() === '') throw validation(`Invalid ${kind}: The expression can not be empty;`);
@@ -304,7 +323,7 @@ function resolve(o: Operand, item: Item | undefined): AttributeValue | undefined
 }
 
 function typeOf(v: AttributeValue): string {
-  return Object.keys(v)[0]!;
+  return Object.keys(v)[0];
 }
 
 /** Order for S (code points, as UTF-8 byte order for these), N (numeric) and B (bytes); undefined when not comparable. */
@@ -384,7 +403,8 @@ export function applyUpdate(actions: UpdateAction[], before: Item | undefined, k
     if (a.arith) {
       const right = resolve(a.arith.right, before);
       if (!right) throw validation('The provided expression refers to an attribute that does not exist in the item');
-      if (value.N === undefined || right.N === undefined) throw validation('An operand in the update expression has an incorrect data type');
+      if (value.N === undefined || right.N === undefined)
+        throw validation('An operand in the update expression has an incorrect data type');
       const n = a.arith.op === '+' ? Number(value.N) + Number(right.N) : Number(value.N) - Number(right.N);
       value = { N: String(n) };
     }

@@ -45,7 +45,8 @@ interface Table {
 export function dynamoDbErrorType(code: string): string {
   if (code === 'ValidationException') return `com.amazon.coral.validate#${code}`;
   if (code === 'ThrottlingException') return `com.amazon.coral.availability#${code}`;
-  if (/^(AccessDenied|UnrecognizedClient|MissingAuthenticationToken|IncompleteSignature|UnknownOperation|Serialization)/.test(code)) return `com.amazon.coral.service#${code}`;
+  if (/^(AccessDenied|UnrecognizedClient|MissingAuthenticationToken|IncompleteSignature|UnknownOperation|Serialization)/.test(code))
+    return `com.amazon.coral.service#${code}`;
   return `com.amazonaws.dynamodb.v20120810#${code}`;
 }
 
@@ -96,8 +97,14 @@ function describe(t: Table, status: string = t.status): Record<string, unknown> 
     AttributeDefinitions: t.attributeDefinitions,
     ItemCount: t.items.size,
     TableSizeBytes: [...t.items.values()].reduce((n, item) => n + Buffer.byteLength(JSON.stringify(item)), 0),
-    ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: t.provisioned?.ReadCapacityUnits ?? 0, WriteCapacityUnits: t.provisioned?.WriteCapacityUnits ?? 0 },
-    ...(t.billingMode === 'PAY_PER_REQUEST' ? { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: new Date(t.createdAt) } } : {}),
+    ProvisionedThroughput: {
+      NumberOfDecreasesToday: 0,
+      ReadCapacityUnits: t.provisioned?.ReadCapacityUnits ?? 0,
+      WriteCapacityUnits: t.provisioned?.WriteCapacityUnits ?? 0
+    },
+    ...(t.billingMode === 'PAY_PER_REQUEST'
+      ? { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: new Date(t.createdAt) } }
+      : {}),
     DeletionProtectionEnabled: false
   };
 }
@@ -127,10 +134,14 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       const v = k[el.AttributeName];
       const def = t.attributeDefinitions.find((d) => d.AttributeName === el.AttributeName)!;
       if (v === undefined) {
-        throw validation(what === 'item' ? `One or more parameter values were invalid: Missing the key ${el.AttributeName} in the item` : 'The provided key element does not match the schema');
+        throw validation(
+          what === 'item'
+            ? `One or more parameter values were invalid: Missing the key ${el.AttributeName} in the item`
+            : 'The provided key element does not match the schema'
+        );
       }
       checkValue(v, `key ${el.AttributeName}`);
-      const type = Object.keys(v)[0]!;
+      const type = Object.keys(v)[0];
       if (type !== def.AttributeType) {
         throw validation(
           what === 'item'
@@ -139,22 +150,29 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
         );
       }
       if ((type === 'S' || type === 'B') && String(v[type]) === '') {
-        throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${el.AttributeName}`);
+        throw validation(
+          `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${el.AttributeName}`
+        );
       }
       parts.push(JSON.stringify(v));
     }
-    if (what === 'key' && Object.keys(k).length !== t.keySchema.length) throw validation('The provided key element does not match the schema');
+    if (what === 'key' && Object.keys(k).length !== t.keySchema.length)
+      throw validation('The provided key element does not match the schema');
     return parts.join('|');
   };
 
   const returnValues = (operation: string, input: Record<string, any>): string => {
     const rv = input.ReturnValues ?? 'NONE';
-    if (!RETURN_VALUES[operation]!.includes(rv)) throw validation(`ReturnValues can only be ${RETURN_VALUES[operation]!.join(' or ')} for ${operation}`);
+    if (!RETURN_VALUES[operation].includes(rv))
+      throw validation(`ReturnValues can only be ${RETURN_VALUES[operation].join(' or ')} for ${operation}`);
     return rv;
   };
 
   /** Parses the request's expressions, checks every placeholder is used, and returns the condition (if any). */
-  const expressions = (input: Record<string, any>, update?: string): { condition?: ReturnType<typeof parseCondition>; actions?: ReturnType<typeof parseUpdate> } => {
+  const expressions = (
+    input: Record<string, any>,
+    update?: string
+  ): { condition?: ReturnType<typeof parseCondition>; actions?: ReturnType<typeof parseUpdate> } => {
     const names = input.ExpressionAttributeNames as Record<string, string> | undefined;
     const values = input.ExpressionAttributeValues as Record<string, Record<string, unknown>> | undefined;
     const hasExpression = input.ConditionExpression !== undefined || update !== undefined;
@@ -163,7 +181,9 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
     if (values && Object.keys(values).length === 0) throw validation('ExpressionAttributeValues must not be empty');
     if (names && Object.keys(names).length === 0) throw validation('ExpressionAttributeNames must not be empty');
     if (input.Expected !== undefined || input.AttributeUpdates !== undefined) {
-      throw validation('The legacy parameters Expected and AttributeUpdates are not modelled by the local ECS; use ConditionExpression and UpdateExpression');
+      throw validation(
+        'The legacy parameters Expected and AttributeUpdates are not modelled by the local ECS; use ConditionExpression and UpdateExpression'
+      );
     }
     const ph = new Placeholders(names, values);
     const actions = update !== undefined ? parseUpdate(String(update), ph) : undefined;
@@ -182,14 +202,18 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       const keySchema = (input.KeySchema ?? []) as KeyElement[];
       const defs = (input.AttributeDefinitions ?? []) as { AttributeName: string; AttributeType: string }[];
       if (!Array.isArray(keySchema) || keySchema.length < 1 || keySchema.length > 2) {
-        throw validation(`1 validation error detected: Value '${JSON.stringify(keySchema)}' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2 and greater than or equal to 1`);
+        throw validation(
+          `1 validation error detected: Value '${JSON.stringify(keySchema)}' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2 and greater than or equal to 1`
+        );
       }
       if (keySchema[0]?.KeyType !== 'HASH' || (keySchema[1] && keySchema[1].KeyType !== 'RANGE')) {
         throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
       }
       for (const d of defs) {
         if (!['S', 'N', 'B'].includes(d.AttributeType)) {
-          throw validation(`1 validation error detected: Value '${d.AttributeType}' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`);
+          throw validation(
+            `1 validation error detected: Value '${d.AttributeType}' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`
+          );
         }
       }
       const keyNames = keySchema.map((k) => k.AttributeName).sort();
@@ -201,13 +225,19 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       }
       const billingMode = input.BillingMode ?? 'PROVISIONED';
       if (billingMode !== 'PAY_PER_REQUEST' && billingMode !== 'PROVISIONED') {
-        throw validation(`1 validation error detected: Value '${billingMode}' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]`);
+        throw validation(
+          `1 validation error detected: Value '${billingMode}' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]`
+        );
       }
       if (billingMode === 'PROVISIONED' && !input.ProvisionedThroughput) {
-        throw validation('One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
+        throw validation(
+          'One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED'
+        );
       }
       if (billingMode === 'PAY_PER_REQUEST' && input.ProvisionedThroughput) {
-        throw validation('One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+        throw validation(
+          'One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST'
+        );
       }
       if (tables.has(name)) throw new ApiError('ResourceInUseException', `Table already exists: ${name}`);
       const now = deps.clock.now();
@@ -238,7 +268,11 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
     DeleteTable: (input) => {
       const t = tables.get(tableName(input));
       if (!t) throw new ApiError('ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`);
-      if (t.status !== 'ACTIVE') throw new ApiError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being created: ${t.name}`);
+      if (t.status !== 'ACTIVE')
+        throw new ApiError(
+          'ResourceInUseException',
+          `Attempt to change a resource which is still in use: Table is being created: ${t.name}`
+        );
       tables.delete(t.name);
       return { TableDescription: describe(t, 'DELETING') };
     },
@@ -247,7 +281,8 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       const t = activeTable(input);
       const rv = returnValues('PutItem', input);
       const raw = input.Item;
-      if (raw === null || typeof raw !== 'object') throw validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
+      if (raw === null || typeof raw !== 'object')
+        throw validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
       const item: Item = {};
       for (const [name, value] of Object.entries(raw as Item)) item[name] = checkValue(value, `item attribute ${name}`);
       const k = keyOf(t, item, 'item');
@@ -263,7 +298,8 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       if (input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined) {
         throw validation('ProjectionExpression and AttributesToGet are not modelled by the local ECS');
       }
-      if (input.ExpressionAttributeNames !== undefined) throw validation('ExpressionAttributeNames can only be specified when using expressions');
+      if (input.ExpressionAttributeNames !== undefined)
+        throw validation('ExpressionAttributeNames can only be specified when using expressions');
       const item = t.items.get(keyOf(t, input.Key, 'key'));
       return item ? { Item: item } : {};
     },
@@ -277,9 +313,14 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       const old = t.items.get(k);
       checkCondition(condition, old);
       // An update of a missing item creates it, with its key.
-      const after = applyUpdate(actions!, old ?? { ...(input.Key as Item) }, t.keySchema.map((e) => e.AttributeName));
+      const after = applyUpdate(
+        actions!,
+        old ?? { ...(input.Key as Item) },
+        t.keySchema.map((e) => e.AttributeName)
+      );
       t.items.set(k, after);
-      const changed = (from: Item | undefined): Item => Object.fromEntries(actions!.map((a) => [a.name, from?.[a.name]]).filter(([, v]) => v !== undefined));
+      const changed = (from: Item | undefined): Item =>
+        Object.fromEntries(actions!.map((a) => [a.name, from?.[a.name]]).filter(([, v]) => v !== undefined));
       if (rv === 'ALL_OLD') return old ? { Attributes: old } : {};
       if (rv === 'ALL_NEW') return { Attributes: after };
       if (rv === 'UPDATED_OLD') return old ? { Attributes: changed(old) } : {};
@@ -305,7 +346,9 @@ export function createDynamoDb(deps: DynamoDbDeps): ServiceModel {
       for (const t of tables.values()) if (t.status === 'CREATING' && now >= t.activeAt) t.status = 'ACTIVE';
     },
     snapshot: () =>
-      Object.fromEntries([...tables.values()].map((t) => [t.name, { status: t.status, keySchema: t.keySchema, items: [...t.items.values()] }]))
+      Object.fromEntries(
+        [...tables.values()].map((t) => [t.name, { status: t.status, keySchema: t.keySchema, items: [...t.items.values()] }])
+      )
   };
 }
 

@@ -38,7 +38,10 @@ function invalid(message: string): ApiError {
 }
 
 function validation(value: unknown, member: string, rule: string): ApiError {
-  return new ApiError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`);
+  return new ApiError(
+    'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`
+  );
 }
 
 /** ECR's own rendering of an image id in its messages: `{imageDigest:'null', imageTag:'v9'}`. */
@@ -57,7 +60,11 @@ export function createEcr(deps: EcrDeps): ServiceModel {
     }
     const name = String(value);
     if (!REPOSITORY_NAME.test(name)) {
-      throw validation(name, 'repositoryName', 'Member must satisfy regular expression pattern: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*');
+      throw validation(
+        name,
+        'repositoryName',
+        'Member must satisfy regular expression pattern: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'
+      );
     }
     return name;
   };
@@ -66,11 +73,17 @@ export function createEcr(deps: EcrDeps): ServiceModel {
     const name = repositoryName(input.repositoryName);
     const registry = input.registryId === undefined ? registryId : String(input.registryId);
     const repo = registry === registryId ? repositories.get(name) : undefined;
-    if (!repo) throw new ApiError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${registry}'`);
+    if (!repo)
+      throw new ApiError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${registry}'`
+      );
     return repo;
   };
   const find = (repo: Repository, id: { imageDigest?: string; imageTag?: string }): StoredImage | undefined =>
-    repo.images.find((i) => (id.imageDigest === undefined || i.digest === id.imageDigest) && (id.imageTag === undefined || i.tags.includes(id.imageTag)));
+    repo.images.find(
+      (i) => (id.imageDigest === undefined || i.digest === id.imageDigest) && (id.imageTag === undefined || i.tags.includes(id.imageTag))
+    );
   const imageIds = (value: unknown, max: number): { imageDigest?: string; imageTag?: string }[] => {
     const ids = list<Record<string, unknown>>(value).map((raw) => ({
       ...(raw.imageDigest !== undefined ? { imageDigest: String(raw.imageDigest) } : {}),
@@ -95,7 +108,10 @@ export function createEcr(deps: EcrDeps): ServiceModel {
     CreateRepository: (input) => {
       const name = repositoryName(input.repositoryName);
       if (repositories.has(name)) {
-        throw new ApiError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${registryId}'`);
+        throw new ApiError(
+          'RepositoryAlreadyExistsException',
+          `The repository with name '${name}' already exists in the registry with id '${registryId}'`
+        );
       }
       const repo: Repository = { name, createdAt: deps.clock.now(), images: [] };
       repositories.set(name, repo);
@@ -114,7 +130,8 @@ export function createEcr(deps: EcrDeps): ServiceModel {
     },
     PutImage: (input) => {
       const repo = findRepository(input);
-      if (input.imageManifest === undefined || input.imageManifest === '') throw validation('null', 'imageManifest', 'Member must not be null');
+      if (input.imageManifest === undefined || input.imageManifest === '')
+        throw validation('null', 'imageManifest', 'Member must not be null');
       const manifest = String(input.imageManifest);
       const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
       const tag = input.imageTag === undefined ? undefined : String(input.imageTag);
@@ -122,21 +139,38 @@ export function createEcr(deps: EcrDeps): ServiceModel {
       if (tag) for (const other of repo.images) other.tags = other.tags.filter((t) => t !== tag);
       let image = repo.images.find((i) => i.digest === digest);
       if (!image) {
-        image = { digest, tags: [], manifest, mediaType: String(input.imageManifestMediaType ?? MANIFEST_V2), pushedAt: deps.clock.now(), sizeInBytes: 28_000_000 + manifest.length };
+        image = {
+          digest,
+          tags: [],
+          manifest,
+          mediaType: String(input.imageManifestMediaType ?? MANIFEST_V2),
+          pushedAt: deps.clock.now(),
+          sizeInBytes: 28_000_000 + manifest.length
+        };
         repo.images.push(image);
       }
       if (tag) image.tags.push(tag);
-      return { image: { registryId, repositoryName: repo.name, imageId: { imageDigest: digest, ...(tag ? { imageTag: tag } : {}) }, imageManifest: manifest, imageManifestMediaType: image.mediaType } };
+      return {
+        image: {
+          registryId,
+          repositoryName: repo.name,
+          imageId: { imageDigest: digest, ...(tag ? { imageTag: tag } : {}) },
+          imageManifest: manifest,
+          imageManifestMediaType: image.mediaType
+        }
+      };
     },
     DescribeImages: (input) => {
       const repo = findRepository(input);
       const ids = imageIds(input.imageIds, 100);
-      if (input.imageIds !== undefined && ids.length === 0) throw validation('[]', 'imageIds', 'Member must have length greater than or equal to 1');
+      if (input.imageIds !== undefined && ids.length === 0)
+        throw validation('[]', 'imageIds', 'Member must have length greater than or equal to 1');
       if (ids.length > 0) {
         // Unlike BatchGetImage, DescribeImages fails the whole call on the first id it cannot find.
         const found: StoredImage[] = [];
         for (const id of ids) {
-          if (id.imageDigest !== undefined && !DIGEST.test(id.imageDigest)) throw invalid(`Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest'`);
+          if (id.imageDigest !== undefined && !DIGEST.test(id.imageDigest))
+            throw invalid(`Invalid parameter at 'imageDigest' failed to satisfy constraint: 'Invalid image digest'`);
           const image = find(repo, id);
           if (!image) {
             throw new ApiError(
@@ -149,11 +183,20 @@ export function createEcr(deps: EcrDeps): ServiceModel {
         return { imageDetails: found.map((i) => detail(repo, i)) };
       }
       const max = optNumber(input.maxResults, 'maxResults', 'ValidationException') ?? 100;
-      if (!Number.isInteger(max) || max < 1 || max > 1000) throw validation(input.maxResults, 'maxResults', 'Member must have value between 1 and 1000');
+      if (!Number.isInteger(max) || max < 1 || max > 1000)
+        throw validation(input.maxResults, 'maxResults', 'Member must have value between 1 and 1000');
       const tagStatus = input.filter?.tagStatus === undefined ? 'ANY' : String(input.filter.tagStatus);
       const images = repo.images.filter((i) => tagStatus === 'ANY' || (tagStatus === 'TAGGED') === i.tags.length > 0);
-      const start = input.nextToken === undefined ? 0 : Number(Buffer.from(String(input.nextToken), 'base64').toString('utf8').replace(/^sim-ecr:/, ''));
-      if (!Number.isInteger(start) || start < 0 || start > images.length) throw invalid('Invalid parameter at \'nextToken\' failed to satisfy constraint: \'Invalid pagination token\'');
+      const start =
+        input.nextToken === undefined
+          ? 0
+          : Number(
+              Buffer.from(String(input.nextToken), 'base64')
+                .toString('utf8')
+                .replace(/^sim-ecr:/, '')
+            );
+      if (!Number.isInteger(start) || start < 0 || start > images.length)
+        throw invalid("Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid pagination token'");
       const page = images.slice(start, start + max);
       const next = start + max < images.length ? Buffer.from(`sim-ecr:${start + max}`).toString('base64') : undefined;
       return { imageDetails: page.map((i) => detail(repo, i)), nextToken: next };
@@ -166,7 +209,11 @@ export function createEcr(deps: EcrDeps): ServiceModel {
       const failures: Record<string, unknown>[] = [];
       for (const id of ids) {
         if (id.imageDigest === undefined && id.imageTag === undefined) {
-          failures.push({ imageId: id, failureCode: 'MissingDigestAndTag', failureReason: 'Invalid request parameters: both tag and digest cannot be null' });
+          failures.push({
+            imageId: id,
+            failureCode: 'MissingDigestAndTag',
+            failureReason: 'Invalid request parameters: both tag and digest cannot be null'
+          });
           continue;
         }
         const image = find(repo, id);
@@ -174,7 +221,11 @@ export function createEcr(deps: EcrDeps): ServiceModel {
           const wrongTag = id.imageDigest !== undefined && id.imageTag !== undefined && find(repo, { imageDigest: id.imageDigest });
           failures.push(
             wrongTag
-              ? { imageId: id, failureCode: 'ImageTagDoesNotMatchDigest', failureReason: 'Invalid request parameters: given tag does not map to the given digest' }
+              ? {
+                  imageId: id,
+                  failureCode: 'ImageTagDoesNotMatchDigest',
+                  failureReason: 'Invalid request parameters: given tag does not map to the given digest'
+                }
               : { imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }
           );
           continue;
@@ -195,7 +246,10 @@ export function createEcr(deps: EcrDeps): ServiceModel {
     handlers,
     tick: () => undefined,
     snapshot: () => ({
-      repositories: [...repositories.values()].map((r) => ({ name: r.name, images: r.images.map((i) => ({ digest: i.digest, tags: i.tags })) }))
+      repositories: [...repositories.values()].map((r) => ({
+        name: r.name,
+        images: r.images.map((i) => ({ digest: i.digest, tags: i.tags }))
+      }))
     })
   };
 }

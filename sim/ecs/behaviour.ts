@@ -9,7 +9,17 @@ import type { TargetProbe } from '../types.js';
 import type { Task } from './model.js';
 
 /** In order of precedence: a task behaves as the first of these any essential container has. */
-export const BEHAVIOURS = ['no-capacity', 'image-pull-fail', 'secret-fail', 'crash', 'unhealthy', 'slow-start', 'cpu-spike', 'memory-leak', 'http-5xx'] as const;
+export const BEHAVIOURS = [
+  'no-capacity',
+  'image-pull-fail',
+  'secret-fail',
+  'crash',
+  'unhealthy',
+  'slow-start',
+  'cpu-spike',
+  'memory-leak',
+  'http-5xx'
+] as const;
 export type Behaviour = 'healthy' | (typeof BEHAVIOURS)[number];
 
 const SECOND = 1000;
@@ -82,7 +92,8 @@ export function planTimeline(behaviour: Behaviour, oneOff: boolean, created: num
   const runningAt = pendingAt + Math.round(pendingFor);
   let exitAt: number | undefined;
   // The image pull (retried) or the secrets fetch fails after a while in PENDING; runningAt is that moment.
-  if (behaviour === 'image-pull-fail' || behaviour === 'secret-fail') return { pendingAt, runningAt: pendingAt + Math.round((6 + random() * 6) * SECOND) };
+  if (behaviour === 'image-pull-fail' || behaviour === 'secret-fail')
+    return { pendingAt, runningAt: pendingAt + Math.round((6 + random() * 6) * SECOND) };
   if (behaviour === 'crash') exitAt = runningAt + Math.round(CRASH_AFTER_RUNNING_MS + random() * 2 * SECOND);
   else if (oneOff) exitAt = runningAt + Math.round(ONE_OFF_RUN_MS + random() * 2 * SECOND);
   else if (behaviour === 'memory-leak') exitAt = runningAt + Math.round(((100 - 30) / LEAK_PERCENT_PER_MINUTE) * MINUTE);
@@ -141,7 +152,9 @@ export interface StartFailure {
  * code is TaskFailedToStart, the containers have a reason and no exit code.
  */
 export function startFailure(task: Task): StartFailure | undefined {
-  const def: Record<string, any> | undefined = task.taskDefinition.body.containerDefinitions?.find((d: Record<string, any>) => d.essential !== false);
+  const def: Record<string, any> | undefined = task.taskDefinition.body.containerDefinitions?.find(
+    (d: Record<string, any>) => d.essential !== false
+  );
   if (task.behaviour === 'image-pull-fail') {
     const image = String(def?.image ?? 'image');
     const ref = image.includes('/') ? image : `docker.io/library/${image}`;
@@ -149,12 +162,20 @@ export function startFailure(task: Task): StartFailure | undefined {
     return { stoppedReason: text, containerReason: text };
   }
   if (task.behaviour === 'secret-fail') {
-    const secrets: Array<Record<string, any>> = (task.taskDefinition.body.containerDefinitions ?? []).flatMap((d: Record<string, any>) => d.secrets ?? []);
-    const valueFrom = String(secrets[0]?.valueFrom ?? `arn:aws:secretsmanager:${task.arn.split(':')[3]}:${task.arn.split(':')[4]}:secret:${task.taskDefinition.family}/db-password-Ab12Cd`);
-    const role = String(task.taskDefinition.body.executionRoleArn ?? 'ecsTaskExecutionRole').split('/').pop();
-    const text = valueFrom.includes(':ssm:') || valueFrom.startsWith('/')
-      ? `ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: User: arn:aws:sts::${task.arn.split(':')[4]}:assumed-role/${role}/${task.id} is not authorized to perform: ssm:GetParameters on resource: ${valueFrom}`
-      : `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${valueFrom} from secrets manager: AccessDeniedException: User: arn:aws:sts::${task.arn.split(':')[4]}:assumed-role/${role}/${task.id} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${valueFrom} because no identity-based policy allows the secretsmanager:GetSecretValue action`;
+    const secrets: Array<Record<string, any>> = (task.taskDefinition.body.containerDefinitions ?? []).flatMap(
+      (d: Record<string, any>) => d.secrets ?? []
+    );
+    const valueFrom = String(
+      secrets[0]?.valueFrom ??
+        `arn:aws:secretsmanager:${task.arn.split(':')[3]}:${task.arn.split(':')[4]}:secret:${task.taskDefinition.family}/db-password-Ab12Cd`
+    );
+    const role = String(task.taskDefinition.body.executionRoleArn ?? 'ecsTaskExecutionRole')
+      .split('/')
+      .pop();
+    const text =
+      valueFrom.includes(':ssm:') || valueFrom.startsWith('/')
+        ? `ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: User: arn:aws:sts::${task.arn.split(':')[4]}:assumed-role/${role}/${task.id} is not authorized to perform: ssm:GetParameters on resource: ${valueFrom}`
+        : `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${valueFrom} from secrets manager: AccessDeniedException: User: arn:aws:sts::${task.arn.split(':')[4]}:assumed-role/${role}/${task.id} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${valueFrom} because no identity-based policy allows the secretsmanager:GetSecretValue action`;
     return { stoppedReason: text, containerReason: text };
   }
   return undefined;
@@ -163,7 +184,9 @@ export function startFailure(task: Task): StartFailure | undefined {
 /** The service event ECS repeats while it cannot place a task (Fargate's wording). */
 export function placementFailure(taskDefinitionBody: Record<string, any>, serviceName: string): string | undefined {
   const defs: Array<Record<string, any>> = taskDefinitionBody.containerDefinitions ?? [];
-  const stuck = defs.some((d) => d.essential !== false && containerBehaviour({ image: String(d.image ?? ''), environment: d.environment }) === 'no-capacity');
+  const stuck = defs.some(
+    (d) => d.essential !== false && containerBehaviour({ image: String(d.image ?? ''), environment: d.environment }) === 'no-capacity'
+  );
   if (!stuck) return undefined;
   return `(service ${serviceName}) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.`;
 }
@@ -178,7 +201,11 @@ export type LogMoment = 'running' | 'exited' | 'stopped';
 function awslogsOf(def: Record<string, any>): { group: string; prefix?: string; create: boolean } | undefined {
   const lc = def.logConfiguration;
   if (lc?.logDriver !== 'awslogs' || !lc.options?.['awslogs-group']) return undefined;
-  return { group: String(lc.options['awslogs-group']), prefix: lc.options['awslogs-stream-prefix'], create: String(lc.options['awslogs-create-group']) === 'true' };
+  return {
+    group: String(lc.options['awslogs-group']),
+    prefix: lc.options['awslogs-stream-prefix'],
+    create: String(lc.options['awslogs-create-group']) === 'true'
+  };
 }
 
 function stamp(at: number): string {
@@ -200,7 +227,8 @@ export function containerLines(task: Task, container: string, port: number, mome
   }
   if (moment === 'exited' && task.behaviour === 'crash') {
     // Applications dump their configuration when they die: the environment reaches the log (and must be masked by whoever prints it).
-    const env: Array<Record<string, any>> = task.taskDefinition.body.containerDefinitions?.find((d: Record<string, any>) => d.name === container)?.environment ?? [];
+    const env: Array<Record<string, any>> =
+      task.taskDefinition.body.containerDefinitions?.find((d: Record<string, any>) => d.name === container)?.environment ?? [];
     if (env.length) say(at - 310, `${stamp(at - 310)} DEBUG ${container}: config ${env.map((e) => `${e.name}=${e.value}`).join(' ')}`);
     say(at - 300, `${stamp(at - 300)} ERROR ${container}: unhandled rejection, shutting down`);
     say(at - 290, `TypeError: Cannot read properties of undefined (reading 'split')`);
@@ -230,9 +258,11 @@ export function containerLines(task: Task, container: string, port: number, mome
         say(t, `${stamp(t)} ${task.ip} - - "GET /health HTTP/1.1" 500 21 "-" "ELB-HealthChecker/2.0"`);
       }
     } else if (task.behaviour === 'http-5xx') {
-      for (let t = started + HTTP_5XX_AFTER_MS; t < until; t += 15 * SECOND) say(t, `${stamp(t)} ${task.ip} - - "GET /api/orders HTTP/1.1" 502 53 "-" "Mozilla/5.0"`);
+      for (let t = started + HTTP_5XX_AFTER_MS; t < until; t += 15 * SECOND)
+        say(t, `${stamp(t)} ${task.ip} - - "GET /api/orders HTTP/1.1" 502 53 "-" "Mozilla/5.0"`);
     }
-    if (task.stopCode !== 'EssentialContainerExited' && task.startedAt !== undefined) say(until + 10, `${stamp(until + 10)} INFO  ${container}: received SIGTERM, draining connections`);
+    if (task.stopCode !== 'EssentialContainerExited' && task.startedAt !== undefined)
+      say(until + 10, `${stamp(until + 10)} INFO  ${container}: received SIGTERM, draining connections`);
     return lines;
   }
   return lines;
@@ -247,7 +277,10 @@ export function writeContainerLogs(logs: LogsSink | undefined, task: Task, momen
     if (!target) continue;
     const name = String(def.name);
     // Only essential containers act out the task's behaviour; the others just start and stop.
-    const lines = def.essential === false && moment === 'exited' ? [] : containerLines(task, name, Number(def.portMappings?.[0]?.containerPort ?? 8080), moment, at);
+    const lines =
+      def.essential === false && moment === 'exited'
+        ? []
+        : containerLines(task, name, Number(def.portMappings?.[0]?.containerPort ?? 8080), moment, at);
     if (lines.length === 0) continue;
     const runtimeId = task.containers.find((c) => c.name === name)?.runtimeId ?? task.id;
     const stream = target.prefix ? `${target.prefix}/${name}/${task.id}` : runtimeId;

@@ -102,7 +102,8 @@ export function createEcs(deps: EcsDeps): ServiceModel {
     CreateCluster: (input, ctx) => {
       const s = state(ctx.region);
       const name = clusterName(input.clusterName);
-      if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw new ApiError('InvalidParameterException', 'Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
+      if (!/^[A-Za-z0-9_-]{1,255}$/.test(name))
+        throw new ApiError('InvalidParameterException', 'Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
       let c = s.clusters.get(name);
       if (!c || c.status !== 'ACTIVE') {
         const settings = Array.isArray(input.settings) ? input.settings : [{ name: 'containerInsights', value: 'disabled' }];
@@ -133,7 +134,8 @@ export function createEcs(deps: EcsDeps): ServiceModel {
       if ([...(s.services.get(c.name)?.values() ?? [])].some((svc) => svc.status !== 'INACTIVE')) {
         throw new ApiError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
       }
-      if ([...s.live].some((t) => t.cluster === c)) throw new ApiError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
+      if ([...s.live].some((t) => t.cluster === c))
+        throw new ApiError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
       c.status = 'INACTIVE';
       return { cluster: clusterShape(s, c, false) };
     },
@@ -189,16 +191,32 @@ export function createEcs(deps: EcsDeps): ServiceModel {
         put('MemoryUtilization', avg(samples.map((x) => x.mem)), { ClusterName: cluster, ServiceName: svc.name });
       }
       if (clusterSamples.length) {
-        deps.metrics.put({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: cluster }, value: avg(clusterSamples.map((x) => x.cpu)), timestamp, unit: 'Percent' });
-        deps.metrics.put({ namespace: 'AWS/ECS', metricName: 'MemoryUtilization', dimensions: { ClusterName: cluster }, value: avg(clusterSamples.map((x) => x.mem)), timestamp, unit: 'Percent' });
+        deps.metrics.put({
+          namespace: 'AWS/ECS',
+          metricName: 'CPUUtilization',
+          dimensions: { ClusterName: cluster },
+          value: avg(clusterSamples.map((x) => x.cpu)),
+          timestamp,
+          unit: 'Percent'
+        });
+        deps.metrics.put({
+          namespace: 'AWS/ECS',
+          metricName: 'MemoryUtilization',
+          dimensions: { ClusterName: cluster },
+          value: avg(clusterSamples.map((x) => x.mem)),
+          timestamp,
+          unit: 'Percent'
+        });
       }
     }
   }
 
   function prune(s: EcsState, now: number): void {
-    for (const [id, t] of s.tasks) if (t.lastStatus === 'STOPPED' && t.stoppedAt !== undefined && now - t.stoppedAt > STOPPED_RETENTION_MS) s.tasks.delete(id);
+    for (const [id, t] of s.tasks)
+      if (t.lastStatus === 'STOPPED' && t.stoppedAt !== undefined && now - t.stoppedAt > STOPPED_RETENTION_MS) s.tasks.delete(id);
     for (const services of s.services.values()) {
-      for (const [name, svc] of services) if (svc.status === 'INACTIVE' && now - (svc.inactiveSince ?? now) > INACTIVE_RETENTION_MS) services.delete(name);
+      for (const [name, svc] of services)
+        if (svc.status === 'INACTIVE' && now - (svc.inactiveSince ?? now) > INACTIVE_RETENTION_MS) services.delete(name);
     }
   }
 

@@ -158,12 +158,16 @@ function digest(seed: string): string {
  * deployments changes no task or deployment id a seeded run already produced.
  */
 function serviceDeploymentArn(state: EcsState, svc: Service): string {
-  return state.arn(`service-deployment/${svc.cluster.name}/${svc.name}/${digest(`${svc.arn}#sd${svc.serviceDeployments.length}`).slice(0, 22)}`);
+  return state.arn(
+    `service-deployment/${svc.cluster.name}/${svc.name}/${digest(`${svc.arn}#sd${svc.serviceDeployments.length}`).slice(0, 22)}`
+  );
 }
 
 function revisionArn(state: EcsState, svc: Service): string {
   const hex = createHash('sha256').update(`${svc.arn}#rev${svc.revisions.length}`).digest('hex').slice(0, 15);
-  return state.arn(`service-revision/${svc.cluster.name}/${svc.name}/${(BigInt(`0x${hex}`) % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n).toString()}`);
+  return state.arn(
+    `service-revision/${svc.cluster.name}/${svc.name}/${((BigInt(`0x${hex}`) % 9_000_000_000_000_000_000n) + 1_000_000_000_000_000_000n).toString()}`
+  );
 }
 
 export function isNative(cfg: DeploymentConfiguration): boolean {
@@ -177,12 +181,19 @@ function invalid(message: string): ApiError {
 }
 
 function intIn(value: unknown, member: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalid(`${member} must be an integer between ${min} and ${max}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw invalid(`${member} must be an integer between ${min} and ${max}.`);
   return value;
 }
 
 function tenthIn(value: unknown, member: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || Math.abs(value * 10 - Math.round(value * 10)) > 1e-9) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    Math.abs(value * 10 - Math.round(value * 10)) > 1e-9
+  ) {
     throw invalid(`${member} must be a multiple of 0.1 between ${min.toFixed(1)} and ${max.toFixed(1)}.`);
   }
   return Math.round(value * 10) / 10;
@@ -197,15 +208,18 @@ function hooksFrom(input: unknown): LifecycleHook[] {
     const stages: unknown = raw?.lifecycleStages;
     if (!Array.isArray(stages) || stages.length === 0) throw invalid(`${member}.lifecycleStages must name at least one lifecycle stage.`);
     for (const s of stages) {
-      if (!HOOK_STAGES.includes(String(s))) throw invalid(`${member}.lifecycleStages: ${String(s)} is not a lifecycle stage a hook can use (${HOOK_STAGES.join(', ')}).`);
+      if (!HOOK_STAGES.includes(String(s)))
+        throw invalid(`${member}.lifecycleStages: ${String(s)} is not a lifecycle stage a hook can use (${HOOK_STAGES.join(', ')}).`);
       if (targetType === 'PAUSE' && NO_PAUSE_STAGES.includes(String(s))) {
         throw invalid(`${member}: PAUSE hooks cannot be configured at the ${String(s)} stage; it is only valid for AWS_LAMBDA hooks.`);
       }
     }
     const hook: LifecycleHook = { targetType, lifecycleStages: stages.map(String) };
     if (targetType === 'AWS_LAMBDA') {
-      if (typeof raw.hookTargetArn !== 'string' || !raw.hookTargetArn.startsWith('arn:')) throw invalid(`${member}.hookTargetArn must be the ARN of a Lambda function for an AWS_LAMBDA hook.`);
-      if (typeof raw.roleArn !== 'string' || !raw.roleArn.startsWith('arn:')) throw invalid(`${member}.roleArn must be an IAM role ARN for an AWS_LAMBDA hook.`);
+      if (typeof raw.hookTargetArn !== 'string' || !raw.hookTargetArn.startsWith('arn:'))
+        throw invalid(`${member}.hookTargetArn must be the ARN of a Lambda function for an AWS_LAMBDA hook.`);
+      if (typeof raw.roleArn !== 'string' || !raw.roleArn.startsWith('arn:'))
+        throw invalid(`${member}.roleArn must be an IAM role ARN for an AWS_LAMBDA hook.`);
       hook.hookTargetArn = raw.hookTargetArn;
       hook.roleArn = raw.roleArn;
     } else if (raw.hookTargetArn !== undefined || raw.roleArn !== undefined) {
@@ -215,9 +229,11 @@ function hooksFrom(input: unknown): LifecycleHook[] {
     if (raw.timeoutConfiguration !== undefined && raw.timeoutConfiguration !== null) {
       const t = raw.timeoutConfiguration as Record<string, unknown>;
       const out: NonNullable<LifecycleHook['timeoutConfiguration']> = {};
-      if (t.timeoutInMinutes !== undefined) out.timeoutInMinutes = intIn(t.timeoutInMinutes, `${member}.timeoutConfiguration.timeoutInMinutes`, 1, 20160);
+      if (t.timeoutInMinutes !== undefined)
+        out.timeoutInMinutes = intIn(t.timeoutInMinutes, `${member}.timeoutConfiguration.timeoutInMinutes`, 1, 20160);
       if (t.action !== undefined) {
-        if (t.action !== 'CONTINUE' && t.action !== 'ROLLBACK') throw invalid(`${member}.timeoutConfiguration.action must be one of ROLLBACK, CONTINUE.`);
+        if (t.action !== 'CONTINUE' && t.action !== 'ROLLBACK')
+          throw invalid(`${member}.timeoutConfiguration.action must be one of ROLLBACK, CONTINUE.`);
         out.action = t.action;
       }
       hook.timeoutConfiguration = out;
@@ -225,7 +241,8 @@ function hooksFrom(input: unknown): LifecycleHook[] {
     return hook;
   });
   for (const type of ['PAUSE', 'AWS_LAMBDA'] as const) {
-    if (hooks.filter((h) => h.targetType === type).length > 10) throw invalid(`A service can have at most 10 ${type === 'PAUSE' ? 'pause' : 'Lambda'} hooks.`);
+    if (hooks.filter((h) => h.targetType === type).length > 10)
+      throw invalid(`A service can have at most 10 ${type === 'PAUSE' ? 'pause' : 'Lambda'} hooks.`);
   }
   return hooks;
 }
@@ -233,32 +250,41 @@ function hooksFrom(input: unknown): LifecycleHook[] {
 /** The native fields of a deploymentConfiguration request over the current ones (services.ts does the rest). */
 export function nativeConfiguration(i: Record<string, any>, out: DeploymentConfiguration): void {
   if (i.strategy !== undefined) {
-    if (!['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'].includes(String(i.strategy))) throw invalid('strategy must be one of ROLLING, BLUE_GREEN, LINEAR, CANARY.');
+    if (!['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'].includes(String(i.strategy)))
+      throw invalid('strategy must be one of ROLLING, BLUE_GREEN, LINEAR, CANARY.');
     out.strategy = i.strategy;
   }
-  if (i.bakeTimeInMinutes !== undefined && i.bakeTimeInMinutes !== null) out.bakeTimeInMinutes = intIn(i.bakeTimeInMinutes, 'bakeTimeInMinutes', 0, 1440);
+  if (i.bakeTimeInMinutes !== undefined && i.bakeTimeInMinutes !== null)
+    out.bakeTimeInMinutes = intIn(i.bakeTimeInMinutes, 'bakeTimeInMinutes', 0, 1440);
   if (i.lifecycleHooks !== undefined && i.lifecycleHooks !== null) out.lifecycleHooks = hooksFrom(i.lifecycleHooks);
   if (i.linearConfiguration !== undefined && i.linearConfiguration !== null) {
     const l = i.linearConfiguration as Record<string, unknown>;
     out.linearConfiguration = {
       stepPercent: l.stepPercent === undefined ? 10 : tenthIn(l.stepPercent, 'linearConfiguration.stepPercent', 3, 100),
-      stepBakeTimeInMinutes: l.stepBakeTimeInMinutes === undefined ? 6 : intIn(l.stepBakeTimeInMinutes, 'linearConfiguration.stepBakeTimeInMinutes', 0, 1440)
+      stepBakeTimeInMinutes:
+        l.stepBakeTimeInMinutes === undefined ? 6 : intIn(l.stepBakeTimeInMinutes, 'linearConfiguration.stepBakeTimeInMinutes', 0, 1440)
     };
   }
   if (i.canaryConfiguration !== undefined && i.canaryConfiguration !== null) {
     const c = i.canaryConfiguration as Record<string, unknown>;
     out.canaryConfiguration = {
       canaryPercent: c.canaryPercent === undefined ? 5 : tenthIn(c.canaryPercent, 'canaryConfiguration.canaryPercent', 0.1, 100),
-      canaryBakeTimeInMinutes: c.canaryBakeTimeInMinutes === undefined ? 10 : intIn(c.canaryBakeTimeInMinutes, 'canaryConfiguration.canaryBakeTimeInMinutes', 0, 1440)
+      canaryBakeTimeInMinutes:
+        c.canaryBakeTimeInMinutes === undefined
+          ? 10
+          : intIn(c.canaryBakeTimeInMinutes, 'canaryConfiguration.canaryBakeTimeInMinutes', 0, 1440)
     };
   }
-  if (i.linearConfiguration && out.strategy !== 'LINEAR') throw invalid('linearConfiguration is only valid when the deployment strategy is LINEAR.');
-  if (i.canaryConfiguration && out.strategy !== 'CANARY') throw invalid('canaryConfiguration is only valid when the deployment strategy is CANARY.');
+  if (i.linearConfiguration && out.strategy !== 'LINEAR')
+    throw invalid('linearConfiguration is only valid when the deployment strategy is LINEAR.');
+  if (i.canaryConfiguration && out.strategy !== 'CANARY')
+    throw invalid('canaryConfiguration is only valid when the deployment strategy is CANARY.');
   if (out.strategy !== 'LINEAR') delete out.linearConfiguration;
   if (out.strategy !== 'CANARY') delete out.canaryConfiguration;
   if (out.strategy === 'LINEAR') out.linearConfiguration ??= { stepPercent: 10, stepBakeTimeInMinutes: 6 };
   if (out.strategy === 'CANARY') out.canaryConfiguration ??= { canaryPercent: 5, canaryBakeTimeInMinutes: 10 };
-  if (out.strategy === 'BLUE_GREEN' && out.bakeTimeInMinutes === undefined) throw invalid('bakeTimeInMinutes must be provided when the deployment strategy is BLUE_GREEN.');
+  if (out.strategy === 'BLUE_GREEN' && out.bakeTimeInMinutes === undefined)
+    throw invalid('bakeTimeInMinutes must be provided when the deployment strategy is BLUE_GREEN.');
 }
 
 /** loadBalancers[].advancedConfiguration as given, before the rules are checked. */
@@ -267,12 +293,13 @@ export function advancedFrom(raw: unknown, index: number): AdvancedConfiguration
   if (typeof raw !== 'object') throw invalid(`loadBalancers[${index}].advancedConfiguration must be an object.`);
   const a = raw as Record<string, unknown>;
   const out: AdvancedConfiguration = { alternateTargetGroupArn: '' };
-  if (typeof a.alternateTargetGroupArn !== 'string' || a.alternateTargetGroupArn === '') throw invalid('advancedConfiguration.alternateTargetGroupArn must be specified.');
+  if (typeof a.alternateTargetGroupArn !== 'string' || a.alternateTargetGroupArn === '')
+    throw invalid('advancedConfiguration.alternateTargetGroupArn must be specified.');
   out.alternateTargetGroupArn = a.alternateTargetGroupArn;
   for (const k of ['productionListenerRule', 'testListenerRule', 'roleArn'] as const) {
     if (a[k] === undefined || a[k] === null) continue;
     if (typeof a[k] !== 'string' || a[k] === '') throw invalid(`advancedConfiguration.${k} must be an ARN.`);
-    out[k] = a[k] as string;
+    out[k] = a[k];
   }
   return out;
 }
@@ -284,12 +311,14 @@ export function checkNativeLoadBalancers(state: EcsState, cfg: DeploymentConfigu
   for (const lb of lbs) {
     const adv = lb.advancedConfiguration;
     if (!adv) {
-      if (isNative(cfg) && lb.targetGroupArn) throw invalid(`advancedConfiguration is required for each load balancer when the deployment strategy is ${cfg.strategy}.`);
+      if (isNative(cfg) && lb.targetGroupArn)
+        throw invalid(`advancedConfiguration is required for each load balancer when the deployment strategy is ${cfg.strategy}.`);
       continue;
     }
     if (!lb.targetGroupArn) throw invalid('advancedConfiguration requires targetGroupArn.');
     if (adv.alternateTargetGroupArn === lb.targetGroupArn) throw invalid('alternateTargetGroupArn must be different from targetGroupArn.');
-    if (!state.deps.elb.targetGroup(adv.alternateTargetGroupArn)) throw invalid(`The target group with targetGroupArn ${adv.alternateTargetGroupArn} does not exist.`);
+    if (!state.deps.elb.targetGroup(adv.alternateTargetGroupArn))
+      throw invalid(`The target group with targetGroupArn ${adv.alternateTargetGroupArn} does not exist.`);
     if (!adv.productionListenerRule) throw invalid('advancedConfiguration.productionListenerRule must be specified.');
     if (!adv.roleArn) throw invalid('advancedConfiguration.roleArn must be specified.');
     for (const rule of [adv.productionListenerRule, adv.testListenerRule]) {
@@ -337,7 +366,14 @@ export function beginServiceDeployment(state: EcsState, svc: Service, d: Deploym
   const cfg = structuredClone(svc.deploymentConfiguration);
   const previous = svc.serviceDeployments[0];
   const superseded = previous && !TERMINAL.includes(previous.status) ? previous : undefined;
-  const sources = [...new Set(svc.deployments.slice(1).map((x) => x.serviceRevisionArn).filter((x): x is string => !!x))];
+  const sources = [
+    ...new Set(
+      svc.deployments
+        .slice(1)
+        .map((x) => x.serviceRevisionArn)
+        .filter((x): x is string => !!x)
+    )
+  ];
   const record: ServiceDeploymentRecord = {
     arn: serviceDeploymentArn(state, svc),
     serviceArn: svc.arn,
@@ -350,7 +386,12 @@ export function beginServiceDeployment(state: EcsState, svc: Service, d: Deploym
     status: 'IN_PROGRESS',
     hooks: [],
     deploymentConfiguration: cfg,
-    circuitBreaker: { enabled: cfg.deploymentCircuitBreaker.enable, failureCount: 0, threshold: circuitBreakerThreshold(svc.desiredCount), triggered: false },
+    circuitBreaker: {
+      enabled: cfg.deploymentCircuitBreaker.enable,
+      failureCount: 0,
+      threshold: circuitBreakerThreshold(svc.desiredCount),
+      triggered: false
+    },
     alarms: { enabled: cfg.alarms?.enable === true, alarmNames: cfg.alarms?.alarmNames ?? [], triggered: [] },
     weights: new Map(),
     hookCounter: 0
@@ -376,11 +417,15 @@ export function beginServiceDeployment(state: EcsState, svc: Service, d: Deploym
     return;
   }
   // The blue revision is the one production serves now; green goes to the other group of each pair.
-  const blue = svc.deployments.find((x) => x.id === svc.lastCompleted!.id) ?? svc.deployments.find((x) => x.id !== d.id && x.rolloutState === 'COMPLETED');
+  const blue =
+    svc.deployments.find((x) => x.id === svc.lastCompleted!.id) ??
+    svc.deployments.find((x) => x.id !== d.id && x.rolloutState === 'COMPLETED');
   const blueGroups = svc.lastCompleted.targetGroupArns ?? primaryGroups;
   const greenGroups = svc.loadBalancers
     .filter((lb) => lb.targetGroupArn)
-    .map((lb, i) => (blueGroups[i] === lb.targetGroupArn ? (lb.advancedConfiguration?.alternateTargetGroupArn ?? lb.targetGroupArn!) : lb.targetGroupArn!));
+    .map((lb, i) =>
+      blueGroups[i] === lb.targetGroupArn ? (lb.advancedConfiguration?.alternateTargetGroupArn ?? lb.targetGroupArn) : lb.targetGroupArn!
+    );
   d.targetGroupArns = greenGroups;
   revision.resolvedLoadBalancers = resolved(svc, greenGroups);
   if (interrupted) restoreTraffic(state, interrupted);
@@ -401,13 +446,18 @@ export function beginServiceDeployment(state: EcsState, svc: Service, d: Deploym
     entered: false,
     stageAt: now
   };
-  record.lifecycleStage = svc.native.plan[0]!.stage;
+  record.lifecycleStage = svc.native.plan[0].stage;
   record.weights.set(blue?.serviceRevisionArn ?? '', { test: 100, production: 100 });
   record.weights.set(revision.arn, { test: 0, production: 0 });
 }
 
 function resolved(svc: Service, groups: string[]): ServiceRevisionRecord['resolvedLoadBalancers'] {
-  return groups.map((g, i) => ({ targetGroupArn: g, ...(svc.loadBalancers[i]?.advancedConfiguration?.productionListenerRule ? { productionListenerRule: svc.loadBalancers[i]!.advancedConfiguration!.productionListenerRule } : {}) }));
+  return groups.map((g, i) => ({
+    targetGroupArn: g,
+    ...(svc.loadBalancers[i]?.advancedConfiguration?.productionListenerRule
+      ? { productionListenerRule: svc.loadBalancers[i].advancedConfiguration.productionListenerRule }
+      : {})
+  }));
 }
 
 /** The production percents of each strategy: BLUE_GREEN 100; LINEAR stepPercent, 2×…, 100; CANARY canaryPercent then 100. */
@@ -421,7 +471,12 @@ export function productionSteps(cfg: DeploymentConfiguration): { percent: number
   }
   if (cfg.strategy === 'CANARY') {
     const { canaryPercent, canaryBakeTimeInMinutes } = cfg.canaryConfiguration!;
-    return canaryPercent >= 100 ? [{ percent: 100, bakeMs: 0 }] : [{ percent: canaryPercent, bakeMs: canaryBakeTimeInMinutes * MINUTE }, { percent: 100, bakeMs: 0 }];
+    return canaryPercent >= 100
+      ? [{ percent: 100, bakeMs: 0 }]
+      : [
+          { percent: canaryPercent, bakeMs: canaryBakeTimeInMinutes * MINUTE },
+          { percent: 100, bakeMs: 0 }
+        ];
   }
   return [{ percent: 100, bakeMs: 0 }];
 }
@@ -429,24 +484,46 @@ export function productionSteps(cfg: DeploymentConfiguration): { percent: number
 function forwardPlan(cfg: DeploymentConfiguration, _strategy: NativeRun['strategy'], reconcile: boolean): StageEntry[] {
   const plan: StageEntry[] = [];
   if (reconcile) plan.push({ stage: 'RECONCILE_SERVICE', hookStage: 'RECONCILE_SERVICE' });
-  plan.push({ stage: 'PRE_SCALE_UP', hookStage: 'PRE_SCALE_UP' }, { stage: 'SCALE_UP' }, { stage: 'POST_SCALE_UP', hookStage: 'POST_SCALE_UP' });
-  plan.push({ stage: 'TEST_TRAFFIC_SHIFT', hookStage: 'TEST_TRAFFIC_SHIFT' }, { stage: 'POST_TEST_TRAFFIC_SHIFT', hookStage: 'POST_TEST_TRAFFIC_SHIFT' });
+  plan.push(
+    { stage: 'PRE_SCALE_UP', hookStage: 'PRE_SCALE_UP' },
+    { stage: 'SCALE_UP' },
+    { stage: 'POST_SCALE_UP', hookStage: 'POST_SCALE_UP' }
+  );
+  plan.push(
+    { stage: 'TEST_TRAFFIC_SHIFT', hookStage: 'TEST_TRAFFIC_SHIFT' },
+    { stage: 'POST_TEST_TRAFFIC_SHIFT', hookStage: 'POST_TEST_TRAFFIC_SHIFT' }
+  );
   for (const step of productionSteps(cfg)) {
     // PRE_PRODUCTION_TRAFFIC_SHIFT is a hook point before every step; ECS reports the stage as PRODUCTION_TRAFFIC_SHIFT meanwhile.
     plan.push({ stage: 'PRODUCTION_TRAFFIC_SHIFT', hookStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', percent: step.percent });
     plan.push({ stage: 'PRODUCTION_TRAFFIC_SHIFT', hookStage: 'PRODUCTION_TRAFFIC_SHIFT', percent: step.percent, stepBakeMs: step.bakeMs });
   }
-  plan.push({ stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', hookStage: 'POST_PRODUCTION_TRAFFIC_SHIFT' }, { stage: 'BAKE_TIME' }, { stage: 'CLEAN_UP' });
+  plan.push(
+    { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', hookStage: 'POST_PRODUCTION_TRAFFIC_SHIFT' },
+    { stage: 'BAKE_TIME' },
+    { stage: 'CLEAN_UP' }
+  );
   return plan;
 }
 
-const ROLLBACK_PLAN: StageEntry[] = [{ stage: 'PRODUCTION_TRAFFIC_SHIFT', percent: 0 }, { stage: 'TEST_TRAFFIC_SHIFT', percent: 0 }, { stage: 'CLEAN_UP' }];
+const ROLLBACK_PLAN: StageEntry[] = [
+  { stage: 'PRODUCTION_TRAFFIC_SHIFT', percent: 0 },
+  { stage: 'TEST_TRAFFIC_SHIFT', percent: 0 },
+  { stage: 'CLEAN_UP' }
+];
 
 /** Weights for a green share: whole percents out of 100, tenths out of 1000 (ALB weights are 0–999 each). */
 export function weightsFor(blue: string, green: string, percent: number): { targetGroupArn: string; weight: number }[] {
-  if (Number.isInteger(percent)) return [{ targetGroupArn: blue, weight: 100 - percent }, { targetGroupArn: green, weight: percent }];
+  if (Number.isInteger(percent))
+    return [
+      { targetGroupArn: blue, weight: 100 - percent },
+      { targetGroupArn: green, weight: percent }
+    ];
   const g = Math.round(percent * 10);
-  return [{ targetGroupArn: blue, weight: 1000 - g }, { targetGroupArn: green, weight: g }];
+  return [
+    { targetGroupArn: blue, weight: 1000 - g },
+    { targetGroupArn: green, weight: g }
+  ];
 }
 
 function shift(state: EcsState, run: NativeRun, rule: string | undefined, percent: number, kind: 'test' | 'production'): void {
@@ -521,7 +598,8 @@ export class NativeController {
     if (!run) return;
     const record = run.record;
     // A rollback asked for by StopServiceDeployment or ContinueServiceDeployment starts here.
-    if (run.phase === 'forward' && (record.status === 'ROLLBACK_REQUESTED' || record.status === 'ROLLBACK_IN_PROGRESS')) this.beginRollback(svc, run, now);
+    if (run.phase === 'forward' && (record.status === 'ROLLBACK_REQUESTED' || record.status === 'ROLLBACK_IN_PROGRESS'))
+      this.beginRollback(svc, run, now);
     if (run.phase === 'forward') {
       this.watchAlarms(svc, run, now);
       this.expireHooks(svc, run, now);
@@ -548,7 +626,8 @@ export class NativeController {
     if (live.green.length > want.green) stop.push(...live.green.slice(0, live.green.length - want.green));
     if (live.blue.length > want.blue) stop.push(...live.blue.slice(0, live.blue.length - want.blue));
     if (stop.length) this.sched.stopTasks(svc, stop, reason, now);
-    if (run.green.rolloutState !== 'FAILED' && live.green.length < want.green) this.sched.launchTasks(svc, run.green, want.green - live.green.length, now);
+    if (run.green.rolloutState !== 'FAILED' && live.green.length < want.green)
+      this.sched.launchTasks(svc, run.green, want.green - live.green.length, now);
     if (run.blue && live.blue.length < want.blue) this.sched.launchTasks(svc, run.blue, want.blue - live.blue.length, now);
     run.green.desiredCount = want.green;
     if (run.blue) run.blue.desiredCount = want.blue;
@@ -597,7 +676,11 @@ export class NativeController {
       case 'PRODUCTION_TRAFFIC_SHIFT':
         if (entry.hookStage === 'PRODUCTION_TRAFFIC_SHIFT') {
           shift(this.state, run, run.productionRule, entry.percent!, 'production');
-          this.state.addEvent(svc, `(service ${svc.name}) (service-deployment ${run.record.arn}) shifted ${entry.percent}% of production traffic to service revision ${run.green.serviceRevisionArn}.`, now);
+          this.state.addEvent(
+            svc,
+            `(service ${svc.name}) (service-deployment ${run.record.arn}) shifted ${entry.percent}% of production traffic to service revision ${run.green.serviceRevisionArn}.`,
+            now
+          );
           run.waitUntil = now + STAGE_MS + (entry.stepBakeMs ?? 0);
           return;
         }
@@ -613,12 +696,20 @@ export class NativeController {
 
   private done(svc: Service, run: NativeRun, entry: StageEntry, now: number): boolean {
     if (run.waitUntil !== undefined && now < run.waitUntil) return false;
-    if (run.phase === 'forward' && entry.hookStage && run.record.hooks.some((h) => h.status === 'AWAITING_ACTION' || h.status === 'IN_PROGRESS')) return false;
+    if (
+      run.phase === 'forward' &&
+      entry.hookStage &&
+      run.record.hooks.some((h) => h.status === 'AWAITING_ACTION' || h.status === 'IN_PROGRESS')
+    )
+      return false;
     const live = liveTasks(svc, run);
-    if (entry.stage === 'SCALE_UP') return live.green.length === svc.desiredCount && this.healthyCount(svc, live.green, now) === svc.desiredCount;
+    if (entry.stage === 'SCALE_UP')
+      return live.green.length === svc.desiredCount && this.healthyCount(svc, live.green, now) === svc.desiredCount;
     if (entry.stage === 'CLEAN_UP') {
       const leaving = run.phase === 'forward' ? run.blue?.id : run.green.id;
-      return ![...svc.tasks].some((t) => t.deploymentId === leaving || (t.deploymentId !== run.green.id && t.deploymentId !== run.blue?.id));
+      return ![...svc.tasks].some(
+        (t) => t.deploymentId === leaving || (t.deploymentId !== run.green.id && t.deploymentId !== run.blue?.id)
+      );
     }
     return true;
   }
@@ -635,7 +726,11 @@ export class NativeController {
         run.blue.status = 'PRIMARY';
         svc.deployments = [run.blue];
       }
-      this.state.addEvent(svc, `(service ${svc.name}) (service-deployment ${record.arn}) rollback to service revision ${run.blue?.serviceRevisionArn} completed.`, now);
+      this.state.addEvent(
+        svc,
+        `(service ${svc.name}) (service-deployment ${record.arn}) rollback to service revision ${run.blue?.serviceRevisionArn} completed.`,
+        now
+      );
       return;
     }
     record.status = 'SUCCESSFUL';
@@ -646,7 +741,12 @@ export class NativeController {
     green.rolloutStateReason = `ECS deployment ${green.id} completed.`;
     green.updatedAt = now;
     svc.deployments = [green];
-    svc.lastCompleted = { id: green.id, taskDefinition: green.taskDefinition, serviceRevisionArn: green.serviceRevisionArn, targetGroupArns: run.greenTargetGroups };
+    svc.lastCompleted = {
+      id: green.id,
+      taskDefinition: green.taskDefinition,
+      serviceRevisionArn: green.serviceRevisionArn,
+      targetGroupArns: run.greenTargetGroups
+    };
     this.state.addEvent(svc, `(service ${svc.name}) (deployment ${green.id}) deployment completed.`, now);
   }
 
@@ -710,7 +810,14 @@ export class NativeController {
   rollbackRolling(svc: Service, record: ServiceDeploymentRecord, now: number): void {
     const primary = svc.deployments[0];
     if (!primary || primary.serviceDeploymentArn !== record.arn || primary.rolloutState !== 'IN_PROGRESS') return;
-    this.sched.failDeployment(svc, now, 'Service deployment rolled back because of a StopServiceDeployment request.', 'stopped by a StopServiceDeployment request', true, 'rollback requested');
+    this.sched.failDeployment(
+      svc,
+      now,
+      'Service deployment rolled back because of a StopServiceDeployment request.',
+      'stopped by a StopServiceDeployment request',
+      true,
+      'rollback requested'
+    );
   }
 
   /** Starts rolling back at once (ROLLBACK_IN_PROGRESS); traffic returns to blue first. */
@@ -771,7 +878,14 @@ export function rollingCompleted(state: EcsState, svc: Service, d: Deployment, n
 }
 
 /** A rolling deployment failed: with rollback the same service deployment reports the rollback, else it is STOPPED. */
-export function rollingFailed(state: EcsState, failed: Deployment, now: number, reason: string, rollbackTo?: Deployment, triggeredAlarms?: string[]): void {
+export function rollingFailed(
+  state: EcsState,
+  failed: Deployment,
+  now: number,
+  reason: string,
+  rollbackTo?: Deployment,
+  triggeredAlarms?: string[]
+): void {
   const entry = failed.serviceDeploymentArn ? state.serviceDeploymentsByArn.get(failed.serviceDeploymentArn) : undefined;
   if (!entry || entry.record.status !== 'IN_PROGRESS') return;
   const r = entry.record;
@@ -869,7 +983,9 @@ export function serviceDeploymentShape(svc: Service, r: ServiceDeploymentRecord)
       timeoutAction: h.timeoutAction
     })),
     deploymentConfiguration: deploymentConfigurationShape(r.deploymentConfiguration),
-    rollback: r.rollback ? { reason: r.rollback.reason, startedAt: new Date(r.rollback.startedAt), serviceRevisionArn: r.rollback.serviceRevisionArn } : undefined,
+    rollback: r.rollback
+      ? { reason: r.rollback.reason, startedAt: new Date(r.rollback.startedAt), serviceRevisionArn: r.rollback.serviceRevisionArn }
+      : undefined,
     deploymentCircuitBreaker: {
       status: monitorStatus(r.circuitBreaker.enabled, r.circuitBreaker.triggered, finished),
       failureCount: r.circuitBreaker.failureCount,
@@ -925,7 +1041,10 @@ function epochMs(value: unknown): number | undefined {
   return n * 1000;
 }
 
-export function nativeHandlers(state: (region: string) => EcsState, controller: (region: string) => NativeController): Record<string, Handler> {
+export function nativeHandlers(
+  state: (region: string) => EcsState,
+  controller: (region: string) => NativeController
+): Record<string, Handler> {
   return {
     ListServiceDeployments: (input, ctx) => {
       const s = state(ctx.region);
@@ -990,12 +1109,16 @@ export function nativeHandlers(state: (region: string) => EcsState, controller: 
       if (stopType !== 'ROLLBACK' && stopType !== 'ABORT') throw invalid('stopType must be one of ABORT, ROLLBACK.');
       if (stopType === 'ABORT') throw invalid('The stop type ABORT is not supported; the valid value is ROLLBACK.');
       if (TERMINAL.includes(record.status)) {
-        throw new ApiError('ConflictException', `The service deployment ${record.arn} cannot be stopped because it is in the ${record.status} state.`);
+        throw new ApiError(
+          'ConflictException',
+          `The service deployment ${record.arn} cannot be stopped because it is in the ${record.status} state.`
+        );
       }
       if (record.status === 'PENDING' || record.status === 'IN_PROGRESS') {
         const now = s.now();
         const run = service.native?.record === record ? service.native : undefined;
-        if (run) requestRollback(run, now, 'Service deployment rolled back because of a StopServiceDeployment request.', 'ROLLBACK_REQUESTED');
+        if (run)
+          requestRollback(run, now, 'Service deployment rolled back because of a StopServiceDeployment request.', 'ROLLBACK_REQUESTED');
         else controller(ctx.region).rollbackRolling(service, record, now);
       }
       return { serviceDeploymentArn: record.arn };
@@ -1008,15 +1131,25 @@ export function nativeHandlers(state: (region: string) => EcsState, controller: 
       if (action !== 'CONTINUE' && action !== 'ROLLBACK') throw invalid('action must be one of ROLLBACK, CONTINUE.');
       const hook = record.hooks.find((h) => h.hookId === input.hookId);
       if (!hook) throw invalid(`The lifecycle hook ${input.hookId} was not found in service deployment ${record.arn}.`);
-      if (record.status !== 'IN_PROGRESS') throw invalid(`The service deployment ${record.arn} is in the ${record.status} state; only an IN_PROGRESS service deployment can be continued.`);
-      if (hook.status !== 'AWAITING_ACTION') throw invalid(`The lifecycle hook ${hook.hookId} is in the ${hook.status} state; only a hook in the AWAITING_ACTION state can be continued or rolled back.`);
+      if (record.status !== 'IN_PROGRESS')
+        throw invalid(
+          `The service deployment ${record.arn} is in the ${record.status} state; only an IN_PROGRESS service deployment can be continued.`
+        );
+      if (hook.status !== 'AWAITING_ACTION')
+        throw invalid(
+          `The lifecycle hook ${hook.hookId} is in the ${hook.status} state; only a hook in the AWAITING_ACTION state can be continued or rolled back.`
+        );
       const now = s.now();
       record.updatedAt = now;
       const run = service.native?.record === record ? service.native : undefined;
       if (action === 'CONTINUE') hook.status = 'SUCCEEDED';
       else if (run) {
         hook.status = 'FAILED';
-        requestRollback(run, now, `Service deployment rolled back because lifecycle hook ${hook.hookId} was rolled back by a ContinueServiceDeployment request.`);
+        requestRollback(
+          run,
+          now,
+          `Service deployment rolled back because lifecycle hook ${hook.hookId} was rolled back by a ContinueServiceDeployment request.`
+        );
       }
       return { serviceDeploymentArn: record.arn };
     }

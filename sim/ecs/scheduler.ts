@@ -101,7 +101,8 @@ export class Scheduler {
   private failedToStart(svc: Service, task: Task, now: number): void {
     const taskDefinition = task.taskDefinition.arn;
     let t = this.throttle.get(svc);
-    if (!t || t.taskDefinition !== taskDefinition) this.throttle.set(svc, (t = { failures: 0, until: 0, announced: false, taskDefinition }));
+    if (!t || t.taskDefinition !== taskDefinition)
+      this.throttle.set(svc, (t = { failures: 0, until: 0, announced: false, taskDefinition }));
     t.failures++;
     if (t.failures < THROTTLE_AFTER_FAILURES) return;
     t.until = Math.max(t.until, now + Math.min(THROTTLE_MAX_MS, THROTTLE_BASE_MS * 2 ** (t.failures - THROTTLE_AFTER_FAILURES)));
@@ -118,7 +119,10 @@ export class Scheduler {
   private throttled(svc: Service, taskDefinition: string, now: number): boolean {
     const t = this.throttle.get(svc);
     if (!t) return false;
-    if (t.taskDefinition !== taskDefinition || [...svc.tasks].some((x) => x.startedAt !== undefined && x.desiredStatus === 'RUNNING' && x.taskDefinition.arn === taskDefinition)) {
+    if (
+      t.taskDefinition !== taskDefinition ||
+      [...svc.tasks].some((x) => x.startedAt !== undefined && x.desiredStatus === 'RUNNING' && x.taskDefinition.arn === taskDefinition)
+    ) {
       this.throttle.delete(svc);
       return false;
     }
@@ -184,7 +188,8 @@ export class Scheduler {
         perGroup.set(arn, (perGroup.get(arn) ?? 0) + 1);
       });
     }
-    for (const [arn, n] of perGroup) this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
+    for (const [arn, n] of perGroup)
+      this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
   }
 
   /** A task set's tasks register in that task set's own target group (CodeDeploy's blue or green). */
@@ -201,7 +206,8 @@ export class Scheduler {
         perGroup.set(lb.targetGroupArn, (perGroup.get(lb.targetGroupArn) ?? 0) + 1);
       }
     }
-    for (const [arn, n] of perGroup) this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
+    for (const [arn, n] of perGroup)
+      this.state.addEvent(svc, `(service ${svc.name}) registered ${n} targets in (target-group ${arn})`, now);
   }
 
   private enforceHealth(svc: Service, now: number): void {
@@ -210,13 +216,19 @@ export class Scheduler {
       if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
       const pastGrace = now >= (t.startedAt ?? now) + grace;
       if (pastGrace) {
-        const bad = t.targets.find((target) => this.elb.targetHealth(target.targetGroupArn, { id: target.id, port: target.port })?.state === 'unhealthy');
+        const bad = t.targets.find(
+          (target) => this.elb.targetHealth(target.targetGroupArn, { id: target.id, port: target.port })?.state === 'unhealthy'
+        );
         if (bad) {
           const h = this.elb.targetHealth(bad.targetGroupArn, { id: bad.id, port: bad.port });
           if (!bad.reportedUnhealthy) {
             bad.reportedUnhealthy = true;
             const why = h?.description ?? h?.reason ?? 'Health checks failed';
-            this.state.addEvent(svc, `(service ${svc.name}) (port ${bad.port}) is unhealthy in (target-group ${bad.targetGroupArn}) due to (reason ${why}).`, now);
+            this.state.addEvent(
+              svc,
+              `(service ${svc.name}) (port ${bad.port}) is unhealthy in (target-group ${bad.targetGroupArn}) due to (reason ${why}).`,
+              now
+            );
           }
           this.stop(svc, [t], `Task failed ELB health checks in (target-group ${bad.targetGroupArn})`, now);
           this.failed(svc, t, now);
@@ -242,7 +254,14 @@ export class Scheduler {
     const primary = svc.deployments[0];
     const cb = svc.deploymentConfiguration.deploymentCircuitBreaker;
     if (d === primary && d.rolloutState === 'IN_PROGRESS' && cb.enable && d.failedTasks >= circuitBreakerThreshold(d.desiredCount)) {
-      this.fail(svc, now, 'ECS deployment circuit breaker: tasks failed to start.', 'tasks failed to start', cb.rollback, 'circuit breaker');
+      this.fail(
+        svc,
+        now,
+        'ECS deployment circuit breaker: tasks failed to start.',
+        'tasks failed to start',
+        cb.rollback,
+        'circuit breaker'
+      );
     }
   }
 
@@ -255,7 +274,8 @@ export class Scheduler {
       if (this.state.deps.alarms.state(name) !== 'ALARM') primary.ignoredAlarms.delete(name);
       else if (!primary.ignoredAlarms.has(name)) firing.push(name);
     }
-    if (firing.length) this.fail(svc, now, `ECS deployment alarm(s) detected: ${firing.join(', ')}.`, 'alarm detected', cfg.rollback, 'alarm(s) detected');
+    if (firing.length)
+      this.fail(svc, now, `ECS deployment alarm(s) detected: ${firing.join(', ')}.`, 'alarm detected', cfg.rollback, 'alarm(s) detected');
   }
 
   /** StopServiceDeployment (ROLLBACK) on a rolling deployment. */
@@ -272,7 +292,13 @@ export class Scheduler {
     primary.bakeUntil = undefined;
     this.state.addEvent(svc, `(service ${svc.name}) (deployment ${primary.id}) deployment failed: ${eventReason}.`, now);
     const target = svc.lastCompleted;
-    const alarms = rollbackCause === 'alarm(s) detected' ? reason.replace(/^ECS deployment alarm\(s\) detected: /, '').replace(/\.$/, '').split(', ') : undefined;
+    const alarms =
+      rollbackCause === 'alarm(s) detected'
+        ? reason
+            .replace(/^ECS deployment alarm\(s\) detected: /, '')
+            .replace(/\.$/, '')
+            .split(', ')
+        : undefined;
     if (!rollback || !target || target.id === primary.id) {
       rollingFailed(this.state, primary, now, reason, undefined, alarms);
       return;
@@ -334,8 +360,10 @@ export class Scheduler {
 
   private deregisteredEvents(svc: Service, tasks: Task[], now: number): void {
     const perGroup = new Map<string, number>();
-    for (const t of tasks) for (const target of t.targets) perGroup.set(target.targetGroupArn, (perGroup.get(target.targetGroupArn) ?? 0) + 1);
-    for (const [arn, n] of perGroup) this.state.addEvent(svc, `(service ${svc.name}) deregistered ${n} targets in (target-group ${arn})`, now);
+    for (const t of tasks)
+      for (const target of t.targets) perGroup.set(target.targetGroupArn, (perGroup.get(target.targetGroupArn) ?? 0) + 1);
+    for (const [arn, n] of perGroup)
+      this.state.addEvent(svc, `(service ${svc.name}) deregistered ${n} targets in (target-group ${arn})`, now);
   }
 
   private tagsFor(svc: Service, taskDefinitionTags: Tag[]): Tag[] {
@@ -387,7 +415,8 @@ export class Scheduler {
     const maxTotal = Math.max(Math.floor((desired * maximumPercent) / 100), desired > 0 ? 1 : 0);
     const minHealthy = Math.ceil((desired * minimumHealthyPercent) / 100);
     const scaling = `Scaling activity initiated by (deployment ${primary.id})`;
-    const notRunningFirst = (a: Task, b: Task): number => Number(this.healthy(svc, a, now)) - Number(this.healthy(svc, b, now)) || b.createdAt - a.createdAt;
+    const notRunningFirst = (a: Task, b: Task): number =>
+      Number(this.healthy(svc, a, now)) - Number(this.healthy(svc, b, now)) || b.createdAt - a.createdAt;
 
     let live = [...svc.tasks].filter((t) => t.desiredStatus === 'RUNNING');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
@@ -415,7 +444,8 @@ export class Scheduler {
     if (primary.rolloutState !== 'FAILED' && primaryCount < desired) {
       this.launch(svc, primary, Math.min(desired - primaryCount, maxTotal - live.length), now);
     }
-    for (const d of svc.deployments.slice(1)) d.desiredCount = [...svc.tasks].filter((t) => t.deploymentId === d.id && t.desiredStatus === 'RUNNING').length;
+    for (const d of svc.deployments.slice(1))
+      d.desiredCount = [...svc.tasks].filter((t) => t.deploymentId === d.id && t.desiredStatus === 'RUNNING').length;
   }
 
   private progress(svc: Service, now: number): void {
@@ -439,7 +469,12 @@ export class Scheduler {
           primary.updatedAt = now;
           primary.bakeUntil = undefined;
           rollingCompleted(this.state, svc, primary, now);
-          svc.lastCompleted = { id: primary.id, taskDefinition: primary.taskDefinition, serviceRevisionArn: primary.serviceRevisionArn, targetGroupArns: primary.targetGroupArns };
+          svc.lastCompleted = {
+            id: primary.id,
+            taskDefinition: primary.taskDefinition,
+            serviceRevisionArn: primary.serviceRevisionArn,
+            targetGroupArns: primary.targetGroupArns
+          };
           svc.deployments = [primary];
           this.state.addEvent(svc, `(service ${svc.name}) (deployment ${primary.id}) deployment completed.`, now);
         }

@@ -15,7 +15,14 @@ import {
   type Service,
   type TaskDefinition
 } from './model.js';
-import { advancedFrom, beginServiceDeployment, checkNativeLoadBalancers, currentRevisions, deploymentConfigurationShape, nativeConfiguration } from './native.js';
+import {
+  advancedFrom,
+  beginServiceDeployment,
+  checkNativeLoadBalancers,
+  currentRevisions,
+  deploymentConfigurationShape,
+  nativeConfiguration
+} from './native.js';
 import { newDeployment } from './scheduler.js';
 import { pageOf } from './taskdefs.js';
 import { requireNetwork, usableTaskDefinition } from './tasks.js';
@@ -34,7 +41,8 @@ function bool(value: unknown, member: string): boolean {
 
 function integer(value: unknown, member: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw invalid(`${member} must be an integer between ${min} and ${max}.`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    throw invalid(`${member} must be an integer between ${min} and ${max}.`);
   return n;
 }
 
@@ -52,7 +60,8 @@ function deploymentConfiguration(input: unknown, current?: DeploymentConfigurati
   const out: DeploymentConfiguration = { ...base };
   if (i.minimumHealthyPercent !== undefined) out.minimumHealthyPercent = integer(i.minimumHealthyPercent, 'minimumHealthyPercent', 0, 100);
   if (i.maximumPercent !== undefined) out.maximumPercent = integer(i.maximumPercent, 'maximumPercent', 100, 2000);
-  if (out.maximumPercent < out.minimumHealthyPercent) throw invalid('maximumPercent must be greater than or equal to minimumHealthyPercent.');
+  if (out.maximumPercent < out.minimumHealthyPercent)
+    throw invalid('maximumPercent must be greater than or equal to minimumHealthyPercent.');
   if (i.deploymentCircuitBreaker !== undefined) {
     const cb = i.deploymentCircuitBreaker ?? {};
     out.deploymentCircuitBreaker = {
@@ -79,12 +88,14 @@ export function loadBalancers(state: EcsState, input: unknown, td: TaskDefinitio
   return input.map((lb: Record<string, any>, index: number) => {
     const containerName = lb?.containerName;
     const containerPort = lb?.containerPort;
-    if (!lb?.targetGroupArn && !lb?.loadBalancerName) throw invalid('Either targetGroupArn or loadBalancerName must be specified for a load balancer.');
+    if (!lb?.targetGroupArn && !lb?.loadBalancerName)
+      throw invalid('Either targetGroupArn or loadBalancerName must be specified for a load balancer.');
     if (typeof containerName !== 'string' || containerName === '') throw invalid('containerName can not be blank.');
     const container = (td.body.containerDefinitions as Record<string, any>[]).find((c) => c.name === containerName);
     if (!container) throw invalid(`The container ${containerName} does not exist in the task definition.`);
     const ports = (container.portMappings ?? []).map((p: Record<string, any>) => p.containerPort);
-    if (!ports.includes(containerPort)) throw invalid(`The container ${containerName} did not have a container port ${String(containerPort)} defined.`);
+    if (!ports.includes(containerPort))
+      throw invalid(`The container ${containerName} did not have a container port ${String(containerPort)} defined.`);
     const advancedConfiguration = advancedFrom(lb.advancedConfiguration, index);
     for (const arn of [lb.targetGroupArn, advancedConfiguration?.alternateTargetGroupArn]) {
       if (!arn) continue;
@@ -95,7 +106,9 @@ export function loadBalancers(state: EcsState, input: unknown, td: TaskDefinitio
         throw invalid(`The target group with targetGroupArn ${arn} does not have an associated load balancer.`);
       }
       if (td.body.networkMode === 'awsvpc' && group.targetType !== 'ip') {
-        throw invalid(`The provided target group ${arn} has target type ${group.targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`);
+        throw invalid(
+          `The provided target group ${arn} has target type ${group.targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`
+        );
       }
     }
     return {
@@ -208,17 +221,20 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 /** What a CODE_DEPLOY service needs: one load balancer (CodeDeploy moves its listener) and no ECS-native strategy. */
 function checkCodeDeployService(input: Record<string, any>, lbs: LoadBalancerRef[]): void {
-  if (lbs.length !== 1 || !lbs[0]!.targetGroupArn) throw invalid('A service with the CODE_DEPLOY deployment controller must have exactly one load balancer with a target group.');
-  if (lbs[0]!.advancedConfiguration) throw invalid('advancedConfiguration is only valid with the ECS deployment controller.');
+  if (lbs.length !== 1 || !lbs[0].targetGroupArn)
+    throw invalid('A service with the CODE_DEPLOY deployment controller must have exactly one load balancer with a target group.');
+  if (lbs[0].advancedConfiguration) throw invalid('advancedConfiguration is only valid with the ECS deployment controller.');
   const strategy = input.deploymentConfiguration?.strategy;
-  if (strategy !== undefined && strategy !== 'ROLLING') throw invalid(`The deployment strategy ${String(strategy)} is only valid with the ECS deployment controller.`);
+  if (strategy !== undefined && strategy !== 'ROLLING')
+    throw invalid(`The deployment strategy ${String(strategy)} is only valid with the ECS deployment controller.`);
 }
 
 /** An EXTERNAL service: no task definition needed, no tasks until a task set is created. */
 function createExternal(s: EcsState, cluster: Cluster, name: string, input: Record<string, any>): Record<string, unknown> {
   const td = input.taskDefinition !== undefined ? usableTaskDefinition(s, input.taskDefinition) : undefined;
   const lbs = td ? loadBalancers(s, input.loadBalancers, td) : [];
-  if (!td && Array.isArray(input.loadBalancers) && input.loadBalancers.length) throw invalid('loadBalancers of an EXTERNAL service are given on its task sets when no taskDefinition is specified.');
+  if (!td && Array.isArray(input.loadBalancers) && input.loadBalancers.length)
+    throw invalid('loadBalancers of an EXTERNAL service are given on its task sets when no taskDefinition is specified.');
   const svc: Service = {
     arn: s.arn(`service/${cluster.name}/${name}`),
     name,
@@ -259,16 +275,26 @@ function createExternal(s: EcsState, cluster: Cluster, name: string, input: Reco
 function updateTaskSetService(s: EcsState, svc: Service, input: Record<string, any>): Record<string, unknown> {
   if (svc.controller === 'CODE_DEPLOY') {
     if (input.taskDefinition !== undefined) {
-      throw invalid('Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.');
+      throw invalid(
+        'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.'
+      );
     }
     for (const k of ['loadBalancers', 'networkConfiguration', 'platformVersion', 'forceNewDeployment', 'capacityProviderStrategy']) {
-      if (input[k] !== undefined && input[k] !== false) throw invalid(`Unable to update ${k} on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.`);
+      if (input[k] !== undefined && input[k] !== false)
+        throw invalid(
+          `Unable to update ${k} on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.`
+        );
     }
   } else if (input.taskDefinition !== undefined || input.loadBalancers !== undefined || input.networkConfiguration !== undefined) {
-    throw invalid('Unable to update taskDefinition, loadBalancers or networkConfiguration on services with an EXTERNAL deployment controller; create a new task set instead.');
+    throw invalid(
+      'Unable to update taskDefinition, loadBalancers or networkConfiguration on services with an EXTERNAL deployment controller; create a new task set instead.'
+    );
   }
   const desiredCount = input.desiredCount === undefined ? svc.desiredCount : integer(input.desiredCount, 'desiredCount', 0);
-  const grace = input.healthCheckGracePeriodSeconds !== undefined ? gracePeriod(input.healthCheckGracePeriodSeconds, svc.loadBalancers) : svc.healthCheckGracePeriodSeconds;
+  const grace =
+    input.healthCheckGracePeriodSeconds !== undefined
+      ? gracePeriod(input.healthCheckGracePeriodSeconds, svc.loadBalancers)
+      : svc.healthCheckGracePeriodSeconds;
   const propagateTags = input.propagateTags !== undefined ? propagate(input.propagateTags) : svc.propagateTags;
   svc.desiredCount = desiredCount;
   svc.healthCheckGracePeriodSeconds = grace;
@@ -289,8 +315,10 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
         throw invalid('serviceName must be 1-255 letters (uppercase and lowercase), numbers, hyphens and underscores.');
       }
       const controller = input.deploymentController?.type ?? 'ECS';
-      if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(String(controller))) throw invalid('deploymentController.type must be one of ECS, CODE_DEPLOY, EXTERNAL.');
-      if (input.schedulingStrategy !== undefined && input.schedulingStrategy !== 'REPLICA') throw invalid('The local ECS supports only the REPLICA scheduling strategy.');
+      if (!['ECS', 'CODE_DEPLOY', 'EXTERNAL'].includes(String(controller)))
+        throw invalid('deploymentController.type must be one of ECS, CODE_DEPLOY, EXTERNAL.');
+      if (input.schedulingStrategy !== undefined && input.schedulingStrategy !== 'REPLICA')
+        throw invalid('The local ECS supports only the REPLICA scheduling strategy.');
       const existing = s.servicesOf(cluster).get(name);
       if (existing?.status === 'ACTIVE') throw invalid('Creation of service was not idempotent.');
       if (existing?.status === 'DRAINING') throw invalid('Unable to Start a service that is still Draining.');
@@ -358,7 +386,8 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       if (svc.status !== 'ACTIVE') throw new ApiError('ServiceNotActiveException', 'Service was not ACTIVE.');
       if (svc.controller) return updateTaskSetService(s, svc, input);
       const primary = svc.deployments[0];
-      const td = input.taskDefinition !== undefined ? usableTaskDefinition(s, input.taskDefinition) : s.findTaskDefinition(primary.taskDefinition)!;
+      const td =
+        input.taskDefinition !== undefined ? usableTaskDefinition(s, input.taskDefinition) : s.findTaskDefinition(primary.taskDefinition)!;
       const network = input.networkConfiguration ?? svc.networkConfiguration;
       if (input.taskDefinition !== undefined || input.networkConfiguration !== undefined) requireNetwork(td, network);
       // Validate everything before changing anything: a rejected call leaves the service as it was.
@@ -366,7 +395,10 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       const cfg = deploymentConfiguration(input.deploymentConfiguration, svc.deploymentConfiguration);
       const lbs = input.loadBalancers !== undefined ? loadBalancers(s, input.loadBalancers, td) : svc.loadBalancers;
       if (input.taskDefinition !== undefined && input.loadBalancers === undefined) loadBalancers(s, svc.loadBalancers, td, false);
-      const grace = input.healthCheckGracePeriodSeconds !== undefined ? gracePeriod(input.healthCheckGracePeriodSeconds, lbs) : svc.healthCheckGracePeriodSeconds;
+      const grace =
+        input.healthCheckGracePeriodSeconds !== undefined
+          ? gracePeriod(input.healthCheckGracePeriodSeconds, lbs)
+          : svc.healthCheckGracePeriodSeconds;
       const propagateTags = input.propagateTags !== undefined ? propagate(input.propagateTags) : svc.propagateTags;
       if (input.deploymentConfiguration !== undefined || input.loadBalancers !== undefined) checkNativeLoadBalancers(s, cfg, lbs);
 
@@ -405,7 +437,11 @@ export function serviceHandlers(state: (region: string) => EcsState): Record<str
       for (const ref of refs) {
         const svc = s.findService(cluster, ref);
         if (svc) services.push(serviceShape(s, svc, includes(input, 'TAGS')));
-        else failures.push({ arn: String(ref).startsWith('arn:') ? String(ref) : s.arn(`service/${cluster.name}/${String(ref)}`), reason: 'MISSING' });
+        else
+          failures.push({
+            arn: String(ref).startsWith('arn:') ? String(ref) : s.arn(`service/${cluster.name}/${String(ref)}`),
+            reason: 'MISSING'
+          });
       }
       return { services, failures };
     },

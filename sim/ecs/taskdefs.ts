@@ -52,7 +52,8 @@ function validateContainers(input: Record<string, any>, networkMode: string, tas
     if (!raw || typeof raw !== 'object') throw clientError('Container definitions must be objects.');
     if (typeof raw.name !== 'string' || raw.name.trim() === '') throw clientError('Container.name should not be null or empty.');
     if (typeof raw.image !== 'string' || raw.image.trim() === '') throw clientError('Container.image should not be null or empty.');
-    if (names.has(raw.name)) throw clientError(`Duplicate container name '${raw.name}' found. Container names must be unique within a task definition.`);
+    if (names.has(raw.name))
+      throw clientError(`Duplicate container name '${raw.name}' found. Container names must be unique within a task definition.`);
     names.add(raw.name);
     if (taskMemory === undefined && raw.memory === undefined && raw.memoryReservation === undefined) {
       throw clientError(`Invalid setting for container '${raw.name}'. At least one of 'memory' or 'memoryReservation' must be specified.`);
@@ -86,7 +87,10 @@ function validateContainers(input: Record<string, any>, networkMode: string, tas
 export function registerTaskDefinition(state: EcsState, input: Record<string, any>): TaskDefinition {
   const family = input.family;
   if (typeof family !== 'string' || family === '') throw clientError('Family must not be null or empty.');
-  if (!FAMILY.test(family)) throw clientError('Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens and underscores are allowed.');
+  if (!FAMILY.test(family))
+    throw clientError(
+      'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens and underscores are allowed.'
+    );
   const requires: string[] = Array.isArray(input.requiresCompatibilities) ? input.requiresCompatibilities.map(String) : [];
   const fargate = requires.includes('FARGATE');
   const networkMode: string = input.networkMode ?? (fargate ? '' : 'bridge');
@@ -96,7 +100,10 @@ export function registerTaskDefinition(state: EcsState, input: Record<string, an
     if (networkMode !== 'awsvpc') throw clientError("Fargate only supports network mode 'awsvpc'.");
     if (cpu === undefined) throw clientError("Fargate requires that 'cpu' be defined at the task level.");
     if (memory === undefined) throw clientError("Fargate requires that 'memory' be defined at the task level.");
-    if (!FARGATE[cpu]?.includes(memory)) throw clientError(`No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory. See the Amazon ECS documentation for the valid values.`);
+    if (!FARGATE[cpu]?.includes(memory))
+      throw clientError(
+        `No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory. See the Amazon ECS documentation for the valid values.`
+      );
   }
   if (!['bridge', 'host', 'awsvpc', 'none'].includes(networkMode)) throw clientError(`Invalid networkMode: ${networkMode}.`);
   const containerDefinitions = validateContainers(input, networkMode, memory);
@@ -163,7 +170,8 @@ export function requireTaskDefinition(state: EcsState, ref: unknown): TaskDefini
 
 function pageOf<T>(items: T[], input: Record<string, any>, max = 100): { page: T[]; nextToken?: string } {
   const size = input.maxResults === undefined ? max : Number(input.maxResults);
-  if (!Number.isInteger(size) || size < 1 || size > max) throw new ApiError('InvalidParameterException', `maxResults must be between 1 and ${max}.`);
+  if (!Number.isInteger(size) || size < 1 || size > max)
+    throw new ApiError('InvalidParameterException', `maxResults must be between 1 and ${max}.`);
   const start = input.nextToken ? Number(Buffer.from(String(input.nextToken), 'base64').toString('utf8')) : 0;
   if (!Number.isInteger(start) || start < 0) throw new ApiError('InvalidParameterException', 'Invalid nextToken.');
   const page = items.slice(start, start + size);

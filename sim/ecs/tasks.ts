@@ -127,7 +127,8 @@ export function startTask(state: EcsState, o: StartOptions): Task {
     service: o.service,
     deploymentId: o.deploymentId,
     launchType,
-    platformVersion: launchType === 'FARGATE' ? (o.platformVersion && o.platformVersion !== 'LATEST' ? o.platformVersion : '1.4.0') : undefined,
+    platformVersion:
+      launchType === 'FARGATE' ? (o.platformVersion && o.platformVersion !== 'LATEST' ? o.platformVersion : '1.4.0') : undefined,
     cpu: o.taskDefinition.body.cpu ?? sumOf('cpu'),
     memory: o.taskDefinition.body.memory ?? sumOf('memory'),
     ip: randomIp(random),
@@ -396,7 +397,8 @@ export function taskHandlers(state: (ctxRegion: string) => EcsState): Record<str
       const cluster = s.cluster(input.cluster);
       const td = usableTaskDefinition(s, input.taskDefinition);
       const count = input.count === undefined ? 1 : Number(input.count);
-      if (!Number.isInteger(count) || count < 1 || count > 10) throw new ApiError('InvalidParameterException', 'count must be between 1 and 10.');
+      if (!Number.isInteger(count) || count < 1 || count > 10)
+        throw new ApiError('InvalidParameterException', 'count must be between 1 and 10.');
       requireNetwork(td, input.networkConfiguration);
       if (input.startedBy !== undefined && String(input.startedBy).length > 128) {
         throw new ApiError('InvalidParameterException', 'startedBy must be 128 characters or fewer.');
@@ -404,7 +406,9 @@ export function taskHandlers(state: (ctxRegion: string) => EcsState): Record<str
       let tags = tagsFrom(input.tags);
       if (input.propagateTags === 'TASK_DEFINITION') tags = mergeTags(td.tags, tags);
       if (input.enableECSManagedTags) tags = mergeTags(tags, [{ key: 'aws:ecs:clusterName', value: cluster.name }]);
-      const launchType = input.launchType ?? (Array.isArray(input.capacityProviderStrategy) && input.capacityProviderStrategy.length ? 'FARGATE' : undefined);
+      const launchType =
+        input.launchType ??
+        (Array.isArray(input.capacityProviderStrategy) && input.capacityProviderStrategy.length ? 'FARGATE' : undefined);
       const tasks = Array.from({ length: count }, () =>
         startTask(s, {
           cluster,
@@ -441,7 +445,11 @@ export function taskHandlers(state: (ctxRegion: string) => EcsState): Record<str
       for (const ref of refs) {
         const task = s.findTask(cluster, ref);
         if (task) tasks.push(taskShape(s, task, includes(input, 'TAGS')));
-        else failures.push({ arn: String(ref).startsWith('arn:') ? String(ref) : s.arn(`task/${cluster.name}/${String(ref)}`), reason: 'MISSING' });
+        else
+          failures.push({
+            arn: String(ref).startsWith('arn:') ? String(ref) : s.arn(`task/${cluster.name}/${String(ref)}`),
+            reason: 'MISSING'
+          });
       }
       return { tasks, failures };
     },
@@ -449,7 +457,8 @@ export function taskHandlers(state: (ctxRegion: string) => EcsState): Record<str
       const s = state(ctx.region);
       const cluster = s.cluster(input.cluster);
       const desired = input.desiredStatus ?? 'RUNNING';
-      if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desired)) throw new ApiError('InvalidParameterException', `Invalid desiredStatus: ${String(desired)}.`);
+      if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desired))
+        throw new ApiError('InvalidParameterException', `Invalid desiredStatus: ${String(desired)}.`);
       let service: Service | undefined;
       if (input.serviceName !== undefined) {
         service = s.findService(cluster, input.serviceName);

@@ -56,7 +56,7 @@ export function computedDesiredCount(ts: TaskSet): number {
 /** `ecs-svc/` and 19 digits, derived from the service and a counter so task sets do not draw on the shared random stream. */
 function taskSetId(svc: Service, n: number): string {
   const hex = createHash('sha256').update(`${svc.arn}#ts${n}`).digest('hex').slice(0, 15);
-  return `ecs-svc/${(BigInt(`0x${hex}`) % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n).toString()}`;
+  return `ecs-svc/${((BigInt(`0x${hex}`) % 9_000_000_000_000_000_000n) + 1_000_000_000_000_000_000n).toString()}`;
 }
 
 /** Task sets created per service so far (ids stay unique after deleted ones are gone). */
@@ -66,7 +66,17 @@ const created = new WeakMap<Service, number>();
 export function newTaskSet(
   state: EcsState,
   svc: Service,
-  o: Pick<TaskSet, 'taskDefinition' | 'loadBalancers' | 'networkConfiguration' | 'launchType' | 'platformVersion' | 'capacityProviderStrategy' | 'startedBy' | 'externalId'> & { scale?: number; tags?: Tag[]; status?: TaskSetStatus }
+  o: Pick<
+    TaskSet,
+    | 'taskDefinition'
+    | 'loadBalancers'
+    | 'networkConfiguration'
+    | 'launchType'
+    | 'platformVersion'
+    | 'capacityProviderStrategy'
+    | 'startedBy'
+    | 'externalId'
+  > & { scale?: number; tags?: Tag[]; status?: TaskSetStatus }
 ): TaskSet {
   const now = state.now();
   const n = created.get(svc) ?? 0;
@@ -166,7 +176,9 @@ export class TaskSetController {
   tick(svc: Service, now: number): void {
     const sets = svc.taskSets ?? [];
     // Tasks whose task set is gone (deleted) stop; a DRAINING set leaves once its tasks have.
-    const orphans = [...svc.tasks].filter((t) => t.desiredStatus === 'RUNNING' && !sets.some((ts) => ts.id === t.deploymentId && ts.status !== 'DRAINING'));
+    const orphans = [...svc.tasks].filter(
+      (t) => t.desiredStatus === 'RUNNING' && !sets.some((ts) => ts.id === t.deploymentId && ts.status !== 'DRAINING')
+    );
     if (orphans.length) this.sched.stopTasks(svc, orphans, 'Scaling activity initiated by deployment controller', now);
     for (const ts of [...sets]) {
       if (ts.status === 'DRAINING') {
@@ -176,7 +188,9 @@ export class TaskSetController {
       const want = computedDesiredCount(ts);
       const live = [...svc.tasks].filter((t) => t.deploymentId === ts.id && t.desiredStatus === 'RUNNING');
       if (live.length > want) {
-        const extra = live.sort((a, b) => Number(this.sched.healthy(svc, a, now)) - Number(this.sched.healthy(svc, b, now)) || b.createdAt - a.createdAt).slice(0, live.length - want);
+        const extra = live
+          .sort((a, b) => Number(this.sched.healthy(svc, a, now)) - Number(this.sched.healthy(svc, b, now)) || b.createdAt - a.createdAt)
+          .slice(0, live.length - want);
         this.sched.stopTasks(svc, extra, `Scaling activity initiated by (deployment ${ts.id})`, now);
       } else if (live.length < want) {
         this.launch(svc, ts, want - live.length, now);
@@ -192,7 +206,7 @@ export class TaskSetController {
       ts.steady = stable;
     }
     const live = svc.taskSets ?? [];
-    const steady = svc.status === 'ACTIVE' && live.length === 1 && live[0]!.steady;
+    const steady = svc.status === 'ACTIVE' && live.length === 1 && live[0].steady;
     if (steady && !svc.steady) this.state.addEvent(svc, `(service ${svc.name}) has reached a steady state.`, now);
     svc.steady = steady;
     if (svc.status === 'DRAINING' && svc.tasks.size === 0) {
@@ -253,9 +267,14 @@ export function taskSetHandlers(state: (region: string) => EcsState, checkLoadBa
     const svc = s.findService(cluster, input.service);
     if (!svc) throw new ApiError('ServiceNotFoundException', 'Service not found.');
     if (svc.status !== 'ACTIVE') throw new ApiError('ServiceNotActiveException', 'Service was not ACTIVE.');
-    if (!svc.controller) throw invalid(`Amazon ECS only supports task set management on services configured to use the EXTERNAL or CODE_DEPLOY deployment controller; service ${svc.name} uses ECS.`);
+    if (!svc.controller)
+      throw invalid(
+        `Amazon ECS only supports task set management on services configured to use the EXTERNAL or CODE_DEPLOY deployment controller; service ${svc.name} uses ECS.`
+      );
     if (write && svc.controller === 'CODE_DEPLOY' && ctx.accessKeyId !== CODEDEPLOY_PRINCIPAL) {
-      throw invalid(`The task sets of service ${svc.name} are managed by AWS CodeDeploy (deployment controller CODE_DEPLOY); start a CodeDeploy deployment instead.`);
+      throw invalid(
+        `The task sets of service ${svc.name} are managed by AWS CodeDeploy (deployment controller CODE_DEPLOY); start a CodeDeploy deployment instead.`
+      );
     }
     return { s, svc };
   };
@@ -272,11 +291,14 @@ export function taskSetHandlers(state: (region: string) => EcsState, checkLoadBa
       const td = usableTaskDefinition(s, input.taskDefinition);
       const network = input.networkConfiguration ?? svc.networkConfiguration;
       requireNetwork(td, network);
-      if (Array.isArray(input.loadBalancers) && input.loadBalancers.length > 1) throw invalid('A task set can have at most 1 load balancer.');
+      if (Array.isArray(input.loadBalancers) && input.loadBalancers.length > 1)
+        throw invalid('A task set can have at most 1 load balancer.');
       const lbs = checkLoadBalancers(s, input.loadBalancers, td);
-      if (svc.loadBalancers.length > 0 && lbs.length === 0) throw invalid('loadBalancers must be specified for a task set of a service that uses a load balancer.');
+      if (svc.loadBalancers.length > 0 && lbs.length === 0)
+        throw invalid('loadBalancers must be specified for a task set of a service that uses a load balancer.');
       const scale = scaleFrom(input.scale);
-      if ((svc.taskSets ?? []).filter((ts) => ts.status !== 'DRAINING').length >= 5) throw new ApiError('LimitExceededException', 'The limit of 5 task sets per service has been reached.');
+      if ((svc.taskSets ?? []).filter((ts) => ts.status !== 'DRAINING').length >= 5)
+        throw new ApiError('LimitExceededException', 'The limit of 5 task sets per service has been reached.');
       const launchType = input.launchType ?? (input.capacityProviderStrategy ? undefined : svc.launchType);
       const ts = newTaskSet(s, svc, {
         taskDefinition: td.arn,
@@ -299,7 +321,8 @@ export function taskSetHandlers(state: (region: string) => EcsState, checkLoadBa
       const { svc } = serviceFor(input, ctx, false);
       const refs: unknown = input.taskSets;
       const all = svc.taskSets ?? [];
-      if (refs === undefined || (Array.isArray(refs) && refs.length === 0)) return { taskSets: all.map((ts) => taskSetShape(ts, includes(input, 'TAGS'))), failures: [] };
+      if (refs === undefined || (Array.isArray(refs) && refs.length === 0))
+        return { taskSets: all.map((ts) => taskSetShape(ts, includes(input, 'TAGS'))), failures: [] };
       if (!Array.isArray(refs)) throw invalid('taskSets must be a list.');
       const taskSets: Record<string, unknown>[] = [];
       const failures: { arn: string; reason: string }[] = [];

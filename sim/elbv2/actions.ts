@@ -20,7 +20,10 @@ export function normaliseActions(state: ElbState, raw: unknown, member: string):
 function normaliseAction(state: ElbState, a: Record<string, any>, member: string): StoredAction {
   const type = String(a.Type ?? '');
   if (!ACTION_TYPES.includes(type)) {
-    throw new ApiError('ValidationError', `1 validation error detected: Value '${type}' at '${member}.type' failed to satisfy constraint: Member must satisfy enum value set: [${ACTION_TYPES.join(', ')}]`);
+    throw new ApiError(
+      'ValidationError',
+      `1 validation error detected: Value '${type}' at '${member}.type' failed to satisfy constraint: Member must satisfy enum value set: [${ACTION_TYPES.join(', ')}]`
+    );
   }
   const order = optNumber(a.Order, `${member}.order`);
   const base: StoredAction = { Type: type, ...(order !== undefined ? { Order: order } : {}) };
@@ -29,7 +32,7 @@ function normaliseAction(state: ElbState, a: Record<string, any>, member: string
     if (!/^[245]\d\d$/.test(String(cfg.StatusCode ?? ''))) {
       throw new ApiError('ValidationError', `A fixed-response action requires a StatusCode of the form 2XX, 4XX or 5XX`);
     }
-    return { ...base, FixedResponseConfig: { StatusCode: cfg.StatusCode!, ContentType: cfg.ContentType, MessageBody: cfg.MessageBody } };
+    return { ...base, FixedResponseConfig: { StatusCode: cfg.StatusCode, ContentType: cfg.ContentType, MessageBody: cfg.MessageBody } };
   }
   if (type === 'redirect') return { ...base, RedirectConfig: a.RedirectConfig ?? {} };
   if (type !== 'forward') return { ...base, ...a, Type: type };
@@ -47,8 +50,11 @@ function normaliseAction(state: ElbState, a: Record<string, any>, member: string
     return { TargetGroupArn: String(g.TargetGroupArn ?? ''), Weight: weight };
   });
   if (single && groups.length) {
-    if (groups.length > 1 || groups[0]!.TargetGroupArn !== single) {
-      throw new ApiError('ValidationError', 'You cannot specify both a target group ARN and a forward config with a different or more than one target group');
+    if (groups.length > 1 || groups[0].TargetGroupArn !== single) {
+      throw new ApiError(
+        'ValidationError',
+        'You cannot specify both a target group ARN and a forward config with a different or more than one target group'
+      );
     }
   }
   if (!groups.length) {
@@ -56,14 +62,18 @@ function normaliseAction(state: ElbState, a: Record<string, any>, member: string
     groups = [{ TargetGroupArn: single, Weight: 1 }];
   }
   if (groups.length > MAX_GROUPS_PER_ACTION) {
-    throw new ApiError('ValidationError', `1 validation error detected: Value at '${member}.forwardConfig.targetGroups' failed to satisfy constraint: Member must have length less than or equal to ${MAX_GROUPS_PER_ACTION}`);
+    throw new ApiError(
+      'ValidationError',
+      `1 validation error detected: Value at '${member}.forwardConfig.targetGroups' failed to satisfy constraint: Member must have length less than or equal to ${MAX_GROUPS_PER_ACTION}`
+    );
   }
   if (new Set(groups.map((g) => g.TargetGroupArn)).size !== groups.length) {
     throw new ApiError('ValidationError', 'A target group ARN can be specified only once in a forward action');
   }
   for (const g of groups) {
     checkArn(state.arnPrefix(), 'target group', g.TargetGroupArn);
-    if (!state.targetGroups.has(g.TargetGroupArn)) throw new ApiError('TargetGroupNotFound', `Target group '${g.TargetGroupArn}' not found`);
+    if (!state.targetGroups.has(g.TargetGroupArn))
+      throw new ApiError('TargetGroupNotFound', `Target group '${g.TargetGroupArn}' not found`);
   }
   const sticky = (cfg.TargetGroupStickinessConfig ?? {}) as Record<string, unknown>;
   const enabled = optBoolean(sticky.Enabled) ?? false;
@@ -88,7 +98,10 @@ export function checkAssociation(state: ElbState, loadBalancerArn: string, actio
     if (others.length) conflicting.push(g);
   }
   if (conflicting.length) {
-    throw new ApiError('TargetGroupAssociationLimit', `The following target groups cannot be associated with more than one load balancer: ${conflicting.join(', ')}`);
+    throw new ApiError(
+      'TargetGroupAssociationLimit',
+      `The following target groups cannot be associated with more than one load balancer: ${conflicting.join(', ')}`
+    );
   }
 }
 
@@ -102,7 +115,7 @@ export function renderActions(actions: StoredAction[]): Record<string, unknown>[
     const groups = a.ForwardConfig.TargetGroups;
     return {
       Type: a.Type,
-      ...(groups.length === 1 ? { TargetGroupArn: groups[0]!.TargetGroupArn } : {}),
+      ...(groups.length === 1 ? { TargetGroupArn: groups[0].TargetGroupArn } : {}),
       ...(a.Order !== undefined ? { Order: a.Order } : {}),
       ForwardConfig: {
         TargetGroups: groups.map((g) => ({ TargetGroupArn: g.TargetGroupArn, Weight: g.Weight })),

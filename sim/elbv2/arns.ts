@@ -39,7 +39,10 @@ export function pageOf<T>(items: T[], key: (item: T) => string, input: Record<st
   const size = optNumber(input.PageSize, 'pageSize');
   if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 400)) {
     const bound = size < 1 ? 'greater than or equal to 1' : 'less than or equal to 400';
-    throw new ApiError('ValidationError', `1 validation error detected: Value '${String(input.PageSize)}' at 'pageSize' failed to satisfy constraint: Member must have value ${bound}`);
+    throw new ApiError(
+      'ValidationError',
+      `1 validation error detected: Value '${String(input.PageSize)}' at 'pageSize' failed to satisfy constraint: Member must have value ${bound}`
+    );
   }
   let start = 0;
   if (input.Marker !== undefined && input.Marker !== null && input.Marker !== '') {

@@ -70,7 +70,10 @@ function int(value: unknown, member: string, min: number, max: number): number |
   const n = optNumber(value, member);
   if (n === undefined) return undefined;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ApiError('ValidationError', `1 validation error detected: Value '${n}' at '${member}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw new ApiError(
+      'ValidationError',
+      `1 validation error detected: Value '${n}' at '${member}' failed to satisfy constraint: Member must have value between ${min} and ${max}`
+    );
   }
   return n;
 }
@@ -193,7 +196,11 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
   const raw: Record<string, Handler> = {
     CreateLoadBalancer: (input) => {
       const name = String(input.Name ?? '');
-      if (!NAME_RE.test(name)) throw new ApiError('ValidationError', `Load balancer name '${name}' is not valid: up to 32 alphanumeric characters or hyphens, not beginning or ending with a hyphen`);
+      if (!NAME_RE.test(name))
+        throw new ApiError(
+          'ValidationError',
+          `Load balancer name '${name}' is not valid: up to 32 alphanumeric characters or hyphens, not beginning or ending with a hyphen`
+        );
       const existing = [...state.loadBalancers.values()].find((l) => l.name === name);
       if (existing) return { LoadBalancers: [renderLb(existing)] };
       const type = String(input.Type ?? 'application');
@@ -206,7 +213,9 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
         scheme: String(input.Scheme ?? 'internet-facing'),
         ipAddressType: String(input.IpAddressType ?? 'ipv4'),
         vpcId: DEFAULT_VPC,
-        subnets: list<string>(input.Subnets).length ? list<string>(input.Subnets) : ['subnet-0aa11bb22cc33dd44', 'subnet-0ee55ff66aa77bb88'],
+        subnets: list<string>(input.Subnets).length
+          ? list<string>(input.Subnets)
+          : ['subnet-0aa11bb22cc33dd44', 'subnet-0ee55ff66aa77bb88'],
         securityGroups: list<string>(input.SecurityGroups),
         createdTime: deps.clock.now(),
         requestsPerSecond: DEFAULT_REQUESTS_PER_SECOND,
@@ -219,7 +228,8 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     DescribeLoadBalancers: (input) => {
       const arns = list<string>(input.LoadBalancerArns);
       const names = list<string>(input.Names);
-      if (arns.length && names.length) throw new ApiError('ValidationError', 'Load balancer names and load balancer ARNs cannot be specified at the same time');
+      if (arns.length && names.length)
+        throw new ApiError('ValidationError', 'Load balancer names and load balancer ARNs cannot be specified at the same time');
       let found = [...state.loadBalancers.values()];
       if (arns.length) found = arns.map((a) => lb(a));
       if (names.length) {
@@ -235,15 +245,21 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
 
     CreateTargetGroup: (input) => {
       const name = String(input.Name ?? '');
-      if (!NAME_RE.test(name)) throw new ApiError('ValidationError', `Target group name '${name}' cannot be longer than '32' characters or contain characters other than alphanumerics and hyphens, nor begin or end with a hyphen`);
+      if (!NAME_RE.test(name))
+        throw new ApiError(
+          'ValidationError',
+          `Target group name '${name}' cannot be longer than '32' characters or contain characters other than alphanumerics and hyphens, nor begin or end with a hyphen`
+        );
       const targetType = String(input.TargetType ?? 'instance') as TargetGroup['targetType'];
-      if (!['ip', 'instance', 'lambda', 'alb'].includes(targetType)) throw new ApiError('ValidationError', `Target type '${targetType}' is not valid`);
+      if (!['ip', 'instance', 'lambda', 'alb'].includes(targetType))
+        throw new ApiError('ValidationError', `Target type '${targetType}' is not valid`);
       const protocol = String(input.Protocol ?? (targetType === 'lambda' ? '' : 'HTTP'));
       const port = int(input.Port, 'port', 1, 65535);
       if (targetType !== 'lambda' && port === undefined) throw new ApiError('ValidationError', 'A port must be specified');
       const existing = [...state.targetGroups.values()].find((t) => t.name === name);
       if (existing) {
-        if (existing.port === port && existing.protocol === protocol && existing.targetType === targetType) return { TargetGroups: [renderTg(existing)] };
+        if (existing.port === port && existing.protocol === protocol && existing.targetType === targetType)
+          return { TargetGroups: [renderTg(existing)] };
         throw new ApiError('DuplicateTargetGroupName', 'A target group with the same name exists, but with different settings');
       }
       const tgId = id();
@@ -315,13 +331,18 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       const attrs = list<Record<string, string>>(input.Attributes);
       if (!attrs.length) throw new ApiError('ValidationError', 'At least one attribute must be specified');
       for (const { Key, Value } of attrs) {
-        if (!Key || !(Key in TG_ATTRIBUTE_DEFAULTS)) throw new ApiError('InvalidConfigurationRequest', `The attribute key '${Key}' is not recognized`);
+        if (!Key || !(Key in TG_ATTRIBUTE_DEFAULTS))
+          throw new ApiError('InvalidConfigurationRequest', `The attribute key '${Key}' is not recognized`);
         if (Key === 'deregistration_delay.timeout_seconds') {
           const n = Number(Value);
-          if (!Number.isInteger(n) || n < 0 || n > 3600) throw new ApiError('InvalidConfigurationRequest', `The value of 'deregistration_delay.timeout_seconds' must be between 0 and 3600 seconds`);
+          if (!Number.isInteger(n) || n < 0 || n > 3600)
+            throw new ApiError(
+              'InvalidConfigurationRequest',
+              `The value of 'deregistration_delay.timeout_seconds' must be between 0 and 3600 seconds`
+            );
         }
       }
-      for (const { Key, Value } of attrs) tg.attributes[Key!] = String(Value ?? '');
+      for (const { Key, Value } of attrs) tg.attributes[Key] = String(Value ?? '');
       return { Attributes: attrs.map(({ Key, Value }) => ({ Key, Value })) };
     },
 
@@ -352,7 +373,8 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
 
     DescribeListeners: (input) => {
       const arns = list<string>(input.ListenerArns);
-      if (!arns.length && !input.LoadBalancerArn) throw new ApiError('ValidationError', 'You must specify either listener ARNs or a load balancer ARN');
+      if (!arns.length && !input.LoadBalancerArn)
+        throw new ApiError('ValidationError', 'You must specify either listener ARNs or a load balancer ARN');
       const owner = arns.length ? undefined : lb(input.LoadBalancerArn);
       const found = owner ? [...state.listeners.values()].filter((l) => l.loadBalancerArn === owner.arn) : arns.map(listener);
       const { page, NextMarker } = pageOf(found, (l) => l.arn, input);
@@ -385,7 +407,8 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       const owner = listener(input.ListenerArn);
       const priority = int(input.Priority, 'priority', 1, 50000);
       if (priority === undefined) throw new ApiError('ValidationError', 'A rule priority must be specified');
-      if (rulesOf(owner.arn).some((r) => r.priority === priority)) throw new ApiError('PriorityInUse', `Priority '${priority}' is currently in use`);
+      if (rulesOf(owner.arn).some((r) => r.priority === priority))
+        throw new ApiError('PriorityInUse', `Priority '${priority}' is currently in use`);
       const conditions = normaliseConditions(input.Conditions);
       const actions = normaliseActions(state, input.Actions, 'actions');
       checkAssociation(state, owner.loadBalancerArn, actions);
@@ -444,7 +467,8 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
     DeleteRule: (input) => {
       const arn = checkArn(state.arnPrefix(), 'rule', input.RuleArn);
       if (!state.rules.delete(arn)) {
-        if ([...state.listeners.values()].some((l) => l.defaultRuleArn === arn)) throw new ApiError('OperationNotPermitted', 'Default rules cannot be deleted');
+        if ([...state.listeners.values()].some((l) => l.defaultRuleArn === arn))
+          throw new ApiError('OperationNotPermitted', 'Default rules cannot be deleted');
         throw notFound('RuleNotFound', 'rules');
       }
       return {};
@@ -472,7 +496,10 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       const targets = list<Record<string, string>>(input.Targets);
       const missing = targets.filter((t) => !tg.targets.has(targetKey(String(t.Id), Number(t.Port ?? tg.port))));
       if (missing.length) {
-        throw new ApiError('InvalidTarget', `The following targets are not registered in target group '${tg.arn}': ${missing.map((t) => `'${t.Id}'`).join(', ')}`);
+        throw new ApiError(
+          'InvalidTarget',
+          `The following targets are not registered in target group '${tg.arn}': ${missing.map((t) => `'${t.Id}'`).join(', ')}`
+        );
       }
       for (const t of targets) state.deregisterTarget(tg, String(t.Id), Number(t.Port ?? tg.port));
       return {};
@@ -592,8 +619,19 @@ export function createElbv2(deps: ElbDeps): Elbv2Model {
       targetGroups: [...state.targetGroups.values()].map((t) => ({
         ...renderTg(t),
         attributes: t.attributes,
-        traffic: { requests: t.traffic.requests, target5xx: t.traffic.target5xx, elb5xx: t.traffic.elb5xx, requestsWithoutHealthyTarget: t.traffic.withoutHealthyTarget },
-        targets: [...t.targets.values()].map((x) => ({ id: x.id, port: x.port, ...state.healthOf(t, x), requests: x.requests, errors: x.errors }))
+        traffic: {
+          requests: t.traffic.requests,
+          target5xx: t.traffic.target5xx,
+          elb5xx: t.traffic.elb5xx,
+          requestsWithoutHealthyTarget: t.traffic.withoutHealthyTarget
+        },
+        targets: [...t.targets.values()].map((x) => ({
+          id: x.id,
+          port: x.port,
+          ...state.healthOf(t, x),
+          requests: x.requests,
+          errors: x.errors
+        }))
       }))
     })
   };

@@ -304,7 +304,8 @@ export class ElbState {
     if (t.state !== 'unhealthy' && t.fails >= hc.unhealthyThresholdCount) {
       const code = 'failureCode' in result ? result.failureCode : undefined;
       if (code === 'timeout') setReason(t, 'unhealthy', 'Target.Timeout');
-      else if (typeof code === 'number') setReason(t, 'unhealthy', 'Target.ResponseCodeMismatch', `Health checks failed with these codes: [${code}]`);
+      else if (typeof code === 'number')
+        setReason(t, 'unhealthy', 'Target.ResponseCodeMismatch', `Health checks failed with these codes: [${code}]`);
       else setReason(t, 'unhealthy', 'Target.FailedHealthChecks');
     } else if (t.state === 'initial') {
       setReason(t, 'initial', 'Elb.InitialHealthChecking');

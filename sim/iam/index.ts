@@ -26,7 +26,10 @@ const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function validation(value: unknown, member: string, rule: string): ApiError {
-  return new ApiError('ValidationError', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`);
+  return new ApiError(
+    'ValidationError',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`
+  );
 }
 
 function roleName(value: unknown): string {
@@ -61,7 +64,8 @@ export function createIam(deps: IamDeps): ServiceModel {
     CreateRole: (input) => {
       const name = roleName(input.RoleName);
       const path = String(input.Path ?? '/');
-      if (!PATH.test(path)) throw validation(path, 'path', 'Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
+      if (!PATH.test(path))
+        throw validation(path, 'path', 'Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
       if (input.AssumeRolePolicyDocument === undefined) throw validation('null', 'assumeRolePolicyDocument', 'Member must not be null');
       const trustPolicy = String(input.AssumeRolePolicyDocument);
       try {
@@ -96,6 +100,8 @@ export function createIam(deps: IamDeps): ServiceModel {
   return {
     handlers,
     tick: () => undefined,
-    snapshot: () => ({ roles: [...roles.values()].map((r) => ({ name: r.name, path: r.path, trustPolicy: JSON.parse(r.trustPolicy) as unknown })) })
+    snapshot: () => ({
+      roles: [...roles.values()].map((r) => ({ name: r.name, path: r.path, trustPolicy: JSON.parse(r.trustPolicy) as unknown }))
+    })
   };
 }

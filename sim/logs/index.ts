@@ -128,7 +128,8 @@ function parseEventToken(token: unknown): { direction: 'f' | 'b'; index: number 
 export function matchesPattern(pattern: string, message: string): boolean {
   const p = pattern.trim();
   if (p === '' || p === '""') return true;
-  if (p.startsWith('{') || p.startsWith('[')) throw invalid('The local ECS models text filter patterns only (terms, "quoted phrases", -exclusions, ?alternatives).');
+  if (p.startsWith('{') || p.startsWith('['))
+    throw invalid('The local ECS models text filter patterns only (terms, "quoted phrases", -exclusions, ?alternatives).');
   const terms = [...p.matchAll(/([?-]?)(?:"([^"]*)"|(\S+))/g)].map((m) => ({ op: m[1] ?? '', text: m[2] ?? m[3] ?? '' }));
   const any = terms.filter((t) => t.op === '?');
   if (any.length > 0 && !any.some((t) => message.includes(t.text))) return false;
@@ -163,9 +164,13 @@ export function createLogs(deps: LogsDeps): LogsModel {
   const append = (s: LogStream, lines: LogLine[]): void => {
     const now = deps.clock.now();
     for (const line of lines) {
-      const event: StoredEvent = { ...line, ingestionTime: Math.max(now, line.timestamp), eventId: String(nextEventId++).padStart(56, '0') };
+      const event: StoredEvent = {
+        ...line,
+        ingestionTime: Math.max(now, line.timestamp),
+        eventId: String(nextEventId++).padStart(56, '0')
+      };
       let at = s.events.length;
-      while (at > 0 && s.events[at - 1]!.timestamp > event.timestamp) at--;
+      while (at > 0 && s.events[at - 1].timestamp > event.timestamp) at--;
       s.events.splice(at, 0, event);
     }
     if (lines.length) s.lastIngestionTime = now;
@@ -177,7 +182,7 @@ export function createLogs(deps: LogsDeps): LogsModel {
     }
     if (input.logGroupIdentifier !== undefined) {
       const id = String(input.logGroupIdentifier);
-      const name = id.startsWith('arn:') ? id.replace(/:\*$/, '').split(':log-group:')[1] ?? '' : id;
+      const name = id.startsWith('arn:') ? (id.replace(/:\*$/, '').split(':log-group:')[1] ?? '') : id;
       return findGroup(name);
     }
     return findGroup(groupName(input.logGroupName));
@@ -215,15 +220,20 @@ export function createLogs(deps: LogsDeps): LogsModel {
       const s = findStream(g, streamName(input.logStreamName));
       const raw = list<Record<string, any>>(input.logEvents);
       if (raw.length === 0) throw constraint('[]', 'logEvents', 'Member must have length greater than or equal to 1');
-      if (raw.length > 10000) throw constraint(`[${raw.length} events]`, 'logEvents', 'Member must have length less than or equal to 10000');
+      if (raw.length > 10000)
+        throw constraint(`[${raw.length} events]`, 'logEvents', 'Member must have length less than or equal to 10000');
       const lines = raw.map((e, i) => {
         const timestamp = optNumber(e.timestamp, `logEvents.${i + 1}.member.timestamp`, 'InvalidParameterException');
-        if (timestamp === undefined) throw invalid(`1 validation error detected: Value null at 'logEvents.${i + 1}.member.timestamp' failed to satisfy constraint: Member must not be null`);
+        if (timestamp === undefined)
+          throw invalid(
+            `1 validation error detected: Value null at 'logEvents.${i + 1}.member.timestamp' failed to satisfy constraint: Member must not be null`
+          );
         return { timestamp, message: requiredString(e.message, `logEvents.${i + 1}.member.message`) };
       });
       // CloudWatch Logs refuses a batch that is not in chronological order.
       for (let i = 1; i < lines.length; i++) {
-        if (lines[i]!.timestamp < lines[i - 1]!.timestamp) throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
+        if (lines[i].timestamp < lines[i - 1].timestamp)
+          throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
       }
       append(s, lines);
       return { nextSequenceToken: String(s.events.length + 1).padStart(56, '4') };
@@ -273,7 +283,9 @@ export function createLogs(deps: LogsDeps): LogsModel {
       const limit = limitOf(input.limit, 50, 50);
       const key = (s: LogStream): string =>
         orderBy === 'LogStreamName' ? s.name : `${String(s.events.at(-1)?.timestamp ?? 0).padStart(16, '0')}\u0000${s.name}`;
-      const sorted = [...g.streams.values()].filter((s) => s.name.startsWith(prefix)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+      const sorted = [...g.streams.values()]
+        .filter((s) => s.name.startsWith(prefix))
+        .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       if (descending) sorted.reverse();
       const after = fromToken(input.nextToken, `streams-${orderBy}-${descending}`);
       const rest = after === undefined ? sorted : sorted.filter((s) => (descending ? key(s) < after : key(s) > after));
@@ -290,7 +302,9 @@ export function createLogs(deps: LogsDeps): LogsModel {
       const start = optNumber(input.startTime, 'startTime', 'InvalidParameterException');
       const end = optNumber(input.endTime, 'endTime', 'InvalidParameterException');
       // Indexes into the stream of the events inside the time window.
-      const window = s.events.map((e, i) => ({ e, i })).filter(({ e }) => (start === undefined || e.timestamp >= start) && (end === undefined || e.timestamp < end));
+      const window = s.events
+        .map((e, i) => ({ e, i }))
+        .filter(({ e }) => (start === undefined || e.timestamp >= start) && (end === undefined || e.timestamp < end));
       const token = parseEventToken(input.nextToken);
       const fromHead = optBoolean(input.startFromHead) ?? false;
       let picked: typeof window;
@@ -316,9 +330,12 @@ export function createLogs(deps: LogsDeps): LogsModel {
       if (names.length && input.logStreamNamePrefix !== undefined) {
         throw invalid('You cannot specify both logStreamNames and logStreamNamePrefix parameters.');
       }
-      if (names.length > 100) throw constraint(`[${names.length} names]`, 'logStreamNames', 'Member must have length less than or equal to 100');
+      if (names.length > 100)
+        throw constraint(`[${names.length} names]`, 'logStreamNames', 'Member must have length less than or equal to 100');
       const prefix = input.logStreamNamePrefix === undefined ? undefined : String(input.logStreamNamePrefix);
-      const streams = [...g.streams.values()].filter((s) => (names.length ? names.includes(s.name) : prefix === undefined || s.name.startsWith(prefix)));
+      const streams = [...g.streams.values()].filter((s) =>
+        names.length ? names.includes(s.name) : prefix === undefined || s.name.startsWith(prefix)
+      );
       if (names.length && streams.length === 0) throw new ApiError('ResourceNotFoundException', 'The specified log stream does not exist.');
       const limit = limitOf(input.limit, 10000, 10000);
       const start = optNumber(input.startTime, 'startTime', 'InvalidParameterException');
@@ -326,14 +343,24 @@ export function createLogs(deps: LogsDeps): LogsModel {
       const pattern = input.filterPattern === undefined ? '' : String(input.filterPattern);
       const matches = streams
         .flatMap((s) => s.events.map((e) => ({ s, e })))
-        .filter(({ e }) => (start === undefined || e.timestamp >= start) && (end === undefined || e.timestamp <= end) && matchesPattern(pattern, e.message))
+        .filter(
+          ({ e }) =>
+            (start === undefined || e.timestamp >= start) && (end === undefined || e.timestamp <= end) && matchesPattern(pattern, e.message)
+        )
         .sort((a, b) => a.e.timestamp - b.e.timestamp || (a.e.eventId < b.e.eventId ? -1 : 1));
       const after = fromToken(input.nextToken, 'filter');
-      const rest = after === undefined ? matches : matches.filter(({ e }) => `${String(e.timestamp).padStart(16, '0')}${e.eventId}` > after);
+      const rest =
+        after === undefined ? matches : matches.filter(({ e }) => `${String(e.timestamp).padStart(16, '0')}${e.eventId}` > after);
       const page = rest.slice(0, limit);
       const lastKey = page.length ? `${String(page.at(-1)!.e.timestamp).padStart(16, '0')}${page.at(-1)!.e.eventId}` : '';
       return {
-        events: page.map(({ s, e }) => ({ logStreamName: s.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: e.eventId })),
+        events: page.map(({ s, e }) => ({
+          logStreamName: s.name,
+          timestamp: e.timestamp,
+          message: e.message,
+          ingestionTime: e.ingestionTime,
+          eventId: e.eventId
+        })),
         searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: rest.length <= limit })),
         nextToken: rest.length > limit ? pageToken('filter', lastKey) : undefined
       };

@@ -27,11 +27,11 @@ export function parseQueryBody(body: string): QueryRequest {
 function assign(target: Record<string, any>, path: string[], value: string): void {
   let node = target;
   for (let i = 0; i < path.length - 1; i++) {
-    const key = path[i]!;
+    const key = path[i];
     node[key] ??= {};
     node = node[key];
   }
-  node[path[path.length - 1]!] = value;
+  node[path[path.length - 1]] = value;
 }
 
 /** `{member: {1: a, 2: b}}` → `[a, b]`, `{entry: {1: {key, value}}}` → a map, recursively. */

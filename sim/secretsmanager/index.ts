@@ -55,16 +55,26 @@ export function createSecretsManager(deps: SecretsManagerDeps): ServiceModel {
   /** By full ARN, by partial ARN (no suffix), or by name. */
   const lookup = (id: unknown): Secret | undefined => {
     if (id === undefined || id === null || id === '') {
-      throw new ApiError('ValidationException', "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null");
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null"
+      );
     }
     const ref = String(id);
     const all = [...secrets.values()];
-    if (ref.startsWith('arn:')) return all.find((s) => s.arn === ref) ?? (ref.startsWith(arnPrefix) ? all.find((s) => s.name === ref.slice(arnPrefix.length)) : undefined);
+    if (ref.startsWith('arn:'))
+      return (
+        all.find((s) => s.arn === ref) ?? (ref.startsWith(arnPrefix) ? all.find((s) => s.name === ref.slice(arnPrefix.length)) : undefined)
+      );
     return all.find((s) => s.name === ref);
   };
   const stageVersion = (s: Secret, stage: string, versionIdToStage: string): void => {
     for (const [id, stages] of s.versions) {
-      if (id !== versionIdToStage && stages.includes(stage)) s.versions.set(id, stages.filter((x) => x !== stage));
+      if (id !== versionIdToStage && stages.includes(stage))
+        s.versions.set(
+          id,
+          stages.filter((x) => x !== stage)
+        );
     }
     const stages = s.versions.get(versionIdToStage) ?? [];
     if (!stages.includes(stage)) s.versions.set(versionIdToStage, [...stages, stage]);
@@ -73,7 +83,7 @@ export function createSecretsManager(deps: SecretsManagerDeps): ServiceModel {
     const s = lookup(id);
     if (!s) throw notFound();
     if (s.deletedAt !== undefined) {
-      throw new ApiError('InvalidRequestException', 'You tried to perform the operation on a secret that\'s currently marked deleted.');
+      throw new ApiError('InvalidRequestException', "You tried to perform the operation on a secret that's currently marked deleted.");
     }
     return s;
   };
@@ -81,7 +91,11 @@ export function createSecretsManager(deps: SecretsManagerDeps): ServiceModel {
   const handlers: Record<string, Handler> = {
     CreateSecret: (input) => {
       const name = String(input.Name ?? '');
-      if (!NAME.test(name)) throw new ApiError('ValidationException', `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w/+=.@-]+$`);
+      if (!NAME.test(name))
+        throw new ApiError(
+          'ValidationException',
+          `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w/+=.@-]+$`
+        );
       if ([...secrets.values()].some((s) => s.name === name)) {
         throw new ApiError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
       }
@@ -124,7 +138,8 @@ export function createSecretsManager(deps: SecretsManagerDeps): ServiceModel {
     DeleteSecret: (input) => {
       const s = live(input.SecretId);
       const days = optNumber(input.RecoveryWindowInDays, 'recoveryWindowInDays', 'InvalidParameterException') ?? 30;
-      if (days < 7 || days > 30) throw new ApiError('InvalidParameterException', 'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
+      if (days < 7 || days > 30)
+        throw new ApiError('InvalidParameterException', 'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
       s.deletedAt = deps.clock.now();
       return { ARN: s.arn, Name: s.name, DeletionDate: new Date(s.deletedAt + days * 86_400_000) };
     },
@@ -150,7 +165,12 @@ export function createSecretsManager(deps: SecretsManagerDeps): ServiceModel {
     tick: () => undefined,
     // Never the values: a snapshot is served over HTTP.
     snapshot: () => ({
-      secrets: [...secrets.values()].map((s) => ({ arn: s.arn, name: s.name, deleted: s.deletedAt !== undefined, versions: Object.fromEntries(s.versions) }))
+      secrets: [...secrets.values()].map((s) => ({
+        arn: s.arn,
+        name: s.name,
+        deleted: s.deletedAt !== undefined,
+        versions: Object.fromEntries(s.versions)
+      }))
     })
   };
 }

@@ -25,7 +25,10 @@ const TYPES = ['String', 'StringList', 'SecureString'] as const;
 const NAME = /^[a-zA-Z0-9_.\-/]{1,2048}$/;
 
 function validation(value: unknown, member: string, rule: string): ApiError {
-  return new ApiError('ValidationException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`);
+  return new ApiError(
+    'ValidationException',
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`
+  );
 }
 
 export function createSsm(deps: SsmDeps): ServiceModel {
@@ -58,10 +61,14 @@ export function createSsm(deps: SsmDeps): ServiceModel {
       if (input.Value === undefined) throw validation('null', 'value', 'Member must not be null');
       const existing = parameters.get(name);
       if (existing && !optBoolean(input.Overwrite)) {
-        throw new ApiError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+        throw new ApiError(
+          'ParameterAlreadyExists',
+          'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.'
+        );
       }
       const type = String(input.Type ?? existing?.type ?? 'String');
-      if (!(TYPES as readonly string[]).includes(type)) throw validation(type, 'type', 'Member must satisfy enum value set: [SecureString, StringList, String]');
+      if (!(TYPES as readonly string[]).includes(type))
+        throw validation(type, 'type', 'Member must satisfy enum value set: [SecureString, StringList, String]');
       const p: Parameter = {
         name,
         type: type as Parameter['type'],

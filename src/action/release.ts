@@ -18,17 +18,26 @@ import { actionState } from './state.js';
 
 export async function runReleaseStep(file: string): Promise<void> {
   const reporter = new ActionReporter();
-  const controller = cancellationOnSignals((signal) => core.warning(`Received ${signal} (workflow cancelled): stopping the release and rolling it back`));
+  const controller = cancellationOnSignals((signal) =>
+    core.warning(`Received ${signal} (workflow cancelled): stopping the release and rolling it back`)
+  );
   let plan: ReleasePlan | undefined;
   let result: ReleaseResult | undefined;
   let failure: string | undefined;
   try {
-    if (core.getInput('environment')) core.warning('environment is set, but a release does not create a GitHub deployment yet: no deployment status is sent');
+    if (core.getInput('environment'))
+      core.warning('environment is set, but a release does not create a GitHub deployment yet: no deployment status is sent');
     plan = readReleaseFile(file, process.env);
     const first = plan.services[0]!.settings;
-    const aws = batchedAws(createAws({ callTimeoutMs: first.safety.callTimeoutMs, ...(first.deploy.maxAttempts ? { maxAttempts: first.deploy.maxAttempts } : {}) }), {
-      maxAgeMs: Math.min(...plan.services.map((s) => s.settings.deploy.pollIntervalMs)) / 2
-    });
+    const aws = batchedAws(
+      createAws({
+        callTimeoutMs: first.safety.callTimeoutMs,
+        ...(first.deploy.maxAttempts ? { maxAttempts: first.deploy.maxAttempts } : {})
+      }),
+      {
+        maxAgeMs: Math.min(...plan.services.map((s) => s.settings.deploy.pollIntervalMs)) / 2
+      }
+    );
     result = await runRelease(plan, {
       aws,
       locks: createLockStore(first.safety.lock ? { callTimeoutMs: first.safety.lock.callTimeoutMs } : {}),

@@ -20,13 +20,22 @@ export class ActionReporter implements Reporter {
     core.info(this.mask(message));
   }
   notice(message: string, where?: Location): void {
-    core.notice(this.mask(message), annotation(where, (t) => this.mask(t)));
+    core.notice(
+      this.mask(message),
+      annotation(where, (t) => this.mask(t))
+    );
   }
   warning(message: string, where?: Location): void {
-    core.warning(this.mask(message), annotation(where, (t) => this.mask(t)));
+    core.warning(
+      this.mask(message),
+      annotation(where, (t) => this.mask(t))
+    );
   }
   error(message: string, where?: Location): void {
-    core.error(this.mask(message), annotation(where, (t) => this.mask(t)));
+    core.error(
+      this.mask(message),
+      annotation(where, (t) => this.mask(t))
+    );
   }
 
   async phase<T>(phase: Phase, title: string, fn: () => Promise<T>): Promise<T> {

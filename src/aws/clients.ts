@@ -30,7 +30,14 @@ import type {
   TargetGroup,
   TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CloudWatchClient, CompositeAlarm, MetricAlarm, MetricDataQuery, MetricDataResult, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import type {
+  CloudWatchClient,
+  CompositeAlarm,
+  MetricAlarm,
+  MetricDataQuery,
+  MetricDataResult,
+  PutMetricAlarmCommandInput
+} from '@aws-sdk/client-cloudwatch';
 import type {
   CodeDeployClient,
   CreateDeploymentCommandInput,
@@ -108,7 +115,10 @@ export interface CodeDeployApi {
   /** A group's deployment ids, newest first, every page; `statuses` filters. */
   listDeployments(application: string, group: string, statuses?: DeploymentStatus[]): Promise<string[]>;
   /** autoRollbackEnabled: CodeDeploy puts the original task set back behind the production listener. */
-  stopDeployment(deploymentId: string, autoRollbackEnabled: boolean): Promise<Pick<StopDeploymentCommandOutput, 'status' | 'statusMessage'>>;
+  stopDeployment(
+    deploymentId: string,
+    autoRollbackEnabled: boolean
+  ): Promise<Pick<StopDeploymentCommandOutput, 'status' | 'statusMessage'>>;
   /** READY_WAIT: reroute production traffic now; TERMINATION_WAIT: end the termination wait now. */
   continueDeployment(deploymentId: string, waitType: DeploymentWaitType): Promise<void>;
 }
@@ -312,7 +322,13 @@ export function createAws(options: AwsOptions = {}): Aws {
           do {
             // 100 is the most ECS returns per page (20 by default).
             const page = await client.send(
-              new sdk.ListServiceDeploymentsCommand({ cluster, service, maxResults: 100, ...(status?.length ? { status } : {}), ...(nextToken ? { nextToken } : {}) }),
+              new sdk.ListServiceDeploymentsCommand({
+                cluster,
+                service,
+                maxResults: 100,
+                ...(status?.length ? { status } : {}),
+                ...(nextToken ? { nextToken } : {})
+              }),
               { abortSignal }
             );
             out.push(...(page.serviceDeployments ?? []));
@@ -332,10 +348,13 @@ export function createAws(options: AwsOptions = {}): Aws {
           return result;
         }),
       continueServiceDeployment: (input) =>
-        call(`answering ${input.action} to lifecycle hook ${input.hookId} of service deployment ${input.serviceDeploymentArn}`, async (abortSignal) => {
-          const { sdk, client } = await ecsSdk();
-          await client.send(new sdk.ContinueServiceDeploymentCommand(input), { abortSignal });
-        }),
+        call(
+          `answering ${input.action} to lifecycle hook ${input.hookId} of service deployment ${input.serviceDeploymentArn}`,
+          async (abortSignal) => {
+            const { sdk, client } = await ecsSdk();
+            await client.send(new sdk.ContinueServiceDeploymentCommand(input), { abortSignal });
+          }
+        ),
       stopServiceDeployment: (arn, stopType) =>
         call(`stopping service deployment ${arn} (${stopType})`, async (abortSignal) => {
           const { sdk, client } = await ecsSdk();
@@ -362,7 +381,13 @@ export function createAws(options: AwsOptions = {}): Aws {
           do {
             // familyPrefix is the whole family name here (ECS does not match prefixes); 100 per page is the most ECS returns.
             const out = await client.send(
-              new sdk.ListTaskDefinitionsCommand({ familyPrefix: family, status, sort: 'ASC', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+              new sdk.ListTaskDefinitionsCommand({
+                familyPrefix: family,
+                status,
+                sort: 'ASC',
+                maxResults: 100,
+                ...(nextToken ? { nextToken } : {})
+              }),
               { abortSignal }
             );
             arns.push(...(out.taskDefinitionArns ?? []));
@@ -383,7 +408,9 @@ export function createAws(options: AwsOptions = {}): Aws {
           const arns: string[] = [];
           let nextToken: string | undefined;
           do {
-            const out = await client.send(new sdk.ListServicesCommand({ cluster, maxResults: 100, ...(nextToken ? { nextToken } : {}) }), { abortSignal });
+            const out = await client.send(new sdk.ListServicesCommand({ cluster, maxResults: 100, ...(nextToken ? { nextToken } : {}) }), {
+              abortSignal
+            });
             arns.push(...(out.serviceArns ?? []));
             nextToken = out.nextToken;
           } while (nextToken);
@@ -487,42 +514,55 @@ export function createAws(options: AwsOptions = {}): Aws {
           for (const batch of chunks(names, 100)) await client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: batch }), { abortSignal });
         }),
       getMetricData: (queries, startTime, endTime) =>
-        call(`reading metric${queries.length > 1 ? 's' : ''} ${queries.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Id).filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, async (abortSignal) => {
-          const { sdk, client } = await cwSdk();
-          const merged = new Map<string, MetricDataResult>();
-          // 500 queries per call at most; an answer over 100,800 datapoints continues by NextToken.
-          // Pages are bounded so a misbehaving endpoint cannot keep us here for ever.
-          for (const batch of chunks(queries, 500)) {
-            let nextToken: string | undefined;
-            let pages = 0;
-            do {
-              if (++pages > 100) throw new Error('GetMetricData returned more than 100 pages');
-              const out = await client.send(
-                new sdk.GetMetricDataCommand({ MetricDataQueries: batch, StartTime: startTime, EndTime: endTime, ...(nextToken ? { NextToken: nextToken } : {}) }),
-                { abortSignal }
-              );
-              for (const r of out.MetricDataResults ?? []) {
-                const id = r.Id ?? '';
-                const seen = merged.get(id);
-                if (!seen) merged.set(id, { ...r, Timestamps: [...(r.Timestamps ?? [])], Values: [...(r.Values ?? [])] });
-                else {
-                  seen.Timestamps!.push(...(r.Timestamps ?? []));
-                  seen.Values!.push(...(r.Values ?? []));
-                  seen.StatusCode = r.StatusCode;
+        call(
+          `reading metric${queries.length > 1 ? 's' : ''} ${queries
+            .map((q) => q.MetricStat?.Metric?.MetricName ?? q.Id)
+            .filter((v, i, a) => a.indexOf(v) === i)
+            .join(', ')}`,
+          async (abortSignal) => {
+            const { sdk, client } = await cwSdk();
+            const merged = new Map<string, MetricDataResult>();
+            // 500 queries per call at most; an answer over 100,800 datapoints continues by NextToken.
+            // Pages are bounded so a misbehaving endpoint cannot keep us here for ever.
+            for (const batch of chunks(queries, 500)) {
+              let nextToken: string | undefined;
+              let pages = 0;
+              do {
+                if (++pages > 100) throw new Error('GetMetricData returned more than 100 pages');
+                const out = await client.send(
+                  new sdk.GetMetricDataCommand({
+                    MetricDataQueries: batch,
+                    StartTime: startTime,
+                    EndTime: endTime,
+                    ...(nextToken ? { NextToken: nextToken } : {})
+                  }),
+                  { abortSignal }
+                );
+                for (const r of out.MetricDataResults ?? []) {
+                  const id = r.Id ?? '';
+                  const seen = merged.get(id);
+                  if (!seen) merged.set(id, { ...r, Timestamps: [...(r.Timestamps ?? [])], Values: [...(r.Values ?? [])] });
+                  else {
+                    seen.Timestamps!.push(...(r.Timestamps ?? []));
+                    seen.Values!.push(...(r.Values ?? []));
+                    seen.StatusCode = r.StatusCode;
+                  }
                 }
-              }
-              nextToken = out.NextToken;
-            } while (nextToken);
+                nextToken = out.NextToken;
+              } while (nextToken);
+            }
+            return [...merged.values()];
           }
-          return [...merged.values()];
-        })
+        )
     };
 
     const codedeploy: CodeDeployApi = {
       getDeploymentGroup: (application, group) =>
         call(`reading CodeDeploy deployment group ${group} of application ${application}`, async (abortSignal) => {
           const { sdk, client } = await cdSdk();
-          const out = await client.send(new sdk.GetDeploymentGroupCommand({ applicationName: application, deploymentGroupName: group }), { abortSignal });
+          const out = await client.send(new sdk.GetDeploymentGroupCommand({ applicationName: application, deploymentGroupName: group }), {
+            abortSignal
+          });
           if (!out.deploymentGroupInfo) throw new Error('the response has no deploymentGroupInfo');
           return out.deploymentGroupInfo;
         }),
@@ -534,12 +574,15 @@ export function createAws(options: AwsOptions = {}): Aws {
           return out.deploymentConfigInfo;
         }),
       createDeployment: (input) =>
-        call(`creating a CodeDeploy deployment in group ${input.deploymentGroupName} of application ${input.applicationName}`, async (abortSignal) => {
-          const { sdk, client } = await cdSdk();
-          const out = await client.send(new sdk.CreateDeploymentCommand(input), { abortSignal });
-          if (!out.deploymentId) throw new Error('the response has no deploymentId');
-          return out.deploymentId;
-        }),
+        call(
+          `creating a CodeDeploy deployment in group ${input.deploymentGroupName} of application ${input.applicationName}`,
+          async (abortSignal) => {
+            const { sdk, client } = await cdSdk();
+            const out = await client.send(new sdk.CreateDeploymentCommand(input), { abortSignal });
+            if (!out.deploymentId) throw new Error('the response has no deploymentId');
+            return out.deploymentId;
+          }
+        ),
       getDeployment: (id) =>
         call(`reading CodeDeploy deployment ${id}`, async (abortSignal) => {
           const { sdk, client } = await cdSdk();

@@ -41,8 +41,7 @@ function seconds(ms: number): string {
 }
 
 function timeoutError(action: string, timeoutMs: number, lastFailure: unknown): AwsCallError {
-  const last =
-    lastFailure === undefined ? '' : `; the last attempt failed with ${awsErrorCode(lastFailure)}: ${errorMessage(lastFailure)}`;
+  const last = lastFailure === undefined ? '' : `; the last attempt failed with ${awsErrorCode(lastFailure)}: ${errorMessage(lastFailure)}`;
   return new AwsCallError(
     action,
     TIMEOUT,

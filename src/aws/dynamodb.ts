@@ -25,9 +25,7 @@ export interface LockItem {
 
 /** The conditions the lock writes under; each is one DynamoDB condition expression (see `expression`). */
 export type LockCondition =
-  | { kind: 'free-or-owned-by'; owner: string }
-  | { kind: 'owned-by'; owner: string }
-  | { kind: 'version-is'; version: string };
+  { kind: 'free-or-owned-by'; owner: string } | { kind: 'owned-by'; owner: string } | { kind: 'version-is'; version: string };
 
 export type WriteResult = 'ok' | 'condition-failed' | 'no-table';
 
@@ -135,7 +133,11 @@ export function createLockStore(options: LockStoreOptions = {}): LockStore {
         ...(options.region ? { region: options.region } : {}),
         maxAttempts,
         retryStrategy: new JitteredRetry(maxAttempts),
-        requestHandler: { connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true }
+        requestHandler: {
+          connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, timeoutMs),
+          requestTimeout: timeoutMs,
+          throwOnRequestTimeout: true
+        }
       });
       client.middlewareStack.add(noteFailedAttempts(), noteFailedAttemptsOptions);
       return { sdk, client };
@@ -180,7 +182,9 @@ export function createLockStore(options: LockStoreOptions = {}): LockStore {
       call(`taking deployment lock ${item.LockKey} in DynamoDB table ${table}`, signal, async (abortSignal) => {
         const { sdk, client } = await ddb();
         try {
-          await client.send(new sdk.PutItemCommand({ TableName: table, Item: toAttributes(item), ...expression(condition) }), { abortSignal });
+          await client.send(new sdk.PutItemCommand({ TableName: table, Item: toAttributes(item), ...expression(condition) }), {
+            abortSignal
+          });
           return 'ok';
         } catch (error) {
           return writeOutcome(error);

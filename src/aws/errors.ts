@@ -16,7 +16,8 @@ export class AwsCallError extends Error {
 }
 
 const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized/;
-const BAD_CREDENTIALS = /UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|ExpiredToken|CredentialsProviderError/;
+const BAD_CREDENTIALS =
+  /UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|ExpiredToken|CredentialsProviderError/;
 
 function hint(code: string): string {
   if (ACCESS_DENIED.test(code)) return ' (the role the workflow runs as lacks this permission: see the IAM policy in the README)';

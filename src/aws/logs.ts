@@ -27,12 +27,18 @@ export interface AwsLogsTarget {
 }
 
 /** The awslogs target of a container definition's logConfiguration, undefined for any other driver. */
-export function awslogsTarget(logConfiguration: { logDriver?: string; options?: Record<string, string> } | undefined): AwsLogsTarget | undefined {
+export function awslogsTarget(
+  logConfiguration: { logDriver?: string; options?: Record<string, string> } | undefined
+): AwsLogsTarget | undefined {
   if (logConfiguration?.logDriver !== 'awslogs') return undefined;
   const o = logConfiguration.options ?? {};
   const group = o['awslogs-group'];
   if (!group) return undefined;
-  return { group, ...(o['awslogs-region'] ? { region: o['awslogs-region'] } : {}), ...(o['awslogs-stream-prefix'] ? { prefix: o['awslogs-stream-prefix'] } : {}) };
+  return {
+    group,
+    ...(o['awslogs-region'] ? { region: o['awslogs-region'] } : {}),
+    ...(o['awslogs-stream-prefix'] ? { prefix: o['awslogs-stream-prefix'] } : {})
+  };
 }
 
 /** The stream the awslogs driver names: prefix/container-name/task-id (the Docker id when there is no prefix). */
@@ -68,9 +74,12 @@ export function createLogsApi(options: { maxAttempts?: number } = {}): LogsApi {
     tail: (region, group, stream, lines) =>
       attempt(`reading the last ${lines} lines of log stream ${stream} in log group ${group}`, async () => {
         const { sdk, client } = await clientFor(region);
-        const out = await client.send(new sdk.GetLogEventsCommand({ logGroupName: group, logStreamName: stream, limit: lines, startFromHead: false }), {
-          abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS)
-        });
+        const out = await client.send(
+          new sdk.GetLogEventsCommand({ logGroupName: group, logStreamName: stream, limit: lines, startFromHead: false }),
+          {
+            abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS)
+          }
+        );
         return (out.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: (e.message ?? '').replace(/\s+$/, '') }));
       })
   };

@@ -22,8 +22,7 @@ export interface EcrImageId {
 }
 
 export type ImageLookup =
-  | { found: true; digest: string; status?: string }
-  | { found: false; missing: 'repository' | 'image'; message: string };
+  { found: true; digest: string; status?: string } | { found: false; missing: 'repository' | 'image'; message: string };
 
 export interface SecretInfo {
   arn: string;
@@ -97,7 +96,8 @@ export function createVerifyClients(options: VerifyClientOptions = {}): VerifyAp
     const r = region ?? options.region;
     return { ...(r ? { region: r } : {}), maxAttempts, retryStrategy: new JitteredRetry(maxAttempts) };
   };
-  const call = <T>(action: string, body: (abortSignal: AbortSignal) => Promise<T>): Promise<T> => attempt(action, () => withinLimits(action, limits, body));
+  const call = <T>(action: string, body: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
+    attempt(action, () => withinLimits(action, limits, body));
 
   const ecr = cached(async (region) => {
     const sdk = await import('@aws-sdk/client-ecr');
@@ -139,21 +139,29 @@ export function createVerifyClients(options: VerifyClientOptions = {}): VerifyAp
   return {
     describeImage: (image) => {
       const ref = image.digest ? `@${image.digest}` : `:${image.tag ?? 'latest'}`;
-      return call(`looking up image ${image.repository}${ref} in ECR registry ${image.registryId} (${image.region})`, async (abortSignal) => {
-        const { sdk, client } = await ecr(image.region);
-        const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag ?? 'latest' };
-        try {
-          const out = await client.send(new sdk.DescribeImagesCommand({ registryId: image.registryId, repositoryName: image.repository, imageIds: [imageId] }), { abortSignal });
-          const detail = out.imageDetails?.[0];
-          if (!detail?.imageDigest) return { found: false, missing: 'image', message: 'ECR answered with no image' };
-          return { found: true, digest: detail.imageDigest, ...(detail.imageStatus ? { status: detail.imageStatus } : {}) };
-        } catch (error) {
-          const code = awsErrorCode(error);
-          if (code === 'RepositoryNotFoundException') return { found: false, missing: 'repository', message: error instanceof Error ? error.message : code };
-          if (code === 'ImageNotFoundException') return { found: false, missing: 'image', message: error instanceof Error ? error.message : code };
-          throw error;
+      return call(
+        `looking up image ${image.repository}${ref} in ECR registry ${image.registryId} (${image.region})`,
+        async (abortSignal) => {
+          const { sdk, client } = await ecr(image.region);
+          const imageId = image.digest ? { imageDigest: image.digest } : { imageTag: image.tag ?? 'latest' };
+          try {
+            const out = await client.send(
+              new sdk.DescribeImagesCommand({ registryId: image.registryId, repositoryName: image.repository, imageIds: [imageId] }),
+              { abortSignal }
+            );
+            const detail = out.imageDetails?.[0];
+            if (!detail?.imageDigest) return { found: false, missing: 'image', message: 'ECR answered with no image' };
+            return { found: true, digest: detail.imageDigest, ...(detail.imageStatus ? { status: detail.imageStatus } : {}) };
+          } catch (error) {
+            const code = awsErrorCode(error);
+            if (code === 'RepositoryNotFoundException')
+              return { found: false, missing: 'repository', message: error instanceof Error ? error.message : code };
+            if (code === 'ImageNotFoundException')
+              return { found: false, missing: 'image', message: error instanceof Error ? error.message : code };
+            throw error;
+          }
         }
-      });
+      );
     },
     getParameters: (region, names) =>
       call(`looking up SSM parameter${names.length > 1 ? 's' : ''} ${names.join(', ')}`, async (abortSignal) => {
@@ -207,7 +215,10 @@ export function createVerifyClients(options: VerifyClientOptions = {}): VerifyAp
         const { sdk, client } = await logs(region);
         let nextToken: string | undefined;
         for (let page = 0; page < MAX_LOG_GROUP_PAGES; page++) {
-          const out = await client.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }), { abortSignal });
+          const out = await client.send(
+            new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: name, ...(nextToken ? { nextToken } : {}) }),
+            { abortSignal }
+          );
           if ((out.logGroups ?? []).some((g) => g.logGroupName === name)) return true;
           nextToken = out.nextToken;
           if (!nextToken) return false;

@@ -103,8 +103,15 @@ export function parseArgs(argv: string[], commands: readonly CommandSpec[] = COM
 function commandNamed(name: string, commands: readonly CommandSpec[]): CommandSpec {
   const command = commands === COMMANDS ? findCommand(name) : commands.find((c) => c.name === name);
   if (command) return command;
-  const guess = closest(name, commands.map((c) => c.name));
-  throw new InputError(`unknown command "${name}"`, {}, guess ? `did you mean "${guess}"?` : `use one of ${commands.map((c) => c.name).join(', ')}`);
+  const guess = closest(
+    name,
+    commands.map((c) => c.name)
+  );
+  throw new InputError(
+    `unknown command "${name}"`,
+    {},
+    guess ? `did you mean "${guess}"?` : `use one of ${commands.map((c) => c.name).join(', ')}`
+  );
 }
 
 function unknownFlag(name: string, command: CommandSpec, known: string[]): InputError {
@@ -112,7 +119,11 @@ function unknownFlag(name: string, command: CommandSpec, known: string[]): Input
   if (guess) return new InputError(`unknown flag --${name}`, {}, `did you mean --${guess}?`);
   // An action input this command does not take: say which command does, rather than "unknown".
   if (INPUTS.some((i) => i.name === name)) {
-    return new InputError(`--${name} is not a flag of ${command.name}`, {}, `${command.name} does not use it: remove it (see ecs-rollout ${command.name} --help)`);
+    return new InputError(
+      `--${name} is not a flag of ${command.name}`,
+      {},
+      `${command.name} does not use it: remove it (see ecs-rollout ${command.name} --help)`
+    );
   }
   return new InputError(`unknown flag --${name}`, {}, `see ecs-rollout ${command.name} --help`);
 }
@@ -144,7 +155,7 @@ export function helpText(commands: readonly CommandSpec[] = COMMANDS): string {
     'flags of every command:',
     ...flagLines(GLOBAL_FLAGS),
     '',
-    'The action\'s inputs are flags of the same name (--cluster, --service, --vars …): see ecs-rollout <command> --help.',
+    "The action's inputs are flags of the same name (--cluster, --service, --vars …): see ecs-rollout <command> --help.",
     '',
     ...EXIT_HELP
   ].join('\n');
@@ -152,7 +163,8 @@ export function helpText(commands: readonly CommandSpec[] = COMMANDS): string {
 
 /** `ecs-rollout <command> --help`: usage, what it does, its own flags, the inputs it takes (from action.yml), exit codes. */
 export function commandHelp(command: CommandSpec): string {
-  const inputs: InputSpec[] = command.inputs === 'all' ? [...INPUTS] : INPUTS.filter((i) => (command.inputs as readonly string[]).includes(i.name));
+  const inputs: InputSpec[] =
+    command.inputs === 'all' ? [...INPUTS] : INPUTS.filter((i) => (command.inputs as readonly string[]).includes(i.name));
   // A command flag that shares an input's name (revisions --family) is described by the command.
   const shown = inputs.filter((i) => !command.flags.some((f) => f.name === i.name));
   const width = Math.max(...shown.map((i) => i.name.length), 0) + 4;
@@ -167,7 +179,11 @@ export function commandHelp(command: CommandSpec): string {
     'flags of every command:',
     ...flagLines(GLOBAL_FLAGS),
     ...(shown.length
-      ? ['', "inputs (the same as the GitHub Action's; a repeated flag adds a line):", ...shown.map((i) => `  --${i.name.padEnd(width)}${i.description}${i.default !== undefined ? ` [${i.default}]` : ''}`)]
+      ? [
+          '',
+          "inputs (the same as the GitHub Action's; a repeated flag adds a line):",
+          ...shown.map((i) => `  --${i.name.padEnd(width)}${i.description}${i.default !== undefined ? ` [${i.default}]` : ''}`)
+        ]
       : []),
     '',
     ...EXIT_HELP

@@ -58,14 +58,16 @@ export const register: CommandModule = {
 
 export const deploy: CommandModule = {
   // --release FILE: several services as one unit (loaded only then).
-  run: async (ctx) => (ctx.inputs.string('release') ? (await import('./release.js')).deployRelease(ctx) : runSettings(readSettings(ctx.inputs, ctx.env), ctx))
+  run: async (ctx) =>
+    ctx.inputs.string('release') ? (await import('./release.js')).deployRelease(ctx) : runSettings(readSettings(ctx.inputs, ctx.env), ctx)
 };
 
 export const status: CommandModule = {
   async run(ctx) {
     // Status needs only where the colours are, not a template.
     const deploySettings = readDeploySettings(ctx.inputs);
-    if (deploySettings.strategy !== 'blue-green') throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
+    if (deploySettings.strategy !== 'blue-green')
+      throw new InputError('status needs the blue/green strategy', {}, 'pass --strategy blue-green with the blue/green inputs');
     const { blueGreenStatus, formatStatus } = await import('../deploy/status.js');
     const found = await blueGreenStatus(readBlueGreenSettings(ctx.inputs), deploySettings, readOnlyContext(ctx));
     return { exitCode: EXIT.ok, outputs: { ...found }, text: formatStatus(found) };
@@ -89,12 +91,16 @@ export async function runSettings(settings: Settings, ctx: CommandContext): Prom
   let result: PipelineResult;
   try {
     result = await runPipeline(settings, {
-    aws: createAws({ ...region, callTimeoutMs: settings.safety.callTimeoutMs, ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {}) }),
-    locks: createLockStore({ ...region, ...(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}) }),
-    reporter: ctx.reporter,
-    timer: realTimer,
-    signal: ctx.signal,
-    state
+      aws: createAws({
+        ...region,
+        callTimeoutMs: settings.safety.callTimeoutMs,
+        ...(settings.deploy.maxAttempts ? { maxAttempts: settings.deploy.maxAttempts } : {})
+      }),
+      locks: createLockStore({ ...region, ...(settings.safety.lock ? { callTimeoutMs: settings.safety.lock.callTimeoutMs } : {}) }),
+      reporter: ctx.reporter,
+      timer: realTimer,
+      signal: ctx.signal,
+      state
     });
   } catch (error) {
     // A one-off task that failed: the step fails, and the outputs so far (run-task-arn) still go out.

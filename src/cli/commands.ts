@@ -49,7 +49,9 @@ const WHERE = [
   'max-retries'
 ] as const;
 
-const DEPLOY_INPUTS = INPUTS.map((i) => i.name).filter((n) => !RENDER_INPUTS.has(n) && !n.startsWith('run-task') && n !== 'wait-for-task-stopped' && !GITHUB_INPUTS.has(n));
+const DEPLOY_INPUTS = INPUTS.map((i) => i.name).filter(
+  (n) => !RENDER_INPUTS.has(n) && !n.startsWith('run-task') && n !== 'wait-for-task-stopped' && !GITHUB_INPUTS.has(n)
+);
 
 const SUMMARY_FILE: FlagSpec = { name: 'summary-file', value: 'PATH', description: 'write the Markdown summary there' };
 const STATE_FILE: FlagSpec = {
@@ -60,7 +62,7 @@ const STATE_FILE: FlagSpec = {
 const FAMILY: FlagSpec = {
   name: 'family',
   value: 'FAMILY',
-  description: "the task definition family (default: the family of the revision --service, or the blue/green services, run now)"
+  description: 'the task definition family (default: the family of the revision --service, or the blue/green services, run now)'
 };
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -132,21 +134,27 @@ export const COMMANDS: readonly CommandSpec[] = [
         'the family older than the current one (as ecspresso does). Run it again to go back one more.',
       '  blue/green: traffic goes back to the idle colour, which must still run an older, ACTIVE revision than the live one; it is scaled up, ' +
         'gated and shifted step by step like a deploy.',
-      'With no target it finishes every deploy recorded in .ecs-rollout/ (or --state-file), what the action\'s post step does.',
+      "With no target it finishes every deploy recorded in .ecs-rollout/ (or --state-file), what the action's post step does.",
       'To deploy a revision of your choice instead: ecs-rollout deploy --task-definition-arn FAMILY:REVISION --cluster … --service …'
     ],
     inputs: [...DEPLOY_INPUTS],
     flags: [
       { name: 'deregister', description: 'after a successful rollback, deregister the revision rolled back from' },
       SUMMARY_FILE,
-      { name: 'state-file', value: 'PATH', description: 'finish the interrupted deploy recorded in this file (default: every one in .ecs-rollout/ for the target)' }
+      {
+        name: 'state-file',
+        value: 'PATH',
+        description: 'finish the interrupted deploy recorded in this file (default: every one in .ecs-rollout/ for the target)'
+      }
     ],
     load: () => import('../commands/rollback.js')
   },
   {
     name: 'status',
     summary: 'blue/green: which colour is live, the listener weights and target health',
-    usage: ['ecs-rollout status --strategy blue-green --cluster CLUSTER --blue-service … --green-service … --blue-target-group … --green-target-group … --listener-arn …'],
+    usage: [
+      'ecs-rollout status --strategy blue-green --cluster CLUSTER --blue-service … --green-service … --blue-target-group … --green-target-group … --listener-arn …'
+    ],
     inputs: ['strategy', ...WHERE],
     flags: [],
     load: () => import('./builtin.js').then((m) => m.status)
@@ -167,7 +175,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'deregister',
     summary: 'deregister old revisions of a family, keeping the newest N, every one in use and every rollback target',
-    usage: ['ecs-rollout deregister --family FAMILY --keep N [--cluster CLUSTER …] [--dry-run]', 'ecs-rollout deregister --cluster CLUSTER --service SERVICE --keep N'],
+    usage: [
+      'ecs-rollout deregister --family FAMILY --keep N [--cluster CLUSTER …] [--dry-run]',
+      'ecs-rollout deregister --cluster CLUSTER --service SERVICE --keep N'
+    ],
     details: [
       'Never deregistered: the newest N ACTIVE revisions; a revision any deployment of any service in the --cluster(s) uses (a blue/green ' +
         'idle colour included, whatever its task count); and the revisions `ecs-rollout rollback` could go back to for each service running ' +

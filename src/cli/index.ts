@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<ExitCode> {
     const exitCode = errors.some((e) => e instanceof InputError) ? EXIT.usage : EXIT.failed;
     if (json) {
       const messages = errors.map((e) => reporter.mask(errorMessage(e)));
-      process.stdout.write(`${JSON.stringify({ status: 'failed', reason: headline ? reporter.mask(headline) : messages.join('; '), errors: messages, 'exit-code': exitCode }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ status: 'failed', reason: headline ? reporter.mask(headline) : messages.join('; '), errors: messages, 'exit-code': exitCode }, null, 2)}\n`
+      );
     }
     return exitCode;
   }

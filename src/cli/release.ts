@@ -16,10 +16,19 @@ export async function deployRelease(ctx: CommandContext): Promise<CommandResult>
   const plan = readReleaseFile(file, ctx.env, '--release');
   const first = plan.services[0]!.settings;
   const region = ctx.region ? { region: ctx.region } : {};
-  const state = fileState(ctx.flags['state-file'] ?? newStatePath(ctx.cwd, targetSlug(plan.cluster, [`release-${basename(file).replace(/\.ya?ml$/, '')}`])));
-  const aws = batchedAws(createAws({ ...region, callTimeoutMs: first.safety.callTimeoutMs, ...(first.deploy.maxAttempts ? { maxAttempts: first.deploy.maxAttempts } : {}) }), {
-    maxAgeMs: Math.min(...plan.services.map((s) => s.settings.deploy.pollIntervalMs)) / 2
-  });
+  const state = fileState(
+    ctx.flags['state-file'] ?? newStatePath(ctx.cwd, targetSlug(plan.cluster, [`release-${basename(file).replace(/\.ya?ml$/, '')}`]))
+  );
+  const aws = batchedAws(
+    createAws({
+      ...region,
+      callTimeoutMs: first.safety.callTimeoutMs,
+      ...(first.deploy.maxAttempts ? { maxAttempts: first.deploy.maxAttempts } : {})
+    }),
+    {
+      maxAgeMs: Math.min(...plan.services.map((s) => s.settings.deploy.pollIntervalMs)) / 2
+    }
+  );
   const result = await runRelease(plan, {
     aws,
     locks: createLockStore({ ...region, ...(first.safety.lock ? { callTimeoutMs: first.safety.lock.callTimeoutMs } : {}) }),
@@ -30,7 +39,11 @@ export async function deployRelease(ctx: CommandContext): Promise<CommandResult>
   });
   ctx.reporter.info(aws.stats.line());
   const summaryFile = ctx.flags['summary-file'];
-  if (summaryFile) writeFileSync(summaryFile, ctx.reporter.mask(renderReleaseSummary({ file, result, cluster: plan.cluster, events: ctx.reporter.events })));
+  if (summaryFile)
+    writeFileSync(
+      summaryFile,
+      ctx.reporter.mask(renderReleaseSummary({ file, result, cluster: plan.cluster, events: ctx.reporter.events }))
+    );
   // A release that reached its verdict left nothing for `ecs-rollout rollback` to finish.
   state.clear();
   return { exitCode: result.status === 'succeeded' ? EXIT.ok : EXIT.failed, outputs: result.outputs };

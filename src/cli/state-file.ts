@@ -47,9 +47,7 @@ export function fileState(path: string): StateStore & { clear(): void; readonly 
 
 /** `prod-web`, `prod-web-blue-web-green`: what a deployment targets, safe as a file name. */
 export function targetSlug(cluster: string, services: string[]): string {
-  return [cluster, ...services]
-    .map((part) => part.slice(part.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]+/g, '_'))
-    .join('-');
+  return [cluster, ...services].map((part) => part.slice(part.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]+/g, '_')).join('-');
 }
 
 /** A new deployment's own state file. */

@@ -35,8 +35,10 @@ export function planDeregister(rows: RevisionRow[], keepNewest: number): Deregis
 
 function keepCount(flags: Readonly<Record<string, string>>): number {
   const raw = flags.keep;
-  if (raw === undefined) throw new InputError('--keep is required', {}, 'say how many of the newest revisions to keep whatever their use, e.g. --keep 5');
-  if (!/^\d+$/.test(raw) || Number(raw) > 10_000) throw new InputError(`--keep is "${raw}"`, {}, 'use a whole number from 0 to 10000, e.g. --keep 5');
+  if (raw === undefined)
+    throw new InputError('--keep is required', {}, 'say how many of the newest revisions to keep whatever their use, e.g. --keep 5');
+  if (!/^\d+$/.test(raw) || Number(raw) > 10_000)
+    throw new InputError(`--keep is "${raw}"`, {}, 'use a whole number from 0 to 10000, e.g. --keep 5');
   return Number(raw);
 }
 
@@ -51,7 +53,9 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
   const rows = await revisionRows(aws, family, active, watched.services, ctx.reporter);
   const plan = planDeregister(rows, keepNewest);
   const where = `every service in cluster ${watched.clusters.join(', ')}`;
-  ctx.reporter.info(`${family}: ${active.length} ACTIVE revision${active.length === 1 ? '' : 's'}; looked at ${where} (services in other clusters are not seen)`);
+  ctx.reporter.info(
+    `${family}: ${active.length} ACTIVE revision${active.length === 1 ? '' : 's'}; looked at ${where} (services in other clusters are not seen)`
+  );
   for (const k of plan.keep) ctx.reporter.info(`keep ${shortName(k.arn)}: ${k.why}`);
 
   const deregistered: string[] = [];

@@ -58,7 +58,11 @@ export async function findPrevious(aws: Aws, cluster: string, service: Service, 
   };
   const fromHistory = await previousFromHistory(aws, cluster, name, older, reporter);
   if (fromHistory) {
-    return { arn: fromHistory, source: 'deployment-history', why: `${shortName(fromHistory)} is the newest older ACTIVE revision a successful deployment of ${name} put in place` };
+    return {
+      arn: fromHistory,
+      source: 'deployment-history',
+      why: `${shortName(fromHistory)} is the newest older ACTIVE revision a successful deployment of ${name} put in place`
+    };
   }
   const active = await aws.ecsAdmin.listTaskDefinitions(parsed.family);
   const candidate = active.filter(older).sort((a, b) => parseRevision(b)!.revision - parseRevision(a)!.revision)[0];
@@ -73,7 +77,13 @@ export async function findPrevious(aws: Aws, cluster: string, service: Service, 
 }
 
 /** Newest first; stops describing as soon as one fits. Undefined when the history is empty or cannot be read. */
-async function previousFromHistory(aws: Aws, cluster: string, service: string, fits: (arn: string | undefined) => boolean, reporter: Reporter): Promise<string | undefined> {
+async function previousFromHistory(
+  aws: Aws,
+  cluster: string,
+  service: string,
+  fits: (arn: string | undefined) => boolean,
+  reporter: Reporter
+): Promise<string | undefined> {
   try {
     const deployments = await aws.ecs.listServiceDeployments(cluster, service, ['SUCCESSFUL']);
     const targets = deployments.map((d) => d.targetServiceRevisionArn).filter((a): a is string => Boolean(a));
@@ -87,12 +97,16 @@ async function previousFromHistory(aws: Aws, cluster: string, service: string, f
         // ECS refuses to update a service to a deregistered revision: the next older one that ran is the way back.
         const { taskDefinition: described } = await aws.ecs.describeTaskDefinition(taskDefinition);
         if (described.status === 'ACTIVE') return taskDefinition;
-        reporter.warning(`${shortName(taskDefinition)}, which service ${service} ran before, is ${described.status ?? 'not ACTIVE'} (deregistered): looking further back`);
+        reporter.warning(
+          `${shortName(taskDefinition)}, which service ${service} ran before, is ${described.status ?? 'not ACTIVE'} (deregistered): looking further back`
+        );
       }
     }
     return undefined;
   } catch (error) {
-    reporter.warning(`could not read the deployment history of service ${service} (${errorMessage(error)}); using the family's revisions instead`);
+    reporter.warning(
+      `could not read the deployment history of service ${service} (${errorMessage(error)}); using the family's revisions instead`
+    );
     return undefined;
   }
 }
@@ -142,7 +156,11 @@ export async function watchedServices(aws: Aws, inputs: Inputs): Promise<{ servi
   for (const cluster of clusters) {
     const arns = await aws.ecsAdmin.listServices(cluster).catch((error: unknown) => {
       if (awsErrorCode(error) !== 'ClusterNotFoundException') throw error;
-      throw new InputError(`${inputs.label('cluster')} ${cluster}: no such cluster`, {}, `check ${inputs.label('cluster')} (default: "default") and --region`);
+      throw new InputError(
+        `${inputs.label('cluster')} ${cluster}: no such cluster`,
+        {},
+        `check ${inputs.label('cluster')} (default: "default") and --region`
+      );
     });
     const found = arns.length ? await aws.ecs.describeServices(cluster, arns) : { services: [] };
     for (const svc of found.services) {
@@ -155,7 +173,11 @@ export async function watchedServices(aws: Aws, inputs: Inputs): Promise<{ servi
   for (const n of named) {
     const w = services.find((s) => sameService(n.name, s.service));
     if (!w) {
-      throw new InputError(`${inputs.label(n.label)} ${n.name} was not found in cluster ${clusters[0]}`, {}, `check ${inputs.label(n.label)}, ${inputs.label('cluster')} and --region`);
+      throw new InputError(
+        `${inputs.label(n.label)} ${n.name} was not found in cluster ${clusters[0]}`,
+        {},
+        `check ${inputs.label(n.label)}, ${inputs.label('cluster')} and --region`
+      );
     }
     picked.push(w);
   }
@@ -170,7 +192,11 @@ function sameService(nameOrArn: string, svc: Service): boolean {
 export function familyFlag(flags: Readonly<Record<string, string>>): string | undefined {
   const given = flags.family;
   if (given !== undefined && !/^[A-Za-z0-9_-]{1,255}$/.test(given)) {
-    throw new InputError(`--family is "${given}", not a task definition family`, {}, 'give the family name alone, e.g. --family web (no :revision, no ARN)');
+    throw new InputError(
+      `--family is "${given}", not a task definition family`,
+      {},
+      'give the family name alone, e.g. --family web (no :revision, no ARN)'
+    );
   }
   return given;
 }
@@ -179,9 +205,16 @@ export function familyFlag(flags: Readonly<Record<string, string>>): string | un
 export function familyOf(inputs: Inputs, flags: Readonly<Record<string, string>>, named: Watched[]): string {
   const given = familyFlag(flags);
   if (given) return given;
-  const families = [...new Set(named.map((w) => parseRevision(currentRevision(w.service) ?? '')?.family).filter((f): f is string => Boolean(f)))];
+  const families = [
+    ...new Set(named.map((w) => parseRevision(currentRevision(w.service) ?? '')?.family).filter((f): f is string => Boolean(f)))
+  ];
   if (families.length === 1) return families[0]!;
-  if (families.length === 0) throw new InputError('no family to look at', {}, `pass --family FAMILY, or ${inputs.label('service')} (with ${inputs.label('cluster')}) to take the family the service runs`);
+  if (families.length === 0)
+    throw new InputError(
+      'no family to look at',
+      {},
+      `pass --family FAMILY, or ${inputs.label('service')} (with ${inputs.label('cluster')}) to take the family the service runs`
+    );
   throw new InputError(`the services run ${families.length} families (${families.join(', ')})`, {}, 'pass --family to say which one');
 }
 
@@ -200,7 +233,16 @@ export interface Use {
 export function usesByRevision(services: Watched[]): Map<string, Use[]> {
   const uses = new Map<string, Use[]>();
   for (const w of services) {
-    const deployments = w.service.deployments?.length ? w.service.deployments : [{ status: 'PRIMARY', taskDefinition: w.service.taskDefinition, runningCount: w.service.runningCount, desiredCount: w.service.desiredCount }];
+    const deployments = w.service.deployments?.length
+      ? w.service.deployments
+      : [
+          {
+            status: 'PRIMARY',
+            taskDefinition: w.service.taskDefinition,
+            runningCount: w.service.runningCount,
+            desiredCount: w.service.desiredCount
+          }
+        ];
     for (const d of deployments) {
       if (!d.taskDefinition) continue;
       const list = uses.get(d.taskDefinition) ?? [];
@@ -223,7 +265,13 @@ export function usesByRevision(services: Watched[]): Map<string, Use[]> {
  * one `findPrevious` picks and, in case the history cannot be read next time, the family's
  * newest older ACTIVE revision too. Keyed by revision ARN, valued by the services.
  */
-export async function rollbackTargets(aws: Aws, services: Watched[], family: string, activeArns: string[], reporter: Reporter): Promise<Map<string, string[]>> {
+export async function rollbackTargets(
+  aws: Aws,
+  services: Watched[],
+  family: string,
+  activeArns: string[],
+  reporter: Reporter
+): Promise<Map<string, string[]>> {
   const targets = new Map<string, string[]>();
   const add = (arn: string, service: string): void => {
     const list = targets.get(arn) ?? [];

@@ -36,7 +36,11 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
 async function colourTraffic(aws: Aws, ctx: CommandContext): Promise<ColourMap<number> | undefined> {
   if (!ctx.inputs.string('listener-arn') && !ctx.inputs.string('listener-rule-arn')) return undefined;
   const bg = readBlueGreenSettings(ctx.inputs);
-  const { discovery } = await discoverTraffic(bg.target, { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn }, { aws, reporter: ctx.reporter, timer: realTimer });
+  const { discovery } = await discoverTraffic(
+    bg.target,
+    { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn },
+    { aws, reporter: ctx.reporter, timer: realTimer }
+  );
   return discovery.percent;
 }
 
@@ -51,8 +55,17 @@ export async function revisionRows(
   const uses = usesByRevision(services);
   const targets = await rollbackTargets(aws, services, family, active, reporter);
   const inactiveInUse = [...uses.keys()].filter((arn) => parseRevision(arn)?.family === family && !active.includes(arn));
-  return [...active.map((arn) => ({ arn, status: 'ACTIVE' as const })), ...inactiveInUse.map((arn) => ({ arn, status: 'INACTIVE' as const }))]
-    .map(({ arn, status }) => ({ arn, revision: parseRevision(arn)?.revision ?? 0, status, usedBy: uses.get(arn) ?? [], rollbackTargetOf: targets.get(arn) ?? [] }))
+  return [
+    ...active.map((arn) => ({ arn, status: 'ACTIVE' as const })),
+    ...inactiveInUse.map((arn) => ({ arn, status: 'INACTIVE' as const }))
+  ]
+    .map(({ arn, status }) => ({
+      arn,
+      revision: parseRevision(arn)?.revision ?? 0,
+      status,
+      usedBy: uses.get(arn) ?? [],
+      rollbackTargetOf: targets.get(arn) ?? []
+    }))
     .sort((a, b) => b.revision - a.revision);
 }
 
@@ -62,12 +75,20 @@ function useText(u: Use, traffic?: ColourMap<number>): string {
   return `${who} (${u.deployment}, ${u.running}/${u.desired} running${share})`;
 }
 
-function formatRevisions(family: string, rows: RevisionRow[], watched: Awaited<ReturnType<typeof watchedServices>>, traffic?: ColourMap<number>): string {
+function formatRevisions(
+  family: string,
+  rows: RevisionRow[],
+  watched: Awaited<ReturnType<typeof watchedServices>>,
+  traffic?: ColourMap<number>
+): string {
   const where = `every service in cluster ${watched.clusters.join(', ')}`;
   if (rows.length === 0) return `${family} has no ACTIVE revision (looked at ${where})`;
   const width = Math.max(...rows.map((r) => shortName(r.arn).length), 'REVISION'.length) + 2;
   const lines = rows.map((r) => {
-    const notes = [...r.usedBy.map((u) => useText(u, traffic)), ...(r.rollbackTargetOf.length ? [`rollback target of ${r.rollbackTargetOf.join(', ')}`] : [])];
+    const notes = [
+      ...r.usedBy.map((u) => useText(u, traffic)),
+      ...(r.rollbackTargetOf.length ? [`rollback target of ${r.rollbackTargetOf.join(', ')}`] : [])
+    ];
     return `${shortName(r.arn).padEnd(width)}${r.status.padEnd(10)}${notes.join('; ') || '-'}`;
   });
   return [`${'REVISION'.padEnd(width)}${'STATUS'.padEnd(10)}USED BY (looked at ${where})`, ...lines].join('\n');

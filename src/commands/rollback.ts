@@ -21,7 +21,9 @@ import { currentRevision, findPrevious, parseRevision, requireActive, shortName 
 
 export async function run(ctx: CommandContext): Promise<CommandResult> {
   const { inputs } = ctx;
-  const services = [inputs.string('service'), inputs.string('blue-service'), inputs.string('green-service')].filter((s): s is string => Boolean(s));
+  const services = [inputs.string('service'), inputs.string('blue-service'), inputs.string('green-service')].filter((s): s is string =>
+    Boolean(s)
+  );
   const slug = services.length ? targetSlug(inputs.string('cluster') ?? 'default', services) : undefined;
   const stateFile = ctx.flags['state-file'];
   const recorded = stateFile ? [stateFile] : stateFiles(ctx.cwd, slug);
@@ -35,7 +37,10 @@ export async function run(ctx: CommandContext): Promise<CommandResult> {
     ctx.reporter.info(
       `nothing to roll back: no state file in ${join(ctx.cwd, '.ecs-rollout')}. To roll a service back on demand, pass --cluster and --service (or the blue/green inputs)`
     );
-    return { exitCode: EXIT.ok, outputs: { status: 'nothing-to-do', reason: 'no interrupted deployment is recorded and no service was given' } };
+    return {
+      exitCode: EXIT.ok,
+      outputs: { status: 'nothing-to-do', reason: 'no interrupted deployment is recorded and no service was given' }
+    };
   }
   return onDemand(ctx);
 }
@@ -71,12 +76,17 @@ function withRevision(source: InputSource, arn: string, blueGreen: boolean): Inp
 
 async function onDemand(ctx: CommandContext): Promise<CommandResult> {
   const source = ctx.inputs.source;
-  const blueGreen = Boolean(ctx.inputs.string('blue-service') || ctx.inputs.string('green-service')) || ctx.inputs.string('strategy') === 'blue-green';
+  const blueGreen =
+    Boolean(ctx.inputs.string('blue-service') || ctx.inputs.string('green-service')) || ctx.inputs.string('strategy') === 'blue-green';
   // Every flag is validated before the first AWS call, with a stand-in for the revision still to be found.
   const checked = readSettings(new Inputs(withRevision(source, 'placeholder:1', blueGreen)), ctx.env);
   const strategy = checked.deploy.strategy;
   if (strategy !== 'rolling' && strategy !== 'blue-green') {
-    throw new InputError(`--strategy ${strategy} cannot be rolled back on demand yet`, {}, 'deploy the revision to go back to with ecs-rollout deploy --task-definition-arn FAMILY:REVISION');
+    throw new InputError(
+      `--strategy ${strategy} cannot be rolled back on demand yet`,
+      {},
+      'deploy the revision to go back to with ecs-rollout deploy --task-definition-arn FAMILY:REVISION'
+    );
   }
   const base = readOnlyContext(ctx);
   const aws = createAws({
@@ -107,7 +117,12 @@ async function onDemand(ctx: CommandContext): Promise<CommandResult> {
     why = `${idleName} still runs ${shortName(idle)}, older than ${shortName(live)} on ${liveName}`;
   } else {
     const name = checked.deploy.service;
-    if (!name) throw new InputError('rollback needs a service', {}, 'pass --cluster and --service, or the blue/green flags (--blue-service, --green-service, the target groups and --listener-arn)');
+    if (!name)
+      throw new InputError(
+        'rollback needs a service',
+        {},
+        'pass --cluster and --service, or the blue/green flags (--blue-service, --green-service, the target groups and --listener-arn)'
+      );
     const service = await describeNamed(read, checked.deploy.cluster, name);
     if ((service.deployments?.length ?? 0) > 1) {
       throw new Error(
@@ -139,7 +154,10 @@ async function onDemand(ctx: CommandContext): Promise<CommandResult> {
     return { ...result, outputs: { ...outputs, deregistered: from } };
   } catch (error) {
     ctx.reporter.error(`the rollback succeeded, but ${errorMessage(error)}`);
-    return { exitCode: EXIT.failed, outputs: { ...outputs, reason: `rolled back, but ${shortName(from)} was not deregistered: ${errorMessage(error)}` } };
+    return {
+      exitCode: EXIT.failed,
+      outputs: { ...outputs, reason: `rolled back, but ${shortName(from)} was not deregistered: ${errorMessage(error)}` }
+    };
   }
 }
 
@@ -149,8 +167,14 @@ export async function describeNamed(ctx: Parameters<typeof describeService>[0], 
     return await describeService(ctx, cluster, name);
   } catch (error) {
     const message = errorMessage(error);
-    if (awsErrorCode(error) === 'ClusterNotFoundException') throw new InputError(`--cluster ${cluster}: no such cluster`, {}, 'check --cluster (default: "default") and --region; nothing was changed');
-    if (/not found in cluster|INACTIVE|DRAINING/.test(message)) throw new InputError(message, {}, 'check --service, --cluster and --region; nothing was changed');
+    if (awsErrorCode(error) === 'ClusterNotFoundException')
+      throw new InputError(
+        `--cluster ${cluster}: no such cluster`,
+        {},
+        'check --cluster (default: "default") and --region; nothing was changed'
+      );
+    if (/not found in cluster|INACTIVE|DRAINING/.test(message))
+      throw new InputError(message, {}, 'check --service, --cluster and --region; nothing was changed');
     throw error;
   }
 }

@@ -20,10 +20,18 @@ export function verifyTarget(settings: Settings): VerifyTarget {
   if (bg) {
     const blue = bg.colours.blue.service;
     const green = bg.colours.green.service;
-    return { cluster: settings.deploy.cluster, services: [blue, green], serviceFlags: { [blue]: '--blue-service', [green]: '--green-service' } };
+    return {
+      cluster: settings.deploy.cluster,
+      services: [blue, green],
+      serviceFlags: { [blue]: '--blue-service', [green]: '--green-service' }
+    };
   }
   const service = settings.deploy.service;
-  return { cluster: settings.deploy.cluster, services: service ? [service] : [], ...(service ? { serviceFlags: { [service]: '--service' } } : {}) };
+  return {
+    cluster: settings.deploy.cluster,
+    services: service ? [service] : [],
+    ...(service ? { serviceFlags: { [service]: '--service' } } : {})
+  };
 }
 
 export interface VerifyOutcome {
@@ -32,9 +40,15 @@ export interface VerifyOutcome {
 }
 
 /** Render, then check. Rendering errors (bad input) are thrown as InputError, before any check. */
-export async function verifyRun(settings: Settings, deps: { reporter: Reporter; api: VerifyApi; region?: string; signal?: AbortSignal }): Promise<VerifyOutcome> {
+export async function verifyRun(
+  settings: Settings,
+  deps: { reporter: Reporter; api: VerifyApi; region?: string; signal?: AbortSignal }
+): Promise<VerifyOutcome> {
   const aws = createAws({ ...(deps.region ? { region: deps.region } : {}), callTimeoutMs: settings.safety.callTimeoutMs });
-  const rendered = await renderTaskDefinition(settings.render, { ecs: deps.signal ? aws.withSignal(deps.signal).ecs : aws.ecs, reporter: deps.reporter });
+  const rendered = await renderTaskDefinition(settings.render, {
+    ecs: deps.signal ? aws.withSignal(deps.signal).ecs : aws.ecs,
+    reporter: deps.reporter
+  });
   const results = await verifyTaskDefinition(rendered.input, verifyTarget(settings), deps.api, deps.region ? { region: deps.region } : {});
   return { family: rendered.family, results };
 }

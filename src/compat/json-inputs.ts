@@ -34,15 +34,21 @@ function kindOf(v: unknown): string {
 
 /** Each key of `value` known and of the right type; `where` names the item in messages. */
 function checkObject(value: unknown, fields: Fields, where: string, required: string[]): Record<string, unknown> {
-  if (kindOf(value) !== 'object') throw new InputError(`${where} is ${kindOf(value)}, not a JSON object`, {}, `write {${required.map((k) => `"${k}": …`).join(', ')}}`);
+  if (kindOf(value) !== 'object')
+    throw new InputError(`${where} is ${kindOf(value)}, not a JSON object`, {}, `write {${required.map((k) => `"${k}": …`).join(', ')}}`);
   const obj = value as Record<string, unknown>;
   for (const [key, v] of Object.entries(obj)) {
     const want = fields[key];
     if (!want) {
       const guess = closest(key, Object.keys(fields));
-      throw new InputError(`${where} has an unknown key "${key}"`, {}, guess ? `did you mean "${guess}"?` : `use: ${Object.keys(fields).join(', ')}`);
+      throw new InputError(
+        `${where} has an unknown key "${key}"`,
+        {},
+        guess ? `did you mean "${guess}"?` : `use: ${Object.keys(fields).join(', ')}`
+      );
     }
-    if (kindOf(v) !== want) throw new InputError(`${where}.${key} is ${kindOf(v)}`, {}, `give ${want === 'array' ? 'an array' : `a ${want}`}`);
+    if (kindOf(v) !== want)
+      throw new InputError(`${where}.${key} is ${kindOf(v)}`, {}, `give ${want === 'array' ? 'an array' : `a ${want}`}`);
   }
   for (const key of required) {
     if (obj[key] === undefined) throw new InputError(`${where} has no "${key}"`, {}, `add "${key}"`);
@@ -53,7 +59,8 @@ function checkObject(value: unknown, fields: Fields, where: string, required: st
 function arrayOf(inputs: Inputs, name: string, example: string): unknown[] | undefined {
   const parsed = parseJson(inputs, name, example);
   if (parsed === undefined) return undefined;
-  if (!Array.isArray(parsed)) throw new InputError(`${inputs.label(name)} is a JSON ${kindOf(parsed)}, not an array`, {}, `write a JSON array, e.g. ${example}`);
+  if (!Array.isArray(parsed))
+    throw new InputError(`${inputs.label(name)} is a JSON ${kindOf(parsed)}, not an array`, {}, `write a JSON array, e.g. ${example}`);
   return parsed as unknown[];
 }
 
@@ -83,7 +90,7 @@ export function readContainerOverrides(inputs: Inputs): ContainerOverride[] | un
     if (Array.isArray(o['environment'])) {
       o['environment'].forEach((e, j) => checkObject(e, { name: 'string', value: 'string' }, `${where}.environment[${j}]`, ['name']));
     }
-    return o as ContainerOverride;
+    return o;
   });
 }
 
@@ -95,7 +102,10 @@ export function readCapacityProviderStrategy(inputs: Inputs): CapacityProviderSt
   return list.map((item, i) => {
     const where = `${inputs.label(name)}[${i}]`;
     const o = checkObject(item, { capacityProvider: 'string', weight: 'number', base: 'number' }, where, ['capacityProvider']);
-    for (const [key, max] of [['weight', 1000], ['base', 100000]] as const) {
+    for (const [key, max] of [
+      ['weight', 1000],
+      ['base', 100000]
+    ] as const) {
       const v = o[key];
       if (typeof v === 'number' && (!Number.isInteger(v) || v < 0 || v > max)) {
         throw new InputError(`${where}.${key} is ${v}`, {}, `use a whole number from 0 to ${max}`);
@@ -147,10 +157,19 @@ export function readManagedEbsVolume<T extends ServiceManagedEBSVolumeConfigurat
   warnings: string[]
 ): { name: string; managedEBSVolume: T } | undefined {
   const volumeName = inputs.string(nameInput);
-  const config = parseJson(inputs, configInput, '{"roleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRole", "sizeInGiB": 20, "volumeType": "gp3"}');
+  const config = parseJson(
+    inputs,
+    configInput,
+    '{"roleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRole", "sizeInGiB": 20, "volumeType": "gp3"}'
+  );
   const empty = config === undefined || (kindOf(config) === 'object' && Object.keys(config as object).length === 0);
   if (volumeName === undefined) {
-    if (!empty) throw new InputError(`${inputs.label(configInput)} is set without ${inputs.label(nameInput)}`, {}, `set ${inputs.label(nameInput)} to the task definition volume (configuredAtLaunch) it configures`);
+    if (!empty)
+      throw new InputError(
+        `${inputs.label(configInput)} is set without ${inputs.label(nameInput)}`,
+        {},
+        `set ${inputs.label(nameInput)} to the task definition volume (configuredAtLaunch) it configures`
+      );
     return undefined;
   }
   if (empty) {
@@ -160,11 +179,16 @@ export function readManagedEbsVolume<T extends ServiceManagedEBSVolumeConfigurat
   const fields: Fields = configInput === 'run-task-managed-ebs-volume' ? { ...EBS_FIELDS, terminationPolicy: 'object' } : EBS_FIELDS;
   const o = checkObject(config, fields, inputs.label(configInput), ['roleArn']);
   if (o['throughput'] !== undefined && o['volumeType'] !== 'gp3') {
-    throw new InputError(`${inputs.label(configInput)} sets throughput for volumeType ${o['volumeType'] === undefined ? '(unset)' : scalarText(o['volumeType'])}`, {}, 'throughput applies to gp3 volumes only: set "volumeType": "gp3" or remove throughput');
+    throw new InputError(
+      `${inputs.label(configInput)} sets throughput for volumeType ${o['volumeType'] === undefined ? '(unset)' : scalarText(o['volumeType'])}`,
+      {},
+      'throughput applies to gp3 volumes only: set "volumeType": "gp3" or remove throughput'
+    );
   }
   for (const key of ['sizeInGiB', 'iops', 'throughput', 'volumeInitializationRate']) {
     const v = o[key];
-    if (typeof v === 'number' && (!Number.isInteger(v) || v <= 0)) throw new InputError(`${inputs.label(configInput)}.${key} is ${v}`, {}, 'use a whole number above 0');
+    if (typeof v === 'number' && (!Number.isInteger(v) || v <= 0))
+      throw new InputError(`${inputs.label(configInput)}.${key} is ${v}`, {}, 'use a whole number above 0');
   }
   return { name: volumeName, managedEBSVolume: o as T };
 }

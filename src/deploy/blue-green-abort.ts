@@ -84,7 +84,9 @@ export function tgLabels(state: Pick<BlueGreenState, 'targetGroups'>): Record<st
 
 /** `web-blue=0,web-green=100`: the `traffic` output, blue first. */
 export function formatTraffic(state: Pick<BlueGreenState, 'targetGroups'>, weights: Weights): string {
-  return (['blue', 'green'] as const).map((c) => `${targetGroupName(state.targetGroups[c])}=${weights[state.targetGroups[c]] ?? 0}`).join(',');
+  return (['blue', 'green'] as const)
+    .map((c) => `${targetGroupName(state.targetGroups[c])}=${weights[state.targetGroups[c]] ?? 0}`)
+    .join(',');
 }
 
 /** Percent by target group: `percent` to the idle colour, the rest to the live one. */
@@ -183,7 +185,11 @@ export async function restoreOldColour(ctx: DeployContext, state: BlueGreenState
     return { ok: true, detail: `${restored}; ${scaled}`, weights };
   } catch (error) {
     // Phase left as it was: the post step retries the scale-back (traffic is already in place, so it only re-reads it).
-    return { ok: false, detail: `${restored}, but scaling ${newName} back failed: ${errorMessage(error)}; ${await describeNow(ctx, state)}`, weights };
+    return {
+      ok: false,
+      detail: `${restored}, but scaling ${newName} back failed: ${errorMessage(error)}; ${await describeNow(ctx, state)}`,
+      weights
+    };
   }
 }
 
@@ -191,7 +197,8 @@ async function scaleBack(ctx: DeployContext, state: BlueGreenState): Promise<str
   const name = state.services[state.idle];
   const before = state.newColourBefore;
   const input: UpdateServiceCommandInput = { cluster: state.cluster, service: name, desiredCount: before.desiredCount };
-  const restoreRevision = before.desiredCount > 0 && before.taskDefinitionArn !== undefined && before.taskDefinitionArn !== state.taskDefinitionArn;
+  const restoreRevision =
+    before.desiredCount > 0 && before.taskDefinitionArn !== undefined && before.taskDefinitionArn !== state.taskDefinitionArn;
   if (restoreRevision) input.taskDefinition = before.taskDefinitionArn;
   await ctx.aws.ecs.updateService(input);
   const what = restoreRevision
@@ -214,7 +221,13 @@ export async function describeNow(ctx: TrafficContext, state: BlueGreenState): P
   const names = [state.services.blue, state.services.green];
   try {
     const { services } = await ctx.aws.ecs.describeServices(state.cluster, names);
-    for (const name of names) parts.push(describeService(name, services.find((s) => s.serviceName === name || s.serviceArn?.endsWith(`/${name}`))));
+    for (const name of names)
+      parts.push(
+        describeService(
+          name,
+          services.find((s) => s.serviceName === name || s.serviceArn?.endsWith(`/${name}`))
+        )
+      );
   } catch (error) {
     parts.push(`services ${names.join(' and ')} could not be described (${errorMessage(error)})`);
   }
@@ -239,8 +252,10 @@ export async function recoverBlueGreen(ctx: DeployContext, opts: RestoreOptions 
   const state: BlueGreenState = { ...saved };
   const liveName = state.services[state.live];
   const what = `the main step stopped while ${saved.phase} ${revision(state.taskDefinitionArn)} into ${state.services[state.idle]}`;
-  const outcome = await ctx.reporter.phase('rollback', `Restoring 100 % of traffic to ${liveName}: the main step stopped while ${saved.phase}`, () =>
-    restoreOldColour(ctx, state, opts)
+  const outcome = await ctx.reporter.phase(
+    'rollback',
+    `Restoring 100 % of traffic to ${liveName}: the main step stopped while ${saved.phase}`,
+    () => restoreOldColour(ctx, state, opts)
   );
   if (!outcome.ok) throw new Error(`${what}, and the rollback did not complete: ${outcome.detail}`);
   return `${what}: rolled back, ${outcome.detail}`;

@@ -7,15 +7,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../errors.js';
 import type { BlueGreenSettings } from './blue-green-settings.js';
 import type { NewColourBefore } from './blue-green-abort.js';
-import {
-  type Colour,
-  type ColourMap,
-  type ColourRevision,
-  COLOURS,
-  otherColour,
-  planInterrupted,
-  targetGroupName
-} from './colours.js';
+import { type Colour, type ColourMap, type ColourRevision, COLOURS, otherColour, planInterrupted, targetGroupName } from './colours.js';
 import { previousRevision, updateInput } from './rolling.js';
 import { watchDeployment } from './watching.js';
 import type { DeploySettings } from './settings.js';
@@ -60,7 +52,12 @@ export type PlanOutcome = { ok: true; plan: Plan } | { ok: false; reason: string
  * Read-only apart from one case: `on-interrupted: rollback` puts 100 % back on the older
  * colour here (verified) before anything else happens.
  */
-export async function discover(deploy: DeploySettings, bg: BlueGreenSettings, taskDefinitionArn: string | undefined, ctx: TrafficContext): Promise<PlanOutcome> {
+export async function discover(
+  deploy: DeploySettings,
+  bg: BlueGreenSettings,
+  taskDefinitionArn: string | undefined,
+  ctx: TrafficContext
+): Promise<PlanOutcome> {
   const targetGroups: ColourMap<string> = { blue: bg.colours.blue.targetGroupArn, green: bg.colours.green.targetGroupArn };
   const names: ColourMap<string> = { blue: serviceName(bg.colours.blue.service), green: serviceName(bg.colours.green.service) };
   const { discovery } = await discoverTraffic(bg.target, targetGroups, ctx);
@@ -73,7 +70,12 @@ export async function discover(deploy: DeploySettings, bg: BlueGreenSettings, ta
 
   const originalWeights: Weights = { [targetGroups.blue]: discovery.percent.blue, [targetGroups.green]: discovery.percent.green };
   // The starting point of the traffic chart: the weights as read, before anything moves.
-  ctx.reporter.event({ kind: 'weights', weights: { [names.blue]: discovery.percent.blue, [names.green]: discovery.percent.green }, verified: true, at: ctx.timer.now() });
+  ctx.reporter.event({
+    kind: 'weights',
+    weights: { [names.blue]: discovery.percent.blue, [names.green]: discovery.percent.green },
+    verified: true,
+    at: ctx.timer.now()
+  });
   let live: Colour;
   let fromPercent = 0;
   let resume = false;
@@ -172,8 +174,7 @@ export async function preflightBlueGreen(deploy: DeploySettings, bg: BlueGreenSe
 
 /** How preparing the idle colour ended. */
 export type PrepareOutcome =
-  | { kind: 'ready'; reason: string; deploymentId?: string }
-  | { kind: 'failed'; reason: string; deploymentId?: string; cancelled?: boolean };
+  { kind: 'ready'; reason: string; deploymentId?: string } | { kind: 'failed'; reason: string; deploymentId?: string; cancelled?: boolean };
 
 /**
  * UpdateService on the idle colour (new revision, the live colour's size, circuit breaker),
@@ -226,7 +227,12 @@ export async function prepareIdle(
       if (ctx.signal.reason instanceof StopReason) {
         return { kind: 'failed', reason: `${name} was not steady on ${revision(taskDefinitionArn)} within the timeout`, ...ids };
       }
-      return { kind: 'failed', reason: `${stopPhrase(ctx.signal)} while ${name} was starting ${revision(taskDefinitionArn)}`, cancelled: true, ...ids };
+      return {
+        kind: 'failed',
+        reason: `${stopPhrase(ctx.signal)} while ${name} was starting ${revision(taskDefinitionArn)}`,
+        cancelled: true,
+        ...ids
+      };
     case 'timeout':
       return { kind: 'failed', reason: `${name} was not steady on ${revision(taskDefinitionArn)} within the timeout`, ...ids };
     case 'decided': {
@@ -238,9 +244,17 @@ export async function prepareIdle(
   }
 }
 
-
 /** on-interrupted: rollback: 100 % back on the older colour, verified, before the deployment starts over. */
-export async function resetInterrupted(plan: Plan, bg: BlueGreenSettings, ctx: DeployContext, labels: Record<string, string>, readDelayMs?: number): Promise<Weights> {
+export async function resetInterrupted(
+  plan: Plan,
+  bg: BlueGreenSettings,
+  ctx: DeployContext,
+  labels: Record<string, string>,
+  readDelayMs?: number
+): Promise<Weights> {
   const tg = (c: Colour): string => bg.colours[c].targetGroupArn;
-  return setWeights(bg.target, { [tg(plan.live)]: 100, [tg(plan.idle)]: 0 }, ctx, { labels, ...(readDelayMs !== undefined ? { readDelayMs } : {}) });
+  return setWeights(bg.target, { [tg(plan.live)]: 100, [tg(plan.idle)]: 0 }, ctx, {
+    labels,
+    ...(readDelayMs !== undefined ? { readDelayMs } : {})
+  });
 }

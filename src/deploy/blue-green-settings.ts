@@ -55,8 +55,14 @@ function trafficTarget(inputs: Inputs): TrafficTarget {
   const listener = inputs.string('listener-arn');
   const rule = inputs.string('listener-rule-arn');
   const both = `${inputs.label('listener-arn')} or ${inputs.label('listener-rule-arn')}`;
-  if (listener && rule) throw new InputError(`both ${inputs.label('listener-arn')} and ${inputs.label('listener-rule-arn')} are set`, {}, `set only one: the listener's default action or one of its rules`);
-  if (!listener && !rule) throw new InputError(`blue/green needs ${both}`, {}, 'give the listener (or listener rule) that forwards to both target groups');
+  if (listener && rule)
+    throw new InputError(
+      `both ${inputs.label('listener-arn')} and ${inputs.label('listener-rule-arn')} are set`,
+      {},
+      `set only one: the listener's default action or one of its rules`
+    );
+  if (!listener && !rule)
+    throw new InputError(`blue/green needs ${both}`, {}, 'give the listener (or listener rule) that forwards to both target groups');
   if (listener) {
     if (LISTENER_ARN.test(listener)) return { listenerArn: listener };
     const fix = RULE_ARN.test(listener)
@@ -73,7 +79,11 @@ function trafficTarget(inputs: Inputs): TrafficTarget {
 
 function smokeTest(inputs: Inputs): BlueGreenSettings['smokeTest'] {
   const url = inputs.string('smoke-test-url');
-  const timeoutMs = inputs.duration('smoke-test-timeout', '10s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use a positive duration, e.g. 10s' });
+  const timeoutMs = inputs.duration('smoke-test-timeout', '10s', {
+    max: MAX_POLL_MS,
+    positive: true,
+    zeroFix: 'use a positive duration, e.g. 10s'
+  });
   if (url === undefined) return undefined;
   let parsed: URL | undefined;
   try {
@@ -82,7 +92,11 @@ function smokeTest(inputs: Inputs): BlueGreenSettings['smokeTest'] {
     parsed = undefined;
   }
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
-    throw new InputError(`${inputs.label('smoke-test-url')} is "${url}", not an http(s) URL`, {}, 'use e.g. http://internal-web-123.us-east-1.elb.amazonaws.com:8080/health');
+    throw new InputError(
+      `${inputs.label('smoke-test-url')} is "${url}", not an http(s) URL`,
+      {},
+      'use e.g. http://internal-web-123.us-east-1.elb.amazonaws.com:8080/health'
+    );
   }
   return { url, timeoutMs };
 }
@@ -103,10 +117,22 @@ export function readBlueGreenSettings(inputs: Inputs): BlueGreenSettings {
   const smoke = c.read(() => smokeTest(inputs), undefined);
 
   if (blueService && blueService === greenService) {
-    c.add(new InputError(`${inputs.label('blue-service')} and ${inputs.label('green-service')} are both "${blueService}"`, {}, 'blue/green needs two services, one per colour'));
+    c.add(
+      new InputError(
+        `${inputs.label('blue-service')} and ${inputs.label('green-service')} are both "${blueService}"`,
+        {},
+        'blue/green needs two services, one per colour'
+      )
+    );
   }
   if (blueTg && blueTg === greenTg) {
-    c.add(new InputError(`${inputs.label('blue-target-group')} and ${inputs.label('green-target-group')} are the same target group`, {}, 'give each colour its own target group'));
+    c.add(
+      new InputError(
+        `${inputs.label('blue-target-group')} and ${inputs.label('green-target-group')} are the same target group`,
+        {},
+        'give each colour its own target group'
+      )
+    );
   }
   c.throwIfAny();
 

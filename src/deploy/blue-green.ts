@@ -103,7 +103,10 @@ export function blueGreenStrategy(
       }
       if (!found.ok) return doneWith(result('failed', found.reason));
       const plan = found.plan;
-      if (ctx.signal.aborted) return doneWith(result('failed', 'cancelled before anything was changed', { previousTaskDefinitionArn: plan.previousTaskDefinitionArn }));
+      if (ctx.signal.aborted)
+        return doneWith(
+          result('failed', 'cancelled before anything was changed', { previousTaskDefinitionArn: plan.previousTaskDefinitionArn })
+        );
       planned = fromPlan(plan, { deploy, bg, taskDefinitionArn, ctx, opts, elbCtx, seen, result });
       steps.push(...planned.steps);
       return next;
@@ -230,7 +233,10 @@ function startRun(plan: Plan, given: Given): Run {
 }
 
 function ids(run: Run): Partial<DeployResult> {
-  return { previousTaskDefinitionArn: run.plan.previousTaskDefinitionArn, ...(run.state.deploymentId ? { deploymentId: run.state.deploymentId } : {}) };
+  return {
+    previousTaskDefinitionArn: run.plan.previousTaskDefinitionArn,
+    ...(run.state.deploymentId ? { deploymentId: run.state.deploymentId } : {})
+  };
 }
 
 function outputsOf(run: Run, serving: 'new' | 'old'): Record<string, string> {
@@ -254,8 +260,14 @@ function gatesOf(run: Run): { preShift: Gate[]; baking: Gate[] } {
   const tg = state.targetGroups[plan.idle];
   const smoke = bg.smokeTest ? [guarded(smokeTestGate(bg.smokeTest.url, bg.smokeTest.timeoutMs, opts.fetch), policy)] : [];
   // Once the new colour takes traffic, losing every task or every healthy target fails at once.
-  const serving = [guarded(serviceGate(latest, taskDefinitionArn, 'service', true, live.aws.ecs), policy), guarded(targetHealthGate(tg, expected, live, 'targets', true), policy)];
-  const starting = [safe(serviceGate(latest, taskDefinitionArn, 'service', false, live.aws.ecs)), safe(targetHealthGate(tg, expected, live, 'targets'))];
+  const serving = [
+    guarded(serviceGate(latest, taskDefinitionArn, 'service', true, live.aws.ecs), policy),
+    guarded(targetHealthGate(tg, expected, live, 'targets', true), policy)
+  ];
+  const starting = [
+    safe(serviceGate(latest, taskDefinitionArn, 'service', false, live.aws.ecs)),
+    safe(targetHealthGate(tg, expected, live, 'targets'))
+  ];
   const g = opts.gates;
   if (!g) return { preShift: [...starting, ...smoke], baking: serving };
   const named = g.settings.alarms;
@@ -264,12 +276,22 @@ function gatesOf(run: Run): { preShift: Gate[]; baking: Gate[] } {
   // The new colour's ALB metrics against the live colour's over the same minutes; only once it serves traffic (before, it has none to judge).
   const m = g.settings.metrics;
   const since = (): Date | undefined => deploymentStart(latest(), taskDefinitionArn);
-  const metrics = m ? [guarded(metricGate({ canary: tg, baseline: state.targetGroups[plan.live], since }, m, live), metricPolicy(policy, run.deploy.pollIntervalMs))] : [];
+  const metrics = m
+    ? [
+        guarded(
+          metricGate({ canary: tg, baseline: state.targetGroups[plan.live], since }, m, live),
+          metricPolicy(policy, run.deploy.pollIntervalMs)
+        )
+      ]
+    : [];
   // Before traffic moves, a temporary alarm on the new colour has no data until its new tasks
   // have published a period or two (minutes on AWS): its INSUFFICIENT_DATA holds until the
   // timeout, like `initial` targets, instead of running out the inconclusive limit.
   const preShiftAlarms = temporary.length
-    ? [...(named.length ? [guarded(alarmGate(named, g.settings, g.baseline, live), policy)] : []), safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))]
+    ? [
+        ...(named.length ? [guarded(alarmGate(named, g.settings, g.baseline, live), policy)] : []),
+        safe(alarmGate(temporary, g.settings, g.baseline, live, 'temporary alarms'))
+      ]
     : alarms;
   return { preShift: [...starting, ...smoke, ...preShiftAlarms], baking: [...serving, ...alarms, ...metrics] };
 }
@@ -313,7 +335,16 @@ function prepareStep(run: Run): Step {
       ? `Waiting for ${newName} on ${revision(taskDefinitionArn)} (resuming at ${plan.fromPercent} %)`
       : `Starting ${revision(taskDefinitionArn)} on ${newName} (${plan.desiredCount} task${plan.desiredCount === 1 ? '' : 's'})`,
     run: async () => {
-      const p = await prepareIdle(run.deploy, plan, taskDefinitionArn, run.watcher, run.live, () => saveState(run.ctx, run.state, 'preparing'), run.deadline, run.state.targetGroups[plan.idle]);
+      const p = await prepareIdle(
+        run.deploy,
+        plan,
+        taskDefinitionArn,
+        run.watcher,
+        run.live,
+        () => saveState(run.ctx, run.state, 'preparing'),
+        run.deadline,
+        run.state.targetGroups[plan.idle]
+      );
       if (p.deploymentId) {
         run.state.deploymentId = p.deploymentId;
         saveState(run.ctx, run.state, run.state.phase);
@@ -332,7 +363,17 @@ function firstGatesStep(run: Run): Step {
       const gates = gatesOf(run);
       run.baking = gates.baking;
       // The prepare phase's last poll is fresh: the first round reuses it.
-      return ended(await watchGates({ ctx: run.live, watcher: run.watcher, gates: gates.preShift, minMs: 0, until: run.deadline, what: 'before the first shift', reuseFirstPoll: true }));
+      return ended(
+        await watchGates({
+          ctx: run.live,
+          watcher: run.watcher,
+          gates: gates.preShift,
+          minMs: 0,
+          until: run.deadline,
+          what: 'before the first shift',
+          reuseFirstPoll: true
+        })
+      );
     }
   };
 }
@@ -361,7 +402,8 @@ function bakeStep(run: Run, percent: number): Step {
   return {
     phase: 'bake',
     title: `Baking at ${percent} % for ${formatDuration(run.bg.stepBakeMs)}`,
-    run: async () => ended(await watchGates({ ctx: run.live, watcher: run.watcher, gates: run.baking, minMs: run.bg.stepBakeMs, what: `at ${percent} %` }))
+    run: async () =>
+      ended(await watchGates({ ctx: run.live, watcher: run.watcher, gates: run.baking, minMs: run.bg.stepBakeMs, what: `at ${percent} %` }))
   };
 }
 

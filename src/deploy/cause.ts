@@ -49,10 +49,13 @@ const OOM = /OutOfMemoryError|OOM[- ]?kill/i;
 /** The cause of one stopped task, most specific first; undefined for a task stopped on purpose (scale-in, our rollback). */
 export function taskCause(task: StoppedTaskFact): Cause | undefined {
   const text = [task.stoppedReason, ...task.containers.map((c) => c.reason)].filter(Boolean).join('\n');
-  const oom = task.containers.find((c) => OOM.test(c.reason ?? '')) ?? (OOM.test(task.stoppedReason ?? '') ? task.containers.find((c) => c.exitCode === 137) : undefined);
+  const oom =
+    task.containers.find((c) => OOM.test(c.reason ?? '')) ??
+    (OOM.test(task.stoppedReason ?? '') ? task.containers.find((c) => c.exitCode === 137) : undefined);
   if (oom) return { kind: 'oom', container: oom.name };
   if (/CannotPullContainerError/i.test(text)) {
-    const image = /failed to resolve ref (?:"|')?([^\s:"']+(?::[^\s:"']+)?)/.exec(text)?.[1] ?? /pull(?:ing)? image "?([^\s"]+)"?/.exec(text)?.[1];
+    const image =
+      /failed to resolve ref (?:"|')?([^\s:"']+(?::[^\s:"']+)?)/.exec(text)?.[1] ?? /pull(?:ing)? image "?([^\s"]+)"?/.exec(text)?.[1];
     return { kind: 'image-pull', ...(image ? { image } : {}) };
   }
   if (/ResourceInitializationError/i.test(text) && /secret|ssm|parameter|asm/i.test(text)) {
@@ -76,7 +79,8 @@ export function taskCause(task: StoppedTaskFact): Cause | undefined {
 export function codesIn(text: string): string[] {
   const codes = new Set<string>();
   for (const m of text.matchAll(/codes?: \[([^\]]*)\]/g)) for (const c of m[1]!.split(/[,\s]+/)) if (c) codes.add(c);
-  if (codes.size === 0) for (const m of text.matchAll(/Target\.(Timeout|FailedHealthChecks|ResponseCodeMismatch)/g)) codes.add(`Target.${m[1]}`);
+  if (codes.size === 0)
+    for (const m of text.matchAll(/Target\.(Timeout|FailedHealthChecks|ResponseCodeMismatch)/g)) codes.add(`Target.${m[1]}`);
   return [...codes];
 }
 
@@ -124,7 +128,9 @@ function metricCause(reason: string): Cause | undefined {
 }
 
 function timeoutAfter(reason: string): string | undefined {
-  return /(?:not stable|not ready|did not \w+)[^(;]*?(?:after|within) (?:the timeout )?\(?(\d[\dhms .]*\d?[hms])\)?/.exec(reason)?.[1]?.trim();
+  return /(?:not stable|not ready|did not \w+)[^(;]*?(?:after|within) (?:the timeout )?\(?(\d[\dhms .]*\d?[hms])\)?/
+    .exec(reason)?.[1]
+    ?.trim();
 }
 
 /**
@@ -151,9 +157,16 @@ export function classifyCause(reason: string, facts: FailureFacts = NO_FACTS): C
   if (fromTasks && fromTasks.kind !== 'other' && fromTasks.kind !== 'health-checks') return fromTasks;
 
   // The HTTP codes are in ECS's "is unhealthy" events and the targets' descriptions, not in the stopped tasks.
-  const healthText = [reason, ...facts.events.filter((e) => /is unhealthy in/.test(e)), ...facts.targets.map((t) => `${t.reason ?? ''} ${t.description ?? ''}`)].join('\n');
+  const healthText = [
+    reason,
+    ...facts.events.filter((e) => /is unhealthy in/.test(e)),
+    ...facts.targets.map((t) => `${t.reason ?? ''} ${t.description ?? ''}`)
+  ].join('\n');
   if (fromTasks?.kind === 'health-checks') return { kind: 'health-checks', codes: codesIn(healthText) };
-  if (/health checks?|is unhealthy in|unhealthy:|Target\.(ResponseCodeMismatch|Timeout|FailedHealthChecks)/i.test(healthText) && (facts.targets.length > 0 || /health/i.test(reason) || facts.events.some((e) => /is unhealthy in/.test(e)))) {
+  if (
+    /health checks?|is unhealthy in|unhealthy:|Target\.(ResponseCodeMismatch|Timeout|FailedHealthChecks)/i.test(healthText) &&
+    (facts.targets.length > 0 || /health/i.test(reason) || facts.events.some((e) => /is unhealthy in/.test(e)))
+  ) {
     return { kind: 'health-checks', codes: codesIn(healthText) };
   }
   if (facts.events.some((e) => /was unable to place a task/.test(e))) return { kind: 'no-capacity' };
@@ -161,7 +174,8 @@ export function classifyCause(reason: string, facts: FailureFacts = NO_FACTS): C
   if (/timeout|deadline|not stable after|did not (?:pass|end|become|finish)/i.test(reason)) {
     const after = timeoutAfter(reason);
     const r = facts.rollout;
-    if (r && r.running < r.desired) return { kind: 'timeout-starting', running: r.running, desired: r.desired, ...(after ? { after } : {}) };
+    if (r && r.running < r.desired)
+      return { kind: 'timeout-starting', running: r.running, desired: r.desired, ...(after ? { after } : {}) };
     return { kind: 'timeout', ...(after ? { after } : {}) };
   }
   if (fromTasks) return fromTasks;

@@ -98,7 +98,10 @@ function describeSplit(percent: ColourMap<number>, names: ColourMap<string>): st
 export function discoverColours(actions: readonly Action[], targetGroups: ColourMap<string>, opts: DiscoverOptions): Discovery {
   const names = opts.names ?? { blue: targetGroupName(targetGroups.blue), green: targetGroupName(targetGroups.green) };
   if (targetGroups.blue === targetGroups.green) {
-    return { kind: 'invalid', message: `blue and green use the same target group ${targetGroups.blue}: give each colour its own target group` };
+    return {
+      kind: 'invalid',
+      message: `blue and green use the same target group ${targetGroups.blue}: give each colour its own target group`
+    };
   }
   const forward = findForward(actions);
   if (!forward) {
@@ -166,7 +169,9 @@ export function targetGroupProblems(
     const lbs = tg.LoadBalancerArns ?? [];
     if (loadBalancerArn && !lbs.includes(loadBalancerArn)) {
       const attached = lbs.length ? `it is attached to ${lbs.join(', ')}` : 'it is not attached to any load balancer';
-      problems.push(`${colour}-target-group ${targetGroupName(arn)} is not on the load balancer of ${where} (${loadBalancerArn}): ${attached}`);
+      problems.push(
+        `${colour}-target-group ${targetGroupName(arn)} is not on the load balancer of ${where} (${loadBalancerArn}): ${attached}`
+      );
     }
   }
   return problems;

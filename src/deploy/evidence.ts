@@ -123,8 +123,10 @@ export function whereTrafficIs(
       ? `traffic ${traffic.map((t) => `${t.name} ${t.weight} %`).join(', ')}`
       : '';
   if (status === 'failed') {
-    if (/rollback (?:failed|did not complete|has not finished)/i.test(reason)) return `rollback incomplete, check ${live ?? (service ? `service ${service}` : 'the service')}${trafficText ? `: ${trafficText}` : ''}`;
-    if (/nothing (?:was )?changed/i.test(reason)) return previous && service ? `nothing changed, ${service} stays on ${previous}` : 'nothing changed';
+    if (/rollback (?:failed|did not complete|has not finished)/i.test(reason))
+      return `rollback incomplete, check ${live ?? (service ? `service ${service}` : 'the service')}${trafficText ? `: ${trafficText}` : ''}`;
+    if (/nothing (?:was )?changed/i.test(reason))
+      return previous && service ? `nothing changed, ${service} stays on ${previous}` : 'nothing changed';
     return trafficText;
   }
   if (trafficText) return trafficText;
@@ -140,7 +142,12 @@ export function whereTrafficIs(
  */
 export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter' | 'evidence'>, input: EvidenceInput): Promise<Evidence[]> {
   const gathered: Evidence[] = [];
-  noteFacts(ctx.reporter, input.taskDefinitionArn, { revision: revision(input.taskDefinitionArn), service: nameOf(input.service), events: newEvents(input).map((e) => e.message ?? ''), ...rolloutOf(input) });
+  noteFacts(ctx.reporter, input.taskDefinitionArn, {
+    revision: revision(input.taskDefinitionArn),
+    service: nameOf(input.service),
+    events: newEvents(input).map((e) => e.message ?? ''),
+    ...rolloutOf(input)
+  });
   let stopped: Task[] = [];
   const parts: Array<[string, () => Promise<Evidence[]>]> = [
     ['service events', () => Promise.resolve(list(eventsEvidence(input)))],
@@ -149,7 +156,9 @@ export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'
       async () => {
         stopped = await stoppedTasks(ctx, input);
         noteFacts(ctx.reporter, input.taskDefinitionArn, { stopped: stopped.map(stoppedFact) });
-        return stopped.length ? [{ title: `Stopped tasks of ${revision(input.taskDefinitionArn)}`, lines: groupStoppedTasks(stopped) }] : [];
+        return stopped.length
+          ? [{ title: `Stopped tasks of ${revision(input.taskDefinitionArn)}`, lines: groupStoppedTasks(stopped) }]
+          : [];
       }
     ],
     ['container logs', () => containerLogsEvidence(ctx, input, stopped)],
@@ -159,7 +168,12 @@ export async function reportEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'
     try {
       for (const evidence of await gather()) {
         gathered.push(evidence);
-        ctx.reporter.event({ kind: 'evidence', title: evidence.title, lines: evidence.lines, ...(evidence.link ? { link: evidence.link } : {}) });
+        ctx.reporter.event({
+          kind: 'evidence',
+          title: evidence.title,
+          lines: evidence.lines,
+          ...(evidence.link ? { link: evidence.link } : {})
+        });
         ctx.reporter.info(evidence.title);
         for (const line of evidence.lines) ctx.reporter.info(`  ${line}`);
         if (evidence.link) ctx.reporter.info(`  ${evidence.link.label}: ${evidence.link.url}`);
@@ -215,7 +229,11 @@ export function stoppedFact(task: Task): StoppedTaskFact {
  * one evidence block per container with a link to its stream. A container that never
  * started has no stream; that is said, not treated as an error.
  */
-async function containerLogsEvidence(ctx: Pick<DeployContext, 'aws' | 'evidence'>, input: EvidenceInput, stopped: Task[]): Promise<Evidence[]> {
+async function containerLogsEvidence(
+  ctx: Pick<DeployContext, 'aws' | 'evidence'>,
+  input: EvidenceInput,
+  stopped: Task[]
+): Promise<Evidence[]> {
   const lines = ctx.evidence?.logLines ?? DEFAULT_LOG_LINES;
   if (lines <= 0) return [];
   const failed = stopped
@@ -271,7 +289,12 @@ function defaultLogs(): LogsApi {
 function eventsEvidence(input: EvidenceInput): Evidence | undefined {
   const events = newEvents(input);
   if (events.length === 0) return undefined;
-  const lines = countedLines(events.slice(0, MAX_EVENTS * 4).reverse().map((e) => normaliseEvent(e.message ?? '')));
+  const lines = countedLines(
+    events
+      .slice(0, MAX_EVENTS * 4)
+      .reverse()
+      .map((e) => normaliseEvent(e.message ?? ''))
+  );
   return { title: `Last events of service ${nameOf(input.service)}`, lines: lines.slice(-MAX_EVENTS) };
 }
 
@@ -313,9 +336,7 @@ export function groupStoppedTasks(tasks: Task[]): string[] {
     const key = describeStop(task);
     groups.set(key, (groups.get(key) ?? 0) + 1);
   }
-  return [...groups]
-    .sort((a, b) => b[1] - a[1])
-    .map(([key, n]) => `${n} task${n === 1 ? '' : 's'}: ${key}`);
+  return [...groups].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${n} task${n === 1 ? '' : 's'}: ${key}`);
 }
 
 export function describeStop(task: Task): string {
@@ -327,7 +348,11 @@ export function describeStop(task: Task): string {
   return `${reason}${code}${containers.length > 0 ? ` — ${containers.join('; ')}` : ''}`;
 }
 
-async function targetHealthEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'>, service: Service, taskDefinitionArn: string): Promise<Evidence[]> {
+async function targetHealthEvidence(
+  ctx: Pick<DeployContext, 'aws' | 'reporter'>,
+  service: Service,
+  taskDefinitionArn: string
+): Promise<Evidence[]> {
   const groups = [...new Set((service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((a): a is string => Boolean(a)))];
   if (groups.length === 0) return [];
   const lines: string[] = [];
@@ -335,7 +360,10 @@ async function targetHealthEvidence(ctx: Pick<DeployContext, 'aws' | 'reporter'>
     const health = await ctx.aws.elb.describeTargetHealth(arn);
     const bad = health.filter((t) => t.TargetHealth?.State === 'unhealthy' || t.TargetHealth?.State === 'unavailable');
     noteFacts(ctx.reporter, taskDefinitionArn, {
-      targets: bad.map((t) => ({ ...(t.TargetHealth?.Reason ? { reason: t.TargetHealth.Reason } : {}), ...(t.TargetHealth?.Description ? { description: t.TargetHealth.Description } : {}) }))
+      targets: bad.map((t) => ({
+        ...(t.TargetHealth?.Reason ? { reason: t.TargetHealth.Reason } : {}),
+        ...(t.TargetHealth?.Description ? { description: t.TargetHealth.Description } : {})
+      }))
     });
     for (const line of groupUnhealthyTargets(health)) lines.push(`${line} in ${targetGroupName(arn)}`);
   }

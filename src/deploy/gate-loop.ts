@@ -65,10 +65,7 @@ export interface GateLoopOptions<T> {
   waitingFor?: string;
 }
 
-export type GateLoopEnd<T> =
-  | { kind: 'passed' }
-  | { kind: 'failed'; reason: string; explain: boolean }
-  | { kind: 'interrupted'; value: T };
+export type GateLoopEnd<T> = { kind: 'passed' } | { kind: 'failed'; reason: string; explain: boolean } | { kind: 'interrupted'; value: T };
 
 export async function watchGates<T = never>(o: GateLoopOptions<T>): Promise<GateLoopEnd<T>> {
   const { ctx, watcher } = o;

@@ -83,7 +83,9 @@ export async function underSavedLock<T>(
     // The lock is this run's own (its main step is dead, and nobody took it over): a DynamoDB that
     // does not answer must not keep production half-deployed.
     if (o.sameOwner && !ctx.signal.aborted) {
-      ctx.reporter.warning(`could not re-enter the deployment lock (${errorMessage(error)}); finishing the rollback anyway: the lock is this run's own`);
+      ctx.reporter.warning(
+        `could not re-enter the deployment lock (${errorMessage(error)}); finishing the rollback anyway: the lock is this run's own`
+      );
       return { ran: true, value: await fn(ctx) };
     }
     throw error;

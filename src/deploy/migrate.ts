@@ -30,10 +30,15 @@ export async function runMigration(run: RunTaskSettings, opts: MigrationOptions,
   const task = started.tasks[0];
   if (!task?.taskArn) {
     const why = started.failures.map((f) => `${f.arn ?? ''} ${f.reason ?? ''}${f.detail ? ` (${f.detail})` : ''}`.trim()).join('; ');
-    return { ok: false, reason: `the migration task of ${revision(taskDefinitionArn)} did not start: ${why || 'RunTask returned no task'}` };
+    return {
+      ok: false,
+      reason: `the migration task of ${revision(taskDefinitionArn)} did not start: ${why || 'RunTask returned no task'}`
+    };
   }
   const taskArn = task.taskArn;
-  ctx.reporter.info(`Started migration task ${taskId(taskArn)} of ${revision(taskDefinitionArn)}${container ? ` (container ${container})` : ''}`);
+  ctx.reporter.info(
+    `Started migration task ${taskId(taskArn)} of ${revision(taskDefinitionArn)}${container ? ` (container ${container})` : ''}`
+  );
   if (run.waitForStop === false) {
     ctx.reporter.info(`Not waiting for task ${taskId(taskArn)} to stop (wait-for-task-stopped is false): its exit code is not checked`);
     return { ok: true, taskArn };
@@ -63,7 +68,11 @@ export async function runMigration(run: RunTaskSettings, opts: MigrationOptions,
  * `run-task: true` without a service, as the official deploy action allows: run the task of
  * the registered revision and (unless wait-for-task-stopped is false) fail on a non-zero exit.
  */
-export async function runTaskOnly(run: RunTaskSettings, opts: Omit<MigrationOptions, 'service'>, ctx: DeployContext): Promise<MigrationResult> {
+export async function runTaskOnly(
+  run: RunTaskSettings,
+  opts: Omit<MigrationOptions, 'service'>,
+  ctx: DeployContext
+): Promise<MigrationResult> {
   const result = await ctx.reporter.phase('migrate', `Running a task of ${revision(opts.taskDefinitionArn)} (no service to deploy)`, () =>
     runMigration(run, opts, ctx)
   );
@@ -140,9 +149,15 @@ export function judgeStopped(task: Task, container: string | undefined): Migrati
   const failed = (relevant.length > 0 ? relevant : containers).filter((c) => c.exitCode !== 0);
   const id = taskId(task.taskArn ?? '?');
   if (containers.length > 0 && failed.length === 0) return { ok: true, taskArn: task.taskArn ?? '' };
-  const detail = failed.length > 0 ? failed.map(
-    (c) => `container ${c.name ?? '?'} ${c.exitCode === undefined ? 'never ran (no exit code)' : `exited with code ${c.exitCode}`}${c.reason ? ` (${c.reason})` : ''}`
-  ).join('; ') : 'the task has no containers';
+  const detail =
+    failed.length > 0
+      ? failed
+          .map(
+            (c) =>
+              `container ${c.name ?? '?'} ${c.exitCode === undefined ? 'never ran (no exit code)' : `exited with code ${c.exitCode}`}${c.reason ? ` (${c.reason})` : ''}`
+          )
+          .join('; ')
+      : 'the task has no containers';
   const stopped = `${task.stoppedReason ?? 'no stoppedReason'}${task.stopCode ? ` (${task.stopCode})` : ''}`;
   return { ok: false, reason: `migration task ${id} failed: ${detail}; stopped: ${stopped}; the service was not updated` };
 }

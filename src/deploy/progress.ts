@@ -44,7 +44,8 @@ export function revisionCounts(service: Service): string {
 /** The line without its elapsed part: what, when it changes, is worth a line of its own. */
 export function progressState(view: Omit<ProgressView, 'elapsedMs' | 'limitMs'>): string {
   const services = [...view.services];
-  const counts = services.length === 1 ? revisionCounts(services[0]!) : services.map((s) => `${s.serviceName ?? '?'}: ${revisionCounts(s)}`).join('; ');
+  const counts =
+    services.length === 1 ? revisionCounts(services[0]!) : services.map((s) => `${s.serviceName ?? '?'}: ${revisionCounts(s)}`).join('; ');
   const gates = view.gates?.length ? `; gates ${view.gates.map((g) => `${g.name} ${g.phase}`).join(', ')}` : '';
   const targets = view.targets ? `; ${view.targets}` : '';
   return `waiting for ${view.waitingFor}: ${counts}${targets}${gates}`;

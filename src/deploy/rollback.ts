@@ -80,7 +80,10 @@ export async function restorePrevious(
     }
     save('rolling-back', rollbackId);
   } catch (error) {
-    return { ok: false, detail: `could not start the rollback to ${revision(previous)}: ${errorMessage(error)}; ${await stateOf(ctx, saved)}` };
+    return {
+      ok: false,
+      detail: `could not start the rollback to ${revision(previous)}: ${errorMessage(error)}; ${await stateOf(ctx, saved)}`
+    };
   }
   await afterStart?.().catch((error: unknown) => ctx.reporter.warning(`could not gather the evidence: ${errorMessage(error)}`));
 
@@ -134,7 +137,8 @@ async function settleOnPrevious(
       },
       { timeoutMs: saved.timeoutMs }
     );
-    if (end.kind === 'decided' && end.value.kind === 'succeeded') return { ok: true, detail: `service ${service} is stable on ${revision(previous)}` };
+    if (end.kind === 'decided' && end.value.kind === 'succeeded')
+      return { ok: true, detail: `service ${service} is stable on ${revision(previous)}` };
     const why =
       end.kind === 'decided' && end.value.kind !== 'succeeded'
         ? `${who} deployment did not succeed: ${end.value.reason}`
@@ -149,9 +153,15 @@ async function settleOnPrevious(
  * The post step's entry point (and `ecs-rollout rollback`): roll the service back to the
  * revision saved before the deployment, in its own log group.
  */
-export async function rollbackRolling(saved: RollingState, ctx: DeployContext, reason = 'the deployment did not finish'): Promise<DeployResult> {
-  const restored = await ctx.reporter.phase('rollback', `Rolling back service ${saved.service} to ${revision(saved.previousTaskDefinitionArn)}`, () =>
-    restorePrevious(ctx, saved)
+export async function rollbackRolling(
+  saved: RollingState,
+  ctx: DeployContext,
+  reason = 'the deployment did not finish'
+): Promise<DeployResult> {
+  const restored = await ctx.reporter.phase(
+    'rollback',
+    `Rolling back service ${saved.service} to ${revision(saved.previousTaskDefinitionArn)}`,
+    () => restorePrevious(ctx, saved)
   );
   const result: DeployResult = {
     status: restored.ok ? 'rolled-back' : 'failed',

@@ -34,21 +34,35 @@ export interface RollingOptions {
  * (bake) → verdict; an abort puts the previous revision back (or waits for ECS's own
  * rollback), with the evidence gathered while ECS restores.
  */
-export function deployRolling(settings: DeploySettings, taskDefinitionArn: string, ctx: DeployContext, opts: RollingOptions = {}): Promise<DeployResult> {
+export function deployRolling(
+  settings: DeploySettings,
+  taskDefinitionArn: string,
+  ctx: DeployContext,
+  opts: RollingOptions = {}
+): Promise<DeployResult> {
   return runStrategy(rollingStrategy(settings, taskDefinitionArn, ctx, opts), ctx);
 }
 
-export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: string, ctx: DeployContext, opts: RollingOptions = {}): Strategy {
+export function rollingStrategy(
+  settings: DeploySettings,
+  taskDefinitionArn: string,
+  ctx: DeployContext,
+  opts: RollingOptions = {}
+): Strategy {
   const { cluster } = settings;
   const policy = { limit: opts.inconclusiveLimit ?? 10, decide: opts.onInconclusive ?? 'fail' } as const;
   const gates = (opts.gates ?? []).map((g) => guarded(g, policy));
   const result = (status: DeployResult['status'], reason: string, extra: Partial<DeployResult> = {}): DeployResult =>
-    verdict(ctx, status, reason, { taskDefinitionArn, outputs: runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {}, ...extra });
+    verdict(ctx, status, reason, {
+      taskDefinitionArn,
+      outputs: runTaskArn ? { 'run-task-arn': JSON.stringify([runTaskArn]) } : {},
+      ...extra
+    });
   /** The one-off task, once started: the official action's run-task-arn output (a JSON array). */
   let runTaskArn: string | undefined;
 
   // What the check step finds; every later step runs only after it.
-  let name = settings.service ?? '';
+  const name = settings.service ?? '';
   let before: Service = {};
   let previous = '';
   let stableReason = '';
@@ -69,7 +83,11 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
     previousTaskDefinitionArn: previous,
     ...(state.deploymentId ? { deploymentId: state.deploymentId } : {})
   });
-  const ours = (): OurDeployment => ({ taskDefinitionArn, previousTaskDefinitionArn: previous, ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}) });
+  const ours = (): OurDeployment => ({
+    taskDefinitionArn,
+    previousTaskDefinitionArn: previous,
+    ...(state.deploymentId ? { deploymentId: state.deploymentId } : {})
+  });
 
   // The watch and the bake are bounded by the timeout (plus the bake time): a hung read, a
   // throttled API or a lost lock can delay the verdict, never stop it.
@@ -129,7 +147,11 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
     run: async () => {
       let m;
       try {
-        m = await runMigration(run, { cluster, taskDefinitionArn, service: before, pollIntervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs }, ctx);
+        m = await runMigration(
+          run,
+          { cluster, taskDefinitionArn, service: before, pollIntervalMs: settings.pollIntervalMs, timeoutMs: settings.timeoutMs },
+          ctx
+        );
       } catch (error) {
         m = { ok: false as const, reason: `the migration task failed: ${errorMessage(error)}; the service was not updated` };
       }
@@ -152,7 +174,9 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
       if (update.kind === 'unknown') return abortWith(update.reason, false);
       if (update.deploymentId) state.deploymentId = update.deploymentId;
       save('watching');
-      ctx.reporter.info(`Updated service ${name}: ${revision(previous)} → ${revision(taskDefinitionArn)}${state.deploymentId ? ` (deployment ${state.deploymentId})` : ''}`);
+      ctx.reporter.info(
+        `Updated service ${name}: ${revision(previous)} → ${revision(taskDefinitionArn)}${state.deploymentId ? ` (deployment ${state.deploymentId})` : ''}`
+      );
       if (!settings.waitForServiceStability) {
         save('done');
         stableReason = `service ${name} was updated to ${revision(taskDefinitionArn)}; not waited for stability (wait-for-service-stability is false)`;
@@ -168,7 +192,10 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
     run: async () => {
       // The service itself is a gate too: tasks of the new revision that die during the bake
       // (an OOM kill, a crash after start) leave it short of its desired count past the limit.
-      const service = guarded(serviceGate(() => watching().latest.get(name) ?? before, taskDefinitionArn, 'service', true, live.aws.ecs), policy);
+      const service = guarded(
+        serviceGate(() => watching().latest.get(name) ?? before, taskDefinitionArn, 'service', true, live.aws.ecs),
+        policy
+      );
       const end = await watchGates<Outcome>({
         ctx: live,
         watcher: watching(),
@@ -188,7 +215,11 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
       if (end.kind === 'interrupted') return decided(end.value);
       if (end.kind === 'failed') {
         const timedOut = !ctx.signal.aborted && live.signal.aborted;
-        return abortWith(timedOut ? `the bake did not end within the timeout (${formatDuration(settings.timeoutMs)} after the bake time): ${stopText(live.signal)}` : end.reason);
+        return abortWith(
+          timedOut
+            ? `the bake did not end within the timeout (${formatDuration(settings.timeoutMs)} after the bake time): ${stopText(live.signal)}`
+            : end.reason
+        );
       }
       const gatesPart = gates.length ? `; ${gates.length} gate${gates.length > 1 ? 's' : ''} passed` : '';
       stableReason = `${stableReason}; baked ${formatDuration(settings.bakeTimeMs)}${gatesPart}`;
@@ -216,8 +247,10 @@ export function rollingStrategy(settings: DeploySettings, taskDefinitionArn: str
         // "Rolled back" is printed only once ECS's own rollback has finished.
         await evidence();
         save('rolling-back');
-        const settled = await ctx.reporter.phase('rollback', `Waiting for ECS to finish rolling service ${name} back to ${revision(previous)}`, () =>
-          awaitEcsRollback(ctx, state, unbounded())
+        const settled = await ctx.reporter.phase(
+          'rollback',
+          `Waiting for ECS to finish rolling service ${name} back to ${revision(previous)}`,
+          () => awaitEcsRollback(ctx, state, unbounded())
         );
         save(settled.ok ? 'done' : 'rolling-back');
         if (settled.ok) return result('rolled-back', `${why.reason}; ${settled.detail}`, ids());
@@ -254,9 +287,7 @@ export function previousRevision(service: Service, reporter?: Reporter): string 
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   const fallback = service.taskDefinition ?? primary?.taskDefinition ?? '';
   if (!primary || deployments.length === 1 || primary.rolloutState === 'COMPLETED') return primary?.taskDefinition ?? fallback;
-  const serving = deployments
-    .filter((d) => d.rolloutState !== 'FAILED')
-    .sort((a, b) => (b.runningCount ?? 0) - (a.runningCount ?? 0))[0];
+  const serving = deployments.filter((d) => d.rolloutState !== 'FAILED').sort((a, b) => (b.runningCount ?? 0) - (a.runningCount ?? 0))[0];
   const chosen = serving?.taskDefinition ?? fallback;
   reporter?.warning(
     `Service ${service.serviceName ?? ''} already has a deployment in progress (${primary.id}, ${revision(primary.taskDefinition)}); ` +
@@ -295,8 +326,6 @@ export function updateInput(
   return input;
 }
 
-
-
 async function watchRollout(
   settings: DeploySettings,
   name: string,
@@ -310,16 +339,26 @@ async function watchRollout(
     // Containers as a gate from the first task: the first essential container of the new revision that
     // exits (or is OOM-killed) fails the rollout at once, where ECS's circuit breaker waits for 3+ failed
     // tasks. Stopped tasks are read only when the deployment's failed count rises: no extra call per poll.
-    end = await watchDeployment(watcher, live, name, ours, { ...settings, waitingFor: `${name} to run ${revision(ours.taskDefinitionArn)}`, containers: live.aws });
+    end = await watchDeployment(watcher, live, name, ours, {
+      ...settings,
+      waitingFor: `${name} to run ${revision(ours.taskDefinitionArn)}`,
+      containers: live.aws
+    });
   } catch (error) {
     return { kind: 'roll-back', reason: `watching the deployment failed: ${errorMessage(error)}` };
   }
   if (end.kind === 'cancelled' && !ctx.signal.aborted) end = { kind: 'timeout', waitedMs: settings.timeoutMs };
   switch (end.kind) {
     case 'cancelled':
-      return { kind: 'roll-back', reason: `cancelled (${abortReason(ctx.signal)}) while ${revision(ours.taskDefinitionArn)} was rolling out` };
+      return {
+        kind: 'roll-back',
+        reason: `cancelled (${abortReason(ctx.signal)}) while ${revision(ours.taskDefinitionArn)} was rolling out`
+      };
     case 'timeout':
-      return { kind: 'roll-back', reason: `${revision(ours.taskDefinitionArn)} was not stable after ${formatDuration(settings.timeoutMs)} (the timeout)` };
+      return {
+        kind: 'roll-back',
+        reason: `${revision(ours.taskDefinitionArn)} was not stable after ${formatDuration(settings.timeoutMs)} (the timeout)`
+      };
     case 'decided':
       return fromDecision(end.value, name, ours);
   }
@@ -328,7 +367,10 @@ async function watchRollout(
 function fromDecision(decision: DeploymentDecision, name: string, ours: OurDeployment): Outcome {
   switch (decision.kind) {
     case 'succeeded':
-      return { kind: 'succeeded', reason: `service ${name} runs ${revision(ours.taskDefinitionArn)}${ours.deploymentId ? ` (deployment ${ours.deploymentId})` : ''}, stable` };
+      return {
+        kind: 'succeeded',
+        reason: `service ${name} runs ${revision(ours.taskDefinitionArn)}${ours.deploymentId ? ` (deployment ${ours.deploymentId})` : ''}, stable`
+      };
     case 'rolled-back-by-ecs':
       return { kind: 'rolled-back-by-ecs', reason: decision.reason };
     case 'stuck':

@@ -136,7 +136,12 @@ export async function preflight(settings: Settings, ctx: DeployContext): Promise
 }
 
 /** The one switch: which strategy deploys, from the settings and what preflight found. */
-export async function deployWithGates(settings: Settings, taskDefinitionArn: string, checked: Preflight, ctx: DeployContext): Promise<DeployResult> {
+export async function deployWithGates(
+  settings: Settings,
+  taskDefinitionArn: string,
+  checked: Preflight,
+  ctx: DeployContext
+): Promise<DeployResult> {
   const { deploy, gates } = settings;
   if (deploy.logLines !== undefined) ctx = { ...ctx, evidence: { ...ctx.evidence, logLines: deploy.logLines } };
   const deploymentTag = randomUUID().slice(0, 8);

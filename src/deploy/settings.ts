@@ -131,7 +131,12 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
   const maxPollText = inputs.string('max-poll-interval');
   const maxPollGiven = maxPollText !== undefined && maxPollText !== inputDefault('max-poll-interval');
   const maxPollMs = read(
-    () => inputs.duration('max-poll-interval', '15s', { max: MAX_POLL_MS, positive: true, zeroFix: 'use e.g. 15s, or the poll-interval to poll at one pace' }),
+    () =>
+      inputs.duration('max-poll-interval', '15s', {
+        max: MAX_POLL_MS,
+        positive: true,
+        zeroFix: 'use e.g. 15s, or the poll-interval to poll at one pace'
+      }),
     15_000
   );
   const fastMs = maxDelaySeconds !== undefined ? Math.min(pollIntervalMs, maxDelaySeconds * 1000) : pollIntervalMs;
@@ -168,18 +173,27 @@ export function readDeploySettings(inputs: Inputs): DeploySettings {
   const runTask = read(() => (inputs.bool('run-task', false) ? readRunTask(inputs, warnings) : undefined), undefined);
   const idle = RUN_TASK_INPUTS.filter((n) => inputs.string(n) !== undefined);
   if (!runTask && idle.length > 0) {
-    warnings.push(`${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} set but run-task is not true, so no task is run: set run-task: true, or remove ${idle.length === 1 ? 'it' : 'them'}`);
+    warnings.push(
+      `${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} set but run-task is not true, so no task is run: set run-task: true, or remove ${idle.length === 1 ? 'it' : 'them'}`
+    );
   }
   if (runTask) {
     settings.runTask = runTask;
     if (managedTags !== undefined) runTask.enableEcsManagedTags = managedTags;
   }
   const volume = read(
-    () => readManagedEbsVolume<ServiceManagedEBSVolumeConfiguration>(inputs, 'service-managed-ebs-volume-name', 'service-managed-ebs-volume', warnings),
+    () =>
+      readManagedEbsVolume<ServiceManagedEBSVolumeConfiguration>(
+        inputs,
+        'service-managed-ebs-volume-name',
+        'service-managed-ebs-volume',
+        warnings
+      ),
     undefined
   );
   if (volume) settings.serviceVolume = volume;
-  if (service !== undefined && inputs.string('wait-for-service-stability') === undefined && officialStyle(inputs)) warnings.push(defaultWarning('wait-for-service-stability'));
+  if (service !== undefined && inputs.string('wait-for-service-stability') === undefined && officialStyle(inputs))
+    warnings.push(defaultWarning('wait-for-service-stability'));
   problems.throwIfAny();
   return settings;
 }
@@ -223,7 +237,12 @@ function readRunTask(inputs: Inputs, warnings: string[]): RunTaskSettings {
   if (strategy) run.capacityProviderStrategy = strategy;
   const tags = readTags(inputs);
   if (tags) run.tags = tags;
-  const volume = readManagedEbsVolume<TaskManagedEBSVolumeConfiguration>(inputs, 'run-task-managed-ebs-volume-name', 'run-task-managed-ebs-volume', warnings);
+  const volume = readManagedEbsVolume<TaskManagedEBSVolumeConfiguration>(
+    inputs,
+    'run-task-managed-ebs-volume-name',
+    'run-task-managed-ebs-volume',
+    warnings
+  );
   if (volume) run.volume = volume;
   // ECS limits startedBy to 36 letters, digits, hyphens and underscores.
   if (!/^[\w-]{1,36}$/.test(run.startedBy)) {
@@ -237,7 +256,8 @@ function readRunTask(inputs: Inputs, warnings: string[]): RunTaskSettings {
   if (launchType !== undefined) {
     const chosen = inputs.oneOf('run-task-launch-type', LAUNCH_TYPES, 'FARGATE');
     // The official action ignores the launch type beside a capacity provider strategy (RunTask takes one or the other).
-    if (run.capacityProviderStrategy) warnings.push('run-task-launch-type is ignored: run-task-capacity-provider-strategy is set, and RunTask takes one or the other');
+    if (run.capacityProviderStrategy)
+      warnings.push('run-task-launch-type is ignored: run-task-capacity-provider-strategy is set, and RunTask takes one or the other');
     else run.launchType = chosen;
   } else if (!run.capacityProviderStrategy && officialStyle(inputs)) {
     warnings.push(defaultWarning('run-task-launch-type'));

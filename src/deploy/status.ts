@@ -59,7 +59,13 @@ export async function blueGreenStatus(
   const names: ColourMap<string> = { blue: serviceName(bg.colours.blue.service), green: serviceName(bg.colours.green.service) };
   // One DescribeServices for both colours.
   const described = await ctx.aws.ecs.describeServices(deploy.cluster, [bg.colours.blue.service, bg.colours.green.service]);
-  const services = COLOURS.map((colour) => serviceStatus(colour, names[colour], described.services.find((s) => s.serviceName === names[colour])));
+  const services = COLOURS.map((colour) =>
+    serviceStatus(
+      colour,
+      names[colour],
+      described.services.find((s) => s.serviceName === names[colour])
+    )
+  );
   const targets: ColourTargetStatus[] = [];
   for (const colour of COLOURS) {
     const observed = observeTargets(await ctx.aws.elb.describeTargetHealth(targetGroups[colour]));
@@ -76,7 +82,8 @@ export async function blueGreenStatus(
 }
 
 function serviceStatus(colour: Colour, name: string, service: Service | undefined): ColourServiceStatus {
-  if (!service) return { colour, name, revision: '-', desired: 0, running: 0, pending: 0, deployments: [], problem: 'not found in the cluster' };
+  if (!service)
+    return { colour, name, revision: '-', desired: 0, running: 0, pending: 0, deployments: [], problem: 'not found in the cluster' };
   const primary = (service.deployments ?? []).find((d) => d.status === 'PRIMARY');
   return {
     colour,
@@ -110,7 +117,12 @@ export function formatStatus(status: BlueGreenStatus): string {
   for (const colour of COLOURS) {
     const s = svc(colour);
     const t = status.targets.find((x) => x.colour === colour);
-    const counts = t && Object.keys(t.counts).length ? Object.entries(t.counts).map(([state, n]) => `${n} ${state}`).join(', ') : 'none';
+    const counts =
+      t && Object.keys(t.counts).length
+        ? Object.entries(t.counts)
+            .map(([state, n]) => `${n} ${state}`)
+            .join(', ')
+        : 'none';
     const running = s?.problem ? s.problem : `${s?.running ?? 0}/${s?.desired ?? 0} running${s?.pending ? `, ${s.pending} pending` : ''}`;
     lines.push(`${colour.padEnd(6)} ${(s?.name ?? '?').padEnd(width)}  ${(s?.revision ?? '-').padEnd(10)} ${running}; targets: ${counts}`);
     for (const d of s?.deployments ?? []) if ((s?.deployments.length ?? 0) > 1) lines.push(`         ${d}`);

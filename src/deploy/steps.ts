@@ -24,7 +24,11 @@ export function parseTrafficSteps(text: string, label = 'input `traffic-steps`')
     const [, kind, raw] = preset;
     const n = Number(raw);
     if (raw === '' || !Number.isInteger(n) || n < 1 || n > 99) {
-      throw new InputError(`${label} is "${text.trim()}"`, {}, `use ${kind}-N with N a whole percentage from 1 to 99, e.g. ${kind}-${kind === 'canary' ? 10 : 20}`);
+      throw new InputError(
+        `${label} is "${text.trim()}"`,
+        {},
+        `use ${kind}-N with N a whole percentage from 1 to 99, e.g. ${kind}-${kind === 'canary' ? 10 : 20}`
+      );
     }
     if (kind === 'canary') return [n, 100];
     const steps: number[] = [];

@@ -77,10 +77,13 @@ export function withWeights(actions: readonly Action[], weights: Weights, where 
   const unknown = forward.shares.filter((s) => !(s.targetGroupArn in weights)).map((s) => targetGroupName(s.targetGroupArn));
   if (unknown.length > 0) {
     // Silently dropping a target group would move its traffic somewhere nobody asked for.
-    throw new Error(`${where} also forwards to ${unknown.join(', ')}, which this deployment does not manage: remove it from the forward action`);
+    throw new Error(
+      `${where} also forwards to ${unknown.join(', ')}, which this deployment does not manage: remove it from the forward action`
+    );
   }
   for (const [arn, w] of Object.entries(weights)) {
-    if (!Number.isInteger(w) || w < 0 || w > 999) throw new Error(`weight ${w} for ${targetGroupName(arn)} is not a whole number from 0 to 999`);
+    if (!Number.isInteger(w) || w < 0 || w > 999)
+      throw new Error(`weight ${w} for ${targetGroupName(arn)} is not a whole number from 0 to 999`);
   }
   if (Object.values(weights).every((w) => w === 0)) throw new Error(`refusing to set weight 0 on every target group of ${where}`);
   return actions.map((action, i) => {

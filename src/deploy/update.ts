@@ -39,7 +39,9 @@ export async function applyUpdate(
       };
     }
     const known = new Set((before.deployments ?? []).map((d) => d.id));
-    const started = (now.deployments ?? []).find((d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn && !known.has(d.id));
+    const started = (now.deployments ?? []).find(
+      (d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn && !known.has(d.id)
+    );
     if (!started) return { kind: 'unchanged', reason: errorMessage(error) };
     ctx.reporter.warning(
       `UpdateService's answer was lost (${errorMessage(error)}), but service ${name} is deploying ${revision(taskDefinitionArn)} (deployment ${started.id}): watching it`

@@ -37,7 +37,9 @@ export type Poll = { kind: 'ok'; services: Map<string, Service> } | { kind: 'thr
 export function transient(error: unknown): boolean {
   if (isThrottle(error) || isTimeout(error) || isAbort(error)) return true;
   const text = `${awsErrorCode(error)} ${errorMessage(error)}`;
-  return /ServiceUnavailable|InternalFailure|InternalError|ServerException|InternalServiceError|\b5\d\d\b|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError|RequestTimeout/i.test(text);
+  return /ServiceUnavailable|InternalFailure|InternalError|ServerException|InternalServiceError|\b5\d\d\b|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError|RequestTimeout/i.test(
+    text
+  );
 }
 
 /**
@@ -206,7 +208,12 @@ export class ServiceWatcher {
     if ([...previous.keys()].some((id) => !current.has(id))) this.changed = true;
     // Running tasks per revision for the summary's chart, at each poll where a deployment line changed.
     if (current.size !== previous.size || [...current].some(([id, line]) => previous.get(id) !== line)) {
-      this.ctx.reporter.event({ kind: 'tasks', service: name, running: runningByRevision(service.deployments ?? []), at: this.ctx.timer.now() });
+      this.ctx.reporter.event({
+        kind: 'tasks',
+        service: name,
+        running: runningByRevision(service.deployments ?? []),
+        at: this.ctx.timer.now()
+      });
     }
     this.deploymentLines.set(name, current);
   }
@@ -347,7 +354,9 @@ export async function describeService(ctx: Pick<DeployContext, 'aws'>, cluster: 
     if (failure.reason === 'MISSING') {
       throw new Error(`service ${service} not found in cluster ${cluster} (check the service name, the cluster and the region)`);
     }
-    throw new Error(`describing service ${service} in cluster ${cluster}: ${failure.reason ?? 'failed'}${failure.detail ? `: ${failure.detail}` : ''}`);
+    throw new Error(
+      `describing service ${service} in cluster ${cluster}: ${failure.reason ?? 'failed'}${failure.detail ? `: ${failure.detail}` : ''}`
+    );
   }
   const found = services[0];
   if (!found) throw new Error(`service ${service} not found in cluster ${cluster} (DescribeServices returned nothing)`);

@@ -101,12 +101,20 @@ export function watchDeployment(
  * (reason …)" since the watch began: a target can fail and be replaced between two polls,
  * where DescribeTargetHealth would never show it.
  */
-export function unhealthyEvent(watcher: ServiceWatcher, name: string, targetGroupArn: string, ours: OurDeployment): DeploymentDecision | undefined {
+export function unhealthyEvent(
+  watcher: ServiceWatcher,
+  name: string,
+  targetGroupArn: string,
+  ours: OurDeployment
+): DeploymentDecision | undefined {
   const group = targetGroupArn.slice(targetGroupArn.indexOf('targetgroup/'));
   for (const e of watcher.eventsSinceStart(name)) {
     const m = /is unhealthy in \(target-group ([^)]*)\)(?: due to \(reason (.*)\))?/.exec(e.message ?? '');
     if (m && m[1]!.includes(group)) {
-      return { kind: 'stuck', reason: `${revision(ours.taskDefinitionArn)} fails its health checks in ${targetGroupName(targetGroupArn)}: ${m[2] ?? 'unhealthy'}` };
+      return {
+        kind: 'stuck',
+        reason: `${revision(ours.taskDefinitionArn)} fails its health checks in ${targetGroupName(targetGroupArn)}: ${m[2] ?? 'unhealthy'}`
+      };
     }
   }
   return undefined;
@@ -166,7 +174,12 @@ export function abortReason(signal: AbortSignal): string {
  * Runs a phase whose failure is a value, not an exception, and still marks the phase as
  * failed in the log group and summary (phase-finished ok: false).
  */
-export async function outcomePhase<T>(reporter: Reporter, phase: Phase, title: string, fn: () => Promise<{ ok: boolean; value: T }>): Promise<T> {
+export async function outcomePhase<T>(
+  reporter: Reporter,
+  phase: Phase,
+  title: string,
+  fn: () => Promise<{ ok: boolean; value: T }>
+): Promise<T> {
   const failedSignal = new Error('phase failed');
   let failed: { value: T } | undefined;
   try {

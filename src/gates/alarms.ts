@@ -32,7 +32,11 @@ export interface AlarmStateContext extends AlarmContext {
  * and returns each alarm's state at the start: the baseline for alarm-mode transitions.
  * Alarms already in ALARM are reported now, with what happens to them.
  */
-export async function verifyAlarmsExist(names: readonly string[], ctx: AlarmContext, settings?: Pick<GateSettings, 'mode'>): Promise<AlarmBaseline> {
+export async function verifyAlarmsExist(
+  names: readonly string[],
+  ctx: AlarmContext,
+  settings?: Pick<GateSettings, 'mode'>
+): Promise<AlarmBaseline> {
   if (names.length === 0) return {};
   const { metricAlarms, compositeAlarms } = await ctx.aws.cloudwatch.describeAlarms([...names]);
   const observed = observeAlarms(metricAlarms, compositeAlarms);
@@ -40,7 +44,12 @@ export async function verifyAlarmsExist(names: readonly string[], ctx: AlarmCont
   const missing = names.filter((n) => !found.has(n));
   if (missing.length > 0) {
     const errors = missing.map(
-      (n) => new InputError(`alarm "${n}" named in \`alarms\` does not exist in this account and region`, {}, 'check the name (alarm names are case-sensitive) and the region')
+      (n) =>
+        new InputError(
+          `alarm "${n}" named in \`alarms\` does not exist in this account and region`,
+          {},
+          'check the name (alarm names are case-sensitive) and the region'
+        )
     );
     throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
   }
@@ -51,13 +60,21 @@ export async function verifyAlarmsExist(names: readonly string[], ctx: AlarmCont
       mode === 'strict'
         ? 'alarm-mode strict: the deployment fails while it stays in ALARM'
         : 'alarm-mode transitions: it fails the deployment only if it goes into ALARM again after this point';
-    ctx.reporter.warning(`alarm ${a.name} is already in ALARM: ${a.reason ?? 'no reason given'}${value ? ` (${value})` : ''}. ${consequence}`);
+    ctx.reporter.warning(
+      `alarm ${a.name} is already in ALARM: ${a.reason ?? 'no reason given'}${value ? ` (${value})` : ''}. ${consequence}`
+    );
   }
   return baselineOf(observed);
 }
 
 /** The gate over every watched alarm: ONE DescribeAlarms per check, however many alarms. */
-export function alarmGate(names: readonly string[], settings: Pick<GateSettings, 'mode'>, baseline: AlarmBaseline, ctx: AlarmContext, name = 'alarms'): Gate {
+export function alarmGate(
+  names: readonly string[],
+  settings: Pick<GateSettings, 'mode'>,
+  baseline: AlarmBaseline,
+  ctx: AlarmContext,
+  name = 'alarms'
+): Gate {
   const watched = [...new Set(names)];
   return {
     name,
@@ -161,11 +178,15 @@ export async function createTemporaryAlarms(
     for (const input of inputs) {
       await ctx.aws.cloudwatch.putMetricAlarm(input);
       created.push(input.AlarmName!);
-      ctx.reporter.info(`created temporary alarm ${input.AlarmName}: ${input.MetricName} > ${input.Threshold} % (${input.DatapointsToAlarm} of ${input.EvaluationPeriods} × ${input.Period} s)`);
+      ctx.reporter.info(
+        `created temporary alarm ${input.AlarmName}: ${input.MetricName} > ${input.Threshold} % (${input.DatapointsToAlarm} of ${input.EvaluationPeriods} × ${input.Period} s)`
+      );
     }
   } catch (error) {
     if (created.length > 0) {
-      await deleteAlarms(created, ctx).catch((e: unknown) => ctx.reporter.warning(`could not delete temporary alarms ${created.join(', ')}: ${errorMessage(e)}`));
+      await deleteAlarms(created, ctx).catch((e: unknown) =>
+        ctx.reporter.warning(`could not delete temporary alarms ${created.join(', ')}: ${errorMessage(e)}`)
+      );
     }
     throw error;
   }
@@ -211,7 +232,9 @@ export async function cleanupTemporaryAlarms(ctx: AlarmStateContext): Promise<st
   try {
     return await deleteAlarms(names, ctx);
   } catch (error) {
-    ctx.reporter.warning(`could not delete temporary alarms ${names.join(', ')}: ${errorMessage(error)} (delete them by hand; they have no actions, so they page nobody)`);
+    ctx.reporter.warning(
+      `could not delete temporary alarms ${names.join(', ')}: ${errorMessage(error)} (delete them by hand; they have no actions, so they page nobody)`
+    );
     return [];
   }
 }

@@ -82,7 +82,9 @@ export function analyseService(service: Service, taskDefinition: string): GateRe
   const want = revisionOf(taskDefinition);
   if (!primary) return inconclusive(`service ${name} has no PRIMARY deployment yet`);
   if (revisionOf(primary.taskDefinition) !== want) {
-    return fail(`service ${name} runs ${revisionOf(primary.taskDefinition)}, not ${want}: ECS rolled back or another deployment replaced it`);
+    return fail(
+      `service ${name} runs ${revisionOf(primary.taskDefinition)}, not ${want}: ECS rolled back or another deployment replaced it`
+    );
   }
   if (primary.rolloutState === 'FAILED') {
     return fail(`service ${name}: the deployment of ${want} failed${primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ''}`);
@@ -96,7 +98,8 @@ export function analyseService(service: Service, taskDefinition: string): GateRe
     const others = deployments.filter((d) => d !== primary).map((d) => `${revisionOf(d.taskDefinition)} (${d.runningCount ?? 0} running)`);
     return inconclusive(`service ${name}: ${want} is running, still draining ${others.join(', ')}`);
   }
-  if ((service.runningCount ?? running) > desired) return inconclusive(`service ${name}: ${service.runningCount} tasks running, ${desired} desired`);
+  if ((service.runningCount ?? running) > desired)
+    return inconclusive(`service ${name}: ${service.runningCount} tasks running, ${desired} desired`);
   return pass(`service ${name} is steady on ${want} (${running} of ${desired} running)`);
 }
 
@@ -151,12 +154,16 @@ export function analyseTargets(targets: readonly TargetObservation[], expectedRu
   }
   const initial = counted.filter((t) => t.state === 'initial');
   if (initial.length > 0) {
-    return inconclusive(`${initial.length} of ${plural(counted.length, 'target')} in ${group} still initial: ${groupCauses(initial)}${also}`);
+    return inconclusive(
+      `${initial.length} of ${plural(counted.length, 'target')} in ${group} still initial: ${groupCauses(initial)}${also}`
+    );
   }
   const healthy = counted.filter((t) => t.state === 'healthy').length;
   const unknown = counted.filter((t) => t.state !== 'healthy');
-  if (unknown.length > 0) return inconclusive(`${unknown.length} targets in ${group} in an unexpected state: ${groupCauses(unknown)}${also}`);
-  if (expectedRunning <= 0) return inconclusive(`${group} has ${plural(healthy, 'healthy target')} but the service runs no tasks yet${also}`);
+  if (unknown.length > 0)
+    return inconclusive(`${unknown.length} targets in ${group} in an unexpected state: ${groupCauses(unknown)}${also}`);
+  if (expectedRunning <= 0)
+    return inconclusive(`${group} has ${plural(healthy, 'healthy target')} but the service runs no tasks yet${also}`);
   if (healthy !== expectedRunning) {
     return inconclusive(`${group} has ${plural(healthy, 'healthy target')}, the service runs ${plural(expectedRunning, 'task')}${also}`);
   }
@@ -168,7 +175,11 @@ export function analyseTargets(targets: readonly TargetObservation[], expectedRu
  * share of requests is being answered 503 by the load balancer, so that fails at once instead
  * of holding like targets that are still starting.
  */
-export function analyseServingTargets(targets: readonly TargetObservation[], expectedRunning: number, group = 'the target group'): GateResult {
+export function analyseServingTargets(
+  targets: readonly TargetObservation[],
+  expectedRunning: number,
+  group = 'the target group'
+): GateResult {
   const counted = targets.filter((t) => !IGNORED.has(t.state));
   if (counted.length > 0 && !counted.some((t) => t.state === 'healthy')) {
     return fail(`no healthy target in ${group} while it receives traffic: ${groupCauses(counted)}`);
@@ -182,7 +193,9 @@ export function analyseServingService(service: Service, taskDefinition: string):
   const desired = primary?.desiredCount ?? service.desiredCount ?? 0;
   if (primary && revisionOf(primary.taskDefinition) === revisionOf(taskDefinition) && desired > 0 && (primary.runningCount ?? 0) === 0) {
     const failed = primary.failedTasks ? ` (${plural(primary.failedTasks, 'task')} failed so far)` : '';
-    return fail(`service ${service.serviceName ?? 'the service'} runs none of its ${desired} tasks of ${revisionOf(taskDefinition)} while it serves traffic${failed}`);
+    return fail(
+      `service ${service.serviceName ?? 'the service'} runs none of its ${desired} tasks of ${revisionOf(taskDefinition)} while it serves traffic${failed}`
+    );
   }
   return analyseService(service, taskDefinition);
 }
@@ -243,10 +256,15 @@ export function metricValue(reasonData: string | undefined): string | undefined 
     value = nums[nums.length - 1];
   }
   if (value === undefined && Array.isArray(d.evaluatedDatapoints)) {
-    const first = d.evaluatedDatapoints.find((x): x is { value: number } => !!x && typeof x === 'object' && typeof (x as { value?: unknown }).value === 'number');
+    const first = d.evaluatedDatapoints.find(
+      (x): x is { value: number } => !!x && typeof x === 'object' && typeof (x as { value?: unknown }).value === 'number'
+    );
     value = first?.value;
   }
-  const parts = [value !== undefined ? `latest value ${num(value)}` : '', typeof d.threshold === 'number' ? `threshold ${num(d.threshold)}` : ''].filter(Boolean);
+  const parts = [
+    value !== undefined ? `latest value ${num(value)}` : '',
+    typeof d.threshold === 'number' ? `threshold ${num(d.threshold)}` : ''
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : undefined;
 }
 
@@ -287,11 +305,18 @@ export function analyseAlarms(
     }
     if (a.state === 'ALARM') {
       if (mode === 'transitions' && firingSinceStart(a, baseline)) {
-        notes.push(`${title(a)} has been in ALARM since before the deployment started (alarm-mode transitions: it fails only if it fires again)`);
+        notes.push(
+          `${title(a)} has been in ALARM since before the deployment started (alarm-mode transitions: it fails only if it fires again)`
+        );
         continue;
       }
       const value = metricValue(a.reasonData);
-      const pre = baseline[name]?.state === 'ALARM' ? (mode === 'strict' ? ' (already in ALARM at the start; alarm-mode strict)' : ' (fired again after the deployment started)') : '';
+      const pre =
+        baseline[name]?.state === 'ALARM'
+          ? mode === 'strict'
+            ? ' (already in ALARM at the start; alarm-mode strict)'
+            : ' (fired again after the deployment started)'
+          : '';
       failures.push(`${title(a)} is ALARM${pre}: ${a.reason ?? 'no reason given'}${value ? ` (${value})` : ''}`);
     } else if (a.state === 'INSUFFICIENT_DATA') {
       unknown.push(`${title(a)} has INSUFFICIENT_DATA${a.reason ? ` (${a.reason})` : ''}`);
@@ -304,7 +329,13 @@ export function analyseAlarms(
   if (unknown.length > 0) return inconclusive(unknown.join('; ') + suffix);
   const ok = watched.length - notes.length;
   const summary =
-    watched.length === 1 ? (ok === 1 ? `alarm ${watched[0]} OK` : '') : ok === watched.length ? `all ${watched.length} alarms OK` : `${ok} of ${watched.length} alarms OK`;
+    watched.length === 1
+      ? ok === 1
+        ? `alarm ${watched[0]} OK`
+        : ''
+      : ok === watched.length
+        ? `all ${watched.length} alarms OK`
+        : `${ok} of ${watched.length} alarms OK`;
   return pass([summary, ...notes].filter(Boolean).join('; '));
 }
 
@@ -312,11 +343,16 @@ export function analyseAlarms(
 
 /** The essential container whose exit stopped a task, and how: undefined for a task stopped from outside (scale-in, health checks). */
 export function essentialExit(task: Task): { container: string; exitCode?: number; oom: boolean; reason?: string } | undefined {
-  if (task.stopCode !== 'EssentialContainerExited' && !/Essential container in task exited/.test(task.stoppedReason ?? '')) return undefined;
+  if (task.stopCode !== 'EssentialContainerExited' && !/Essential container in task exited/.test(task.stoppedReason ?? ''))
+    return undefined;
   const containers = task.containers ?? [];
   // A whole word: a reason such as "boom" or "room for 2 more" is not an OOM kill.
   const oom = containers.find((c) => /OutOfMemory|\bOOM(?:Killed)?\b/i.test(c.reason ?? ''));
-  const culprit = oom ?? containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? containers.find((c) => c.exitCode !== undefined) ?? containers[0];
+  const culprit =
+    oom ??
+    containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ??
+    containers.find((c) => c.exitCode !== undefined) ??
+    containers[0];
   if (!culprit) return undefined;
   return {
     container: culprit.name ?? 'the essential container',

@@ -149,7 +149,9 @@ export function analyseMetrics(obs: MetricObservation, settings: MetricGateSetti
   const c = totals(pick(canary, window), stat);
   const span = over(window);
   if (c.requests < settings.minRequests) {
-    return inconclusive(`${canary.name}: ${formatCount(c.requests)} requests ${span}, fewer than min-requests ${settings.minRequests}: too few to judge`);
+    return inconclusive(
+      `${canary.name}: ${formatCount(c.requests)} requests ${span}, fewer than min-requests ${settings.minRequests}: too few to judge`
+    );
   }
   let b: Totals | undefined;
   let note = '';
@@ -195,7 +197,10 @@ export function analyseMetrics(obs: MetricObservation, settings: MetricGateSetti
       const base = (100 * b.errors) / b.requests;
       const worse = rate - base;
       const vs = `${what} vs ${formatPercent(base)} on ${on}`;
-      if (worse > settings.maxErrorRate) failures.push(`${canary.name}: ${vs} ${span}, ${formatNumber(worse)} points worse > max-error-rate ${formatPercent(settings.maxErrorRate)}`);
+      if (worse > settings.maxErrorRate)
+        failures.push(
+          `${canary.name}: ${vs} ${span}, ${formatNumber(worse)} points worse > max-error-rate ${formatPercent(settings.maxErrorRate)}`
+        );
       else figures.push(vs);
     } else if (rate > settings.maxErrorRate) {
       failures.push(`${canary.name}: ${what} ${span} > max-error-rate ${formatPercent(settings.maxErrorRate)}`);
@@ -213,7 +218,8 @@ export function analyseMetrics(obs: MetricObservation, settings: MetricGateSetti
       else {
         const worse = c.responseTime - b.responseTime;
         const vs = `${label} ${formatSeconds(c.responseTime)} vs ${formatSeconds(b.responseTime)} on ${on}`;
-        if (worse * 1000 > ms) failures.push(`${canary.name}: ${vs} ${span}, ${formatSeconds(worse)} slower > max-response-time ${label} ${limit}`);
+        if (worse * 1000 > ms)
+          failures.push(`${canary.name}: ${vs} ${span}, ${formatSeconds(worse)} slower > max-response-time ${label} ${limit}`);
         else figures.push(vs);
       }
     } else if (c.responseTime * 1000 > ms) {

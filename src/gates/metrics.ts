@@ -7,7 +7,14 @@ import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwat
 import type { Service } from '@aws-sdk/client-ecs';
 import type { Aws } from '../aws/clients.js';
 import { targetGroupName } from '../deploy/colours.js';
-import { analyseMetrics, MINUTE_MS, WINDOW_MINUTES, type GroupMinutes, type MetricGateSettings, type MinuteStats } from './metrics-analysis.js';
+import {
+  analyseMetrics,
+  MINUTE_MS,
+  WINDOW_MINUTES,
+  type GroupMinutes,
+  type MetricGateSettings,
+  type MinuteStats
+} from './metrics-analysis.js';
 import type { InconclusivePolicy } from './settings.js';
 import type { Gate } from './types.js';
 
@@ -74,9 +81,17 @@ export function metricQueries(prefix: string, dims: MetricDimensions, settings: 
     { Name: 'LoadBalancer', Value: dims.loadBalancer }
   ];
   const metric = (MetricName: string) => ({ Namespace: 'AWS/ApplicationELB', MetricName, Dimensions });
-  const queries: MetricDataQuery[] = COUNTS.map((c) => ({ Id: `${prefix}_${c.key}`, MetricStat: { Metric: metric(c.metric), Period: 60, Stat: 'Sum' }, ReturnData: true }));
+  const queries: MetricDataQuery[] = COUNTS.map((c) => ({
+    Id: `${prefix}_${c.key}`,
+    MetricStat: { Metric: metric(c.metric), Period: 60, Stat: 'Sum' },
+    ReturnData: true
+  }));
   if (settings.maxResponseTime) {
-    queries.push({ Id: `${prefix}_rt`, MetricStat: { Metric: metric('TargetResponseTime'), Period: 60, Stat: settings.maxResponseTime.stat }, ReturnData: true });
+    queries.push({
+      Id: `${prefix}_rt`,
+      MetricStat: { Metric: metric('TargetResponseTime'), Period: 60, Stat: settings.maxResponseTime.stat },
+      ReturnData: true
+    });
   }
   return queries;
 }
@@ -99,7 +114,12 @@ export function groupMinutes(name: string, prefix: string, results: MetricDataRe
   const minutes = new Map<number, MinuteStats>();
   for (const t of new Set([...requests.keys(), ...t5xx.keys(), ...e5xx.keys()])) {
     const responseTime = rt.get(t);
-    minutes.set(t, { requests: requests.get(t) ?? 0, target5xx: t5xx.get(t) ?? 0, elb5xx: e5xx.get(t) ?? 0, ...(responseTime !== undefined ? { responseTime } : {}) });
+    minutes.set(t, {
+      requests: requests.get(t) ?? 0,
+      target5xx: t5xx.get(t) ?? 0,
+      elb5xx: e5xx.get(t) ?? 0,
+      ...(responseTime !== undefined ? { responseTime } : {})
+    });
   }
   return { name, minutes };
 }
@@ -130,7 +150,13 @@ export function queryWindow(anchor: number | undefined, since: number | undefine
  * queries; the load balancer of each group is looked up once, at the first check unless
  * `dimensions` were resolved at preflight.
  */
-export function metricGate(targets: MetricGateTargets, settings: MetricGateSettings, ctx: MetricGateContext, name = 'metrics', dimensions?: Map<string, MetricDimensions>): Gate {
+export function metricGate(
+  targets: MetricGateTargets,
+  settings: MetricGateSettings,
+  ctx: MetricGateContext,
+  name = 'metrics',
+  dimensions?: Map<string, MetricDimensions>
+): Gate {
   let dims = dimensions;
   let anchor: number | undefined;
   const withBaseline = settings.compareToBaseline && targets.baseline !== undefined && !targets.baselineBeforeSince;
@@ -140,15 +166,27 @@ export function metricGate(targets: MetricGateTargets, settings: MetricGateSetti
       const arns = withBaseline ? [targets.canary, targets.baseline!] : [targets.canary];
       if (!dims || arns.some((a) => !dims!.has(a))) dims = await metricDimensions(arns, ctx);
       const since = targets.since?.()?.getTime();
-      const queries = [...metricQueries('canary', dims.get(targets.canary)!, settings), ...(withBaseline ? metricQueries('baseline', dims.get(targets.baseline!)!, settings) : [])];
+      const queries = [
+        ...metricQueries('canary', dims.get(targets.canary)!, settings),
+        ...(withBaseline ? metricQueries('baseline', dims.get(targets.baseline!)!, settings) : [])
+      ];
       const { start, end } = queryWindow(anchor, since, Date.now());
       const results = await ctx.aws.cloudwatch.getMetricData(queries, start, end);
       const newest = Math.max(...results.flatMap((r) => (r.Timestamps ?? []).map((t) => new Date(t).getTime())));
       if (Number.isFinite(newest)) anchor = Math.max(anchor ?? newest, newest);
       const canary = groupMinutes(targetGroupName(targets.canary), 'canary', results);
-      const baseline = withBaseline ? groupMinutes(targetGroupName(targets.baseline!), 'baseline', results) : targets.baselineBeforeSince ? canary : undefined;
+      const baseline = withBaseline
+        ? groupMinutes(targetGroupName(targets.baseline!), 'baseline', results)
+        : targets.baselineBeforeSince
+          ? canary
+          : undefined;
       return analyseMetrics(
-        { canary, ...(baseline ? { baseline } : {}), ...(since !== undefined ? { since } : {}), ...(targets.baselineBeforeSince ? { baselineBeforeSince: true } : {}) },
+        {
+          canary,
+          ...(baseline ? { baseline } : {}),
+          ...(since !== undefined ? { since } : {}),
+          ...(targets.baselineBeforeSince ? { baselineBeforeSince: true } : {})
+        },
         settings
       );
     }
@@ -157,7 +195,9 @@ export function metricGate(targets: MetricGateTargets, settings: MetricGateSetti
 
 /** When `taskDefinitionArn`'s deployment of the service started, as ECS returned it (AWS's time, not ours). */
 export function deploymentStart(service: Service | undefined, taskDefinitionArn: string): Date | undefined {
-  const d = service?.deployments?.find((x) => x.taskDefinition === taskDefinitionArn && x.status === 'PRIMARY') ?? service?.deployments?.find((x) => x.taskDefinition === taskDefinitionArn);
+  const d =
+    service?.deployments?.find((x) => x.taskDefinition === taskDefinitionArn && x.status === 'PRIMARY') ??
+    service?.deployments?.find((x) => x.taskDefinition === taskDefinitionArn);
   return d?.createdAt;
 }
 

@@ -55,7 +55,10 @@ export function serviceGate(
  * already examined, and judges their containers. A read that fails is not a verdict: the
  * next rise (or the other gates) decide.
  */
-export function containerSignals(ecs: Pick<EcsApi, 'listTasks' | 'describeTasks'>, taskDefinition: string): (service: Service, baseline: number) => Promise<GateResult | undefined> {
+export function containerSignals(
+  ecs: Pick<EcsApi, 'listTasks' | 'describeTasks'>,
+  taskDefinition: string
+): (service: Service, baseline: number) => Promise<GateResult | undefined> {
   let examined = 0;
   const seen = new Set<string>();
   return async (service: Service, baseline: number) => {

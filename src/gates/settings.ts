@@ -127,7 +127,12 @@ export function readGateSettings(inputs: Inputs): GateSettings {
 function alarmNames(inputs: Inputs): string[] {
   const names = [...new Set(inputs.list('alarms'))];
   const tooLong = names.find((n) => n.length > 255);
-  if (tooLong) throw new InputError(`${inputs.label('alarms')} has a name of ${tooLong.length} characters`, {}, 'alarm names are at most 255 characters');
+  if (tooLong)
+    throw new InputError(
+      `${inputs.label('alarms')} has a name of ${tooLong.length} characters`,
+      {},
+      'alarm names are at most 255 characters'
+    );
   return names;
 }
 
@@ -139,7 +144,11 @@ function alarmNames(inputs: Inputs): string[] {
 function alarmPeriod(inputs: Inputs): number {
   const v = inputs.int('alarm-period', { min: 1, max: 86_400 }) ?? 60;
   if (v === 10 || v === 30 || v % 60 === 0) return v;
-  throw new InputError(`${inputs.label('alarm-period')} is ${v}`, {}, 'use 10, 30 or a multiple of 60 seconds (CloudWatch allows no other periods)');
+  throw new InputError(
+    `${inputs.label('alarm-period')} is ${v}`,
+    {},
+    'use 10, 30 or a multiple of 60 seconds (CloudWatch allows no other periods)'
+  );
 }
 
 /**
@@ -162,7 +171,10 @@ function metricSettings(inputs: Inputs): MetricGateSettings | undefined {
   const maxErrorRate = problems.read(() => errorRate(inputs), undefined);
   const maxResponseTime = problems.read(() => responseTime(inputs), undefined);
   const compareToBaseline = problems.read(() => inputs.bool('compare-to-baseline', false), false);
-  const minRequests = problems.read(() => inputs.int('min-requests', { min: 1, max: 1_000_000_000 }) ?? DEFAULT_MIN_REQUESTS, DEFAULT_MIN_REQUESTS);
+  const minRequests = problems.read(
+    () => inputs.int('min-requests', { min: 1, max: 1_000_000_000 }) ?? DEFAULT_MIN_REQUESTS,
+    DEFAULT_MIN_REQUESTS
+  );
   problems.throwIfAny();
   const gated = maxErrorRate !== undefined || maxResponseTime !== undefined;
   if (!gated) {
@@ -190,7 +202,11 @@ function errorRate(inputs: Inputs): number | undefined {
   const m = /^(\d+(?:\.\d+)?|\.\d+)\s*%?$/.exec(v);
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isFinite(n) || n < 0 || n >= 100) {
-    throw new InputError(`${inputs.label('max-error-rate')} is "${v}"`, {}, 'use a percentage of requests from 0 to below 100, e.g. 1% (0% fails on any 5xx)');
+    throw new InputError(
+      `${inputs.label('max-error-rate')} is "${v}"`,
+      {},
+      'use a percentage of requests from 0 to below 100, e.g. 1% (0% fails on any 5xx)'
+    );
   }
   return n;
 }
@@ -211,6 +227,7 @@ function responseTime(inputs: Inputs): { stat: ResponseTimeStat; ms: number } | 
   if (!stat) throw new InputError(`${inputs.label('max-response-time')} has statistic "${m[1]}"`, {}, fix);
   // A unit is required: "p99 800" could mean 800 ms or 800 s.
   const ms = /[a-z]$/i.test(m[2]!) ? durationMs(m[2]!) : undefined;
-  if (ms === undefined || ms <= 0 || ms > 3_600_000) throw new InputError(`${inputs.label('max-response-time')} has duration "${m[2]}"`, {}, fix);
+  if (ms === undefined || ms <= 0 || ms > 3_600_000)
+    throw new InputError(`${inputs.label('max-response-time')} has duration "${m[2]}"`, {}, fix);
   return { stat, ms };
 }

@@ -122,7 +122,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Programming errors, not input errors (the adapters validate the inputs): caught before anything is written. */
 function checkOptions(o: LockOptions): void {
   const bad = (name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void => {
-    if (!Number.isFinite(value) || value < min || value > max) throw new RangeError(`lock ${name} must be between ${min} and ${max} ms, not ${value}`);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new RangeError(`lock ${name} must be between ${min} and ${max} ms, not ${value}`);
   };
   // The heartbeat runs every lease/3 on a timer: beyond 2^31 ms node would fire it at once, every millisecond.
   bad('leaseMs', o.leaseMs, 3, 3 * MAX_TIMER_MS);
@@ -176,7 +177,12 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
   let reported: string | undefined;
   let tableAttempts = 0;
   const cancelled = (): LockError =>
-    new LockError(`cancelled while waiting for deployment lock ${key}${reported ? ` (held by ${reported})` : ''}`, 'cancelled', key, reported);
+    new LockError(
+      `cancelled while waiting for deployment lock ${key}${reported ? ` (held by ${reported})` : ''}`,
+      'cancelled',
+      key,
+      reported
+    );
 
   /** When a write of ours whose outcome we never learned was sent: it may have made us holder from then on. */
   let uncertainSince: number | undefined;
@@ -186,19 +192,31 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
     if (o.signal?.aborted) throw cancelled();
     try {
       const takeover = seen !== undefined && timer.now() - seen.at >= leaseOf(seen.item, o);
-      const condition: LockCondition = takeover && seen ? { kind: 'version-is', version: seen.item.Version } : { kind: 'free-or-owned-by', owner: o.owner };
+      const condition: LockCondition =
+        takeover && seen ? { kind: 'version-is', version: seen.item.Version } : { kind: 'free-or-owned-by', owner: o.owner };
       const sentAt = timer.now();
       uncertainSince ??= sentAt;
-      const item: LockItem = { LockKey: key, Owner: o.owner, Holder: o.holder, Version: randomUUID(), LeaseMs: o.leaseMs, AcquiredAt: new Date().toISOString() };
+      const item: LockItem = {
+        LockKey: key,
+        Owner: o.owner,
+        Holder: o.holder,
+        Version: randomUUID(),
+        LeaseMs: o.leaseMs,
+        AcquiredAt: new Date().toISOString()
+      };
       const result: WriteResult = await db.putItem(table, item, condition, o.signal);
       if (result === 'no-table') {
         uncertainSince = undefined;
-        if (++tableAttempts > TABLE_ATTEMPTS) throw new LockError(`DynamoDB table ${table} is still missing after creating it`, 'table', key);
+        if (++tableAttempts > TABLE_ATTEMPTS)
+          throw new LockError(`DynamoDB table ${table} is still missing after creating it`, 'table', key);
         await ensureTable(db, key, o);
         continue;
       }
       if (result === 'ok') {
-        if (takeover) log.warning(`took over deployment lock ${key} from ${reported ?? 'a previous run'}: its heartbeat had stopped for a whole lease (${seconds(leaseOf(seen?.item, o))})`);
+        if (takeover)
+          log.warning(
+            `took over deployment lock ${key} from ${reported ?? 'a previous run'}: its heartbeat had stopped for a whole lease (${seconds(leaseOf(seen?.item, o))})`
+          );
         else log.info(`holding deployment lock ${key} in DynamoDB table ${table}`);
         return hold(db, key, sentAt, o);
       }
@@ -227,7 +245,9 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
       if (remaining <= 0) {
         throw new LockError(
           `deployment lock ${key} is held by ${current.Holder || 'an unnamed holder'}` +
-            (o.timeoutMs > 0 ? `; gave up after waiting ${seconds(Math.round(now - started))} (lock-timeout)` : ' (lock-timeout is 0: not waiting)') +
+            (o.timeoutMs > 0
+              ? `; gave up after waiting ${seconds(Math.round(now - started))} (lock-timeout)`
+              : ' (lock-timeout is 0: not waiting)') +
             `. Nothing was changed.`,
           'busy',
           key,
@@ -248,7 +268,8 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
   }
 }
 
-const TRANSIENT = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TooManyRequests|InternalServerError|InternalFailure|ServiceUnavailable|TimeoutError|RequestTimeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i;
+const TRANSIENT =
+  /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TooManyRequests|InternalServerError|InternalFailure|ServiceUnavailable|TimeoutError|RequestTimeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i;
 
 /** Worth asking again: throttling, server errors, timeouts, broken connections. */
 function transient(error: unknown): boolean {
@@ -264,13 +285,21 @@ function leaseOf(item: LockItem | undefined, o: LockOptions): number {
 
 async function ensureTable(db: LockStore, key: string, o: LockOptions): Promise<void> {
   const created = await db.createTable(o.table);
-  o.log.info(created === 'created' ? `created DynamoDB table ${o.table} for deployment locks (on-demand)` : `DynamoDB table ${o.table} is being created by another run`);
+  o.log.info(
+    created === 'created'
+      ? `created DynamoDB table ${o.table} for deployment locks (on-demand)`
+      : `DynamoDB table ${o.table} is being created by another run`
+  );
   const until = o.timer.now() + TABLE_WAIT_MS;
   for (;;) {
     const status = await db.describeTable(o.table);
     if (status === 'ACTIVE') return;
     if (o.timer.now() >= until) {
-      throw new LockError(`DynamoDB table ${o.table} is ${status ?? 'missing'} ${seconds(TABLE_WAIT_MS)} after it was created; expected ACTIVE`, 'table', key);
+      throw new LockError(
+        `DynamoDB table ${o.table} is ${status ?? 'missing'} ${seconds(TABLE_WAIT_MS)} after it was created; expected ACTIVE`,
+        'table',
+        key
+      );
     }
     await o.timer.sleep(Math.min(TABLE_POLL_MS, o.pollMs), o.signal);
     if (o.signal?.aborted) throw new LockError(`cancelled while waiting for DynamoDB table ${o.table} to become ACTIVE`, 'cancelled', key);
@@ -296,7 +325,8 @@ function hold(db: LockStore, key: string, acquiredAt: number, o: LockOptions): H
 
   const beat = (): void => {
     if (stopped || inFlight) {
-      if (!stopped && overdue()) lose(`no heartbeat reached DynamoDB for a whole lease (${seconds(o.leaseMs)}): another run may take it over`);
+      if (!stopped && overdue())
+        lose(`no heartbeat reached DynamoDB for a whole lease (${seconds(o.leaseMs)}): another run may take it over`);
       return;
     }
     inFlight = true;
@@ -325,7 +355,8 @@ function hold(db: LockStore, key: string, acquiredAt: number, o: LockOptions): H
         // Throttling, 5xx, timeouts: the next beat tries again; only a lease without one success loses the lock.
         failures++;
         if (overdue()) lose(`no heartbeat reached DynamoDB for a whole lease (${seconds(o.leaseMs)}; last error: ${errorMessage(error)})`);
-        else if (failures === 1) o.log.warning(`heartbeat of deployment lock ${key} failed (retrying at the next beat): ${errorMessage(error)}`);
+        else if (failures === 1)
+          o.log.warning(`heartbeat of deployment lock ${key} failed (retrying at the next beat): ${errorMessage(error)}`);
       })
       .finally(() => {
         inFlight = false;
@@ -349,7 +380,8 @@ function hold(db: LockStore, key: string, acquiredAt: number, o: LockOptions): H
           if (result === 'condition-failed') {
             const now = await db.getItem(o.table, key).catch(() => undefined);
             // Absent: a retried delete whose first answer was lost. Someone else's: they took it over.
-            if (now && now.Owner !== o.owner) o.log.warning(`deployment lock ${key} had already been taken over by ${now.Holder || 'another run'}`);
+            if (now && now.Owner !== o.owner)
+              o.log.warning(`deployment lock ${key} had already been taken over by ${now.Holder || 'another run'}`);
           } else if (result === 'ok') {
             o.log.info(`released deployment lock ${key}`);
           }
@@ -359,7 +391,9 @@ function hold(db: LockStore, key: string, acquiredAt: number, o: LockOptions): H
             await o.timer.sleep(o.pollMs);
             continue;
           }
-          o.log.warning(`could not release deployment lock ${key} (${errorMessage(error)}); it expires a lease (${seconds(o.leaseMs)}) after its last heartbeat`);
+          o.log.warning(
+            `could not release deployment lock ${key} (${errorMessage(error)}); it expires a lease (${seconds(o.leaseMs)}) after its last heartbeat`
+          );
           return;
         }
       }

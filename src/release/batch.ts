@@ -43,7 +43,8 @@ export class ReadCache<V> {
   private readonly watched = new Map<string, number>();
   private readonly epochs = new Map<string, number>();
   private global = 0;
-  private inflight: { keys: Set<string>; epochs: Map<string, number>; global: number; promise: Promise<Map<string, V>>; open: boolean } | undefined;
+  private inflight:
+    { keys: Set<string>; epochs: Map<string, number>; global: number; promise: Promise<Map<string, V>>; open: boolean } | undefined;
 
   constructor(
     private readonly fetch: Fetch<V>,
@@ -71,7 +72,8 @@ export class ReadCache<V> {
         return pickFrom(await f.promise, keys);
       }
       if (f) {
-        if (keys.every((k) => f.keys.has(k) && f.epochs.get(k) === this.epochOf(k)) && f.global === this.global) return pickFrom(await f.promise, keys);
+        if (keys.every((k) => f.keys.has(k) && f.epochs.get(k) === this.epochOf(k)) && f.global === this.global)
+          return pickFrom(await f.promise, keys);
         await f.promise.catch(() => undefined);
         continue;
       }
@@ -238,8 +240,13 @@ export function batchedAws(base: Aws, o: BatchOptions): Aws & { stats: BatchStat
     ...inner,
     ecs: {
       ...inner.ecs,
-      describeServices: (cluster, names) => bounded(describeServices(cluster, names), `describing services ${names.join(', ')} in cluster ${cluster}`, signals, timeoutMs),
-      updateService: (input) => changing(() => servicesOf(input.cluster ?? 'default').changed(input.service), () => inner.ecs.updateService(input)),
+      describeServices: (cluster, names) =>
+        bounded(describeServices(cluster, names), `describing services ${names.join(', ')} in cluster ${cluster}`, signals, timeoutMs),
+      updateService: (input) =>
+        changing(
+          () => servicesOf(input.cluster ?? 'default').changed(input.service),
+          () => inner.ecs.updateService(input)
+        ),
       runTask: (input) => changing(everyCluster, () => inner.ecs.runTask(input)),
       stopTask: (cluster, task, reason) => changing(everyCluster, () => inner.ecs.stopTask(cluster, task, reason)),
       continueServiceDeployment: (input) => changing(everyCluster, () => inner.ecs.continueServiceDeployment(input)),
@@ -248,8 +255,16 @@ export function batchedAws(base: Aws, o: BatchOptions): Aws & { stats: BatchStat
     cloudwatch: {
       ...inner.cloudwatch,
       describeAlarms: (names) => bounded(describeAlarms(names), `reading alarms ${names.join(', ')}`, signals, timeoutMs),
-      putMetricAlarm: (input) => changing(() => alarms.changed(), () => inner.cloudwatch.putMetricAlarm(input)),
-      deleteAlarms: (names) => changing(() => alarms.changed(), () => inner.cloudwatch.deleteAlarms(names))
+      putMetricAlarm: (input) =>
+        changing(
+          () => alarms.changed(),
+          () => inner.cloudwatch.putMetricAlarm(input)
+        ),
+      deleteAlarms: (names) =>
+        changing(
+          () => alarms.changed(),
+          () => inner.cloudwatch.deleteAlarms(names)
+        )
     },
     withSignal: (signal) => view(inner.withSignal(signal), [...signals, signal], timeoutMs),
     withCallTimeout: (ms) => view(inner.withCallTimeout(ms), signals, ms)

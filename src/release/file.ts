@@ -55,7 +55,11 @@ const MAX_PARALLEL_LIMIT = 100;
 export function readReleaseFile(path: string, env: Record<string, string | undefined>, label = 'input `release`'): ReleasePlan {
   const resolved = resolve(path);
   if (!existsSync(resolved) || !statSync(resolved).isFile()) {
-    throw new InputError(`${label} is ${path}, but there is no such file`, { file: path }, 'give the path of the release file, relative to the repository root');
+    throw new InputError(
+      `${label} is ${path}, but there is no such file`,
+      { file: path },
+      'give the path of the release file, relative to the repository root'
+    );
   }
   return parseRelease(readFileSync(resolved, 'utf8'), path, env);
 }
@@ -70,7 +74,11 @@ export function parseRelease(text: string, file: string, env: Record<string, str
   };
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    throw new InputError(`is not valid YAML: ${e.message.split('\n')[0]}`, { file, line: lines.linePos(e.pos[0]).line }, 'fix the YAML syntax');
+    throw new InputError(
+      `is not valid YAML: ${e.message.split('\n')[0]}`,
+      { file, line: lines.linePos(e.pos[0]).line },
+      'fix the YAML syntax'
+    );
   }
   const problems = new InputProblems();
   const root = doc.contents;
@@ -78,7 +86,7 @@ export function parseRelease(text: string, file: string, env: Record<string, str
 
   for (const pair of root.items) {
     const key = keyOf(pair);
-    if (!(TOP_LEVEL as readonly string[]).includes(key)) problems.add(unknownKey(key, TOP_LEVEL, at(pair.key as Node, key), 'at the top level'));
+    if (!(TOP_LEVEL as readonly string[]).includes(key)) problems.add(unknownKey(key, TOP_LEVEL, at(pair.key, key), 'at the top level'));
   }
   duplicateKeys(root, '', at).forEach((e) => problems.add(e));
 
@@ -88,32 +96,58 @@ export function parseRelease(text: string, file: string, env: Record<string, str
     if (v === undefined) return DEFAULT_MAX_PARALLEL;
     const n = /^\d+$/.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PARALLEL_LIMIT) {
-      throw new InputError(`max-parallel is "${v}"`, at(root.get('max-parallel', true) as Node, 'max-parallel'), `use a whole number from 1 to ${MAX_PARALLEL_LIMIT}`);
+      throw new InputError(
+        `max-parallel is "${v}"`,
+        at(root.get('max-parallel', true), 'max-parallel'),
+        `use a whole number from 1 to ${MAX_PARALLEL_LIMIT}`
+      );
     }
     return n;
   }, DEFAULT_MAX_PARALLEL);
   const onFailure = problems.read((): OnFailure => {
     const v = optionalScalar(root, 'on-failure', at) ?? 'rollback';
-    if (v !== 'rollback' && v !== 'keep') throw new InputError(`on-failure is "${v}"`, at(root.get('on-failure', true) as Node, 'on-failure'), 'use rollback (every service back when one fails) or keep');
+    if (v !== 'rollback' && v !== 'keep')
+      throw new InputError(
+        `on-failure is "${v}"`,
+        at(root.get('on-failure', true), 'on-failure'),
+        'use rollback (every service back when one fails) or keep'
+      );
     return v;
   }, 'rollback');
   const alarms = problems.read(() => {
     const node = root.get('alarms', true) as Node | undefined;
-    return node === undefined ? [] : inputValue(node, 'alarms', at).split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+    return node === undefined
+      ? []
+      : inputValue(node, 'alarms', at)
+          .split(/[\n,]/)
+          .map((s) => s.trim())
+          .filter(Boolean);
   }, []);
 
   // defaults: any input, for every service.
   const defaults = new Map<string, { value: string; node: Node }>();
   const defaultsNode = root.get('defaults', true) as Node | undefined;
   if (defaultsNode !== undefined && !isNullNode(defaultsNode)) {
-    if (!isMap(defaultsNode)) problems.add(new InputError('defaults is not a mapping', at(defaultsNode, 'defaults'), 'write defaults: followed by indented input: value lines'));
+    if (!isMap(defaultsNode))
+      problems.add(
+        new InputError('defaults is not a mapping', at(defaultsNode, 'defaults'), 'write defaults: followed by indented input: value lines')
+      );
     else {
       duplicateKeys(defaultsNode, 'defaults.', at).forEach((e) => problems.add(e));
       for (const pair of defaultsNode.items) {
         const key = keyOf(pair);
         const path = `defaults.${key}`;
         if (key === 'depends-on' || !SERVICE_KEYS.includes(key)) {
-          problems.add(STEP_ONLY.has(key) ? stepOnly(key, at(pair.key as Node, path)) : unknownKey(key, INPUT_NAMES.filter((n) => !STEP_ONLY.has(n)), at(pair.key as Node, path), 'in defaults'));
+          problems.add(
+            STEP_ONLY.has(key)
+              ? stepOnly(key, at(pair.key as Node, path))
+              : unknownKey(
+                  key,
+                  INPUT_NAMES.filter((n) => !STEP_ONLY.has(n)),
+                  at(pair.key as Node, path),
+                  'in defaults'
+                )
+          );
           continue;
         }
         const value = problems.read(() => inputValue(pair.value as Node, path, at), undefined);
@@ -124,17 +158,32 @@ export function parseRelease(text: string, file: string, env: Record<string, str
 
   const servicesNode = root.get('services', true) as Node | undefined;
   if (servicesNode === undefined || isNullNode(servicesNode) || (isMap(servicesNode) && servicesNode.items.length === 0)) {
-    problems.add(new InputError('has no services', { file, path: 'services' }, 'list the services to deploy under services:, each with its inputs'));
+    problems.add(
+      new InputError('has no services', { file, path: 'services' }, 'list the services to deploy under services:, each with its inputs')
+    );
     problems.throwIfAny();
   }
   if (!isMap(servicesNode)) {
-    problems.add(new InputError('services is not a mapping', at(servicesNode, 'services'), 'write services: followed by one indented name: per service'));
+    problems.add(
+      new InputError(
+        'services is not a mapping',
+        at(servicesNode, 'services'),
+        'write services: followed by one indented name: per service'
+      )
+    );
     problems.throwIfAny();
     throw new Error('unreachable');
   }
   duplicateKeys(servicesNode, 'services.', at, (name) => `service ${name} is named twice`).forEach((e) => problems.add(e));
 
-  const entries: Array<{ name: string; inputs: Map<string, string>; dependsOn: string[]; node: Node; dependsNode?: Node; settings?: Settings }> = [];
+  const entries: Array<{
+    name: string;
+    inputs: Map<string, string>;
+    dependsOn: string[];
+    node: Node;
+    dependsNode?: Node;
+    settings?: Settings;
+  }> = [];
   const seen = new Set<string>();
   for (const pair of servicesNode.items) {
     const name = keyOf(pair);
@@ -143,11 +192,19 @@ export function parseRelease(text: string, file: string, env: Record<string, str
     const base = `services.${name}`;
     const node = pair.value as Node;
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(name)) {
-      problems.add(new InputError(`"${name}" is not a service name`, at(pair.key as Node, base), 'use letters, digits, - and _ (an ECS service name)'));
+      problems.add(
+        new InputError(`"${name}" is not a service name`, at(pair.key as Node, base), 'use letters, digits, - and _ (an ECS service name)')
+      );
       continue;
     }
     if (!isMap(node)) {
-      problems.add(new InputError(`${base} is not a mapping`, at(node ?? (pair.key as Node), base), 'give the service its inputs, e.g. task-definition: deploy/api.taskdef.json'));
+      problems.add(
+        new InputError(
+          `${base} is not a mapping`,
+          at(node ?? (pair.key as Node), base),
+          'give the service its inputs, e.g. task-definition: deploy/api.taskdef.json'
+        )
+      );
       continue;
     }
     duplicateKeys(node, `${base}.`, at).forEach((e) => problems.add(e));
@@ -158,7 +215,11 @@ export function parseRelease(text: string, file: string, env: Record<string, str
       const key = keyOf(item);
       const path = `${base}.${key}`;
       if (!SERVICE_KEYS.includes(key)) {
-        problems.add(STEP_ONLY.has(key) ? stepOnly(key, at(item.key as Node, path)) : unknownKey(key, SERVICE_KEYS, at(item.key as Node, path), `in service ${name}`));
+        problems.add(
+          STEP_ONLY.has(key)
+            ? stepOnly(key, at(item.key as Node, path))
+            : unknownKey(key, SERVICE_KEYS, at(item.key as Node, path), `in service ${name}`)
+        );
         continue;
       }
       if (key === 'depends-on') {
@@ -180,7 +241,13 @@ export function parseRelease(text: string, file: string, env: Record<string, str
       const path = inputs.get(fileInput);
       if (path && !path.startsWith('arn:') && !existsSync(resolve(path))) {
         const where = own.has(fileInput) ? `${base}.${fileInput}` : `defaults.${fileInput}`;
-        problems.add(new InputError(`${where} is ${path}, but there is no such file`, { file, path: where }, 'give the path relative to the repository root (where the workflow runs)'));
+        problems.add(
+          new InputError(
+            `${where} is ${path}, but there is no such file`,
+            { file, path: where },
+            'give the path relative to the repository root (where the workflow runs)'
+          )
+        );
       }
     }
     const source: InputSource = {
@@ -189,7 +256,13 @@ export function parseRelease(text: string, file: string, env: Record<string, str
     };
     const settings = problems.read(() => readSettings(new Inputs(source), env), undefined);
     if (settings && settings.mode !== 'deploy') {
-      problems.add(new InputError(`service ${name} deploys nothing (no service to update)`, at(node, base), 'give it a task definition and a service (or the blue/green inputs)'));
+      problems.add(
+        new InputError(
+          `service ${name} deploys nothing (no service to update)`,
+          at(node, base),
+          'give it a task definition and a service (or the blue/green inputs)'
+        )
+      );
     }
     entries.push({ name, inputs, dependsOn, node, ...(dependsNode ? { dependsNode } : {}), ...(settings ? { settings } : {}) });
   }
@@ -198,16 +271,36 @@ export function parseRelease(text: string, file: string, env: Record<string, str
   const names = new Set(entries.map((e) => e.name));
   for (const e of entries) {
     for (const d of e.dependsOn) {
-      if (d === e.name) problems.add(new InputError(`service ${e.name} depends on itself`, at(e.dependsNode, `services.${e.name}.depends-on`), `remove ${d} from its depends-on`));
+      if (d === e.name)
+        problems.add(
+          new InputError(
+            `service ${e.name} depends on itself`,
+            at(e.dependsNode, `services.${e.name}.depends-on`),
+            `remove ${d} from its depends-on`
+          )
+        );
       else if (!names.has(d)) {
         const guess = closest(d, names);
-        problems.add(new InputError(`service ${e.name} depends on ${d}, which is not a service of this release`, at(e.dependsNode, `services.${e.name}.depends-on`), guess ? `did you mean ${guess}?` : `use one of: ${[...names].join(', ')}`));
+        problems.add(
+          new InputError(
+            `service ${e.name} depends on ${d}, which is not a service of this release`,
+            at(e.dependsNode, `services.${e.name}.depends-on`),
+            guess ? `did you mean ${guess}?` : `use one of: ${[...names].join(', ')}`
+          )
+        );
       }
     }
   }
   const graph = new Map(entries.map((e) => [e.name, e.dependsOn.filter((d) => d !== e.name && names.has(d))]));
   const cycle = findCycle(graph);
-  if (cycle) problems.add(new InputError(`the services depend on each other in a cycle: ${cycle.join(' → ')}`, { file, path: `services.${cycle[0]}.depends-on` }, 'remove one of these depends-on so that an order exists'));
+  if (cycle)
+    problems.add(
+      new InputError(
+        `the services depend on each other in a cycle: ${cycle.join(' → ')}`,
+        { file, path: `services.${cycle[0]}.depends-on` },
+        'remove one of these depends-on so that an order exists'
+      )
+    );
 
   // Two entries deploying the same ECS service (or moving the same listener) would race each other.
   const owners = new Map<string, string>();
@@ -216,14 +309,26 @@ export function parseRelease(text: string, file: string, env: Record<string, str
     for (const key of deploymentLockKeys(e.settings)) {
       const other = owners.get(key);
       if (other !== undefined && other !== e.name) {
-        problems.add(new InputError(`services ${other} and ${e.name} both deploy ${key.replace(/^(service|listener|rule):/, '$1 ')}`, { file, path: `services.${e.name}` }, 'a service is deployed by one entry of a release: remove or merge one of them'));
+        problems.add(
+          new InputError(
+            `services ${other} and ${e.name} both deploy ${key.replace(/^(service|listener|rule):/, '$1 ')}`,
+            { file, path: `services.${e.name}` },
+            'a service is deployed by one entry of a release: remove or merge one of them'
+          )
+        );
       } else owners.set(key, e.name);
     }
   }
   // One lock table for the whole release: the lock is taken once, for every service.
   const lockTables = new Set(entries.flatMap((e) => (e.settings ? [e.settings.safety.lock?.table ?? '(no lock)'] : [])));
   if (lockTables.size > 1) {
-    problems.add(new InputError(`the services use different deployment locks (${[...lockTables].join(', ')})`, { file }, 'set lock and lock-table once, in defaults'));
+    problems.add(
+      new InputError(
+        `the services use different deployment locks (${[...lockTables].join(', ')})`,
+        { file },
+        'set lock and lock-table once, in defaults'
+      )
+    );
   }
   problems.throwIfAny();
 
@@ -289,14 +394,27 @@ function isNullNode(node: Node): boolean {
 
 function unknownKey(key: string, known: Iterable<string>, where: ReturnType<At>, context: string): InputError {
   const guess = closest(key, known);
-  return new InputError(`unknown key "${key}" ${context}`, where, guess ? `did you mean "${guess}"?` : 'see docs/release.md for the keys a release file takes');
+  return new InputError(
+    `unknown key "${key}" ${context}`,
+    where,
+    guess ? `did you mean "${guess}"?` : 'see docs/release.md for the keys a release file takes'
+  );
 }
 
 function stepOnly(key: string, where: ReturnType<At>): InputError {
-  return new InputError(`"${key}" belongs to the workflow step, not to a service of the release`, where, `set ${key} in the step's with:, next to release`);
+  return new InputError(
+    `"${key}" belongs to the workflow step, not to a service of the release`,
+    where,
+    `set ${key} in the step's with:, next to release`
+  );
 }
 
-function duplicateKeys(map: YAMLMap, prefix: string, at: At, message = (key: string): string => `${prefix}${key} is given twice`): InputError[] {
+function duplicateKeys(
+  map: YAMLMap,
+  prefix: string,
+  at: At,
+  message = (key: string): string => `${prefix}${key} is given twice`
+): InputError[] {
   const first = new Map<string, Pair>();
   const out: InputError[] = [];
   for (const pair of map.items) {
@@ -329,7 +447,8 @@ function inputValue(node: Node, path: string, at: At): string {
   if (isSeq(node)) {
     return node.items
       .map((item, i) => {
-        if (!isScalar(item)) throw new InputError(`${path}[${i}] is not a single value`, at(item as Node, `${path}[${i}]`), 'list plain values');
+        if (!isScalar(item))
+          throw new InputError(`${path}[${i}] is not a single value`, at(item as Node, `${path}[${i}]`), 'list plain values');
         return String(item.value);
       })
       .join('\n');
@@ -339,7 +458,8 @@ function inputValue(node: Node, path: string, at: At): string {
       .map((pair) => {
         const key = keyOf(pair);
         const value = pair.value as Node;
-        if (!isScalar(value)) throw new InputError(`${path}.${key} is not a single value`, at(value, `${path}.${key}`), 'give each key one value');
+        if (!isScalar(value))
+          throw new InputError(`${path}.${key} is not a single value`, at(value, `${path}.${key}`), 'give each key one value');
         const text = scalarText(value.value);
         // Multi-line values keep the heredoc form the input parsers already read.
         return text.includes('\n') ? `${key}<<__ECS_ROLLOUT_EOF__\n${text}\n__ECS_ROLLOUT_EOF__` : `${key}=${text}`;
@@ -350,11 +470,20 @@ function inputValue(node: Node, path: string, at: At): string {
 }
 
 function nameList(node: Node, path: string, at: At): string[] {
-  if (isScalar(node)) return scalarText(node.value).split(',').map((s) => s.trim()).filter(Boolean);
-  if (isSeq(node)) return node.items.map((item, i) => {
-    if (!isScalar(item)) throw new InputError(`${path}[${i}] is not a service name`, at(item as Node, `${path}[${i}]`), 'list service names of this release');
-    return String(item.value).trim();
-  });
+  if (isScalar(node))
+    return scalarText(node.value)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (isSeq(node))
+    return node.items.map((item, i) => {
+      if (!isScalar(item))
+        throw new InputError(
+          `${path}[${i}] is not a service name`,
+          at(item as Node, `${path}[${i}]`),
+          'list service names of this release'
+        );
+      return String(item.value).trim();
+    });
   throw new InputError(`${path} is not a list of services`, at(node, path), 'write depends-on: [api, db]');
 }
-

@@ -97,21 +97,40 @@ export interface Restored {
  * stable verified); the other strategies deploy the previous revision again, so traffic moves
  * back through the same verified steps.
  */
-export async function restoreService(saved: SavedService, ctx: DeployContext, reason: string, env: Record<string, string | undefined>): Promise<Restored> {
+export async function restoreService(
+  saved: SavedService,
+  ctx: DeployContext,
+  reason: string,
+  env: Record<string, string | undefined>
+): Promise<Restored> {
   const previous = saved.previous;
-  if (!previous) return { ok: false, detail: `the revision service ${saved.name} ran before the release is not known; roll it back by hand` };
-  if (previous === saved.revision) return { ok: true, detail: `service ${saved.name} still runs ${revision(previous)} (the release did not change it)` };
+  if (!previous)
+    return { ok: false, detail: `the revision service ${saved.name} ran before the release is not known; roll it back by hand` };
+  if (previous === saved.revision)
+    return { ok: true, detail: `service ${saved.name} still runs ${revision(previous)} (the release did not change it)` };
   try {
     const rolling = ctx.state.load<RollingState>(ROLLING_STATE_KEY);
     if (rolling && rolling.previousTaskDefinitionArn === previous) {
       const r = await rollbackRolling(rolling, ctx, reason);
-      return { ok: r.status === 'rolled-back', detail: r.status === 'rolled-back' ? `service ${saved.name} is back on ${revision(previous)}` : r.reason };
+      return {
+        ok: r.status === 'rolled-back',
+        detail: r.status === 'rolled-back' ? `service ${saved.name} is back on ${revision(previous)}` : r.reason
+      };
     }
     const values = new Map(Object.entries({ ...saved.rollbackInputs, 'task-definition-arn': previous }));
-    const settings = readSettings(new Inputs({ get: (n) => values.get(n) ?? inputDefault(n), label: (n) => `${n} (rolling back ${saved.name})` }), env);
-    const redeployed = await ctx.reporter.phase('rollback', `Putting ${saved.name} back on ${revision(previous)} (${saved.strategy})`, () => runPipeline(settings, ctx));
+    const settings = readSettings(
+      new Inputs({ get: (n) => values.get(n) ?? inputDefault(n), label: (n) => `${n} (rolling back ${saved.name})` }),
+      env
+    );
+    const redeployed = await ctx.reporter.phase('rollback', `Putting ${saved.name} back on ${revision(previous)} (${saved.strategy})`, () =>
+      runPipeline(settings, ctx)
+    );
     const r = redeployed.deploy;
-    if (r?.status === 'succeeded') return { ok: true, detail: `service ${saved.name} is back on ${revision(previous)}${r.outputs.traffic ? ` (traffic ${r.outputs.traffic})` : ''}` };
+    if (r?.status === 'succeeded')
+      return {
+        ok: true,
+        detail: `service ${saved.name} is back on ${revision(previous)}${r.outputs.traffic ? ` (traffic ${r.outputs.traffic})` : ''}`
+      };
     return { ok: false, detail: r ? r.reason : 'nothing was deployed' };
   } catch (error) {
     return { ok: false, detail: `putting ${saved.name} back on ${revision(previous)} failed: ${errorMessage(error)}` };
@@ -124,7 +143,10 @@ export async function restoreService(saved: SavedService, ctx: DeployContext, re
  * had changed is put back, newest wave first, under the release's lock. Undefined when no
  * release was saved.
  */
-export async function finishRelease(ctx: DeployContext, o: { sameOwner: boolean; env?: Record<string, string | undefined> }): Promise<Recovery | undefined> {
+export async function finishRelease(
+  ctx: DeployContext,
+  o: { sameOwner: boolean; env?: Record<string, string | undefined> }
+): Promise<Recovery | undefined> {
   const saved = ctx.state.load<SavedRelease>(RELEASE_STATE_KEY);
   if (!saved) return undefined;
   // A release that reached its verdict left nothing to finish (its rollback, if any, already ran).
@@ -144,7 +166,13 @@ export async function finishRelease(ctx: DeployContext, o: { sameOwner: boolean;
           .filter((s) => s.wave === wave)
           .map(async (s) => {
             // No lock store: the release's lock is held here, each service's own state has none.
-            const unlocked: DeployContext = { aws: held.aws, timer: held.timer, signal: held.signal, reporter: new ServiceReporter(held.reporter, s.name), state: scopedState(held.state, serviceStateKey(s.index)) };
+            const unlocked: DeployContext = {
+              aws: held.aws,
+              timer: held.timer,
+              signal: held.signal,
+              reporter: new ServiceReporter(held.reporter, s.name),
+              state: scopedState(held.state, serviceStateKey(s.index))
+            };
             // An interrupted deployment is finished as for a run of one (its own state, no lock of its own).
             if (s.status === 'deploying') {
               const recovery = await finishInterrupted(unlocked, { sameOwner: true });
@@ -154,7 +182,9 @@ export async function finishRelease(ctx: DeployContext, o: { sameOwner: boolean;
             }
             if (s.status === 'succeeded' && saved.onFailure === 'rollback') {
               const restored = await restoreService(s, unlocked, 'the release did not finish', o.env ?? process.env);
-              actions.push(`${s.name}: ${restored.ok ? `rolled back with the release: ${restored.detail}` : `could not be put back: ${restored.detail}`}`);
+              actions.push(
+                `${s.name}: ${restored.ok ? `rolled back with the release: ${restored.detail}` : `could not be put back: ${restored.detail}`}`
+              );
               ok &&= restored.ok;
               s.status = restored.ok ? 'rolled-back' : 'failed';
             }

@@ -65,9 +65,17 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
   const started = monotonicNow();
   const { reporter } = ctx;
   const outcomes = new Map<string, ServiceOutcome>(
-    plan.services.map((s) => [s.name, { name: s.name, wave: s.wave, strategy: strategyOf(s), verdict: 'not-started', reason: 'not started', outputs: {}, events: [] }])
+    plan.services.map((s) => [
+      s.name,
+      { name: s.name, wave: s.wave, strategy: strategyOf(s), verdict: 'not-started', reason: 'not started', outputs: {}, events: [] }
+    ])
   );
-  const scopes = new Map(plan.services.map((s, i) => [s.name, { reporter: new ServiceReporter(reporter, s.name), state: scopedState(ctx.state, serviceStateKey(i)), index: i }]));
+  const scopes = new Map(
+    plan.services.map((s, i) => [
+      s.name,
+      { reporter: new ServiceReporter(reporter, s.name), state: scopedState(ctx.state, serviceStateKey(i)), index: i }
+    ])
+  );
   const serviceCtx = (s: ReleaseService, signal: AbortSignal): DeployContext => {
     const scope = scopes.get(s.name)!;
     // No lock store: the release holds every service's lock itself.
@@ -77,23 +85,27 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
   // Every service's secret values are masked before anything is rendered or printed.
   for (const s of plan.services) maskSecretVars(s.settings.render, reporter);
   // 1. Every template rendered and validated (read-only), all problems together.
-  await reporter.phase('render', `Validate the release (${plan.services.length} services in ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'})`, async () => {
-    const errors: InputError[] = [];
-    const others: string[] = [];
-    await inParallel(plan.services, plan.maxParallel, async (s) => {
-      try {
-        await renderTaskDefinition(s.settings.render, { ecs: ctx.aws.ecs, reporter: scopes.get(s.name)!.reporter });
-      } catch (error) {
-        if (error instanceof InputErrors) errors.push(...error.errors);
-        else if (error instanceof InputError) errors.push(error);
-        else others.push(`service ${s.name}: ${errorMessage(error)}`);
-      }
-    });
-    if (others.length) throw new Error(`${others.join('; ')}; nothing was changed`);
-    if (errors.length === 1) throw errors[0]!;
-    if (errors.length) throw new InputErrors(errors);
-    plan.waves.forEach((w, i) => reporter.info(`wave ${i + 1}: ${w.join(', ')}`));
-  });
+  await reporter.phase(
+    'render',
+    `Validate the release (${plan.services.length} services in ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'})`,
+    async () => {
+      const errors: InputError[] = [];
+      const others: string[] = [];
+      await inParallel(plan.services, plan.maxParallel, async (s) => {
+        try {
+          await renderTaskDefinition(s.settings.render, { ecs: ctx.aws.ecs, reporter: scopes.get(s.name)!.reporter });
+        } catch (error) {
+          if (error instanceof InputErrors) errors.push(...error.errors);
+          else if (error instanceof InputError) errors.push(error);
+          else others.push(`service ${s.name}: ${errorMessage(error)}`);
+        }
+      });
+      if (others.length) throw new Error(`${others.join('; ')}; nothing was changed`);
+      if (errors.length === 1) throw errors[0]!;
+      if (errors.length) throw new InputErrors(errors);
+      plan.waves.forEach((w, i) => reporter.info(`wave ${i + 1}: ${w.join(', ')}`));
+    }
+  );
 
   // 2. One lock over every service (keys sorted: two releases sharing services cannot deadlock).
   const lock = await holdReleaseLock(plan, ctx);
@@ -190,7 +202,10 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
             if (outcome.before) e.previous = outcome.before;
             if (outcome.after) e.revision = outcome.after;
             save();
-            if (outcome.verdict !== 'succeeded') fail(`service ${s.name} ${outcome.verdict === 'unchanged' ? 'could not deploy' : outcome.verdict === 'rolled-back' ? 'was rolled back' : 'failed'}: ${outcome.headline ?? outcome.reason}`);
+            if (outcome.verdict !== 'succeeded')
+              fail(
+                `service ${s.name} ${outcome.verdict === 'unchanged' ? 'could not deploy' : outcome.verdict === 'rolled-back' ? 'was rolled back' : 'failed'}: ${outcome.headline ?? outcome.reason}`
+              );
           });
         });
       }
@@ -210,10 +225,17 @@ export async function runRelease(plan: ReleasePlan, ctx: DeployContext, o: Relea
             const batch = changed.filter((s) => s.wave === wave);
             await inParallel(batch, plan.maxParallel, async (s) => {
               const outcome = outcomes.get(s.name)!;
-              const restored = await restoreService(entry(s.name), serviceCtx(s, restoring.signal), `the release failed (${failure})`, o.env ?? process.env);
+              const restored = await restoreService(
+                entry(s.name),
+                serviceCtx(s, restoring.signal),
+                `the release failed (${failure})`,
+                o.env ?? process.env
+              );
               outcome.events = scopes.get(s.name)!.reporter.events;
               outcome.verdict = restored.ok ? 'restored' : 'failed';
-              outcome.reason = restored.ok ? `rolled back with the release: ${restored.detail}` : `the release failed and putting it back failed: ${restored.detail}`;
+              outcome.reason = restored.ok
+                ? `rolled back with the release: ${restored.detail}`
+                : `the release failed and putting it back failed: ${restored.detail}`;
               outcome.endedMs = monotonicNow() - started;
               entry(s.name).status = restored.ok ? 'rolled-back' : 'failed';
               save();
@@ -269,7 +291,14 @@ function result(plan: ReleasePlan, services: ServiceOutcome[], failure: string |
 
 /** One service's outputs: those of a run of one, with the verdict the release gave it. */
 function serviceOutputs(s: ServiceOutcome): Record<string, string> {
-  const status = s.verdict === 'succeeded' ? 'succeeded' : s.verdict === 'rolled-back' || s.verdict === 'restored' ? 'rolled-back' : s.verdict === 'failed' ? 'failed' : s.verdict;
+  const status =
+    s.verdict === 'succeeded'
+      ? 'succeeded'
+      : s.verdict === 'rolled-back' || s.verdict === 'restored'
+        ? 'rolled-back'
+        : s.verdict === 'failed'
+          ? 'failed'
+          : s.verdict;
   return {
     ...s.outputs,
     status,
@@ -316,8 +345,10 @@ async function holdReleaseLock(plan: ReleasePlan, ctx: DeployContext): Promise<R
     signal: ctx.signal,
     log: { info: (m) => ctx.reporter.info(m), warning: (m) => ctx.reporter.warning(m) }
   });
-  const handle = await ctx.reporter.phase('lock', `Taking the deployment lock (${keys.length} keys: ${keys.join(', ')})`, async () =>
-    (await takeAtOnce(ctx.locks!, keys, options(0))) ?? acquireLocks(ctx.locks!, keys, options(lock.timeoutMs))
+  const handle = await ctx.reporter.phase(
+    'lock',
+    `Taking the deployment lock (${keys.length} keys: ${keys.join(', ')})`,
+    async () => (await takeAtOnce(ctx.locks!, keys, options(0))) ?? acquireLocks(ctx.locks!, keys, options(lock.timeoutMs))
   );
   const saved: SavedLock = { table: lock.table, owner, keys, leaseMs: lock.leaseMs, released: false };
   ctx.state.save(LOCK_STATE_KEY, saved);

@@ -32,7 +32,10 @@ export function renderReleaseSummary(input: ReleaseSummaryInput): string {
   const r = input.result;
   if (!r) {
     out.push(`### ❌ Release refused: ${oneLine(input.error ?? 'it did not start')}`, '');
-    const details = input.error?.split('\n').slice(1).filter((l) => l.trim() !== '');
+    const details = input.error
+      ?.split('\n')
+      .slice(1)
+      .filter((l) => l.trim() !== '');
     if (details?.length) out.push('```', ...details, '```', '');
     out.push(`Nothing was changed. Release file: \`${input.file}\``, '');
     return out.join('\n');
@@ -46,7 +49,9 @@ export function renderReleaseSummary(input: ReleaseSummaryInput): string {
   );
   out.push('| service | wave | strategy | revision | verdict | took | reason |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const s of r.services) {
-    out.push(`| ${s.name} | ${s.wave + 1} | ${s.strategy} | ${revisionChange(s)} | ${VERDICT[s.verdict]} | ${took(s)} | ${oneLine(s.headline ?? s.reason)} |`);
+    out.push(
+      `| ${s.name} | ${s.wave + 1} | ${s.strategy} | ${revisionChange(s)} | ${VERDICT[s.verdict]} | ${took(s)} | ${oneLine(s.headline ?? s.reason)} |`
+    );
   }
   out.push('');
   const chart = timeline(r.services);
@@ -55,7 +60,8 @@ export function renderReleaseSummary(input: ReleaseSummaryInput): string {
   for (const g of gate) out.push(`Release gate **${g.gate}** failed: ${oneLine(g.reason)}`, '');
   for (const s of r.services) {
     const evidence = s.events.filter((e): e is Extract<RolloutEvent, { kind: 'evidence' }> => e.kind === 'evidence');
-    for (const e of evidence) out.push(`<details><summary>${s.name}: ${e.title}</summary>`, '', '```', ...e.lines, '```', '', '</details>', '');
+    for (const e of evidence)
+      out.push(`<details><summary>${s.name}: ${e.title}</summary>`, '', '```', ...e.lines, '```', '', '</details>', '');
   }
   return out.join('\n');
 }

@@ -181,7 +181,13 @@ function redaction(after: JsonObject, secrets: readonly string[]): Redaction {
   return r;
 }
 
-function redactSide(v: Json, path: string, side: 'before' | 'after', r: Redaction, inEnvironment: boolean): { value: Json; redacted: boolean } {
+function redactSide(
+  v: Json,
+  path: string,
+  side: 'before' | 'after',
+  r: Redaction,
+  inEnvironment: boolean
+): { value: Json; redacted: boolean } {
   let redacted = false;
   const value = mapLeaves(v, path, inEnvironment, (p, leaf, env) => {
     if (r.secretPaths.has(p) || r.isSecret(leafText(leaf))) {

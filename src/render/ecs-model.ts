@@ -3,7 +3,17 @@ import type { RegisterTaskDefinitionRequest$ } from '@aws-sdk/client-ecs';
 
 export interface EcsModelSource {
   request: typeof RegisterTaskDefinitionRequest$;
-  enums: Pick<typeof import('@aws-sdk/client-ecs'), 'NetworkMode' | 'Compatibility' | 'TransportProtocol' | 'ApplicationProtocol' | 'LogDriver' | 'ContainerCondition' | 'PidMode' | 'IpcMode'>;
+  enums: Pick<
+    typeof import('@aws-sdk/client-ecs'),
+    | 'NetworkMode'
+    | 'Compatibility'
+    | 'TransportProtocol'
+    | 'ApplicationProtocol'
+    | 'LogDriver'
+    | 'ContainerCondition'
+    | 'PidMode'
+    | 'IpcMode'
+  >;
 }
 
 /**

@@ -3,5 +3,14 @@ declare module '@aws-sdk/client-ecs/dist-es/schemas/schemas_0.js' {
   export { RegisterTaskDefinitionRequest$ } from '@aws-sdk/client-ecs';
 }
 declare module '@aws-sdk/client-ecs/dist-es/models/enums.js' {
-  export { NetworkMode, Compatibility, TransportProtocol, ApplicationProtocol, LogDriver, ContainerCondition, PidMode, IpcMode } from '@aws-sdk/client-ecs';
+  export {
+    NetworkMode,
+    Compatibility,
+    TransportProtocol,
+    ApplicationProtocol,
+    LogDriver,
+    ContainerCondition,
+    PidMode,
+    IpcMode
+  } from '@aws-sdk/client-ecs';
 }

@@ -49,7 +49,8 @@ export function removeEmptyValues(doc: JsonObject, keepKeys: readonly string[]):
   const envValues = new Set<JsonObject>();
   for (const c of Array.isArray(doc['containerDefinitions']) ? doc['containerDefinitions'] : []) {
     if (!isObject(c) || !Array.isArray(c['environment'])) continue;
-    for (const e of c['environment']) if (isObject(e) && e['value'] === '' && typeof e['name'] === 'string' && e['name'] !== '') envValues.add(e);
+    for (const e of c['environment'])
+      if (isObject(e) && e['value'] === '' && typeof e['name'] === 'string' && e['name'] !== '') envValues.add(e);
   }
   const marker = '\u0000keep';
   for (const e of envValues) e['value'] = marker;

@@ -75,7 +75,11 @@ export async function readBoundedFile(path: string, shown: string, kind: FileKin
     handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = ioError(error);
-    throw new InputError(code === 'EISDIR' ? `is a directory, not ${kind.noun} file` : `cannot read ${kind.name} (${code})`, { file: shown }, kind.fix);
+    throw new InputError(
+      code === 'EISDIR' ? `is a directory, not ${kind.noun} file` : `cannot read ${kind.name} (${code})`,
+      { file: shown },
+      kind.fix
+    );
   }
   try {
     const info = await handle.stat();
@@ -107,7 +111,13 @@ function tooLarge(bytes: number, file: string, kind: FileKind): InputError {
   );
 }
 
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+function kindOf(info: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
   if (info.isDirectory()) return 'a directory';
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';

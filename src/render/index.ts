@@ -113,7 +113,11 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
   }
 
   if (!isObject(parsed)) {
-    throw new InputError('is not a task definition', { ...(ctx.file ? { file: ctx.file } : {}) }, 'the file must hold an object with family and containerDefinitions');
+    throw new InputError(
+      'is not a task definition',
+      { ...(ctx.file ? { file: ctx.file } : {}) },
+      'the file must hold an object with family and containerDefinitions'
+    );
   }
   const unwrapped = unwrapDescribeOutput(parsed, ctx);
   const doc = unwrapped.doc;
@@ -121,10 +125,10 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
   if (unwrapped.unwrapped) reporter.info('the template is describe-task-definition output: using its taskDefinition and tags');
   const stripped = stripReadOnly(doc);
   if (stripped.length > 0 && source.kind === 'file') {
-    reporter.notice(
-      `removed fields that describe-task-definition returns but register-task-definition rejects: ${stripped.join(', ')}`,
-      { file: source.path, ...(ctx.lines.get(stripped[0]!) ? { line: ctx.lines.get(stripped[0]!)! } : {}) }
-    );
+    reporter.notice(`removed fields that describe-task-definition returns but register-task-definition rejects: ${stripped.join(', ')}`, {
+      file: source.path,
+      ...(ctx.lines.get(stripped[0]!) ? { line: ctx.lines.get(stripped[0]!)! } : {})
+    });
   }
   if (settings.family !== undefined) doc['family'] = settings.family;
   if (settings.taskRoleArn !== undefined) doc['taskRoleArn'] = settings.taskRoleArn;
@@ -133,7 +137,9 @@ export async function renderTaskDefinition(settings: RenderSettings, deps: Rende
   const errors = applyOverrides(doc, settings.overrides, { label });
   const emptied = removeEmptyValues(doc, settings.keepEmptyKeys ?? []);
   if (emptied.length > 0) {
-    reporter.info(`removed empty values, as the official deploy action does (${label('keep-null-value-keys')} keeps them): ${emptied.join(', ')}`);
+    reporter.info(
+      `removed empty values, as the official deploy action does (${label('keep-null-value-keys')} keeps them): ${emptied.join(', ')}`
+    );
   }
   let input: RegisterTaskDefinitionCommandInput | undefined;
   try {

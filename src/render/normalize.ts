@@ -46,7 +46,8 @@ function normalizeContainer(c: JsonObject, networkMode: Json | undefined): JsonO
     if (Array.isArray(list)) c[field] = [...list].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
   }
   const log = c['logConfiguration'];
-  if (isObject(log) && Array.isArray(log['secretOptions'])) log['secretOptions'] = [...log['secretOptions']].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  if (isObject(log) && Array.isArray(log['secretOptions']))
+    log['secretOptions'] = [...log['secretOptions']].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
   if (Array.isArray(c['portMappings'])) {
     c['portMappings'] = c['portMappings']
       .map((p) => {
@@ -99,7 +100,11 @@ function prune(v: Json, top = false): Json | undefined {
 export function stableStringify(v: Json | undefined): string {
   if (v === undefined) return 'undefined';
   if (Array.isArray(v)) return `[${v.map((x) => stableStringify(x)).join(',')}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -63,7 +63,6 @@ export function applyOverrides(doc: JsonObject, o: ContainerOverrides, labels: O
 }
 
 function applyToContainer(c: JsonObject, o: ContainerOverrides): void {
-
   if (o.environment.size > 0) c['environment'] = mergeNamed(c['environment'], o.environment, 'value');
   if (o.secrets.size > 0) c['secrets'] = mergeNamed(c['secrets'], o.secrets, 'valueFrom');
   if (o.logDriver !== undefined || o.logOptions.size > 0) {

@@ -119,7 +119,14 @@ function checkStruct(value: JsonObject, s: NormalizedSchema, path: PathSegment[]
 }
 
 /** Returns a replacement when the value was coerced. */
-function checkValue(value: Json, s: NormalizedSchema, path: PathSegment[], m: Model, ctx: DocContext, errors: InputError[]): Json | undefined {
+function checkValue(
+  value: Json,
+  s: NormalizedSchema,
+  path: PathSegment[],
+  m: Model,
+  ctx: DocContext,
+  errors: InputError[]
+): Json | undefined {
   const here = formatPath(path);
   const field = [...path].reverse().find((p): p is string => typeof p === 'string') ?? '';
   const wrong = (fix?: string): undefined => {
@@ -167,12 +174,19 @@ function checkValue(value: Json, s: NormalizedSchema, path: PathSegment[], m: Mo
       }
       n = Number(value.trim());
     } else {
-      return wrong(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? `write ${shorten(value.trim())} without quotes` : undefined);
+      return wrong(
+        typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? `write ${shorten(value.trim())} without quotes` : undefined
+      );
     }
     const bounds = numberBounds(path);
     if (!Number.isSafeInteger(n) || n < bounds.min || n > bounds.max) {
-      const shown = variable !== undefined && typeof value === 'string' ? `{{ ${variable} }} is ${shorten(value.trim())}` : `is ${shorten(String(value))}`;
-      errors.push(problem(ctx, path, shown, `use a whole number from ${bounds.min} to ${bounds.max}${bounds.why ? `; ${bounds.why}` : ''}`));
+      const shown =
+        variable !== undefined && typeof value === 'string'
+          ? `{{ ${variable} }} is ${shorten(value.trim())}`
+          : `is ${shorten(String(value))}`;
+      errors.push(
+        problem(ctx, path, shown, `use a whole number from ${bounds.min} to ${bounds.max}${bounds.why ? `; ${bounds.why}` : ''}`)
+      );
       return undefined;
     }
     return typeof value === 'number' ? undefined : n;
@@ -198,7 +212,14 @@ function checkValue(value: Json, s: NormalizedSchema, path: PathSegment[], m: Mo
     const allowed = m.enums.get(field);
     if (allowed && !allowed.includes(text)) {
       const guess = closest(text, allowed);
-      errors.push(problem(ctx, path, `is "${text}"`, `use ${guess ? `"${guess}"` : `one of: ${allowed.join(', ')}`}${guess ? ` (one of: ${allowed.join(', ')})` : ''}`));
+      errors.push(
+        problem(
+          ctx,
+          path,
+          `is "${text}"`,
+          `use ${guess ? `"${guess}"` : `one of: ${allowed.join(', ')}`}${guess ? ` (one of: ${allowed.join(', ')})` : ''}`
+        )
+      );
     }
     return typeof value === 'string' ? undefined : text;
   }

@@ -102,7 +102,9 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
     source = { kind: 'file', path: file, resolved: isAbsolute(file) ? file : resolve(workspace, file) };
   } else if (family) {
     if (!NAME.test(family)) {
-      errors.push(new InputError(`${label('task-definition-family')} is "${family}", not a family name`, {}, 'use letters, digits, _ and -'));
+      errors.push(
+        new InputError(`${label('task-definition-family')} is "${family}", not a family name`, {}, 'use letters, digits, _ and -')
+      );
     }
     const revision = attempt(() => inputs.int('task-definition-revision', { min: 1 }));
     source = revision !== undefined ? { kind: 'arn', arn: `${family}:${revision}` } : { kind: 'family', family };
@@ -138,7 +140,9 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
   const vars = attempt(() => inputs.keyValues('vars')) ?? new Map<string, string>();
   for (const name of vars.keys()) {
     if (name.startsWith('env.')) {
-      errors.push(new InputError(`${label('vars')}: "${name}" starts with env.`, {}, '{{ env.NAME }} reads the environment; rename the variable'));
+      errors.push(
+        new InputError(`${label('vars')}: "${name}" starts with env.`, {}, '{{ env.NAME }} reads the environment; rename the variable')
+      );
     }
   }
   const secretVars = inputs.list('secret-vars');
@@ -158,12 +162,17 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
 
   const familyOverride = inputs.string('family');
   if (familyOverride !== undefined && !NAME.test(familyOverride)) {
-    errors.push(new InputError(`${label('family')} is "${familyOverride}", not a family name`, {}, 'use up to 255 letters, digits, _ and -'));
+    errors.push(
+      new InputError(`${label('family')} is "${familyOverride}", not a family name`, {}, 'use up to 255 letters, digits, _ and -')
+    );
   }
 
   const overrides = attempt(() => readOverrides(inputs, label)) ?? emptyOverrides();
   const roles: Partial<Record<'taskRoleArn' | 'executionRoleArn', string>> = {};
-  for (const [name, key] of [['task-role-arn', 'taskRoleArn'], ['execution-role-arn', 'executionRoleArn']] as const) {
+  for (const [name, key] of [
+    ['task-role-arn', 'taskRoleArn'],
+    ['execution-role-arn', 'executionRoleArn']
+  ] as const) {
     const value = inputs.string(name);
     if (value === undefined) continue;
     if (!ROLE_ARN.test(value)) {
@@ -195,7 +204,14 @@ export function readRenderSettings(inputs: Inputs, env: Record<string, string | 
 }
 
 export function emptyOverrides(): ContainerOverrides {
-  return { containerNames: [], images: new Map(), environment: new Map(), secrets: new Map(), logOptions: new Map(), dockerLabels: new Map() };
+  return {
+    containerNames: [],
+    images: new Map(),
+    environment: new Map(),
+    secrets: new Map(),
+    logOptions: new Map(),
+    dockerLabels: new Map()
+  };
 }
 
 function readOverrides(inputs: Inputs, label: (name: string) => string): ContainerOverrides {
@@ -238,12 +254,20 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
   }
   if (image !== undefined) {
     if (containerName === undefined) {
-      errors.push(new InputError(`${label('image')} is set without ${label('container-name')}`, {}, `name the container with ${label('container-name')}, or use ${label('images')}`));
+      errors.push(
+        new InputError(
+          `${label('image')} is set without ${label('container-name')}`,
+          {},
+          `name the container with ${label('container-name')}, or use ${label('images')}`
+        )
+      );
     }
     // Every named container gets the image, as the official action does with web,worker.
     for (const name of out.containerNames) {
       if (out.images.has(name) && out.images.get(name) !== image) {
-        errors.push(new InputError(`${label('image')} and ${label('images')} give container ${name} different images`, {}, 'set it in one place'));
+        errors.push(
+          new InputError(`${label('image')} and ${label('images')} give container ${name} different images`, {}, 'set it in one place')
+        );
       } else {
         out.images.set(name, image);
       }
@@ -254,7 +278,9 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
   out.secrets = collect(() => inputs.keyValues('secrets'), new Map<string, string>());
   for (const [name, valueFrom] of out.secrets) {
     if (valueFrom.trim() === '') {
-      errors.push(new InputError(`${label('secrets')}: ${name} has no valueFrom`, {}, 'write NAME=arn of a Secrets Manager secret or SSM parameter'));
+      errors.push(
+        new InputError(`${label('secrets')}: ${name} has no valueFrom`, {}, 'write NAME=arn of a Secrets Manager secret or SSM parameter')
+      );
     } else {
       out.secrets.set(name, valueFrom.trim());
     }
@@ -271,7 +297,14 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
     }
   }
 
-  const envFiles = inputs.list('env-files').length > 0 ? inputs.raw('env-files').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '') : [];
+  const envFiles =
+    inputs.list('env-files').length > 0
+      ? inputs
+          .raw('env-files')
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l !== '')
+      : [];
   for (const arn of envFiles) {
     if (!S3_OBJECT_ARN.test(arn)) {
       errors.push(
@@ -298,7 +331,13 @@ function readOverrides(inputs: Inputs, label: (name: string) => string): Contain
       ] as const
     ).filter(([, set]) => set);
     for (const [name] of needsContainer) {
-      errors.push(new InputError(`${label(name)} is set without ${label('container-name')}`, {}, `name the container it applies to with ${label('container-name')}`));
+      errors.push(
+        new InputError(
+          `${label(name)} is set without ${label('container-name')}`,
+          {},
+          `name the container it applies to with ${label('container-name')}`
+        )
+      );
     }
   }
   if (errors.length > 0) throw new InputErrors(errors);

@@ -224,8 +224,7 @@ function parseYamlTemplate(yaml: typeof import('yaml'), text: string, file: stri
   const { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number | undefined): number | undefined =>
-    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  const lineOf = (offset: number | undefined): number | undefined => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
 
   if (document.errors.length > 0) {
     throw new InputErrors(
@@ -249,7 +248,11 @@ function parseYamlTemplate(yaml: typeof import('yaml'), text: string, file: stri
   const build = (node: Node | null, path: PathSegment[], depth: number): Json => {
     if (++values > MAX_VALUES) {
       throw new TooBig(
-        new InputError(`expands to more than ${MAX_VALUES} values`, { file, path: formatPath(path) }, 'a task definition is far smaller: check for YAML aliases (*name) that repeat large parts')
+        new InputError(
+          `expands to more than ${MAX_VALUES} values`,
+          { file, path: formatPath(path) },
+          'a task definition is far smaller: check for YAML aliases (*name) that repeat large parts'
+        )
       );
     }
     if (depth > MAX_DEPTH) {
@@ -335,7 +338,7 @@ function parseYamlTemplate(yaml: typeof import('yaml'), text: string, file: stri
   };
 
   try {
-    parsed.doc = build(document.contents as Node | null, [], 0);
+    parsed.doc = build(document.contents, [], 0);
   } catch (error) {
     if (error instanceof TooBig) throw error.problem;
     throw error;
@@ -343,4 +346,3 @@ function parseYamlTemplate(yaml: typeof import('yaml'), text: string, file: stri
   if (errors.length > 0) throw new InputErrors(errors);
   return parsed;
 }
-

@@ -155,13 +155,21 @@ export function checkRules(doc: JsonObject, ctx: DocContext): InputError[] {
     if (c['essential'] !== false) essential++;
 
     if (!fargate && memN === undefined && c['memory'] === undefined && c['memoryReservation'] === undefined) {
-      at(base, `container ${name ?? i} has no memory or memoryReservation, and the task has no memory`, 'set memory or memoryReservation on the container, or memory on the task');
+      at(
+        base,
+        `container ${name ?? i} has no memory or memoryReservation, and the task has no memory`,
+        'set memory or memoryReservation on the container, or memory on the task'
+      );
     }
 
     const hard = c['memory'];
     const soft = c['memoryReservation'];
     if (typeof hard === 'number' && typeof soft === 'number' && soft > hard) {
-      at([...base, 'memoryReservation'], `is ${soft} MiB, more than memory (${hard} MiB)`, 'the reservation (soft limit) must be at most memory (the hard limit): lower it or raise memory');
+      at(
+        [...base, 'memoryReservation'],
+        `is ${soft} MiB, more than memory (${hard} MiB)`,
+        'the reservation (soft limit) must be at most memory (the hard limit): lower it or raise memory'
+      );
     }
 
     const ports = Array.isArray(c['portMappings']) ? c['portMappings'] : [];
@@ -175,7 +183,11 @@ export function checkRules(doc: JsonObject, ctx: DocContext): InputError[] {
       }
       // Ranges were checked with the shape (schema.ts numberBounds).
       if (networkMode === 'awsvpc' && typeof hostPort === 'number' && typeof containerPort === 'number' && hostPort !== containerPort) {
-        at([...pb, 'hostPort'], `is ${hostPort} but containerPort is ${containerPort}; with awsvpc they must be equal`, `set hostPort to ${containerPort} or remove it`);
+        at(
+          [...pb, 'hostPort'],
+          `is ${hostPort} but containerPort is ${containerPort}; with awsvpc they must be equal`,
+          `set hostPort to ${containerPort} or remove it`
+        );
       }
     });
   });
@@ -187,7 +199,11 @@ export function checkRules(doc: JsonObject, ctx: DocContext): InputError[] {
     c['dependsOn'].forEach((d, j) => {
       const target = isObject(d) ? str(d['containerName']) : undefined;
       if (target !== undefined && !names.has(target)) {
-        at(['containerDefinitions', i, 'dependsOn', j, 'containerName'], `names "${target}", which is not a container here`, `use one of: ${[...names.keys()].join(', ')}`);
+        at(
+          ['containerDefinitions', i, 'dependsOn', j, 'containerName'],
+          `names "${target}", which is not a container here`,
+          `use one of: ${[...names.keys()].join(', ')}`
+        );
       }
     });
   });

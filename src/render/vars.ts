@@ -83,5 +83,3 @@ export function substitute(text: string, variables: Variables): Substituted {
   if (matches === 1 && wholeName !== undefined && PLACEHOLDER_ONLY.test(text)) result.whole = wholeName;
   return result;
 }
-
-

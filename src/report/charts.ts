@@ -49,7 +49,12 @@ export function coloursFor(names: readonly string[]): ColourName[] {
 /** The x axis: seconds up to 3 minutes, then minutes, then hours; `max` rounded so tick labels stay short. */
 export function timeAxis(durationMs: number): { title: string; unitMs: number; max: number } {
   const ms = Math.max(durationMs, 1000);
-  const [title, unitMs] = ms <= 180_000 ? ['seconds since start', 1000] : ms <= 3 * 3_600_000 ? ['minutes since start', 60_000] : ['hours since start', 3_600_000];
+  const [title, unitMs] =
+    ms <= 180_000
+      ? ['seconds since start', 1000]
+      : ms <= 3 * 3_600_000
+        ? ['minutes since start', 60_000]
+        : ['hours since start', 3_600_000];
   // Rounded up to a tenth of the unit, so the last sample is never before the last change.
   return { title, unitMs, max: Math.ceil((ms / unitMs) * 10) / 10 };
 }

@@ -99,6 +99,10 @@ export function errorHeadline(error: unknown): string | undefined {
   if (error.reason === 'busy') {
     return clip(`Not deployed: deployment lock ${error.key} is held by ${error.holder || 'another run'} — nothing changed`, HEADLINE_MAX);
   }
-  if (error.reason === 'cancelled') return clip(`Not deployed: cancelled while waiting for deployment lock ${error.key} — nothing changed`, HEADLINE_MAX);
-  return clip(`Not deployed: could not take deployment lock ${error.key} (${error.message.split(/[.;]/)[0]}) — nothing changed`, HEADLINE_MAX);
+  if (error.reason === 'cancelled')
+    return clip(`Not deployed: cancelled while waiting for deployment lock ${error.key} — nothing changed`, HEADLINE_MAX);
+  return clip(
+    `Not deployed: could not take deployment lock ${error.key} (${error.message.split(/[.;]/)[0]}) — nothing changed`,
+    HEADLINE_MAX
+  );
 }

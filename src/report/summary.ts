@@ -115,7 +115,10 @@ export function renderSummary(input: SummaryInput): string {
   const out: string[] = [verdictLine(input), ''];
   // The verdict line holds only the error's first line; several input problems
   // ("3 problems:" + one line each) would otherwise never reach the summary.
-  const details = input.error?.split('\n').slice(input.headline ? 0 : 1).filter((l) => l.trim() !== '');
+  const details = input.error
+    ?.split('\n')
+    .slice(input.headline ? 0 : 1)
+    .filter((l) => l.trim() !== '');
   if (details?.length) out.push('```', ...details, '```', '');
   const rows = phaseRows(input.events);
   if (rows.length) {

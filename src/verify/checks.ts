@@ -117,7 +117,12 @@ async function checkImage(ref: Extract<Reference, { kind: 'image' }>, lookups: L
     const found = await lookups.image(JSON.stringify(ecr));
     if (found.found) {
       if (found.status && found.status !== 'ACTIVE') {
-        return { ...base, outcome: 'failed', detail: `${wanted} is ${found.status} in repository ${ecr.repository}: ECS cannot pull it`, fix: 'restore the image in ECR, or point the image at one that is active' };
+        return {
+          ...base,
+          outcome: 'failed',
+          detail: `${wanted} is ${found.status} in repository ${ecr.repository}: ECS cannot pull it`,
+          fix: 'restore the image in ECR, or point the image at one that is active'
+        };
       }
       return { ...base, outcome: 'ok', detail: `${wanted} is in repository ${ecr.repository} (${found.digest})` };
     }
@@ -140,7 +145,10 @@ async function checkImage(ref: Extract<Reference, { kind: 'image' }>, lookups: L
   }
 }
 
-function secretsManagerProblem(source: Extract<SecretSource, { kind: 'secretsmanager' }>, secret: SecretInfo): { detail: string; fix: string } | undefined {
+function secretsManagerProblem(
+  source: Extract<SecretSource, { kind: 'secretsmanager' }>,
+  secret: SecretInfo
+): { detail: string; fix: string } | undefined {
   if (secret.deletedDate) {
     return {
       detail: `secret ${secret.name} is scheduled for deletion (deleted ${secret.deletedDate.toISOString()}): tasks cannot read it`,
@@ -155,12 +163,19 @@ function secretsManagerProblem(source: Extract<SecretSource, { kind: 'secretsman
     };
   }
   if (source.versionId && !(source.versionId in versions)) {
-    return { detail: `secret ${secret.name} has no version ${source.versionId}`, fix: 'fix the version id in valueFrom (leave it empty for the current version)' };
+    return {
+      detail: `secret ${secret.name} has no version ${source.versionId}`,
+      fix: 'fix the version id in valueFrom (leave it empty for the current version)'
+    };
   }
   return undefined;
 }
 
-async function checkSecret(ref: Extract<Reference, { kind: 'secret' }>, lookups: Lookups, defaultRegion: string | undefined): Promise<CheckResult> {
+async function checkSecret(
+  ref: Extract<Reference, { kind: 'secret' }>,
+  lookups: Lookups,
+  defaultRegion: string | undefined
+): Promise<CheckResult> {
   const base = { kind: 'secret' as const, subject: ref.valueFrom, ...placeOf(ref) };
   const source = ref.source;
   if (source.kind === 'invalid') {
@@ -202,15 +217,30 @@ async function checkSecret(ref: Extract<Reference, { kind: 'secret' }>, lookups:
   }
 }
 
-async function checkLogGroup(ref: Extract<Reference, { kind: 'log-group' }>, lookups: Lookups, defaultRegion: string | undefined): Promise<CheckResult> {
+async function checkLogGroup(
+  ref: Extract<Reference, { kind: 'log-group' }>,
+  lookups: Lookups,
+  defaultRegion: string | undefined
+): Promise<CheckResult> {
   const base = { kind: 'log-group' as const, subject: ref.group ?? '(none)', ...placeOf(ref) };
-  if (!ref.group) return { ...base, outcome: 'failed', detail: 'the awslogs driver needs awslogs-group', fix: 'set options.awslogs-group to the log group to write to' };
+  if (!ref.group)
+    return {
+      ...base,
+      outcome: 'failed',
+      detail: 'the awslogs driver needs awslogs-group',
+      fix: 'set options.awslogs-group to the log group to write to'
+    };
   if (ref.createGroup) {
-    return { ...base, outcome: 'skipped', detail: 'not checked: ECS creates it (awslogs-create-group is true; the execution role needs logs:CreateLogGroup)' };
+    return {
+      ...base,
+      outcome: 'skipped',
+      detail: 'not checked: ECS creates it (awslogs-create-group is true; the execution role needs logs:CreateLogGroup)'
+    };
   }
   const region = ref.region ?? defaultRegion;
   try {
-    if (await lookups.logGroup(JSON.stringify([region ?? null, ref.group]))) return { ...base, outcome: 'ok', detail: `log group ${ref.group} exists${region ? ` in ${region}` : ''}` };
+    if (await lookups.logGroup(JSON.stringify([region ?? null, ref.group])))
+      return { ...base, outcome: 'ok', detail: `log group ${ref.group} exists${region ? ` in ${region}` : ''}` };
     return {
       ...base,
       outcome: 'failed',
@@ -224,7 +254,8 @@ async function checkLogGroup(ref: Extract<Reference, { kind: 'log-group' }>, loo
 
 async function checkRole(ref: Extract<Reference, { kind: 'role' }>, lookups: Lookups, account: string | undefined): Promise<CheckResult> {
   const base = { kind: 'role' as const, subject: ref.arn, path: ref.path };
-  if (!ref.roleName) return { ...base, outcome: 'failed', detail: `${ref.arn} is not an IAM role ARN`, fix: 'use arn:aws:iam::<account>:role/<name>' };
+  if (!ref.roleName)
+    return { ...base, outcome: 'failed', detail: `${ref.arn} is not an IAM role ARN`, fix: 'use arn:aws:iam::<account>:role/<name>' };
   if (account && ref.account && ref.account !== account) {
     return { ...base, outcome: 'skipped', detail: `not checked: the role is in account ${ref.account}, the cluster in ${account}` };
   }
@@ -254,13 +285,19 @@ function serviceProblems(service: Service, td: RegisterTaskDefinitionCommandInpu
     if (!container) {
       problems.push(`its load balancer sends traffic to container ${lb.containerName}, which the task definition does not have`);
     } else if (lb.containerPort !== undefined && !(container.portMappings ?? []).some((p) => p.containerPort === lb.containerPort)) {
-      problems.push(`its load balancer sends traffic to port ${lb.containerPort} of container ${lb.containerName}, which maps no such port`);
+      problems.push(
+        `its load balancer sends traffic to port ${lb.containerPort} of container ${lb.containerName}, which maps no such port`
+      );
     }
   }
   return problems;
 }
 
-async function checkTarget(td: RegisterTaskDefinitionCommandInput, target: VerifyTarget, api: VerifyApi): Promise<{ results: CheckResult[]; account?: string }> {
+async function checkTarget(
+  td: RegisterTaskDefinitionCommandInput,
+  target: VerifyTarget,
+  api: VerifyApi
+): Promise<{ results: CheckResult[]; account?: string }> {
   const clusterBase = { kind: 'cluster' as const, subject: target.cluster, path: '--cluster' };
   let cluster;
   try {
@@ -270,10 +307,21 @@ async function checkTarget(td: RegisterTaskDefinitionCommandInput, target: Verif
   }
   if (!cluster || cluster.status === 'INACTIVE') {
     const results: CheckResult[] = [
-      { ...clusterBase, outcome: 'failed', detail: `cluster ${target.cluster} ${cluster ? 'is INACTIVE (deleted)' : 'does not exist'}`, fix: 'fix --cluster (and --region)' }
+      {
+        ...clusterBase,
+        outcome: 'failed',
+        detail: `cluster ${target.cluster} ${cluster ? 'is INACTIVE (deleted)' : 'does not exist'}`,
+        fix: 'fix --cluster (and --region)'
+      }
     ];
     for (const s of target.services) {
-      results.push({ kind: 'service', subject: s, path: target.serviceFlags?.[s] ?? '--service', outcome: 'skipped', detail: 'not checked: the cluster is missing' });
+      results.push({
+        kind: 'service',
+        subject: s,
+        path: target.serviceFlags?.[s] ?? '--service',
+        outcome: 'skipped',
+        detail: 'not checked: the cluster is missing'
+      });
     }
     return { results };
   }
@@ -286,20 +334,38 @@ async function checkTarget(td: RegisterTaskDefinitionCommandInput, target: Verif
       const base = { kind: 'service' as const, subject: name, path: target.serviceFlags?.[name] ?? '--service' };
       const service = services.find((s) => s.serviceName === name || s.serviceArn === name);
       if (!service || missing.includes(name)) {
-        results.push({ ...base, outcome: 'failed', detail: `service ${name} does not exist in cluster ${target.cluster}`, fix: `create it, or fix ${base.path}` });
+        results.push({
+          ...base,
+          outcome: 'failed',
+          detail: `service ${name} does not exist in cluster ${target.cluster}`,
+          fix: `create it, or fix ${base.path}`
+        });
       } else if (service.status !== 'ACTIVE') {
-        results.push({ ...base, outcome: 'failed', detail: `service ${name} is ${service.status}`, fix: `recreate it, or fix ${base.path}` });
+        results.push({
+          ...base,
+          outcome: 'failed',
+          detail: `service ${name} is ${service.status}`,
+          fix: `recreate it, or fix ${base.path}`
+        });
       } else {
         const problems = serviceProblems(service, td);
         results.push(
           problems.length
-            ? { ...base, outcome: 'failed', detail: `service ${name}: ${problems.join('; ')}`, fix: 'fix the container name or portMappings in the template to match the service' }
+            ? {
+                ...base,
+                outcome: 'failed',
+                detail: `service ${name}: ${problems.join('; ')}`,
+                fix: 'fix the container name or portMappings in the template to match the service'
+              }
             : { ...base, outcome: 'ok', detail: `service ${name} is ACTIVE in cluster ${target.cluster}` }
         );
       }
     }
   } catch (error) {
-    for (const name of target.services) results.push(couldNotCheck({ kind: 'service', subject: name, path: target.serviceFlags?.[name] ?? '--service' }, error, PERMISSION.service));
+    for (const name of target.services)
+      results.push(
+        couldNotCheck({ kind: 'service', subject: name, path: target.serviceFlags?.[name] ?? '--service' }, error, PERMISSION.service)
+      );
   }
   return { results, ...(account ? { account } : {}) };
 }
@@ -310,7 +376,12 @@ export interface VerifyOptions {
 }
 
 /** Runs every check; the results are in a stable order: cluster, services, roles, then each container's references in document order. */
-export async function verifyTaskDefinition(td: RegisterTaskDefinitionCommandInput, target: VerifyTarget, api: VerifyApi, options: VerifyOptions = {}): Promise<CheckResult[]> {
+export async function verifyTaskDefinition(
+  td: RegisterTaskDefinitionCommandInput,
+  target: VerifyTarget,
+  api: VerifyApi,
+  options: VerifyOptions = {}
+): Promise<CheckResult[]> {
   const refs = collectReferences(td);
   const ssmByRegion = new Map<string, string[]>();
   for (const r of refs) {
@@ -338,7 +409,16 @@ export async function verifyTaskDefinition(td: RegisterTaskDefinitionCommandInpu
   const need = executionRoleNeed(td, refs);
   const missingRole: CheckResult[] =
     need && !td.executionRoleArn
-      ? [{ kind: 'role', subject: '(none)', path: 'executionRoleArn', outcome: 'failed', detail: `no execution role, which the task needs: ${need}`, fix: 'set executionRoleArn (or --execution-role-arn) to a role ECS tasks may assume' }]
+      ? [
+          {
+            kind: 'role',
+            subject: '(none)',
+            path: 'executionRoleArn',
+            outcome: 'failed',
+            detail: `no execution role, which the task needs: ${need}`,
+            fix: 'set executionRoleArn (or --execution-role-arn) to a role ECS tasks may assume'
+          }
+        ]
       : [];
   const checks = refs.map((ref): Promise<CheckResult> => {
     switch (ref.kind) {

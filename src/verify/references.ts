@@ -13,7 +13,15 @@ export interface Place {
 }
 
 export type SecretSource =
-  | { kind: 'secretsmanager'; region?: string; account?: string; /** The ARN (or name) to describe: the valueFrom without its JSON-key / stage / version fields. */ secretId: string; jsonKey?: string; versionStage?: string; versionId?: string }
+  | {
+      kind: 'secretsmanager';
+      region?: string;
+      account?: string;
+      /** The ARN (or name) to describe: the valueFrom without its JSON-key / stage / version fields. */ secretId: string;
+      jsonKey?: string;
+      versionStage?: string;
+      versionId?: string;
+    }
   | { kind: 'ssm'; region?: string; /** The name or ARN as GetParameters takes it. */ name: string }
   | { kind: 'invalid'; reason: string };
 
@@ -56,7 +64,10 @@ export function parseValueFrom(valueFrom: string): SecretSource {
     const [, partition, region, account, rest] = sm;
     const fields = rest!.split(':');
     if (fields.length > 4) {
-      return { kind: 'invalid', reason: 'a Secrets Manager valueFrom has at most three fields after the secret name (json-key:version-stage:version-id)' };
+      return {
+        kind: 'invalid',
+        reason: 'a Secrets Manager valueFrom has at most three fields after the secret name (json-key:version-stage:version-id)'
+      };
     }
     const [name, jsonKey, versionStage, versionId] = fields;
     if (!name) return { kind: 'invalid', reason: 'the Secrets Manager ARN has no secret name' };
@@ -102,15 +113,32 @@ export function collectReferences(td: RegisterTaskDefinitionCommandInput): Refer
       refs.push({ kind: 'image', ...place(`${at}.image`, c), image: c.image, ...(ecr ? { ecr } : {}) });
     }
     (c.secrets ?? []).forEach((s, j) => {
-      if (s.valueFrom !== undefined) refs.push({ kind: 'secret', ...place(`${at}.secrets[${j}].valueFrom`, c), valueFrom: s.valueFrom, source: parseValueFrom(s.valueFrom) });
+      if (s.valueFrom !== undefined)
+        refs.push({
+          kind: 'secret',
+          ...place(`${at}.secrets[${j}].valueFrom`, c),
+          valueFrom: s.valueFrom,
+          source: parseValueFrom(s.valueFrom)
+        });
     });
     const credentials = c.repositoryCredentials?.credentialsParameter;
     if (credentials) {
-      refs.push({ kind: 'secret', ...place(`${at}.repositoryCredentials.credentialsParameter`, c), valueFrom: credentials, source: parseValueFrom(credentials) });
+      refs.push({
+        kind: 'secret',
+        ...place(`${at}.repositoryCredentials.credentialsParameter`, c),
+        valueFrom: credentials,
+        source: parseValueFrom(credentials)
+      });
     }
     const log = c.logConfiguration;
     (log?.secretOptions ?? []).forEach((s, j) => {
-      if (s.valueFrom !== undefined) refs.push({ kind: 'secret', ...place(`${at}.logConfiguration.secretOptions[${j}].valueFrom`, c), valueFrom: s.valueFrom, source: parseValueFrom(s.valueFrom) });
+      if (s.valueFrom !== undefined)
+        refs.push({
+          kind: 'secret',
+          ...place(`${at}.logConfiguration.secretOptions[${j}].valueFrom`, c),
+          valueFrom: s.valueFrom,
+          source: parseValueFrom(s.valueFrom)
+        });
     });
     if (log?.logDriver === 'awslogs') {
       const options = log.options ?? {};

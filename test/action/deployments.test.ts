@@ -40,7 +40,12 @@ beforeAll(async () => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      const call: Call = { method: req.method ?? '', path: req.url ?? '', auth: req.headers.authorization, body: raw ? JSON.parse(raw) : {} };
+      const call: Call = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        auth: req.headers.authorization,
+        body: raw ? JSON.parse(raw) : {}
+      };
       calls.push(call);
       const scripted = script.shift();
       const answer: Answer = scripted ?? happyPath(call);
@@ -111,7 +116,7 @@ describe('a deployment that succeeds', () => {
     expect(calls.every((c) => c.auth === 'token ghs_faketoken')).toBe(true);
 
     const [create, inProgress, success] = calls;
-    expect(create!.body).toMatchObject({
+    expect(create.body).toMatchObject({
       ref: SHA,
       environment: 'production',
       required_contexts: [],
@@ -120,10 +125,10 @@ describe('a deployment that succeeds', () => {
       production_environment: true,
       payload: { ref: 'main', sha: SHA }
     });
-    expect(inProgress!.path).toBe(`/repos/acme/web/deployments/${deployment!.id}/statuses`);
-    expect(inProgress!.body).toMatchObject({ state: 'in_progress', log_url: RUN_URL, environment_url: 'https://web.example.com' });
-    expect(success!.path).toBe(inProgress!.path);
-    expect(success!.body).toMatchObject({
+    expect(inProgress.path).toBe(`/repos/acme/web/deployments/${deployment!.id}/statuses`);
+    expect(inProgress.body).toMatchObject({ state: 'in_progress', log_url: RUN_URL, environment_url: 'https://web.example.com' });
+    expect(success.path).toBe(inProgress.path);
+    expect(success.body).toMatchObject({
       state: 'success',
       auto_inactive: true,
       log_url: RUN_URL,
@@ -140,9 +145,9 @@ describe('a deployment that does not succeed', () => {
     await deployment!.finish(status, 'circuit breaker: tasks failed to start');
 
     expect(story()).toEqual(['POST /repos/acme/web/deployments', 'status in_progress', 'status failure']);
-    expect(calls[2]!.body).toMatchObject({ state: 'failure', auto_inactive: false, log_url: RUN_URL });
+    expect(calls[2].body).toMatchObject({ state: 'failure', auto_inactive: false, log_url: RUN_URL });
     // The environment still serves the previous release: do not link it to this one.
-    expect(calls[2]!.body).not.toHaveProperty('environment_url');
+    expect(calls[2].body).not.toHaveProperty('environment_url');
     expect(warnings).toEqual([]);
   });
 });
@@ -212,7 +217,7 @@ describe('descriptions and environments', () => {
     const deployment = await startDeployment(opts);
     const reason = `rolled back: ${'target Target.FailedHealthChecks '.repeat(10)}`;
     await deployment!.finish('rolled-back', reason);
-    const description = String(calls[2]!.body['description']);
+    const description = String(calls[2].body['description']);
     expect(description).toHaveLength(MAX_DESCRIPTION);
     expect(description.endsWith('…')).toBe(true);
     expect(reason.startsWith(description.slice(0, -1))).toBe(true);
@@ -238,7 +243,7 @@ describe('descriptions and environments', () => {
   it('staging is created as a non-production environment', async () => {
     const { opts } = options({ environment: 'staging' });
     await startDeployment(opts);
-    expect(calls[0]!.body).toMatchObject({ environment: 'staging', production_environment: false });
+    expect(calls[0].body).toMatchObject({ environment: 'staging', production_environment: false });
   });
 });
 
@@ -257,7 +262,7 @@ describe('secrets never reach GitHub', () => {
     await deployment!.finish('failed', reason);
     const wire = JSON.stringify(calls.map((c) => c.body));
     for (const form of forms()) expect(wire).not.toContain(form);
-    const description = String(calls[2]!.body['description']);
+    const description = String(calls[2].body['description']);
     for (const part of ['pa"ss', 'w0rd', 'zwei']) expect(description).not.toContain(part);
     expect(description).toMatch(/ auth failed for "\*\*\*" \(exi…$/);
     expect(warnings).toEqual([]);
@@ -274,8 +279,8 @@ describe('secrets never reach GitHub', () => {
     await deployment!.finish('succeeded', 'done');
     const wire = JSON.stringify(calls.map((c) => c.body));
     for (const form of forms()) expect(wire).not.toContain(form);
-    expect(calls[2]!.body).toMatchObject({ environment_url: 'https://web.example.com/?token=***', log_url: `${RUN_URL}?k=***` });
-    expect(calls[0]!.body['payload']).toEqual({ ref: 'release/***', sha: SHA });
+    expect(calls[2].body).toMatchObject({ environment_url: 'https://web.example.com/?token=***', log_url: `${RUN_URL}?k=***` });
+    expect(calls[0].body['payload']).toEqual({ ref: 'release/***', sha: SHA });
   });
 
   it('a GitHub error that quotes what was sent is masked in the warning', async () => {

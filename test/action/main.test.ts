@@ -29,7 +29,7 @@ describe('run()', () => {
     givenInputs({ 'task-definition': join(ROOT, 'examples/web.taskdef.json'), vars, register: 'false' });
     await run();
     expect(core.setFailed).not.toHaveBeenCalled();
-    const [name, path] = core.setOutput.mock.calls[0]!;
+    const [name, path] = core.setOutput.mock.calls[0];
     expect(name).toBe('task-definition');
     expect(JSON.parse(readFileSync(String(path), 'utf8')).family).toBe('web');
     expect(core.startGroup).toHaveBeenCalledWith('Render and validate the task definition');
@@ -38,7 +38,7 @@ describe('run()', () => {
   test('bad inputs fail the step naming each input, before any work', async () => {
     givenInputs({ 'task-definition': join(ROOT, 'examples/web.taskdef.json'), vars, register: 'perhaps', strategy: 'canary' });
     await run();
-    const message = String(core.setFailed.mock.calls[0]![0]);
+    const message = String(core.setFailed.mock.calls[0][0]);
     expect(message).toMatch(/input `register` is "perhaps"/);
     expect(message).toMatch(/input `strategy` is "canary"/);
     expect(core.setOutput).not.toHaveBeenCalled();
@@ -50,16 +50,24 @@ describe('run()', () => {
     writeFileSync(file, readFileSync(join(ROOT, 'examples/web.taskdef.json'), 'utf8').replace('"{{ cpu }}"', '"{{ cpus }}"'));
     givenInputs({ 'task-definition': file, vars, register: 'false' });
     await run();
-    expect(core.error).toHaveBeenCalledWith(expect.stringMatching(/placeholder \{\{ cpus \}\} has no value/), expect.objectContaining({ file, startLine: 5 }));
+    expect(core.error).toHaveBeenCalledWith(
+      expect.stringMatching(/placeholder \{\{ cpus \}\} has no value/),
+      expect.objectContaining({ file, startLine: 5 })
+    );
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/the template has a problem/));
   });
 
   test('a secret variable is masked before anything is printed', async () => {
-    givenInputs({ 'task-definition': join(ROOT, 'examples/web.taskdef.json'), vars: vars.replace(/^greeting=.*$/m, 'greeting=s3cr3t-value'), 'secret-vars': 'greeting', register: 'false' });
+    givenInputs({
+      'task-definition': join(ROOT, 'examples/web.taskdef.json'),
+      vars: vars.replace(/^greeting=.*$/m, 'greeting=s3cr3t-value'),
+      'secret-vars': 'greeting',
+      register: 'false'
+    });
     await run();
     expect(core.setSecret).toHaveBeenCalledWith('s3cr3t-value');
     const firstPrint = Math.min(...[core.info, core.startGroup].flatMap((f) => f.mock.invocationCallOrder));
-    expect(core.setSecret.mock.invocationCallOrder[0]!).toBeLessThan(firstPrint);
+    expect(core.setSecret.mock.invocationCallOrder[0]).toBeLessThan(firstPrint);
   });
 
   test('a throw of a non-Error still fails the step', async () => {

@@ -5,7 +5,7 @@ import { Backoff } from '../../src/aws/backoff.js';
 /** A random source that plays back the given values. */
 function playback(...values: number[]): () => number {
   let i = 0;
-  return () => values[i++ % values.length]!;
+  return () => values[i++ % values.length];
 }
 
 describe('Backoff', () => {

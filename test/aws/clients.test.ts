@@ -1,8 +1,18 @@
 /** The AWS access layer, with the SDK clients mocked (aws-sdk-client-mock): batching, paging, wrapping, not-found handling, deadlines. */
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeListenersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTasksCommand,
+  UpdateServiceCommand
+} from '@aws-sdk/client-ecs';
+import {
+  DescribeListenersCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { boundedAws, createAws, type AwsApis } from '../../src/aws/clients.js';
 import { AwsCallError, isAbort, isTimeout } from '../../src/aws/errors.js';
@@ -69,7 +79,7 @@ describe('ELB and CloudWatch', () => {
     expect(out.metricAlarms.map((a) => a.AlarmName)).toEqual(['a']);
     expect(out.compositeAlarms.map((a) => a.AlarmName)).toEqual(['b']);
     expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(1);
-    expect(cw.commandCalls(DescribeAlarmsCommand)[0]!.args[0].input.AlarmTypes).toEqual(['MetricAlarm', 'CompositeAlarm']);
+    expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmTypes).toEqual(['MetricAlarm', 'CompositeAlarm']);
   });
 });
 
@@ -143,7 +153,9 @@ describe('deadlines and signals over any client', () => {
   const never = (): Promise<never> => new Promise<never>(() => undefined);
 
   test('a call that never settles ends at the deadline of the view, pages included', async () => {
-    cw.on(DescribeAlarmsCommand).resolvesOnce({ MetricAlarms: [{ AlarmName: 'a' }], NextToken: 'p2' }).callsFake(never);
+    cw.on(DescribeAlarmsCommand)
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'a' }], NextToken: 'p2' })
+      .callsFake(never);
     const aws = createAws({ region: 'us-east-1', callTimeoutMs: 10_000 }).withCallTimeout(100);
     const call = aws.cloudwatch.describeAlarms(['a', 'b']);
     await expect(call).rejects.toThrow(/^reading alarms a, b: TimeoutError: AWS did not answer within 100 ms/);
@@ -162,7 +174,9 @@ describe('deadlines and signals over any client', () => {
     const seen = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
     expect(seen?.aborted).toBe(false);
     controller.abort('the deployment lock was lost');
-    await expect(call).rejects.toThrow('updating service web in cluster prod: AbortError: abandoned before AWS answered: the deployment lock was lost');
+    await expect(call).rejects.toThrow(
+      'updating service web in cluster prod: AbortError: abandoned before AWS answered: the deployment lock was lost'
+    );
     expect(seen?.aborted).toBe(true);
   });
 

@@ -95,7 +95,9 @@ test('a hung DescribeTargetHealth on the local ECS (latency fault) ends at the d
     // A TimeoutError is the proof: the held answer (5 s) would have been a success. No stopwatch, so load cannot fail it.
     const error = await failure(aws.elb.describeTargetHealth(arn));
     expect(error.code).toBe('TimeoutError');
-    expect(error.message).toMatch(new RegExp(`^reading the health of the targets in ${arn.replace(/[/.]/g, '\\$&')}: TimeoutError: AWS did not answer within 500 ms`));
+    expect(error.message).toMatch(
+      new RegExp(`^reading the health of the targets in ${arn.replace(/[/.]/g, '\\$&')}: TimeoutError: AWS did not answer within 500 ms`)
+    );
   } finally {
     await sim.close();
   }
@@ -133,7 +135,9 @@ describe('the deadline of one call', () => {
     const aws = createAws({ callTimeoutMs: 1_000 });
     const error = await failure(aws.ecs.describeServices('prod', ['web']));
     expect(isThrottle(error)).toBe(true);
-    expect(error.message).toMatch(/^describing service web in cluster prod: (ThrottlingException|TimeoutError: .*ThrottlingException: Rate exceeded)/);
+    expect(error.message).toMatch(
+      /^describing service web in cluster prod: (ThrottlingException|TimeoutError: .*ThrottlingException: Rate exceeded)/
+    );
     expect(fake.requests).toBeGreaterThanOrEqual(1);
   });
 

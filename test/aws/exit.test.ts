@@ -57,7 +57,10 @@ try {
 `;
 
 /** Runs the script; resolves with what it printed and how long it lived after the call ended. */
-async function run(url: string, o: { abortAfterMs?: number; callTimeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number | null; lingerMs: number }> {
+async function run(
+  url: string,
+  o: { abortAfterMs?: number; callTimeoutMs?: number }
+): Promise<{ stdout: string; stderr: string; code: number | null; lingerMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'aws-exit-'));
   const file = join(dir, 'abort.mts');
   writeFileSync(file, SCRIPT);

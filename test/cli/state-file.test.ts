@@ -33,7 +33,9 @@ describe('fileState', () => {
     const path = join(dir(), 'prod-web.1234.json');
     writeFileSync(path, text);
     const state = fileState(path);
-    expect(() => state.load('rolling')).toThrow(`the state file ${path} is not a JSON object; look at it, finish the rollback by hand, then delete it`);
+    expect(() => state.load('rolling')).toThrow(
+      `the state file ${path} is not a JSON object; look at it, finish the rollback by hand, then delete it`
+    );
     // Saving over it would erase the only record of what was left half-done.
     expect(() => state.save('rolling', { phase: 'done' })).toThrow(/is not a JSON object/);
     expect(readFileSync(path, 'utf8')).toBe(text);
@@ -64,7 +66,10 @@ describe('finishInterrupted with a saved rolling state it cannot read', () => {
 
   it.each([
     ['a string', 'watching'],
-    ['an unknown phase', { cluster: 'prod', service: 'web', taskDefinitionArn: 'td:8', previousTaskDefinitionArn: 'td:7', phase: 'shifting' }],
+    [
+      'an unknown phase',
+      { cluster: 'prod', service: 'web', taskDefinitionArn: 'td:8', previousTaskDefinitionArn: 'td:7', phase: 'shifting' }
+    ],
     ['no service', { cluster: 'prod', taskDefinitionArn: 'td:8', previousTaskDefinitionArn: 'td:7', phase: 'watching' }],
     ['null', null]
   ])('%s fails with what to do instead of "nothing to roll back"', async (_, rolling) => {

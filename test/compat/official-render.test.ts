@@ -12,7 +12,8 @@ const two = JSON.stringify({
   ]
 });
 const files = { 'td.json': two };
-const container = (input: { containerDefinitions?: { name?: string }[] }, name: string) => input.containerDefinitions!.find((c) => c.name === name)!;
+const container = (input: { containerDefinitions?: { name?: string }[] }, name: string) =>
+  input.containerDefinitions!.find((c) => c.name === name)!;
 
 const revision = (n: number, image: string): { taskDefinition: TaskDefinition } => ({
   taskDefinition: {
@@ -27,7 +28,10 @@ const revision = (n: number, image: string): { taskDefinition: TaskDefinition } 
 describe('task-definition-revision', () => {
   test('with task-definition-family, renders from that revision, not the latest', async () => {
     const ecs = stubEcs([revision(2, 'web:v2'), revision(3, 'web:v3')]);
-    const { rendered } = await render({ 'task-definition-family': 'web', 'task-definition-revision': '2', 'container-name': 'web', image: 'web:v9' }, { ecs });
+    const { rendered } = await render(
+      { 'task-definition-family': 'web', 'task-definition-revision': '2', 'container-name': 'web', image: 'web:v9' },
+      { ecs }
+    );
     expect(ecs.calls).toEqual([{ method: 'describeTaskDefinition', arg: 'web:2' }]);
     expect(rendered.base?.arn).toMatch(/web:2$/);
     expect(container(rendered.input, 'web')).toMatchObject({ image: 'web:v9' });
@@ -35,8 +39,14 @@ describe('task-definition-revision', () => {
 
   test.each([
     [{ 'task-definition-revision': '2' }, /input `task-definition-revision` is set without input `task-definition-family`/],
-    [{ 'task-definition': 'td.json', 'task-definition-revision': '2' }, /input `task-definition-revision` is set with input `task-definition`/],
-    [{ 'task-definition-family': 'web', 'task-definition-revision': 'latest' }, /input `task-definition-revision` is "latest".*whole number of at least 1/]
+    [
+      { 'task-definition': 'td.json', 'task-definition-revision': '2' },
+      /input `task-definition-revision` is set with input `task-definition`/
+    ],
+    [
+      { 'task-definition-family': 'web', 'task-definition-revision': 'latest' },
+      /input `task-definition-revision` is "latest".*whole number of at least 1/
+    ]
   ])('%j fails before any AWS call', async (values, message) => {
     const ecs = stubEcs([revision(2, 'web:v2')]);
     const errors = await inputErrors(render(values, { ecs, files }));
@@ -75,10 +85,16 @@ describe('comma-separated container-name (official since v1.8)', () => {
   });
 
   test.each([
-    [{ 'container-name': 'web,nope', image: 'x' }, /input `container-name` names container "nope", which the task definition does not have/],
+    [
+      { 'container-name': 'web,nope', image: 'x' },
+      /input `container-name` names container "nope", which the task definition does not have/
+    ],
     [{ 'container-name': 'web,,worker', image: 'x' }, /input `container-name` is "web,,worker": "" is not a container name/],
     [{ 'container-name': 'web,web', image: 'x' }, /names container web twice/],
-    [{ 'container-name': 'web', 'env-files': 's3://bucket/web.env' }, /input `env-files` has "s3:\/\/bucket\/web.env", not the ARN of an S3 object.*arn:aws:s3:::BUCKET\/KEY/],
+    [
+      { 'container-name': 'web', 'env-files': 's3://bucket/web.env' },
+      /input `env-files` has "s3:\/\/bucket\/web.env", not the ARN of an S3 object.*arn:aws:s3:::BUCKET\/KEY/
+    ],
     [{ 'env-files': 'arn:aws:s3:::b-1/web.env' }, /input `env-files` is set without input `container-name`/]
   ])('%j is refused, naming the input and the fix', async (values, message) => {
     const errors = await inputErrors(render({ 'task-definition': 'td.json', ...values }, { files }));
@@ -89,15 +105,22 @@ describe('comma-separated container-name (official since v1.8)', () => {
 describe('task-role-arn and execution-role-arn', () => {
   test('set the task definition roles', async () => {
     const { rendered } = await render(
-      { 'task-definition': 'td.json', 'task-role-arn': 'arn:aws:iam::123456789012:role/app', 'execution-role-arn': 'arn:aws-cn:iam::123456789012:role/exec' },
+      {
+        'task-definition': 'td.json',
+        'task-role-arn': 'arn:aws:iam::123456789012:role/app',
+        'execution-role-arn': 'arn:aws-cn:iam::123456789012:role/exec'
+      },
       { files }
     );
-    expect(rendered.input).toMatchObject({ taskRoleArn: 'arn:aws:iam::123456789012:role/app', executionRoleArn: 'arn:aws-cn:iam::123456789012:role/exec' });
+    expect(rendered.input).toMatchObject({
+      taskRoleArn: 'arn:aws:iam::123456789012:role/app',
+      executionRoleArn: 'arn:aws-cn:iam::123456789012:role/exec'
+    });
   });
 
   test('a value that is not a role ARN is refused', async () => {
     const errors = await inputErrors(render({ 'task-definition': 'td.json', 'task-role-arn': 'app-role' }, { files }));
-    expect(errors[0]!.message).toMatch(/input `task-role-arn` is "app-role", not an IAM role ARN.*arn:aws:iam::ACCOUNT:role\/NAME/);
+    expect(errors[0].message).toMatch(/input `task-role-arn` is "app-role", not an IAM role ARN.*arn:aws:iam::ACCOUNT:role\/NAME/);
   });
 });
 
@@ -107,18 +130,33 @@ describe('keep-null-value-keys and empty values', () => {
     volumes: [],
     placementConstraints: [],
     containerDefinitions: [
-      { name: 'web', image: 'web:v1', memory: 512, hostname: '', entryPoint: [], dockerLabels: {}, environment: [{ name: 'EMPTY', value: '' }], user: null }
+      {
+        name: 'web',
+        image: 'web:v1',
+        memory: 512,
+        hostname: '',
+        entryPoint: [],
+        dockerLabels: {},
+        environment: [{ name: 'EMPTY', value: '' }],
+        user: null
+      }
     ]
   });
 
   test('empty values are removed before registering, as the official deploy action does; an environment value "" stays', async () => {
     const { rendered, reporter } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': withEmpties } });
-    expect(rendered.input).toEqual({ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:v1', memory: 512, environment: [{ name: 'EMPTY', value: '' }] }] });
+    expect(rendered.input).toEqual({
+      family: 'web',
+      containerDefinitions: [{ name: 'web', image: 'web:v1', memory: 512, environment: [{ name: 'EMPTY', value: '' }] }]
+    });
     expect(reporter.lines.join('\n')).toMatch(/removed empty values.*volumes, placementConstraints/);
   });
 
   test('keys named in keep-null-value-keys keep their empty values', async () => {
-    const { rendered } = await render({ 'task-definition': 'td.json', 'keep-null-value-keys': 'entryPoint, volumes' }, { files: { 'td.json': withEmpties } });
+    const { rendered } = await render(
+      { 'task-definition': 'td.json', 'keep-null-value-keys': 'entryPoint, volumes' },
+      { files: { 'td.json': withEmpties } }
+    );
     expect(rendered.input).toMatchObject({ volumes: [] });
     expect(container(rendered.input, 'web')).toMatchObject({ entryPoint: [] });
     expect(container(rendered.input, 'web')).not.toHaveProperty('hostname');
@@ -148,7 +186,8 @@ describe('Go-template text and literal {{', () => {
   });
 
   test('an unquoted YAML {{.Name}} is a string, left as written', async () => {
-    const yaml = 'family: web\ncontainerDefinitions:\n  - name: web\n    image: web:v1\n    memory: 512\n    dockerLabels:\n      tag: {{.Name}}\n';
+    const yaml =
+      'family: web\ncontainerDefinitions:\n  - name: web\n    image: web:v1\n    memory: 512\n    dockerLabels:\n      tag: {{.Name}}\n';
     const { rendered } = await render({ 'task-definition': 'td.yaml' }, { files: { 'td.yaml': yaml } });
     expect(container(rendered.input, 'web')).toMatchObject({ dockerLabels: { tag: '{{.Name}}' } });
   });
@@ -156,7 +195,7 @@ describe('Go-template text and literal {{', () => {
   test('a placeholder that is neither ours nor Go-template text is still an error', async () => {
     const td = JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:{{ a b }}', memory: 512 }] });
     const errors = await inputErrors(render({ 'task-definition': 'td.json' }, { files: { 'td.json': td } }));
-    expect(errors[0]!.message).toMatch(/"\{\{ a b \}\}" is not a placeholder/);
+    expect(errors[0].message).toMatch(/"\{\{ a b \}\}" is not a placeholder/);
   });
 });
 
@@ -172,8 +211,12 @@ describe('a render step written for the official render action', () => {
   });
 
   test('a step that sets any ecs-rollout input, or register, chose ecs-rollout: it registers', async () => {
-    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2', vars: 'tag=v2' })).mode).toBe('register');
-    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2', register: 'true' })).mode).toBe('register');
+    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2', vars: 'tag=v2' })).mode).toBe(
+      'register'
+    );
+    expect((await settings({ 'task-definition': 'td.json', 'container-name': 'web', image: 'web:v2', register: 'true' })).mode).toBe(
+      'register'
+    );
     expect((await settings({ 'task-definition': 'td.json', register: 'false' })).mode).toBe('render');
   });
 });

@@ -61,13 +61,29 @@ export class World {
     this.addService('web-green', GREEN_TG, td(7), 0);
   }
 
-  addService(name: string, targetGroupArn: string, taskDefinition: string, desired: number, createdAt = new Date(Date.UTC(2030, 0, 1))): void {
+  addService(
+    name: string,
+    targetGroupArn: string,
+    taskDefinition: string,
+    desired: number,
+    createdAt = new Date(Date.UTC(2030, 0, 1))
+  ): void {
     this.services.set(name, {
       name,
       targetGroupArn,
       desiredCount: desired,
       deployments: [
-        { id: `ecs-svc/${name}-0`, status: 'PRIMARY', taskDefinition, desiredCount: desired, runningCount: desired, pendingCount: 0, failedTasks: 0, rolloutState: 'COMPLETED', createdAt }
+        {
+          id: `ecs-svc/${name}-0`,
+          status: 'PRIMARY',
+          taskDefinition,
+          desiredCount: desired,
+          runningCount: desired,
+          pendingCount: 0,
+          failedTasks: 0,
+          rolloutState: 'COMPLETED',
+          createdAt
+        }
       ]
     });
   }
@@ -199,7 +215,14 @@ export class World {
       for (let i = 0; i < (d.runningCount ?? 0); i++) {
         const Target = { Id: `10.0.${d.id?.length ?? 0}.${out.length + 1}`, Port: 8080 };
         if (behaviour === 'unhealthy') {
-          out.push({ Target, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' } });
+          out.push({
+            Target,
+            TargetHealth: {
+              State: 'unhealthy',
+              Reason: 'Target.ResponseCodeMismatch',
+              Description: 'Health checks failed with these codes: [500]'
+            }
+          });
         } else if (behaviour === 'initial') {
           out.push({ Target, TargetHealth: { State: 'initial', Reason: 'Elb.InitialHealthChecking' } });
         } else {
@@ -239,7 +262,11 @@ export class World {
           return { services, failures };
         },
         updateService: async (input) => {
-          const parts = [input.service, input.taskDefinition ? `td=${input.taskDefinition.split('/').pop()}` : '', input.desiredCount !== undefined ? `desired=${input.desiredCount}` : ''];
+          const parts = [
+            input.service,
+            input.taskDefinition ? `td=${input.taskDefinition.split('/').pop()}` : '',
+            input.desiredCount !== undefined ? `desired=${input.desiredCount}` : ''
+          ];
           this.log('UpdateService', parts.filter(Boolean).join(' '));
           return this.update(input);
         },
@@ -307,7 +334,10 @@ export class World {
     });
   }
 
-  context(signal = new AbortController().signal, state = new MemoryState()): { ctx: DeployContext; reporter: RecordingReporter; state: MemoryState } {
+  context(
+    signal = new AbortController().signal,
+    state = new MemoryState()
+  ): { ctx: DeployContext; reporter: RecordingReporter; state: MemoryState } {
     const reporter = new RecordingReporter();
     return { ctx: { aws: this.aws(), reporter, timer: this.timer, signal, state }, reporter, state };
   }

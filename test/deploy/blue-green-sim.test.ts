@@ -15,7 +15,6 @@ import type { Scenario, Sim } from '../../sim/server.js';
 import { MemoryState } from './rolling-fakes.js';
 import { deploySettings } from './blue-green-fakes.js';
 
-
 const SAVED_ENV = { ...process.env };
 function pointAt(sim: Sim): void {
   process.env.AWS_ENDPOINT_URL = sim.url;
@@ -102,7 +101,7 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
   async function listenerWeights(): Promise<Record<string, number>> {
     const l = await aws.elb.describeListener(sim.scenario!.listeners['web-alb:80']);
     const tgs = l.DefaultActions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroups ?? [];
-    return Object.fromEntries(tgs.map((t) => [t.TargetGroupArn!.split('/')[1]!, t.Weight ?? 0]));
+    return Object.fromEntries(tgs.map((t) => [t.TargetGroupArn!.split('/')[1], t.Weight ?? 0]));
   }
 
   async function desired(): Promise<Record<string, [number | undefined, string | undefined]>> {
@@ -122,12 +121,12 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     expect(result.outputs).toMatchObject({ 'live-service': 'web-green', traffic: 'web-blue=0,web-green=100', 'steps-completed': '3' });
     // Green took a share during the steps…
     const during = requests(sim);
-    expect(during['web-green']! - before['web-green']!).toBeGreaterThan(0);
+    expect(during['web-green'] - before['web-green']).toBeGreaterThan(0);
     // …and now every request.
     sim.advance(60_000);
     const after = requests(sim);
-    expect(after['web-green']! - during['web-green']!).toBe(3000);
-    expect(after['web-blue']! - during['web-blue']!).toBe(0);
+    expect(after['web-green'] - during['web-green']).toBe(3000);
+    expect(after['web-blue'] - during['web-blue']).toBe(0);
 
     const v3 = await register(aws, 'registry.example.com/web:v3');
     const second = await deployBlueGreen(deploySettings(), settingsFor(sim.scenario!), v3, context());
@@ -145,8 +144,8 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     expect(result.reason).toMatch(/Target\.ResponseCodeMismatch|circuit breaker/);
     expect(result.reason).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await desired())['web-green']![0]).toBe(0);
-    expect(requests(sim)['web-green']! - before['web-green']!).toBe(0);
+    expect((await desired())['web-green'][0]).toBe(0);
+    expect(requests(sim)['web-green'] - before['web-green']).toBe(0);
   });
 
   it('a release that crashes → stopped at its first exit (before the circuit breaker), no traffic moved', async () => {
@@ -155,7 +154,7 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/^web-green: essential container web of web:2 exited with code 1 in \d tasks? \(\w+/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await desired())['web-green']![0]).toBe(0);
+    expect((await desired())['web-green'][0]).toBe(0);
   });
 
   it('a memory leak fires the temporary alarm on green during the bake → traffic back on blue, alarms deleted', async () => {
@@ -176,7 +175,7 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/gate alarms failed at 10 %: alarm ecs-rollout-prod-web-green-memory-sim-leak is ALARM/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await desired())['web-green']![0]).toBe(0);
+    expect((await desired())['web-green'][0]).toBe(0);
     const { metricAlarms } = await aws.cloudwatch.describeAlarms(['ecs-rollout-prod-web-green-memory-sim-leak']);
     expect(metricAlarms).toEqual([]);
   });
@@ -207,7 +206,10 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     ).taskDefinitionArn!;
     const bg: BlueGreenSettings = {
       ...settingsFor(s, { steps: [50, 100] }),
-      colours: { blue: { service: 'api-blue', targetGroupArn: s.targetGroups['api-blue'] }, green: { service: 'api-green', targetGroupArn: s.targetGroups['api-green'] } },
+      colours: {
+        blue: { service: 'api-blue', targetGroupArn: s.targetGroups['api-blue'] },
+        green: { service: 'api-green', targetGroupArn: s.targetGroups['api-green'] }
+      },
       target: { ruleArn: s.rules['api-alb:80:10'] }
     };
     const result = await deployBlueGreen(deploySettings(), bg, v2, context());
@@ -217,7 +219,7 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     expect(status).toMatchObject({ live: 'green', weights: { blue: 0, green: 100 } });
     const during = requests(sim);
     sim.advance(60_000);
-    expect(requests(sim)['api-green']! - during['api-green']!).toBe(3000);
+    expect(requests(sim)['api-green'] - during['api-green']).toBe(3000);
   });
 
   it('the main step dies mid-shift → recoverBlueGreen (the post step) restores 100/0', async () => {
@@ -232,7 +234,8 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
       sleep: (ms, signal) => (dead ? new Promise<void>(() => undefined) : timer.sleep(ms, signal))
     };
     void deployBlueGreen(deploySettings(), settingsFor(sim.scenario!), v2, ctx);
-    for (let i = 0; i < 400 && state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.percent !== 50; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 400 && state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.percent !== 50; i++)
+      await new Promise((r) => setTimeout(r, 5));
     for (let i = 0; i < 200 && (await listenerWeights())['web-green'] !== 50; i++) await new Promise((r) => setTimeout(r, 5));
     dead = true;
     expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
@@ -240,7 +243,7 @@ describe('deployBlueGreen against the local ECS (frozen clock moved by our timer
     const what = await recoverBlueGreen(context(state));
     expect(what).toMatch(/stopped while shifting web:2 into web-green: rolled back/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await desired())['web-green']![0]).toBe(0);
+    expect((await desired())['web-green'][0]).toBe(0);
   });
 });
 
@@ -259,7 +262,13 @@ describe('deployBlueGreen against the local ECS on a fast real clock', () => {
     const aws = createAws({ maxAttempts: 2 });
     const v2 = await register(aws, 'registry.example.com/web:v2');
     const real = (simMs: number): number => Math.ceil(simMs / scale);
-    const ctx: DeployContext = { aws, reporter: new RecordingReporter(), timer: realTimer, signal: new AbortController().signal, state: new MemoryState() };
+    const ctx: DeployContext = {
+      aws,
+      reporter: new RecordingReporter(),
+      timer: realTimer,
+      signal: new AbortController().signal,
+      state: new MemoryState()
+    };
     const result = await deployBlueGreen(
       deploySettings({ pollIntervalMs: real(5_000), timeoutMs: real(10 * 60_000) }),
       settingsFor(sim.scenario!, { stepBakeMs: real(30_000), finalBakeMs: real(30_000), terminationWaitMs: real(10_000) }),
@@ -269,7 +278,7 @@ describe('deployBlueGreen against the local ECS on a fast real clock', () => {
     );
     expect(result.status).toBe('succeeded');
     const l = await aws.elb.describeListener(sim.scenario!.listeners['web-alb:80']);
-    expect(l.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((t) => t.Weight)).toEqual([0, 100]);
+    expect(l.DefaultActions![0].ForwardConfig!.TargetGroups!.map((t) => t.Weight)).toEqual([0, 100]);
     const { services } = await aws.ecs.describeServices('prod', ['web-blue', 'web-green']);
     expect(services.map((s) => s.desiredCount)).toEqual([0, 2]);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { BLUE_GREEN_STATE_KEY, type BlueGreenState, deployBlueGreen, preflightBlueGreen, recoverBlueGreen } from '../../src/deploy/blue-green.js';
+import {
+  BLUE_GREEN_STATE_KEY,
+  type BlueGreenState,
+  deployBlueGreen,
+  preflightBlueGreen,
+  recoverBlueGreen
+} from '../../src/deploy/blue-green.js';
 import type { GateSettings } from '../../src/gates/settings.js';
 import { boundedAws } from '../../src/aws/clients.js';
 import { MemoryState } from './rolling-fakes.js';
@@ -32,7 +38,12 @@ describe('deployBlueGreen: a good release', () => {
     expect(world.service('web-green').desiredCount).toBe(2);
     expect(world.primary('web-green').taskDefinition).toBe(td(8));
     expect(world.service('web-blue').desiredCount).toBe(0);
-    expect(result.outputs).toEqual({ 'live-service': 'web-green', 'previous-service': 'web-blue', traffic: 'web-blue=0,web-green=100', 'steps-completed': '3' });
+    expect(result.outputs).toEqual({
+      'live-service': 'web-green',
+      'previous-service': 'web-blue',
+      traffic: 'web-blue=0,web-green=100',
+      'steps-completed': '3'
+    });
     expect(result.previousTaskDefinitionArn).toBe(td(7));
     expect(result.deploymentId).toMatch(/^ecs-svc\//);
     expect(result.reason).toMatch(/web-green serves 100 % on web:8/);
@@ -44,7 +55,7 @@ describe('deployBlueGreen: a good release', () => {
     const retire = world.calls.find((c) => c.op === 'UpdateService' && c.detail === 'web-blue desired=0')!;
     expect(retire.at - lastShift.at).toBeGreaterThanOrEqual(60_000 + 30_000);
     const before = world.calls.slice(0, world.calls.indexOf(retire));
-    expect(before[before.length - 1]!.op).toBe('DescribeListeners');
+    expect(before[before.length - 1].op).toBe('DescribeListeners');
     // Each bake lasted its configured time.
     const ten = world.calls.find((c) => c.detail === 'web-blue=90,web-green=10')!;
     const fifty = world.calls.find((c) => c.detail === 'web-blue=50,web-green=50')!;
@@ -61,7 +72,12 @@ describe('deployBlueGreen: a good release', () => {
       { 'web-blue': 0, 'web-green': 100 }
     ]);
     expect(state.phases()).toEqual(['preparing', 'preparing', 'shifting', 'shifting', 'promoting', 'done']);
-    expect(state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)).toMatchObject({ live: 'blue', idle: 'green', cluster: 'prod', newColourBefore: { desiredCount: 0 } });
+    expect(state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)).toMatchObject({
+      live: 'blue',
+      idle: 'green',
+      cluster: 'prod',
+      newColourBefore: { desiredCount: 0 }
+    });
   });
 
   it('one DescribeServices per poll covers both colours', async () => {
@@ -90,7 +106,11 @@ describe('deployBlueGreen: a good release', () => {
     expect(world.primary('web-blue').taskDefinition).toBe(td(9));
     expect(world.service('web-blue').desiredCount).toBe(2);
     expect(world.service('web-green').desiredCount).toBe(0);
-    expect(second.outputs).toMatchObject({ 'live-service': 'web-blue', 'previous-service': 'web-green', traffic: 'web-blue=100,web-green=0' });
+    expect(second.outputs).toMatchObject({
+      'live-service': 'web-blue',
+      'previous-service': 'web-green',
+      traffic: 'web-blue=100,web-green=0'
+    });
     expect(second.previousTaskDefinitionArn).toBe(td(8));
   });
 
@@ -108,7 +128,12 @@ describe('deployBlueGreen: a good release', () => {
   it('desired-count overrides the live colour’s size; idle-desired-count keeps the old colour warm', async () => {
     const world = new World();
     const { ctx } = world.context();
-    const result = await deployBlueGreen(deploySettings({ desiredCount: 3 }), bgSettings({ idleDesiredCount: 1, steps: [100] }), td(8), ctx);
+    const result = await deployBlueGreen(
+      deploySettings({ desiredCount: 3 }),
+      bgSettings({ idleDesiredCount: 1, steps: [100] }),
+      td(8),
+      ctx
+    );
     expect(result.status).toBe('succeeded');
     expect(world.service('web-green').desiredCount).toBe(3);
     expect(world.service('web-blue').desiredCount).toBe(1);
@@ -117,7 +142,11 @@ describe('deployBlueGreen: a good release', () => {
   it('creates temporary alarms on the NEW colour’s service and deletes them at the end', async () => {
     const world = new World();
     const { ctx, state } = world.context();
-    const gates = { settings: gateSettings({ temporary: { cpuThreshold: 80, memoryThreshold: 90, period: 60, evaluationPeriods: 1, datapoints: 1 } }), baseline: {}, deploymentTag: 'run-1' };
+    const gates = {
+      settings: gateSettings({ temporary: { cpuThreshold: 80, memoryThreshold: 90, period: 60, evaluationPeriods: 1, datapoints: 1 } }),
+      baseline: {},
+      deploymentTag: 'run-1'
+    };
     const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx, { gates });
     expect(result.status).toBe('succeeded');
     const puts = world.ops('PutMetricAlarm');
@@ -161,7 +190,9 @@ describe('deployBlueGreen: temporary alarms warming up', () => {
       temporary: { cpuThreshold: 80, period: 60, evaluationPeriods: 1, datapoints: 1 },
       inconclusive: { limit: 3, decide: 'fail' }
     });
-    const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx, { gates: { settings, baseline: {}, deploymentTag: 'run-2' } });
+    const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx, {
+      gates: { settings, baseline: {}, deploymentTag: 'run-2' }
+    });
     expect(result.status).toBe('succeeded');
     // No traffic moved while the alarm had no data.
     expect(checksAtFirstShift).toBeGreaterThan(25);
@@ -175,7 +206,9 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     const { ctx, reporter } = world.context();
     const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/gate targets failed before the first shift: 2 of 2 targets in web-green unhealthy: Target.ResponseCodeMismatch/);
+    expect(result.reason).toMatch(
+      /gate targets failed before the first shift: 2 of 2 targets in web-green unhealthy: Target.ResponseCodeMismatch/
+    );
     expect(world.ops('ModifyListener')).toEqual([]);
     expect(world.weights()).toEqual({ blue: 100, green: 0 });
     expect(world.service('web-green').desiredCount).toBe(0);
@@ -201,7 +234,9 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     const { ctx } = world.context();
     const result = await deployBlueGreen(deploySettings({ timeoutMs: 60_000 }), bgSettings(), td(8), ctx);
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/gates did not pass before the first shift within the timeout \(targets: 2 of 2 targets in web-green still initial/);
+    expect(result.reason).toMatch(
+      /gates did not pass before the first shift within the timeout \(targets: 2 of 2 targets in web-green still initial/
+    );
     expect(world.timer.now()).toBeGreaterThanOrEqual(60_000);
     expect(world.ops('ModifyListener')).toEqual([]);
   });
@@ -210,7 +245,8 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     const world = new World();
     world.setAlarm('web-5xx', 'OK');
     world.onWeights = (w) => {
-      if (w[GREEN_TG] === 50) world.setAlarm('web-5xx', 'ALARM', 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0)');
+      if (w[GREEN_TG] === 50)
+        world.setAlarm('web-5xx', 'ALARM', 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0)');
     };
     const { ctx, reporter } = world.context();
     const gates = { settings: gateSettings({ alarms: ['web-5xx'] }), baseline: { 'web-5xx': { state: 'OK' } } };
@@ -230,9 +266,9 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     expect(restore.at - fifty.at).toBeLessThanOrEqual(5_000);
     // Two ELB round trips: the write straight away (the actions are known from the last read), then the read-back.
     const at = world.calls.indexOf(restore);
-    expect(world.calls[at - 1]!.op).not.toMatch(/^Describe(Listeners|Rules)$/);
-    expect(world.calls[at + 1]!.op).toBe('DescribeListeners');
-    expect(world.calls[at + 2]!.op).toBe('UpdateService');
+    expect(world.calls[at - 1].op).not.toMatch(/^Describe(Listeners|Rules)$/);
+    expect(world.calls[at + 1].op).toBe('DescribeListeners');
+    expect(world.calls[at + 2].op).toBe('UpdateService');
     // Traffic first, scale-down second.
     const scaleDown = world.calls.findIndex((c) => c.op === 'UpdateService' && c.detail === 'web-green desired=0');
     expect(scaleDown).toBeGreaterThan(world.calls.indexOf(restore));
@@ -246,7 +282,12 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     const { ctx, reporter } = world.context();
     const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
     expect(result.status).toBe('succeeded');
-    expect(shifts(world)).toEqual(['web-blue=90,web-green=10', 'web-blue=50,web-green=50', 'web-blue=50,web-green=50', 'web-blue=0,web-green=100']);
+    expect(shifts(world)).toEqual([
+      'web-blue=90,web-green=10',
+      'web-blue=50,web-green=50',
+      'web-blue=50,web-green=50',
+      'web-blue=0,web-green=100'
+    ]);
     expect(reporter.lines.some((l) => /ignored the first change of weights; applying it again worked/.test(l))).toBe(true);
   });
 
@@ -257,7 +298,9 @@ describe('deployBlueGreen: aborts put traffic back first', () => {
     const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
     // The 10 % step took effect, 50 % never did, and the restore to 100/0 is ignored too.
     expect(result.status).toBe('failed');
-    expect(result.reason).toMatch(/shifting 50 % to web-green failed: listener .* still forwards 90\/10 to web-blue\/web-green after setting 50\/50/);
+    expect(result.reason).toMatch(
+      /shifting 50 % to web-green failed: listener .* still forwards 90\/10 to web-blue\/web-green after setting 50\/50/
+    );
     expect(result.reason).toMatch(/and the rollback did not complete: putting 100 % back on web-blue failed/);
     expect(result.reason).toMatch(/now forwards 90\/10 to web-blue\/web-green; service web-blue wants 2 task\(s\)/);
     // web-green still serves 10 %: it must not be scaled down.
@@ -355,7 +398,12 @@ describe('deployBlueGreen: an interrupted earlier deployment (50/50)', () => {
     const { ctx } = world.context();
     const result = await deployBlueGreen(deploySettings(), bgSettings({ onInterrupted: 'rollback' }), td(9), ctx);
     expect(result.status).toBe('succeeded');
-    expect(shifts(world)).toEqual(['web-blue=100,web-green=0', 'web-blue=90,web-green=10', 'web-blue=50,web-green=50', 'web-blue=0,web-green=100']);
+    expect(shifts(world)).toEqual([
+      'web-blue=100,web-green=0',
+      'web-blue=90,web-green=10',
+      'web-blue=50,web-green=50',
+      'web-blue=0,web-green=100'
+    ]);
     expect(world.primary('web-green').taskDefinition).toBe(td(9));
     expect(world.service('web-blue').desiredCount).toBe(0);
     // The reset happens before the new colour is touched.
@@ -385,7 +433,8 @@ describe('recoverBlueGreen (the post step)', () => {
     };
     void deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx);
     // Waits for the state the crash leaves (the fakes answer at once), not for a guessed delay.
-    for (let i = 0; i < 10_000 && state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.percent !== 50; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 10_000 && state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.percent !== 50; i++)
+      await new Promise((r) => setImmediate(r));
     expect(world.weights()).toEqual({ blue: 50, green: 50 });
     expect(state.load<BlueGreenState>(BLUE_GREEN_STATE_KEY)?.phase).toBe('shifting');
 
@@ -465,7 +514,10 @@ describe('deployBlueGreen: problems found before anything changes', () => {
     ctx.aws.cloudwatch.putMetricAlarm = async () => {
       throw new Error('creating alarm x: AccessDenied: not authorized to perform cloudwatch:PutMetricAlarm');
     };
-    const gates = { settings: gateSettings({ temporary: { cpuThreshold: 80, period: 60, evaluationPeriods: 1, datapoints: 1 } }), baseline: {} };
+    const gates = {
+      settings: gateSettings({ temporary: { cpuThreshold: 80, period: 60, evaluationPeriods: 1, datapoints: 1 } }),
+      baseline: {}
+    };
     const result = await deployBlueGreen(deploySettings(), bgSettings(), td(8), ctx, { gates });
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/AccessDenied.*; nothing was changed$/);
@@ -473,7 +525,11 @@ describe('deployBlueGreen: problems found before anything changes', () => {
   });
 
   it.each([
-    ['a service registered in the other colour’s target group', (w: World) => void (w.service('web-green').targetGroupArn = BLUE_TG), /green-service web-green does not register its tasks in green-target-group web-green/],
+    [
+      'a service registered in the other colour’s target group',
+      (w: World) => void (w.service('web-green').targetGroupArn = BLUE_TG),
+      /green-service web-green does not register its tasks in green-target-group web-green/
+    ],
     ['a missing service', (w: World) => void w.services.delete('web-green'), /service web-green not found in cluster prod/],
     ['a live colour at zero tasks', (w: World) => void (w.service('web-blue').desiredCount = 0), /the live colour web-blue wants 0 tasks/]
   ])('%s', async (_name, breakIt, message) => {
@@ -499,7 +555,10 @@ describe('deployBlueGreen: problems found before anything changes', () => {
 describe('preflightBlueGreen (before the revision is registered)', () => {
   it('passes a ready pair of colours with read-only calls', async () => {
     const world = new World();
-    await expect(preflightBlueGreen(deploySettings(), bgSettings(), world.context().ctx)).resolves.toMatchObject({ live: 'blue', idle: 'green' });
+    await expect(preflightBlueGreen(deploySettings(), bgSettings(), world.context().ctx)).resolves.toMatchObject({
+      live: 'blue',
+      idle: 'green'
+    });
     expect(world.calls.map((c) => c.op).filter((op) => !/^Describe/.test(op))).toEqual([]);
   });
 

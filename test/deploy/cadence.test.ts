@@ -62,8 +62,16 @@ describe('Cadence', () => {
 
 describe('settling: ECS may finish any moment', () => {
   test.each<[string, Service, boolean]>([
-    ['new tasks still pending', svc([dep('d2', 'PRIMARY', TD8, { running: 0, pending: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]), false],
-    ['every new task running, old ones draining', svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]), true],
+    [
+      'new tasks still pending',
+      svc([dep('d2', 'PRIMARY', TD8, { running: 0, pending: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]),
+      false
+    ],
+    [
+      'every new task running, old ones draining',
+      svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]),
+      true
+    ],
     ['every new task running, health checks pending', svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' })]), true],
     ['completed and alone', svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'COMPLETED' })]), false]
   ])('%s: %s', (_what, service, expected) => {
@@ -74,8 +82,10 @@ describe('settling: ECS may finish any moment', () => {
 /** A rolling deployment whose new tasks stay PENDING until `runAt`, run, and complete at `doneAt` (ms on the fake clock). */
 function slowStart(runAt: number, doneAt: number) {
   return (now: number): Service => {
-    if (now < runAt) return svc([dep('d2', 'PRIMARY', TD8, { running: 0, pending: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]);
-    if (now < doneAt) return svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]);
+    if (now < runAt)
+      return svc([dep('d2', 'PRIMARY', TD8, { running: 0, pending: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]);
+    if (now < doneAt)
+      return svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]);
     return svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'COMPLETED' })]);
   };
 }
@@ -131,15 +141,18 @@ describe('watchUntil with rest', () => {
     const w = clocked(slowStart(150_000, 200_000), 60_000);
     await watchUntil(w.watcher, w.timer, completed, { timeoutMs: 1_800_000, rest: true, waitingFor: 'web to run web:8' });
     const progress = w.timed.filter((l) => l.line.startsWith('waiting for web to run web:8'));
-    expect(progress[0]).toEqual({ at: 0, line: 'waiting for web to run web:8: web:8 0/2 running, 2 pending, web:7 2/2 running (0ms of 30m)' });
+    expect(progress[0]).toEqual({
+      at: 0,
+      line: 'waiting for web to run web:8: web:8 0/2 running, 2 pending, web:7 2/2 running (0ms of 30m)'
+    });
     // The change is one line (the deployment's), seen within one slow poll.
     const change = w.timed.filter((l) => l.line.includes('web:8 (d2) IN_PROGRESS: 2/2') || l.line.includes('web:8 2/2'));
-    expect(change[0]!.line).toBe('web: PRIMARY web:8 (d2) IN_PROGRESS: 2/2 running, 0 pending');
-    expect(change[0]!.at - 150_000).toBeLessThanOrEqual(60_000);
-    expect(w.timed.filter((l) => l.at === change[0]!.at)).toHaveLength(1); // not said twice
+    expect(change[0].line).toBe('web: PRIMARY web:8 (d2) IN_PROGRESS: 2/2 running, 0 pending');
+    expect(change[0].at - 150_000).toBeLessThanOrEqual(60_000);
+    expect(w.timed.filter((l) => l.at === change[0].at)).toHaveLength(1); // not said twice
     // Sleeps of up to 60 s wake for the heartbeat: never more than 30 s without a line while waiting.
     const times = [...w.timed.map((l) => l.at), 200_000];
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
     expect(progress.length).toBeGreaterThan(3);
     expect(w.timer.sleeps.some((ms) => ms > 5_000)).toBe(true);
@@ -152,7 +165,14 @@ describe('watchGates with rest', () => {
 
   test('a long still bake polls slower and still ends on time', async () => {
     const slow = clocked(stable, 15_000);
-    const r = await watchGates({ ctx: slow.ctx, watcher: slow.watcher, gates: [green], minMs: 600_000, what: 'during the bake', rest: true });
+    const r = await watchGates({
+      ctx: slow.ctx,
+      watcher: slow.watcher,
+      gates: [green],
+      minMs: 600_000,
+      what: 'during the bake',
+      rest: true
+    });
     const fixed = clocked(stable, 15_000);
     await watchGates({ ctx: fixed.ctx, watcher: fixed.watcher, gates: [green], minMs: 600_000, what: 'during the bake' });
 
@@ -164,7 +184,10 @@ describe('watchGates with rest', () => {
 
   test('a gate that is not green keeps the fast interval', async () => {
     let n = 0;
-    const holding: Gate = { name: 'alarms', check: async () => (n++ < 8 ? { phase: 'inconclusive', reason: 'no data yet' } : { phase: 'pass', reason: 'OK' }) };
+    const holding: Gate = {
+      name: 'alarms',
+      check: async () => (n++ < 8 ? { phase: 'inconclusive', reason: 'no data yet' } : { phase: 'pass', reason: 'OK' })
+    };
     const w = clocked(stable, 15_000);
     await watchGates({ ctx: w.ctx, watcher: w.watcher, gates: [holding], minMs: 30_000, what: 'during the bake', rest: true });
     expect(w.timer.sleeps.slice(0, 8).every((ms) => ms === 5_000)).toBe(true);

@@ -18,15 +18,35 @@ const rows: Array<[string, string, FailureFacts, Cause]> = [
     'ELB health checks from the stopped tasks (the targets are gone by the time evidence is read)',
     CB,
     facts({
-      stopped: [task({ stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-green/abc)', stopCode: 'ServiceSchedulerInitiated', containers: [{ name: 'web', exitCode: 0 }] })],
-      events: ['(service web-green) (port 8080) is unhealthy in (target-group arn:…/web-green/abc) due to (reason Health checks failed with these codes: [500]).']
+      stopped: [
+        task({
+          stoppedReason:
+            'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-green/abc)',
+          stopCode: 'ServiceSchedulerInitiated',
+          containers: [{ name: 'web', exitCode: 0 }]
+        })
+      ],
+      events: [
+        '(service web-green) (port 8080) is unhealthy in (target-group arn:…/web-green/abc) due to (reason Health checks failed with these codes: [500]).'
+      ]
     }),
     { kind: 'health-checks', codes: ['500'] }
   ],
   [
     'an essential container that exited, with its code',
     CB,
-    facts({ stopped: [task({ stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', exitCode: 3 }, { name: 'sidecar', exitCode: 0 }] })] }),
+    facts({
+      stopped: [
+        task({
+          stoppedReason: 'Essential container in task exited',
+          stopCode: 'EssentialContainerExited',
+          containers: [
+            { name: 'web', exitCode: 3 },
+            { name: 'sidecar', exitCode: 0 }
+          ]
+        })
+      ]
+    }),
     { kind: 'container-exited', container: 'web', exitCode: 3 }
   ],
   [
@@ -75,7 +95,9 @@ const rows: Array<[string, string, FailureFacts, Cause]> = [
     'no capacity: ECS could not place a task',
     'web:5 was not stable after 2m (the timeout)',
     facts({
-      events: ['(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.'],
+      events: [
+        '(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.'
+      ],
       rollout: { running: 0, desired: 2, pending: 0 }
     }),
     { kind: 'no-capacity' }
@@ -105,12 +127,7 @@ const rows: Array<[string, string, FailureFacts, Cause]> = [
     { kind: 'metric-gate', gate: 'max-error-rate', observed: '5xx 12.5 %', limit: '1 %' }
   ],
   ['a cancellation, with the signal', 'cancelled (SIGTERM) while web:5 was rolling out', facts(), { kind: 'cancelled', signal: 'SIGTERM' }],
-  [
-    'a lost lock',
-    'lost deployment lock prod/web: its item was taken over by run 42',
-    facts(),
-    { kind: 'lock', key: 'prod/web' }
-  ]
+  ['a lost lock', 'lost deployment lock prod/web: its item was taken over by run 42', facts(), { kind: 'lock', key: 'prod/web' }]
 ];
 
 describe('classifyCause', () => {
@@ -119,32 +136,64 @@ describe('classifyCause', () => {
   });
 
   test('the gate that failed decides over task evidence for alarms: the alarm is what the user set up to catch', () => {
-    const f = facts({ stopped: [task({ stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', exitCode: 1 }] })] });
+    const f = facts({
+      stopped: [
+        task({
+          stoppedReason: 'Essential container in task exited',
+          stopCode: 'EssentialContainerExited',
+          containers: [{ name: 'web', exitCode: 1 }]
+        })
+      ]
+    });
     expect(classifyCause('gate alarms failed during the bake: alarm web-cpu is ALARM: Threshold Crossed', f).kind).toBe('alarm');
   });
 
   test('the most frequent task cause wins over a single odd one', () => {
-    const crash = task({ stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', exitCode: 1 }] });
-    const oom = task({ stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }] });
+    const crash = task({
+      stoppedReason: 'Essential container in task exited',
+      stopCode: 'EssentialContainerExited',
+      containers: [{ name: 'web', exitCode: 1 }]
+    });
+    const oom = task({
+      stoppedReason: 'Essential container in task exited',
+      stopCode: 'EssentialContainerExited',
+      containers: [{ name: 'web', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }]
+    });
     expect(classifyCause(CB, facts({ stopped: [crash, oom, crash] }))).toEqual({ kind: 'container-exited', container: 'web', exitCode: 1 });
   });
 
   test('an AWS error keeps what was being done and its code, not the message that may quote anything', () => {
-    expect(classifyCause('updating service web in cluster prod: AccessDeniedException: User: arn:aws:sts::1:assumed-role/x is not authorized')).toEqual({
+    expect(
+      classifyCause('updating service web in cluster prod: AccessDeniedException: User: arn:aws:sts::1:assumed-role/x is not authorized')
+    ).toEqual({
       kind: 'other',
       text: 'updating service web in cluster prod failed (AccessDeniedException)'
     });
   });
 
   test('without evidence the first clause of the reason stands, never the whole ECS text', () => {
-    expect(classifyCause('watching the deployment failed: ThrottlingException: Rate exceeded; retried 8 times')).toEqual({ kind: 'other', text: 'watching the deployment failed (ThrottlingException)' });
-    expect(classifyCause('shifting 10 % to web-green failed: the listener read back 0 %; nothing moved')).toEqual({ kind: 'other', text: 'shifting 10 % to web-green failed' });
+    expect(classifyCause('watching the deployment failed: ThrottlingException: Rate exceeded; retried 8 times')).toEqual({
+      kind: 'other',
+      text: 'watching the deployment failed (ThrottlingException)'
+    });
+    expect(classifyCause('shifting 10 % to web-green failed: the listener read back 0 %; nothing moved')).toEqual({
+      kind: 'other',
+      text: 'shifting 10 % to web-green failed'
+    });
   });
 });
 
 describe('taskCause', () => {
   test('a task stopped on purpose (scale-in, our rollback) has no cause', () => {
-    expect(taskCause(task({ stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)', stopCode: 'ServiceSchedulerInitiated', containers: [{ name: 'web', exitCode: 0 }] }))).toBeUndefined();
+    expect(
+      taskCause(
+        task({
+          stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)',
+          stopCode: 'ServiceSchedulerInitiated',
+          containers: [{ name: 'web', exitCode: 0 }]
+        })
+      )
+    ).toBeUndefined();
   });
 
   test('codes are read from ELB descriptions, falling back to the reason codes', () => {

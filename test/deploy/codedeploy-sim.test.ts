@@ -6,7 +6,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient, CreateDeploymentGroupCommand, DeleteDeploymentGroupCommand, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
+import {
+  CodeDeployClient,
+  CreateDeploymentGroupCommand,
+  DeleteDeploymentGroupCommand,
+  GetDeploymentGroupCommand
+} from '@aws-sdk/client-codedeploy';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +48,12 @@ let sim: Sim;
 let aws: Aws;
 beforeEach(async () => {
   sim = await startSim({ seed: true, timeScale: 0 });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: sim.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDCODEDEPLOY', AWS_SECRET_ACCESS_KEY: 'x' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: sim.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDCODEDEPLOY',
+    AWS_SECRET_ACCESS_KEY: 'x'
+  });
   aws = createAws({ maxAttempts: 1 });
 });
 afterEach(async () => {
@@ -110,15 +120,27 @@ async function production(): Promise<{ weights: Record<string, number>; primary:
   const listener = await aws.elb.describeListener(sim.scenario!.codeDeploy.prodListener);
   const weights: Record<string, number> = {};
   for (const tg of listener.DefaultActions?.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroups ?? []) {
-    weights[/targetgroup\/([^/]+)\//.exec(tg.TargetGroupArn ?? '')![1]!] = tg.Weight ?? 0;
+    weights[/targetgroup\/([^/]+)\//.exec(tg.TargetGroupArn ?? '')![1]] = tg.Weight ?? 0;
   }
   const { services } = await aws.ecs.describeServices('prod', ['pay']);
-  const sets = services[0]!.taskSets ?? [];
-  return { weights, primary: sets.find((t) => t.status === 'PRIMARY')?.taskDefinition?.split('/').pop() ?? '', taskSets: sets.length };
+  const sets = services[0].taskSets ?? [];
+  return {
+    weights,
+    primary:
+      sets
+        .find((t) => t.status === 'PRIMARY')
+        ?.taskDefinition?.split('/')
+        .pop() ?? '',
+    taskSets: sets.length
+  };
 }
 
 /** Preflight, then the strategy, as the one switch runs them. */
-async function deployPay(arn: string, ctx: DeployContext, o: { gates?: GateSettings; settings?: CodeDeploySettings; deploy?: object } = {}) {
+async function deployPay(
+  arn: string,
+  ctx: DeployContext,
+  o: { gates?: GateSettings; settings?: CodeDeploySettings; deploy?: object } = {}
+) {
   const g = o.gates ?? gates();
   const d = deploy(o.deploy);
   const cd = o.settings ?? cdSettings();
@@ -129,7 +151,12 @@ async function deployPay(arn: string, ctx: DeployContext, o: { gates?: GateSetti
 
 /** pay-dg again, but waiting at Ready (STOP_DEPLOYMENT) for ContinueDeployment before production traffic moves. */
 async function waitAtReady(): Promise<void> {
-  const cd = new CodeDeployClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const cd = new CodeDeployClient({
+    endpoint: sim.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+    maxAttempts: 1
+  });
   const key = { applicationName: 'pay-app', deploymentGroupName: 'pay-dg' };
   const g = (await cd.send(new GetDeploymentGroupCommand(key))).deploymentGroupInfo!;
   await cd.send(new DeleteDeploymentGroupCommand(key));
@@ -142,7 +169,10 @@ async function waitAtReady(): Promise<void> {
       ecsServices: g.ecsServices,
       loadBalancerInfo: g.loadBalancerInfo,
       autoRollbackConfiguration: g.autoRollbackConfiguration,
-      blueGreenDeploymentConfiguration: { ...g.blueGreenDeploymentConfiguration, deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 } }
+      blueGreenDeploymentConfiguration: {
+        ...g.blueGreenDeploymentConfiguration,
+        deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 }
+      }
     })
   );
   cd.destroy();
@@ -154,7 +184,9 @@ describe('CodeDeploy strategy against the local ECS', () => {
     const { ctx, reporter, state } = ctxFor(simTimer());
     const result = await deployPay(arn, ctx);
     expect(result.status).toBe('succeeded');
-    expect(result.reason).toMatch(/Succeeded; the production listener forwards 0\/100 to pay-blue\/pay-green \(verified\); gates passed throughout \(service, targets\)/);
+    expect(result.reason).toMatch(
+      /Succeeded; the production listener forwards 0\/100 to pay-blue\/pay-green \(verified\); gates passed throughout \(service, targets\)/
+    );
     expect(result.outputs['codedeploy-deployment-id']).toMatch(/^d-[A-Z0-9]{9}$/);
     expect(result.deploymentId).toBe(result.outputs['codedeploy-deployment-id']);
     expect(result.outputs.traffic).toBe('pay-blue=0,pay-green=100');
@@ -175,7 +207,10 @@ describe('CodeDeploy strategy against the local ECS', () => {
     );
     const { ctx } = ctxFor(simTimer());
     const result = await deployPay(arn, ctx, {
-      settings: cdSettings({ appspec: { path: 'appspec.yaml', resolved: join(dir, 'appspec.yaml'), given: true }, deploymentConfig: 'CodeDeployDefault.ECSCanary10Percent5Minutes' })
+      settings: cdSettings({
+        appspec: { path: 'appspec.yaml', resolved: join(dir, 'appspec.yaml'), given: true },
+        deploymentConfig: 'CodeDeployDefault.ECSCanary10Percent5Minutes'
+      })
     });
     expect(result.status).toBe('succeeded');
     expect(result.outputs['steps-completed']).toBe('2');
@@ -189,7 +224,9 @@ describe('CodeDeploy strategy against the local ECS', () => {
     expect(result.status).toBe('rolled-back');
     expect(result.rolledBack).toBe(true);
     expect(result.reason).toMatch(/gate targets failed before production traffic moved: .*unhealthy/);
-    expect(result.reason).toMatch(/stopped the deployment with rollback; CodeDeploy's rollback deployment d-\w+ Succeeded; the production listener forwards 100\/0 to pay-blue\/pay-green \(verified\); service pay's primary task set runs pay:1/);
+    expect(result.reason).toMatch(
+      /stopped the deployment with rollback; CodeDeploy's rollback deployment d-\w+ Succeeded; the production listener forwards 100\/0 to pay-blue\/pay-green \(verified\); service pay's primary task set runs pay:1/
+    );
     expect(await production()).toEqual({ weights: { 'pay-blue': 100, 'pay-green': 0 }, primary: 'pay:1', taskSets: 1 });
     expect(state.phases().slice(-2)).toEqual(['rolling-back', 'rolled-back']);
     expect(reporter.lines.join('\n')).toMatch(/asked CodeDeploy to stop deployment d-\w+ with rollback/);
@@ -197,8 +234,23 @@ describe('CodeDeploy strategy against the local ECS', () => {
 
   test('an alarm going off after production moved rolls back during the termination wait', async () => {
     const arn = await revision('v2');
-    const cw = new CloudWatchClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, maxAttempts: 1 });
-    await aws.cloudwatch.putMetricAlarm({ AlarmName: 'pay-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    const cw = new CloudWatchClient({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+      maxAttempts: 1
+    });
+    await aws.cloudwatch.putMetricAlarm({
+      AlarmName: 'pay-5xx',
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_Target_5XX_Count',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching'
+    });
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'pay-5xx', StateValue: 'OK', StateReason: 'no errors' }));
     let fired = false;
     let reporter: RecordingReporter | undefined;
@@ -224,7 +276,8 @@ describe('CodeDeploy strategy against the local ECS', () => {
     const cancel = new AbortController();
     let reporter: RecordingReporter | undefined;
     const timer = simTimer(() => {
-      if (reporter?.events.some((e) => e.kind === 'weights' && e.weights['pay-green'] === 100)) cancel.abort(new Error('cancelled (SIGINT)'));
+      if (reporter?.events.some((e) => e.kind === 'weights' && e.weights['pay-green'] === 100))
+        cancel.abort(new Error('cancelled (SIGINT)'));
     });
     const c = ctxFor(timer, cancel.signal);
     reporter = c.reporter;
@@ -257,19 +310,21 @@ describe('CodeDeploy strategy against the local ECS', () => {
 
   test('run-task runs the migration before the deployment, as the official action does: exit 0 deploys (run-task-arn set), exit 3 fails with nothing created', async () => {
     const arn = await revision('v2');
-    const migration = (code: number) => ({ runTask: { command: ['sh', '-c', `exit ${code}`], environment: new Map<string, string>(), startedBy: 'ecs-rollout-migrate' } });
+    const migration = (code: number) => ({
+      runTask: { command: ['sh', '-c', `exit ${code}`], environment: new Map<string, string>(), startedBy: 'ecs-rollout-migrate' }
+    });
     const failing = ctxFor(simTimer());
     const failed = await deployPay(arn, failing.ctx, { deploy: migration(3) });
     expect(failed.status).toBe('failed');
     expect(failed.reason).toMatch(/exited with code 3/);
-    expect(JSON.parse(failed.outputs['run-task-arn']!)).toHaveLength(1);
+    expect(JSON.parse(failed.outputs['run-task-arn'])).toHaveLength(1);
     expect(sim.calls({ operation: 'CreateDeployment' })).toEqual([]);
     expect((await production()).primary).toBe('pay:1');
 
     const { ctx } = ctxFor(simTimer());
     const result = await deployPay(arn, ctx, { deploy: migration(0) });
     expect(result.status).toBe('succeeded');
-    const [task] = await aws.ecs.describeTasks('prod', JSON.parse(result.outputs['run-task-arn']!) as string[]);
+    const [task] = await aws.ecs.describeTasks('prod', JSON.parse(result.outputs['run-task-arn']) as string[]);
     expect(task).toMatchObject({ taskDefinitionArn: arn, startedBy: 'ecs-rollout-migrate', lastStatus: 'STOPPED' });
     expect(sim.calls({ operation: 'CreateDeployment' })).toHaveLength(1);
     expect(await production()).toEqual({ weights: { 'pay-blue': 0, 'pay-green': 100 }, primary: 'pay:2', taskSets: 1 });
@@ -280,16 +335,23 @@ describe('CodeDeploy strategy against the local ECS', () => {
     const { ctx, reporter } = ctxFor(simTimer());
     const result = await deployPay(arn, ctx, { gates: gates({ ecsAlarmRollback: true }) });
     expect(result.status).toBe('succeeded');
-    expect(reporter.lines.filter((l) => l.startsWith('warning:'))).toEqual([expect.stringMatching(/ecs-alarm-rollback is set, but service pay is deployed through CodeDeploy.*alarmConfiguration/)]);
+    expect(reporter.lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringMatching(/ecs-alarm-rollback is set, but service pay is deployed through CodeDeploy.*alarmConfiguration/)
+    ]);
   });
 
   test('wait-for-service-stability false: the deployment is created and left to CodeDeploy (as the official action does), no temporary alarm, nothing for the post step', async () => {
     const arn = await revision('v2');
     const { ctx, state } = ctxFor(simTimer());
-    const result = await deployPay(arn, ctx, { deploy: { waitForServiceStability: false }, gates: gates({ temporary: { period: 60, evaluationPeriods: 1, datapoints: 1, cpuThreshold: 50 } }) });
+    const result = await deployPay(arn, ctx, {
+      deploy: { waitForServiceStability: false },
+      gates: gates({ temporary: { period: 60, evaluationPeriods: 1, datapoints: 1, cpuThreshold: 50 } })
+    });
     expect(result.status).toBe('succeeded');
-    expect(result.reason).toMatch(/^CodeDeploy deployment d-\w+ of pay:2 on service pay created; not waited for \(wait-for-service-stability is false\)/);
-    const id = result.outputs['codedeploy-deployment-id']!;
+    expect(result.reason).toMatch(
+      /^CodeDeploy deployment d-\w+ of pay:2 on service pay created; not waited for \(wait-for-service-stability is false\)/
+    );
+    const id = result.outputs['codedeploy-deployment-id'];
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     // Nothing moved yet, and nothing was rolled back: CodeDeploy carries on by itself.
     expect(result.outputs.traffic).toBe('pay-blue=100,pay-green=0');
@@ -327,7 +389,7 @@ describe('CodeDeploy strategy against the local ECS', () => {
 });
 
 describe('CodeDeploy preflight against the local ECS', () => {
-  test("the official defaults AppECS-{cluster}-{service} / DgpECS-… are named when they do not exist; nothing is changed", async () => {
+  test('the official defaults AppECS-{cluster}-{service} / DgpECS-… are named when they do not exist; nothing is changed', async () => {
     const { ctx } = ctxFor(simTimer());
     const inputs = new Inputs({ get: () => '', label: (n) => `input \`${n}\`` });
     const settings = readCodeDeploySettings(inputs, {});
@@ -340,13 +402,19 @@ describe('CodeDeploy preflight against the local ECS', () => {
 
   test('a service on the ECS controller, a Server configuration and a missing AppSpec file are refused', async () => {
     const { ctx } = ctxFor(simTimer());
-    await expect(preflightCodeDeploy(deploy({ service: 'web' }), cdSettings(), ctx)).rejects.toThrow(/service web in cluster prod uses the ECS deployment controller, not CODE_DEPLOY/);
+    await expect(preflightCodeDeploy(deploy({ service: 'web' }), cdSettings(), ctx)).rejects.toThrow(
+      /service web in cluster prod uses the ECS deployment controller, not CODE_DEPLOY/
+    );
     await expect(preflightCodeDeploy(deploy(), cdSettings({ deploymentConfig: 'CodeDeployDefault.OneAtATime' }), ctx)).rejects.toThrow(
       /codedeploy-deployment-config is "CodeDeployDefault.OneAtATime", a configuration for Server, not ECS/
     );
-    await expect(preflightCodeDeploy(deploy(), cdSettings({ appspec: { path: 'deploy/appspec.yml', resolved: '/nonexistent/appspec.yml', given: true } }), ctx)).rejects.toThrow(
-      /deploy\/appspec.yml: the AppSpec file does not exist/
-    );
+    await expect(
+      preflightCodeDeploy(
+        deploy(),
+        cdSettings({ appspec: { path: 'deploy/appspec.yml', resolved: '/nonexistent/appspec.yml', given: true } }),
+        ctx
+      )
+    ).rejects.toThrow(/deploy\/appspec.yml: the AppSpec file does not exist/);
   });
 
   test('a deployment already running in the group is refused with its id', async () => {
@@ -357,6 +425,8 @@ describe('CodeDeploy preflight against the local ECS', () => {
     const strategy = codeDeployStrategy(d, cdSettings(), plan, arn, ctx, { gates: { settings: gates(), baseline: {} } });
     await strategy.nextStep()!.run();
     await strategy.dispose?.();
-    await expect(preflightCodeDeploy(d, cdSettings(), ctx)).rejects.toThrow(/group pay-dg already has a deployment that is not finished: d-\w+/);
+    await expect(preflightCodeDeploy(d, cdSettings(), ctx)).rejects.toThrow(
+      /group pay-dg already has a deployment that is not finished: d-\w+/
+    );
   });
 });

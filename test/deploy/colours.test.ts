@@ -24,8 +24,18 @@ const weighted = (...pairs: Array<[string, number]>): Action[] => [
 
 describe('discoverColours', () => {
   const cases: Array<[string, Action[], Partial<Discovery> & { kind: Discovery['kind'] }, RegExp | null]> = [
-    ['100/0 weighted', weighted([BLUE, 100], [GREEN, 0]), { kind: 'settled', live: 'blue', idle: 'green', percent: { blue: 100, green: 0 } }, null],
-    ['0/100 weighted', weighted([BLUE, 0], [GREEN, 1]), { kind: 'settled', live: 'green', idle: 'blue', percent: { blue: 0, green: 100 } }, null],
+    [
+      '100/0 weighted',
+      weighted([BLUE, 100], [GREEN, 0]),
+      { kind: 'settled', live: 'blue', idle: 'green', percent: { blue: 100, green: 0 } },
+      null
+    ],
+    [
+      '0/100 weighted',
+      weighted([BLUE, 0], [GREEN, 1]),
+      { kind: 'settled', live: 'green', idle: 'blue', percent: { blue: 0, green: 100 } },
+      null
+    ],
     ['single TargetGroupArn', [{ Type: 'forward', TargetGroupArn: GREEN }], { kind: 'settled', live: 'green', idle: 'blue' }, null],
     [
       'TargetGroupArn and a one-group ForwardConfig (as DescribeListeners returns it)',
@@ -33,10 +43,18 @@ describe('discoverColours', () => {
       { kind: 'settled', live: 'blue', idle: 'green' },
       null
     ],
-    ['only blue listed, no weight given (ELB default 1)', [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE }] } }], { kind: 'settled', live: 'blue' }, null],
+    [
+      'only blue listed, no weight given (ELB default 1)',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE }] } }],
+      { kind: 'settled', live: 'blue' },
+      null
+    ],
     [
       'authentication before the forward',
-      [{ Type: 'authenticate-cognito', Order: 1 }, { ...weighted([BLUE, 0], [GREEN, 100])[0]!, Order: 2 }],
+      [
+        { Type: 'authenticate-cognito', Order: 1 },
+        { ...weighted([BLUE, 0], [GREEN, 100])[0], Order: 2 }
+      ],
       { kind: 'settled', live: 'green' },
       null
     ],
@@ -46,9 +64,24 @@ describe('discoverColours', () => {
       { kind: 'interrupted', percent: { blue: 50, green: 50 } },
       /listener .* forwards 50 % to web-blue and 50 % to web-green: a previous deployment was interrupted; re-run with `on-interrupted: rollback`.*`on-interrupted: resume`/
     ],
-    ['1:3 relative weights', weighted([BLUE, 1], [GREEN, 3]), { kind: 'interrupted', percent: { blue: 25, green: 75 } }, /25 % to web-blue and 75 % to web-green/],
-    ['missing: forwards to neither colour', [{ Type: 'forward', TargetGroupArn: OTHER }], { kind: 'invalid' }, /forwards to admin, not to web-blue or web-green: check blue-target-group and green-target-group/],
-    ['a third target group', weighted([BLUE, 100], [GREEN, 0], [OTHER, 0]), { kind: 'invalid' }, /also forwards to admin, which is neither web-blue nor web-green/],
+    [
+      '1:3 relative weights',
+      weighted([BLUE, 1], [GREEN, 3]),
+      { kind: 'interrupted', percent: { blue: 25, green: 75 } },
+      /25 % to web-blue and 75 % to web-green/
+    ],
+    [
+      'missing: forwards to neither colour',
+      [{ Type: 'forward', TargetGroupArn: OTHER }],
+      { kind: 'invalid' },
+      /forwards to admin, not to web-blue or web-green: check blue-target-group and green-target-group/
+    ],
+    [
+      'a third target group',
+      weighted([BLUE, 100], [GREEN, 0], [OTHER, 0]),
+      { kind: 'invalid' },
+      /also forwards to admin, which is neither web-blue nor web-green/
+    ],
     ['no forward action', [{ Type: 'fixed-response' }], { kind: 'invalid' }, /has no forward action \(it has fixed-response\)/],
     ['no actions at all', [], { kind: 'invalid' }, /has no forward action \(it has no actions\)/],
     ['weight 0 on both', weighted([BLUE, 0], [GREEN, 0]), { kind: 'invalid' }, /weight 0 to both web-blue and web-green/]
@@ -74,7 +107,10 @@ describe('loadBalancerOf', () => {
   it.each([
     [LISTENER, LB],
     [RULE, LB],
-    [`arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:listener/net/api/abc/def`, 'arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:loadbalancer/net/api/abc'],
+    [
+      `arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:listener/net/api/abc/def`,
+      'arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:loadbalancer/net/api/abc'
+    ],
     ['not-an-arn', undefined]
   ])('%s → %s', (arn, lb) => expect(loadBalancerOf(arn)).toBe(lb));
 });
@@ -85,12 +121,16 @@ describe('targetGroupProblems', () => {
     expect(targetGroupProblems([onLb(BLUE), onLb(GREEN)], tgs, LB, 'listener x')).toEqual([]);
   });
   it('names a target group that does not exist', () => {
-    expect(targetGroupProblems([onLb(BLUE)], tgs, LB, 'listener x')).toEqual([expect.stringMatching(/^green-target-group .*web-green.* does not exist/)]);
+    expect(targetGroupProblems([onLb(BLUE)], tgs, LB, 'listener x')).toEqual([
+      expect.stringMatching(/^green-target-group .*web-green.* does not exist/)
+    ]);
   });
   it('names a target group on another load balancer, and one on none', () => {
     const problems = targetGroupProblems([onLb(BLUE, [`${PREFIX}:loadbalancer/app/other/1`]), onLb(GREEN, [])], tgs, LB, 'listener x');
     expect(problems).toEqual([
-      expect.stringMatching(/blue-target-group web-blue is not on the load balancer of listener x .*: it is attached to .*loadbalancer\/app\/other\/1/),
+      expect.stringMatching(
+        /blue-target-group web-blue is not on the load balancer of listener x .*: it is attached to .*loadbalancer\/app\/other\/1/
+      ),
       expect.stringMatching(/green-target-group web-green .*it is not attached to any load balancer/)
     ]);
   });
@@ -114,7 +154,12 @@ describe('interrupted deployments', () => {
     expect(planInterrupted(interrupted, 'rollback', revisions)).toMatchObject({ kind: 'rollback', live: 'blue', idle: 'green' });
   });
   it('resume continues into the newer colour from its current share', () => {
-    expect(planInterrupted(interrupted, 'resume', revisions, 'web:8')).toMatchObject({ kind: 'resume', live: 'blue', idle: 'green', fromPercent: 50 });
+    expect(planInterrupted(interrupted, 'resume', revisions, 'web:8')).toMatchObject({
+      kind: 'resume',
+      live: 'blue',
+      idle: 'green',
+      fromPercent: 50
+    });
   });
   it('resume refuses when the newer colour does not run the revision being deployed', () => {
     expect(planInterrupted(interrupted, 'resume', revisions, 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:9')).toMatchObject({
@@ -132,6 +177,9 @@ describe('interrupted deployments', () => {
   });
   it('refuses to guess when nothing tells the colours apart', () => {
     const same = { blue: { taskDefinition: 'web:8' }, green: { taskDefinition: 'web:8' } };
-    expect(planInterrupted(interrupted, 'rollback', same)).toMatchObject({ kind: 'fail', message: expect.stringContaining('cannot tell which colour is older') });
+    expect(planInterrupted(interrupted, 'rollback', same)).toMatchObject({
+      kind: 'fail',
+      message: expect.stringContaining('cannot tell which colour is older')
+    });
   });
 });

@@ -26,10 +26,17 @@ export type Strategy = 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
 
 /** The stages one deployment walks through; `pause` where a PAUSE hook of ours stops it. */
 function stagesFor(config: DeploymentConfiguration): Array<{ stage: string; green?: number }> {
-  const s: Array<{ stage: string; green?: number }> = [{ stage: 'SCALE_UP' }, { stage: 'POST_SCALE_UP' }, { stage: 'TEST_TRAFFIC_SHIFT' }, { stage: 'POST_TEST_TRAFFIC_SHIFT' }];
+  const s: Array<{ stage: string; green?: number }> = [
+    { stage: 'SCALE_UP' },
+    { stage: 'POST_SCALE_UP' },
+    { stage: 'TEST_TRAFFIC_SHIFT' },
+    { stage: 'POST_TEST_TRAFFIC_SHIFT' }
+  ];
   const steps =
     config.strategy === 'LINEAR'
-      ? Array.from({ length: Math.ceil(100 / (config.linearConfiguration?.stepPercent ?? 10)) }, (_, i) => Math.min(100, (i + 1) * (config.linearConfiguration?.stepPercent ?? 10)))
+      ? Array.from({ length: Math.ceil(100 / (config.linearConfiguration?.stepPercent ?? 10)) }, (_, i) =>
+          Math.min(100, (i + 1) * (config.linearConfiguration?.stepPercent ?? 10))
+        )
       : config.strategy === 'CANARY'
         ? [config.canaryConfiguration?.canaryPercent ?? 5, 100]
         : [100];
@@ -80,7 +87,18 @@ export class NativeWorld {
   }
 
   rule(): Action[] {
-    return [{ Type: 'forward', Order: 1, ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 100 - this.green }, { TargetGroupArn: GREEN, Weight: this.green }] } }];
+    return [
+      {
+        Type: 'forward',
+        Order: 1,
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE, Weight: 100 - this.green },
+            { TargetGroupArn: GREEN, Weight: this.green }
+          ]
+        }
+      }
+    ];
   }
 
   private service(): Service {
@@ -93,16 +111,31 @@ export class NativeWorld {
       taskDefinition: this.taskDefinition,
       deploymentController: { type: this.controller },
       deploymentConfiguration: this.config,
-      currentServiceDeployment: this.deployment?.serviceDeploymentArn ?? 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/shop/old',
+      currentServiceDeployment:
+        this.deployment?.serviceDeploymentArn ?? 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/shop/old',
       loadBalancers: [
         {
           targetGroupArn: BLUE,
           containerName: 'shop',
           containerPort: 8080,
-          advancedConfiguration: { alternateTargetGroupArn: GREEN, productionListenerRule: PROD_RULE, testListenerRule: TEST_RULE, roleArn: 'arn:aws:iam::123456789012:role/ecs-elb' }
+          advancedConfiguration: {
+            alternateTargetGroupArn: GREEN,
+            productionListenerRule: PROD_RULE,
+            testListenerRule: TEST_RULE,
+            roleArn: 'arn:aws:iam::123456789012:role/ecs-elb'
+          }
         }
       ],
-      deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: this.taskDefinition, desiredCount: 2, runningCount: 2, rolloutState: 'COMPLETED' }],
+      deployments: [
+        {
+          id: 'ecs-svc/1',
+          status: 'PRIMARY',
+          taskDefinition: this.taskDefinition,
+          desiredCount: 2,
+          runningCount: 2,
+          rolloutState: 'COMPLETED'
+        }
+      ],
       events: []
     } satisfies Service);
   }
@@ -157,7 +190,9 @@ export class NativeWorld {
     const ours = (config: DeploymentConfiguration | undefined): boolean =>
       (config?.lifecycleHooks ?? []).some((h) => h.targetType === 'PAUSE' && (h.lifecycleStages ?? []).includes(step.stage as never));
     if (ours(d.deploymentConfiguration)) {
-      d.lifecycleHookDetails = [{ hookId: `ecs-pause-${++this.hookSeq}`, targetType: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' }];
+      d.lifecycleHookDetails = [
+        { hookId: `ecs-pause-${++this.hookSeq}`, targetType: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' }
+      ];
     }
     this.onStage?.(step.stage);
   }
@@ -203,7 +238,9 @@ export class NativeWorld {
           this.log('DescribeServiceDeployments');
           this.advance();
           const d = this.deployment;
-          return d && arns.includes(d.serviceDeploymentArn!) ? { serviceDeployments: [structuredClone(d)], failures: [] } : { serviceDeployments: [], failures: [{ arn: arns[0], reason: 'MISSING' }] };
+          return d && arns.includes(d.serviceDeploymentArn!)
+            ? { serviceDeployments: [structuredClone(d)], failures: [] }
+            : { serviceDeployments: [], failures: [{ arn: arns[0], reason: 'MISSING' }] };
         },
         continueServiceDeployment: async (input) => {
           this.log('ContinueServiceDeployment', `${input.action} ${this.deployment?.lifecycleStage}`);
@@ -229,7 +266,10 @@ export class NativeWorld {
         describeTargetGroups: unused('describeTargetGroups'),
         describeTargetHealth: async (arn) => {
           const running = arn === GREEN ? (this.deployment?.targetServiceRevision?.runningTaskCount ?? 0) : 2;
-          return Array.from({ length: running }, (_, i) => ({ Target: { Id: `10.0.0.${i + 1}`, Port: 8080 }, TargetHealth: { State: 'healthy' as const } }));
+          return Array.from({ length: running }, (_, i) => ({
+            Target: { Id: `10.0.0.${i + 1}`, Port: 8080 },
+            TargetHealth: { State: 'healthy' as const }
+          }));
         }
       },
       cloudwatch: {
@@ -237,7 +277,9 @@ export class NativeWorld {
           this.alarms.set(input.AlarmName!, 'INSUFFICIENT_DATA');
         },
         describeAlarms: async (names) => ({
-          metricAlarms: names.filter((n) => this.alarms.has(n)).map((n): MetricAlarm => ({ AlarmName: n, StateValue: this.alarms.get(n)!, StateReason: `set to ${this.alarms.get(n)}` })),
+          metricAlarms: names
+            .filter((n) => this.alarms.has(n))
+            .map((n): MetricAlarm => ({ AlarmName: n, StateValue: this.alarms.get(n)!, StateReason: `set to ${this.alarms.get(n)}` })),
           compositeAlarms: []
         }),
         deleteAlarms: async (names) => {

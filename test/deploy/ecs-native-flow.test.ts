@@ -24,7 +24,10 @@ async function deploy(world: NativeWorld, o: { native?: NativeSettings; gates?: 
   const native = o.native ?? {};
   const plan = await preflightNative(settings, native, ctx);
   const baseline = Object.fromEntries((o.gates?.alarms ?? []).map((n) => [n, { state: 'OK' }]));
-  const result = await runStrategy(nativeStrategy(settings, native, plan, SHOP2, ctx, { gates: { settings: o.gates ?? gateSettings(), baseline, deploymentTag: 't1' } }), ctx);
+  const result = await runStrategy(
+    nativeStrategy(settings, native, plan, SHOP2, ctx, { gates: { settings: o.gates ?? gateSettings(), baseline, deploymentTag: 't1' } }),
+    ctx
+  );
   return { result, ctx };
 }
 
@@ -33,34 +36,40 @@ describe('a good release', () => {
     ['BLUE_GREEN', 1],
     ['LINEAR', 4],
     ['CANARY', 2]
-  ])('%s: every pause is gated and continued, production verified on green, the service gets its own configuration back', async (strategy, shifts) => {
-    const world = new NativeWorld(strategy, strategy === 'LINEAR' ? { linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 } } : {});
-    const original = structuredClone(world.config);
-    const { result, ctx } = await deploy(world);
+  ])(
+    '%s: every pause is gated and continued, production verified on green, the service gets its own configuration back',
+    async (strategy, shifts) => {
+      const world = new NativeWorld(
+        strategy,
+        strategy === 'LINEAR' ? { linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 } } : {}
+      );
+      const original = structuredClone(world.config);
+      const { result, ctx } = await deploy(world);
 
-    expect(result.status).toBe('succeeded');
-    expect(result.reason).toContain('SUCCESSFUL');
-    expect(result.deploymentId).toMatch(/service-deployment\/prod\/shop\//);
-    expect(result.outputs).toEqual({ traffic: 'shop-blue=0,shop-green=100', 'steps-completed': String(shifts) });
-    const continues = world.ops('ContinueServiceDeployment');
-    expect(continues[0]).toBe('ContinueServiceDeployment CONTINUE POST_SCALE_UP');
-    expect(continues.filter((c) => c.includes('PRE_PRODUCTION_TRAFFIC_SHIFT'))).toHaveLength(shifts);
-    expect(continues.at(-1)).toBe('ContinueServiceDeployment CONTINUE POST_PRODUCTION_TRAFFIC_SHIFT');
-    expect(continues.every((c) => c.includes('CONTINUE'))).toBe(true);
-    // The deployment carried our PAUSE hook with a ROLLBACK timeout; afterwards the service has its own configuration again.
-    const sent = world.updates[0]!.deploymentConfiguration!;
-    expect(sent.maximumPercent).toBe(200);
-    expect(sent.lifecycleHooks).toEqual([
-      expect.objectContaining({ targetType: 'PAUSE', timeoutConfiguration: expect.objectContaining({ action: 'ROLLBACK' }) })
-    ]);
-    expect(world.updates.at(-1)!.taskDefinition).toBeUndefined();
-    expect(world.config).toEqual({ ...original, lifecycleHooks: [] });
-    // Weights were read after the stages: the traffic chart sees green grow to 100.
-    const greens = ctx.reporter.events.flatMap((e) => (e.kind === 'weights' ? [e.weights['shop-green'] ?? 0] : []));
-    expect(greens[0]).toBe(0);
-    expect(greens.at(-1)).toBe(100);
-    expect(ctx.state.load<NativeState>(NATIVE_STATE_KEY)?.phase).toBe('done');
-  });
+      expect(result.status).toBe('succeeded');
+      expect(result.reason).toContain('SUCCESSFUL');
+      expect(result.deploymentId).toMatch(/service-deployment\/prod\/shop\//);
+      expect(result.outputs).toEqual({ traffic: 'shop-blue=0,shop-green=100', 'steps-completed': String(shifts) });
+      const continues = world.ops('ContinueServiceDeployment');
+      expect(continues[0]).toBe('ContinueServiceDeployment CONTINUE POST_SCALE_UP');
+      expect(continues.filter((c) => c.includes('PRE_PRODUCTION_TRAFFIC_SHIFT'))).toHaveLength(shifts);
+      expect(continues.at(-1)).toBe('ContinueServiceDeployment CONTINUE POST_PRODUCTION_TRAFFIC_SHIFT');
+      expect(continues.every((c) => c.includes('CONTINUE'))).toBe(true);
+      // The deployment carried our PAUSE hook with a ROLLBACK timeout; afterwards the service has its own configuration again.
+      const sent = world.updates[0].deploymentConfiguration!;
+      expect(sent.maximumPercent).toBe(200);
+      expect(sent.lifecycleHooks).toEqual([
+        expect.objectContaining({ targetType: 'PAUSE', timeoutConfiguration: expect.objectContaining({ action: 'ROLLBACK' }) })
+      ]);
+      expect(world.updates.at(-1)!.taskDefinition).toBeUndefined();
+      expect(world.config).toEqual({ ...original, lifecycleHooks: [] });
+      // Weights were read after the stages: the traffic chart sees green grow to 100.
+      const greens = ctx.reporter.events.flatMap((e) => (e.kind === 'weights' ? [e.weights['shop-green'] ?? 0] : []));
+      expect(greens[0]).toBe(0);
+      expect(greens.at(-1)).toBe(100);
+      expect(ctx.state.load<NativeState>(NATIVE_STATE_KEY)?.phase).toBe('done');
+    }
+  );
 });
 
 describe('a failing gate', () => {
@@ -77,7 +86,10 @@ describe('a failing gate', () => {
     expect(result.reason).toContain('gate alarms failed at POST_TEST_TRAFFIC_SHIFT');
     expect(result.reason).toContain('ROLLBACK_SUCCESSFUL');
     expect(result.reason).toContain('forwards 100/0 to shop-blue/shop-green (verified)');
-    expect(world.ops('ContinueServiceDeployment')).toEqual(['ContinueServiceDeployment CONTINUE POST_SCALE_UP', 'ContinueServiceDeployment ROLLBACK POST_TEST_TRAFFIC_SHIFT']);
+    expect(world.ops('ContinueServiceDeployment')).toEqual([
+      'ContinueServiceDeployment CONTINUE POST_SCALE_UP',
+      'ContinueServiceDeployment ROLLBACK POST_TEST_TRAFFIC_SHIFT'
+    ]);
     expect(world.ops('StopServiceDeployment')).toEqual([]);
     expect(world.deployment?.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(result.outputs.traffic).toBe('shop-blue=100,shop-green=0');
@@ -111,7 +123,7 @@ describe('a failing gate', () => {
     expect(world.ops('ContinueServiceDeployment')).toEqual([]);
   });
 
-  test("a rollback ECS does not finish in time is reported as failed, saying it is still in progress", async () => {
+  test('a rollback ECS does not finish in time is reported as failed, saying it is still in progress', async () => {
     const world = new NativeWorld('BLUE_GREEN');
     world.ecsRollsBackAt = 'SCALE_UP';
     world.rollbackReads = Number.POSITIVE_INFINITY;
@@ -135,7 +147,10 @@ describe('cancellation, lost answers, the post step', () => {
     const { result } = await deploy(world, { signal: cancel.signal });
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/cancelled \(SIGINT\)/);
-    expect(world.ops('ContinueServiceDeployment')).toEqual(['ContinueServiceDeployment CONTINUE POST_SCALE_UP', 'ContinueServiceDeployment ROLLBACK POST_TEST_TRAFFIC_SHIFT']);
+    expect(world.ops('ContinueServiceDeployment')).toEqual([
+      'ContinueServiceDeployment CONTINUE POST_SCALE_UP',
+      'ContinueServiceDeployment ROLLBACK POST_TEST_TRAFFIC_SHIFT'
+    ]);
   });
 
   test("UpdateService's lost answer: the deployment ECS started is found and watched to success", async () => {

@@ -50,7 +50,10 @@ async function deploy(world: NativeWorld, o: { native?: NativeSettings; gates?: 
   const native = o.native ?? {};
   const plan = await preflightNative(settings, native, ctx);
   const baseline = Object.fromEntries((o.gates?.alarms ?? []).map((n) => [n, { state: 'OK' }]));
-  const result = await runStrategy(nativeStrategy(settings, native, plan, SHOP2, ctx, { gates: { settings: o.gates ?? gateSettings(), baseline, deploymentTag: 't1' } }), ctx);
+  const result = await runStrategy(
+    nativeStrategy(settings, native, plan, SHOP2, ctx, { gates: { settings: o.gates ?? gateSettings(), baseline, deploymentTag: 't1' } }),
+    ctx
+  );
   const greens = ctx.reporter.events.flatMap((e) => (e.kind === 'weights' ? [e.weights['shop-green'] ?? 0] : []));
   return { result, greens };
 }

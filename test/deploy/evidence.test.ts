@@ -42,7 +42,12 @@ describe('grouping', () => {
   });
 
   test('only unhealthy targets are reported, grouped by reason code', () => {
-    const target = (id: string, State: TargetHealthStateEnum, Reason?: TargetHealthReasonEnum, Description?: string): TargetHealthDescription => ({
+    const target = (
+      id: string,
+      State: TargetHealthStateEnum,
+      Reason?: TargetHealthReasonEnum,
+      Description?: string
+    ): TargetHealthDescription => ({
       Target: { Id: id, Port: 8080 },
       TargetHealth: { State, ...(Reason ? { Reason } : {}), ...(Description ? { Description } : {}) }
     });
@@ -69,16 +74,24 @@ describe('grouping', () => {
 
 describe('reportEvidence', () => {
   test('emits and logs the events since the deployment, the stopped tasks of our deployment and unhealthy targets', async () => {
-    const service = svc([dep('ecs-svc/2', 'PRIMARY', TD7)], [
-      ev('old', 0, '(service web) has reached a steady state.'),
-      ev('e1', 10, '(service web) has started 1 tasks: (task a).'),
-      ev('e2', 20, '(service web) has started 1 tasks: (task b).'),
-      ev('e3', 30, '(service web) deployment ecs-svc/1 deployment failed: tasks failed to start.')
-    ]);
+    const service = svc(
+      [dep('ecs-svc/2', 'PRIMARY', TD7)],
+      [
+        ev('old', 0, '(service web) has reached a steady state.'),
+        ev('e1', 10, '(service web) has started 1 tasks: (task a).'),
+        ev('e2', 20, '(service web) has started 1 tasks: (task b).'),
+        ev('e3', 30, '(service web) deployment ecs-svc/1 deployment failed: tasks failed to start.')
+      ]
+    );
     const { aws, calls } = fakeAws({
       describe: () => service,
       stoppedTasks: [crashed('a'), crashed('b'), { ...crashed('x'), taskDefinitionArn: TD7 }],
-      targetHealth: [{ Target: { Id: '10.0.0.1' }, TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' } }]
+      targetHealth: [
+        {
+          Target: { Id: '10.0.0.1' },
+          TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed' }
+        }
+      ]
     });
     const { ctx, reporter } = context(aws);
     await reportEvidence(ctx, { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/1', sinceEventId: 'old' });
@@ -89,10 +102,19 @@ describe('reportEvidence', () => {
     expect(evidence).toEqual([
       {
         title: 'Last events of service web',
-        lines: ['2× (service web) has started tasks: (task …).', '(service web) deployment ecs-svc/1 deployment failed: tasks failed to start.']
+        lines: [
+          '2× (service web) has started tasks: (task …).',
+          '(service web) deployment ecs-svc/1 deployment failed: tasks failed to start.'
+        ]
       },
-      { title: 'Stopped tasks of web:8', lines: ['2 tasks: Essential container in task exited (EssentialContainerExited) — container web exit 1'] },
-      { title: 'Unhealthy targets of service web', lines: ['1 target unhealthy: Target.FailedHealthChecks (Health checks failed) in web-tg'] }
+      {
+        title: 'Stopped tasks of web:8',
+        lines: ['2 tasks: Essential container in task exited (EssentialContainerExited) — container web exit 1']
+      },
+      {
+        title: 'Unhealthy targets of service web',
+        lines: ['1 target unhealthy: Target.FailedHealthChecks (Health checks failed) in web-tg']
+      }
     ]);
     expect(reporter.lines).toContain('  2 tasks: Essential container in task exited (EssentialContainerExited) — container web exit 1');
   });

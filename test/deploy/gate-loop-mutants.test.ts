@@ -19,21 +19,28 @@ const throwing: Gate = {
 };
 const fixed = (name: string, ...results: GateResult[]): Gate => {
   let n = 0;
-  return { name, check: async () => results[Math.min(n++, results.length - 1)]! };
+  return { name, check: async () => results[Math.min(n++, results.length - 1)] };
 };
 const PASS: GateResult = { phase: 'pass', reason: 'ok' };
 
 function loop(signal?: AbortSignal, o: { maxPollIntervalMs?: number; answers?: Array<Service | Error> } = {}) {
   const answers = o.answers ?? [steady];
-  const { aws, calls } = fakeAws({ describe: (n) => answers[Math.min(n, answers.length - 1)]! });
+  const { aws, calls } = fakeAws({ describe: (n) => answers[Math.min(n, answers.length - 1)] });
   const env = context(aws, signal);
-  const watcher = new ServiceWatcher(env.ctx, 'prod', ['web'], { pollIntervalMs: 5_000, random: () => 0.5, ...(o.maxPollIntervalMs ? { maxPollIntervalMs: o.maxPollIntervalMs } : {}) });
+  const watcher = new ServiceWatcher(env.ctx, 'prod', ['web'], {
+    pollIntervalMs: 5_000,
+    random: () => 0.5,
+    ...(o.maxPollIntervalMs ? { maxPollIntervalMs: o.maxPollIntervalMs } : {})
+  });
   return { ...env, watcher, calls };
 }
 
 describe('a gate that throws holds; it never passes', () => {
   test('safe: the throw is inconclusive, with what failed', async () => {
-    await expect(safe(throwing).check()).resolves.toEqual({ phase: 'inconclusive', reason: 'checking failed: DescribeTargetHealth: Throttling' });
+    await expect(safe(throwing).check()).resolves.toEqual({
+      phase: 'inconclusive',
+      reason: 'checking failed: DescribeTargetHealth: Throttling'
+    });
     expect(safe(throwing).name).toBe('targets');
   });
 
@@ -41,7 +48,10 @@ describe('a gate that throws holds; it never passes', () => {
     const gate = guarded(throwing, { limit: 3, decide: 'fail' });
     expect((await gate.check()).phase).toBe('inconclusive');
     expect((await gate.check()).phase).toBe('inconclusive');
-    expect(await gate.check()).toEqual({ phase: 'fail', reason: 'inconclusive for 3 checks (limit 3): checking failed: DescribeTargetHealth: Throttling' });
+    expect(await gate.check()).toEqual({
+      phase: 'fail',
+      reason: 'inconclusive for 3 checks (limit 3): checking failed: DescribeTargetHealth: Throttling'
+    });
   });
 
   test('a loop whose gate keeps throwing fails at its deadline; it never reports passed', async () => {
@@ -85,12 +95,22 @@ describe('watchGates', () => {
     expect(end).toEqual({ kind: 'passed' });
     expect(timer.now()).toBe(15_000);
     // Each change of a gate is reported once, not every round.
-    expect(reporter.events.filter((e) => e.kind === 'gate').map((e) => (e.kind === 'gate' ? e.phase : ''))).toEqual(['inconclusive', 'pass']);
+    expect(reporter.events.filter((e) => e.kind === 'gate').map((e) => (e.kind === 'gate' ? e.phase : ''))).toEqual([
+      'inconclusive',
+      'pass'
+    ]);
   });
 
   test('the deadline fails a held gate with its reason', async () => {
     const { ctx, watcher } = loop();
-    const end = await watchGates({ ctx, watcher, gates: [fixed('service', { phase: 'inconclusive', reason: 'waiting' })], minMs: 0, until: 10_000, what: 'at 50 %' });
+    const end = await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('service', { phase: 'inconclusive', reason: 'waiting' })],
+      minMs: 0,
+      until: 10_000,
+      what: 'at 50 %'
+    });
     expect(end).toEqual({ kind: 'failed', reason: 'the gates did not pass at 50 % within the timeout (service: waiting)', explain: true });
   });
 
@@ -107,7 +127,14 @@ describe('watchGates', () => {
 
   test('an interrupt (ECS rolled back by itself) ends the watch with its value', async () => {
     const { ctx, watcher } = loop();
-    const end = await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 60_000, what: 'at 50 %', interrupt: (s) => (s.has('web') ? 'rolled back' : undefined) });
+    const end = await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('service', PASS)],
+      minMs: 60_000,
+      what: 'at 50 %',
+      interrupt: (s) => (s.has('web') ? 'rolled back' : undefined)
+    });
     expect(end).toEqual({ kind: 'interrupted', value: 'rolled back' });
   });
 
@@ -133,7 +160,7 @@ describe('watchGates pacing', () => {
     expect(timer.now()).toBe(60_000);
   });
 
-  test('the service gate alone (rest: true) slows down while nothing moves, and still ends exactly at the bake\'s end', async () => {
+  test("the service gate alone (rest: true) slows down while nothing moves, and still ends exactly at the bake's end", async () => {
     const { ctx, watcher, calls, timer } = loop(undefined, { maxPollIntervalMs: 20_000 });
     await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 60_000, what: 'in the bake', rest: true });
     expect(calls.describeServices).toBeLessThan(13);
@@ -163,14 +190,30 @@ describe('watchGates pacing', () => {
 
   test('a throttled poll is not shown to the interrupt (it saw no services); the gates still decide', async () => {
     const { ctx, watcher } = loop(undefined, { answers: [throttle(), steady] });
-    const end = await watchGates({ ctx, watcher, gates: [fixed('service', PASS)], minMs: 0, what: 'at 50 %', interrupt: (s) => (s.size === 0 ? 'nothing seen' : undefined) });
+    const end = await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('service', PASS)],
+      minMs: 0,
+      what: 'at 50 %',
+      interrupt: (s) => (s.size === 0 ? 'nothing seen' : undefined)
+    });
     expect(end).toEqual({ kind: 'passed' });
   });
 
-  test('each gate\'s result is logged with its verdict word when it changes', async () => {
+  test("each gate's result is logged with its verdict word when it changes", async () => {
     const { ctx, watcher, reporter } = loop();
-    await watchGates({ ctx, watcher, gates: [fixed('alarms', { phase: 'inconclusive', reason: 'INSUFFICIENT_DATA' }, PASS)], minMs: 0, what: 'at 50 %' });
-    expect(reporter.lines.filter((l) => l.startsWith('gate '))).toEqual(['gate alarms: inconclusive: INSUFFICIENT_DATA', 'gate alarms: passes: ok']);
+    await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('alarms', { phase: 'inconclusive', reason: 'INSUFFICIENT_DATA' }, PASS)],
+      minMs: 0,
+      what: 'at 50 %'
+    });
+    expect(reporter.lines.filter((l) => l.startsWith('gate '))).toEqual([
+      'gate alarms: inconclusive: INSUFFICIENT_DATA',
+      'gate alarms: passes: ok'
+    ]);
   });
 
   test('several held gates are all named at the deadline', async () => {
@@ -202,7 +245,15 @@ describe('watchGates on a monotonic clock that does not start at zero, and its p
   test('a watch bounded only by its deadline shows the time left to it; waitingFor replaces the default words', async () => {
     const { ctx, watcher, timer, reporter } = loop();
     timer.t = 1_000_000;
-    await watchGates({ ctx, watcher, gates: [fixed('service', { phase: 'inconclusive', reason: 'x' }, PASS)], minMs: 0, until: 1_120_000, what: 'before 10 %', waitingFor: 'web-green to be healthy' });
+    await watchGates({
+      ctx,
+      watcher,
+      gates: [fixed('service', { phase: 'inconclusive', reason: 'x' }, PASS)],
+      minMs: 0,
+      until: 1_120_000,
+      what: 'before 10 %',
+      waitingFor: 'web-green to be healthy'
+    });
     expect(progress(reporter.lines)[0]).toMatch(/^waiting for web-green to be healthy: .*; gates service inconclusive \(0ms of 2m\)$/);
   });
 

@@ -52,8 +52,12 @@ describe('the migration task', () => {
       taskDefinition: TD8,
       startedBy: 'ecs-rollout-migrate',
       launchType: 'FARGATE',
-      overrides: { containerOverrides: [{ name: 'app', command: ['npm', 'run', 'migrate'], environment: [{ name: 'MODE', value: 'up' }] }] },
-      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } }
+      overrides: {
+        containerOverrides: [{ name: 'app', command: ['npm', 'run', 'migrate'], environment: [{ name: 'MODE', value: 'up' }] }]
+      },
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' }
+      }
     });
     expect(calls.updates).toHaveLength(1);
   });
@@ -69,21 +73,27 @@ describe('the migration task', () => {
   });
 
   test('a container that never ran is a failure', () => {
-    const r = judgeStopped(stopped(undefined, { stoppedReason: 'CannotPullContainerError: image not found', stopCode: 'TaskFailedToStart' }), 'app');
+    const r = judgeStopped(
+      stopped(undefined, { stoppedReason: 'CannotPullContainerError: image not found', stopCode: 'TaskFailedToStart' }),
+      'app'
+    );
     expect(r).toEqual({
       ok: false,
-      reason: 'migration task migr1 failed: container app never ran (no exit code); stopped: CannotPullContainerError: image not found (TaskFailedToStart); the service was not updated'
+      reason:
+        'migration task migr1 failed: container app never ran (no exit code); stopped: CannotPullContainerError: image not found (TaskFailedToStart); the service was not updated'
     });
   });
 
-  test('given networking wins over the service\'s', () => {
+  test("given networking wins over the service's", () => {
     const input = runTaskInput(
       migration({ subnets: ['subnet-9'], assignPublicIp: 'ENABLED', launchType: 'EC2' }),
       { cluster: 'prod', taskDefinitionArn: TD8, service: stableOn7(), pollIntervalMs: 1, timeoutMs: 1 },
       'app'
     );
     expect(input.launchType).toBe('EC2');
-    expect(input.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ['subnet-9'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' } });
+    expect(input.networkConfiguration).toEqual({
+      awsvpcConfiguration: { subnets: ['subnet-9'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' }
+    });
   });
 
   test('a service on a capacity provider strategy passes it on instead of a launch type', () => {

@@ -4,7 +4,10 @@ import { LiveProgress, statusLine } from '../../src/deploy/progress.js';
 import { RecordingReporter } from '../../src/events.js';
 import { FakeTimer, TD7, TD8, dep, svc } from './rolling-fakes.js';
 
-const rolling = svc([dep('d2', 'PRIMARY', TD8, { running: 1, pending: 1, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]);
+const rolling = svc([
+  dep('d2', 'PRIMARY', TD8, { running: 1, pending: 1, state: 'IN_PROGRESS' }),
+  dep('d1', 'ACTIVE', TD7, { running: 2 })
+]);
 
 describe('statusLine', () => {
   test('what we wait for, running/desired per revision, targets, gates, elapsed and limit, in one short line', () => {
@@ -39,13 +42,20 @@ describe('LiveProgress', () => {
     const reporter = new RecordingReporter();
     const timer = new FakeTimer();
     const live = new LiveProgress({ reporter, timer });
-    const view = (elapsedMs: number, service = rolling) => ({ waitingFor: 'web to run web:8', services: [service], elapsedMs, limitMs: 1_800_000 });
+    const view = (elapsedMs: number, service = rolling) => ({
+      waitingFor: 'web to run web:8',
+      services: [service],
+      elapsedMs,
+      limitMs: 1_800_000
+    });
     for (let t = 0; t <= 70_000; t += 5_000) {
       timer.t = t;
       live.show(view(t));
     }
     timer.t = 75_000;
-    live.show(view(75_000, svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })])));
+    live.show(
+      view(75_000, svc([dep('d2', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('d1', 'ACTIVE', TD7, { running: 2 })]))
+    );
     expect(reporter.lines).toEqual([
       'waiting for web to run web:8: web:8 1/2 running, 1 pending, web:7 2/2 running (0ms of 30m)',
       'waiting for web to run web:8: web:8 1/2 running, 1 pending, web:7 2/2 running (30s of 30m)',

@@ -3,7 +3,15 @@
  * DescribeServices answers come from a script: a function of the call number and of the
  * UpdateService calls made so far, so a test can describe "after the rollback was started…".
  */
-import type { Deployment, ListTasksCommandInput, RunTaskCommandInput, Service, ServiceEvent, Task, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+import type {
+  Deployment,
+  ListTasksCommandInput,
+  RunTaskCommandInput,
+  Service,
+  ServiceEvent,
+  Task,
+  UpdateServiceCommandInput
+} from '@aws-sdk/client-ecs';
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { boundedAws, type Aws } from '../../src/aws/clients.js';
 import { AwsCallError } from '../../src/aws/errors.js';
@@ -96,7 +104,9 @@ export function fakeAws(options: FakeAwsOptions) {
         calls.updates.push(input);
         const answer = options.update?.(input, calls.updates.length) ?? {
           serviceName: input.service,
-          deployments: [dep(`ecs-svc/${calls.updates.length}`, 'PRIMARY', input.taskDefinition ?? '?', { running: 0, desired: 2, state: 'IN_PROGRESS' })]
+          deployments: [
+            dep(`ecs-svc/${calls.updates.length}`, 'PRIMARY', input.taskDefinition ?? '?', { running: 0, desired: 2, state: 'IN_PROGRESS' })
+          ]
         };
         if (answer instanceof Error) throw answer;
         return answer;
@@ -107,7 +117,7 @@ export function fakeAws(options: FakeAwsOptions) {
       },
       describeTasks: async (_cluster, arns) => {
         const n = calls.describeTasks++;
-        if (options.taskStates) return [options.taskStates[Math.min(n, options.taskStates.length - 1)]!];
+        if (options.taskStates) return [options.taskStates[Math.min(n, options.taskStates.length - 1)]];
         return (options.stoppedTasks ?? []).filter((t) => arns.includes(t.taskArn ?? ''));
       },
       runTask: async (input) => {
@@ -156,7 +166,14 @@ export function dep(
   id: string,
   status: 'PRIMARY' | 'ACTIVE',
   taskDefinition: string,
-  c: { running?: number; desired?: number; pending?: number; failed?: number; state?: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'; reason?: string } = {}
+  c: {
+    running?: number;
+    desired?: number;
+    pending?: number;
+    failed?: number;
+    state?: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+    reason?: string;
+  } = {}
 ): Deployment {
   return {
     id,
@@ -183,9 +200,15 @@ export function svc(deployments: Deployment[], events: ServiceEvent[] = [], extr
     desiredCount: 2,
     taskDefinition: deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition,
     deploymentController: { type: 'ECS' },
-    deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } },
+    deploymentConfiguration: {
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+      deploymentCircuitBreaker: { enable: true, rollback: true }
+    },
     loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }],
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } },
+    networkConfiguration: {
+      awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' }
+    },
     launchType: 'FARGATE',
     deployments,
     events: [...events].reverse(), // ECS lists newest first; tests write them oldest first

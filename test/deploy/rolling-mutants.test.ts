@@ -38,7 +38,10 @@ describe('previousRevision: what a rollback returns to', () => {
   });
 
   it('the PRIMARY in progress that already serves most tasks is the target', () => {
-    const service = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }), dep('ecs-svc/0', 'ACTIVE', TD7, { running: 1, state: 'COMPLETED' })]);
+    const service = svc([
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, state: 'IN_PROGRESS' }),
+      dep('ecs-svc/0', 'ACTIVE', TD7, { running: 1, state: 'COMPLETED' })
+    ]);
     expect(previousRevision(service)).toBe(TD8);
   });
 
@@ -46,12 +49,14 @@ describe('previousRevision: what a rollback returns to', () => {
     expect(previousRevision(svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 0, state: 'IN_PROGRESS' })]))).toBe(TD8);
   });
 
-  it('no deployments listed: the service\'s task definition', () => {
+  it("no deployments listed: the service's task definition", () => {
     expect(previousRevision({ serviceName: 'web', taskDefinition: TD7, deployments: [] })).toBe(TD7);
   });
 
-  it('every deployment failing: the service\'s task definition', () => {
-    const service = svc([dep('ecs-svc/2', 'PRIMARY', TD8, { state: 'FAILED' }), dep('ecs-svc/1', 'ACTIVE', TD6, { state: 'FAILED' })], [], { taskDefinition: TD7 });
+  it("every deployment failing: the service's task definition", () => {
+    const service = svc([dep('ecs-svc/2', 'PRIMARY', TD8, { state: 'FAILED' }), dep('ecs-svc/1', 'ACTIVE', TD6, { state: 'FAILED' })], [], {
+      taskDefinition: TD7
+    });
     expect(previousRevision(service)).toBe(TD7);
   });
 });

@@ -65,10 +65,19 @@ describe('readDeploySettings', () => {
 
   test('optional service settings are absent unless given, so the service keeps its own', () => {
     const s = read({ service: 'web' });
-    for (const key of ['desiredCount', 'propagateTags', 'enableEcsManagedTags', 'enableExecuteCommand', 'healthCheckGracePeriodSeconds', 'runTask']) {
+    for (const key of [
+      'desiredCount',
+      'propagateTags',
+      'enableEcsManagedTags',
+      'enableExecuteCommand',
+      'healthCheckGracePeriodSeconds',
+      'runTask'
+    ]) {
       expect(s).not.toHaveProperty(key);
     }
-    expect(read({ 'desired-count': '0', 'enable-execute-command': 'false', 'propagate-tags': 'SERVICE', 'health-check-grace-period': '60' })).toMatchObject({
+    expect(
+      read({ 'desired-count': '0', 'enable-execute-command': 'false', 'propagate-tags': 'SERVICE', 'health-check-grace-period': '60' })
+    ).toMatchObject({
       desiredCount: 0,
       enableExecuteCommand: false,
       propagateTags: 'SERVICE',
@@ -138,7 +147,10 @@ describe('bounds on every number and duration', () => {
     [{ 'bake-time': '7h' }, 'input `bake-time` is 7h, longer than 6h'],
     [{ 'desired-count': '5001' }, 'input `desired-count` is "5001" (use a whole number from 0 to 5000)'],
     [{ 'desired-count': '1e3' }, 'input `desired-count` is "1e3"'],
-    [{ 'health-check-grace-period': '2147483648' }, 'input `health-check-grace-period` is "2147483648" (use a whole number from 0 to 2147483647)']
+    [
+      { 'health-check-grace-period': '2147483648' },
+      'input `health-check-grace-period` is "2147483648" (use a whole number from 0 to 2147483647)'
+    ]
   ])('rejects %j', (values, message) => {
     expect(() => read(values)).toThrow(message);
   });

@@ -30,7 +30,12 @@ let sim: Sim;
 let aws: Aws;
 beforeEach(async () => {
   sim = await startSim({ seed: true, timeScale: 0 });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: sim.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDROLLING', AWS_SECRET_ACCESS_KEY: 'x' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: sim.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDROLLING',
+    AWS_SECRET_ACCESS_KEY: 'x'
+  });
   aws = createAws({ maxAttempts: 1 });
 });
 afterEach(async () => {
@@ -76,7 +81,7 @@ async function revision(tag: string, container: Partial<ContainerDefinition> = {
 
 async function running(): Promise<string> {
   const { services } = await aws.ecs.describeServices('prod', ['web']);
-  return services[0]!.taskDefinition!.split('/').pop()!;
+  return services[0].taskDefinition!.split('/').pop()!;
 }
 
 const simSettings = (over = {}) => settings({ cluster: 'prod', service: 'web', timeoutMs: 15 * 60_000, ...over });
@@ -97,12 +102,14 @@ describe('rolling deployments on the local ECS', () => {
     const { ctx, reporter } = ctxFor(simTimer());
     const result = await deployRolling(simSettings(), arn, ctx);
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/^essential container web of web:2 exited with code 1 in 1 task .*: rolled back, service web is stable on web:1/);
+    expect(result.reason).toMatch(
+      /^essential container web of web:2 exited with code 1 in 1 task .*: rolled back, service web is stable on web:1/
+    );
     const evidence = reporter.events.flatMap((e) => (e.kind === 'evidence' ? e.lines : [])).join('\n');
     expect(evidence).toMatch(/exit 1/);
     expect(await running()).toBe('web:1');
     const { services } = await aws.ecs.describeServices('prod', ['web']);
-    const failed = services[0]!.deployments!.find((d) => d.taskDefinition === arn);
+    const failed = services[0].deployments!.find((d) => d.taskDefinition === arn);
     // Gone already, or drained with fewer failures than the breaker's threshold: ECS never tripped it.
     expect(failed?.rolloutState ?? 'gone').not.toBe('FAILED');
   });
@@ -146,8 +153,8 @@ describe('rolling deployments on the local ECS', () => {
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toMatch(/not stable after 1m \(the timeout\): rolled back/);
     const { services } = await aws.ecs.describeServices('prod', ['web']);
-    expect(services[0]!.taskDefinition).toMatch(/web:1$/);
-    expect(services[0]!.deployments).toHaveLength(1);
+    expect(services[0].taskDefinition).toMatch(/web:1$/);
+    expect(services[0].deployments).toHaveLength(1);
   });
 
   test('cancellation mid-deployment rolls back to the previous revision', async () => {
@@ -166,7 +173,13 @@ describe('rolling deployments on the local ECS', () => {
   test('a failing migration leaves the service untouched and shows the exit code', async () => {
     const arn = await revision('v2');
     const { ctx } = ctxFor(simTimer());
-    const runTask = { environment: new Map([['SIM_BEHAVIOUR', 'crash'], ['SIM_EXIT_CODE', '3']]), startedBy: 'migrate' };
+    const runTask = {
+      environment: new Map([
+        ['SIM_BEHAVIOUR', 'crash'],
+        ['SIM_EXIT_CODE', '3']
+      ]),
+      startedBy: 'migrate'
+    };
     const result = await deployRolling(simSettings({ runTask }), arn, ctx);
     expect(result.status).toBe('failed');
     expect(result.reason).toMatch(/container web exited with code 3/);

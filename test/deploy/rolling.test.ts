@@ -14,20 +14,26 @@ const newInProgress = (running: number, extra: { failed?: number } = {}) =>
     [ev('e0', 0, '(service web) has reached a steady state.'), ev('e1', 10, '(service web) has started 2 tasks: (task a) (task b).')]
   );
 const newStable = () =>
-  svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })], [ev('e0', 0, 'old'), ev('e2', 40, '(service web) has reached a steady state.')]);
+  svc(
+    [dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })],
+    [ev('e0', 0, 'old'), ev('e2', 40, '(service web) has reached a steady state.')]
+  );
 
 /** Before the update: web:7; afterwards the given sequence (last repeats); after a rollback UpdateService, web:7 stable again. */
 function script(afterUpdate: Array<ReturnType<Script>>, afterRollback = rolledBackTo7()): Script {
   let sinceRollback = 0;
   return (call, updates) => {
     if (call === 0) return stableOn7();
-    if (updates.length >= 2) return afterRollback[Math.min(sinceRollback++, afterRollback.length - 1)]!;
-    return afterUpdate[Math.min(call - 1, afterUpdate.length - 1)]!;
+    if (updates.length >= 2) return afterRollback[Math.min(sinceRollback++, afterRollback.length - 1)];
+    return afterUpdate[Math.min(call - 1, afterUpdate.length - 1)];
   };
 }
 function rolledBackTo7() {
   return [
-    svc([dep('ecs-svc/2', 'PRIMARY', TD7, { running: 1, desired: 2, state: 'IN_PROGRESS' }), dep('ecs-svc/1', 'ACTIVE', TD8, { running: 0 })]),
+    svc([
+      dep('ecs-svc/2', 'PRIMARY', TD7, { running: 1, desired: 2, state: 'IN_PROGRESS' }),
+      dep('ecs-svc/1', 'ACTIVE', TD8, { running: 0 })
+    ]),
     svc([dep('ecs-svc/2', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED' })])
   ];
 }
@@ -41,23 +47,40 @@ describe('deployRolling', () => {
     expect(result).toMatchObject({ status: 'succeeded', rolledBack: false, deploymentId: 'ecs-svc/1', previousTaskDefinitionArn: TD7 });
     expect(result.reason).toContain('web:8');
     expect(calls.updates).toHaveLength(1);
-    const update = calls.updates[0]!;
+    const update = calls.updates[0];
     expect(update.taskDefinition).toBe(TD8);
     expect(update.deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
     expect(update.deploymentConfiguration?.minimumHealthyPercent).toBe(100); // the service's own settings kept
     expect(update).not.toHaveProperty('desiredCount');
     expect(calls.listTasks).toEqual([]); // no task failed: the container gate made no call
     expect(state.phases()).toEqual(['updating', 'watching', 'done']);
-    expect(state.load<RollingState>('rolling')).toMatchObject({ cluster: 'prod', service: 'web', previousTaskDefinitionArn: TD7, deploymentId: 'ecs-svc/1' });
+    expect(state.load<RollingState>('rolling')).toMatchObject({
+      cluster: 'prod',
+      service: 'web',
+      previousTaskDefinitionArn: TD7,
+      deploymentId: 'ecs-svc/1'
+    });
     expect(reporter.events.filter((e) => e.kind === 'verdict')).toEqual([expect.objectContaining({ status: 'succeeded' })]);
     expect(reporter.events.some((e) => e.kind === 'evidence')).toBe(false);
   });
 
   const ecsRollingBack = svc([
-    dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'IN_PROGRESS', reason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/old.' }),
+    dep('ecs-svc/9', 'PRIMARY', TD7, {
+      running: 2,
+      desired: 2,
+      state: 'IN_PROGRESS',
+      reason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/old.'
+    }),
     dep('ecs-svc/1', 'ACTIVE', TD8, { failed: 3, state: 'FAILED', reason: 'ECS deployment circuit breaker: tasks failed to start.' })
   ]);
-  const ecsRolledBack = svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED', reason: 'ECS deployment circuit breaker: rolling back.' })]);
+  const ecsRolledBack = svc([
+    dep('ecs-svc/9', 'PRIMARY', TD7, {
+      running: 2,
+      desired: 2,
+      state: 'COMPLETED',
+      reason: 'ECS deployment circuit breaker: rolling back.'
+    })
+  ]);
 
   test.each([
     ['our deployment FAILED, ECS started a rollback deployment that then completed', [ecsRollingBack, ecsRolledBack]],
@@ -66,8 +89,20 @@ describe('deployRolling', () => {
     const { aws, calls } = fakeAws({
       describe: script([newInProgress(0), ...after]),
       stoppedTasks: [
-        { taskArn: 't1', taskDefinitionArn: TD8, stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 1 }] },
-        { taskArn: 't2', taskDefinitionArn: TD8, stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', exitCode: 1 }] }
+        {
+          taskArn: 't1',
+          taskDefinitionArn: TD8,
+          stoppedReason: 'Essential container in task exited',
+          stopCode: 'EssentialContainerExited',
+          containers: [{ name: 'app', exitCode: 1 }]
+        },
+        {
+          taskArn: 't2',
+          taskDefinitionArn: TD8,
+          stoppedReason: 'Essential container in task exited',
+          stopCode: 'EssentialContainerExited',
+          containers: [{ name: 'app', exitCode: 1 }]
+        }
       ]
     });
     const { ctx, reporter } = context(aws);
@@ -93,7 +128,9 @@ describe('deployRolling', () => {
     const result = await deployRolling(settings(), TD8, ctx);
     expect(result.status).toBe('failed');
     expect(result.rolledBack).toBe(false);
-    expect(result.reason).toMatch(/ECS's rollback has not finished: ECS's rollback was not stable after .*PRIMARY web:7 \(ecs-svc\/9\) IN_PROGRESS/);
+    expect(result.reason).toMatch(
+      /ECS's rollback has not finished: ECS's rollback was not stable after .*PRIMARY web:7 \(ecs-svc\/9\) IN_PROGRESS/
+    );
     expect(calls.updates).toHaveLength(1); // still ECS's rollback: we never start a second one
     // The post step would keep waiting for it.
     expect(state.load<RollingState>('rolling')?.phase).toBe('rolling-back');
@@ -114,12 +151,17 @@ describe('deployRolling', () => {
 
   test('tasks that keep failing without the circuit breaker are rolled back at its threshold', async () => {
     const { aws, calls } = fakeAws({
-      describe: script([newInProgress(0, { failed: 0 }), newInProgress(0, { failed: 1 }), newInProgress(0, { failed: 2 }), newInProgress(0, { failed: 3 })])
+      describe: script([
+        newInProgress(0, { failed: 0 }),
+        newInProgress(0, { failed: 1 }),
+        newInProgress(0, { failed: 2 }),
+        newInProgress(0, { failed: 3 })
+      ])
     });
     const { ctx, timer } = context(aws);
     const result = await deployRolling(settings({ circuitBreaker: false }), TD8, ctx);
 
-    expect(calls.updates[0]!.deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: false, rollback: false });
+    expect(calls.updates[0].deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: false, rollback: false });
     expect(result.status).toBe('rolled-back');
     expect(result.reason).toContain('3 tasks of web:8 failed to start (limit 3');
     expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8, TD7]);
@@ -150,7 +192,12 @@ describe('deployRolling', () => {
   });
 
   test('a rollback that does not settle fails and says what state the service is in', async () => {
-    const stuckRollback = [svc([dep('ecs-svc/2', 'PRIMARY', TD7, { running: 1, desired: 2, state: 'IN_PROGRESS' }), dep('ecs-svc/1', 'ACTIVE', TD8, { running: 1 })])];
+    const stuckRollback = [
+      svc([
+        dep('ecs-svc/2', 'PRIMARY', TD7, { running: 1, desired: 2, state: 'IN_PROGRESS' }),
+        dep('ecs-svc/1', 'ACTIVE', TD8, { running: 1 })
+      ])
+    ];
     const { aws } = fakeAws({ describe: script([newInProgress(1)], stuckRollback) });
     const { ctx, state } = context(aws);
     const result = await deployRolling(settings({ timeoutMs: 20_000 }), TD8, ctx);
@@ -159,7 +206,9 @@ describe('deployRolling', () => {
     expect(result.rolledBack).toBe(false);
     // The rollback gets at least 60 polls even when the deployment's own timeout is shorter.
     expect(result.reason).toContain('and the rollback failed: the rollback was not stable after 5m');
-    expect(result.reason).toContain('service web now has PRIMARY web:7 (ecs-svc/2) IN_PROGRESS: 1/2 running, 0 pending; ACTIVE web:8 (ecs-svc/1): 1/2 running');
+    expect(result.reason).toContain(
+      'service web now has PRIMARY web:7 (ecs-svc/2) IN_PROGRESS: 1/2 running, 0 pending; ACTIVE web:8 (ecs-svc/1): 1/2 running'
+    );
     // Left for the post step to try again.
     expect(state.phases().at(-1)).toBe('rolling-back');
   });
@@ -209,7 +258,9 @@ describe('deployRolling', () => {
     });
     const { ctx } = context(aws);
     const result = await deployRolling(settings(), TD8, ctx);
-    expect(result.reason).toMatch(/^describing service web in cluster prod: ClusterNotFoundException: Cluster not found\. \(check the cluster name and the region\)/);
+    expect(result.reason).toMatch(
+      /^describing service web in cluster prod: ClusterNotFoundException: Cluster not found\. \(check the cluster name and the region\)/
+    );
     expect(calls.updates).toHaveLength(0);
   });
 
@@ -239,14 +290,22 @@ describe('a crashing release during the rollout', () => {
 
   test('the first essential container exit rolls back at once (before the circuit breaker), naming the container and exit code', async () => {
     const { aws, calls } = fakeAws({
-      describe: script([newInProgress(0), newInProgress(1), newInProgress(1), newInProgress(0, { failed: 1 }), newInProgress(0, { failed: 1 })]),
+      describe: script([
+        newInProgress(0),
+        newInProgress(1),
+        newInProgress(1),
+        newInProgress(0, { failed: 1 }),
+        newInProgress(0, { failed: 1 })
+      ]),
       stoppedTasks: [crashed('t1', { name: 'app', exitCode: 1 })]
     });
     const { ctx, reporter } = context(aws);
     const result = await deployRolling(settings(), TD8, ctx);
 
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/^essential container app of web:8 exited with code 1 in 1 task \(t1\): rolled back, service web is stable on web:7/);
+    expect(result.reason).toMatch(
+      /^essential container app of web:8 exited with code 1 in 1 task \(t1\): rolled back, service web is stable on web:7/
+    );
     // Our own rollback, with one failed task: ECS's circuit breaker (3) never tripped.
     expect(calls.updates.map((u) => u.taskDefinition)).toEqual([TD8, TD7]);
     expect(calls.listTasks[0]).toMatchObject({ desiredStatus: 'STOPPED', startedBy: 'ecs-svc/1' });
@@ -256,7 +315,14 @@ describe('a crashing release during the rollout', () => {
   test('no ECS call beyond DescribeServices per poll while failedTasks does not rise', async () => {
     // failedTasks stays at 1 for many polls (a crash that the container read could not attribute): one read for the rise, none after.
     const { aws, calls } = fakeAws({
-      describe: script([newInProgress(0), newInProgress(1, { failed: 1 }), newInProgress(1, { failed: 1 }), newInProgress(1, { failed: 1 }), newInProgress(1, { failed: 1 }), newStable()]),
+      describe: script([
+        newInProgress(0),
+        newInProgress(1, { failed: 1 }),
+        newInProgress(1, { failed: 1 }),
+        newInProgress(1, { failed: 1 }),
+        newInProgress(1, { failed: 1 }),
+        newStable()
+      ]),
       stoppedTasks: []
     });
     const { ctx } = context(aws);
@@ -292,7 +358,12 @@ describe('a crashing release during the rollout', () => {
         if (n === 1) return newInProgress(0, { failed: 1 });
         return n === 2
           ? svc([
-              dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'IN_PROGRESS', reason: 'ECS deployment circuit breaker: rolling back.' }),
+              dep('ecs-svc/9', 'PRIMARY', TD7, {
+                running: 2,
+                desired: 2,
+                state: 'IN_PROGRESS',
+                reason: 'ECS deployment circuit breaker: rolling back.'
+              }),
               dep('ecs-svc/1', 'ACTIVE', TD8, { failed: 3, state: 'FAILED' })
             ])
           : svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED' })]);
@@ -314,7 +385,7 @@ describe('bake with gates', () => {
       name,
       calls: 0,
       async check(): Promise<GateResult> {
-        return results[Math.min(g.calls++, results.length - 1)]!;
+        return results[Math.min(g.calls++, results.length - 1)];
       }
     };
     return g;
@@ -330,14 +401,20 @@ describe('bake with gates', () => {
     expect(timer.t).toBe(20_000);
     expect(alarm.calls).toBe(5); // every poll: 0, 5, 10, 15, 20 s
     // Each gate (the service itself, and the alarm) printed once, not every poll.
-    expect(reporter.events.filter((e) => e.kind === 'gate').map((e) => (e.kind === 'gate' ? e.gate : ''))).toEqual(['service', 'alarm web-5xx']);
+    expect(reporter.events.filter((e) => e.kind === 'gate').map((e) => (e.kind === 'gate' ? e.gate : ''))).toEqual([
+      'service',
+      'alarm web-5xx'
+    ]);
     expect(calls.updates).toHaveLength(1);
   });
 
   test('a gate that fails during the bake rolls back', async () => {
     const { aws, calls } = fakeAws({ describe: script([newStable()]) });
     const { ctx } = context(aws);
-    const alarm = gate('alarm web-5xx', [{ phase: 'pass', reason: 'OK' }, { phase: 'fail', reason: 'alarm web-5xx is ALARM' }]);
+    const alarm = gate('alarm web-5xx', [
+      { phase: 'pass', reason: 'OK' },
+      { phase: 'fail', reason: 'alarm web-5xx is ALARM' }
+    ]);
     const updatesWhenEvidenceRead: number[] = [];
     const listTasks = aws.ecs.listTasks;
     aws.ecs.listTasks = async (input) => {
@@ -358,7 +435,9 @@ describe('bake with gates', () => {
     const { ctx } = context(aws);
     const result = await deployRolling({ ...settings(), bakeTimeMs: 60_000 }, TD8, ctx, { gates: [], inconclusiveLimit: 3 });
     expect(result.status).toBe('rolled-back');
-    expect(result.reason).toMatch(/gate service failed during the bake: inconclusive for 3 checks \(limit 3\): service web: 1 of 2 tasks of web:8 running, 2 tasks failed to start so far/);
+    expect(result.reason).toMatch(
+      /gate service failed during the bake: inconclusive for 3 checks \(limit 3\): service web: 1 of 2 tasks of web:8 running, 2 tasks failed to start so far/
+    );
   });
 
   test.each([
@@ -372,7 +451,8 @@ describe('bake with gates', () => {
     expect(result.status).toBe(status);
     // The limit-th consecutive inconclusive check decides, as in every strategy (one policy, gate-loop.ts).
     expect(alarm.calls).toBe(3);
-    if (status === 'rolled-back') expect(result.reason).toMatch(/gate alarm web-cpu failed during the bake: inconclusive for 3 checks \(limit 3\): INSUFFICIENT_DATA/);
+    if (status === 'rolled-back')
+      expect(result.reason).toMatch(/gate alarm web-cpu failed during the bake: inconclusive for 3 checks \(limit 3\): INSUFFICIENT_DATA/);
   });
 });
 
@@ -400,10 +480,13 @@ describe('rollbackRolling (the post step)', () => {
   });
 
   test('finishes a rollback the main step left half-way', async () => {
-    const mid = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, state: 'IN_PROGRESS' }), dep('ecs-svc/old', 'ACTIVE', TD7, { running: 1 })]);
+    const mid = svc([
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, state: 'IN_PROGRESS' }),
+      dep('ecs-svc/old', 'ACTIVE', TD7, { running: 1 })
+    ]);
     const back = rolledBackTo7();
     const { aws, calls } = fakeAws({
-      describe: (n, updates) => (updates.length === 0 ? mid : back[Math.min(n - 1, 1)]!),
+      describe: (n, updates) => (updates.length === 0 ? mid : back[Math.min(n - 1, 1)]),
       update: (input) => svc([dep('ecs-svc/2', 'PRIMARY', input.taskDefinition!, { state: 'IN_PROGRESS' })])
     });
     const { ctx, state } = context(aws);
@@ -415,7 +498,9 @@ describe('rollbackRolling (the post step)', () => {
   });
 
   test('does not start another rollback when the service is already back (ECS did it)', async () => {
-    const { aws, calls } = fakeAws({ describe: () => svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED' })]) });
+    const { aws, calls } = fakeAws({
+      describe: () => svc([dep('ecs-svc/9', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED' })])
+    });
     const { ctx } = context(aws);
     const result = await rollbackRolling(saved, ctx);
     expect(result.status).toBe('rolled-back');

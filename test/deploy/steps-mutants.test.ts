@@ -24,9 +24,15 @@ describe('parseTrafficSteps at the edges', () => {
     ['  Canary-100 ', 'input `traffic-steps` is "Canary-100" (use canary-N with N a whole percentage from 1 to 99, e.g. canary-10)'],
     ['linear-0', 'input `traffic-steps` is "linear-0" (use linear-N with N a whole percentage from 1 to 99, e.g. linear-20)'],
     ['linear-2.5', 'input `traffic-steps` is "linear-2.5" (use linear-N with N a whole percentage from 1 to 99, e.g. linear-20)'],
-    ['101', 'input `traffic-steps` has "101" (each step is a whole percentage from 1 to 100, e.g. 10,50,100; or use a preset: all-at-once, canary-10, linear-20)'],
+    [
+      '101',
+      'input `traffic-steps` has "101" (each step is a whole percentage from 1 to 100, e.g. 10,50,100; or use a preset: all-at-once, canary-10, linear-20)'
+    ],
     ['50,40,100', 'input `traffic-steps` goes from 50 to 40 (list the steps in increasing order, e.g. 10,50,100)'],
-    ['10,50', 'input `traffic-steps` ends at 50 % (end the list with 100, e.g. 10,50,100: a deployment only succeeds once the new revision serves all traffic)']
+    [
+      '10,50',
+      'input `traffic-steps` ends at 50 % (end the list with 100, e.g. 10,50,100: a deployment only succeeds once the new revision serves all traffic)'
+    ]
   ])('%j is refused with the default label and the fix', (text, message) => {
     expect(() => parseTrafficSteps(text)).toThrow(message);
   });

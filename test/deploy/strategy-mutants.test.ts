@@ -5,7 +5,17 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { RecordingReporter } from '../../src/events.js';
-import { abortWith, doneWith, next, runStrategy, verdict, type Abort, type Step, type StepResult, type Strategy } from '../../src/deploy/strategy.js';
+import {
+  abortWith,
+  doneWith,
+  next,
+  runStrategy,
+  verdict,
+  type Abort,
+  type Step,
+  type StepResult,
+  type Strategy
+} from '../../src/deploy/strategy.js';
 import type { DeployResult } from '../../src/deploy/types.js';
 import { FakeTimer, TD7, TD8 } from './rolling-fakes.js';
 
@@ -53,7 +63,7 @@ function scripted(steps: Array<(() => Promise<StepResult>) | [Step['phase'], () 
 }
 
 describe('runStrategy', () => {
-  test('steps run in order, then the strategy\'s success; dispose runs last', async () => {
+  test("steps run in order, then the strategy's success; dispose runs last", async () => {
     const { strategy, log } = scripted([async () => next, async () => next]);
     expect((await runStrategy(strategy, { reporter: new RecordingReporter() })).status).toBe('succeeded');
     expect(log).toEqual(['run 0', 'run 1', 'succeeded', 'dispose']);
@@ -75,13 +85,13 @@ describe('runStrategy', () => {
     expect(reporter.events.filter((e) => e.kind === 'phase-finished')).toEqual([expect.objectContaining({ phase: 'shift', ok: false })]);
   });
 
-  test('an abort stops the steps and is applied once, in the strategy\'s abort', async () => {
+  test("an abort stops the steps and is applied once, in the strategy's abort", async () => {
     const { strategy, log } = scripted([async () => abortWith('gate alarms failed'), async () => next]);
     await runStrategy(strategy, { reporter: new RecordingReporter() });
     expect(log).toEqual(['run 0', 'abort: gate alarms failed (explain true)', 'dispose']);
   });
 
-  test('done ends the steps with the strategy\'s own verdict; a phase that ends done but not succeeded is reported failed', async () => {
+  test("done ends the steps with the strategy's own verdict; a phase that ends done but not succeeded is reported failed", async () => {
     const reporter = new RecordingReporter();
     const { strategy, log } = scripted([
       ['deploy', async () => next],
@@ -90,7 +100,9 @@ describe('runStrategy', () => {
     ]);
     expect(await runStrategy(strategy, { reporter })).toMatchObject({ status: 'failed', reason: 'ECS rolled back' });
     expect(log).toEqual(['run 0', 'run 1', 'dispose']);
-    expect(reporter.events.filter((e) => e.kind === 'phase-finished').map((e) => (e.kind === 'phase-finished' ? [e.phase, e.ok] : []))).toEqual([
+    expect(
+      reporter.events.filter((e) => e.kind === 'phase-finished').map((e) => (e.kind === 'phase-finished' ? [e.phase, e.ok] : []))
+    ).toEqual([
       ['deploy', true],
       ['prepare', false]
     ]);
@@ -100,7 +112,9 @@ describe('runStrategy', () => {
     const reporter = new RecordingReporter();
     await runStrategy(scripted([['promote', async () => doneWith(result('succeeded', 'early'))]]).strategy, { reporter });
     await runStrategy(scripted([['bake', async () => abortWith('x', false, true)]]).strategy, { reporter });
-    expect(reporter.events.filter((e) => e.kind === 'phase-finished').map((e) => (e.kind === 'phase-finished' ? e.ok : undefined))).toEqual([true, false]);
+    expect(reporter.events.filter((e) => e.kind === 'phase-finished').map((e) => (e.kind === 'phase-finished' ? e.ok : undefined))).toEqual(
+      [true, false]
+    );
   });
 
   test('a strategy with nothing to dispose of runs to its verdict', async () => {
@@ -133,7 +147,9 @@ describe('verdict', () => {
     const reporter = new RecordingReporter();
     const out = verdict({ reporter, timer: new FakeTimer() }, 'succeeded', 'web:8 serves 100 %', fields);
     expect(out).toEqual({ ...fields, status: 'succeeded', reason: 'web:8 serves 100 %', rolledBack: false });
-    expect(reporter.events.filter((e) => e.kind === 'verdict')).toEqual([{ kind: 'verdict', status: 'succeeded', reason: 'web:8 serves 100 %', at: 0 }]);
+    expect(reporter.events.filter((e) => e.kind === 'verdict')).toEqual([
+      { kind: 'verdict', status: 'succeeded', reason: 'web:8 serves 100 %', at: 0 }
+    ]);
   });
 
   test.each([

@@ -19,7 +19,12 @@ const LISTENER = `${PREFIX}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
 const RULE = `${PREFIX}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;
 const forward = (blue: number, green: number): Action => ({
   Type: 'forward',
-  ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: blue }, { TargetGroupArn: GREEN, Weight: green }] }
+  ForwardConfig: {
+    TargetGroups: [
+      { TargetGroupArn: BLUE, Weight: blue },
+      { TargetGroupArn: GREEN, Weight: green }
+    ]
+  }
 });
 const TGS: TargetGroup[] = [
   { TargetGroupArn: BLUE, LoadBalancerArns: [LB] },
@@ -27,7 +32,11 @@ const TGS: TargetGroup[] = [
 ];
 
 const denied = (action: string): AwsCallError =>
-  new AwsCallError(action, 'AccessDenied', 'User: arn:aws:iam::123456789012:role/ci is not authorized to perform: elasticloadbalancing:DescribeListeners');
+  new AwsCallError(
+    action,
+    'AccessDenied',
+    'User: arn:aws:iam::123456789012:role/ci is not authorized to perform: elasticloadbalancing:DescribeListeners'
+  );
 
 /** ELB whose calls fail as `fail` says; everything else answers from one listener at 100/0. */
 function elb(fail: Partial<Record<keyof ElbApi, () => Error>> = {}): { api: ElbApi; writes: Action[][] } {
@@ -62,7 +71,11 @@ function elb(fail: Partial<Record<keyof ElbApi, () => Error>> = {}): { api: ElbA
 
 function ctx(api: ElbApi): TrafficContext {
   const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) });
-  return { aws: { elb: api, ecs: unused, cloudwatch: unused } as Aws, reporter: new RecordingReporter(), timer: { now: () => 0, sleep: async () => undefined } };
+  return {
+    aws: { elb: api, ecs: unused, cloudwatch: unused } as Aws,
+    reporter: new RecordingReporter(),
+    timer: { now: () => 0, sleep: async () => undefined }
+  };
 }
 
 describe('weights ELB accepts: whole numbers from 0 to 999', () => {
@@ -75,14 +88,16 @@ describe('weights ELB accepts: whole numbers from 0 to 999', () => {
   });
 
   it('999 and 0 are the edges ELB accepts', () => {
-    expect(withWeights([forward(100, 0)], { [BLUE]: 999, [GREEN]: 0 })[0]!.ForwardConfig!.TargetGroups).toEqual([
+    expect(withWeights([forward(100, 0)], { [BLUE]: 999, [GREEN]: 0 })[0].ForwardConfig!.TargetGroups).toEqual([
       { TargetGroupArn: BLUE, Weight: 999 },
       { TargetGroupArn: GREEN, Weight: 0 }
     ]);
   });
 
   it('all zero is refused, naming where', () => {
-    expect(() => withWeights([forward(100, 0)], { [BLUE]: 0, [GREEN]: 0 }, 'listener L')).toThrow('refusing to set weight 0 on every target group of listener L');
+    expect(() => withWeights([forward(100, 0)], { [BLUE]: 0, [GREEN]: 0 }, 'listener L')).toThrow(
+      'refusing to set weight 0 on every target group of listener L'
+    );
   });
 });
 
@@ -140,7 +155,9 @@ describe('discoverTraffic: only "not found" is a wrong ARN', () => {
     let calls = 0;
     api.describeTargetGroups = async () => {
       calls++;
-      throw calls === 1 ? new AwsCallError('describing target groups', 'TargetGroupNotFound', 'not found') : denied('describing target group');
+      throw calls === 1
+        ? new AwsCallError('describing target groups', 'TargetGroupNotFound', 'not found')
+        : denied('describing target group');
     };
     const error = await discoverTraffic({ listenerArn: LISTENER }, { blue: BLUE, green: GREEN }, ctx(api)).catch((e: unknown) => e);
     expect((error as AwsCallError).code).toBe('AccessDenied');
@@ -154,7 +171,11 @@ describe('withWeights keeps every other action as it is', () => {
     AuthenticateOidcConfig: { Issuer: 'i', AuthorizationEndpoint: 'a', TokenEndpoint: 't', UserInfoEndpoint: 'u', ClientId: 'c', ...extra }
   });
   const fixed: Action = { Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '503' } };
-  const cognito: Action = { Type: 'authenticate-cognito', Order: 1, AuthenticateCognitoConfig: { UserPoolArn: 'p', UserPoolClientId: 'c', UserPoolDomain: 'd' } };
+  const cognito: Action = {
+    Type: 'authenticate-cognito',
+    Order: 1,
+    AuthenticateCognitoConfig: { UserPoolArn: 'p', UserPoolClientId: 'c', UserPoolDomain: 'd' }
+  };
 
   it.each([
     ['a fixed response', fixed],
@@ -166,16 +187,26 @@ describe('withWeights keeps every other action as it is', () => {
   });
 
   it('a listener without a forward action is refused, naming it', () => {
-    expect(() => withWeights([fixed], { [BLUE]: 90, [GREEN]: 10 }, 'listener L')).toThrow('listener L has no forward action to set weights on');
+    expect(() => withWeights([fixed], { [BLUE]: 90, [GREEN]: 10 }, 'listener L')).toThrow(
+      'listener L has no forward action to set weights on'
+    );
     expect(() => withWeights([fixed], { [BLUE]: 90, [GREEN]: 10 })).toThrow('the listener has no forward action to set weights on');
   });
 
   it('target groups this deployment does not manage are all named', () => {
     const three: Action = {
       Type: 'forward',
-      ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 1 }, { TargetGroupArn: `${PREFIX}:targetgroup/x/1`, Weight: 1 }, { TargetGroupArn: `${PREFIX}:targetgroup/y/2`, Weight: 1 }] }
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: BLUE, Weight: 1 },
+          { TargetGroupArn: `${PREFIX}:targetgroup/x/1`, Weight: 1 },
+          { TargetGroupArn: `${PREFIX}:targetgroup/y/2`, Weight: 1 }
+        ]
+      }
     };
-    expect(() => withWeights([three], { [BLUE]: 90, [GREEN]: 10 })).toThrow(/^the listener also forwards to x, y, which this deployment does not manage/);
+    expect(() => withWeights([three], { [BLUE]: 90, [GREEN]: 10 })).toThrow(
+      /^the listener also forwards to x, y, which this deployment does not manage/
+    );
   });
 });
 
@@ -196,13 +227,16 @@ describe('setWeights reports what it verified', () => {
   });
 });
 
-describe('discoverTraffic checks the target groups against the listener\'s load balancer', () => {
+describe("discoverTraffic checks the target groups against the listener's load balancer", () => {
   it('a listener answer without LoadBalancerArn uses the one in its ARN: target groups elsewhere are refused', async () => {
     const { api } = elb();
     api.describeListener = async () => ({ ListenerArn: LISTENER, DefaultActions: [forward(100, 0)] });
-    api.describeTargetGroups = async (arns) => arns.map((TargetGroupArn) => ({ TargetGroupArn, LoadBalancerArns: [`${PREFIX}:loadbalancer/app/other/1`] }));
+    api.describeTargetGroups = async (arns) =>
+      arns.map((TargetGroupArn) => ({ TargetGroupArn, LoadBalancerArns: [`${PREFIX}:loadbalancer/app/other/1`] }));
     const error = await discoverTraffic({ listenerArn: LISTENER }, { blue: BLUE, green: GREEN }, ctx(api)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputErrors);
-    expect((error as Error).message).toMatch(/is not on the load balancer of listener .* \(arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/web\/50dc6c495c0c9188\)/);
+    expect((error as Error).message).toMatch(
+      /is not on the load balancer of listener .* \(arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/web\/50dc6c495c0c9188\)/
+    );
   });
 });

@@ -13,7 +13,13 @@ function inputs(values: Record<string, string>): Inputs {
   return new Inputs({ get: (n) => values[n] ?? '', label: (n) => `input \`${n}\`` });
 }
 
-const minimal = { 'blue-service': 'web-blue', 'green-service': 'web-green', 'blue-target-group': BLUE, 'green-target-group': GREEN, 'listener-arn': LISTENER };
+const minimal = {
+  'blue-service': 'web-blue',
+  'green-service': 'web-green',
+  'blue-target-group': BLUE,
+  'green-target-group': GREEN,
+  'listener-arn': LISTENER
+};
 
 function problem(values: Record<string, string>): string {
   try {
@@ -68,12 +74,28 @@ describe('readBlueGreenSettings', () => {
   });
 
   it.each([
-    ['a target group name instead of an ARN', { 'blue-target-group': 'web-blue' }, /input `blue-target-group` is "web-blue", not a target group ARN \(give the ARN, not the name: `aws elbv2 describe-target-groups --names web-blue/],
-    ['a malformed target group ARN', { 'green-target-group': `${PREFIX}:loadbalancer/app/web/1` }, /input `green-target-group` .* not a target group ARN \(an ELBv2 target group ARN looks like/],
+    [
+      'a target group name instead of an ARN',
+      { 'blue-target-group': 'web-blue' },
+      /input `blue-target-group` is "web-blue", not a target group ARN \(give the ARN, not the name: `aws elbv2 describe-target-groups --names web-blue/
+    ],
+    [
+      'a malformed target group ARN',
+      { 'green-target-group': `${PREFIX}:loadbalancer/app/web/1` },
+      /input `green-target-group` .* not a target group ARN \(an ELBv2 target group ARN looks like/
+    ],
     ['neither listener nor rule', { 'listener-arn': '' }, /blue\/green needs input `listener-arn` or input `listener-rule-arn`/],
     ['both listener and rule', { 'listener-rule-arn': RULE }, /both input `listener-arn` and input `listener-rule-arn` are set/],
-    ['a rule ARN given as the listener', { 'listener-arn': RULE }, /input `listener-arn` .* not a listener ARN \(that is a listener rule ARN: set it as input `listener-rule-arn`\)/],
-    ['a listener ARN given as the rule', { 'listener-arn': '', 'listener-rule-arn': LISTENER }, /not a listener rule ARN \(that is a listener ARN: set it as input `listener-arn`\)/],
+    [
+      'a rule ARN given as the listener',
+      { 'listener-arn': RULE },
+      /input `listener-arn` .* not a listener ARN \(that is a listener rule ARN: set it as input `listener-rule-arn`\)/
+    ],
+    [
+      'a listener ARN given as the rule',
+      { 'listener-arn': '', 'listener-rule-arn': LISTENER },
+      /not a listener rule ARN \(that is a listener ARN: set it as input `listener-arn`\)/
+    ],
     ['the same service twice', { 'green-service': 'web-blue' }, /input `blue-service` and input `green-service` are both "web-blue"/],
     ['the same target group twice', { 'green-target-group': BLUE }, /are the same target group/],
     ['bad traffic steps', { 'traffic-steps': '10,50' }, /input `traffic-steps` ends at 50 %/],
@@ -87,9 +109,16 @@ describe('readBlueGreenSettings', () => {
   });
 
   it('reports every problem at once', () => {
-    const message = problem({ 'blue-service': 'a', 'green-service': 'b', 'blue-target-group': 'x', 'green-target-group': 'y', 'traffic-steps': '0' });
+    const message = problem({
+      'blue-service': 'a',
+      'green-service': 'b',
+      'blue-target-group': 'x',
+      'green-target-group': 'y',
+      'traffic-steps': '0'
+    });
     expect(message).toMatch(/^4 problems:/);
-    for (const input of ['blue-target-group', 'green-target-group', 'listener-arn', 'traffic-steps']) expect(message).toContain(`input \`${input}\``);
+    for (const input of ['blue-target-group', 'green-target-group', 'listener-arn', 'traffic-steps'])
+      expect(message).toContain(`input \`${input}\``);
   });
 });
 
@@ -99,7 +128,10 @@ describe('bounds', () => {
     [{ 'step-bake': '600h' }, 'input `step-bake` is 600h, longer than 6h'],
     [{ 'final-bake': '7h' }, 'input `final-bake` is 7h, longer than 6h'],
     [{ 'termination-wait': '7h' }, 'input `termination-wait` is 7h, longer than 6h'],
-    [{ 'smoke-test-url': 'http://x/health', 'smoke-test-timeout': '0' }, 'input `smoke-test-timeout` is 0 (use a positive duration, e.g. 10s)'],
+    [
+      { 'smoke-test-url': 'http://x/health', 'smoke-test-timeout': '0' },
+      'input `smoke-test-timeout` is 0 (use a positive duration, e.g. 10s)'
+    ],
     [{ 'smoke-test-url': 'http://x/health', 'smoke-test-timeout': '1h' }, 'input `smoke-test-timeout` is 1h, longer than 5m']
   ])('%j is refused', (extra, message) => {
     expect(problem({ ...minimal, ...extra })).toContain(message);

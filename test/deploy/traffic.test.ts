@@ -80,7 +80,8 @@ function fakeElb(actions: Action[], behaviour: Behaviour = 'applies', targetGrou
     describeTargetGroups: async (arns) => {
       calls.push('DescribeTargetGroups');
       const found = targetGroups.filter((t) => arns.includes(t.TargetGroupArn!));
-      if (found.length < arns.length) throw new AwsCallError('describing target groups', 'TargetGroupNotFound', 'One or more target groups not found');
+      if (found.length < arns.length)
+        throw new AwsCallError('describing target groups', 'TargetGroupNotFound', 'One or more target groups not found');
       return found;
     },
     describeTargetHealth: async () => {
@@ -117,7 +118,15 @@ describe('withWeights', () => {
 
   it('turns a single TargetGroupArn forward into weighted target groups', () => {
     expect(withWeights([{ Type: 'forward', TargetGroupArn: BLUE }], { [BLUE]: 90, [GREEN]: 10 })).toEqual([
-      { Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 90 }, { TargetGroupArn: GREEN, Weight: 10 }] } }
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE, Weight: 90 },
+            { TargetGroupArn: GREEN, Weight: 10 }
+          ]
+        }
+      }
     ]);
   });
 
@@ -205,7 +214,9 @@ describe('discoverTraffic', () => {
 
   it('rule: the load balancer comes from the rule ARN', async () => {
     const fake = fakeElb([forward(100, 0)], 'applies', [onLb(BLUE), onLb(GREEN, `${PREFIX}:loadbalancer/app/other/1`)]);
-    await expect(discoverTraffic({ ruleArn: RULE }, tgs, context(fake.elb))).rejects.toThrow(/green-target-group web-green is not on the load balancer of listener rule/);
+    await expect(discoverTraffic({ ruleArn: RULE }, tgs, context(fake.elb))).rejects.toThrow(
+      /green-target-group web-green is not on the load balancer of listener rule/
+    );
   });
 
   it('interrupted listener is returned for on-interrupted to decide', async () => {

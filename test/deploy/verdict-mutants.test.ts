@@ -47,17 +47,24 @@ describe('judge: someone else deployed while we watched', () => {
   test('a third revision replaced ours, its reason not a rollback: failed, not rolled back, and we leave it alone', () => {
     const td9 = TD8.replace(':8', ':9');
     const service = svc([dep('ecs-svc/3', 'PRIMARY', td9, { state: 'IN_PROGRESS', reason: 'ECS deployment ecs-svc/3 in progress.' })]);
-    expect(judge(service, ours)).toEqual({ kind: 'failed', reason: 'another deployment (ecs-svc/3, web:9) replaced ours while we watched', rollBack: false });
-  });
-
-  test.each([['rolling back'], ['rolled back'], ['rollback'], ['Rolling Back']])('a third revision whose reason says "%s" is ECS rolling back', (words) => {
-    const td9 = TD8.replace(':8', ':9');
-    const service = svc([dep('ecs-svc/3', 'PRIMARY', td9, { state: 'IN_PROGRESS', reason: `circuit breaker: ${words} to ecs-svc/0` })]);
     expect(judge(service, ours)).toEqual({
-      kind: 'rolled-back-by-ecs',
-      reason: `ECS rolled the service back to web:9 (deployment ecs-svc/3): circuit breaker: ${words} to ecs-svc/0`
+      kind: 'failed',
+      reason: 'another deployment (ecs-svc/3, web:9) replaced ours while we watched',
+      rollBack: false
     });
   });
+
+  test.each([['rolling back'], ['rolled back'], ['rollback'], ['Rolling Back']])(
+    'a third revision whose reason says "%s" is ECS rolling back',
+    (words) => {
+      const td9 = TD8.replace(':8', ':9');
+      const service = svc([dep('ecs-svc/3', 'PRIMARY', td9, { state: 'IN_PROGRESS', reason: `circuit breaker: ${words} to ecs-svc/0` })]);
+      expect(judge(service, ours)).toEqual({
+        kind: 'rolled-back-by-ecs',
+        reason: `ECS rolled the service back to web:9 (deployment ecs-svc/3): circuit breaker: ${words} to ecs-svc/0`
+      });
+    }
+  );
 
   test('without the previous revision known, any other PRIMARY is taken as ECS rolling back', () => {
     const service = svc([dep('ecs-svc/3', 'PRIMARY', TD7, { running: 2, desired: 2, state: 'COMPLETED' })]);
@@ -86,8 +93,14 @@ describe('judge: our deployment FAILED', () => {
 
   test('the same reason from both deployments is said once', () => {
     const why = 'tasks failed to start';
-    const service = svc([dep('ecs-svc/2', 'PRIMARY', TD7, { reason: why }), dep('ecs-svc/1', 'ACTIVE', TD8, { state: 'FAILED', reason: why })]);
-    expect(judge(service, ours)).toEqual({ kind: 'rolled-back-by-ecs', reason: `ECS rolled the service back to web:7 (deployment ecs-svc/2): ${why}` });
+    const service = svc([
+      dep('ecs-svc/2', 'PRIMARY', TD7, { reason: why }),
+      dep('ecs-svc/1', 'ACTIVE', TD8, { state: 'FAILED', reason: why })
+    ]);
+    expect(judge(service, ours)).toEqual({
+      kind: 'rolled-back-by-ecs',
+      reason: `ECS rolled the service back to web:7 (deployment ecs-svc/2): ${why}`
+    });
   });
 
   test('a FAILED deployment of our revision that is not ours (an older attempt) is not our failure: ours COMPLETED succeeded', () => {
@@ -101,7 +114,10 @@ describe('judge: our deployment FAILED', () => {
 
 describe('judge: the order ECS lists deployments in does not matter', () => {
   test('the PRIMARY is found wherever it is listed', () => {
-    const service = svc([dep('ecs-svc/0', 'ACTIVE', TD7, { running: 0, desired: 0 }), dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })]);
+    const service = svc([
+      dep('ecs-svc/0', 'ACTIVE', TD7, { running: 0, desired: 0 }),
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })
+    ]);
     expect(judge(service, ours)).toEqual({ kind: 'succeeded' });
   });
 
@@ -119,7 +135,11 @@ describe('judge: a FAILED deployment on a service without circuit-breaker settin
     ['no deploymentConfiguration', {}],
     ['a deploymentConfiguration without a circuit breaker', { deploymentConfiguration: { maximumPercent: 200 } }]
   ])('%s: failed, ours to roll back', (_, extra) => {
-    const service = { ...svc([dep('ecs-svc/1', 'PRIMARY', TD8, { state: 'FAILED', reason: 'tasks failed' })]), deploymentConfiguration: undefined, ...extra };
+    const service = {
+      ...svc([dep('ecs-svc/1', 'PRIMARY', TD8, { state: 'FAILED', reason: 'tasks failed' })]),
+      deploymentConfiguration: undefined,
+      ...extra
+    };
     expect(judge(service, ours)).toEqual({ kind: 'failed', reason: 'tasks failed', rollBack: true });
   });
 });

@@ -8,7 +8,11 @@ const ours = { deploymentId: 'ecs-svc/1', taskDefinitionArn: TD8, previousTaskDe
 const noRollback = { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } };
 
 const cases: Array<[string, Service, Verdict['kind'], RegExp?]> = [
-  ['ours PRIMARY, COMPLETED, all running', svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })]), 'succeeded'],
+  [
+    'ours PRIMARY, COMPLETED, all running',
+    svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'COMPLETED' })]),
+    'succeeded'
+  ],
   [
     'ours COMPLETED but running < desired',
     svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, desired: 2, state: 'COMPLETED' })]),
@@ -16,7 +20,10 @@ const cases: Array<[string, Service, Verdict['kind'], RegExp?]> = [
   ],
   [
     'ours IN_PROGRESS with all running (old tasks still draining)',
-    svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'IN_PROGRESS' }), dep('ecs-svc/0', 'ACTIVE', TD7, { running: 1 })]),
+    svc([
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2, state: 'IN_PROGRESS' }),
+      dep('ecs-svc/0', 'ACTIVE', TD7, { running: 1 })
+    ]),
     'in-progress'
   ],
   ['no rolloutState: one deployment, running = desired', svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 2, desired: 2 })]), 'succeeded'],
@@ -28,7 +35,11 @@ const cases: Array<[string, Service, Verdict['kind'], RegExp?]> = [
   [
     'ours FAILED and ECS made the old revision PRIMARY',
     svc([
-      dep('ecs-svc/2', 'PRIMARY', TD7, { running: 0, state: 'IN_PROGRESS', reason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/0.' }),
+      dep('ecs-svc/2', 'PRIMARY', TD7, {
+        running: 0,
+        state: 'IN_PROGRESS',
+        reason: 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/0.'
+      }),
       dep('ecs-svc/1', 'ACTIVE', TD8, { state: 'FAILED', reason: 'ECS deployment circuit breaker: tasks failed to start.' })
     ]),
     'rolled-back-by-ecs',
@@ -69,13 +80,16 @@ const cases: Array<[string, Service, Verdict['kind'], RegExp?]> = [
 
 describe('judge', () => {
   // Objects, not rows: a row without a reason would make jest pass a `done` callback.
-  test.each(cases.map(([name, service, kind, reason]) => ({ name, service, kind, reason })))('$name → $kind', ({ service, kind, reason }) => {
-    const verdict = judge(service, ours);
-    expect(verdict.kind).toBe(kind);
-    if (reason && 'reason' in verdict) expect(verdict.reason).toMatch(reason);
-  });
+  test.each(cases.map(([name, service, kind, reason]) => ({ name, service, kind, reason })))(
+    '$name → $kind',
+    ({ service, kind, reason }) => {
+      const verdict = judge(service, ours);
+      expect(verdict.kind).toBe(kind);
+      if (reason && 'reason' in verdict) expect(verdict.reason).toMatch(reason);
+    }
+  );
 
-  test('a failure on someone else\'s deployment is not ours to roll back; our own failure is', () => {
+  test("a failure on someone else's deployment is not ours to roll back; our own failure is", () => {
     const superseded = judge(svc([dep('ecs-svc/3', 'PRIMARY', TD9)]), ours);
     const own = judge(svc([dep('ecs-svc/1', 'PRIMARY', TD8, { state: 'FAILED' })], [], noRollback), ours);
     expect(superseded).toMatchObject({ kind: 'failed', rollBack: false });

@@ -6,7 +6,7 @@ import { AwsCallError } from '../../src/aws/errors.js';
 import { TD7, TD8, context, dep, ev, fakeAws, svc, throttle } from './rolling-fakes.js';
 
 function watcherFor(answers: Array<Service | Error>, pollIntervalMs = 5_000) {
-  const { aws, calls } = fakeAws({ describe: (n) => answers[Math.min(n, answers.length - 1)]! });
+  const { aws, calls } = fakeAws({ describe: (n) => answers[Math.min(n, answers.length - 1)] });
   const env = context(aws);
   const watcher = new ServiceWatcher(env.ctx, 'prod', ['web'], { pollIntervalMs, random: () => 0.5 });
   return { ...env, watcher, calls };
@@ -36,8 +36,14 @@ describe('ServiceWatcher', () => {
   });
 
   test('prints a deployment line only when it changes', async () => {
-    const a = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 0, pending: 2, state: 'IN_PROGRESS' }), dep('ecs-svc/0', 'ACTIVE', TD7, { running: 2 })]);
-    const b = svc([dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, pending: 1, state: 'IN_PROGRESS' }), dep('ecs-svc/0', 'ACTIVE', TD7, { running: 2 })]);
+    const a = svc([
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 0, pending: 2, state: 'IN_PROGRESS' }),
+      dep('ecs-svc/0', 'ACTIVE', TD7, { running: 2 })
+    ]);
+    const b = svc([
+      dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, pending: 1, state: 'IN_PROGRESS' }),
+      dep('ecs-svc/0', 'ACTIVE', TD7, { running: 2 })
+    ]);
     const { watcher, reporter } = watcherFor([a, a, a, b, b]);
     for (let i = 0; i < 5; i++) await watcher.poll();
     const lines = reporter.events.flatMap((e) => (e.kind === 'progress' ? [e.line] : []));
@@ -119,8 +125,16 @@ describe('watchUntil', () => {
 
 describe('target health from the first task', () => {
   const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/abc';
-  const unhealthy = ev('u1', 30, '(service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/abc) due to (reason Health checks failed with these codes: [500]).');
-  const other = ev('u0', 20, '(service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/def) due to (reason Request timed out).');
+  const unhealthy = ev(
+    'u1',
+    30,
+    '(service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/abc) due to (reason Health checks failed with these codes: [500]).'
+  );
+  const other = ev(
+    'u0',
+    20,
+    '(service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/def) due to (reason Request timed out).'
+  );
 
   test("ECS's unhealthy-target event for the new colour's group since the watch began ends the wait, naming the reason", async () => {
     const deployments = [dep('ecs-svc/1', 'PRIMARY', TD8, { running: 1, state: 'IN_PROGRESS' })];

@@ -5,12 +5,7 @@
  * 15-minute bake. Every assertion reads the resulting state through the AWS SDK.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import {
-  DescribeAlarmsCommand,
-  PutMetricAlarmCommand,
-  SetAlarmStateCommand,
-  type StateValue
-} from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, type StateValue } from '@aws-sdk/client-cloudwatch';
 import { startSim, type Sim } from '../../sim/server.js';
 import { webBlueGreenInputs } from '../../sim/seed.js';
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/run-action.js';
@@ -55,11 +50,14 @@ const blueGreen = (tag: string, extra: Record<string, string> = {}): Record<stri
 const mutatingCalls = (): string[] =>
   sim
     .calls({ accessKeyId: ACTION_KEY })
-    .filter((c) => c.service !== 'dynamodb' && /^(Update|Create|Delete|Register|Deregister|Run|Stop|Put|Set|Modify|Tag|Untag)/.test(c.operation))
+    .filter(
+      (c) => c.service !== 'dynamodb' && /^(Update|Create|Delete|Register|Deregister|Run|Stop|Put|Set|Modify|Tag|Untag)/.test(c.operation)
+    )
     .map((c) => `${c.service}:${c.operation}`);
 /** Every lock the run took (a successful PutItem per key), it released (a successful DeleteItem). */
 const lockBalanced = (): boolean => {
-  const ok = (operation: string): number => sim.calls({ accessKeyId: ACTION_KEY, service: 'dynamodb', operation }).filter((c) => !c.error).length;
+  const ok = (operation: string): number =>
+    sim.calls({ accessKeyId: ACTION_KEY, service: 'dynamodb', operation }).filter((c) => !c.error).length;
   return ok('PutItem') === ok('DeleteItem');
 };
 
@@ -184,7 +182,7 @@ describe('temporary CPU / memory alarms', () => {
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
     const after = await colours();
     expect(after['web-blue']).toEqual([2, 'web:1']);
-    expect(after['web-green']![0]).toBe(0);
+    expect(after['web-green'][0]).toBe(0);
     expect((await service(sim.url, 'web-blue')).runningCount).toBe(2);
     expect(r.log).toMatch(/deleted temporary alarm ecs-rollout-prod-web-green-memory-/);
     expect(await alarmNames(sim.url)).toEqual([]);
@@ -233,10 +231,15 @@ describe("a user's named alarms", () => {
     // Traffic went back to blue (the last ModifyListener) within a few 200 ms polls of the alarm firing.
     const restoredAt = sim.calls({ accessKeyId: ACTION_KEY, operation: 'ModifyListener' }).at(-1)!.at;
     expect(restoredAt - firedAt).toBeLessThan(2000);
-    expect(r.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'web-blue=100,web-green=0', 'live-service': 'web-blue' });
+    expect(r.outputs).toMatchObject({
+      status: 'rolled-back',
+      'rolled-back': 'true',
+      traffic: 'web-blue=100,web-green=0',
+      'live-service': 'web-blue'
+    });
     expect(why(r)).toMatch(/at 10 %.*alarm web-checkout-errors is ALARM: checkout error rate 7 %/);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await colours())['web-green']![0]).toBe(0);
+    expect((await colours())['web-green'][0]).toBe(0);
     expect(await alarmState('web-checkout-errors')).toBe('ALARM');
   });
 
@@ -283,7 +286,7 @@ describe("a user's named alarms", () => {
     expect(why(r)).toMatch(/web-latency-high is ALARM \(already in ALARM at the start; alarm-mode strict\)/);
     expect(sim.calls({ accessKeyId: ACTION_KEY, operation: 'ModifyListener' })).toEqual([]);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await colours())['web-green']![0]).toBe(0);
+    expect((await colours())['web-green'][0]).toBe(0);
   });
 });
 
@@ -302,7 +305,9 @@ describe('INSUFFICIENT_DATA past the inconclusive limit', () => {
 
   test('on-inconclusive pass: a warning, and the release stays', async () => {
     await userAlarm('web-queue-depth', { treatMissingData: 'missing' });
-    const r = await run({ inputs: rolling('v2', { alarms: 'web-queue-depth', 'inconclusive-limit': '2', 'on-inconclusive': 'pass', 'bake-time': '1s' }) });
+    const r = await run({
+      inputs: rolling('v2', { alarms: 'web-queue-depth', 'inconclusive-limit': '2', 'on-inconclusive': 'pass', 'bake-time': '1s' })
+    });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ status: 'succeeded', 'rolled-back': 'false' });
     expect(r.log).toMatch(/web-queue-depth has INSUFFICIENT_DATA.*passing because on-inconclusive is pass/);
@@ -341,22 +346,50 @@ describe('a runner killed after the temporary alarms exist', () => {
     expect(post.exitCode).toBe(0);
     expect(post.log).toMatch(/deleted temporary alarms ecs-rollout-prod-web-green-/);
     expect(await weights(sim.url, sim.scenario!.listeners['web-alb:80'])).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect((await colours())['web-green']![0]).toBe(0);
+    expect((await colours())['web-green'][0]).toBe(0);
     expect(await alarmNames(sim.url)).toEqual([]);
   });
 });
 
 describe('bad alarm inputs: a clear error naming the input, nothing changed', () => {
   test.each([
-    ['a named alarm that does not exist', { alarms: 'web-cpu-hihg' }, /alarm "web-cpu-hihg" named in `alarms` does not exist in this account and region/],
-    ['a CPU threshold above 100', { 'cpu-alarm-threshold': '150' }, /input `cpu-alarm-threshold` is "150" \(use a percentage from 1 to 100/],
-    ['a memory threshold of 0', { 'memory-alarm-threshold': '0' }, /input `memory-alarm-threshold` is "0" \(use a percentage from 1 to 100/],
-    ['a period CloudWatch does not allow', { 'cpu-alarm-threshold': '80', 'alarm-period': '45' }, /input `alarm-period` is 45 \(use 10, 30 or a multiple of 60 seconds/],
-    ['more datapoints than periods', { 'cpu-alarm-threshold': '80', 'alarm-evaluation-periods': '2', 'alarm-datapoints': '3' }, /input `alarm-datapoints` is 3, more than input `alarm-evaluation-periods` \(2\)/],
-    ['an unknown alarm mode', { alarms: 'x', 'alarm-mode': 'lenient' }, /input `alarm-mode` is "lenient" \(use one of: transitions, strict\)/],
-    ['ECS alarm rollback with no named alarm', { 'ecs-alarm-rollback': 'true', 'cpu-alarm-threshold': '80' }, /input `ecs-alarm-rollback` is true but input `alarms` names no alarm/]
+    [
+      'a named alarm that does not exist',
+      { alarms: 'web-cpu-hihg' },
+      /alarm "web-cpu-hihg" named in `alarms` does not exist in this account and region/
+    ],
+    [
+      'a CPU threshold above 100',
+      { 'cpu-alarm-threshold': '150' },
+      /input `cpu-alarm-threshold` is "150" \(use a percentage from 1 to 100/
+    ],
+    [
+      'a memory threshold of 0',
+      { 'memory-alarm-threshold': '0' },
+      /input `memory-alarm-threshold` is "0" \(use a percentage from 1 to 100/
+    ],
+    [
+      'a period CloudWatch does not allow',
+      { 'cpu-alarm-threshold': '80', 'alarm-period': '45' },
+      /input `alarm-period` is 45 \(use 10, 30 or a multiple of 60 seconds/
+    ],
+    [
+      'more datapoints than periods',
+      { 'cpu-alarm-threshold': '80', 'alarm-evaluation-periods': '2', 'alarm-datapoints': '3' },
+      /input `alarm-datapoints` is 3, more than input `alarm-evaluation-periods` \(2\)/
+    ],
+    [
+      'an unknown alarm mode',
+      { alarms: 'x', 'alarm-mode': 'lenient' },
+      /input `alarm-mode` is "lenient" \(use one of: transitions, strict\)/
+    ],
+    [
+      'ECS alarm rollback with no named alarm',
+      { 'ecs-alarm-rollback': 'true', 'cpu-alarm-threshold': '80' },
+      /input `ecs-alarm-rollback` is true but input `alarms` names no alarm/
+    ]
   ])('%s', async (_name, extra, message) => {
-    const r = await run({ inputs: rolling('v2', extra as Record<string, string>) });
+    const r = await run({ inputs: rolling('v2', extra) });
     expect(r.exitCode).toBe(1);
     expect(r.log).toMatch(message);
     expect(mutatingCalls()).toEqual([]);

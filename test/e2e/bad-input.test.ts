@@ -53,7 +53,11 @@ function mutatingCalls(): string[] {
 /** The log as the runner shows it: workflow commands escape %, CR and LF. */
 const shown = (log: string): string => log.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 
-async function refused(inputs: Record<string, string>, message: RegExp, opts: { deploying?: boolean; timeoutMs?: number } = {}): Promise<ActionRun> {
+async function refused(
+  inputs: Record<string, string>,
+  message: RegExp,
+  opts: { deploying?: boolean; timeoutMs?: number } = {}
+): Promise<ActionRun> {
   const before = mutatingCalls().length;
   const run = await runAction({ endpoint: sim.url, inputs, post: false, timeoutMs: opts.timeoutMs ?? 60_000 });
   expect(run.exitCode).toBe(1);
@@ -71,7 +75,16 @@ async function refused(inputs: Record<string, string>, message: RegExp, opts: { 
 describe('bad templates and files: refused before anything is registered', () => {
   test('a YAML alias bomb fails at once instead of expanding to gigabytes', async () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['g', 'h'],
+      ['h', 'i']
+    ]) {
       lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const file = templateFile(() => lines.join('\n'), 'bomb.yaml');
@@ -85,7 +98,10 @@ describe('bad templates and files: refused before anything is registered', () =>
     const file = templateFile((t) => t);
     const link = join(mkdtempSync(join(tmpdir(), 'link-')), 'rendered.json');
     symlinkSync(file, link);
-    await refused(deploy({ 'task-definition': file, 'rendered-path': link }), /input `rendered-path` is ".*rendered\.json", the template itself \(writing there would replace the template/);
+    await refused(
+      deploy({ 'task-definition': file, 'rendered-path': link }),
+      /input `rendered-path` is ".*rendered\.json", the template itself \(writing there would replace the template/
+    );
     expect(readFileSync(file, 'utf8')).toBe(TEMPLATE);
   });
 
@@ -96,24 +112,36 @@ describe('bad templates and files: refused before anything is registered', () =>
   });
 
   test('a template under /proc is refused', async () => {
-    await refused(deploy({ 'task-definition': '/proc/self/environ' }), /\/proc\/self\/environ: is \/proc\/\d+\/environ, a system file, not a template/);
+    await refused(
+      deploy({ 'task-definition': '/proc/self/environ' }),
+      /\/proc\/self\/environ: is \/proc\/\d+\/environ, a system file, not a template/
+    );
   });
 
   test('bytes that are not UTF-8 are refused with their offset', async () => {
     const at = TEMPLATE.indexOf('{{ tag }}');
     const file = templateFile((t) => Buffer.concat([Buffer.from(t.slice(0, at)), Buffer.from([0xe9]), Buffer.from(t.slice(at))]));
-    await refused(deploy({ 'task-definition': file }), new RegExp(`web\\.json:\\d+: is not UTF-8: invalid byte at offset ${Buffer.byteLength(TEMPLATE.slice(0, at))} \\(e9 `));
+    await refused(
+      deploy({ 'task-definition': file }),
+      new RegExp(`web\\.json:\\d+: is not UTF-8: invalid byte at offset ${Buffer.byteLength(TEMPLATE.slice(0, at))} \\(e9 `)
+    );
   });
 
   test('a 400-digit number fails naming the path instead of registering null', async () => {
     const file = templateFile((t) => t.replace(/"containerPort": \d+/, `"containerPort": ${'9'.repeat(400)}`));
-    await refused(deploy({ 'task-definition': file }), /containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: is 9{20}…\(400 characters\), a number too large to represent/);
+    await refused(
+      deploy({ 'task-definition': file }),
+      /containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: is 9{20}…\(400 characters\), a number too large to represent/
+    );
   });
 
   test('a definition over 64 KiB fails before RegisterTaskDefinition, with its size', async () => {
     const env = Array.from({ length: 700 }, (_, i) => `{ "name": "VAR_${i}", "value": "${'x'.repeat(100)}" }`).join(', ');
     const file = templateFile((t) => t.replace('"environment": [', `"environment": [${env}, `));
-    await refused(deploy({ 'task-definition': file }), /the rendered task definition is \d+(\.\d)? KiB \(\d+ bytes\); RegisterTaskDefinition accepts at most 64 KiB/);
+    await refused(
+      deploy({ 'task-definition': file }),
+      /the rendered task definition is \d+(\.\d)? KiB \(\d+ bytes\); RegisterTaskDefinition accepts at most 64 KiB/
+    );
   });
 
   test('a __proto__ key is refused, not swallowed', async () => {
@@ -123,7 +151,10 @@ describe('bad templates and files: refused before anything is registered', () =>
 
   test('container memory: -512 fails with its path', async () => {
     const file = templateFile((t) => t.replace('"name": "web",', '"name": "web", "memory": -512,'));
-    await refused(deploy({ 'task-definition': file }), /containerDefinitions\[0\]\.memory: is -512 \(use a whole number from 6 to 2147483647/);
+    await refused(
+      deploy({ 'task-definition': file }),
+      /containerDefinitions\[0\]\.memory: is -512 \(use a whole number from 6 to 2147483647/
+    );
   });
 });
 
@@ -137,7 +168,10 @@ describe('bad inputs: refused before any AWS call, with status=failed and the re
   });
 
   test('wait-for-minutes: 0 is refused instead of rolling back a healthy release', async () => {
-    await refused(deploy({ 'poll-interval': '200ms', 'wait-for-minutes': '0' }), /input `wait-for-minutes` is 0 \(give the time a deployment may take/);
+    await refused(
+      deploy({ 'poll-interval': '200ms', 'wait-for-minutes': '0' }),
+      /input `wait-for-minutes` is 0 \(give the time a deployment may take/
+    );
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
@@ -172,6 +206,10 @@ describe('bad inputs: refused before any AWS call, with status=failed and the re
   });
 
   test('a render-only run with bad input fails without a deployment verdict', async () => {
-    await refused({ 'task-definition': 'examples/web.taskdef.json', vars: 'tag=a\ntag=b', register: 'false' }, /input `vars` sets "tag" twice/, { deploying: false });
+    await refused(
+      { 'task-definition': 'examples/web.taskdef.json', vars: 'tag=a\ntag=b', register: 'false' },
+      /input `vars` sets "tag" twice/,
+      { deploying: false }
+    );
   });
 });

@@ -32,7 +32,10 @@ export function delta(before: Record<string, number>, after: Record<string, numb
 }
 
 /** Desired count and revision (`web:2`) per service. */
-export async function colours(url: string, names: string[]): Promise<Record<string, { desired: number; revision: string; running: number }>> {
+export async function colours(
+  url: string,
+  names: string[]
+): Promise<Record<string, { desired: number; revision: string; running: number }>> {
   const out: Record<string, { desired: number; revision: string; running: number }> = {};
   for (const name of names) {
     const s = await service(url, name);

@@ -32,7 +32,8 @@ async function servedOver(simulatedMs = 90_000): Promise<Record<string, number>>
   return delta(before, requests(sim));
 }
 /** ModifyListener calls made by the action (not the seed, not the test's own SDK client). */
-const modifyListenerCalls = (): { at: number }[] => sim.calls({ service: 'elbv2', operation: 'ModifyListener', accessKeyId: 'AKIDE2ETEST' });
+const modifyListenerCalls = (): { at: number }[] =>
+  sim.calls({ service: 'elbv2', operation: 'ModifyListener', accessKeyId: 'AKIDE2ETEST' });
 
 describe('blue/green', () => {
   test('a good release, steps 10/50/100: green serves 100 %, blue scaled to zero after the termination wait; the next release flips back', async () => {
@@ -62,13 +63,15 @@ describe('blue/green', () => {
     expect(mutations.filter((m) => m === 'elbv2:ModifyListener')).toHaveLength(3);
     const ecsUpdates = sim.calls({ service: 'ecs', operation: 'UpdateService', accessKeyId: 'AKIDE2ETEST' });
     expect(ecsUpdates).toHaveLength(2);
-    expect(ecsUpdates[1]!.at - modifyListenerCalls()[2]!.at).toBeGreaterThanOrEqual(900);
+    expect(ecsUpdates[1].at - modifyListenerCalls()[2].at).toBeGreaterThanOrEqual(900);
     expect(shown(run.log)).toMatch(/forwards 0\/100 to web-blue\/web-green \(verified\)/);
     expect(shown(run.log)).toMatch(/Waiting 600ms for requests in flight on web-blue to finish/);
     // The summary charts the traffic share per colour, from 100/0 to 0/100.
     expect(run.summary).toContain('```mermaid');
     // The diff is against the live colour's revision.
-    expect(run.summary).toMatch(/<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/);
+    expect(run.summary).toMatch(
+      /<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/
+    );
     // The chart samples each colour's share evenly over time: steps of 100, 90, 50, 0 (and back for green).
     expect(run.summary).toMatch(/line "web-blue" \[100(, 100)*(, 90)+(, 50)+(, 0)+\]/);
     expect(run.summary).toMatch(/line "web-green" \[0(, 0)*(, 10)+(, 50)+(, 100)+\]/);
@@ -84,7 +87,10 @@ describe('blue/green', () => {
       'steps-completed': '3'
     });
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:3' }, 'web-green': { desired: 0, revision: 'web:2' } });
+    expect(await colours(sim.url, WEB)).toMatchObject({
+      'web-blue': { desired: 2, revision: 'web:3' },
+      'web-green': { desired: 0, revision: 'web:2' }
+    });
     const after = await servedOver();
     expect(after['web-blue']).toBeGreaterThan(1000);
     expect(after['web-green']).toBe(0);
@@ -101,7 +107,10 @@ describe('blue/green', () => {
     expect(why(run)).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0/);
     expect(shown(run.log)).toMatch(/Target\.(ResponseCodeMismatch|FailedHealthChecks)|failed ELB health checks/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
-    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1', running: 2 }, 'web-green': { desired: 0 } });
+    expect(await colours(sim.url, WEB)).toMatchObject({
+      'web-blue': { desired: 2, revision: 'web:1', running: 2 },
+      'web-green': { desired: 0 }
+    });
     expect(delta(before, requests(sim))['web-green']).toBe(0);
     expect(modifyListenerCalls()).toHaveLength(0);
   });
@@ -126,7 +135,10 @@ describe('blue/green', () => {
         TreatMissingData: 'notBreaching'
       })
     );
-    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { alarms: 'web-green-5xx', 'step-bake': '1s' }, 'tag=v2-http-5xx') });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: webInputs(s, { alarms: 'web-green-5xx', 'step-bake': '1s' }, 'tag=v2-http-5xx')
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', 'steps-completed': '2' });
     expect(why(run)).toMatch(/gate alarms failed at 50 %: alarm web-green-5xx is ALARM/);
@@ -192,14 +204,21 @@ describe('blue/green', () => {
     const took = Date.now() - t0;
     expect(run.exitCode).not.toBe(0);
     expect(shown(run.log)).toMatch(/Received SIGINT/);
-    expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue', traffic: 'web-blue=100,web-green=0' });
-    expect(why(run)).toMatch(/^cancelled \(SIGINT\) at 10 %: rolled back, 100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/);
+    expect(run.outputs).toMatchObject({
+      status: 'rolled-back',
+      'rolled-back': 'true',
+      'live-service': 'web-blue',
+      traffic: 'web-blue=100,web-green=0'
+    });
+    expect(why(run)).toMatch(
+      /^cancelled \(SIGINT\) at 10 %: rolled back, 100 % of traffic is back on web-blue \(web:1\), verified; web-green is scaled back to 0$/
+    );
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
     // The restore was written within a few seconds of the signal (sent 300 ms after the shift to 10 %).
     const [tenPercent, restore, ...more] = modifyListenerCalls();
     expect(more).toEqual([]);
-    expect(restore!.at - tenPercent!.at).toBeLessThan(300 + 3000);
+    expect(restore.at - tenPercent.at).toBeLessThan(300 + 3000);
     expect(took).toBeLessThan(15_000);
     expect((await servedOver())['web-green']).toBe(0);
   });
@@ -212,13 +231,17 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
    * action, so a later run rendering the same template reuses it.
    */
   async function interruptedAtFiftyFifty(): Promise<void> {
-    const render = await runAction({ endpoint: sim.url, inputs: { 'task-definition': 'examples/web.taskdef.json', vars: `${VARS}\ntag=v2` }, post: false });
+    const render = await runAction({
+      endpoint: sim.url,
+      inputs: { 'task-definition': 'examples/web.taskdef.json', vars: `${VARS}\ntag=v2` },
+      post: false
+    });
     expect(render.outputs['task-definition-arn']).toMatch(/web:2$/);
     const { ecs, elb } = clients(sim.url);
     await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web-green', taskDefinition: 'web:2', desiredCount: 2 }));
     await until('web-green runs 2 tasks of web:2', async () => {
       const c = await colours(sim.url, ['web-green']);
-      return c['web-green']!.running === 2 && c['web-green']!.revision === 'web:2';
+      return c['web-green'].running === 2 && c['web-green'].revision === 'web:2';
     });
     await simulated(sim, 30_000); // health checks: 3 × 10 s of the sim's clock
     await elb.send(
@@ -245,12 +268,17 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
     await interruptedAtFiftyFifty();
     const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, {}, 'tag=v3') });
     expect(run.exitCode).toBe(1);
-    expect(shown(run.log)).toMatch(/forwards 50 % to web-blue and 50 % to web-green: a previous deployment was interrupted; re-run with `on-interrupted: rollback`.*or `on-interrupted: resume`.*; nothing was changed/);
+    expect(shown(run.log)).toMatch(
+      /forwards 50 % to web-blue and 50 % to web-green: a previous deployment was interrupted; re-run with `on-interrupted: rollback`.*or `on-interrupted: resume`.*; nothing was changed/
+    );
     expect(mutatingCalls(sim)).toEqual([]);
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
     expect(why(run)).toMatch(/a previous deployment was interrupted/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 50, 'web-green': 50 });
-    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:2' } });
+    expect(await colours(sim.url, WEB)).toMatchObject({
+      'web-blue': { desired: 2, revision: 'web:1' },
+      'web-green': { desired: 2, revision: 'web:2' }
+    });
   });
 
   test('on-interrupted: rollback puts 100 % back on blue (the older revision) first, then deploys the new release into green', async () => {
@@ -258,13 +286,23 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
     const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { 'on-interrupted': 'rollback' }, 'tag=v3') });
     expect(run.exitCode).toBe(0);
     expect(shown(run.log)).toMatch(/on-interrupted: rollback: putting 100 % back on blue/);
-    expect(run.outputs).toMatchObject({ status: 'succeeded', 'live-service': 'web-green', 'previous-service': 'web-blue', traffic: 'web-blue=0,web-green=100' });
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'live-service': 'web-green',
+      'previous-service': 'web-blue',
+      traffic: 'web-blue=0,web-green=100'
+    });
     // 100/0 verified before green was touched, then 10/50/100.
     expect(shown(run.log).indexOf('forwards 100/0 to web-blue/web-green (verified)')).toBeGreaterThan(-1);
-    expect(shown(run.log).indexOf('forwards 100/0 to web-blue/web-green (verified)')).toBeLessThan(shown(run.log).indexOf('Updated web-green'));
+    expect(shown(run.log).indexOf('forwards 100/0 to web-blue/web-green (verified)')).toBeLessThan(
+      shown(run.log).indexOf('Updated web-green')
+    );
     expect(mutatingCalls(sim).slice(0, 3)).toEqual(['ecs:RegisterTaskDefinition', 'elbv2:ModifyListener', 'ecs:UpdateService']);
     expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
-    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 0, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:3' } });
+    expect(await colours(sim.url, WEB)).toMatchObject({
+      'web-blue': { desired: 0, revision: 'web:1' },
+      'web-green': { desired: 2, revision: 'web:3' }
+    });
   });
 
   test('on-interrupted: resume continues the shift into green from 50 % with the same release', async () => {
@@ -273,11 +311,19 @@ describe('blue/green: an earlier deployment was interrupted at 50/50', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs['task-definition-reused']).toBe('true');
     expect(shown(run.log)).toMatch(/on-interrupted: resume: continuing the shift into green from 50 %/);
-    expect(run.outputs).toMatchObject({ status: 'succeeded', 'live-service': 'web-green', traffic: 'web-blue=0,web-green=100', 'steps-completed': '1' });
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'live-service': 'web-green',
+      traffic: 'web-blue=0,web-green=100',
+      'steps-completed': '1'
+    });
     // Green, already serving half the traffic, is not updated again: one shift (to 100 %), then blue scaled down.
     expect(mutatingCalls(sim)).toEqual(['elbv2:ModifyListener', 'ecs:UpdateService']);
     expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
-    expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 0, revision: 'web:1' }, 'web-green': { desired: 2, revision: 'web:2' } });
+    expect(await colours(sim.url, WEB)).toMatchObject({
+      'web-blue': { desired: 0, revision: 'web:1' },
+      'web-green': { desired: 2, revision: 'web:2' }
+    });
   });
 
   test('on-interrupted: resume with a different release is refused: resuming would bypass the gates', async () => {
@@ -367,7 +413,11 @@ describe('blue/green: wrong ARNs → a clear error, and no mutating call', () =>
       () => ({ 'blue-target-group': 'web-blue' }),
       /blue-target-group.* is "web-blue", not a target group ARN.*give the ARN, not the name/s
     ],
-    ['a listener rule ARN given as listener-arn', (s) => ({ 'listener-arn': s.rules['api-alb:80:10'] }), /that is a listener rule ARN: set it as .*listener-rule-arn/],
+    [
+      'a listener rule ARN given as listener-arn',
+      (s) => ({ 'listener-arn': s.rules['api-alb:80:10'] }),
+      /that is a listener rule ARN: set it as .*listener-rule-arn/
+    ],
     [
       'services and target groups paired the wrong way round',
       (s) => ({ 'blue-target-group': s.targetGroups['web-green'], 'green-target-group': s.targetGroups['web-blue'] }),

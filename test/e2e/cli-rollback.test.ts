@@ -154,7 +154,9 @@ describe('rollback on demand (blue/green)', () => {
     const listed = await cli(['revisions', ...where]);
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^${before}\\s+ACTIVE\\s+.*blue web-blue \\(PRIMARY, 2/2 running, 100 % of traffic\\)`, 'm'));
-    expect(listed.stdout).toMatch(new RegExp(`^${released}\\s+ACTIVE\\s+.*green web-green \\(PRIMARY, 0/0 running, 0 % of traffic\\)`, 'm'));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${released}\\s+ACTIVE\\s+.*green web-green \\(PRIMARY, 0/0 running, 0 % of traffic\\)`, 'm')
+    );
 
     // Now the idle colour holds the newer release: there is nothing older to go back to.
     const again = await cli(['rollback', ...blueGreen(), ...bakes, ...fast]);
@@ -189,7 +191,17 @@ describe('rollback on demand is gated like a deploy', () => {
     );
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'rb-checkout-errors', StateValue: 'ALARM', StateReason: 'set by the test' }));
 
-    const r = await cli(['rollback', ...blueGreen(), ...bakes, ...fast, '--alarms', 'rb-checkout-errors', '--alarm-mode', 'strict', '--json']);
+    const r = await cli([
+      'rollback',
+      ...blueGreen(),
+      ...bakes,
+      ...fast,
+      '--alarms',
+      'rb-checkout-errors',
+      '--alarm-mode',
+      'strict',
+      '--json'
+    ]);
     expect(r.status).toBe(1);
     expect(json(r)).toMatchObject({ 'exit-code': 1 });
     expect(String(json(r).reason)).toMatch(/rb-checkout-errors/);
@@ -213,7 +225,9 @@ describe('revisions and deregister', () => {
     const worker = await cli(['register', ...template, '--vars', 'tag=rb-worker', '--family', 'web-worker']);
     expect(worker.status).toBe(0);
     const workers = json(await cli(['revisions', '--family', 'web-worker', '--cluster', 'prod', '--json']));
-    expect((workers.revisions as Array<{ arn: string; usedBy: unknown[] }>).map((x) => [short(x.arn), x.usedBy])).toEqual([['web-worker:1', []]]);
+    expect((workers.revisions as Array<{ arn: string; usedBy: unknown[] }>).map((x) => [short(x.arn), x.usedBy])).toEqual([
+      ['web-worker:1', []]
+    ]);
 
     const asJson = json(await cli(['revisions', '--family', 'web', '--cluster', 'prod', '--json']));
     expect(asJson.family).toBe('web');
@@ -222,7 +236,11 @@ describe('revisions and deregister', () => {
 
   test('deregister --keep N keeps the newest N, every revision in use and every rollback target; --dry-run changes nothing', async () => {
     const before = await activeRevisions('web');
-    const inUse = new Set([await revisionOf(sim.url, 'web'), await revisionOf(sim.url, 'web-blue'), await revisionOf(sim.url, 'web-green')]);
+    const inUse = new Set([
+      await revisionOf(sim.url, 'web'),
+      await revisionOf(sim.url, 'web-blue'),
+      await revisionOf(sim.url, 'web-green')
+    ]);
     const dry = await cli(['deregister', '--family', 'web', '--cluster', 'prod', '--keep', '1', '--dry-run', '--json']);
     expect(dry.status).toBe(0);
     const plan = json(dry);
@@ -231,7 +249,9 @@ describe('revisions and deregister', () => {
     expect(await activeRevisions('web')).toEqual(before);
 
     const kept = (plan.kept as Array<{ arn: string; why: string }>).map((k) => short(k.arn));
-    const rollbackTargets = (plan.kept as Array<{ arn: string; why: string }>).filter((k) => /rollback target of web\b/.test(k.why)).map((k) => short(k.arn));
+    const rollbackTargets = (plan.kept as Array<{ arn: string; why: string }>)
+      .filter((k) => /rollback target of web\b/.test(k.why))
+      .map((k) => short(k.arn));
     expect(rollbackTargets.length).toBeGreaterThan(0);
     for (const r of inUse) expect(kept).toContain(r);
     expect(kept).toContain(before[before.length - 1]);

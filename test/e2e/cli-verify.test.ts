@@ -56,7 +56,10 @@ function container(overrides: Record<string, unknown>): Record<string, unknown> 
     name: 'web',
     essential: true,
     portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' } },
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' }
+    },
     ...overrides
   };
 }
@@ -72,11 +75,25 @@ interface JsonCheck {
 
 describe('ecs-rollout verify', () => {
   test('the example template verifies clean against the seeded world (its image is outside ECR: not checked)', async () => {
-    const r = await cli(['verify', '--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS, '--vars', 'tag=v1', '--cluster', 'prod', '--service', 'web']);
+    const r = await cli([
+      'verify',
+      '--task-definition',
+      join(ROOT, 'examples/web.taskdef.json'),
+      '--vars',
+      VARS,
+      '--vars',
+      'tag=v1',
+      '--cluster',
+      'prod',
+      '--service',
+      'web'
+    ]);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
     expect(r.stdout).toMatch(/^verify web → cluster prod, service web$/m);
     expect(r.stdout).toMatch(/^ {2}ok +executionRoleArn: role ecsTaskExecutionRole exists and ECS tasks may assume it$/m);
-    expect(r.stdout).toMatch(/^ {2}ok +containerDefinitions\[0\]\.logConfiguration\.options \(container web\): log group \/ecs\/web exists in us-east-1$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}ok +containerDefinitions\[0\]\.logConfiguration\.options \(container web\): log group \/ecs\/web exists in us-east-1$/m
+    );
     expect(r.stdout).toMatch(/^ {2}skipped +containerDefinitions\[0\]\.image \(container web\): not checked: not an ECR image/m);
     expect(r.stdout).toMatch(/^all 4 checks passed, 1 not checked$/m);
     expect(mutatingCalls()).toEqual([]);
@@ -103,8 +120,20 @@ describe('ecs-rollout verify', () => {
     );
     const r = await cli(['verify', '--task-definition', path, '--vars', 'tag=v2', '--cluster', 'prod', '--service', 'web', '--json']);
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as { status: string; failed: number; skipped: number; passed: number; checks: JsonCheck[]; 'exit-code': number };
-    expect({ status: out.status, failed: out.failed, skipped: out.skipped, exit: out['exit-code'] }).toEqual({ status: 'passed', failed: 0, skipped: 0, exit: 0 });
+    const out = JSON.parse(r.stdout) as {
+      status: string;
+      failed: number;
+      skipped: number;
+      passed: number;
+      checks: JsonCheck[];
+      'exit-code': number;
+    };
+    expect({ status: out.status, failed: out.failed, skipped: out.skipped, exit: out['exit-code'] }).toEqual({
+      status: 'passed',
+      failed: 0,
+      skipped: 0,
+      exit: 0
+    });
     expect(out.checks.map((c) => `${c.kind} ${c.outcome}`)).toEqual([
       'cluster ok',
       'service ok',
@@ -135,9 +164,17 @@ describe('ecs-rollout verify', () => {
               { name: 'OLD_TOKEN', valueFrom: v.broken.deletedSecret },
               { name: 'PENDING', valueFrom: `${v.secrets.apiKey}::AWSPENDING:` }
             ],
-            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web-missing', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' } }
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/web-missing', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' }
+            }
           }),
-          container({ name: 'sidecar', essential: false, image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/sidecar:v1', portMappings: [] })
+          container({
+            name: 'sidecar',
+            essential: false,
+            image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/sidecar:v1',
+            portMappings: []
+          })
         ],
         { executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole-typo', taskRoleArn: v.broken.untrustedRoleArn }
       )
@@ -149,30 +186,54 @@ describe('ecs-rollout verify', () => {
       '  FAILED   --service: service web-nope does not exist in cluster prod',
       '  FAILED   executionRoleArn: role ecsTaskExecutionRole-typo does not exist',
       '  FAILED   taskRoleArn: role legacy-instance-role exists, but its trust policy does not let ECS tasks assume it',
-      "  FAILED   containerDefinitions[0].image (container web): tag v9 is not in repository web (registry 123456789012, us-east-1)",
+      '  FAILED   containerDefinitions[0].image (container web): tag v9 is not in repository web (registry 123456789012, us-east-1)',
       '  FAILED   containerDefinitions[0].secrets[0].valueFrom (container web): SSM parameter /prod/web/db-password does not exist in us-east-1',
       '  FAILED   containerDefinitions[0].secrets[1].valueFrom (container web): Secrets Manager has no secret arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/web/nope-AbCdEf in us-east-1',
-      expect.stringMatching(/^ {2}FAILED {3}containerDefinitions\[0\]\.secrets\[2\]\.valueFrom \(container web\): secret prod\/web\/old-token is scheduled for deletion \(deleted .*\): tasks cannot read it$/),
+      expect.stringMatching(
+        /^ {2}FAILED {3}containerDefinitions\[0\]\.secrets\[2\]\.valueFrom \(container web\): secret prod\/web\/old-token is scheduled for deletion \(deleted .*\): tasks cannot read it$/
+      ),
       '  FAILED   containerDefinitions[0].secrets[3].valueFrom (container web): secret prod/web/api-key has no version labelled AWSPENDING (labels: AWSPREVIOUS, AWSCURRENT)',
       '  FAILED   containerDefinitions[0].logConfiguration.options (container web): log group /ecs/web-missing does not exist in us-east-1: tasks will fail to start',
       '  FAILED   containerDefinitions[1].image (container sidecar): repository sidecar does not exist in registry 123456789012 (us-east-1)'
     ]);
     // Each failure is followed by its fix.
     expect(r.stdout.match(/^ {11}fix: /gm)).toHaveLength(10);
-    expect(r.stdout).toContain('fix: create it (aws logs create-log-group --log-group-name /ecs/web-missing), or set awslogs-create-group to "true"');
+    expect(r.stdout).toContain(
+      'fix: create it (aws logs create-log-group --log-group-name /ecs/web-missing), or set awslogs-create-group to "true"'
+    );
     expect(r.stdout).toContain('fix: restore it (aws secretsmanager restore-secret --secret-id');
     expect(r.stdout).toMatch(/^10 problems found; 2 passed, 0 not checked$/m);
     expect(mutatingCalls()).toEqual([]);
   });
 
   test('--json carries the same checks, and a missing cluster fails without checking its services', async () => {
-    const r = await cli(['verify', '--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS, '--vars', 'tag=v1', '--cluster', 'staging', '--service', 'web', '--json']);
+    const r = await cli([
+      'verify',
+      '--task-definition',
+      join(ROOT, 'examples/web.taskdef.json'),
+      '--vars',
+      VARS,
+      '--vars',
+      'tag=v1',
+      '--cluster',
+      'staging',
+      '--service',
+      'web',
+      '--json'
+    ]);
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { status: string; checks: JsonCheck[]; 'exit-code': number };
     expect(out.status).toBe('failed');
     expect(out['exit-code']).toBe(1);
     expect(out.checks.slice(0, 2)).toEqual([
-      { kind: 'cluster', subject: 'staging', path: '--cluster', outcome: 'failed', detail: 'cluster staging does not exist', fix: 'fix --cluster (and --region)' },
+      {
+        kind: 'cluster',
+        subject: 'staging',
+        path: '--cluster',
+        outcome: 'failed',
+        detail: 'cluster staging does not exist',
+        fix: 'fix --cluster (and --region)'
+      },
       { kind: 'service', subject: 'web', path: '--service', outcome: 'skipped', detail: 'not checked: the cluster is missing' }
     ]);
   });

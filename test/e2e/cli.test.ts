@@ -18,7 +18,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const cli = (args: string[], cwd = ROOT, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
+const cli = (args: string[], cwd = ROOT, killWhen?: RegExp): Promise<CliRun> =>
+  runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
 
 const template = ['--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS];
 
@@ -50,7 +51,23 @@ describe('ecs-rollout CLI', () => {
   test('deploy runs the rolling strategy, writes the summary, and cleans up its state file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     const summary = join(dir, 'summary.md');
-    const r = await cli(['deploy', ...template, '--vars', 'tag=v8', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms', '--summary-file', summary], dir);
+    const r = await cli(
+      [
+        'deploy',
+        ...template,
+        '--vars',
+        'tag=v8',
+        '--cluster',
+        'prod',
+        '--service',
+        'web',
+        '--poll-interval',
+        '200ms',
+        '--summary-file',
+        summary
+      ],
+      dir
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^status=succeeded$/m);
     expect(readFileSync(summary, 'utf8')).toMatch(/^### ✅ Deployment succeeded/);
@@ -60,7 +77,10 @@ describe('ecs-rollout CLI', () => {
   });
 
   test('a failed deploy exits 1 and says why', async () => {
-    const r = await cli(['deploy', ...template, '--vars', 'tag=v9-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], mkdtempSync(join(tmpdir(), 'cli-')));
+    const r = await cli(
+      ['deploy', ...template, '--vars', 'tag=v9-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'],
+      mkdtempSync(join(tmpdir(), 'cli-'))
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^status=rolled-back$/m);
     // The verdict line names the cause (the crashing container), whichever wording the headline takes.
@@ -70,7 +90,11 @@ describe('ecs-rollout CLI', () => {
   test('a deploy killed half-way is finished by `ecs-rollout rollback` from its state file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     const before = await revisionOf(sim.url, 'web');
-    const killed = await cli(['deploy', ...template, '--vars', 'tag=v10-slow-start', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], dir, /Updated service web/);
+    const killed = await cli(
+      ['deploy', ...template, '--vars', 'tag=v10-slow-start', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'],
+      dir,
+      /Updated service web/
+    );
     expect(killed.status).toBeNull();
     const [file] = readdirSync(join(dir, '.ecs-rollout'));
     expect(file).toMatch(/^prod-web\.[0-9a-f]{8}\.json$/);
@@ -86,10 +110,21 @@ describe('ecs-rollout CLI', () => {
   test('status tells which colour is live', async () => {
     const sc = sim.scenario!;
     const r = await cli([
-      'status', '--strategy', 'blue-green', '--cluster', 'prod',
-      '--blue-service', 'web-blue', '--green-service', 'web-green',
-      '--blue-target-group', sc.targetGroups['web-blue'], '--green-target-group', sc.targetGroups['web-green'],
-      '--listener-arn', sc.listeners['web-alb:80']
+      'status',
+      '--strategy',
+      'blue-green',
+      '--cluster',
+      'prod',
+      '--blue-service',
+      'web-blue',
+      '--green-service',
+      'web-green',
+      '--blue-target-group',
+      sc.targetGroups['web-blue'],
+      '--green-target-group',
+      sc.targetGroups['web-green'],
+      '--listener-arn',
+      sc.listeners['web-alb:80']
     ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^live: blue \(web-blue\), idle: green \(web-green\)$/m);
@@ -104,11 +139,16 @@ describe('ecs-rollout CLI', () => {
   });
 
   test('--json: one JSON object with every output on stdout, the log on stderr, for a failure too', async () => {
-    const r = await cli(['deploy', ...template, '--vars', 'tag=v12-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms', '--json'], mkdtempSync(join(tmpdir(), 'cli-')));
+    const r = await cli(
+      ['deploy', ...template, '--vars', 'tag=v12-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms', '--json'],
+      mkdtempSync(join(tmpdir(), 'cli-'))
+    );
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'exit-code': 1 });
-    expect(Object.keys(out)).toEqual(expect.arrayContaining(['task-definition-arn', 'previous-task-definition-arn', 'reason', 'deployment-id']));
+    expect(Object.keys(out)).toEqual(
+      expect.arrayContaining(['task-definition-arn', 'previous-task-definition-arn', 'reason', 'deployment-id'])
+    );
     expect(r.stderr).toMatch(/▸ Register the revision/);
 
     const bad = await cli(['deploy', '--clustr', 'prod', '--json']);
@@ -129,10 +169,10 @@ describe('ecs-rollout CLI', () => {
     const b = await cli(['help', 'deregister']);
     expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
-    expect(a.stdout).toMatch(/^  --keep N\s+how many/m);
-    expect(a.stdout).toMatch(/^  --cluster\s+ECS cluster name\. \[default\]$/m);
-    expect(a.stdout).toMatch(/^  2  bad command line/m);
+    expect(a.stdout).toMatch(/^ {2}--keep N\s+how many/m);
+    expect(a.stdout).toMatch(/^ {2}--cluster\s+ECS cluster name\. \[default\]$/m);
+    expect(a.stdout).toMatch(/^ {2}2 {2}bad command line/m);
     const general = await cli(['--help']);
-    expect(general.stdout).toMatch(/^  rollback\s+roll a service/m);
+    expect(general.stdout).toMatch(/^ {2}rollback\s+roll a service/m);
   });
 });

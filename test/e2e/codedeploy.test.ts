@@ -54,7 +54,10 @@ function payTaskDefinition(tag: string): string {
         image: `registry.example.com/pay:${tag}`,
         essential: true,
         portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'pay' } }
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/pay', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'pay' }
+        }
       }
     ]
   };
@@ -102,7 +105,9 @@ async function getDeployment(id: string): Promise<DeploymentInfo> {
 
 /** The AppSpec CodeDeploy received, as GetDeployment returns it. */
 async function appSpecOf(id: string): Promise<{ Resources?: Array<Record<string, { Properties: Record<string, unknown> }>> }> {
-  return JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as { Resources?: Array<Record<string, { Properties: Record<string, unknown> }>> };
+  return JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as {
+    Resources?: Array<Record<string, { Properties: Record<string, unknown> }>>;
+  };
 }
 
 /** pay-dg recreated to wait at Ready (STOP_DEPLOYMENT, 30 min) for ContinueDeployment before production traffic moves. */
@@ -121,7 +126,10 @@ async function waitAtReady(): Promise<void> {
         ecsServices: g.ecsServices,
         loadBalancerInfo: g.loadBalancerInfo,
         autoRollbackConfiguration: g.autoRollbackConfiguration,
-        blueGreenDeploymentConfiguration: { ...g.blueGreenDeploymentConfiguration, deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 } }
+        blueGreenDeploymentConfiguration: {
+          ...g.blueGreenDeploymentConfiguration,
+          deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 }
+        }
       })
     );
   } finally {
@@ -159,11 +167,15 @@ async function expectRolledBack(id: string, maybeBeforeProduction = false): Prom
 function expectRolledBackOutputs(run: ActionRun, maybeBeforeProduction = false): string {
   expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', traffic: 'pay-blue=100,pay-green=0' });
   // Stopped before production moved, CodeDeploy needs no rollback deployment; after, its rollback deployment must succeed.
-  const how = maybeBeforeProduction ? "(CodeDeploy's rollback deployment d-\\w+ Succeeded|CodeDeploy stopped it before production traffic moved)" : "CodeDeploy's rollback deployment d-\\w+ Succeeded";
+  const how = maybeBeforeProduction
+    ? "(CodeDeploy's rollback deployment d-\\w+ Succeeded|CodeDeploy stopped it before production traffic moved)"
+    : "CodeDeploy's rollback deployment d-\\w+ Succeeded";
   expect(why(run)).toMatch(
-    new RegExp(`: rolled back, stopped the deployment with rollback; ${how}; the production listener forwards 100/0 to pay-blue/pay-green \\(verified\\); service pay's primary task set runs pay:1`)
+    new RegExp(
+      `: rolled back, stopped the deployment with rollback; ${how}; the production listener forwards 100/0 to pay-blue/pay-green \\(verified\\); service pay's primary task set runs pay:1`
+    )
   );
-  const id = run.outputs['codedeploy-deployment-id']!;
+  const id = run.outputs['codedeploy-deployment-id'];
   expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
   expect(run.outputs['deployment-id']).toBe(id);
   return id;
@@ -171,12 +183,20 @@ function expectRolledBackOutputs(run: ActionRun, maybeBeforeProduction = false):
 
 describe('CodeDeploy blue/green through the bundled action', () => {
   test('a good release: Succeeded, production read back 100 % on pay-green, the PRIMARY task set runs pay:2, outputs as the official action sets them', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', { 'codedeploy-deployment-description': 'pay v2 from acme/web@0123456' }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: payInputs('v2', { 'codedeploy-deployment-description': 'pay v2 from acme/web@0123456' })
+    });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({ status: 'succeeded', 'rolled-back': 'false', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '1' });
+    expect(run.outputs).toMatchObject({
+      status: 'succeeded',
+      'rolled-back': 'false',
+      traffic: 'pay-blue=0,pay-green=100',
+      'steps-completed': '1'
+    });
     expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/pay:2$/);
     expect(run.outputs['previous-task-definition-arn']).toMatch(/task-definition\/pay:1$/);
-    const id = run.outputs['codedeploy-deployment-id']!;
+    const id = run.outputs['codedeploy-deployment-id'];
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     expect(run.outputs['deployment-id']).toBe(id);
     expect(why(run)).toBe(
@@ -188,7 +208,13 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
     expect(await revisionOf(sim.url, 'pay')).toBe('pay:2');
     const d = await getDeployment(id);
-    expect(d).toMatchObject({ status: 'Succeeded', applicationName: 'pay-app', deploymentGroupName: 'pay-dg', description: 'pay v2 from acme/web@0123456', creator: 'user' });
+    expect(d).toMatchObject({
+      status: 'Succeeded',
+      applicationName: 'pay-app',
+      deploymentGroupName: 'pay-dg',
+      description: 'pay v2 from acme/web@0123456',
+      creator: 'user'
+    });
     // No appspec.yaml in the workspace: the AppSpec was written from pay's load balancer, with the new revision.
     expect(run.log).toMatch(/AppSpec written from service pay: container pay, port 8080/);
     expect((await appSpecOf(id)).Resources?.[0]?.TargetService?.Properties).toEqual({
@@ -214,18 +240,26 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     );
     const run = await runAction({
       endpoint: sim.url,
-      inputs: payInputs('v2', { 'codedeploy-appspec': appspec, 'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes', 'desired-count': '4' })
+      inputs: payInputs('v2', {
+        'codedeploy-appspec': appspec,
+        'codedeploy-deployment-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes',
+        'desired-count': '4'
+      })
     });
     expect(run.exitCode).toBe(0);
-    expect(shown(run.log)).toMatch(/::warning::desired-count is set, but service pay is deployed through CodeDeploy, which does not use it/);
+    expect(shown(run.log)).toMatch(
+      /::warning::desired-count is set, but service pay is deployed through CodeDeploy, which does not use it/
+    );
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '2' });
     const log = shown(run.log);
     expect(log).toMatch(/forwards 90\/10 to pay-blue\/pay-green \(read back\)[\s\S]*forwards 0\/100 to pay-blue\/pay-green/);
     expect(log).toMatch(/AppSpec .*appspec\.yml: container pay, port 8080/);
-    const id = run.outputs['codedeploy-deployment-id']!;
+    const id = run.outputs['codedeploy-deployment-id'];
     expect((await getDeployment(id)).deploymentConfigName).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
-    const sent = JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as { resources: Array<{ TargetService: { properties: Record<string, unknown> } }> };
-    expect(sent.resources[0]!.TargetService.properties.taskdefinition).toBe(run.outputs['task-definition-arn']);
+    const sent = JSON.parse((await getDeployment(id)).revision?.appSpecContent?.content ?? '{}') as {
+      resources: Array<{ TargetService: { properties: Record<string, unknown> } }>;
+    };
+    expect(sent.resources[0].TargetService.properties.taskdefinition).toBe(run.outputs['task-definition-arn']);
     expect(await production()).toEqual({ 'pay-blue': 0, 'pay-green': 100 });
     expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
   });
@@ -257,7 +291,12 @@ describe('CodeDeploy blue/green through the bundled action', () => {
 
   test('a cancelled workflow (SIGINT) at 10 %: stopped with rollback at once, production verified 100/0 on pay-blue', async () => {
     const t0 = Date.now();
-    const run = await runAction({ endpoint: sim.url, inputs: payInputs('v2', CANARY), interrupt: { when: AT_CANARY, signal: 'SIGINT', delayMs: 100 }, post: false });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: payInputs('v2', CANARY),
+      interrupt: { when: AT_CANARY, signal: 'SIGINT', delayMs: 100 },
+      post: false
+    });
     expect(run.exitCode).not.toBe(0);
     expect(shown(run.log)).toMatch(/Received SIGINT/);
     const id = expectRolledBackOutputs(run);
@@ -287,7 +326,14 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     const deploy = [
       'deploy',
       ...['--task-definition', payTaskDefinition('v2'), '--cluster', 'prod', '--service', 'pay', '--poll-interval', '200ms'],
-      ...['--codedeploy-application', 'pay-app', '--codedeploy-deployment-group', 'pay-dg', '--codedeploy-deployment-config', CANARY['codedeploy-deployment-config']]
+      ...[
+        '--codedeploy-application',
+        'pay-app',
+        '--codedeploy-deployment-group',
+        'pay-dg',
+        '--codedeploy-deployment-config',
+        CANARY['codedeploy-deployment-config']
+      ]
     ];
     const killed = await cli(deploy, dir, AT_CANARY);
     sim.setTimeScale(30);
@@ -299,7 +345,10 @@ describe('CodeDeploy blue/green through the bundled action', () => {
 
     const r = await cli(['rollback', '--cluster', 'prod', '--service', 'pay'], dir);
     // The whole stderr in the failure message: it says what the rollback found.
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/rolled back, stopped the deployment with rollback/) });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr: expect.stringMatching(/rolled back, stopped the deployment with rollback/)
+    });
     await expectRolledBack(id!);
     expect(readdirSync(join(dir, '.ecs-rollout')).filter((n) => n.startsWith('prod-pay.'))).toEqual([]);
   });
@@ -310,9 +359,11 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'pay-blue=0,pay-green=100', 'steps-completed': '1' });
     const log = shown(run.log);
-    expect(log).toMatch(/gate targets: passes: all 2 targets in pay-green healthy\n[\s\S]*gates passed at Ready: CodeDeploy may reroute production traffic \(ContinueDeployment READY_WAIT\)[\s\S]*forwards 0\/100/);
+    expect(log).toMatch(
+      /gate targets: passes: all 2 targets in pay-green healthy\n[\s\S]*gates passed at Ready: CodeDeploy may reroute production traffic \(ContinueDeployment READY_WAIT\)[\s\S]*forwards 0\/100/
+    );
     expect(calls('ContinueDeployment')).toHaveLength(1);
-    expect((await getDeployment(run.outputs['codedeploy-deployment-id']!)).status).toBe('Succeeded');
+    expect((await getDeployment(run.outputs['codedeploy-deployment-id'])).status).toBe('Succeeded');
     expect(await production()).toEqual({ 'pay-blue': 0, 'pay-green': 100 });
     expect(await taskSets()).toEqual({ PRIMARY: 'pay:2' });
   });
@@ -324,7 +375,17 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     sim.setTimeScale(30);
     const cw = new CloudWatchClient({ endpoint: sim.url, region: 'us-east-1', credentials, maxAttempts: 1 });
     await cw.send(
-      new PutMetricAlarmCommand({ AlarmName: 'pay-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 10, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' })
+      new PutMetricAlarmCommand({
+        AlarmName: 'pay-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 10,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching'
+      })
     );
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'pay-5xx', StateValue: 'OK', StateReason: 'no errors' }));
     let fired: Promise<unknown> | undefined;
@@ -335,7 +396,10 @@ describe('CodeDeploy blue/green through the bundled action', () => {
       onOutput: (chunk) => {
         log += chunk;
         // At least a simulated minute before Ready; and however fast the replacement gets there, CodeDeploy cannot move production before our ContinueDeployment.
-        if (!fired && /CodeDeploy deployment d-\w+: pay:1 → pay:2/.test(log)) fired = cw.send(new SetAlarmStateCommand({ AlarmName: 'pay-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 42 errors' }));
+        if (!fired && /CodeDeploy deployment d-\w+: pay:1 → pay:2/.test(log))
+          fired = cw.send(
+            new SetAlarmStateCommand({ AlarmName: 'pay-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 42 errors' })
+          );
       }
     });
     await fired;
@@ -354,7 +418,7 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('succeeded');
     expect(why(run)).toMatch(/created; not waited for \(wait-for-service-stability is false\)/);
-    const id = run.outputs['codedeploy-deployment-id']!;
+    const id = run.outputs['codedeploy-deployment-id'];
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     expect(run.post?.exitCode).toBe(0);
     expect(calls('StopDeployment')).toEqual([]);
@@ -381,7 +445,9 @@ describe('CodeDeploy blue/green through the bundled action', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('failed');
-    expect(why(run)).toMatch(/codedeploy-application, codedeploy-deployment-group are set but service web uses the ECS deployment controller, not CODE_DEPLOY/);
+    expect(why(run)).toMatch(
+      /codedeploy-application, codedeploy-deployment-group are set but service web uses the ECS deployment controller, not CODE_DEPLOY/
+    );
     expect(why(run)).toMatch(/nothing was changed/);
     for (const op of ['RegisterTaskDefinition', 'UpdateService', 'CreateDeployment']) expect(calls(op)).toEqual([]);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
@@ -390,4 +456,5 @@ describe('CodeDeploy blue/green through the bundled action', () => {
 });
 
 /** The bundled CLI (next to dist/index.js), in `cwd`; SIGKILLed when stderr matches `killWhen`. */
-const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
+const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> =>
+  runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });

@@ -37,7 +37,11 @@ type NativeStrategy = 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
  */
 const STRATEGIES: Record<NativeStrategy, { inputs: Record<string, string>; shifts: number; first: number }> = {
   BLUE_GREEN: { inputs: { 'ecs-strategy': 'BLUE_GREEN', 'ecs-bake-time': '1m' }, shifts: 1, first: 100 },
-  LINEAR: { inputs: { 'ecs-strategy': 'LINEAR', 'linear-step-percent': '50', 'linear-step-bake': '1m', 'ecs-bake-time': '1m' }, shifts: 2, first: 50 },
+  LINEAR: {
+    inputs: { 'ecs-strategy': 'LINEAR', 'linear-step-percent': '50', 'linear-step-bake': '1m', 'ecs-bake-time': '1m' },
+    shifts: 2,
+    first: 50
+  },
   CANARY: { inputs: { 'ecs-strategy': 'CANARY', 'canary-percent': '20', 'canary-bake': '1m', 'ecs-bake-time': '1m' }, shifts: 2, first: 20 }
 };
 const ALL = Object.keys(STRATEGIES) as NativeStrategy[];
@@ -83,7 +87,7 @@ async function expectRolledBack(run: Awaited<ReturnType<typeof runAction>>): Pro
   expect(await production()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
   expect(await testRule()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
   expect(await revisionOf(sim.url, 'shop')).toBe('shop:1');
-  expect((await serviceDeployment(run.outputs['deployment-id']!)).status).toBe('ROLLBACK_SUCCESSFUL');
+  expect((await serviceDeployment(run.outputs['deployment-id'])).status).toBe('ROLLBACK_SUCCESSFUL');
   expect(await ownConfiguration()).toEqual(seededConfiguration());
   expect(await shopLockHeld()).toBe(false);
 }
@@ -102,10 +106,14 @@ describe.each(ALL)('ECS-native %s', (strategy) => {
     });
     expect(run.outputs['task-definition-arn']).toMatch(/task-definition\/shop:2$/);
     expect(run.outputs['deployment-id']).toMatch(/^arn:aws:ecs:us-east-1:\d{12}:service-deployment\/prod\/shop\/\S+$/);
-    expect(why(run)).toMatch(new RegExp(`ECS's ${strategy} deployment of shop:2 on service shop is SUCCESSFUL; the production rule forwards 0/100 to shop-blue/shop-green \\(verified\\)`));
+    expect(why(run)).toMatch(
+      new RegExp(
+        `ECS's ${strategy} deployment of shop:2 on service shop is SUCCESSFUL; the production rule forwards 0/100 to shop-blue/shop-green \\(verified\\)`
+      )
+    );
     expect(await production()).toEqual({ 'shop-blue': 0, 'shop-green': 100 });
     expect(await revisionOf(sim.url, 'shop')).toBe('shop:2');
-    const sd = await serviceDeployment(run.outputs['deployment-id']!);
+    const sd = await serviceDeployment(run.outputs['deployment-id']);
     expect(sd.status).toBe('SUCCESSFUL');
     // ECS ran the strategy asked for, with our PAUSE hook; afterwards the service has its own configuration back.
     expect(sd.deploymentConfiguration?.strategy).toBe(strategy);
@@ -150,11 +158,16 @@ describe.each(ALL)('ECS-native %s', (strategy) => {
       LINEAR: { 'linear-step-bake': '3m', 'ecs-bake-time': '5m' },
       CANARY: { 'canary-bake': '3m', 'ecs-bake-time': '5m' }
     };
-    const run = await runAction({ endpoint: sim.url, inputs: shopInputs(strategy, 'v2-cpu-spike', { 'cpu-alarm-threshold': '50', ...bakes[strategy] }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: shopInputs(strategy, 'v2-cpu-spike', { 'cpu-alarm-threshold': '50', ...bakes[strategy] })
+    });
     expect(run.exitCode).toBe(1);
     expect(why(run)).toMatch(/gate temporary alarms failed (at|after) [A-Z_]+: alarm ecs-rollout-prod-shop-cpu-\w+ is ALARM/);
     await expectRolledBack(run);
-    const left = await clients(sim.url).cw.send(new (await import('@aws-sdk/client-cloudwatch')).DescribeAlarmsCommand({ AlarmNamePrefix: 'ecs-rollout-' }));
+    const left = await clients(sim.url).cw.send(
+      new (await import('@aws-sdk/client-cloudwatch')).DescribeAlarmsCommand({ AlarmNamePrefix: 'ecs-rollout-' })
+    );
     expect(left.MetricAlarms ?? []).toEqual([]);
   });
 });
@@ -242,9 +255,11 @@ describe('ECS-native: a runner that dies, a cancelled workflow, the CLI, a rolli
     delete inputs['ecs-strategy'];
     delete inputs['ecs-bake-time'];
     const run = await runAction({ endpoint: sim.url, inputs });
-    expect(shown(run.log)).toMatch(/::notice::.*service shop is configured for ECS's own BLUE_GREEN deployments: deploying it with strategy ecs-native/);
+    expect(shown(run.log)).toMatch(
+      /::notice::.*service shop is configured for ECS's own BLUE_GREEN deployments: deploying it with strategy ecs-native/
+    );
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'shop-blue=0,shop-green=100', 'steps-completed': '1' });
-    expect((await serviceDeployment(run.outputs['deployment-id']!)).status).toBe('SUCCESSFUL');
+    expect((await serviceDeployment(run.outputs['deployment-id'])).status).toBe('SUCCESSFUL');
     expect(sim.calls({ operation: 'ContinueServiceDeployment', accessKeyId: 'AKIDE2ETEST' })).toHaveLength(4);
     expect(await production()).toEqual({ 'shop-blue': 0, 'shop-green': 100 });
     expect(await ownConfiguration()).toEqual(seededConfiguration());
@@ -252,4 +267,5 @@ describe('ECS-native: a runner that dies, a cancelled workflow, the CLI, a rolli
 });
 
 /** The bundled CLI (next to dist/index.js), in `cwd`; SIGKILLed when stderr matches `killWhen`. */
-const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
+const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> =>
+  runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });

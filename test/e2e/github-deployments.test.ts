@@ -27,7 +27,9 @@ beforeAll(async () => {
     req.on('end', () => {
       calls.push({ method: req.method ?? '', path: req.url ?? '', body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 403 ? JSON.stringify({ message: 'Resource not accessible by integration' }) : JSON.stringify({ id: 7, state: 'ok' }));
+      res.end(
+        status === 403 ? JSON.stringify({ message: 'Resource not accessible by integration' }) : JSON.stringify({ id: 7, state: 'ok' })
+      );
     });
   });
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
@@ -70,15 +72,15 @@ describe('GitHub deployment statuses', () => {
       'POST /repos/acme/web/deployments/7/statuses',
       'POST /repos/acme/web/deployments/7/statuses'
     ]);
-    expect(calls[0]!.body).toMatchObject({ ref: '0123456789abcdef0123456789abcdef01234567', environment: 'production' });
-    expect(calls[1]!.body).toMatchObject({ state: 'in_progress', log_url: 'https://github.com/acme/web/actions/runs/42' });
-    expect(calls[2]!.body).toMatchObject({ state: 'success', environment_url: 'https://web.example.com', auto_inactive: true });
+    expect(calls[0].body).toMatchObject({ ref: '0123456789abcdef0123456789abcdef01234567', environment: 'production' });
+    expect(calls[1].body).toMatchObject({ state: 'in_progress', log_url: 'https://github.com/acme/web/actions/runs/42' });
+    expect(calls[2].body).toMatchObject({ state: 'success', environment_url: 'https://web.example.com', auto_inactive: true });
   });
 
   test('rolled back: the deployment is marked failed and the previous one stays active', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: inputs('v2-crash'), env: env() });
     expect(run.outputs.status).toBe('rolled-back');
-    const last = calls[calls.length - 1]!;
+    const last = calls[calls.length - 1];
     expect(last.body).toMatchObject({ state: 'failure', auto_inactive: false });
     // The status says what a reader needs first: the headline (root cause, where traffic is), within GitHub's 140 characters.
     expect(String(last.body.description)).toMatch(/^Rolled back: web:2 essential container web exited with code 1/);

@@ -49,7 +49,9 @@ describe('headlines, rolling', () => {
     expect(headlineOf(run)).toBe('Rolled back: web:2 failed its ELB health checks (HTTP 500) — web is back on web:1');
     expect(run.summary).toMatch(/#### Last log lines of container web in task \w+ \(\/ecs\/web, web\/web\/\w+\)/);
     expect(run.summary).toMatch(/"GET \/health HTTP\/1\.1" 500/);
-    expect(run.summary).toMatch(/\[log stream web\/web\/\w+\]\(https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#logsV2:log-groups\/log-group\/\$252Fecs\$252Fweb\/log-events\/web\$252Fweb\$252F\w+\)/);
+    expect(run.summary).toMatch(
+      /\[log stream web\/web\/\w+\]\(https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#logsV2:log-groups\/log-group\/\$252Fecs\$252Fweb\/log-events\/web\$252Fweb\$252F\w+\)/
+    );
     // The full story stays below the headline.
     expect(run.summary).toMatch(/#### Why the deployment did not go through/);
   });
@@ -67,7 +69,10 @@ describe('headlines, rolling', () => {
     const secret = 'pa55-w0rd-in-log';
     const run = await runAction({
       endpoint: sim.url,
-      inputs: { ...rolling('v2-crash', { 'secret-vars': 'greeting' }), vars: `${VARS.replace(/^greeting=.*$/m, `greeting=${secret}`)}\ntag=v2-crash` }
+      inputs: {
+        ...rolling('v2-crash', { 'secret-vars': 'greeting' }),
+        vars: `${VARS.replace(/^greeting=.*$/m, `greeting=${secret}`)}\ntag=v2-crash`
+      }
     });
     expect(run.outputs.status).toBe('rolled-back');
     expect(run.summary).toMatch(/DEBUG web: config (GREETING|COMMIT)=/);
@@ -77,11 +82,32 @@ describe('headlines, rolling', () => {
   });
 
   test("the CLI ends with the same headline (only the lock's release follows it)", async () => {
-    const cli = await runCli(sim.url, ['deploy', '--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', VARS, '--vars', 'tag=v2-crash', '--cluster', 'prod', '--service', 'web', '--poll-interval', '200ms'], {
-      cwd: mkdtempSync(join(tmpdir(), 'headline-cli-'))
-    });
+    const cli = await runCli(
+      sim.url,
+      [
+        'deploy',
+        '--task-definition',
+        join(ROOT, 'examples/web.taskdef.json'),
+        '--vars',
+        VARS,
+        '--vars',
+        'tag=v2-crash',
+        '--cluster',
+        'prod',
+        '--service',
+        'web',
+        '--poll-interval',
+        '200ms'
+      ],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'headline-cli-'))
+      }
+    );
     expect(cli.status).toBe(1);
-    const lines = cli.stderr.trim().split('\n').filter((l) => !/deployment lock/.test(l));
+    const lines = cli.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !/deployment lock/.test(l));
     expect(lines.at(-1)).toBe('Rolled back: web:2 essential container web exited with code 1 — web is back on web:1');
     expect(cli.stdout).toMatch(/^reason=Rolled back: web:2 essential container web exited with code 1 — web is back on web:1$/m);
   });
@@ -97,14 +123,20 @@ describe('headlines, rolling', () => {
     const run = await runAction({ endpoint: sim.url, inputs: rolling('v2-memory-leak', { 'bake-time': '10s' }) });
     expect(run.outputs.status).toBe('rolled-back');
     expect(headlineOf(run)).toBe('Rolled back: web:2 container web was OOM-killed (out of memory, exit 137) — web is back on web:1');
-    expect(run.log).toMatch(/gate service: FAILS: container web of web:2 was OOM-killed \(exit 137: OutOfMemoryError: Container killed due to memory usage\) in \d tasks?/);
+    expect(run.log).toMatch(
+      /gate service: FAILS: container web of web:2 was OOM-killed \(exit 137: OutOfMemoryError: Container killed due to memory usage\) in \d tasks?/
+    );
     expect(run.log).toMatch(/FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory/);
   });
 
   test('an image that cannot be pulled: the image named, ECS text (CannotPullContainerError) in the evidence only', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: rolling('v2-image-pull-fail') });
-    expect(headlineOf(run)).toBe('Rolled back: web:2 could not pull image registry.example.com/web:v2-image-pull-fail — web is back on web:1');
-    expect(run.summary).toMatch(/CannotPullContainerError: pull image manifest has been retried 5 time\(s\): failed to resolve ref registry\.example\.com\/web:v2-image-pull-fail/);
+    expect(headlineOf(run)).toBe(
+      'Rolled back: web:2 could not pull image registry.example.com/web:v2-image-pull-fail — web is back on web:1'
+    );
+    expect(run.summary).toMatch(
+      /CannotPullContainerError: pull image manifest has been retried 5 time\(s\): failed to resolve ref registry\.example\.com\/web:v2-image-pull-fail/
+    );
     expect(run.summary).toMatch(/TaskFailedToStart/);
   });
 
@@ -123,17 +155,25 @@ describe('headlines, rolling', () => {
 
   test('still starting at the timeout: how many tasks were running', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: rolling('v2-slow-start', { timeout: '400ms' }) });
-    expect(headlineOf(run)).toMatch(/^Rolled back: web:2 was still starting at the timeout \(\S+\): 0 of 2 tasks running — web is back on web:1$/);
+    expect(headlineOf(run)).toMatch(
+      /^Rolled back: web:2 was still starting at the timeout \(\S+\): 0 of 2 tasks running — web is back on web:1$/
+    );
   });
 
   test('a temporary CPU alarm fires during the bake: the alarm, its value and threshold', async () => {
     const run = await runAction({ endpoint: sim.url, inputs: rolling('v2-cpu-spike', { 'cpu-alarm-threshold': '80', 'bake-time': '3s' }) });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(headlineOf(run)).toMatch(/^Rolled back: web:2 set off alarm ecs-rollout-prod-web-cpu-\S+ \([\d.]+ vs threshold 80\) — web is back on web:1$/);
+    expect(headlineOf(run)).toMatch(
+      /^Rolled back: web:2 set off alarm ecs-rollout-prod-web-cpu-\S+ \([\d.]+ vs threshold 80\) — web is back on web:1$/
+    );
   });
 
   test('cancelled (SIGTERM) while rolling out', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: rolling('v2-slow-start'), interrupt: { when: /Updated service web/, signal: 'SIGTERM' } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: rolling('v2-slow-start'),
+      interrupt: { when: /Updated service web/, signal: 'SIGTERM' }
+    });
     expect(headlineOf(run)).toBe('Rolled back: web:2 was cancelled (SIGTERM) — web is back on web:1');
   });
 
@@ -160,9 +200,14 @@ describe('headlines, blue/green', () => {
 
   test('a release answering 5xx: the metric gate, the share and the limit', async () => {
     const s = sim.scenario!;
-    const run = await runAction({ endpoint: sim.url, inputs: webInputs(s, { 'max-error-rate': '1%', 'step-bake': '1s' }, 'tag=v2-http-5xx') });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: webInputs(s, { 'max-error-rate': '1%', 'step-bake': '1s' }, 'tag=v2-http-5xx')
+    });
     expect(run.outputs.status).toBe('rolled-back');
-    expect(headlineOf(run)).toMatch(/^Rolled back: web:2 failed max-error-rate \(5xx [\d.]+ % > 1 %\) — 100 % stays on web-blue \(web:1\)$/);
+    expect(headlineOf(run)).toMatch(
+      /^Rolled back: web:2 failed max-error-rate \(5xx [\d.]+ % > 1 %\) — 100 % stays on web-blue \(web:1\)$/
+    );
   });
 
   test('a crash while the new colour serves: the container gate fails at once with the exit code', async () => {

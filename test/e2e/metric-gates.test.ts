@@ -34,7 +34,9 @@ describe('metric gates (blue/green)', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true', 'live-service': 'web-blue' });
-    expect(why(run)).toMatch(/gate metrics failed at (10|50) %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
+    expect(why(run)).toMatch(
+      /gate metrics failed at (10|50) %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/
+    );
     expect(why(run)).toMatch(/100 % of traffic is back on web-blue \(web:1\), verified/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
     expect(await colours(sim.url, WEB)).toMatchObject({ 'web-blue': { desired: 2, revision: 'web:1' }, 'web-green': { desired: 0 } });
@@ -47,12 +49,18 @@ describe('metric gates (blue/green)', () => {
       endpoint: sim.url,
       accessKeyId: ACTION_KEY,
       // A 5-minute final bake: ALB minutes reach CloudWatch 1–2 minutes after they end, so minutes at 100 % become readable inside it.
-      inputs: webInputs(s, { 'max-error-rate': '1%', 'max-response-time': 'p99 800ms', 'compare-to-baseline': 'true', 'step-bake': '1s', 'final-bake': '1s' }, 'tag=v2')
+      inputs: webInputs(
+        s,
+        { 'max-error-rate': '1%', 'max-response-time': 'p99 800ms', 'compare-to-baseline': 'true', 'step-bake': '1s', 'final-bake': '1s' },
+        'tag=v2'
+      )
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'succeeded', traffic: 'web-blue=0,web-green=100' });
     const log = shown(run.log);
-    expect(log).toMatch(/gate metrics: \S+ web-green: 5xx 0 % of [\d,]+ requests vs 0 % on web-blue, p99 \d+ ms vs \d+ ms on web-blue over the last/);
+    expect(log).toMatch(
+      /gate metrics: \S+ web-green: 5xx 0 % of [\d,]+ requests vs 0 % on web-blue, p99 \d+ ms vs \d+ ms on web-blue over the last/
+    );
     // At 100 % the live colour serves nothing: its last minutes with traffic stand in.
     expect(log).toMatch(/vs 0 % on web-blue in its last (minute|2 minutes) with traffic/);
     const checks = (run.log.match(/gate metrics: /g) ?? []).length;
@@ -72,7 +80,9 @@ describe('metric gates (blue/green)', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(why(run)).toMatch(/gate metrics failed at \d+ %: web-green: avg \d+ ms over the last (minute|2 minutes) > max-response-time avg 300 ms/);
+    expect(why(run)).toMatch(
+      /gate metrics failed at \d+ %: web-green: avg \d+ ms over the last (minute|2 minutes) > max-response-time avg 300 ms/
+    );
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 
@@ -86,7 +96,9 @@ describe('metric gates (blue/green)', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(shown(run.log)).toMatch(/gate metrics: \S+ web-green: \d+ requests over the last (minute|2 minutes), fewer than min-requests 50: too few to judge/);
+    expect(shown(run.log)).toMatch(
+      /gate metrics: \S+ web-green: \d+ requests over the last (minute|2 minutes), fewer than min-requests 50: too few to judge/
+    );
     expect(shown(run.log)).not.toMatch(/gate metrics: passes:/);
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
@@ -110,7 +122,9 @@ async function liveColourInIncident(): Promise<void> {
       ...(td.executionRoleArn ? { executionRoleArn: td.executionRoleArn } : {})
     })
   );
-  await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web-blue', taskDefinition: registered.taskDefinition!.taskDefinitionArn! }));
+  await ecs.send(
+    new UpdateServiceCommand({ cluster: 'prod', service: 'web-blue', taskDefinition: registered.taskDefinition!.taskDefinitionArn! })
+  );
   for (let i = 0; i < 100; i++) {
     const svc = await service(sim.url, 'web-blue');
     if (svc.deployments?.length === 1 && svc.runningCount === svc.desiredCount) break;
@@ -123,14 +137,19 @@ async function liveColourInIncident(): Promise<void> {
 describe('metric gates during an incident that hurts both colours', () => {
   test('compare-to-baseline passes a release no worse than the live colour; without it, the same release is rolled back', async () => {
     await liveColourInIncident();
-    const inputs = (extra: Record<string, string>): Record<string, string> => webInputs(s, { 'max-error-rate': '5%', 'step-bake': '1s', ...extra }, 'tag=v2-http-5xx');
+    const inputs = (extra: Record<string, string>): Record<string, string> =>
+      webInputs(s, { 'max-error-rate': '5%', 'step-bake': '1s', ...extra }, 'tag=v2-http-5xx');
     const absolute = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: inputs({}) });
     expect(absolute.exitCode).toBe(1);
-    expect(why(absolute)).toMatch(/gate metrics failed at \d+ %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 5 %/);
+    expect(why(absolute)).toMatch(
+      /gate metrics failed at \d+ %: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 5 %/
+    );
     expect(await listenerWeights()).toEqual({ 'web-blue': 100, 'web-green': 0 });
 
     const relative = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: inputs({ 'compare-to-baseline': 'true' }) });
-    expect(shown(relative.log)).toMatch(/gate metrics: passes: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs \d+(\.\d+)? % on web-blue/);
+    expect(shown(relative.log)).toMatch(
+      /gate metrics: passes: web-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs \d+(\.\d+)? % on web-blue/
+    );
     expect(relative.exitCode).toBe(0);
     expect(await listenerWeights()).toEqual({ 'web-blue': 0, 'web-green': 100 });
   });
@@ -155,22 +174,32 @@ describe('metric gates (ECS-native CANARY)', () => {
   const production = (): Promise<Record<string, number>> => weights(sim.url, s.rules['shop-alb:80:10']);
 
   test('the canary answering 5xx is rolled back by max-error-rate, judged against the live group; production verified 100/0', async () => {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: shop('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true' }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: shop('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true' })
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('rolled-back');
-    expect(why(run)).toMatch(/gate metrics failed .*shop-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on shop-blue over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
+    expect(why(run)).toMatch(
+      /gate metrics failed .*shop-green: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on shop-blue over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/
+    );
     expect(await production()).toEqual({ 'shop-blue': 100, 'shop-green': 0 });
   });
 
   test('a good canary passes the metric gates and completes', async () => {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: shop('v2', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'canary-bake': '2m' }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: shop('v2', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'canary-bake': '2m' })
+    });
     expect(run.exitCode).toBe(0);
     expect(shown(run.log)).toMatch(/gate metrics: passes: shop-green: 5xx 0 % of [\d,]+ requests vs 0 % on shop-blue/);
     expect(await production()).toEqual({ 'shop-blue': 0, 'shop-green': 100 });
   });
 });
 
-describe('metric gates (rolling: the service\'s one target group)', () => {
+describe("metric gates (rolling: the service's one target group)", () => {
   const web = (tag: string, extra: Record<string, string>): Record<string, string> => ({
     'task-definition': 'examples/web.taskdef.json',
     vars: `${VARS}\ntag=${tag}`,
@@ -181,24 +210,40 @@ describe('metric gates (rolling: the service\'s one target group)', () => {
   });
 
   test('a release answering 5xx fails the bake on max-error-rate and is rolled back to web:1', async () => {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'bake-time': '2s' }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'bake-time': '2s' })
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    expect(why(run)).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/);
+    expect(why(run)).toMatch(
+      /gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests over the last (minute|2 minutes) > max-error-rate 1 %/
+    );
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 
   test('a good release passes the metric gate', async () => {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2', { 'max-error-rate': '1%', 'max-response-time': 'avg 500ms', 'bake-time': '1s' }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: web('v2', { 'max-error-rate': '1%', 'max-response-time': 'avg 500ms', 'bake-time': '1s' })
+    });
     expect(run.exitCode).toBe(0);
     expect(shown(run.log)).toMatch(/gate metrics: passes: web-rolling: 5xx 0 % of [\d,]+ requests, avg \d+ ms over the last/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:2');
   });
 
   test('compare-to-baseline: judged against the same group before the deployment', async () => {
-    const run = await runAction({ endpoint: sim.url, accessKeyId: ACTION_KEY, inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'bake-time': '2s' }) });
+    const run = await runAction({
+      endpoint: sim.url,
+      accessKeyId: ACTION_KEY,
+      inputs: web('v2-http-5xx', { 'max-error-rate': '1%', 'compare-to-baseline': 'true', 'bake-time': '2s' })
+    });
     expect(run.exitCode).toBe(1);
-    expect(why(run)).toMatch(/gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on web-rolling before the deployment over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/);
+    expect(why(run)).toMatch(
+      /gate metrics failed during the bake: web-rolling: 5xx \d+(\.\d+)? % of [\d,]+ requests vs 0 % on web-rolling before the deployment over the last (minute|2 minutes), [\d.]+ points worse > max-error-rate 1 %/
+    );
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
   });
 });

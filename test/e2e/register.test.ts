@@ -48,11 +48,23 @@ describe('render and register', () => {
   });
 
   test.each([
-    ['an unknown key', (d: Record<string, any>) => (d.containerDefinitions[0].imag = 'x'), /containerDefinitions\[0\]\.imag: unknown field "imag" \(did you mean "image"\?\)/],
+    [
+      'an unknown key',
+      (d: Record<string, any>) => (d.containerDefinitions[0].imag = 'x'),
+      /containerDefinitions\[0\]\.imag: unknown field "imag" \(did you mean "image"\?\)/
+    ],
     ['a Fargate size that does not exist', (d: Record<string, any>) => (d.memory = '3000'), /memory/],
-    ['two containers with one name', (d: Record<string, any>) => d.containerDefinitions.push({ ...d.containerDefinitions[0] }), /containerDefinitions\[1\]\.name/],
+    [
+      'two containers with one name',
+      (d: Record<string, any>) => d.containerDefinitions.push({ ...d.containerDefinitions[0] }),
+      /containerDefinitions\[1\]\.name/
+    ],
     ['no essential container', (d: Record<string, any>) => (d.containerDefinitions[0].essential = false), /essential/],
-    ['a port out of range', (d: Record<string, any>) => (d.containerDefinitions[0].portMappings[0].containerPort = 70000), /containerDefinitions\[0\]\.portMappings\[0\]\.containerPort/]
+    [
+      'a port out of range',
+      (d: Record<string, any>) => (d.containerDefinitions[0].portMappings[0].containerPort = 70000),
+      /containerDefinitions\[0\]\.portMappings\[0\]\.containerPort/
+    ]
   ])('%s: fails naming the field, and nothing is registered', async (_name, spoil, message) => {
     const doc = JSON.parse(readFileSync(join(ROOT, 'examples/web.taskdef.json'), 'utf8')) as Record<string, any>;
     spoil(doc);

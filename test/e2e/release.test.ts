@@ -33,7 +33,12 @@ interface Svc {
 }
 
 /** A release file in a temporary directory (its template path is relative to the repository, where the step runs). */
-function releaseFile(services: Record<string, Svc>, top: Record<string, string> = {}, template = TEMPLATE, defaults: Record<string, string> = {}): string {
+function releaseFile(
+  services: Record<string, Svc>,
+  top: Record<string, string> = {},
+  template = TEMPLATE,
+  defaults: Record<string, string> = {}
+): string {
   const lines = [
     'cluster: prod',
     ...Object.entries(top).map(([k, v]) => `${k}: ${v}`),
@@ -58,7 +63,7 @@ function releaseFile(services: Record<string, Svc>, top: Record<string, string> 
 
 /** The order services started and finished in, from the log's "[name] started" / "[name] finished" lines. */
 function timeline(log: string): Array<{ name: string; what: 'started' | 'finished' }> {
-  return [...log.matchAll(/^\[([\w-]+)\] (started|finished)\b/gm)].map((m) => ({ name: m[1]!, what: m[2] as 'started' | 'finished' }));
+  return [...log.matchAll(/^\[([\w-]+)\] (started|finished)\b/gm)].map((m) => ({ name: m[1], what: m[2] as 'started' | 'finished' }));
 }
 
 function maxInFlight(log: string): number {
@@ -84,19 +89,22 @@ describe('release', () => {
     const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile(FIVE) } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'succeeded', 'rolled-back': 'false' });
-    const services = JSON.parse(run.outputs.services!) as Record<string, Record<string, string>>;
+    const services = JSON.parse(run.outputs.services) as Record<string, Record<string, string>>;
     for (const name of Object.keys(FIVE)) {
       expect(services[name]).toMatchObject({ status: 'succeeded', strategy: 'rolling' });
-      expect(services[name]!['task-definition-arn']).toMatch(new RegExp(`task-definition/${name}:2$`));
-      expect(services[name]!['previous-task-definition-arn']).toMatch(new RegExp(`task-definition/${name}:1$`));
+      expect(services[name]['task-definition-arn']).toMatch(new RegExp(`task-definition/${name}:2$`));
+      expect(services[name]['previous-task-definition-arn']).toMatch(new RegExp(`task-definition/${name}:1$`));
       expect(await revisionOf(sim.url, name)).toBe(`${name}:2`);
     }
     // A service starts only once everything it depends on has finished.
     const order = timeline(run.log);
     const at = (name: string, what: string): number => order.findIndex((e) => e.name === name && e.what === what);
-    for (const [name, s] of Object.entries(FIVE)) for (const dep of s.deps ?? []) expect(at(dep, 'finished')).toBeLessThan(at(name, 'started'));
+    for (const [name, s] of Object.entries(FIVE))
+      for (const dep of s.deps ?? []) expect(at(dep, 'finished')).toBeLessThan(at(name, 'started'));
     // worker and front share a wave: both started before either finished.
-    expect(Math.max(at('worker', 'started'), at('front', 'started'))).toBeLessThan(Math.min(at('worker', 'finished'), at('front', 'finished')));
+    expect(Math.max(at('worker', 'started'), at('front', 'started'))).toBeLessThan(
+      Math.min(at('worker', 'finished'), at('front', 'finished'))
+    );
     expect(run.summary).toMatch(/### ✅ Release succeeded/);
     expect(run.summary).toMatch(/\| auth \| 1 \| rolling \| auth:1 → auth:2 \| ✅ succeeded \|/);
     expect(run.summary).toMatch(/```mermaid\ngantt/);
@@ -106,7 +114,10 @@ describe('release', () => {
   });
 
   test('max-parallel bounds how many services deploy at once', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ auth: {}, worker: {}, front: {}, jobs: {}, mail: {} }, { 'max-parallel': '2' }) } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ auth: {}, worker: {}, front: {}, jobs: {}, mail: {} }, { 'max-parallel': '2' }) }
+    });
     expect(run.outputs.status).toBe('succeeded');
     expect(timeline(run.log).filter((e) => e.what === 'started')).toHaveLength(5);
     expect(maxInFlight(run.log)).toBe(2);
@@ -117,19 +128,26 @@ describe('release', () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
     expect(run.outputs.reason).toMatch(/service auth was rolled back/);
-    const services = JSON.parse(run.outputs.services!) as Record<string, Record<string, string>>;
+    const services = JSON.parse(run.outputs.services) as Record<string, Record<string, string>>;
     expect(services.auth).toMatchObject({ status: 'rolled-back' });
     expect(services.worker).toMatchObject({ status: 'not-started' });
-    expect(timeline(run.log).filter((e) => e.what === 'started').map((e) => e.name)).toEqual(['auth']);
+    expect(
+      timeline(run.log)
+        .filter((e) => e.what === 'started')
+        .map((e) => e.name)
+    ).toEqual(['auth']);
     for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
   });
 
   test('a failure in the second wave: the first wave is rolled back too, the third never starts; all five on their previous revisions', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ ...FIVE, worker: { tag: 'v2-crash', deps: ['auth'] } }) } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ ...FIVE, worker: { tag: 'v2-crash', deps: ['auth'] } }) }
+    });
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
-    const services = JSON.parse(run.outputs.services!) as Record<string, Record<string, string>>;
+    const services = JSON.parse(run.outputs.services) as Record<string, Record<string, string>>;
     expect(services.auth).toMatchObject({ status: 'rolled-back' });
-    expect(services.auth!.reason).toMatch(/rolled back with the release/);
+    expect(services.auth.reason).toMatch(/rolled back with the release/);
     expect(services.worker).toMatchObject({ status: 'rolled-back' });
     expect(services.jobs).toMatchObject({ status: 'not-started' });
     for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
@@ -139,7 +157,10 @@ describe('release', () => {
   });
 
   test('a failure in the last wave rolls back every earlier wave, newest first', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ ...FIVE, mail: { tag: 'v2-crash', deps: ['jobs'] } }) } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ ...FIVE, mail: { tag: 'v2-crash', deps: ['jobs'] } }) }
+    });
     expect(run.outputs.status).toBe('rolled-back');
     for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
     // jobs (wave 3) goes back before worker and front (wave 2), which go back before auth (wave 1).
@@ -150,9 +171,12 @@ describe('release', () => {
   });
 
   test('a failure in the third wave: waves 1 and 2 go back, wave 4 never starts', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ ...FIVE, jobs: { tag: 'v2-crash', deps: ['worker'] } }) } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ ...FIVE, jobs: { tag: 'v2-crash', deps: ['worker'] } }) }
+    });
     expect(run.outputs.status).toBe('rolled-back');
-    const services = JSON.parse(run.outputs.services!) as Record<string, Record<string, string>>;
+    const services = JSON.parse(run.outputs.services) as Record<string, Record<string, string>>;
     expect(services.jobs).toMatchObject({ status: 'rolled-back', wave: '3' });
     expect(services.mail).toMatchObject({ status: 'not-started' });
     for (const name of ['auth', 'worker', 'front']) expect(services[name]).toMatchObject({ status: 'rolled-back' });
@@ -160,7 +184,10 @@ describe('release', () => {
   });
 
   test('on-failure: keep keeps the services that succeeded', async () => {
-    const run = await runAction({ endpoint: sim.url, inputs: { release: releaseFile({ auth: {}, worker: { tag: 'v2-crash', deps: ['auth'] } }, { 'on-failure': 'keep' }) } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { release: releaseFile({ auth: {}, worker: { tag: 'v2-crash', deps: ['auth'] } }, { 'on-failure': 'keep' }) }
+    });
     expect(run.outputs).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
     expect(run.outputs.reason).toMatch(/kept auth/);
     expect(await revisionOf(sim.url, 'auth')).toBe('auth:2');
@@ -194,14 +221,21 @@ describe('release', () => {
 
   test('a release with a blue/green service: a later failure moves its traffic back, verified', async () => {
     const sc = sim.scenario!;
-    const bg = { ...webBlueGreenInputs(sc), 'traffic-steps': '50,100', 'step-bake': '1s', 'final-bake': '1s', 'termination-wait': '500ms', vars: 'name=web\ntag=v2' };
+    const bg = {
+      ...webBlueGreenInputs(sc),
+      'traffic-steps': '50,100',
+      'step-bake': '1s',
+      'final-bake': '1s',
+      'termination-wait': '500ms',
+      vars: 'name=web\ntag=v2'
+    };
     delete (bg as Record<string, string>).cluster;
     const file = releaseFile({ web: { extra: bg }, auth: { tag: 'v2-crash', deps: ['web'] } });
     const run = await runAction({ endpoint: sim.url, inputs: { release: file } });
     expect(run.outputs.status).toBe('rolled-back');
-    const services = JSON.parse(run.outputs.services!) as Record<string, Record<string, string>>;
+    const services = JSON.parse(run.outputs.services) as Record<string, Record<string, string>>;
     expect(services.web).toMatchObject({ status: 'rolled-back', strategy: 'blue-green' });
-    expect(services.web!.reason).toMatch(/rolled back with the release/);
+    expect(services.web.reason).toMatch(/rolled back with the release/);
     const w = await weights(sim.url, sc.listeners['web-alb:80']);
     const live = Object.entries(w).find(([, v]) => v === 100)![0];
     expect(await revisionOf(sim.url, live)).toBe('web:1');
@@ -210,7 +244,14 @@ describe('release', () => {
 
   test('a runner killed while a blue/green service of the release is at 50/50: the post step puts its traffic back, then the rest', async () => {
     const sc = sim.scenario!;
-    const bg = { ...webBlueGreenInputs(sc), 'traffic-steps': '50,100', 'step-bake': '2s', 'final-bake': '1s', 'termination-wait': '500ms', vars: 'name=web\ntag=v2' };
+    const bg = {
+      ...webBlueGreenInputs(sc),
+      'traffic-steps': '50,100',
+      'step-bake': '2s',
+      'final-bake': '1s',
+      'termination-wait': '500ms',
+      vars: 'name=web\ntag=v2'
+    };
     delete (bg as Record<string, string>).cluster;
     const run = await runAction({
       endpoint: sim.url,
@@ -249,7 +290,9 @@ describe('release', () => {
       onOutput: (chunk) => {
         if (fired || !/\[worker\] started/.test(chunk)) return;
         fired = true;
-        void cw.send(new SetAlarmStateCommand({ AlarmName: 'release-errors', StateValue: 'ALARM', StateReason: 'error rate 9 % (set by the test)' }));
+        void cw.send(
+          new SetAlarmStateCommand({ AlarmName: 'release-errors', StateValue: 'ALARM', StateReason: 'error rate 9 % (set by the test)' })
+        );
       }
     });
     if (run.outputs.status !== 'rolled-back') console.log(run.log);
@@ -272,7 +315,11 @@ describe('release', () => {
     for (const name of Object.keys(FIVE)) expect(await revisionOf(sim.url, name)).toBe(`${name}:1`);
     expect(await heldLocks(sim.url, ['service:prod/auth', 'service:prod/worker'])).toEqual([]);
 
-    const good = await runCli(sim.url, ['deploy', '--release', releaseFile({ auth: {}, mail: { deps: ['auth'] } }, {}, join(ROOT, TEMPLATE))], { cwd });
+    const good = await runCli(
+      sim.url,
+      ['deploy', '--release', releaseFile({ auth: {}, mail: { deps: ['auth'] } }, {}, join(ROOT, TEMPLATE))],
+      { cwd }
+    );
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^status=succeeded$/m);
     expect(await revisionOf(sim.url, 'mail')).toBe('mail:2');
@@ -280,7 +327,12 @@ describe('release', () => {
   }, 150_000);
 
   test('one service of the release locked by another run: the release waits, then gives up with nothing changed and no lock left', async () => {
-    const db = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const db = new DynamoDBClient({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' },
+      maxAttempts: 1
+    });
     await db.send(
       new CreateTableCommand({
         TableName: 'ecs-rollout-locks',
@@ -289,7 +341,13 @@ describe('release', () => {
         BillingMode: 'PAY_PER_REQUEST'
       })
     );
-    const item = { LockKey: { S: 'service:prod/worker' }, Owner: { S: 'other-run' }, Holder: { S: 'another workflow run' }, Version: { S: 'v1' }, LeaseMs: { N: '600000' } };
+    const item = {
+      LockKey: { S: 'service:prod/worker' },
+      Owner: { S: 'other-run' },
+      Holder: { S: 'another workflow run' },
+      Version: { S: 'v1' },
+      LeaseMs: { N: '600000' }
+    };
     for (let i = 0; i < 50; i++) {
       try {
         await db.send(new PutItemCommand({ TableName: 'ecs-rollout-locks', Item: item }));

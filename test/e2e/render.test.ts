@@ -19,7 +19,7 @@ describe('render-only through dist/index.js', () => {
       post: false
     });
     expect(run.exitCode).toBe(0);
-    const rendered = JSON.parse(readFileSync(run.outputs['task-definition']!, 'utf8'));
+    const rendered = JSON.parse(readFileSync(run.outputs['task-definition'], 'utf8'));
     expect(rendered.containerDefinitions[0].image).toBe('registry.example.com/web:v9');
     expect(rendered.cpu).toBe('256');
     expect(rendered.containerDefinitions[0].environment).toContainEqual({ name: 'GREETING', value: 'hello, world' });
@@ -42,7 +42,7 @@ describe('render-only through dist/index.js', () => {
       post: false
     });
     expect(run.exitCode).toBe(0);
-    const web = JSON.parse(readFileSync(run.outputs['task-definition']!, 'utf8')).containerDefinitions[0];
+    const web = JSON.parse(readFileSync(run.outputs['task-definition'], 'utf8')).containerDefinitions[0];
     expect(web.image).toBe('registry.example.com/web:sha-123');
     expect(web.environment).toContainEqual({ name: 'DSN', value: 'postgres://u@h/db?sslmode=require' });
     expect(web.environment).toContainEqual({ name: 'EMPTY', value: '' });

@@ -45,13 +45,18 @@ describe('rolling', () => {
     expect(web.runningCount).toBe(2);
     expect(run.post?.exitCode).toBe(0);
     // What changed, in the log and collapsed in the summary.
-    expect(run.summary).toMatch(/<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/);
+    expect(run.summary).toMatch(
+      /<summary>Revision diff<\/summary>[\s\S]*image: "registry.example.com\/web:v1" → "registry.example.com\/web:v2"/
+    );
     expect(run.log).toMatch(/changes against web:1/);
   });
 
   test('a secret variable that lands in the environment is masked in the log, the diff and the summary', async () => {
     const secret = 'pa55-w0rd-in-env';
-    const run = await runAction({ endpoint: sim.url, inputs: { ...deploy({ 'secret-vars': 'greeting' }), vars: `${VARS.replace(/^greeting=.*$/m, `greeting=${secret}`)}\ntag=v2` } });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: { ...deploy({ 'secret-vars': 'greeting' }), vars: `${VARS.replace(/^greeting=.*$/m, `greeting=${secret}`)}\ntag=v2` }
+    });
     expect(run.outputs.status).toBe('succeeded');
     expect(run.summary).toMatch(/Revision diff/);
     expect(run.summary).not.toContain(secret);
@@ -72,7 +77,10 @@ describe('rolling', () => {
     expect(run.outputs.status).toBe('succeeded');
     expect(why(run)).toMatch(/not waited for stability/);
     const web = await service(sim.url, 'web');
-    expect(web.deployments?.find((d) => d.status === 'PRIMARY')).toMatchObject({ taskDefinition: run.outputs['task-definition-arn'], rolloutState: 'IN_PROGRESS' });
+    expect(web.deployments?.find((d) => d.status === 'PRIMARY')).toMatchObject({
+      taskDefinition: run.outputs['task-definition-arn'],
+      rolloutState: 'IN_PROGRESS'
+    });
   });
 
   test('re-running the same release reuses the revision', async () => {
@@ -96,7 +104,10 @@ describe('rolling', () => {
     // Polls a few simulated seconds apart, as the default 5 s poll is on AWS (FAST's 200 ms is a simulated minute
     // on the ×300 clock, in which both tasks crash and are relaunched and crash again).
     sim.setTimeScale(100);
-    const run = await runAction({ endpoint: sim.url, inputs: deploy({ 'poll-interval': '30ms', 'max-poll-interval': '30ms' }, 'tag=v2-crash') });
+    const run = await runAction({
+      endpoint: sim.url,
+      inputs: deploy({ 'poll-interval': '30ms', 'max-poll-interval': '30ms' }, 'tag=v2-crash')
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ status: 'rolled-back', 'rolled-back': 'true' });
     expect(run.outputs.reason).toBe('Rolled back: web:2 essential container web exited with code 1 — web is back on web:1');
@@ -106,11 +117,14 @@ describe('rolling', () => {
     // superseded by ours with fewer failed tasks than the circuit breaker's threshold, which never tripped.
     expect(mutatingEcsCalls().filter((op) => op === 'UpdateService')).toHaveLength(2);
     const ecs = clients(sim.url).ecs;
-    const arns = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' }))).serviceDeployments?.map((d) => d.serviceDeploymentArn ?? '') ?? [];
+    const arns =
+      (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' }))).serviceDeployments?.map(
+        (d) => d.serviceDeploymentArn ?? ''
+      ) ?? [];
     const records = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }))).serviceDeployments ?? [];
     const crashing = records.filter((r) => r.status === 'STOPPED');
     expect(crashing).toHaveLength(1);
-    const breaker = crashing[0]!.deploymentCircuitBreaker!;
+    const breaker = crashing[0].deploymentCircuitBreaker!;
     expect(breaker.failureCount).toBeGreaterThanOrEqual(1);
     expect(breaker.failureCount!).toBeLessThan(breaker.threshold!);
     expect(breaker.status).not.toBe('TRIGGERED');
@@ -197,7 +211,7 @@ describe('rolling: bad environment → clear messages, nothing changed', () => {
     ['unknown service', { service: 'nope' }, {}, /service nope (was )?not found in cluster prod|MISSING/],
     ['wrong region', {}, { AWS_REGION: 'eu-west-1' }, /ClusterNotFoundException/]
   ])('%s', async (_name, inputs, env, message) => {
-    const run = await runAction({ endpoint: sim.url, inputs: deploy(inputs, 'tag=v2'), env: env as Record<string, string> });
+    const run = await runAction({ endpoint: sim.url, inputs: deploy(inputs, 'tag=v2'), env: env });
     expect(run.exitCode).toBe(1);
     expect(run.log).toMatch(message);
     expect(mutatingEcsCalls()).toEqual([]);
@@ -258,7 +272,12 @@ describe('rolling: adaptive polling', () => {
       ['AKIDFIXEDPOLL', '200ms', 'v2'],
       ['AKIDRESTPOLL', '2s', 'v3']
     ] as const) {
-      const run = await runAction({ endpoint: slow.url, accessKeyId: key, inputs: { ...deploy({ ...bake, 'max-poll-interval': maxPoll }, `tag=${tag}`) }, post: false });
+      const run = await runAction({
+        endpoint: slow.url,
+        accessKeyId: key,
+        inputs: { ...deploy({ ...bake, 'max-poll-interval': maxPoll }, `tag=${tag}`) },
+        post: false
+      });
       expect(run.outputs.status).toBe('succeeded');
       expect(why(run)).toMatch(/baked 5s/);
       const completed = (await service(slow.url, 'web')).deployments?.[0]?.updatedAt;
@@ -274,10 +293,10 @@ describe('rolling: adaptive polling', () => {
       });
     }
     const [fixed, rest] = runs;
-    expect(rest!.readsNearEnd).toBeGreaterThanOrEqual(1);
-    expect(fixed!.readsNearEnd).toBeGreaterThanOrEqual(1);
+    expect(rest.readsNearEnd).toBeGreaterThanOrEqual(1);
+    expect(fixed.readsNearEnd).toBeGreaterThanOrEqual(1);
     // 5 s of bake is 25 polls at 200 ms; slowing towards 2 s through it takes under half of them.
-    expect(rest!.bakeReads).toBeLessThan(fixed!.bakeReads / 2);
-    expect(rest!.describes).toBeLessThan(fixed!.describes);
+    expect(rest.bakeReads).toBeLessThan(fixed.bakeReads / 2);
+    expect(rest.describes).toBeLessThan(fixed.describes);
   });
 });

@@ -68,8 +68,12 @@ describe('racing runs meet the deployment lock', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.outputs.status).toBe('failed');
     expect(refused.outputs.reason).toMatch(/^Not deployed: deployment lock service:prod\/web is held by \S+ — nothing changed$/);
-    expect(refused.log).toMatch(/deployment lock service:prod\/web is held by \S+ \(lock-timeout is 0: not waiting\)\. Nothing was changed/);
-    const mutating = sim.calls({ accessKeyId: 'AKIDREFUSED' }).filter((c) => /^(Update|Register|Modify|Put|Delete|Create)/.test(c.operation) && c.service !== 'dynamodb');
+    expect(refused.log).toMatch(
+      /deployment lock service:prod\/web is held by \S+ \(lock-timeout is 0: not waiting\)\. Nothing was changed/
+    );
+    const mutating = sim
+      .calls({ accessKeyId: 'AKIDREFUSED' })
+      .filter((c) => /^(Update|Register|Modify|Put|Delete|Create)/.test(c.operation) && c.service !== 'dynamodb');
     expect(mutating).toEqual([]);
     expect((await slow).outputs.status).toBe('succeeded');
   });
@@ -82,12 +86,16 @@ describe('racing runs meet the deployment lock', () => {
     expect([a.outputs.status, b.outputs.status]).toEqual(['succeeded', 'succeeded']);
     // Both succeeded one after the other: the last one's colour serves 100 %, the other is idle at 0.
     const second = Math.min(...callsOf('AKIDBGA', 'ModifyListener')) < Math.min(...callsOf('AKIDBGB', 'ModifyListener')) ? b : a;
-    const live = second.outputs['live-service']!;
+    const live = second.outputs['live-service'];
     expect(Object.values(await listener()).sort()).toEqual([0, 100]);
     expect((await listener())[`${live}`]).toBe(100);
     const states = await colours(sim.url, ['web-blue', 'web-green']);
     expect(states[live]?.revision).toBe(/web:\d+$/.exec(second.outputs['task-definition-arn'] ?? '')?.[0]);
-    expect(Object.values(states).map((c) => c.desired).sort()).toEqual([0, 2]);
+    expect(
+      Object.values(states)
+        .map((c) => c.desired)
+        .sort()
+    ).toEqual([0, 2]);
     expect(await heldLocksOf(PAIR_KEYS())).toEqual([]);
   });
 
@@ -161,7 +169,7 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
     expect(await listener()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 
-  test("a lost UpdateService answer is read back: the deployment that did start is watched to the end", async () => {
+  test('a lost UpdateService answer is read back: the deployment that did start is watched to the end', async () => {
     // Every attempt of the SDK's retries is applied and its answer lost.
     sim.addFault({ kind: 'lost-answer', service: 'ecs', operation: 'UpdateService', count: 20 });
     const run = await runAction({ endpoint: sim.url, inputs: rolling('tag=v2') });
@@ -207,7 +215,9 @@ describe('hung calls, lost answers and throttling never stop a rollback', () => 
     expect(run.outputs.status).toBe('rolled-back');
     expect(why(run)).toMatch(/alarm ecs-rollout-prod-web-green-cpu-\S+ is ALARM/);
     // Throttling was real: some of the gate's reads were refused, and the gate still decided.
-    expect(sim.calls({ operation: 'DescribeAlarms' }).some((c) => c.error === 'Throttling' || c.error === 'ThrottlingException')).toBe(true);
+    expect(sim.calls({ operation: 'DescribeAlarms' }).some((c) => c.error === 'Throttling' || c.error === 'ThrottlingException')).toBe(
+      true
+    );
     expect(await listener()).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 });
@@ -223,7 +233,10 @@ describe('paging', () => {
           AlarmName: name,
           Namespace: 'AWS/ECS',
           MetricName: 'CPUUtilization',
-          Dimensions: [{ Name: 'ClusterName', Value: 'prod' }, { Name: 'ServiceName', Value: 'web' }],
+          Dimensions: [
+            { Name: 'ClusterName', Value: 'prod' },
+            { Name: 'ServiceName', Value: 'web' }
+          ],
           Statistic: 'Average',
           Period: 60,
           EvaluationPeriods: 1,
@@ -239,9 +252,21 @@ describe('paging', () => {
 });
 
 describe('CLI deployments keep their own state', () => {
-  const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> => runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
-  const deployArgs = (name: string, vars: string): string[] =>
-    ['deploy', '--task-definition', join(ROOT, 'examples/web.taskdef.json'), '--vars', `${VARS}\n${vars}`, '--cluster', 'prod', '--service', name, '--poll-interval', '200ms'];
+  const cli = (args: string[], cwd: string, killWhen?: RegExp): Promise<CliRun> =>
+    runCli(sim.url, args, { cwd, ...(killWhen ? { killWhen } : {}) });
+  const deployArgs = (name: string, vars: string): string[] => [
+    'deploy',
+    '--task-definition',
+    join(ROOT, 'examples/web.taskdef.json'),
+    '--vars',
+    `${VARS}\n${vars}`,
+    '--cluster',
+    'prod',
+    '--service',
+    name,
+    '--poll-interval',
+    '200ms'
+  ];
 
   test('a deploy that succeeds does not delete a killed deploy’s state; rollback finds it and finishes it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-safety-'));
@@ -256,7 +281,6 @@ describe('CLI deployments keep their own state', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/rolled back/);
     expect(await revisionOf(sim.url, 'web')).toBe('web:1');
-    expect(existsSync(join(dir, '.ecs-rollout', left[0]!))).toBe(false);
+    expect(existsSync(join(dir, '.ecs-rollout', left[0]))).toBe(false);
   });
 });
-

@@ -21,7 +21,7 @@ import { FAST, revisionOf, runCli, type CliRun, why } from './sim-helpers.js';
  * found even in a form nobody listed.
  */
 const A = 'Zq7A "old" back\\slash=eq wörd|%41\nsecond line 🔑 Zq7A-end';
-const B = "Zq7B 'new' \"dq\" \\n=not-a-newline é\n  indented line ✓ Zq7B-end";
+const B = 'Zq7B \'new\' "dq" \\n=not-a-newline é\n  indented line ✓ Zq7B-end';
 
 /** How the runner's workflow commands carry a message (::error::, ::warning::): %, CR and LF escaped. */
 function commandEscaped(s: string): string {
@@ -174,7 +174,9 @@ describe('the action', () => {
     const failure = github.filter((r) => r.includes('"state":"failure"'));
     expect(failure).toHaveLength(1);
     // The status carries the headline, which names the failed call and its code, never the message quoting the secret.
-    expect(JSON.parse(failure[0]!.slice(failure[0]!.indexOf('{'))).description).toMatch(/^Failed: web:2 updating service web in cluster prod failed \(AccessDeniedException\)/);
+    expect(JSON.parse(failure[0].slice(failure[0].indexOf('{'))).description).toMatch(
+      /^Failed: web:2 updating service web in cluster prod failed \(AccessDeniedException\)/
+    );
     expect([...actionLeaks(run), ...leaks('GitHub API', github.join('\n'))]).toEqual([]);
   });
 
@@ -185,7 +187,6 @@ describe('the action', () => {
     expect([...actionLeaks(run), ...leaks('GitHub API', github.join('\n'))]).toEqual([]);
   });
 });
-
 
 const cli = (args: string[], cwd: string): Promise<CliRun> => runCli(sim.url, args, { cwd, accessKeyId: 'AKIDCLISECRETS' });
 
@@ -226,7 +227,10 @@ describe('the CLI', () => {
 
     // A crashing release is rolled back and its state file is kept for `ecs-rollout rollback`.
     const state = join(work, 'state.json');
-    const crashed = await cli(['deploy', ...common('v3-crash', B), '--summary-file', join(work, 'crashed.md'), '--state-file', state], work);
+    const crashed = await cli(
+      ['deploy', ...common('v3-crash', B), '--summary-file', join(work, 'crashed.md'), '--state-file', state],
+      work
+    );
     expect(crashed.stdout).toMatch(/^status=rolled-back$/m);
     expect(crashed.stderr).toContain('(secret) changed');
     check('failed deploy', crashed);

@@ -45,14 +45,17 @@ function cloudwatch(existing: string[], o: { failDelete?: boolean; failPutAfter?
     getMetricData: async () => {
       throw new Error('not used');
     }
-  } as Aws['cloudwatch'];
+  };
   return { api, alarms, deleted, put };
 }
 
 describe('temporary alarm names fit CloudWatch (255 characters)', () => {
   it('a cluster and a service with 255-character names still give short, distinct, prefixed names', () => {
     const long = (c: string) => c.repeat(255);
-    const inputs = temporaryAlarmInputs({ cluster: long('c'), service: `arn:aws:ecs:us-east-1:1:service/x/${long('s')}`, deploymentTag: 'run 1234/attempt 2' }, SETTINGS);
+    const inputs = temporaryAlarmInputs(
+      { cluster: long('c'), service: `arn:aws:ecs:us-east-1:1:service/x/${long('s')}`, deploymentTag: 'run 1234/attempt 2' },
+      SETTINGS
+    );
     const names = inputs.map((i) => i.AlarmName!);
     expect(names).toHaveLength(2);
     for (const n of names) {
@@ -61,15 +64,18 @@ describe('temporary alarm names fit CloudWatch (255 characters)', () => {
     }
     expect(new Set(names).size).toBe(2);
     // The dimensions keep the full names: the alarm must watch the real service.
-    expect(inputs[0]!.Dimensions).toEqual([
+    expect(inputs[0].Dimensions).toEqual([
       { Name: 'ClusterName', Value: long('c') },
       { Name: 'ServiceName', Value: long('s') }
     ]);
   });
 
   it('the deployment tag value is cut to the 256 characters a tag holds, and made tag-safe', () => {
-    const [input] = temporaryAlarmInputs({ cluster: 'prod', service: 'web', deploymentTag: `run#${'x'.repeat(300)}` }, { ...SETTINGS, memoryThreshold: undefined });
-    const tag = input!.Tags!.find((t) => t.Key === 'ecs-rollout:deployment')!.Value!;
+    const [input] = temporaryAlarmInputs(
+      { cluster: 'prod', service: 'web', deploymentTag: `run#${'x'.repeat(300)}` },
+      { ...SETTINGS, memoryThreshold: undefined }
+    );
+    const tag = input.Tags!.find((t) => t.Key === 'ecs-rollout:deployment')!.Value!;
     expect(tag).toHaveLength(256);
     expect(tag.startsWith('run-xxx')).toBe(true);
   });
@@ -86,9 +92,11 @@ describe('temporary alarm names fit CloudWatch (255 characters)', () => {
   });
 
   it('only the metrics with a threshold get an alarm', () => {
-    expect(temporaryAlarmInputs({ cluster: 'prod', service: 'web', deploymentTag: 't' }, { ...SETTINGS, cpuThreshold: undefined }).map((i) => i.MetricName)).toEqual([
-      'MemoryUtilization'
-    ]);
+    expect(
+      temporaryAlarmInputs({ cluster: 'prod', service: 'web', deploymentTag: 't' }, { ...SETTINGS, cpuThreshold: undefined }).map(
+        (i) => i.MetricName
+      )
+    ).toEqual(['MemoryUtilization']);
   });
 });
 
@@ -112,12 +120,14 @@ describe('deleting temporary alarms never forgets the ones still there', () => {
     const reporter = new RecordingReporter();
     await deleteTemporaryAlarms([A, B], { aws: { cloudwatch: cw.api }, reporter, state });
     expect(state.load(TEMPORARY_ALARMS_STATE)).toEqual([A, B]);
-    expect(reporter.lines).toEqual([`warning: could not delete temporary alarms ${A}, ${B}: DeleteAlarms: AccessDenied (the post step tries again)`]);
+    expect(reporter.lines).toEqual([
+      `warning: could not delete temporary alarms ${A}, ${B}: DeleteAlarms: AccessDenied (the post step tries again)`
+    ]);
     expect(await cleanupTemporaryAlarms({ aws: { cloudwatch: cw.api }, reporter, state })).toEqual([]);
     expect(state.load(TEMPORARY_ALARMS_STATE)).toEqual([A, B]);
   });
 
-  it('a user\'s alarm (without our prefix) is never deleted, even if the state names it', async () => {
+  it("a user's alarm (without our prefix) is never deleted, even if the state names it", async () => {
     const cw = cloudwatch([A, 'web-5xx']);
     const state = new MemoryState();
     state.save(TEMPORARY_ALARMS_STATE, [A, 'web-5xx']);
@@ -149,16 +159,24 @@ describe('creating temporary alarms', () => {
       savedAtFirstPut ??= state.load(TEMPORARY_ALARMS_STATE);
       return put(input);
     };
-    const names = await createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state });
+    const names = await createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, {
+      aws: { cloudwatch: cw.api },
+      reporter: new RecordingReporter(),
+      state
+    });
     expect(names).toEqual(['ecs-rollout-prod-web-cpu-r1', 'ecs-rollout-prod-web-memory-r1']);
     expect(savedAtFirstPut).toEqual(['ecs-rollout-earlier', ...names]);
   });
 
-  it('when the second alarm cannot be created, the first is deleted again and the error is the put\'s', async () => {
+  it("when the second alarm cannot be created, the first is deleted again and the error is the put's", async () => {
     const cw = cloudwatch([], { failPutAfter: 1 });
     const state = new MemoryState();
     await expect(
-      createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state })
+      createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, {
+        aws: { cloudwatch: cw.api },
+        reporter: new RecordingReporter(),
+        state
+      })
     ).rejects.toThrow('PutMetricAlarm: LimitExceeded');
     expect(cw.deleted).toEqual([['ecs-rollout-prod-web-cpu-r1']]);
     expect(cw.alarms.size).toBe(0);
@@ -179,7 +197,15 @@ describe('the alarm gate and the check before the deployment', () => {
   test('an alarm already in ALARM is reported with its reason and value, and the default mode is transitions', async () => {
     const cw = cloudwatch([]);
     cw.api.describeAlarms = async () => ({
-      metricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateReasonData: '{"recentDatapoints":[7],"threshold":5}' }, { AlarmName: 'quiet', StateValue: 'ALARM' }],
+      metricAlarms: [
+        {
+          AlarmName: 'web-5xx',
+          StateValue: 'ALARM',
+          StateReason: 'Threshold Crossed',
+          StateReasonData: '{"recentDatapoints":[7],"threshold":5}'
+        },
+        { AlarmName: 'quiet', StateValue: 'ALARM' }
+      ],
       compositeAlarms: []
     });
     const reporter = new RecordingReporter();
@@ -198,20 +224,36 @@ describe('temporary alarms, further', () => {
   test('no thresholds: nothing is created, saved or called', async () => {
     const cw = cloudwatch([]);
     const state = new MemoryState();
-    expect(await createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r' }, { ...SETTINGS, cpuThreshold: undefined, memoryThreshold: undefined }, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state })).toEqual([]);
+    expect(
+      await createTemporaryAlarms(
+        { cluster: 'prod', service: 'web', deploymentTag: 'r' },
+        { ...SETTINGS, cpuThreshold: undefined, memoryThreshold: undefined },
+        { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state }
+      )
+    ).toEqual([]);
     expect(state.saved).toEqual([]);
   });
 
   test('each created alarm is announced with what it watches', async () => {
     const cw = cloudwatch([]);
     const reporter = new RecordingReporter();
-    await createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, { ...SETTINGS, memoryThreshold: undefined }, { aws: { cloudwatch: cw.api }, reporter, state: new MemoryState() });
+    await createTemporaryAlarms(
+      { cluster: 'prod', service: 'web', deploymentTag: 'r1' },
+      { ...SETTINGS, memoryThreshold: undefined },
+      { aws: { cloudwatch: cw.api }, reporter, state: new MemoryState() }
+    );
     expect(reporter.lines).toEqual(['created temporary alarm ecs-rollout-prod-web-cpu-r1: CPUUtilization > 80 % (2 of 3 × 60 s)']);
   });
 
   test('the first alarm failing deletes nothing (nothing was created)', async () => {
     const cw = cloudwatch([], { failPutAfter: 0 });
-    await expect(createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, { aws: { cloudwatch: cw.api }, reporter: new RecordingReporter(), state: new MemoryState() })).rejects.toThrow();
+    await expect(
+      createTemporaryAlarms({ cluster: 'prod', service: 'web', deploymentTag: 'r1' }, SETTINGS, {
+        aws: { cloudwatch: cw.api },
+        reporter: new RecordingReporter(),
+        state: new MemoryState()
+      })
+    ).rejects.toThrow();
     expect(cw.deleted).toEqual([]);
   });
 
@@ -249,7 +291,9 @@ describe('temporary alarms, further', () => {
     state.save(TEMPORARY_ALARMS_STATE, [A, B]);
     const reporter = new RecordingReporter();
     await cleanupTemporaryAlarms({ aws: { cloudwatch: cw.api }, reporter, state });
-    expect(reporter.lines).toEqual([`warning: could not delete temporary alarms ${A}, ${B}: DeleteAlarms: AccessDenied (delete them by hand; they have no actions, so they page nobody)`]);
+    expect(reporter.lines).toEqual([
+      `warning: could not delete temporary alarms ${A}, ${B}: DeleteAlarms: AccessDenied (delete them by hand; they have no actions, so they page nobody)`
+    ]);
   });
 
   test('a deployment tag with other characters is hashed, not stripped (two tags must not collide)', () => {

@@ -25,7 +25,11 @@ function fakeCloudWatch(metric: MetricAlarm[] = [], composite: CompositeAlarm[] 
     putMetricAlarm: async (input: PutMetricAlarmCommandInput) => {
       calls.push(['PutMetricAlarm', input]);
       if (calls.filter((c) => c[0] === 'PutMetricAlarm').length > failPutAfter) throw new Error('LimitExceeded');
-      alarms.set(input.AlarmName!, { AlarmName: input.AlarmName, StateValue: 'INSUFFICIENT_DATA', StateReason: 'Unchecked: Initial alarm creation' });
+      alarms.set(input.AlarmName!, {
+        AlarmName: input.AlarmName,
+        StateValue: 'INSUFFICIENT_DATA',
+        StateReason: 'Unchecked: Initial alarm creation'
+      });
     },
     describeAlarms: async (names) => {
       calls.push(['DescribeAlarms', names]);
@@ -53,7 +57,11 @@ function ctx(cw: CloudWatchApi, state = memoryState()) {
 }
 
 const settings: TemporaryAlarmSettings = { cpuThreshold: 80, memoryThreshold: 90, period: 60, evaluationPeriods: 3, datapoints: 2 };
-const target = { cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod', service: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web-green', deploymentTag: '9876543210-1' };
+const target = {
+  cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+  service: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web-green',
+  deploymentTag: '9876543210-1'
+};
 
 describe('temporaryAlarmInputs', () => {
   it('CPU and memory alarms on the new service, recognisable, tagged, no actions', () => {
@@ -80,14 +88,21 @@ describe('temporaryAlarmInputs', () => {
         { Key: 'ecs-rollout:deployment', Value: '9876543210-1' }
       ]
     });
-    expect(memory).toMatchObject({ AlarmName: 'ecs-rollout-prod-web-green-memory-9876543210-1', MetricName: 'MemoryUtilization', Threshold: 90 });
+    expect(memory).toMatchObject({
+      AlarmName: 'ecs-rollout-prod-web-green-memory-9876543210-1',
+      MetricName: 'MemoryUtilization',
+      Threshold: 90
+    });
   });
 
   it('only the metrics with a threshold; long deployment ids are shortened', () => {
-    const inputs = temporaryAlarmInputs({ ...target, deploymentTag: 'refs/heads/main@0123456789abcdef0123' }, { period: 60, evaluationPeriods: 1, datapoints: 1, memoryThreshold: 75 });
+    const inputs = temporaryAlarmInputs(
+      { ...target, deploymentTag: 'refs/heads/main@0123456789abcdef0123' },
+      { period: 60, evaluationPeriods: 1, datapoints: 1, memoryThreshold: 75 }
+    );
     expect(inputs).toHaveLength(1);
-    expect(inputs[0]!.AlarmName).toMatch(/^ecs-rollout-prod-web-green-memory-[0-9a-f]{10}$/);
-    expect(inputs[0]!.Tags).toContainEqual({ Key: 'ecs-rollout:deployment', Value: 'refs/heads/main@0123456789abcdef0123' });
+    expect(inputs[0].AlarmName).toMatch(/^ecs-rollout-prod-web-green-memory-[0-9a-f]{10}$/);
+    expect(inputs[0].Tags).toContainEqual({ Key: 'ecs-rollout:deployment', Value: 'refs/heads/main@0123456789abcdef0123' });
   });
 });
 
@@ -96,7 +111,10 @@ describe('createTemporaryAlarms / deleteAlarms', () => {
     const fake = fakeCloudWatch();
     const state = memoryState();
     const seen: unknown[] = [];
-    const watching = { ...fake.cw, putMetricAlarm: async (i: PutMetricAlarmCommandInput) => (seen.push(state.load(TEMPORARY_ALARMS_STATE)), fake.cw.putMetricAlarm(i)) };
+    const watching = {
+      ...fake.cw,
+      putMetricAlarm: async (i: PutMetricAlarmCommandInput) => (seen.push(state.load(TEMPORARY_ALARMS_STATE)), fake.cw.putMetricAlarm(i))
+    };
     const names = await createTemporaryAlarms(target, settings, ctx(watching, state));
     expect(names).toEqual(['ecs-rollout-prod-web-green-cpu-9876543210-1', 'ecs-rollout-prod-web-green-memory-9876543210-1']);
     expect(seen[0]).toEqual(names);
@@ -145,7 +163,9 @@ describe('verifyAlarmsExist', () => {
     const fake = fakeCloudWatch([{ AlarmName: 'web-5xx', StateValue: 'OK' }]);
     const error = await verifyAlarmsExist(['web-5xx', 'web-latncy'], ctx(fake.cw)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/alarm "web-latncy" named in `alarms` does not exist in this account and region \(check the name/);
+    expect((error as Error).message).toMatch(
+      /alarm "web-latncy" named in `alarms` does not exist in this account and region \(check the name/
+    );
     expect(fake.calls.map((c) => c[0])).toEqual(['DescribeAlarms']);
   });
 
@@ -161,7 +181,10 @@ describe('verifyAlarmsExist', () => {
     );
     const c = ctx(fake.cw);
     const baseline = await verifyAlarmsExist(['web-5xx', 'web-health'], c);
-    expect(baseline).toEqual({ 'web-5xx': { state: 'ALARM', updatedAt: START.getTime() }, 'web-health': { state: 'OK', updatedAt: START.getTime() } });
+    expect(baseline).toEqual({
+      'web-5xx': { state: 'ALARM', updatedAt: START.getTime() },
+      'web-health': { state: 'OK', updatedAt: START.getTime() }
+    });
     expect(c.reporter.lines).toEqual([
       'warning: alarm web-5xx is already in ALARM: Threshold Crossed. alarm-mode transitions: it fails the deployment only if it goes into ALARM again after this point'
     ]);
@@ -185,7 +208,10 @@ describe('alarmGate', () => {
     const gate = alarmGate(['web-5xx', 'ecs-rollout-prod-web-green-cpu-1'], { mode: 'transitions' }, baseline, c);
     fake.calls.length = 0;
 
-    expect(await gate.check()).toMatchObject({ phase: 'pass', reason: expect.stringContaining('web-5xx has been in ALARM since before the deployment started') });
+    expect(await gate.check()).toMatchObject({
+      phase: 'pass',
+      reason: expect.stringContaining('web-5xx has been in ALARM since before the deployment started')
+    });
     expect(fake.calls).toEqual([['DescribeAlarms', ['web-5xx', 'ecs-rollout-prod-web-green-cpu-1']]]);
 
     // The hotfix works: OK. Then the release breaks it again: a new transition after the start.
@@ -200,7 +226,8 @@ describe('alarmGate', () => {
     });
     expect(await gate.check()).toEqual({
       phase: 'fail',
-      reason: 'alarm web-5xx is ALARM (fired again after the deployment started): Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0) (latest value 12, threshold 5)'
+      reason:
+        'alarm web-5xx is ALARM (fired again after the deployment started): Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0) (latest value 12, threshold 5)'
     });
     expect(fake.calls).toHaveLength(3);
   });

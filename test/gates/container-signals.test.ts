@@ -54,7 +54,17 @@ describe('serviceGate with container signals', () => {
     status: 'ACTIVE',
     desiredCount: 2,
     runningCount: running,
-    deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: running, failedTasks, rolloutState: 'IN_PROGRESS' }]
+    deployments: [
+      {
+        id: 'ecs-svc/1',
+        status: 'PRIMARY',
+        taskDefinition: TD,
+        desiredCount: 2,
+        runningCount: running,
+        failedTasks,
+        rolloutState: 'IN_PROGRESS'
+      }
+    ]
   });
   function ecsWith(stopped: Task[]) {
     const calls: ListTasksCommandInput[] = [];

@@ -27,13 +27,21 @@ describe('targetHealthGate', () => {
   it('reads the target group once per check and reports each unhealthy target’s cause', async () => {
     const calls: string[] = [];
     const health: TargetHealthDescription[] = [
-      { Target: { Id: '10.0.1.17', Port: 8080 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' } },
+      {
+        Target: { Id: '10.0.1.17', Port: 8080 },
+        TargetHealth: {
+          State: 'unhealthy',
+          Reason: 'Target.ResponseCodeMismatch',
+          Description: 'Health checks failed with these codes: [500]'
+        }
+      },
       { Target: { Id: '10.0.2.9', Port: 8080 }, TargetHealth: { State: 'healthy' } }
     ];
     const gate = targetHealthGate(TG, () => 2, { aws: { elb: elbWith(health, calls) } });
     expect(await gate.check()).toEqual({
       phase: 'fail',
-      reason: '1 of 2 targets in web-green unhealthy: Target.ResponseCodeMismatch — Health checks failed with these codes: [500] (10.0.1.17:8080)'
+      reason:
+        '1 of 2 targets in web-green unhealthy: Target.ResponseCodeMismatch — Health checks failed with these codes: [500] (10.0.1.17:8080)'
     });
     expect(calls).toEqual([TG]);
   });
@@ -47,7 +55,10 @@ describe('targetHealthGate', () => {
 
 describe('serviceGate', () => {
   it('analyses whatever description the caller’s batched poll last saw, making no call itself', async () => {
-    let latest: Service = { serviceName: 'web-green', deployments: [{ status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: 1 }] };
+    let latest: Service = {
+      serviceName: 'web-green',
+      deployments: [{ status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: 1 }]
+    };
     const gate = serviceGate(() => latest, TD);
     expect((await gate.check()).phase).toBe('inconclusive');
     latest = { serviceName: 'web-green', deployments: [{ status: 'PRIMARY', taskDefinition: TD, desiredCount: 2, runningCount: 2 }] };
@@ -63,7 +74,10 @@ describe('serviceGate', () => {
     const gate = serviceGate(() => latest, TD, 'service', true);
     expect((await gate.check()).phase).toBe('pass');
     latest = at(1, 2); // OOM-killed while serving; ECS is already starting its replacement
-    expect(await gate.check()).toEqual({ phase: 'fail', reason: '1 task of web:8 failed in service web-green while it served traffic (ECS counts 2 failed in the deployment)' });
+    expect(await gate.check()).toEqual({
+      phase: 'fail',
+      reason: '1 task of web:8 failed in service web-green while it served traffic (ECS counts 2 failed in the deployment)'
+    });
     // Before traffic moves, the same description only holds.
     expect((await serviceGate(() => at(1, 2), TD).check()).phase).toBe('inconclusive');
   });
@@ -71,7 +85,9 @@ describe('serviceGate', () => {
 
 describe('smokeTestGate', () => {
   const url = 'http://test.internal:8080/health';
-  const answering = (status: number): Fetch => async () => ({ status });
+  const answering =
+    (status: number): Fetch =>
+    async () => ({ status });
   it.each([
     [200, 'pass', `GET ${url} answered 200`],
     [204, 'pass', `GET ${url} answered 204`],
@@ -82,8 +98,12 @@ describe('smokeTestGate', () => {
   });
 
   it('no answer is inconclusive, naming the cause', async () => {
-    const refused: Fetch = async () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: new Error('connect ECONNREFUSED 10.0.0.1:8080') }));
-    expect(await smokeTestGate(url, 1000, refused).check()).toEqual({ phase: 'inconclusive', reason: `GET ${url}: connect ECONNREFUSED 10.0.0.1:8080` });
+    const refused: Fetch = async () =>
+      Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: new Error('connect ECONNREFUSED 10.0.0.1:8080') }));
+    expect(await smokeTestGate(url, 1000, refused).check()).toEqual({
+      phase: 'inconclusive',
+      reason: `GET ${url}: connect ECONNREFUSED 10.0.0.1:8080`
+    });
   });
 
   it('a timeout is inconclusive', async () => {

@@ -28,8 +28,14 @@ describe('metric gate inputs', () => {
     [{ 'max-error-rate': '1%' }, { maxErrorRate: 1, compareToBaseline: false, minRequests: 50 }],
     [{ 'max-error-rate': '0.5' }, { maxErrorRate: 0.5, compareToBaseline: false, minRequests: 50 }],
     [{ 'max-response-time': 'p99 800ms' }, { maxResponseTime: { stat: 'p99', ms: 800 }, compareToBaseline: false, minRequests: 50 }],
-    [{ 'max-response-time': 'avg 1.5s', 'compare-to-baseline': 'true', 'min-requests': '200' }, { maxResponseTime: { stat: 'Average', ms: 1500 }, compareToBaseline: true, minRequests: 200 }],
-    [{ 'max-response-time': 'P99.9 1s', 'max-error-rate': '0%' }, { maxErrorRate: 0, maxResponseTime: { stat: 'p99.9', ms: 1000 }, compareToBaseline: false, minRequests: 50 }]
+    [
+      { 'max-response-time': 'avg 1.5s', 'compare-to-baseline': 'true', 'min-requests': '200' },
+      { maxResponseTime: { stat: 'Average', ms: 1500 }, compareToBaseline: true, minRequests: 200 }
+    ],
+    [
+      { 'max-response-time': 'P99.9 1s', 'max-error-rate': '0%' },
+      { maxErrorRate: 0, maxResponseTime: { stat: 'p99.9', ms: 1000 }, compareToBaseline: false, minRequests: 50 }
+    ]
   ])('%j', (values, expected) => {
     expect(readGateSettings(inputs(values)).metrics).toEqual(expected);
   });

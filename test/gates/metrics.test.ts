@@ -16,7 +16,13 @@ const T0 = Date.UTC(2031, 0, 1, 10, 0);
 
 type Series = Record<string, Array<[number, number]>>;
 
-function fakes(data: Series, groups: TargetGroup[] = [{ TargetGroupArn: GREEN, LoadBalancerArns: [ALB] }, { TargetGroupArn: BLUE, LoadBalancerArns: [ALB] }]) {
+function fakes(
+  data: Series,
+  groups: TargetGroup[] = [
+    { TargetGroupArn: GREEN, LoadBalancerArns: [ALB] },
+    { TargetGroupArn: BLUE, LoadBalancerArns: [ALB] }
+  ]
+) {
   const calls: Array<{ queries: MetricDataQuery[]; start: Date; end: Date }> = [];
   let describes = 0;
   const cloudwatch = {
@@ -41,40 +47,75 @@ function fakes(data: Series, groups: TargetGroup[] = [{ TargetGroupArn: GREEN, L
 }
 
 const min = (i: number): number => T0 + i * 60_000;
-const settings: MetricGateSettings = { maxErrorRate: 1, maxResponseTime: { stat: 'p99', ms: 800 }, compareToBaseline: true, minRequests: 50 };
+const settings: MetricGateSettings = {
+  maxErrorRate: 1,
+  maxResponseTime: { stat: 'p99', ms: 800 },
+  compareToBaseline: true,
+  minRequests: 50
+};
 
 describe('metricGate', () => {
   it('reads every query of both groups in ONE GetMetricData per check, with the ALB dimensions', async () => {
     const f = fakes({
-      'web-green:RequestCount': [[min(1), 300], [min(2), 300]],
+      'web-green:RequestCount': [
+        [min(1), 300],
+        [min(2), 300]
+      ],
       'web-green:HTTPCode_Target_5XX_Count': [[min(2), 150]],
-      'web-green:TargetResponseTime': [[min(1), 0.05], [min(2), 0.05]],
-      'web-blue:RequestCount': [[min(1), 2700], [min(2), 2700]],
-      'web-blue:TargetResponseTime': [[min(1), 0.05], [min(2), 0.05]]
+      'web-green:TargetResponseTime': [
+        [min(1), 0.05],
+        [min(2), 0.05]
+      ],
+      'web-blue:RequestCount': [
+        [min(1), 2700],
+        [min(2), 2700]
+      ],
+      'web-blue:TargetResponseTime': [
+        [min(1), 0.05],
+        [min(2), 0.05]
+      ]
     });
     const gate = metricGate({ canary: GREEN, baseline: BLUE, since: () => new Date(min(1)) }, settings, f.ctx);
     const r = await gate.check();
     expect(r.phase).toBe('fail');
-    expect(r.reason).toBe('web-green: 5xx 25 % of 600 requests vs 0 % on web-blue over the last 2 minutes, 25 points worse > max-error-rate 1 %');
+    expect(r.reason).toBe(
+      'web-green: 5xx 25 % of 600 requests vs 0 % on web-blue over the last 2 minutes, 25 points worse > max-error-rate 1 %'
+    );
     expect(f.calls).toHaveLength(1);
-    const q = f.calls[0]!.queries;
-    expect(q.map((x) => x.Id)).toEqual(['canary_requests', 'canary_t5xx', 'canary_e5xx', 'canary_rt', 'baseline_requests', 'baseline_t5xx', 'baseline_e5xx', 'baseline_rt']);
-    expect(q[0]!.MetricStat).toEqual({
-      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: [{ Name: 'TargetGroup', Value: 'targetgroup/web-green/2222' }, { Name: 'LoadBalancer', Value: 'app/web-alb/abcd' }] },
+    const q = f.calls[0].queries;
+    expect(q.map((x) => x.Id)).toEqual([
+      'canary_requests',
+      'canary_t5xx',
+      'canary_e5xx',
+      'canary_rt',
+      'baseline_requests',
+      'baseline_t5xx',
+      'baseline_e5xx',
+      'baseline_rt'
+    ]);
+    expect(q[0].MetricStat).toEqual({
+      Metric: {
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'RequestCount',
+        Dimensions: [
+          { Name: 'TargetGroup', Value: 'targetgroup/web-green/2222' },
+          { Name: 'LoadBalancer', Value: 'app/web-alb/abcd' }
+        ]
+      },
       Period: 60,
       Stat: 'Sum'
     });
-    expect(q[3]!.MetricStat!.Stat).toBe('p99');
+    expect(q[3].MetricStat!.Stat).toBe('p99');
     // The window comes from AWS's time (the deployment's start), not from our clock.
-    expect(f.calls[0]!.start.getTime()).toBeLessThanOrEqual(min(1));
-    expect(f.calls[0]!.end.getTime()).toBeGreaterThan(min(2));
+    expect(f.calls[0].start.getTime()).toBeLessThanOrEqual(min(1));
+    expect(f.calls[0].end.getTime()).toBeGreaterThan(min(2));
 
     await gate.check();
     expect(f.calls).toHaveLength(2);
     expect(f.describes()).toBe(1);
     // Anchored on AWS's start of the deployment, reaching past the newest datapoint AWS returned.
-    expect(f.calls[1]!.start.getTime()).toBe(min(1) - 4 * 60_000);
-    expect(f.calls[1]!.end.getTime()).toBeGreaterThan(min(2) + 3_600_000);
+    expect(f.calls[1].start.getTime()).toBe(min(1) - 4 * 60_000);
+    expect(f.calls[1].end.getTime()).toBeGreaterThan(min(2) + 3_600_000);
   });
 
   it('passes a good release with its figures', async () => {
@@ -85,27 +126,40 @@ describe('metricGate', () => {
       'web-blue:TargetResponseTime': [[min(1), 0.05]]
     });
     const r = await metricGate({ canary: GREEN, baseline: BLUE, since: () => new Date(min(0)) }, settings, f.ctx).check();
-    expect(r).toEqual({ phase: 'pass', reason: 'web-green: 5xx 0 % of 300 requests vs 0 % on web-blue, p99 50 ms vs 50 ms on web-blue over the last minute' });
+    expect(r).toEqual({
+      phase: 'pass',
+      reason: 'web-green: 5xx 0 % of 300 requests vs 0 % on web-blue, p99 50 ms vs 50 ms on web-blue over the last minute'
+    });
   });
 
   it('without compare-to-baseline reads the canary only', async () => {
     const f = fakes({ 'web-green:RequestCount': [[min(1), 20]] });
-    const r = await metricGate({ canary: GREEN, baseline: BLUE, since: () => new Date(min(0)) }, { ...settings, compareToBaseline: false }, f.ctx).check();
+    const r = await metricGate(
+      { canary: GREEN, baseline: BLUE, since: () => new Date(min(0)) },
+      { ...settings, compareToBaseline: false },
+      f.ctx
+    ).check();
     expect(r.phase).toBe('inconclusive');
     expect(r.reason).toMatch(/20 requests over the last minute, fewer than min-requests 50/);
-    expect(f.calls[0]!.queries.every((q) => q.Id!.startsWith('canary_'))).toBe(true);
+    expect(f.calls[0].queries.every((q) => q.Id!.startsWith('canary_'))).toBe(true);
   });
 
   it('a target group without a load balancer is an error naming it (the gate loop holds it as inconclusive)', async () => {
     const f = fakes({}, [{ TargetGroupArn: GREEN, LoadBalancerArns: [] }]);
-    await expect(metricGate({ canary: GREEN }, { ...settings, compareToBaseline: false }, f.ctx).check()).rejects.toThrow('target group web-green is not attached to a load balancer');
+    await expect(metricGate({ canary: GREEN }, { ...settings, compareToBaseline: false }, f.ctx).check()).rejects.toThrow(
+      'target group web-green is not attached to a load balancer'
+    );
   });
 });
 
 describe('rollingMetricGate', () => {
-  it('judges the one group from the minute ECS started the deployment (read once), not the old revision\'s minutes', async () => {
+  it("judges the one group from the minute ECS started the deployment (read once), not the old revision's minutes", async () => {
     const f = fakes({
-      'web-green:RequestCount': [[min(0), 3000], [min(1), 3000], [min(5), 3000]],
+      'web-green:RequestCount': [
+        [min(0), 3000],
+        [min(1), 3000],
+        [min(5), 3000]
+      ],
       'web-green:HTTPCode_Target_5XX_Count': [[min(5), 300]],
       'web-green:TargetResponseTime': [[min(5), 0.05]]
     });
@@ -113,10 +167,27 @@ describe('rollingMetricGate', () => {
     const ecs = {
       describeServices: async () => {
         describes++;
-        return { services: [{ deployments: [{ status: 'PRIMARY', taskDefinition: 'web:2', createdAt: new Date(min(4) + 5000) }, { status: 'ACTIVE', taskDefinition: 'web:1', createdAt: new Date(min(-60)) }] }], failures: [] };
+        return {
+          services: [
+            {
+              deployments: [
+                { status: 'PRIMARY', taskDefinition: 'web:2', createdAt: new Date(min(4) + 5000) },
+                { status: 'ACTIVE', taskDefinition: 'web:1', createdAt: new Date(min(-60)) }
+              ]
+            }
+          ],
+          failures: []
+        };
       }
     } as Pick<EcsApi, 'describeServices'> as EcsApi;
-    const gate = rollingMetricGate('prod', 'web', GREEN, 'web:2', { maxErrorRate: 1, compareToBaseline: false, minRequests: 50 }, { aws: { ...f.ctx.aws, ecs } });
+    const gate = rollingMetricGate(
+      'prod',
+      'web',
+      GREEN,
+      'web:2',
+      { maxErrorRate: 1, compareToBaseline: false, minRequests: 50 },
+      { aws: { ...f.ctx.aws, ecs } }
+    );
     const r = await gate.check();
     expect(r).toEqual({ phase: 'fail', reason: 'web-green: 5xx 10 % of 3,000 requests over the last minute > max-error-rate 1 %' });
     await gate.check();

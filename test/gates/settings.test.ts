@@ -62,10 +62,18 @@ describe('readGateSettings', () => {
     ['memory threshold not a number', { 'memory-alarm-threshold': 'high' }, /input `memory-alarm-threshold` is "high"/],
     ['a period CloudWatch does not allow', { 'alarm-period': '45' }, /input `alarm-period` is 45 \(use 10, 30 or a multiple of 60 seconds/],
     ['zero evaluation periods', { 'alarm-evaluation-periods': '0' }, /input `alarm-evaluation-periods` is "0"/],
-    ['more datapoints than periods', { 'alarm-evaluation-periods': '2', 'alarm-datapoints': '3' }, /input `alarm-datapoints` is 3, more than input `alarm-evaluation-periods` \(2\)/],
+    [
+      'more datapoints than periods',
+      { 'alarm-evaluation-periods': '2', 'alarm-datapoints': '3' },
+      /input `alarm-datapoints` is 3, more than input `alarm-evaluation-periods` \(2\)/
+    ],
     ['longer than a day', { 'alarm-period': '3600', 'alarm-evaluation-periods': '25' }, /at most one day/],
     ['an unknown mode', { 'alarm-mode': 'lenient' }, /input `alarm-mode` is "lenient" \(use one of: transitions, strict\)/],
-    ['ECS rollback with no named alarm', { 'ecs-alarm-rollback': 'true', 'cpu-alarm-threshold': '80' }, /input `ecs-alarm-rollback` is true but input `alarms` names no alarm/],
+    [
+      'ECS rollback with no named alarm',
+      { 'ecs-alarm-rollback': 'true', 'cpu-alarm-threshold': '80' },
+      /input `ecs-alarm-rollback` is true but input `alarms` names no alarm/
+    ],
     ['limit 0', { 'inconclusive-limit': '0' }, /input `inconclusive-limit` is "0"/],
     ['unknown on-inconclusive', { 'on-inconclusive': 'ignore' }, /input `on-inconclusive` is "ignore" \(use one of: fail, pass\)/]
   ])('%s → a message naming the input', (_name, values, message) => {
@@ -80,7 +88,10 @@ describe('readGateSettings', () => {
 describe('bounds', () => {
   it.each([
     [{ 'inconclusive-limit': '1001' }, 'input `inconclusive-limit` is "1001" (use a whole number from 1 to 1000)'],
-    [{ 'alarm-period': '9'.repeat(50) }, 'input `alarm-period` is "99999999999999999999…(50 characters)" (use a whole number from 1 to 86400)'],
+    [
+      { 'alarm-period': '9'.repeat(50) },
+      'input `alarm-period` is "99999999999999999999…(50 characters)" (use a whole number from 1 to 86400)'
+    ],
     [{ 'alarm-evaluation-periods': '8641' }, 'input `alarm-evaluation-periods` is "8641" (use a whole number from 1 to 8640)']
   ])('%j is refused', (values, message) => {
     expect(problem(values)).toContain(message);

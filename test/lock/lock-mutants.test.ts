@@ -4,7 +4,6 @@ import { AwsCallError } from '../../src/aws/errors.js';
 import { acquireLocks, lockHolder, lockKeys } from '../../src/lock/lock.js';
 import { FakeClock, FakeStore, KEY, RUN_B, options, rejection } from './lock-fakes.js';
 
-
 const throttled = (): AwsCallError => new AwsCallError('putting item', 'ThrottlingException', 'Rate exceeded');
 
 describe('releasing', () => {
@@ -13,7 +12,10 @@ describe('releasing', () => {
     const store = new FakeStore();
     const o = options(clock);
     await (await acquireLocks(store, [KEY], o)).release();
-    expect(o.log.lines).toEqual([`info: holding deployment lock ${KEY} in DynamoDB table ecs-rollout-locks`, `info: released deployment lock ${KEY}`]);
+    expect(o.log.lines).toEqual([
+      `info: holding deployment lock ${KEY} in DynamoDB table ecs-rollout-locks`,
+      `info: released deployment lock ${KEY}`
+    ]);
   });
 
   it('a lock taken over meanwhile is left to its new holder, with a warning naming it', async () => {
@@ -52,7 +54,9 @@ describe('releasing', () => {
     store.fail = (op) => (op === 'deleteItem' ? throttled() : undefined);
     await second.release();
     expect(store.calls.filter((c) => c.startsWith('deleteItem'))).toHaveLength(2 + 3);
-    expect(other.log.lines.at(-1)).toMatch(/^warning: could not release deployment lock service:prod\/web \(.*ThrottlingException.*\); it expires a lease \(30 s\) after its last heartbeat$/);
+    expect(other.log.lines.at(-1)).toMatch(
+      /^warning: could not release deployment lock service:prod\/web \(.*ThrottlingException.*\); it expires a lease \(30 s\) after its last heartbeat$/
+    );
   });
 
   it('a release that is not transient gives up at once', async () => {
@@ -67,7 +71,7 @@ describe('releasing', () => {
 });
 
 describe('the heartbeat', () => {
-  it('keeps the item\'s version moving every third of the lease', async () => {
+  it("keeps the item's version moving every third of the lease", async () => {
     const clock = new FakeClock();
     const store = new FakeStore();
     const handle = await acquireLocks(store, [KEY], options(clock));
@@ -81,14 +85,19 @@ describe('the heartbeat', () => {
   it.each([
     ['the table was deleted', (store: FakeStore) => void (store.table = 'missing'), /DynamoDB table ecs-rollout-locks no longer exists/],
     ['the item was deleted', (store: FakeStore) => void store.items.delete(KEY), /its item was deleted by someone else/],
-    ['another run took it', (store: FakeStore) => void store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'x', LeaseMs: 1 }), /took it over/]
+    [
+      'another run took it',
+      (store: FakeStore) => void store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'x', LeaseMs: 1 }),
+      /took it over/
+    ]
   ])('%s: the lock is lost, saying why', async (_what, change, why) => {
     const clock = new FakeClock();
     const store = new FakeStore();
     const o = options(clock);
     const handle = await acquireLocks(store, [KEY], o);
     // A missing table makes the conditional update fail the way DynamoDB does.
-    store.updateItem = async (_t, key) => (store.table !== 'ACTIVE' ? 'no-table' : store.items.get(key)?.Owner === 'owner-a' ? 'ok' : 'condition-failed');
+    store.updateItem = async (_t, key) =>
+      store.table !== 'ACTIVE' ? 'no-table' : store.items.get(key)?.Owner === 'owner-a' ? 'ok' : 'condition-failed';
     change(store);
     await clock.advance(10_000);
     expect(handle.lost.aborted).toBe(true);
@@ -107,7 +116,9 @@ describe('the heartbeat', () => {
     expect(o.log.lines.filter((l) => l.startsWith('warning: heartbeat'))).toHaveLength(1);
     await clock.advance(20_000);
     expect(handle.lost.aborted).toBe(true);
-    expect((handle.lost.reason as Error).message).toMatch(/no heartbeat reached DynamoDB for a whole lease \(30 s; last error: .*ThrottlingException/);
+    expect((handle.lost.reason as Error).message).toMatch(
+      /no heartbeat reached DynamoDB for a whole lease \(30 s; last error: .*ThrottlingException/
+    );
   });
 });
 
@@ -160,8 +171,12 @@ describe('waiting for the lock', () => {
     store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: '', Version: 'v', LeaseMs: 30_000, AcquiredAt: '2030-01-01T00:00:00Z' });
     const o = options(clock, { timeoutMs: 10_000 });
     const error = await rejection(acquireLocks(store, [KEY], o));
-    expect(o.log.lines).toEqual([`info: deployment lock ${KEY} is held by an unnamed holder (since 2030-01-01T00:00:00Z); waiting up to 10 s`]);
-    expect(error.message).toBe(`deployment lock ${KEY} is held by an unnamed holder; gave up after waiting 10 s (lock-timeout). Nothing was changed.`);
+    expect(o.log.lines).toEqual([
+      `info: deployment lock ${KEY} is held by an unnamed holder (since 2030-01-01T00:00:00Z); waiting up to 10 s`
+    ]);
+    expect(error.message).toBe(
+      `deployment lock ${KEY} is held by an unnamed holder; gave up after waiting 10 s (lock-timeout). Nothing was changed.`
+    );
   });
 });
 
@@ -180,7 +195,9 @@ describe('options and names', () => {
   });
 
   it('the holder is the run on GitHub (another server too, no attempt when unknown)', () => {
-    expect(lockHolder({ GITHUB_RUN_ID: '5', GITHUB_REPOSITORY: 'a/b', GITHUB_SERVER_URL: 'https://ghe.example' })).toBe('https://ghe.example/a/b/actions/runs/5');
+    expect(lockHolder({ GITHUB_RUN_ID: '5', GITHUB_REPOSITORY: 'a/b', GITHUB_SERVER_URL: 'https://ghe.example' })).toBe(
+      'https://ghe.example/a/b/actions/runs/5'
+    );
     expect(lockHolder({ GITHUB_RUN_ID: '5' }, 'h', 1)).toBe('host h pid 1');
   });
 

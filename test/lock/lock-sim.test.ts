@@ -16,7 +16,12 @@ const saved = { ...process.env };
 beforeAll(async () => {
   // Time scale 60: the table's few simulated seconds of CREATING pass in tens of real milliseconds.
   sim = await startSim({ timeScale: 60 });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: sim.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCK', AWS_SECRET_ACCESS_KEY: 'x' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: sim.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCK',
+    AWS_SECRET_ACCESS_KEY: 'x'
+  });
   // The shared table exists before the tests that write into it directly.
   await (await acquireLocks(createLockStore(), ['setup'], runner(0))).release();
 });
@@ -70,11 +75,20 @@ describe('deployment lock against the local ECS', () => {
     sim.clearCalls();
     const [db] = stores(1);
     const lines: string[] = [];
-    const handle = await acquireLocks(db!, ['service:prod/web'], runner(1, { table: 'first-use-locks', log: { info: (m) => lines.push(m), warning: (m) => lines.push(m) } }));
+    const handle = await acquireLocks(
+      db,
+      ['service:prod/web'],
+      runner(1, { table: 'first-use-locks', log: { info: (m) => lines.push(m), warning: (m) => lines.push(m) } })
+    );
     expect(sim.calls({ service: 'dynamodb', operation: 'CreateTable' })).toHaveLength(1);
     expect(lines.some((l) => l.includes('created DynamoDB table first-use-locks'))).toBe(true);
     const ddb = new DynamoDBClient({});
-    const read = async () => (await ddb.send(new GetItemCommand({ TableName: 'first-use-locks', Key: { LockKey: { S: 'service:prod/web' } }, ConsistentRead: true }))).Item;
+    const read = async () =>
+      (
+        await ddb.send(
+          new GetItemCommand({ TableName: 'first-use-locks', Key: { LockKey: { S: 'service:prod/web' } }, ConsistentRead: true })
+        )
+      ).Item;
     expect((await read())?.Holder?.S).toBe('host runner-1 pid 1001');
     await handle.release();
     expect(await read()).toBeUndefined();
@@ -94,7 +108,7 @@ describe('deployment lock against the local ECS', () => {
           expect((r.reason as LockError).holder).toContain(winner);
         }
       }
-      await won[0]!.value.release();
+      await won[0].value.release();
     }
   });
 
@@ -121,7 +135,11 @@ describe('deployment lock against the local ECS', () => {
     const [db] = stores(1);
     const warnings: string[] = [];
     const started = performance.now();
-    const handle = await acquireLocks(db!, [key], runner(1, { timeoutMs: 5_000, pollMs: 25, log: { info: () => undefined, warning: (m) => warnings.push(m) } }));
+    const handle = await acquireLocks(
+      db,
+      [key],
+      runner(1, { timeoutMs: 5_000, pollMs: 25, log: { info: () => undefined, warning: (m) => warnings.push(m) } })
+    );
     expect(performance.now() - started).toBeGreaterThanOrEqual(400);
     expect(warnings.some((w) => w.includes('took over') && w.includes('host gone pid 1'))).toBe(true);
     await handle.release();
@@ -131,8 +149,8 @@ describe('deployment lock against the local ECS', () => {
     const [a, b] = stores(2);
     const key = 'service:prod/live-holder';
     // The waiter waits 2.5 leases; the lease is long enough that a loaded 2-core machine never starves three heartbeats in a row.
-    const holder = await acquireLocks(a!, [key], runner(1, { leaseMs: 2_000 }));
-    const error = await acquireLocks(b!, [key], runner(2, { leaseMs: 2_000, timeoutMs: 5_000, pollMs: 50 })).then(
+    const holder = await acquireLocks(a, [key], runner(1, { leaseMs: 2_000 }));
+    const error = await acquireLocks(b, [key], runner(2, { leaseMs: 2_000, timeoutMs: 5_000, pollMs: 50 })).then(
       () => undefined,
       (e: unknown) => e
     );
@@ -152,7 +170,9 @@ describe('deployment lock against the local ECS', () => {
     const key = 'service:prod/chaos';
     const ex = new Exclusion();
     for (let round = 0; round < 10; round++) {
-      await Promise.all(dbs.map(async (db, i) => ex.hold(await acquireLocks(db, [key], runner(i, { leaseMs: 5_000, timeoutMs: 30_000, pollMs: 20 })), 3)));
+      await Promise.all(
+        dbs.map(async (db, i) => ex.hold(await acquireLocks(db, [key], runner(i, { leaseMs: 5_000, timeoutMs: 30_000, pollMs: 20 })), 3))
+      );
     }
     expect(ex.most).toBe(1);
     expect(ex.entries).toBe(30);

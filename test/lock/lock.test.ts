@@ -4,7 +4,6 @@ import { AwsCallError } from '../../src/aws/errors.js';
 import { acquireLocks, lockHolder, lockKeys } from '../../src/lock/lock.js';
 import { FakeClock, FakeStore, KEY, RUN_A, RUN_B, options, rejection } from './lock-fakes.js';
 
-
 describe('acquireLocks', () => {
   it('takes a free lock, records who holds it, and deletes it on release', async () => {
     const clock = new FakeClock();
@@ -142,7 +141,8 @@ describe('acquireLocks', () => {
     const clock = new FakeClock();
     const db = new FakeStore();
     let throttled = 2;
-    db.fail = (op) => (op === 'updateItem' && throttled-- > 0 ? new AwsCallError('renewing', 'ThrottlingException', 'Rate exceeded') : undefined);
+    db.fail = (op) =>
+      op === 'updateItem' && throttled-- > 0 ? new AwsCallError('renewing', 'ThrottlingException', 'Rate exceeded') : undefined;
     const handle = await acquireLocks(db, [KEY], options(clock, { leaseMs: 30_000 }));
     await clock.advance(60_000);
     expect(handle.lost.aborted).toBe(false);
@@ -160,7 +160,11 @@ describe('acquireLocks', () => {
   it('takes several keys in sorted order and releases them in reverse', async () => {
     const clock = new FakeClock();
     const db = new FakeStore();
-    const keys = ['service:prod/web-green', 'listener:arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2', 'service:prod/web-blue'];
+    const keys = [
+      'service:prod/web-green',
+      'listener:arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2',
+      'service:prod/web-blue'
+    ];
     const handle = await acquireLocks(db, keys, options(clock));
     const sorted = [...keys].sort();
     expect(handle.keys).toEqual(sorted);
@@ -197,7 +201,11 @@ describe('acquireLocks', () => {
     const db = new FakeStore();
     db.fail = (op) =>
       op.startsWith('putItem')
-        ? new AwsCallError('taking deployment lock', 'AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/deployer/x is not authorized to perform: dynamodb:PutItem')
+        ? new AwsCallError(
+            'taking deployment lock',
+            'AccessDeniedException',
+            'User: arn:aws:sts::1:assumed-role/deployer/x is not authorized to perform: dynamodb:PutItem'
+          )
         : undefined;
     const error = await rejection(acquireLocks(db, [KEY], options(clock)));
     expect(error.reason).toBe('denied');
@@ -244,12 +252,16 @@ describe('acquireLocks', () => {
 describe('lockKeys', () => {
   it('names each service in its cluster and the listener or rule whose weights move', () => {
     const listener = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
-    const rule = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/api-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
-    expect(lockKeys('prod', ['web-green', 'web-blue'], listener)).toEqual(['listener:' + listener, 'service:prod/web-blue', 'service:prod/web-green']);
-    expect(lockKeys('arn:aws:ecs:us-east-1:123456789012:cluster/prod', ['arn:aws:ecs:us-east-1:123456789012:service/prod/api-blue'], rule)).toEqual([
-      'rule:' + rule,
-      'service:prod/api-blue'
+    const rule =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/api-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
+    expect(lockKeys('prod', ['web-green', 'web-blue'], listener)).toEqual([
+      'listener:' + listener,
+      'service:prod/web-blue',
+      'service:prod/web-green'
     ]);
+    expect(
+      lockKeys('arn:aws:ecs:us-east-1:123456789012:cluster/prod', ['arn:aws:ecs:us-east-1:123456789012:service/prod/api-blue'], rule)
+    ).toEqual(['rule:' + rule, 'service:prod/api-blue']);
     expect(lockKeys('prod', ['web'])).toEqual(['service:prod/web']);
   });
 });

@@ -23,8 +23,13 @@ function fake(): Fake {
       await new Promise((r) => setTimeout(r, 5));
       if (throttle.on) throw new AwsCallError('describing services', 'ThrottlingException', 'Rate exceeded');
       for (let i = 0; i < names.length; i += 10) calls.push(names.slice(i, i + 10));
-      const services: Service[] = names.filter((n) => n !== 'gone').map((n) => ({ serviceName: n, taskDefinition: revision.get(n) ?? `${n}:1` }));
-      return { services, failures: names.filter((n) => n === 'gone').map((n) => ({ arn: `arn:aws:ecs:us-east-1:1:service/prod/${n}`, reason: 'MISSING' })) };
+      const services: Service[] = names
+        .filter((n) => n !== 'gone')
+        .map((n) => ({ serviceName: n, taskDefinition: revision.get(n) ?? `${n}:1` }));
+      return {
+        services,
+        failures: names.filter((n) => n === 'gone').map((n) => ({ arn: `arn:aws:ecs:us-east-1:1:service/prod/${n}`, reason: 'MISSING' }))
+      };
     },
     updateService: async (input) => {
       revision.set(input.service!, input.taskDefinition!);

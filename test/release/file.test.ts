@@ -75,7 +75,9 @@ services:
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/release\.yml:2 clustr: unknown key "clustr" at the top level \(did you mean "cluster"\?\)/),
-        expect.stringMatching(/release\.yml:4 defaults\.pol-interval: unknown key "pol-interval" in defaults \(did you mean "poll-interval"\?\)/),
+        expect.stringMatching(
+          /release\.yml:4 defaults\.pol-interval: unknown key "pol-interval" in defaults \(did you mean "poll-interval"\?\)/
+        ),
         expect.stringMatching(/services\.api\.depend-on: unknown key "depend-on" in service api \(did you mean "depends-on"\?\)/)
       ])
     );
@@ -150,7 +152,10 @@ services:
   api: { task-definition: ${TEMPLATE}, ${VARS} }
 `);
     expect(found).toEqual(
-      expect.arrayContaining([expect.stringMatching(/max-parallel is "0" \(use a whole number from 1 to 100\)/), expect.stringMatching(/on-failure is "ignore" \(use rollback/)])
+      expect.arrayContaining([
+        expect.stringMatching(/max-parallel is "0" \(use a whole number from 1 to 100\)/),
+        expect.stringMatching(/on-failure is "ignore" \(use rollback/)
+      ])
     );
   });
 

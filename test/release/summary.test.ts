@@ -4,7 +4,14 @@ import { renderReleaseSummary, timeline } from '../../src/release/summary.js';
 import type { ReleaseResult, ServiceOutcome } from '../../src/release/run.js';
 
 const arn = (rev: string): string => `arn:aws:ecs:us-east-1:123456789012:task-definition/${rev}`;
-const svc = (o: Partial<ServiceOutcome> & Pick<ServiceOutcome, 'name' | 'verdict'>): ServiceOutcome => ({ wave: 0, strategy: 'rolling', reason: 'ok', outputs: {}, events: [], ...o });
+const svc = (o: Partial<ServiceOutcome> & Pick<ServiceOutcome, 'name' | 'verdict'>): ServiceOutcome => ({
+  wave: 0,
+  strategy: 'rolling',
+  reason: 'ok',
+  outputs: {},
+  events: [],
+  ...o
+});
 
 const rolledBack: ReleaseResult = {
   status: 'rolled-back',
@@ -14,8 +21,26 @@ const rolledBack: ReleaseResult = {
   waves: [['api'], ['worker'], ['web']],
   outputs: {},
   services: [
-    svc({ name: 'api', verdict: 'restored', reason: 'rolled back with the release: service api is back on api:1', before: arn('api:1'), after: arn('api:2'), startedMs: 0, endedMs: 40_000 }),
-    svc({ name: 'worker', wave: 1, verdict: 'rolled-back', reason: 'long story', headline: 'worker:2 exited with code 1 | worker is back on worker:1', before: arn('worker:1'), after: arn('worker:2'), startedMs: 20_000, endedMs: 60_000 }),
+    svc({
+      name: 'api',
+      verdict: 'restored',
+      reason: 'rolled back with the release: service api is back on api:1',
+      before: arn('api:1'),
+      after: arn('api:2'),
+      startedMs: 0,
+      endedMs: 40_000
+    }),
+    svc({
+      name: 'worker',
+      wave: 1,
+      verdict: 'rolled-back',
+      reason: 'long story',
+      headline: 'worker:2 exited with code 1 | worker is back on worker:1',
+      before: arn('worker:1'),
+      after: arn('worker:2'),
+      startedMs: 20_000,
+      endedMs: 60_000
+    }),
     svc({ name: 'web', wave: 2, strategy: 'blue-green', verdict: 'not-started', reason: 'not started', before: arn('web:7') })
   ]
 };
@@ -24,11 +49,17 @@ describe('release summary', () => {
   test('opens with the verdict, then a row per service with revision before → after, verdict, duration and reason', () => {
     const md = renderReleaseSummary({ file: 'deploy/release.yml', cluster: 'prod', result: rolledBack });
     const lines = md.split('\n');
-    expect(lines[0]).toBe('### ↩️ Release rolled back: service worker was rolled back: essential container worker exited with code 1; back on their previous revisions: api, worker');
+    expect(lines[0]).toBe(
+      '### ↩️ Release rolled back: service worker was rolled back: essential container worker exited with code 1; back on their previous revisions: api, worker'
+    );
     expect(md).toMatch(/3 services in 3 waves on cluster `prod`, 1m35s · release file `deploy\/release\.yml`/);
-    expect(md).toContain('| api | 1 | rolling | api:1 → api:2 | ↩️ rolled back with the release | 40s | rolled back with the release: service api is back on api:1 |');
+    expect(md).toContain(
+      '| api | 1 | rolling | api:1 → api:2 | ↩️ rolled back with the release | 40s | rolled back with the release: service api is back on api:1 |'
+    );
     // The headline, with its table-breaking | escaped.
-    expect(md).toContain('| worker | 2 | rolling | worker:1 → worker:2 | ↩️ rolled back | 40s | worker:2 exited with code 1 \\| worker is back on worker:1 |');
+    expect(md).toContain(
+      '| worker | 2 | rolling | worker:1 → worker:2 | ↩️ rolled back | 40s | worker:2 exited with code 1 \\| worker is back on worker:1 |'
+    );
     expect(md).toContain('| web | 3 | blue-green | web:7 | ⏸️ not started | — | not started |');
   });
 

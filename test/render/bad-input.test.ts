@@ -15,7 +15,14 @@ import { inputErrors, inputsOf, render, stubEcs } from './helpers.js';
 /** A valid Fargate definition with one container; `edit` spoils it. */
 function td(edit: (c: Record<string, unknown>, doc: Record<string, unknown>) => void = () => undefined): string {
   const container: Record<string, unknown> = { name: 'web', image: 'nginx', portMappings: [{ containerPort: 80 }] };
-  const doc: Record<string, unknown> = { family: 'web', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [container] };
+  const doc: Record<string, unknown> = {
+    family: 'web',
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [container]
+  };
   edit(container, doc);
   return JSON.stringify(doc, null, 2);
 }
@@ -42,12 +49,27 @@ async function fileErrors(path: string, extra: Record<string, string> = {}): Pro
 describe('YAML aliases are bounded', () => {
   it('an alias bomb (the 414-byte file of the report) fails at once instead of growing to gigabytes', async () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['g', 'h'],
+      ['h', 'i']
+    ]) {
       lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     // The message is the proof it stopped counting: expanded, the file is 387 million strings (no stopwatch, so load cannot fail it).
     const messages = await messagesFor(lines.join('\n'));
-    expect(messages).toEqual([expect.stringMatching(new RegExp(`^td\\.json:\\d+ \\S+: expands YAML aliases more than ${MAX_ALIASES} times \\(an alias bomb\\?\\) \\(write the repeated values out`))]);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^td\\.json:\\d+ \\S+: expands YAML aliases more than ${MAX_ALIASES} times \\(an alias bomb\\?\\) \\(write the repeated values out`
+        )
+      )
+    ]);
   });
 
   it('a few aliases still work', async () => {
@@ -69,14 +91,18 @@ describe('numbers', () => {
   it('a 400-digit number in the template fails naming the path instead of rendering as null', async () => {
     const text = td().replace('"containerPort": 80', `"containerPort": ${'9'.repeat(400)}`);
     expect(await messagesFor(text)).toEqual([
-      expect.stringMatching(/^td\.json:\d+ containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: is 99999999999999999999…\(400 characters\), a number too large to represent/)
+      expect.stringMatching(
+        /^td\.json:\d+ containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: is 99999999999999999999…\(400 characters\), a number too large to represent/
+      )
     ]);
   });
 
   it('a 400-digit number through a placeholder fails naming the variable and path', async () => {
     const text = td().replace('"containerPort": 80', '"containerPort": "{{ port }}"');
     expect(await messagesFor(text, `port=${'9'.repeat(400)}`)).toEqual([
-      expect.stringMatching(/containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: \{\{ port \}\} is 9{20}…\(400 characters\) \(use a whole number from 1 to 65535/)
+      expect.stringMatching(
+        /containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: \{\{ port \}\} is 9{20}…\(400 characters\) \(use a whole number from 1 to 65535/
+      )
     ]);
   });
 
@@ -89,16 +115,48 @@ describe('numbers', () => {
 
   it.each<[string, (c: Record<string, unknown>, d: Record<string, unknown>) => void, RegExp]>([
     ['memory: -512', (c) => (c.memory = -512), /containerDefinitions\[0\]\.memory: is -512 \(use a whole number from 6 to 2147483647; MiB/],
-    ['memoryReservation: -1', (c) => (c.memoryReservation = -1), /containerDefinitions\[0\]\.memoryReservation: is -1 \(use a whole number from 6/],
+    [
+      'memoryReservation: -1',
+      (c) => (c.memoryReservation = -1),
+      /containerDefinitions\[0\]\.memoryReservation: is -1 \(use a whole number from 6/
+    ],
     ['cpu: -1', (c) => (c.cpu = -1), /containerDefinitions\[0\]\.cpu: is -1 \(use a whole number from 0 to 2147483647/],
-    ['containerPort: 0', (c) => (c.portMappings = [{ containerPort: 0 }]), /portMappings\[0\]\.containerPort: is 0 \(use a whole number from 1 to 65535/],
-    ['hostPort: 70000', (c, d) => ((c.portMappings = [{ containerPort: 80, hostPort: 70000 }]), (d.networkMode = 'bridge'), (d.requiresCompatibilities = ['EC2'])), /portMappings\[0\]\.hostPort: is 70000 \(use a whole number from 0 to 65535/],
+    [
+      'containerPort: 0',
+      (c) => (c.portMappings = [{ containerPort: 0 }]),
+      /portMappings\[0\]\.containerPort: is 0 \(use a whole number from 1 to 65535/
+    ],
+    [
+      'hostPort: 70000',
+      (c, d) => (
+        (c.portMappings = [{ containerPort: 80, hostPort: 70000 }]),
+        (d.networkMode = 'bridge'),
+        (d.requiresCompatibilities = ['EC2'])
+      ),
+      /portMappings\[0\]\.hostPort: is 70000 \(use a whole number from 0 to 65535/
+    ],
     ['memory: 2^31', (c) => (c.memory = 2 ** 31), /containerDefinitions\[0\]\.memory: is 2147483648 /],
     ['stopTimeout: -5', (c) => (c.stopTimeout = -5), /containerDefinitions\[0\]\.stopTimeout: is -5 \(use a whole number from 0/],
-    ['healthCheck.interval: 1', (c) => (c.healthCheck = { command: ['CMD', 'true'], interval: 1 }), /healthCheck\.interval: is 1 \(use a whole number from 5 to 300; seconds\)/],
-    ['healthCheck.retries: 11', (c) => (c.healthCheck = { command: ['CMD', 'true'], retries: 11 }), /healthCheck\.retries: is 11 \(use a whole number from 1 to 10\)/],
-    ['ephemeralStorage 500 GiB', (_c, d) => (d.ephemeralStorage = { sizeInGiB: 500 }), /ephemeralStorage\.sizeInGiB: is 500 \(use a whole number from 21 to 200/],
-    ['memoryReservation above memory', (c) => ((c.memory = 256), (c.memoryReservation = 512)), /containerDefinitions\[0\]\.memoryReservation: is 512 MiB, more than memory \(256 MiB\)/]
+    [
+      'healthCheck.interval: 1',
+      (c) => (c.healthCheck = { command: ['CMD', 'true'], interval: 1 }),
+      /healthCheck\.interval: is 1 \(use a whole number from 5 to 300; seconds\)/
+    ],
+    [
+      'healthCheck.retries: 11',
+      (c) => (c.healthCheck = { command: ['CMD', 'true'], retries: 11 }),
+      /healthCheck\.retries: is 11 \(use a whole number from 1 to 10\)/
+    ],
+    [
+      'ephemeralStorage 500 GiB',
+      (_c, d) => (d.ephemeralStorage = { sizeInGiB: 500 }),
+      /ephemeralStorage\.sizeInGiB: is 500 \(use a whole number from 21 to 200/
+    ],
+    [
+      'memoryReservation above memory',
+      (c) => ((c.memory = 256), (c.memoryReservation = 512)),
+      /containerDefinitions\[0\]\.memoryReservation: is 512 MiB, more than memory \(256 MiB\)/
+    ]
   ])('%s fails naming the path', async (_name, spoil, message) => {
     expect(await messagesFor(td(spoil))).toEqual([expect.stringMatching(message)]);
   });
@@ -106,27 +164,46 @@ describe('numbers', () => {
   it('numbers in range still render', async () => {
     const { rendered } = await render(
       { 'task-definition': 'td.json' },
-      { files: { 'td.json': td((c) => Object.assign(c, { memory: 512, memoryReservation: 256, cpu: 0, healthCheck: { command: ['CMD', 'true'], interval: 5, retries: 10 } })) } }
+      {
+        files: {
+          'td.json': td((c) =>
+            Object.assign(c, {
+              memory: 512,
+              memoryReservation: 256,
+              cpu: 0,
+              healthCheck: { command: ['CMD', 'true'], interval: 5, retries: 10 }
+            })
+          )
+        }
+      }
     );
-    expect(rendered.input.containerDefinitions![0]).toMatchObject({ memory: 512, memoryReservation: 256, healthCheck: { interval: 5, retries: 10 } });
+    expect(rendered.input.containerDefinitions![0]).toMatchObject({
+      memory: 512,
+      memoryReservation: 256,
+      healthCheck: { interval: 5, retries: 10 }
+    });
   });
 });
 
 describe('prototype keys', () => {
   it('a "__proto__" key is refused naming its path, never dropped', async () => {
     const text = td().replace('"name": "web",', '"name": "web", "dockerLabels": { "__proto__": { "polluted": "yes" }, "team": "a" },');
-    expect(await messagesFor(text)).toEqual([expect.stringMatching(/^td\.json:\d+ containerDefinitions\[0\]\.dockerLabels: has a key "__proto__" \(no ECS field has that name/)]);
+    expect(await messagesFor(text)).toEqual([
+      expect.stringMatching(/^td\.json:\d+ containerDefinitions\[0\]\.dockerLabels: has a key "__proto__" \(no ECS field has that name/)
+    ]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('"constructor" and "prototype" are kept as data where a map allows any name', async () => {
     const text = td().replace('"name": "web",', '"name": "web", "dockerLabels": { "constructor": "c", "prototype": "p" },');
     const { rendered } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': text } });
-    expect(rendered.input.containerDefinitions![0]!.dockerLabels).toEqual({ constructor: 'c', prototype: 'p' });
+    expect(rendered.input.containerDefinitions![0].dockerLabels).toEqual({ constructor: 'c', prototype: 'p' });
   });
 
   it('"constructor" as a task definition field is an unknown field, not ignored', async () => {
-    expect(await messagesFor(td((_c, d) => (d['constructor'] = 'x')))).toEqual([expect.stringMatching(/td\.json:\d+ constructor: unknown field "constructor"/)]);
+    expect(await messagesFor(td((_c, d) => (d['constructor'] = 'x')))).toEqual([
+      expect.stringMatching(/td\.json:\d+ constructor: unknown field "constructor"/)
+    ]);
   });
 });
 
@@ -134,7 +211,11 @@ describe('size of the request', () => {
   it('a rendered definition over 64 KiB fails before registering, with its size', async () => {
     const text = td((c) => (c.environment = Array.from({ length: 700 }, (_, i) => ({ name: `VAR_${i}`, value: 'x'.repeat(100) }))));
     const messages = await messagesFor(text);
-    expect(messages).toEqual([expect.stringMatching(/^td\.json: the rendered task definition is 89 KiB \(91104 bytes\); RegisterTaskDefinition accepts at most 64 KiB \(move bulky values out/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^td\.json: the rendered task definition is 89 KiB \(91104 bytes\); RegisterTaskDefinition accepts at most 64 KiB \(move bulky values out/
+      )
+    ]);
   });
 });
 
@@ -144,18 +225,25 @@ describe('encoding', () => {
     const at = good.indexOf('nginx');
     const bytes = Buffer.concat([good.subarray(0, at), Buffer.from([0x6e, 0xff, 0x78]), good.subarray(at + 5)]);
     const line = good.subarray(0, at).toString().split('\n').length;
-    expect(await messagesFor(bytes)).toEqual([`td.json:${line}: is not UTF-8: invalid byte at offset ${at + 1} (ff 78 22 2c) (save the file as UTF-8)`]);
+    expect(await messagesFor(bytes)).toEqual([
+      `td.json:${line}: is not UTF-8: invalid byte at offset ${at + 1} (ff 78 22 2c) (save the file as UTF-8)`
+    ]);
   });
 
   it('a UTF-16 file is named as such', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(td(), 'utf16le')]);
-    expect(await messagesFor(bytes)).toEqual([expect.stringMatching(/is not UTF-8: invalid byte at offset 0 .*\(the file is UTF-16: save it as UTF-8\)/)]);
+    expect(await messagesFor(bytes)).toEqual([
+      expect.stringMatching(/is not UTF-8: invalid byte at offset 0 .*\(the file is UTF-16: save it as UTF-8\)/)
+    ]);
   });
 
   it('UTF-8 with a byte order mark and non-ASCII values renders', async () => {
-    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(td((c) => (c.environment = [{ name: 'G', value: 'grüße 👋' }])))]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(td((c) => (c.environment = [{ name: 'G', value: 'grüße 👋' }])))
+    ]);
     const { rendered } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': bytes } });
-    expect(rendered.input.containerDefinitions![0]!.environment).toEqual([{ name: 'G', value: 'grüße 👋' }]);
+    expect(rendered.input.containerDefinitions![0].environment).toEqual([{ name: 'G', value: 'grüße 👋' }]);
   });
 
   it.each<[string, number[], number | undefined]>([
@@ -179,7 +267,9 @@ describe('the template file itself', () => {
   it('a FIFO is refused at once instead of waiting for a writer', async () => {
     const fifo = join(dir, 'pipe.json');
     execFileSync('mkfifo', [fifo]);
-    expect(await fileErrors(fifo)).toEqual([`${fifo}: is a FIFO (named pipe), not a regular file (point task-definition at the template file in the repository)`]);
+    expect(await fileErrors(fifo)).toEqual([
+      `${fifo}: is a FIFO (named pipe), not a regular file (point task-definition at the template file in the repository)`
+    ]);
   });
 
   it('a directory is refused', async () => {
@@ -187,9 +277,14 @@ describe('the template file itself', () => {
     expect(await fileErrors(join(dir, 'sub'))).toEqual([expect.stringMatching(/sub: is a directory, not a (regular|template) file/)]);
   });
 
-  it.each(['/dev/zero', '/dev/null', '/proc/self/environ', '/proc/kmsg', '/sys/kernel/mm/transparent_hugepage/enabled'])('%s is refused as a system file', async (path) => {
-    expect(await fileErrors(path)).toEqual([expect.stringMatching(new RegExp(`^${path}: is /(dev|proc|sys)/\\S*, a system file, not a template`))]);
-  });
+  it.each(['/dev/zero', '/dev/null', '/proc/self/environ', '/proc/kmsg', '/sys/kernel/mm/transparent_hugepage/enabled'])(
+    '%s is refused as a system file',
+    async (path) => {
+      expect(await fileErrors(path)).toEqual([
+        expect.stringMatching(new RegExp(`^${path}: is /(dev|proc|sys)/\\S*, a system file, not a template`))
+      ]);
+    }
+  );
 
   it('a symlink into /proc is refused too', async () => {
     const link = join(dir, 'environ.json');
@@ -200,7 +295,9 @@ describe('the template file itself', () => {
   it('a file over the size limit is refused without reading it whole', async () => {
     const big = join(dir, 'big.json');
     writeFileSync(big, ' '.repeat(MAX_TEMPLATE_BYTES + 10));
-    expect(await fileErrors(big)).toEqual([`${big}: is more than 1 MiB; templates are limited to 1 MiB (point task-definition at the template file in the repository (a task definition is at most 64 KiB))`]);
+    expect(await fileErrors(big)).toEqual([
+      `${big}: is more than 1 MiB; templates are limited to 1 MiB (point task-definition at the template file in the repository (a task definition is at most 64 KiB))`
+    ]);
   });
 
   it('a regular file renders', async () => {
@@ -247,7 +344,9 @@ describe('rendered-path', () => {
   it('a FIFO as rendered-path is refused before writing would hang', async () => {
     const fifo = join(dir, 'out.fifo');
     execFileSync('mkfifo', [fifo]);
-    expect(await fileErrors(template, { 'rendered-path': fifo })).toEqual([`input \`rendered-path\` is "${fifo}", which is a FIFO (named pipe) (give the path of a file to write)`]);
+    expect(await fileErrors(template, { 'rendered-path': fifo })).toEqual([
+      `input \`rendered-path\` is "${fifo}", which is a FIFO (named pipe) (give the path of a file to write)`
+    ]);
   });
 
   it('writeRendered refuses the template too (the CLI passes its own path)', async () => {
@@ -267,6 +366,8 @@ describe('rendered-path', () => {
 });
 
 it('thrown problems are InputErrors (adapters turn them into annotations and status=failed)', async () => {
-  const error = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': td((c) => (c.memory = -512)) } }).catch((e: unknown) => e);
+  const error = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': td((c) => (c.memory = -512)) } }).catch(
+    (e: unknown) => e
+  );
   expect(error instanceof InputErrors || error instanceof InputError).toBe(true);
 });

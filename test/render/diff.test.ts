@@ -21,23 +21,23 @@ function handWritten(): RegisterTaskDefinitionCommandInput {
     runtimePlatform: registered.runtimePlatform,
     containerDefinitions: [
       {
-        name: router!.name,
-        image: router!.image,
+        name: router.name,
+        image: router.image,
         memoryReservation: 50,
         essential: true,
         user: '0',
-        logConfiguration: router!.logConfiguration,
-        firelensConfiguration: router!.firelensConfiguration
+        logConfiguration: router.logConfiguration,
+        firelensConfiguration: router.firelensConfiguration
       },
       {
-        name: app!.name,
-        image: app!.image,
+        name: app.name,
+        image: app.image,
         portMappings: [{ name: 'app-8080-tcp', containerPort: 8080, appProtocol: 'http' }],
-        environment: [...app!.environment!].reverse(),
-        secrets: app!.secrets,
-        dependsOn: app!.dependsOn,
-        logConfiguration: app!.logConfiguration,
-        healthCheck: app!.healthCheck
+        environment: [...app.environment!].reverse(),
+        secrets: app.secrets,
+        dependsOn: app.dependsOn,
+        logConfiguration: app.logConfiguration,
+        healthCheck: app.healthCheck
       }
     ]
   };
@@ -52,17 +52,17 @@ describe('normalise and diff', () => {
 
   it('keeps an empty environment value: removing it is a change', () => {
     const after = handWritten();
-    after.containerDefinitions![1]!.environment = after.containerDefinitions![1]!.environment!.filter((e) => e.name !== 'FEATURE_FLAGS');
+    after.containerDefinitions![1].environment = after.containerDefinitions![1].environment!.filter((e) => e.name !== 'FEATURE_FLAGS');
     expect(formatDiff(diffTaskDefinitions(registered, after))).toBe('- containerDefinitions[app].environment.FEATURE_FLAGS: ""');
   });
 
   it('shows real changes by container name and variable name', () => {
     const after = handWritten();
-    const app = after.containerDefinitions![1]!;
+    const app = after.containerDefinitions![1];
     app.image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout-api:v2';
     app.environment = [...app.environment!.filter((e) => e.name !== 'JAVA_OPTS'), { name: 'FOO', value: 'bar' }];
     app.environment.find((e) => e.name === 'SPRING_PROFILES_ACTIVE')!.value = 'staging';
-    app.portMappings![0]!.hostPort = 8080; // the awsvpc default: no change
+    app.portMappings![0].hostPort = 8080; // the awsvpc default: no change
     after.memory = '4096';
     after.containerDefinitions!.push({ name: 'xray', image: 'amazon/aws-xray-daemon', essential: false });
     expect(formatDiff(diffTaskDefinitions(registered, after)).split('\n')).toEqual([
@@ -77,11 +77,16 @@ describe('normalise and diff', () => {
   });
 
   it('fills defaults: essential, protocol, bridge dynamic host port, network mode', () => {
-    const n = normalizeTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'c', image: 'i', portMappings: [{ containerPort: 80 }], mountPoints: [], cpu: 0 }] });
+    const n = normalizeTaskDefinition({
+      family: 'f',
+      containerDefinitions: [{ name: 'c', image: 'i', portMappings: [{ containerPort: 80 }], mountPoints: [], cpu: 0 }]
+    });
     expect(n).toEqual({
       family: 'f',
       networkMode: 'bridge',
-      containerDefinitions: [{ name: 'c', image: 'i', essential: true, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }]
+      containerDefinitions: [
+        { name: 'c', image: 'i', essential: true, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] }
+      ]
     });
   });
 });
@@ -164,7 +169,10 @@ describe('secrets in the diff', () => {
       }),
       A
     );
-    const after = await revision(JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:{{ tag }}', memory: 512 }] }), B);
+    const after = await revision(
+      JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:{{ tag }}', memory: 512 }] }),
+      B
+    );
     const diff = printed(before, after);
     expect(diff).toBe(
       '- containerDefinitions[worker]: {"environment":[{"name":"TOKEN","value":"(old value not shown)"}],"essential":false,"image":"worker:1","memory":256,"name":"worker"}'
@@ -173,8 +181,16 @@ describe('secrets in the diff', () => {
   });
 
   it.each([
-    ['a command argument', { command: ['migrate', '--password={{ db_password }}'] }, '~ containerDefinitions[web].command: (secret) changed'],
-    ['a docker label', { dockerLabels: { auth: 'Bearer {{ db_password }}' } }, '~ containerDefinitions[web].dockerLabels.auth: (secret) changed'],
+    [
+      'a command argument',
+      { command: ['migrate', '--password={{ db_password }}'] },
+      '~ containerDefinitions[web].command: (secret) changed'
+    ],
+    [
+      'a docker label',
+      { dockerLabels: { auth: 'Bearer {{ db_password }}' } },
+      '~ containerDefinitions[web].dockerLabels.auth: (secret) changed'
+    ],
     [
       'a log option',
       { logConfiguration: { logDriver: 'awsfirelens', options: { Name: 'http', Header: 'X-Key {{ db_password }}' } } },
@@ -188,7 +204,19 @@ describe('secrets in the diff', () => {
 
   it('without secrets nothing is redacted but old values of removed environment variables', () => {
     const lines = diffTaskDefinitions(
-      { family: 'f', containerDefinitions: [{ name: 'c', image: 'i', environment: [{ name: 'A', value: 'x' }, { name: 'B', value: '' }] }] },
+      {
+        family: 'f',
+        containerDefinitions: [
+          {
+            name: 'c',
+            image: 'i',
+            environment: [
+              { name: 'A', value: 'x' },
+              { name: 'B', value: '' }
+            ]
+          }
+        ]
+      },
       { family: 'f', containerDefinitions: [{ name: 'c', image: 'j', environment: [{ name: 'A', value: 'y' }] }] }
     );
     expect(formatDiff(lines).split('\n')).toEqual([

@@ -28,13 +28,11 @@ export interface Call {
 export function stubEcs(revisions: { taskDefinition: TaskDefinition; tags?: Tag[] }[] = []): EcsApi & { calls: Call[] } {
   const calls: Call[] = [];
   const byArn = (ref: string) =>
-    revisions.find(
-      (r) =>
-        r.taskDefinition.taskDefinitionArn === ref ||
-        `${r.taskDefinition.family}:${r.taskDefinition.revision}` === ref
-    );
+    revisions.find((r) => r.taskDefinition.taskDefinitionArn === ref || `${r.taskDefinition.family}:${r.taskDefinition.revision}` === ref);
   const latest = (family: string) =>
-    revisions.filter((r) => r.taskDefinition.family === family).sort((a, b) => (b.taskDefinition.revision ?? 0) - (a.taskDefinition.revision ?? 0))[0];
+    revisions
+      .filter((r) => r.taskDefinition.family === family)
+      .sort((a, b) => (b.taskDefinition.revision ?? 0) - (a.taskDefinition.revision ?? 0))[0];
   const unexpected = (method: string) => async (): Promise<never> => {
     throw new Error(`unexpected call ${method}`);
   };
@@ -59,7 +57,7 @@ export function stubEcs(revisions: { taskDefinition: TaskDefinition; tags?: Tag[
         taskDefinitionArn: `arn:aws:ecs:eu-west-1:123456789012:task-definition/${input.family}:${revision}`,
         revision,
         status: 'ACTIVE'
-      } as TaskDefinition;
+      };
       revisions.push({ taskDefinition: td, ...(input.tags ? { tags: input.tags } : {}) });
       return td;
     },

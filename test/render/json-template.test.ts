@@ -32,7 +32,8 @@ async function both(text: string): Promise<[unknown, unknown]> {
       const p: ParsedTemplate = await parseTemplate(text, file, VARS);
       return { doc: p.doc, lines: [...p.lines], placeholders: [...p.placeholders], used: [...p.used].sort() };
     } catch (error) {
-      if (error instanceof InputErrors) return error.errors.map((e) => [e.message.replace(/^t\.(json|yaml)/, 'FILE'), e.location.line, e.location.path]);
+      if (error instanceof InputErrors)
+        return error.errors.map((e) => [e.message.replace(/^t\.(json|yaml)/, 'FILE'), e.location.line, e.location.path]);
       throw error;
     }
   };
@@ -65,8 +66,14 @@ describe('the JSON reader gives what the YAML parser gives', () => {
     ['empty containers and nesting', '{"a": {}, "b": [], "c": [[{"d": [{}]}]]}'],
     ['a root that is a list', '[1, {"a": "{{ cpu }}"}]'],
     ['whitespace, CRLF lines and tabs', '{\r\n\t"family" :\r\n\t\t"web",\r\n\t"cpu":\t"{{ cpu }}"\r\n}\r\n'],
-    ['unquoted placeholders (YAML reads them as the placeholder the user meant)', '{\n  "cpu": {{ cpu }},\n  "memory": {{memory}},\n  "list": [{{ port }}]\n}'],
-    ['a placeholder with no value and a malformed one', '{\n  "image": "web:{{ nope }}",\n  "user": "{{ a b }}",\n  "x": "{{ env.MISSING }}"\n}'],
+    [
+      'unquoted placeholders (YAML reads them as the placeholder the user meant)',
+      '{\n  "cpu": {{ cpu }},\n  "memory": {{memory}},\n  "list": [{{ port }}]\n}'
+    ],
+    [
+      'a placeholder with no value and a malformed one',
+      '{\n  "image": "web:{{ nope }}",\n  "user": "{{ a b }}",\n  "x": "{{ env.MISSING }}"\n}'
+    ],
     ['a value with YAML syntax stays a string', '{"a": "- x\\nb: c", "b": "&anchor *alias", "c": "# not a comment"}']
   ])('%s', async (_name, text) => {
     const [json, yaml] = await both(text);

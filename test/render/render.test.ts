@@ -13,7 +13,15 @@ describe('describe-task-definition output as the template', () => {
   it('unwraps {taskDefinition, tags}, strips read-only fields with a notice, keeps tags and empty values', async () => {
     const { rendered, reporter } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': FARGATE } });
     const td = rendered.input;
-    for (const field of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy']) {
+    for (const field of [
+      'taskDefinitionArn',
+      'revision',
+      'status',
+      'requiresAttributes',
+      'compatibilities',
+      'registeredAt',
+      'registeredBy'
+    ]) {
       expect(td).not.toHaveProperty(field);
     }
     expect(td.tags).toEqual([
@@ -22,7 +30,7 @@ describe('describe-task-definition output as the template', () => {
     ]);
     expect(td.family).toBe('checkout-api');
     expect(td.containerDefinitions!.map((c) => c.name)).toEqual(['app', 'log-router']);
-    expect(td.containerDefinitions![0]!.environment).toContainEqual({ name: 'FEATURE_FLAGS', value: '' });
+    expect(td.containerDefinitions![0].environment).toContainEqual({ name: 'FEATURE_FLAGS', value: '' });
     expect(reporter.lines).toContain(
       'notice: removed fields that describe-task-definition returns but register-task-definition rejects: taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt, registeredBy'
     );
@@ -44,7 +52,8 @@ describe("the official render action's inputs", () => {
         'container-name': 'app',
         image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout-api:new',
         'environment-variables': 'SPRING_PROFILES_ACTIVE=staging\nDATABASE_URL=postgres://u@h/db?sslmode=require&a=b\nEMPTY=\n',
-        secrets: 'DB_PASSWORD=arn:aws:ssm:eu-west-1:123456789012:parameter/db\nAPI_KEY=arn:aws:secretsmanager:eu-west-1:123456789012:secret:api',
+        secrets:
+          'DB_PASSWORD=arn:aws:ssm:eu-west-1:123456789012:parameter/db\nAPI_KEY=arn:aws:secretsmanager:eu-west-1:123456789012:secret:api',
         'log-configuration-log-driver': 'awslogs',
         'log-configuration-options': 'awslogs-group=/ecs/checkout\nawslogs-stream-prefix=app',
         'docker-labels': 'com.example.commit=abc123\nteam=payments',
@@ -52,7 +61,7 @@ describe("the official render action's inputs", () => {
       },
       { files: { 'td.json': FARGATE } }
     );
-    const app = rendered.input.containerDefinitions![0]!;
+    const app = rendered.input.containerDefinitions![0];
     expect(app.image).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout-api:new');
     expect(app.environment).toEqual([
       { name: 'SPRING_PROFILES_ACTIVE', value: 'staging' },
@@ -81,7 +90,7 @@ describe("the official render action's inputs", () => {
     expect(app.dockerLabels).toEqual({ 'com.example.commit': 'abc123', team: 'payments' });
     expect(app.command).toEqual(['sh', '-c', "echo 'a b' && exec java -jar app.jar"]);
     // the sidecar is untouched
-    expect(rendered.input.containerDefinitions![1]!.image).toBe('public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.2');
+    expect(rendered.input.containerDefinitions![1].image).toBe('public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.2');
   });
 
   it('takes a command as a JSON array, as the official action does', async () => {
@@ -89,7 +98,7 @@ describe("the official render action's inputs", () => {
       { 'task-definition': 'td.json', 'container-name': 'php', command: '["php-fpm", "-F", "-d memory_limit=1G"]' },
       { files: { 'td.json': BRIDGE } }
     );
-    expect(rendered.input.containerDefinitions![1]!.command).toEqual(['php-fpm', '-F', '-d memory_limit=1G']);
+    expect(rendered.input.containerDefinitions![1].command).toEqual(['php-fpm', '-F', '-d memory_limit=1G']);
   });
 
   it('sets several images in one step with `images`', async () => {
@@ -129,7 +138,10 @@ describe('starting from a registered revision', () => {
 
   it('from an ARN with nothing changed: marks it unchanged, keeps its tags', async () => {
     const ecs = stubEcs(revisions());
-    const { rendered } = await render({ 'task-definition-arn': 'arn:aws:ecs:us-east-1:210987654321:task-definition/legacy-web:7' }, { ecs });
+    const { rendered } = await render(
+      { 'task-definition-arn': 'arn:aws:ecs:us-east-1:210987654321:task-definition/legacy-web:7' },
+      { ecs }
+    );
     expect(rendered.base).toEqual({ arn: 'arn:aws:ecs:us-east-1:210987654321:task-definition/legacy-web:7', unchanged: true });
     expect(rendered.input.tags).toEqual([{ key: 'app', value: 'legacy' }]);
     expect(rendered.sourceFile).toBeUndefined();
@@ -140,7 +152,7 @@ describe('starting from a registered revision', () => {
     const ecs = stubEcs(revisions());
     const { rendered } = await render({ 'task-definition-family': 'legacy-web', 'container-name': 'php', image: 'php:new' }, { ecs });
     expect(rendered.base).toEqual({ arn: 'arn:aws:ecs:us-east-1:210987654321:task-definition/legacy-web:7', unchanged: false });
-    expect(rendered.input.containerDefinitions![1]!.image).toBe('php:new');
+    expect(rendered.input.containerDefinitions![1].image).toBe('php:new');
     expect(ecs.calls).toEqual([{ method: 'describeTaskDefinition', arg: 'legacy-web' }]);
   });
 });

@@ -42,17 +42,53 @@ describe('readRenderSettings', () => {
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['no source', {}, /^no task definition to render \(set input `task-definition` \(a template file\), input `task-definition-family` or input `task-definition-arn`\)$/],
-    ['two sources', { 'task-definition': 'a.json', 'task-definition-arn': 'web:1' }, /input `task-definition` and input `task-definition-arn` are both set/],
+    [
+      'no source',
+      {},
+      /^no task definition to render \(set input `task-definition` \(a template file\), input `task-definition-family` or input `task-definition-arn`\)$/
+    ],
+    [
+      'two sources',
+      { 'task-definition': 'a.json', 'task-definition-arn': 'web:1' },
+      /input `task-definition` and input `task-definition-arn` are both set/
+    ],
     ['a bad ARN', { 'task-definition-arn': 'web' }, /input `task-definition-arn` is "web", not a task definition revision/],
     ['image without container-name', { 'task-definition': 'a.json', image: 'x' }, /input `image` is set without input `container-name`/],
-    ['env without container-name', { 'task-definition': 'a.json', 'environment-variables': 'A=1' }, /input `environment-variables` is set without input `container-name`/],
-    ['a bad env line', { 'task-definition': 'a.json', 'container-name': 'c', 'environment-variables': 'JUST_A_NAME' }, /input `environment-variables` line 1 is not KEY=VALUE \(11 characters/],
-    ['a secret without valueFrom', { 'task-definition': 'a.json', 'container-name': 'c', secrets: 'DB=' }, /input `secrets`: DB has no valueFrom/],
-    ['a bad images line', { 'task-definition': 'a.json', images: 'web' }, /input `images` line 1 is "web" \(write one container=image per line\)/],
-    ['an unclosed quote in command', { 'task-definition': 'a.json', 'container-name': 'c', command: `sh -c "echo` }, /input `command` has an unclosed " quote/],
-    ['a JSON command that is not a list of strings', { 'task-definition': 'a.json', 'container-name': 'c', command: '[1, 2]' }, /input `command` starts with \[ but is not a JSON array of strings/],
-    ['a secret var that is not a var', { 'task-definition': 'a.json', vars: 'token=x', 'secret-vars': 'tokne' }, /input `secret-vars` names "tokne", which is not set \(did you mean "token"\?\)/],
+    [
+      'env without container-name',
+      { 'task-definition': 'a.json', 'environment-variables': 'A=1' },
+      /input `environment-variables` is set without input `container-name`/
+    ],
+    [
+      'a bad env line',
+      { 'task-definition': 'a.json', 'container-name': 'c', 'environment-variables': 'JUST_A_NAME' },
+      /input `environment-variables` line 1 is not KEY=VALUE \(11 characters/
+    ],
+    [
+      'a secret without valueFrom',
+      { 'task-definition': 'a.json', 'container-name': 'c', secrets: 'DB=' },
+      /input `secrets`: DB has no valueFrom/
+    ],
+    [
+      'a bad images line',
+      { 'task-definition': 'a.json', images: 'web' },
+      /input `images` line 1 is "web" \(write one container=image per line\)/
+    ],
+    [
+      'an unclosed quote in command',
+      { 'task-definition': 'a.json', 'container-name': 'c', command: `sh -c "echo` },
+      /input `command` has an unclosed " quote/
+    ],
+    [
+      'a JSON command that is not a list of strings',
+      { 'task-definition': 'a.json', 'container-name': 'c', command: '[1, 2]' },
+      /input `command` starts with \[ but is not a JSON array of strings/
+    ],
+    [
+      'a secret var that is not a var',
+      { 'task-definition': 'a.json', vars: 'token=x', 'secret-vars': 'tokne' },
+      /input `secret-vars` names "tokne", which is not set \(did you mean "token"\?\)/
+    ],
     ['a bad family', { 'task-definition': 'a.json', family: 'my family' }, /input `family` is "my family", not a family name/],
     ['an unclosed heredoc', { 'task-definition': 'a.json', vars: 'a<<EOF\nx' }, /input `vars` line 1: "a<<EOF" is never closed/]
   ])('rejects %s, naming the input', (_, values, message) => {

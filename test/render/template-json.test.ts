@@ -55,7 +55,11 @@ describe('plain JSON never loads the YAML reader', () => {
   });
 
   it('lines of list items and nested keys', async () => {
-    const parsed = await parseTemplate('{\n  "c": [\n    {\n      "n": "a"\n    },\n    {\n      "n": "b"\n    }\n  ]\n}', 'td.json', vars());
+    const parsed = await parseTemplate(
+      '{\n  "c": [\n    {\n      "n": "a"\n    },\n    {\n      "n": "b"\n    }\n  ]\n}',
+      'td.json',
+      vars()
+    );
     expect(parsed.lines.get('c')).toBe(2);
     expect(parsed.lines.get('c[1].n')).toBe(7);
   });
@@ -70,7 +74,21 @@ describe('plain JSON never loads the YAML reader', () => {
   });
 
   it('what JSON forbids goes to the YAML reader (which here fails): trailing content, a duplicate key, __proto__, a key with a placeholder', async () => {
-    for (const text of ['{"a": 1} x', '{"a": 1, "a": 2}', '{"__proto__": {}}', '{"{{ k }}": 1}', '{"a": 1,}', '{"a": [1 2]}', '{"a" 1}', '{"a": 01}', '{"a": "\\x"}', '{"a": tru}', '{"a": "\\u0"}', `${'{"a":'.repeat(66)}1${'}'.repeat(66)}`, `${'['.repeat(66)}1${']'.repeat(66)}`]) {
+    for (const text of [
+      '{"a": 1} x',
+      '{"a": 1, "a": 2}',
+      '{"__proto__": {}}',
+      '{"{{ k }}": 1}',
+      '{"a": 1,}',
+      '{"a": [1 2]}',
+      '{"a" 1}',
+      '{"a": 01}',
+      '{"a": "\\x"}',
+      '{"a": tru}',
+      '{"a": "\\u0"}',
+      `${'{"a":'.repeat(66)}1${'}'.repeat(66)}`,
+      `${'['.repeat(66)}1${']'.repeat(66)}`
+    ]) {
       await expect(parseTemplate(text, 'td.json', vars())).rejects.toThrow('the YAML package was used for a plain JSON template');
     }
   });

@@ -30,14 +30,24 @@ describe('YAML aliases', () => {
     ].join('\n');
     const { doc, used } = await parseTemplate(text, 'td.yaml', vars({ stage: 'prod' }));
     const env = [{ name: 'STAGE', value: 'prod' }];
-    expect(doc).toEqual({ containerDefinitions: [{ name: 'web', environment: env }, { name: 'worker', environment: env }] });
+    expect(doc).toEqual({
+      containerDefinitions: [
+        { name: 'web', environment: env },
+        { name: 'worker', environment: env }
+      ]
+    });
     expect([...used]).toEqual(['stage']);
   });
 
   it(`${MAX_ALIASES} aliases are fine; one more is refused as an alias bomb, naming the alias`, async () => {
     const ok = ['a: &a x', `list: [${Array(MAX_ALIASES).fill('*a').join(', ')}]`].join('\n');
     expect(((await parseTemplate(ok, 'td.yaml', vars())).doc as { list: string[] }).list).toHaveLength(MAX_ALIASES);
-    const bomb = ['a: &a x', `list: [${Array(MAX_ALIASES + 1).fill('*a').join(', ')}]`].join('\n');
+    const bomb = [
+      'a: &a x',
+      `list: [${Array(MAX_ALIASES + 1)
+        .fill('*a')
+        .join(', ')}]`
+    ].join('\n');
     expect(await problems(bomb, 'td.yaml')).toEqual([
       `td.yaml:2 list[${MAX_ALIASES}]: expands YAML aliases more than ${MAX_ALIASES} times (an alias bomb?) (write the repeated values out, or use fewer aliases (*a); expansion stops at ${MAX_ALIASES})`
     ]);
@@ -56,7 +66,11 @@ describe('nesting', () => {
     expect(JSON.stringify(doc)).toBe(`${'{"a":'.repeat(64)}1${'}'.repeat(64)}`);
     const messages = await problems(nested(66, json), file);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(new RegExp(`^${file.replace('.', '\\.')} ${Array(65).fill('a').join('\\.')}: is nested too deeply \\(check for recursive YAML aliases\\)$`));
+    expect(messages[0]).toMatch(
+      new RegExp(
+        `^${file.replace('.', '\\.')} ${Array(65).fill('a').join('\\.')}: is nested too deeply \\(check for recursive YAML aliases\\)$`
+      )
+    );
   });
 });
 
@@ -65,7 +79,9 @@ describe('keys', () => {
     ['YAML', 'td.yaml', '"{{ name }}": web'],
     ['JSON', 'td.json', '{"{{ name }}": "web"}']
   ])('a placeholder in a %s key is refused with where and why', async (_kind, file, text) => {
-    expect(await problems(text, file)).toEqual([`${file}:1: key "{{ name }}" holds a placeholder (placeholders are substituted in values only; write the key itself)`]);
+    expect(await problems(text, file)).toEqual([
+      `${file}:1: key "{{ name }}" holds a placeholder (placeholders are substituted in values only; write the key itself)`
+    ]);
   });
 
   it.each([
@@ -93,7 +109,9 @@ describe('values', () => {
     ['-.inf', 'a number too large to represent'],
     ['.nan', 'not a number']
   ])('%s is refused (JSON has no such number)', async (value, why) => {
-    expect(await problems(`cpu: ${value}`, 'td.yaml')).toEqual([`td.yaml:1 cpu: is ${value}, ${why} (use a smaller number, or quote it if it is text)`]);
+    expect(await problems(`cpu: ${value}`, 'td.yaml')).toEqual([
+      `td.yaml:1 cpu: is ${value}, ${why} (use a smaller number, or quote it if it is text)`
+    ]);
   });
 
   it('an unquoted {{ cpu }} in YAML and JSON is the placeholder the user meant, and may become a number', async () => {
@@ -112,7 +130,11 @@ describe('values', () => {
   });
 
   it('JSON and YAML give the same lines for the same keys', async () => {
-    const json = await parseTemplate('{\n  "family": "web",\n  "containerDefinitions": [\n    {\n      "name": "web"\n    }\n  ]\n}', 'td.json', vars());
+    const json = await parseTemplate(
+      '{\n  "family": "web",\n  "containerDefinitions": [\n    {\n      "name": "web"\n    }\n  ]\n}',
+      'td.json',
+      vars()
+    );
     const yaml = await parseTemplate('family: web\ncontainerDefinitions:\n  - name: web\n', 'td.yaml', vars());
     expect(json.lines.get('family')).toBe(2);
     expect(json.lines.get('containerDefinitions[0].name')).toBe(5);
@@ -121,8 +143,12 @@ describe('values', () => {
   });
 
   it('a missing variable names the line, the path and the fix', async () => {
-    expect(await problems('family: web\nimage: "x:{{ tag }}"', 'td.yaml')).toEqual(['td.yaml:2 image: placeholder {{ tag }} has no value (add tag=… to the vars input)']);
-    expect(await problems('image: "{{ env.NOPE }}"', 'td.yaml')).toEqual(['td.yaml:1 image: placeholder {{ env.NOPE }} has no value (set the environment variable NOPE)']);
+    expect(await problems('family: web\nimage: "x:{{ tag }}"', 'td.yaml')).toEqual([
+      'td.yaml:2 image: placeholder {{ tag }} has no value (add tag=… to the vars input)'
+    ]);
+    expect(await problems('image: "{{ env.NOPE }}"', 'td.yaml')).toEqual([
+      'td.yaml:1 image: placeholder {{ env.NOPE }} has no value (set the environment variable NOPE)'
+    ]);
   });
 
   it('JSON with escapes, true, false and null reads as JSON does', async () => {
@@ -167,7 +193,7 @@ describe('the JSON reader is exactly as strict as JSON: what it must not accept,
 });
 
 describe('YAML lines and limits', () => {
-  it('an alias keeps its own line; a key whose value is on the next line has the key\'s line', async () => {
+  it("an alias keeps its own line; a key whose value is on the next line has the key's line", async () => {
     const parsed = await parseTemplate('a: &x 1\nb: *x\nfamily:\n  web\n', 'td.yaml', vars());
     expect(parsed.lines.get('a')).toBe(1);
     expect(parsed.lines.get('b')).toBe(2);
@@ -184,7 +210,9 @@ describe('YAML lines and limits', () => {
     const text = `a: &a [${Array(1001).fill('1').join(',')}]\nb: [${Array(99).fill('*a').join(',')}]`;
     const messages = await problems(text, 'td.yaml');
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/^td\.yaml b\[\d+\]\[\d+\]: expands to more than 100000 values \(a task definition is far smaller: check for YAML aliases \(\*name\) that repeat large parts\)$/);
+    expect(messages[0]).toMatch(
+      /^td\.yaml b\[\d+\]\[\d+\]: expands to more than 100000 values \(a task definition is far smaller: check for YAML aliases \(\*name\) that repeat large parts\)$/
+    );
   });
 
   it('an unquoted placeholder without spaces in YAML is the placeholder too', async () => {

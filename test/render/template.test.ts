@@ -13,9 +13,9 @@ describe('templates', () => {
     expect(td.family).toBe('web-prod');
     expect(td.cpu).toBe('512');
     expect(td.memory).toBe('1024');
-    const web = td.containerDefinitions![0]!;
+    const web = td.containerDefinitions![0];
     expect(web.image).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:v1.2.3');
-    expect(web.portMappings![0]!.containerPort).toBe(8080);
+    expect(web.portMappings![0].containerPort).toBe(8080);
     expect(web.environment).toEqual([
       { name: 'STAGE', value: 'prod' },
       { name: 'GREETING', value: 'hello' },
@@ -55,8 +55,8 @@ describe('templates', () => {
     expect(rendered.input.family).toBe('web');
     const c = rendered.input.containerDefinitions!;
     expect(c).toHaveLength(1);
-    expect(c[0]!.privileged).toBeUndefined();
-    expect(c[0]!.environment).toEqual([{ name: 'EVIL', value: evil }]);
+    expect(c[0].privileged).toBeUndefined();
+    expect(c[0].environment).toEqual([{ name: 'EVIL', value: evil }]);
   });
 
   it.each(injections)('a value with %s stays one string (YAML template, plain scalar)', async (_, evil) => {
@@ -77,9 +77,9 @@ describe('templates', () => {
     const c = rendered.input.containerDefinitions!;
     expect(Object.keys(rendered.input).sort()).toEqual(['containerDefinitions', 'family']);
     expect(c).toHaveLength(1);
-    expect(Object.keys(c[0]!).sort()).toEqual(['environment', 'image', 'memory', 'name']);
-    expect(c[0]!.image).toBe(`nginx:${evil}`);
-    expect(c[0]!.environment).toEqual([{ name: 'EVIL', value: evil }]);
+    expect(Object.keys(c[0]).sort()).toEqual(['environment', 'image', 'memory', 'name']);
+    expect(c[0].image).toBe(`nginx:${evil}`);
+    expect(c[0].environment).toEqual([{ name: 'EVIL', value: evil }]);
   });
 
   it('turns whole placeholders in numeric and boolean fields into numbers and booleans', async () => {
@@ -90,7 +90,7 @@ describe('templates', () => {
       },
       { files: { 'worker.json': fixture('templates/worker.json') } }
     );
-    const w = rendered.input.containerDefinitions![0]!;
+    const w = rendered.input.containerDefinitions![0];
     expect(rendered.input.cpu).toBe('1 vCPU');
     expect(rendered.input.memory).toBe('2 GB');
     expect(w.cpu).toBe(512);
@@ -110,7 +110,9 @@ describe('templates', () => {
     );
     expect(errors.map((e) => e.message)).toEqual([
       expect.stringMatching(/^worker\.json:11 containerDefinitions\[0\]\.cpu: \{\{ workerCpu \}\} is "lots", not a number/),
-      expect.stringMatching(/^worker\.json:14 containerDefinitions\[0\]\.readonlyRootFilesystem: \{\{ readonly \}\} is "maybe", not true or false/)
+      expect.stringMatching(
+        /^worker\.json:14 containerDefinitions\[0\]\.readonlyRootFilesystem: \{\{ readonly \}\} is "maybe", not true or false/
+      )
     ]);
   });
 
@@ -129,7 +131,7 @@ describe('templates', () => {
       ])
     );
     expect(errors).toHaveLength(5);
-    expect(errors[0]!.location).toEqual({ file: 'web.yaml', line: 7, path: 'memory' });
+    expect(errors[0].location).toEqual({ file: 'web.yaml', line: 7, path: 'memory' });
   });
 
   it('warns about variables the template does not use', async () => {
@@ -147,25 +149,27 @@ describe('templates', () => {
   ])('rejects the malformed placeholder %s', async (value, message) => {
     const template = JSON.stringify({ family: 'f', containerDefinitions: [{ name: 'c', image: 'i', memory: 64, user: value }] });
     const errors = await inputErrors(render({ 'task-definition': 't.json' }, { files: { 't.json': template } }));
-    expect(errors[0]!.message).toMatch(message);
-    expect(errors[0]!.location.path).toBe('containerDefinitions[0].user');
+    expect(errors[0].message).toMatch(message);
+    expect(errors[0].location.path).toBe('containerDefinitions[0].user');
   });
 
   it('reports syntax errors with the line', async () => {
-    const errors = await inputErrors(render({ 'task-definition': 't.json' }, { files: { 't.json': '{\n  "family": "x",\n  "containerDefinitions": [\n}' } }));
-    expect(errors[0]!.message).toMatch(/^t\.json:4: is not valid JSON or YAML/);
+    const errors = await inputErrors(
+      render({ 'task-definition': 't.json' }, { files: { 't.json': '{\n  "family": "x",\n  "containerDefinitions": [\n}' } })
+    );
+    expect(errors[0].message).toMatch(/^t\.json:4: is not valid JSON or YAML/);
   });
 
   it('refuses duplicate keys (a second "image" could hide the first)', async () => {
     const errors = await inputErrors(
       render({ 'task-definition': 't.json' }, { files: { 't.json': '{"family":"f","family":"g","containerDefinitions":[]}' } })
     );
-    expect(errors[0]!.message).toMatch(/t\.json:1: is not valid JSON or YAML: .*unique/i);
+    expect(errors[0].message).toMatch(/t\.json:1: is not valid JSON or YAML: .*unique/i);
   });
 
   it('names the missing template file', async () => {
     const errors = await inputErrors(render({ 'task-definition': 'nope.json' }));
-    expect(errors[0]!.message).toBe(
+    expect(errors[0].message).toBe(
       'nope.json: the task definition template does not exist (check the task-definition path (relative to the repository root))'
     );
   });

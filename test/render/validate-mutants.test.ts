@@ -10,7 +10,15 @@ import { checkRules, stripReadOnly, unwrapDescribeOutput, validateTaskDefinition
 const ctx = { file: 'td.json', lines: new Map<string, number>(), placeholders: new Map<string, string>() };
 
 function fargate(containers: JsonObject[], extra: JsonObject = {}): JsonObject {
-  return { family: 'api', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: containers, ...extra };
+  return {
+    family: 'api',
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: containers,
+    ...extra
+  };
 }
 const app = (extra: JsonObject = {}): JsonObject => ({ name: 'app', image: 'nginx', essential: true, ...extra });
 const rules = (doc: JsonObject): string[] => checkRules(doc, ctx).map((e) => e.message);
@@ -28,7 +36,10 @@ describe('port ranges', () => {
     [1, []],
     [65535, []],
     [0, ['td.json containerDefinitions[0].portMappings[0].containerPort: is 0 (use a whole number from 1 to 65535; a TCP/UDP port)']],
-    [65536, ['td.json containerDefinitions[0].portMappings[0].containerPort: is 65536 (use a whole number from 1 to 65535; a TCP/UDP port)']]
+    [
+      65536,
+      ['td.json containerDefinitions[0].portMappings[0].containerPort: is 65536 (use a whole number from 1 to 65535; a TCP/UDP port)']
+    ]
   ])('containerPort %s', async (port, expected) => {
     expect(await problems(fargate([app({ portMappings: [{ containerPort: port }] })]))).toEqual(expected);
   });
@@ -36,10 +47,23 @@ describe('port ranges', () => {
   it.each([
     [0, []],
     [65535, []],
-    [-1, ['td.json containerDefinitions[0].portMappings[0].hostPort: is -1 (use a whole number from 0 to 65535; 0 or none: a dynamic port in bridge mode)']],
-    [65536, ['td.json containerDefinitions[0].portMappings[0].hostPort: is 65536 (use a whole number from 0 to 65535; 0 or none: a dynamic port in bridge mode)']]
+    [
+      -1,
+      [
+        'td.json containerDefinitions[0].portMappings[0].hostPort: is -1 (use a whole number from 0 to 65535; 0 or none: a dynamic port in bridge mode)'
+      ]
+    ],
+    [
+      65536,
+      [
+        'td.json containerDefinitions[0].portMappings[0].hostPort: is 65536 (use a whole number from 0 to 65535; 0 or none: a dynamic port in bridge mode)'
+      ]
+    ]
   ])('hostPort %s in bridge mode', async (port, expected) => {
-    const doc: JsonObject = { family: 'api', containerDefinitions: [app({ memory: 128, portMappings: [{ containerPort: 8080, hostPort: port }] })] };
+    const doc: JsonObject = {
+      family: 'api',
+      containerDefinitions: [app({ memory: 128, portMappings: [{ containerPort: 8080, hostPort: port }] })]
+    };
     expect(await problems(doc)).toEqual(expected);
   });
 
@@ -81,7 +105,9 @@ describe('container names', () => {
   });
 
   it('family names follow the same rule', () => {
-    expect(rules(fargate([app()], { family: 'my api' }))).toEqual(['td.json family: is "my api", not a valid family name (use up to 255 letters, digits, _ and -)']);
+    expect(rules(fargate([app()], { family: 'my api' }))).toEqual([
+      'td.json family: is "my api", not a valid family name (use up to 255 letters, digits, _ and -)'
+    ]);
   });
 });
 
@@ -96,7 +122,9 @@ describe('containers', () => {
 
   it('an empty container list and a missing image are named', () => {
     expect(rules(fargate([]))).toEqual(['td.json containerDefinitions: is empty (define at least one container)']);
-    expect(rules(fargate([app({ image: '' })]))).toEqual(['td.json containerDefinitions[0].image: is missing (set the image here, or with the image / images inputs)']);
+    expect(rules(fargate([app({ image: '' })]))).toEqual([
+      'td.json containerDefinitions[0].image: is missing (set the image here, or with the image / images inputs)'
+    ]);
   });
 
   it('a reservation above the hard limit is refused; equal is fine', () => {
@@ -117,20 +145,28 @@ describe('containers', () => {
   });
 
   it('dependsOn must name a container of this definition', () => {
-    expect(rules(fargate([app({ dependsOn: [{ containerName: 'db', condition: 'START' }] }), app({ name: 'log', essential: false })]))).toEqual([
+    expect(
+      rules(fargate([app({ dependsOn: [{ containerName: 'db', condition: 'START' }] }), app({ name: 'log', essential: false })]))
+    ).toEqual([
       'td.json containerDefinitions[0].dependsOn[0].containerName: names "db", which is not a container here (use one of: app, log)'
     ]);
   });
 
   it('FARGATE needs awsvpc, task cpu and memory, in a size Fargate has', () => {
-    expect(rules(fargate([app()], { networkMode: 'bridge' }))).toEqual(['td.json networkMode: is "bridge", but FARGATE tasks use awsvpc (set networkMode to awsvpc)']);
+    expect(rules(fargate([app()], { networkMode: 'bridge' }))).toEqual([
+      'td.json networkMode: is "bridge", but FARGATE tasks use awsvpc (set networkMode to awsvpc)'
+    ]);
     const { cpu: _c, memory: _m, ...sizeless } = fargate([app()]);
     expect(rules(sizeless)).toEqual([
       'td.json cpu: is missing; FARGATE needs a task-level cpu (add cpu, e.g. "256" (0.25 vCPU))',
       'td.json memory: is missing; FARGATE needs a task-level memory (add memory, e.g. "512" (MiB))'
     ]);
-    expect(rules(fargate([app()], { cpu: 'lots' }))).toEqual(['td.json cpu: is "lots", not a CPU size (write CPU units ("1024") or vCPUs ("1 vCPU"))']);
-    expect(rules(fargate([app()], { memory: 'lots' }))).toEqual(['td.json memory: is "lots", not a memory size (write MiB ("2048") or GB ("2 GB"))']);
+    expect(rules(fargate([app()], { cpu: 'lots' }))).toEqual([
+      'td.json cpu: is "lots", not a CPU size (write CPU units ("1024") or vCPUs ("1 vCPU"))'
+    ]);
+    expect(rules(fargate([app()], { memory: 'lots' }))).toEqual([
+      'td.json memory: is "lots", not a memory size (write MiB ("2048") or GB ("2 GB"))'
+    ]);
   });
 });
 
@@ -159,7 +195,11 @@ describe('describe-task-definition output, further', () => {
   });
 
   it.each([
-    ['the inner definition has its own tags', { taskDefinition: { family: 'api', tags: [{ key: 'x', value: 'y' }] }, tags: [{ key: 'a', value: 'b' }] }, [{ key: 'x', value: 'y' }]],
+    [
+      'the inner definition has its own tags',
+      { taskDefinition: { family: 'api', tags: [{ key: 'x', value: 'y' }] }, tags: [{ key: 'a', value: 'b' }] },
+      [{ key: 'x', value: 'y' }]
+    ],
     ['the outer tags are empty', { taskDefinition: { family: 'api' }, tags: [] }, undefined],
     ['the outer tags are not a list', { taskDefinition: { family: 'api' }, tags: 'team=a' }, undefined]
   ])('tags are moved in only when there are some and the inner has none: %s', (_what, doc, tags) => {
@@ -167,7 +207,10 @@ describe('describe-task-definition output, further', () => {
   });
 
   it('other top-level keys are kept beside the definition for the validator to report; a document with containerDefinitions is not unwrapped', () => {
-    expect(unwrapDescribeOutput({ taskDefinition: { family: 'api' }, ResponseMetadata: {} }, ctx).doc).toEqual({ family: 'api', ResponseMetadata: {} });
+    expect(unwrapDescribeOutput({ taskDefinition: { family: 'api' }, ResponseMetadata: {} }, ctx).doc).toEqual({
+      family: 'api',
+      ResponseMetadata: {}
+    });
     const plain: JsonObject = { taskDefinition: { family: 'x' }, containerDefinitions: [] };
     expect(unwrapDescribeOutput(plain, ctx)).toMatchObject({ doc: plain, unwrapped: false });
     expect(unwrapDescribeOutput({ taskDefinition: 'x' }, ctx).unwrapped).toBe(false);
@@ -194,7 +237,10 @@ describe('FARGATE defaults', () => {
 
 describe('describe-task-definition output', () => {
   it('is unwrapped with its tags, and the read-only fields are stripped', () => {
-    const doc: JsonObject = { taskDefinition: { family: 'api', revision: 3, status: 'ACTIVE', containerDefinitions: [] }, tags: [{ key: 'team', value: 'a' }] };
+    const doc: JsonObject = {
+      taskDefinition: { family: 'api', revision: 3, status: 'ACTIVE', containerDefinitions: [] },
+      tags: [{ key: 'team', value: 'a' }]
+    };
     const { doc: inner, unwrapped } = unwrapDescribeOutput(doc, ctx);
     expect(unwrapped).toBe(true);
     expect(stripReadOnly(inner)).toEqual(['revision', 'status']);

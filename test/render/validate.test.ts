@@ -28,7 +28,9 @@ async function errorsFor(edit: (td: Td) => void): Promise<string[]> {
   const td = base() as Td;
   edit(td);
   const text = JSON.stringify(td, null, 2);
-  const errors = await inputErrors(render({ 'task-definition': 'deploy/td.json', 'keep-null-value-keys': 'user' }, { files: { 'deploy/td.json': text } }));
+  const errors = await inputErrors(
+    render({ 'task-definition': 'deploy/td.json', 'keep-null-value-keys': 'user' }, { files: { 'deploy/td.json': text } })
+  );
   return errors.map((e) => e.message);
 }
 
@@ -39,56 +41,96 @@ describe('validation', () => {
   });
 
   const cases: [string, (td: Td) => void, RegExp][] = [
-    ['an unknown top-level key', (td) => void (td['familly'] = 'x'), /^deploy\/td\.json:\d+ familly: unknown field "familly" \(did you mean "family"\?\)$/],
+    [
+      'an unknown top-level key',
+      (td) => void (td['familly'] = 'x'),
+      /^deploy\/td\.json:\d+ familly: unknown field "familly" \(did you mean "family"\?\)$/
+    ],
     [
       'an unknown nested key',
-      (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 8080, hostPort: 8080, protcol: 'tcp' }]),
+      (td) => void (td.containerDefinitions[0]['portMappings'] = [{ containerPort: 8080, hostPort: 8080, protcol: 'tcp' }]),
       /^deploy\/td\.json:\d+ containerDefinitions\[0\]\.portMappings\[0\]\.protcol: unknown field "protcol" \(did you mean "protocol"\?\)$/
     ],
     [
       'a string where a number is expected',
-      (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: '8080' }]),
+      (td) => void (td.containerDefinitions[0]['portMappings'] = [{ containerPort: '8080' }]),
       /containerDefinitions\[0\]\.portMappings\[0\]\.containerPort: is the string "8080", expected a number \(write 8080 without quotes\)$/
     ],
     [
       'a number where a string is expected',
-      (td) => void (td.containerDefinitions[0]!['environment'] = [{ name: 'PORT', value: 8080 }]),
+      (td) => void (td.containerDefinitions[0]['environment'] = [{ name: 'PORT', value: 8080 }]),
       /containerDefinitions\[0\]\.environment\[0\]\.value: is the number 8080, expected a string \(quote it: "8080"\)$/
     ],
-    ['a string where a list is expected', (td) => void (td.containerDefinitions[0]!['command'] = 'run'), /containerDefinitions\[0\]\.command: is the string "run", expected a list \(write a list: \["run"\]\)$/],
-    ['a null value kept by keep-null-value-keys', (td) => void (td.containerDefinitions[0]!['user'] = null), /containerDefinitions\[0\]\.user: has no value/],
+    [
+      'a string where a list is expected',
+      (td) => void (td.containerDefinitions[0]['command'] = 'run'),
+      /containerDefinitions\[0\]\.command: is the string "run", expected a list \(write a list: \["run"\]\)$/
+    ],
+    [
+      'a null value kept by keep-null-value-keys',
+      (td) => void (td.containerDefinitions[0]['user'] = null),
+      /containerDefinitions\[0\]\.user: has no value/
+    ],
     ['a bad enum value', (td) => void (td['networkMode'] = 'AWSVPC'), /networkMode: is "AWSVPC" \(use "awsvpc"/],
-    ['a non-integer port', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 80.5 }]), /portMappings\[0\]\.containerPort: is 80\.5 \(use a whole number from 1 to 65535; a TCP\/UDP port\)$/],
-    ['a port out of range', (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 70000 }]), /portMappings\[0\]\.containerPort: is 70000/],
+    [
+      'a non-integer port',
+      (td) => void (td.containerDefinitions[0]['portMappings'] = [{ containerPort: 80.5 }]),
+      /portMappings\[0\]\.containerPort: is 80\.5 \(use a whole number from 1 to 65535; a TCP\/UDP port\)$/
+    ],
+    [
+      'a port out of range',
+      (td) => void (td.containerDefinitions[0]['portMappings'] = [{ containerPort: 70000 }]),
+      /portMappings\[0\]\.containerPort: is 70000/
+    ],
     [
       'awsvpc with hostPort ≠ containerPort',
-      (td) => void (td.containerDefinitions[0]!['portMappings'] = [{ containerPort: 8080, hostPort: 80 }]),
+      (td) => void (td.containerDefinitions[0]['portMappings'] = [{ containerPort: 8080, hostPort: 80 }]),
       /portMappings\[0\]\.hostPort: is 80 but containerPort is 8080; with awsvpc they must be equal \(set hostPort to 8080 or remove it\)$/
     ],
-    ['an invalid Fargate memory for the cpu', (td) => void (td['memory'] = '512'), /memory: cpu 512 with memory 512 MiB is not a Fargate task size \(with cpu 512 use memory from 1024 to 4096 in steps of 1024 \(MiB\)\)$/],
-    ['an invalid Fargate cpu', (td) => void (td['cpu'] = '300'), /cpu: cpu 300 with memory 1024 MiB is not a Fargate task size \(use one of 256, 512/],
+    [
+      'an invalid Fargate memory for the cpu',
+      (td) => void (td['memory'] = '512'),
+      /memory: cpu 512 with memory 512 MiB is not a Fargate task size \(with cpu 512 use memory from 1024 to 4096 in steps of 1024 \(MiB\)\)$/
+    ],
+    [
+      'an invalid Fargate cpu',
+      (td) => void (td['cpu'] = '300'),
+      /cpu: cpu 300 with memory 1024 MiB is not a Fargate task size \(use one of 256, 512/
+    ],
     ['no Fargate memory', (td) => void delete td['memory'], /memory: is missing; FARGATE needs a task-level memory/],
     ['an unreadable cpu', (td) => void (td['cpu'] = 'two cores'), /cpu: is "two cores", not a CPU size/],
-    ['Fargate with bridge networking', (td) => void (td['networkMode'] = 'bridge'), /networkMode: is "bridge", but FARGATE tasks use awsvpc/],
+    [
+      'Fargate with bridge networking',
+      (td) => void (td['networkMode'] = 'bridge'),
+      /networkMode: is "bridge", but FARGATE tasks use awsvpc/
+    ],
     [
       'duplicate container names',
-      (td) => void (td.containerDefinitions[1]!['name'] = 'app'),
+      (td) => void (td.containerDefinitions[1]['name'] = 'app'),
       /containerDefinitions\[1\]\.name: "app" is also the name of containerDefinitions\[0\] \(container names must be unique\)$/
     ],
     [
       'no essential container',
-      (td) => void (td.containerDefinitions[0]!['essential'] = false),
+      (td) => void (td.containerDefinitions[0]['essential'] = false),
       /containerDefinitions: has no essential container \(set "essential": true on the main container \(essential defaults to true\)\)$/
     ],
-    ['a container without image', (td) => void delete td.containerDefinitions[1]!['image'], /containerDefinitions\[1\]\.image: is missing/],
-    ['a missing family', (td) => void delete td['family'], /^deploy\/td\.json:1 family: "family" is missing \(add family; ECS requires it\)$/],
+    ['a container without image', (td) => void delete td.containerDefinitions[1]['image'], /containerDefinitions\[1\]\.image: is missing/],
+    [
+      'a missing family',
+      (td) => void delete td['family'],
+      /^deploy\/td\.json:1 family: "family" is missing \(add family; ECS requires it\)$/
+    ],
     ['no containers', (td) => void (td.containerDefinitions.length = 0), /containerDefinitions: is empty/],
     [
       'a dependsOn to a missing container',
-      (td) => void (td.containerDefinitions[0]!['dependsOn'] = [{ containerName: 'envoy', condition: 'START' }]),
+      (td) => void (td.containerDefinitions[0]['dependsOn'] = [{ containerName: 'envoy', condition: 'START' }]),
       /dependsOn\[0\]\.containerName: names "envoy", which is not a container here/
     ],
-    ['a secret without valueFrom', (td) => void (td.containerDefinitions[0]!['secrets'] = [{ name: 'X' }]), /secrets\[0\]\.valueFrom: "valueFrom" is missing/]
+    [
+      'a secret without valueFrom',
+      (td) => void (td.containerDefinitions[0]['secrets'] = [{ name: 'X' }]),
+      /secrets\[0\]\.valueFrom: "valueFrom" is missing/
+    ]
   ];
 
   it.each(cases)('rejects %s, naming the file, path and fix', async (_, edit, message) => {
@@ -148,9 +190,13 @@ describe('validation', () => {
     const td = base() as Td;
     td['ephemeralStorage'] = { sizeInGiB: 50 };
     td['runtimePlatform'] = { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' };
-    td.containerDefinitions[0]!['restartPolicy'] = { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 };
-    td.containerDefinitions[0]!['versionConsistency'] = 'disabled';
+    td.containerDefinitions[0]['restartPolicy'] = { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 };
+    td.containerDefinitions[0]['versionConsistency'] = 'disabled';
     const { rendered } = await render({ 'task-definition': 'td.json' }, { files: { 'td.json': JSON.stringify(td) } });
-    expect(rendered.input.containerDefinitions![0]!.restartPolicy).toEqual({ enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 });
+    expect(rendered.input.containerDefinitions![0].restartPolicy).toEqual({
+      enabled: true,
+      ignoredExitCodes: [0],
+      restartAttemptPeriod: 60
+    });
   });
 });

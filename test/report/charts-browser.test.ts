@@ -101,14 +101,17 @@ function readChart(svg: Element): Drawn {
     xTitle: svg.querySelector('g.bottom-axis g.title text')?.textContent ?? '',
     xTicks: ticks('bottom-axis').map((t) => ({ value: t.value, x: t.at[0] })),
     yTicks: ticks('left-axis').map((t) => ({ value: t.value, y: t.at[1] })),
-    lines: texts('g.plot g[class^="line-plot-"] path').map((p) => ({ stroke: p.getAttribute('stroke') ?? '', points: pathPoints(p.getAttribute('d') ?? '') }))
+    lines: texts('g.plot g[class^="line-plot-"] path').map((p) => ({
+      stroke: p.getAttribute('stroke') ?? '',
+      points: pathPoints(p.getAttribute('d') ?? '')
+    }))
   };
 }
 
 /** A linear map through the first and last tick: the value a position on the axis stands for. */
 function axisScale(ticks: Array<{ value: number; pos: number }>): { toPos(v: number): number; toValue(p: number): number } {
-  const a = ticks[0]!;
-  const b = ticks[ticks.length - 1]!;
+  const a = ticks[0];
+  const b = ticks[ticks.length - 1];
   const k = (b.pos - a.pos) / (b.value - a.value);
   return { toPos: (v) => a.pos + (v - a.value) * k, toValue: (p) => a.value + (p - a.pos) / k };
 }
@@ -132,18 +135,18 @@ function steps(chart: Drawn, line: Drawn['lines'][number], secondsPerUnit: numbe
   const y = axisScale(chart.yTicks.map((t) => ({ value: t.value, pos: t.y })));
   const pts = line.points;
   expect(pts).toHaveLength(SAMPLES);
-  const sampleWidth = (pts[pts.length - 1]![0] - pts[0]![0]) / (SAMPLES - 1);
+  const sampleWidth = (pts[pts.length - 1][0] - pts[0][0]) / (SAMPLES - 1);
   // A riser is at most a few pixels wide on GitHub's 700 px chart.
   expect(sampleWidth).toBeLessThan(3);
   const out: Step[] = [];
   for (let i = 1; i < pts.length; i++) {
-    const [x0, y0] = pts[i - 1]!;
-    const [x1, y1] = pts[i]!;
+    const [x0, y0] = pts[i - 1];
+    const [x1, y1] = pts[i];
     expect(Math.abs(x1 - x0 - sampleWidth)).toBeLessThan(0.01);
     if (Math.abs(y1 - y0) < 0.01) continue;
     out.push({ at: x.toValue((x0 + x1) / 2) * secondsPerUnit, from: whole(y.toValue(y0)), to: whole(y.toValue(y1)) });
   }
-  return { first: whole(y.toValue(pts[0]![1])), steps: out };
+  return { first: whole(y.toValue(pts[0][1])), steps: out };
 }
 
 // ---- the summaries ---------------------------------------------------------------------
@@ -152,7 +155,12 @@ const T0 = 73_456.5;
 const at = (s: number): number => T0 + s * 1000;
 const tg = (name: string): string => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/0a1b2c3d4e5f6a7b`;
 const phase = (s: number): RolloutEvent[] => [{ kind: 'phase-started', phase: 'render', title: 'Render', at: at(s) }];
-const weights = (blue: number, s: number): RolloutEvent => ({ kind: 'weights', weights: { [tg('web-blue')]: blue, [tg('web-green')]: 100 - blue }, verified: true, at: at(s) });
+const weights = (blue: number, s: number): RolloutEvent => ({
+  kind: 'weights',
+  weights: { [tg('web-blue')]: blue, [tg('web-green')]: 100 - blue },
+  verified: true,
+  at: at(s)
+});
 const verdict = (s: number): RolloutEvent => ({ kind: 'verdict', status: 'succeeded', reason: 'done', at: at(s) });
 const tasks = (running: Record<string, number>, s: number): RolloutEvent => ({ kind: 'tasks', service: 'web', running, at: at(s) });
 
@@ -172,26 +180,40 @@ const rolledBack = renderSummary({
 });
 /** Rolling, 3 tasks: the new revision starts, the old one drains. */
 const rolling = renderSummary({
-  events: [...phase(0), tasks({ 'web:4': 3 }, 5), tasks({ 'web:5': 1, 'web:4': 3 }, 20), tasks({ 'web:5': 3, 'web:4': 3 }, 40), tasks({ 'web:5': 3, 'web:4': 1 }, 60), tasks({ 'web:5': 3 }, 75), verdict(90)],
+  events: [
+    ...phase(0),
+    tasks({ 'web:4': 3 }, 5),
+    tasks({ 'web:5': 1, 'web:4': 3 }, 20),
+    tasks({ 'web:5': 3, 'web:4': 3 }, 40),
+    tasks({ 'web:5': 3, 'web:4': 1 }, 60),
+    tasks({ 'web:5': 3 }, 75),
+    verdict(90)
+  ],
   outputs: {},
   status: 'succeeded',
   reason: 'done'
 });
 /** The live colour read twice, never moved: no chart at all. */
-const unmoved = renderSummary({ events: [...phase(0), weights(100, 2), weights(100, 40)], outputs: {}, status: 'failed', reason: 'preflight' });
+const unmoved = renderSummary({
+  events: [...phase(0), weights(100, 2), weights(100, 40)],
+  outputs: {},
+  status: 'failed',
+  reason: 'preflight'
+});
 
-const blocks = (md: string): string[] => [...md.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+const blocks = (md: string): string[] => [...md.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
 
 describe.each(['default', 'dark'] as const)('the summary charts drawn by Mermaid in Chromium (%s theme)', (theme) => {
   let charts: Drawn[];
 
   beforeAll(async () => {
     const chromium = findChromium();
-    if (!chromium) throw new Error('Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM_PATH; this test does not skip');
+    if (!chromium)
+      throw new Error('Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM_PATH; this test does not skip');
     const sources = [blueGreen, rolledBack, rolling].map((md) => {
       const found = blocks(md);
       expect(found).toHaveLength(1);
-      return found[0]!;
+      return found[0];
     });
     const doc = await renderInChromium(chromium, sources, theme);
     charts = sources.map((_, i) => {
@@ -202,44 +224,61 @@ describe.each(['default', 'dark'] as const)('the summary charts drawn by Mermaid
   }, 180_000);
 
   it('a blue/green deployment: the blue line is blue, the green line green, each drawn as steps at the times the weights changed, minutes on the axis', () => {
-    const chart = charts[0]!;
+    const chart = charts[0];
     expect(chart.title).toBe('Traffic share per colour (%)');
     expect(chart.xTitle).toBe('minutes since start');
     expect(chart.xTicks.map((t) => t.value)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
     expect(chart.lines.map((l) => l.stroke)).toEqual([COLOURS.blue.hex, COLOURS.green.hex]);
     const [blue, green] = chart.lines.map((l) => steps(chart, l, 60));
-    expect(blue!.first).toBe(100);
-    expect(blue!.steps.map((s) => [s.from, s.to])).toEqual([[100, 90], [90, 50], [50, 0]]);
-    expect(green!.first).toBe(0);
-    expect(green!.steps.map((s) => [s.from, s.to])).toEqual([[0, 10], [10, 50], [50, 100]]);
+    expect(blue.first).toBe(100);
+    expect(blue.steps.map((s) => [s.from, s.to])).toEqual([
+      [100, 90],
+      [90, 50],
+      [50, 0]
+    ]);
+    expect(green.first).toBe(0);
+    expect(green.steps.map((s) => [s.from, s.to])).toEqual([
+      [0, 10],
+      [10, 50],
+      [50, 100]
+    ]);
     // Each step is drawn where it happened on the time axis, within one sample (~0.9 s here).
-    for (const line of [blue!, green!]) {
-      line.steps.forEach((s, i) => expect(Math.abs(s.at - [64, 95, 126][i]!)).toBeLessThan(1));
+    for (const line of [blue, green]) {
+      line.steps.forEach((s, i) => expect(Math.abs(s.at - [64, 95, 126][i])).toBeLessThan(1));
     }
   });
 
   it('a rollback: the step out and the step back, in seconds', () => {
-    const chart = charts[1]!;
+    const chart = charts[1];
     expect(chart.xTitle).toBe('seconds since start');
     expect(chart.xTicks.map((t) => t.value)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
     expect(chart.lines.map((l) => l.stroke)).toEqual([COLOURS.blue.hex, COLOURS.green.hex]);
-    const blue = steps(chart, chart.lines[0]!, 1);
-    expect(blue.steps.map((s) => [s.from, s.to])).toEqual([[100, 90], [90, 100]]);
-    expect(Math.abs(blue.steps[0]!.at - 64)).toBeLessThan(0.5);
-    expect(Math.abs(blue.steps[1]!.at - 81.6)).toBeLessThan(0.5);
+    const blue = steps(chart, chart.lines[0], 1);
+    expect(blue.steps.map((s) => [s.from, s.to])).toEqual([
+      [100, 90],
+      [90, 100]
+    ]);
+    expect(Math.abs(blue.steps[0].at - 64)).toBeLessThan(0.5);
+    expect(Math.abs(blue.steps[1].at - 81.6)).toBeLessThan(0.5);
   });
 
   it('a rolling deployment: running tasks per revision over time, one colour each', () => {
-    const chart = charts[2]!;
+    const chart = charts[2];
     expect(chart.title).toBe('Running tasks of web per revision');
     expect(chart.xTitle).toBe('seconds since start');
     expect(chart.lines).toHaveLength(2);
     expect(new Set(chart.lines.map((l) => l.stroke)).size).toBe(2);
     const [old, fresh] = chart.lines.map((l) => steps(chart, l, 1));
-    expect(old!.first).toBe(3);
-    expect(old!.steps.map((s) => [s.from, s.to, Math.round(s.at)])).toEqual([[3, 1, 60], [1, 0, 75]]);
-    expect(fresh!.first).toBe(0);
-    expect(fresh!.steps.map((s) => [s.from, s.to, Math.round(s.at)])).toEqual([[0, 1, 20], [1, 3, 40]]);
+    expect(old.first).toBe(3);
+    expect(old.steps.map((s) => [s.from, s.to, Math.round(s.at)])).toEqual([
+      [3, 1, 60],
+      [1, 0, 75]
+    ]);
+    expect(fresh.first).toBe(0);
+    expect(fresh.steps.map((s) => [s.from, s.to, Math.round(s.at)])).toEqual([
+      [0, 1, 20],
+      [1, 3, 40]
+    ]);
   });
 });
 

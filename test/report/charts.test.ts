@@ -9,30 +9,35 @@ import { COLOURS, coloursFor, SAMPLES, tasksChart, timeAxis, trafficChart } from
 
 /** WCAG 2 relative luminance and contrast ratio. */
 function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  const [r, g, b] = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 function contrast(a: string, b: string): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
+  return (hi + 0.05) / (lo + 0.05);
 }
 
 /** The values of the line titled `name` in a chart's Mermaid source. */
 function values(chart: string, name: string): number[] {
   const m = new RegExp(`line "${name}" \\[([^\\]]*)\\]`).exec(chart);
   if (!m) throw new Error(`no line ${name} in\n${chart}`);
-  return m[1]!.split(', ').map(Number);
+  return m[1].split(', ').map(Number);
 }
 function palette(chart: string): string[] {
   const m = /"plotColorPalette":"([^"]*)"/.exec(chart);
-  return m ? m[1]!.split(', ') : [];
+  return m ? m[1].split(', ') : [];
 }
 
 describe('colours', () => {
-  it.each(Object.entries(COLOURS))('%s stands out on GitHub’s light and dark backgrounds (≥ 3.5:1 on #ffffff and #0d1117)', (_name, { hex }) => {
-    expect(contrast(hex, '#ffffff')).toBeGreaterThanOrEqual(3.5);
-    expect(contrast(hex, '#0d1117')).toBeGreaterThanOrEqual(3.5);
-  });
+  it.each(Object.entries(COLOURS))(
+    '%s stands out on GitHub’s light and dark backgrounds (≥ 3.5:1 on #ffffff and #0d1117)',
+    (_name, { hex }) => {
+      expect(contrast(hex, '#ffffff')).toBeGreaterThanOrEqual(3.5);
+      expect(contrast(hex, '#0d1117')).toBeGreaterThanOrEqual(3.5);
+    }
+  );
 
   it('a line named after a colour is drawn in it, whatever the order; other names get distinct colours', () => {
     expect(coloursFor(['web-green', 'web-blue'])).toEqual(['green', 'blue']);

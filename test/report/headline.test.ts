@@ -13,7 +13,10 @@ const rows: Array<[Cause, string]> = [
   [{ kind: 'container-exited', container: 'web', exitCode: 1 }, 'web:5 essential container web exited with code 1'],
   [{ kind: 'oom', container: 'web' }, 'web:5 container web was OOM-killed (out of memory, exit 137)'],
   [{ kind: 'image-pull', image: 'registry.example.com/web:v9' }, 'web:5 could not pull image registry.example.com/web:v9'],
-  [{ kind: 'secret-fetch', secret: 'arn:aws:secretsmanager:us-east-1:1:secret:web/db-AbCdEf' }, 'web:5 could not fetch secret web/db-AbCdEf'],
+  [
+    { kind: 'secret-fetch', secret: 'arn:aws:secretsmanager:us-east-1:1:secret:web/db-AbCdEf' },
+    'web:5 could not fetch secret web/db-AbCdEf'
+  ],
   [{ kind: 'secret-fetch', secret: 'arn:aws:ssm:us-east-1:1:parameter/web/db-url' }, 'web:5 could not fetch secret /web/db-url'],
   [{ kind: 'no-capacity' }, 'web:5 could not be placed: no capacity for its tasks'],
   [{ kind: 'timeout-starting', running: 0, desired: 2, after: '2m' }, 'web:5 was still starting at the timeout (2m): 0 of 2 tasks running'],
@@ -29,17 +32,26 @@ describe('headline', () => {
     );
   });
 
-  test('the issue\'s example, word for word', () => {
-    expect(headline({ status: 'rolled-back', revision: 'web:5', cause: { kind: 'health-checks', codes: ['500'] }, where: '100 % stays on web-green (web:4)' })).toBe(
-      'Rolled back: web:5 failed its ELB health checks (HTTP 500) — 100 % stays on web-green (web:4)'
-    );
+  test("the issue's example, word for word", () => {
+    expect(
+      headline({
+        status: 'rolled-back',
+        revision: 'web:5',
+        cause: { kind: 'health-checks', codes: ['500'] },
+        where: '100 % stays on web-green (web:4)'
+      })
+    ).toBe('Rolled back: web:5 failed its ELB health checks (HTTP 500) — 100 % stays on web-green (web:4)');
   });
 
   test('a long cause is clipped at a word, and where traffic is always survives', () => {
     const text = headline({
       status: 'failed',
       revision: 'web:5',
-      cause: { kind: 'other', text: 'x '.repeat(50) + 'an extremely long explanation that goes on and on about ECS internals and deployment ids ecs-svc/1234567890' },
+      cause: {
+        kind: 'other',
+        text:
+          'x '.repeat(50) + 'an extremely long explanation that goes on and on about ECS internals and deployment ids ecs-svc/1234567890'
+      },
       where: 'rollback incomplete, check service web'
     });
     expect(text.length).toBeLessThanOrEqual(HEADLINE_MAX);
@@ -60,19 +72,28 @@ describe('whereTrafficIs', () => {
   });
 
   test('rolling: the service is back on the previous revision', () => {
-    expect(whereTrafficIs('rolled-back', 'x', { previousTaskDefinitionArn: 'arn:aws:ecs:us-east-1:1:task-definition/web:4', outputs: {} }, 'web')).toBe('web is back on web:4');
+    expect(
+      whereTrafficIs('rolled-back', 'x', { previousTaskDefinitionArn: 'arn:aws:ecs:us-east-1:1:task-definition/web:4', outputs: {} }, 'web')
+    ).toBe('web is back on web:4');
   });
 
   test('a failed rollback says so, with the traffic as it was left', () => {
     expect(
-      whereTrafficIs('failed', 'gate failed, and the rollback did not complete: listener unchanged', { outputs: { 'live-service': 'web-blue', traffic: 'web-blue=50,web-green=50' } })
+      whereTrafficIs('failed', 'gate failed, and the rollback did not complete: listener unchanged', {
+        outputs: { 'live-service': 'web-blue', traffic: 'web-blue=50,web-green=50' }
+      })
     ).toBe('rollback incomplete, check web-blue: traffic web-blue 50 %, web-green 50 %');
   });
 });
 
 describe('errorHeadline', () => {
   test('a busy lock: who holds it, and that nothing changed', () => {
-    const busy = new LockError('deployment lock ecs/prod/web is held by run 42; gave up after waiting 5 s (lock-timeout). Nothing was changed.', 'busy', 'ecs/prod/web', 'run 42');
+    const busy = new LockError(
+      'deployment lock ecs/prod/web is held by run 42; gave up after waiting 5 s (lock-timeout). Nothing was changed.',
+      'busy',
+      'ecs/prod/web',
+      'run 42'
+    );
     expect(errorHeadline(busy)).toBe('Not deployed: deployment lock ecs/prod/web is held by run 42 — nothing changed');
   });
 
@@ -98,7 +119,15 @@ describe('the evidence behind the headline', () => {
     aws.ecs.describeTaskDefinition = async (ref) => ({
       taskDefinition: {
         taskDefinitionArn: ref,
-        containerDefinitions: [{ name: 'web', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'web' } } }]
+        containerDefinitions: [
+          {
+            name: 'web',
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'web' }
+            }
+          }
+        ]
       },
       tags: []
     });
@@ -110,14 +139,20 @@ describe('the evidence behind the headline', () => {
       }
     };
     const { ctx, reporter } = context(aws);
-    await reportEvidence({ ...ctx, evidence: { logLines: 5, logs } }, { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/2' });
+    await reportEvidence(
+      { ...ctx, evidence: { logLines: 5, logs } },
+      { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/2' }
+    );
     expect(tails).toEqual([['eu-west-1', '/ecs/web', 'web/web/t1', 5]]);
     const block = reporter.events.find((e) => e.kind === 'evidence' && e.title.startsWith('Last log lines'));
     expect(block).toEqual({
       kind: 'evidence',
       title: 'Last log lines of container web in task t1 (/ecs/web, web/web/t1)',
       lines: ['2026-01-01T00:00:00.000Z boom'],
-      link: { label: 'log stream web/web/t1', url: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fweb/log-events/web$252Fweb$252Ft1' }
+      link: {
+        label: 'log stream web/web/t1',
+        url: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fweb/log-events/web$252Fweb$252Ft1'
+      }
     });
   });
 
@@ -125,10 +160,17 @@ describe('the evidence behind the headline', () => {
     const service = svc([dep('ecs-svc/2', 'PRIMARY', TD8)], []);
     const { aws } = fakeAws({ describe: () => service, stoppedTasks: [crashed('t1', TD8)] });
     const { ctx, reporter } = context(aws);
-    await reportEvidence({ ...ctx, evidence: { logLines: 0 } }, { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/2' });
+    await reportEvidence(
+      { ...ctx, evidence: { logLines: 0 } },
+      { cluster: 'prod', service, taskDefinitionArn: TD8, deploymentId: 'ecs-svc/2' }
+    );
     const other = failureHeadline(reporter, 'rolled-back', 'rolled back with the release', { taskDefinitionArn: TD7, outputs: {} });
     expect(other).toBe('Rolled back: web:7 rolled back with the release');
-    const own = failureHeadline(reporter, 'rolled-back', 'ECS rolled the service back to web:7', { taskDefinitionArn: TD8, previousTaskDefinitionArn: TD7, outputs: {} });
+    const own = failureHeadline(reporter, 'rolled-back', 'ECS rolled the service back to web:7', {
+      taskDefinitionArn: TD8,
+      previousTaskDefinitionArn: TD7,
+      outputs: {}
+    });
     expect(own).toBe('Rolled back: web:8 essential container web exited with code 4 — web is back on web:7');
   });
 });

@@ -225,11 +225,16 @@ function line(chart: XYChartData, title: string): Array<[number, number]> {
  * [seconds since start, new value]. Samples are evenly spaced, so a change is placed at the
  * first sample after it: within one sample interval of when it happened.
  */
-function stepsOf(chart: XYChartData, title: string, secondsPerUnit: number): { first: number; changes: Array<[number, number]>; interval: number } {
+function stepsOf(
+  chart: XYChartData,
+  title: string,
+  secondsPerUnit: number
+): { first: number; changes: Array<[number, number]>; interval: number } {
   const points = line(chart, title);
   const changes: Array<[number, number]> = [];
-  for (let i = 1; i < points.length; i++) if (points[i]![1] !== points[i - 1]![1]) changes.push([points[i]![0] * secondsPerUnit, points[i]![1]]);
-  return { first: points[0]![1], changes, interval: (points[1]![0] - points[0]![0]) * secondsPerUnit };
+  for (let i = 1; i < points.length; i++)
+    if (points[i][1] !== points[i - 1][1]) changes.push([points[i][0] * secondsPerUnit, points[i][1]]);
+  return { first: points[0][1], changes, interval: (points[1][0] - points[0][0]) * secondsPerUnit };
 }
 
 /** Each change happened at the expected second, to within one sample. */
@@ -237,8 +242,8 @@ function expectSteps(steps: ReturnType<typeof stepsOf>, first: number, expected:
   expect(steps.first).toBe(first);
   expect(steps.changes.map(([, v]) => v)).toEqual(expected.map(([, v]) => v));
   steps.changes.forEach(([at], i) => {
-    expect(at).toBeGreaterThanOrEqual(expected[i]![0]);
-    expect(at - expected[i]![0]).toBeLessThanOrEqual(steps.interval);
+    expect(at).toBeGreaterThanOrEqual(expected[i][0]);
+    expect(at - expected[i][0]).toBeLessThanOrEqual(steps.interval);
   });
 }
 
@@ -263,13 +268,21 @@ describe('a blue/green deployment that succeeds', () => {
     const chart = await parseChart(mermaidBlock(md)!);
     // Minutes since the first phase started, whatever the monotonic clock's origin.
     expect(chart.xAxis).toMatchObject({ type: 'linear', title: 'minutes since start', min: 0, max: 3.7 });
-    expectSteps(stepsOf(chart, 'web-blue', 60), 100, [[64, 90], [95, 50], [126, 0]]);
-    expectSteps(stepsOf(chart, 'web-green', 60), 0, [[64, 10], [95, 50], [126, 100]]);
+    expectSteps(stepsOf(chart, 'web-blue', 60), 100, [
+      [64, 90],
+      [95, 50],
+      [126, 0]
+    ]);
+    expectSteps(stepsOf(chart, 'web-green', 60), 0, [
+      [64, 10],
+      [95, 50],
+      [126, 100]
+    ]);
     expect(chart.plots).toHaveLength(2);
     expect(chart.yAxis).toMatchObject({ type: 'linear', min: 0, max: 100 });
     // Every sample is a whole share of the traffic.
     for (const plot of chart.plots) {
-      const total = plot.data.map((_, i) => chart.plots.reduce((sum, p) => sum + p.data[i]![1], 0));
+      const total = plot.data.map((_, i) => chart.plots.reduce((sum, p) => sum + p.data[i][1], 0));
       expect(total.every((t) => t === 100)).toBe(true);
     }
   });
@@ -284,7 +297,9 @@ describe('a blue/green deployment that succeeds', () => {
   it('links the services, their deployments and the revision in the region’s console', () => {
     expect(md).toContain('https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/prod/services/web-green/health?region=us-east-1');
     expect(md).toContain('https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/prod/services/web-blue/deployments?region=us-east-1');
-    expect(md).toContain('[revision web:42](https://us-east-1.console.aws.amazon.com/ecs/v2/task-definitions/web/42/containers?region=us-east-1)');
+    expect(md).toContain(
+      '[revision web:42](https://us-east-1.console.aws.amazon.com/ecs/v2/task-definitions/web/42/containers?region=us-east-1)'
+    );
   });
 
   it('keeps the diff in a collapsed section', () => {
@@ -308,8 +323,14 @@ describe('a blue/green deployment that rolls back', () => {
   it('charts traffic going back to the stable colour', async () => {
     const chart = await parseChart(mermaidBlock(md)!);
     expect(chart.xAxis).toMatchObject({ type: 'linear', title: 'seconds since start' });
-    expectSteps(stepsOf(chart, 'web-blue', 1), 100, [[64, 90], [81.6, 100]]);
-    expectSteps(stepsOf(chart, 'web-green', 1), 0, [[64, 10], [81.6, 0]]);
+    expectSteps(stepsOf(chart, 'web-blue', 1), 100, [
+      [64, 90],
+      [81.6, 100]
+    ]);
+    expectSteps(stepsOf(chart, 'web-green', 1), 0, [
+      [64, 10],
+      [81.6, 0]
+    ]);
   });
 
   it('shows the failed bake with the gate that failed, the rollback, and the evidence', () => {
@@ -344,9 +365,17 @@ describe('a run that fails before deploying', () => {
   });
 
   it('weights read twice in a row (preflight, then the deployment) are one step of the chart', async () => {
-    const w = (blue: number, at: number): RolloutEvent => ({ kind: 'weights', weights: { 'web-blue': blue, 'web-green': 100 - blue }, verified: true, at });
+    const w = (blue: number, at: number): RolloutEvent => ({
+      kind: 'weights',
+      weights: { 'web-blue': blue, 'web-green': 100 - blue },
+      verified: true,
+      at
+    });
     const chart = await parseChart(mermaidBlock(trafficChart([w(100, 0), w(100, 10_000), w(90, 20_000), w(0, 30_000)])!)!);
-    expectSteps(stepsOf(chart, 'web-blue', 1), 100, [[20, 90], [30, 0]]);
+    expectSteps(stepsOf(chart, 'web-blue', 1), 100, [
+      [20, 90],
+      [30, 0]
+    ]);
   });
 
   it('has no chart (no traffic ever moved) and shows the failed phase', () => {
@@ -363,8 +392,16 @@ describe('a run that fails before deploying', () => {
 
 describe('verdict lines', () => {
   it.each<[string, SummaryInput, string]>([
-    ['a pipe in a reason cannot break the heading', { events: [], outputs: {}, status: 'failed', reason: 'a | b' }, '### ❌ Deployment failed: a \\| b'],
-    ['register-only', { events: [], outputs: { 'task-definition-arn': NEW_ARN, 'task-definition-reused': 'true' } }, '### ✅ Reused web:42'],
+    [
+      'a pipe in a reason cannot break the heading',
+      { events: [], outputs: {}, status: 'failed', reason: 'a | b' },
+      '### ❌ Deployment failed: a \\| b'
+    ],
+    [
+      'register-only',
+      { events: [], outputs: { 'task-definition-arn': NEW_ARN, 'task-definition-reused': 'true' } },
+      '### ✅ Reused web:42'
+    ],
     ['render-only', { events: [], outputs: { 'task-definition': 'out/web.json' } }, '### ✅ Rendered out/web.json']
   ])('%s', (_what, input, expected) => {
     expect(verdictLine(input)).toBe(expected);

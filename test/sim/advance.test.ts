@@ -14,8 +14,8 @@ test('a rolling deployment completes within one advance of ten simulated minutes
   await ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', forceNewDeployment: true }));
   sim.advance(10 * 60_000);
   const out = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
-  const web = out.services![0]!;
+  const web = out.services![0];
   expect(web.deployments).toHaveLength(1);
-  expect(web.deployments![0]!.rolloutState).toBe('COMPLETED');
+  expect(web.deployments![0].rolloutState).toBe('COMPLETED');
   expect(web.runningCount).toBe(2);
 });

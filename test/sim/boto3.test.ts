@@ -24,7 +24,9 @@ async function pythonsWithBoto3(): Promise<{ python: string; label: string }[]> 
   const found = new Map<string, { python: string; label: string }>();
   for (const python of ['python3', '/usr/bin/python3']) {
     try {
-      const { stdout } = await run(python, ['-c', 'import sys, os, boto3; print(os.path.realpath(sys.executable), boto3.__version__)'], { env: isolatedEnv() });
+      const { stdout } = await run(python, ['-c', 'import sys, os, boto3; print(os.path.realpath(sys.executable), boto3.__version__)'], {
+        env: isolatedEnv()
+      });
       const [path, version] = stdout.trim().split(' ');
       if (path && !found.has(path)) found.set(path, { python, label: `${python} (boto3 ${version})` });
     } catch {
@@ -54,12 +56,22 @@ it('boto3 agrees with the local ECS on paging, errors and answer shapes (every P
     sim = await startSim({ timeScale: 0 });
     const result = await run(python, [SCRIPT, sim.url], { env: isolatedEnv(), timeout: 120_000 }).then(
       ({ stdout }) => ({ code: 0, stdout }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, stdout: `${error.stdout ?? ''}\n${error.stderr ?? ''}` })
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? -1,
+        stdout: `${error.stdout ?? ''}\n${error.stderr ?? ''}`
+      })
     );
     const failed = result.stdout.split('\n').filter((line) => !line.startsWith('ok '));
-    expect({ python: label, code: result.code, output: failed.join('\n') }).toEqual({ python: label, code: 0, output: expect.stringMatching(/0 failed/) });
+    expect({ python: label, code: result.code, output: failed.join('\n') }).toEqual({
+      python: label,
+      code: 0,
+      output: expect.stringMatching(/0 failed/)
+    });
     if (result.stdout.includes('ok    native: every native operation answered')) nativeCheckedBy.push(label);
-    else process.stderr.write(`${label}: ${result.stdout.split('\n').find((line) => line.startsWith('SKIP')) ?? 'native checks did not run'}\n`);
+    else
+      process.stderr.write(
+        `${label}: ${result.stdout.split('\n').find((line) => line.startsWith('SKIP')) ?? 'native checks did not run'}\n`
+      );
   }
   // A botocore too old for the native operations may skip them (saying so), but one client must have checked them.
   expect(nativeCheckedBy).not.toEqual([]);

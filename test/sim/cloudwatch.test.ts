@@ -49,11 +49,13 @@ function alarm(over: Partial<PutMetricAlarmCommandInput> = {}): PutMetricAlarmCo
 }
 
 const put = (a: PutMetricAlarmCommandInput, value: number): Promise<unknown> =>
-  c.cw.send(new PutMetricDataCommand({ Namespace: a.Namespace, MetricData: [{ MetricName: a.MetricName, Dimensions: a.Dimensions, Value: value }] }));
+  c.cw.send(
+    new PutMetricDataCommand({ Namespace: a.Namespace, MetricData: [{ MetricName: a.MetricName, Dimensions: a.Dimensions, Value: value }] })
+  );
 
 const stateOf = async (name: string): Promise<{ value?: string; reason?: string; updated?: Date; data?: string }> => {
   const out = await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
-  const a = out.MetricAlarms![0]!;
+  const a = out.MetricAlarms![0];
   return { value: a.StateValue, reason: a.StateReason, updated: a.StateUpdatedTimestamp, data: a.StateReasonData };
 };
 
@@ -69,7 +71,13 @@ describe('metric alarms', () => {
     expect(s.reason).toMatch(
       /^Threshold Crossed: 1 out of the last 1 datapoints \[95\.2 \(\d\d\/\d\d\/\d\d \d\d:\d\d:00\)\] was greater than the threshold \(90\.0\) \(minimum 1 datapoint for INSUFFICIENT_DATA -> ALARM transition\)\.$/
     );
-    expect(JSON.parse(s.data!)).toMatchObject({ version: '1.0', statistic: 'Average', period: 60, recentDatapoints: [95.2], threshold: 90 });
+    expect(JSON.parse(s.data!)).toMatchObject({
+      version: '1.0',
+      statistic: 'Average',
+      period: 60,
+      recentDatapoints: [95.2],
+      threshold: 90
+    });
     expect(s.updated!.getTime()).toBeLessThanOrEqual(sim.now());
     expect(s.updated!.getTime()).toBeGreaterThan(sim.now() - 60_000);
   });
@@ -87,7 +95,9 @@ describe('metric alarms', () => {
     sim.advance(60_000);
     const s = await stateOf(a.AlarmName!);
     expect(s.value).toBe('ALARM');
-    expect(s.reason).toMatch(/^Threshold Crossed: 2 out of the last 3 datapoints \[97\.0 .*, 99\.0 .*, 50\.0 .*\] were greater than the threshold \(90\.0\) \(minimum 2 datapoints for OK -> ALARM transition\)\.$/);
+    expect(s.reason).toMatch(
+      /^Threshold Crossed: 2 out of the last 3 datapoints \[97\.0 .*, 99\.0 .*, 50\.0 .*\] were greater than the threshold \(90\.0\) \(minimum 2 datapoints for OK -> ALARM transition\)\.$/
+    );
   });
 
   it.each([
@@ -157,7 +167,7 @@ describe('metric alarms', () => {
   it('keeps tags given on PutMetricAlarm and TagResource', async () => {
     const a = alarm({ Tags: [{ Key: 'owner', Value: 'ecs-rollout' }] });
     await c.cw.send(new PutMetricAlarmCommand(a));
-    const arn = (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: [a.AlarmName!] }))).MetricAlarms![0]!.AlarmArn!;
+    const arn = (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: [a.AlarmName!] }))).MetricAlarms![0].AlarmArn!;
     await c.cw.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'run', Value: '42' }] }));
     const tags = await c.cw.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
     expect(tags.Tags).toEqual([
@@ -173,10 +183,13 @@ describe('composite alarms', () => {
     const b = alarm({ AlarmName: 'child-b', TreatMissingData: 'notBreaching' });
     await c.cw.send(new PutMetricAlarmCommand(a));
     await c.cw.send(new PutMetricAlarmCommand(b));
-    await c.cw.send(new PutCompositeAlarmCommand({ AlarmName: 'any-child', AlarmRule: 'ALARM("child-a") OR (ALARM(child-b) AND NOT OK("child-a"))' }));
+    await c.cw.send(
+      new PutCompositeAlarmCommand({ AlarmName: 'any-child', AlarmRule: 'ALARM("child-a") OR (ALARM(child-b) AND NOT OK("child-a"))' })
+    );
     sim.advance(60_000);
     const composite = async (): Promise<string | undefined> =>
-      (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: ['any-child'], AlarmTypes: ['CompositeAlarm'] }))).CompositeAlarms![0]!.StateValue;
+      (await c.cw.send(new DescribeAlarmsCommand({ AlarmNames: ['any-child'], AlarmTypes: ['CompositeAlarm'] }))).CompositeAlarms![0]
+        .StateValue;
     expect(await composite()).toBe('OK');
     await c.cw.send(new SetAlarmStateCommand({ AlarmName: 'child-a', StateValue: 'ALARM', StateReason: 'test' }));
     expect(await composite()).toBe('ALARM');
@@ -194,11 +207,20 @@ describe('metrics', () => {
   it('answers GetMetricStatistics and GetMetricData per period', async () => {
     const start = sim.now();
     for (const v of [10, 20, 30]) {
-      await c.cw.send(new PutMetricDataCommand({ Namespace: 'Test', MetricData: [{ MetricName: 'Latency', Value: v, Unit: 'Milliseconds' }] }));
+      await c.cw.send(
+        new PutMetricDataCommand({ Namespace: 'Test', MetricData: [{ MetricName: 'Latency', Value: v, Unit: 'Milliseconds' }] })
+      );
       sim.advance(60_000);
     }
     const stats = await c.cw.send(
-      new GetMetricStatisticsCommand({ Namespace: 'Test', MetricName: 'Latency', StartTime: new Date(start - 60_000), EndTime: new Date(sim.now()), Period: 3600, Statistics: ['Average', 'Maximum', 'SampleCount'] })
+      new GetMetricStatisticsCommand({
+        Namespace: 'Test',
+        MetricName: 'Latency',
+        StartTime: new Date(start - 60_000),
+        EndTime: new Date(sim.now()),
+        Period: 3600,
+        Statistics: ['Average', 'Maximum', 'SampleCount']
+      })
     );
     expect(stats.Datapoints).toHaveLength(1);
     expect(stats.Datapoints![0]).toMatchObject({ Average: 20, Maximum: 30, SampleCount: 3, Unit: 'Milliseconds' });
@@ -210,7 +232,7 @@ describe('metrics', () => {
       })
     );
     expect(data.MetricDataResults![0]).toMatchObject({ Id: 'lat', Values: [30, 20, 10], StatusCode: 'Complete' });
-    expect(data.MetricDataResults![0]!.Timestamps![0]).toBeInstanceOf(Date);
+    expect(data.MetricDataResults![0].Timestamps![0]).toBeInstanceOf(Date);
   });
 });
 
@@ -224,7 +246,14 @@ describe('ingestion delay of AWS-published metrics (ECS, ALB)', () => {
       dims,
       // What ECS does at the end of each minute: one datapoint stamped with the minute's start.
       publish: (timestamp, value) =>
-        sim.world.models().cloudwatch.metrics.put({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: dims, value, timestamp, unit: 'Percent' })
+        sim.world.models().cloudwatch.metrics.put({
+          namespace: 'AWS/ECS',
+          metricName: 'CPUUtilization',
+          dimensions: dims,
+          value,
+          timestamp,
+          unit: 'Percent'
+        })
     };
   };
   const toNextMinute = (): number => {
@@ -239,11 +268,22 @@ describe('ingestion delay of AWS-published metrics (ECS, ALB)', () => {
           EndTime: new Date(sim.now() + MINUTE),
           ScanBy: 'TimestampAscending',
           MetricDataQueries: [
-            { Id: 'cpu', MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) }, Period: 60, Stat: 'Average' } }
+            {
+              Id: 'cpu',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/ECS',
+                  MetricName: 'CPUUtilization',
+                  Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value }))
+                },
+                Period: 60,
+                Stat: 'Average'
+              }
+            }
           ]
         })
       )
-    ).MetricDataResults![0]!.Values!;
+    ).MetricDataResults![0].Values!;
 
   it('a minute becomes readable 60–120 s after it ends, with a seeded jitter; PutMetricData is readable at once', async () => {
     const { dims, publish } = series();
@@ -268,16 +308,29 @@ describe('ingestion delay of AWS-published metrics (ECS, ALB)', () => {
     expect(new Set(lags).size).toBeGreaterThan(1);
 
     const t = sim.now();
-    await c.cw.send(new PutMetricDataCommand({ Namespace: 'Custom', MetricData: [{ MetricName: 'QueueDepth', Value: 7, Timestamp: new Date(t) }] }));
+    await c.cw.send(
+      new PutMetricDataCommand({ Namespace: 'Custom', MetricData: [{ MetricName: 'QueueDepth', Value: 7, Timestamp: new Date(t) }] })
+    );
     const stats = await c.cw.send(
-      new GetMetricStatisticsCommand({ Namespace: 'Custom', MetricName: 'QueueDepth', StartTime: new Date(t - MINUTE), EndTime: new Date(t + MINUTE), Period: 60, Statistics: ['Maximum'] })
+      new GetMetricStatisticsCommand({
+        Namespace: 'Custom',
+        MetricName: 'QueueDepth',
+        StartTime: new Date(t - MINUTE),
+        EndTime: new Date(t + MINUTE),
+        Period: 60,
+        Statistics: ['Maximum']
+      })
     );
     expect(stats.Datapoints!.map((d) => d.Maximum)).toEqual([7]);
   });
 
   it('an alarm fires at the first minute boundary after the breaching minute became readable, not when the minute ends', async () => {
     const { dims, publish } = series();
-    const a = alarm({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) });
+    const a = alarm({
+      Namespace: 'AWS/ECS',
+      MetricName: 'CPUUtilization',
+      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value }))
+    });
     await c.cw.send(new PutMetricAlarmCommand(a));
     const minute = toNextMinute();
     sim.advance(MINUTE);
@@ -302,7 +355,13 @@ describe('ingestion delay of AWS-published metrics (ECS, ALB)', () => {
     const start = toNextMinute();
     // Four minutes of history, published as they ended.
     for (let i = 4; i >= 1; i--) publish(start - i * MINUTE, 40);
-    const a = alarm({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })), EvaluationPeriods: 2, TreatMissingData: 'breaching' });
+    const a = alarm({
+      Namespace: 'AWS/ECS',
+      MetricName: 'CPUUtilization',
+      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+      EvaluationPeriods: 2,
+      TreatMissingData: 'breaching'
+    });
     await c.cw.send(new PutMetricAlarmCommand(a));
     const states: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -322,9 +381,24 @@ describe('ingestion delay of AWS-published metrics (ECS, ALB)', () => {
       const cw = clients(instant).cw;
       const minute = Math.floor(instant.now() / MINUTE) * MINUTE;
       instant.advance(MINUTE);
-      instant.world.models().cloudwatch.metrics.put({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: 'x' }, value: 12, timestamp: minute, unit: 'Percent' });
+      instant.world.models().cloudwatch.metrics.put({
+        namespace: 'AWS/ECS',
+        metricName: 'CPUUtilization',
+        dimensions: { ClusterName: 'x' },
+        value: 12,
+        timestamp: minute,
+        unit: 'Percent'
+      });
       const stats = await cw.send(
-        new GetMetricStatisticsCommand({ Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'ClusterName', Value: 'x' }], StartTime: new Date(minute - MINUTE), EndTime: new Date(instant.now()), Period: 60, Statistics: ['Average'] })
+        new GetMetricStatisticsCommand({
+          Namespace: 'AWS/ECS',
+          MetricName: 'CPUUtilization',
+          Dimensions: [{ Name: 'ClusterName', Value: 'x' }],
+          StartTime: new Date(minute - MINUTE),
+          EndTime: new Date(instant.now()),
+          Period: 60,
+          Statistics: ['Average']
+        })
       );
       expect(stats.Datapoints!.map((d) => d.Average)).toEqual([12]);
     } finally {

@@ -44,7 +44,12 @@ let c: Clients;
 let cd: CodeDeployClient;
 
 function codedeploy(target: Sim): CodeDeployClient {
-  return new CodeDeployClient({ endpoint: target.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSIMTEST', secretAccessKey: 'sim-secret' }, maxAttempts: 1 });
+  return new CodeDeployClient({
+    endpoint: target.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSIMTEST', secretAccessKey: 'sim-secret' },
+    maxAttempts: 1
+  });
 }
 
 async function fresh(timeScale = 0): Promise<void> {
@@ -68,7 +73,9 @@ async function payRevision(tag: string): Promise<string> {
       networkMode: 'awsvpc',
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: 'pay', image: `registry.example.com/pay:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] }]
+      containerDefinitions: [
+        { name: 'pay', image: `registry.example.com/pay:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] }
+      ]
     })
   );
   return out.taskDefinition!.taskDefinitionArn!;
@@ -77,7 +84,14 @@ async function payRevision(tag: string): Promise<string> {
 function appSpec(taskDefinition: string, port = 8080): string {
   return JSON.stringify({
     version: 0.0,
-    Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: 'pay', ContainerPort: port } } } }]
+    Resources: [
+      {
+        TargetService: {
+          Type: 'AWS::ECS::Service',
+          Properties: { TaskDefinition: taskDefinition, LoadBalancerInfo: { ContainerName: 'pay', ContainerPort: port } }
+        }
+      }
+    ]
   });
 }
 
@@ -103,13 +117,16 @@ async function prodWeights(): Promise<Record<string, number>> {
 }
 
 async function listenerWeights(arn: string): Promise<Record<string, number>> {
-  const l = (await c.elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners![0]!;
+  const l = (await c.elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners![0];
   const out: Record<string, number> = {};
-  for (const g of l.DefaultActions![0]!.ForwardConfig!.TargetGroups!) out[g.TargetGroupArn === s.codeDeploy.blueTargetGroup ? 'blue' : 'green'] = g.Weight!;
+  for (const g of l.DefaultActions![0].ForwardConfig!.TargetGroups!)
+    out[g.TargetGroupArn === s.codeDeploy.blueTargetGroup ? 'blue' : 'green'] = g.Weight!;
   return out;
 }
 
-async function paySets(): Promise<{ status?: string; taskDefinition?: string; targetGroup?: string; running?: number; externalId?: string }[]> {
+async function paySets(): Promise<
+  { status?: string; taskDefinition?: string; targetGroup?: string; running?: number; externalId?: string }[]
+> {
   const out = await c.ecs.send(new DescribeTaskSetsCommand({ cluster: 'prod', service: 'pay' }));
   return out.taskSets!.map((t) => ({
     status: t.status,
@@ -134,21 +151,25 @@ describe('the seeded CodeDeploy service pay', () => {
   beforeEach(async () => fresh());
 
   it('is a CODE_DEPLOY service on one PRIMARY task set in pay-blue, with no deployments, and a deployment group CodeDeploy describes', async () => {
-    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0]!;
+    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0];
     expect(svc.deploymentController).toEqual({ type: 'CODE_DEPLOY' });
     expect(svc.deployments).toEqual([]);
     expect(svc.taskDefinition).toBe(s.taskDefinitions.pay);
-    expect(svc.taskSets!.map((t) => [t.status, t.runningCount, t.computedDesiredCount, t.stabilityStatus, t.scale])).toEqual([['PRIMARY', 2, 2, 'STEADY_STATE', { value: 100, unit: 'PERCENT' }]]);
-    const g = (await cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg' }))).deploymentGroupInfo!;
+    expect(svc.taskSets!.map((t) => [t.status, t.runningCount, t.computedDesiredCount, t.stabilityStatus, t.scale])).toEqual([
+      ['PRIMARY', 2, 2, 'STEADY_STATE', { value: 100, unit: 'PERCENT' }]
+    ]);
+    const g = (await cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg' })))
+      .deploymentGroupInfo!;
     expect(g.computePlatform).toBe('ECS');
     expect(g.ecsServices).toEqual([{ serviceName: 'pay', clusterName: 'prod' }]);
     expect(g.blueGreenDeploymentConfiguration).toEqual({
       terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 1 },
       deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 }
     });
-    expect(g.loadBalancerInfo!.targetGroupPairInfoList![0]!.prodTrafficRoute).toEqual({ listenerArns: [s.codeDeploy.prodListener] });
+    expect(g.loadBalancerInfo!.targetGroupPairInfoList![0].prodTrafficRoute).toEqual({ listenerArns: [s.codeDeploy.prodListener] });
     expect(g.autoRollbackConfiguration).toEqual({ enabled: true, events: ['DEPLOYMENT_FAILURE'] });
-    const cfg = (await cd.send(new GetDeploymentConfigCommand({ deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' }))).deploymentConfigInfo!;
+    const cfg = (await cd.send(new GetDeploymentConfigCommand({ deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' })))
+      .deploymentConfigInfo!;
     expect(cfg.trafficRoutingConfig).toEqual({ type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 5 } });
   });
 
@@ -167,7 +188,7 @@ describe('the seeded CodeDeploy service pay', () => {
     expect(baking.instanceTerminationWaitTimeStarted).toBe(true);
     expect(await prodWeights()).toEqual({ blue: 0, green: 100 });
     expect(await listenerWeights(s.codeDeploy.testListener)).toEqual({ blue: 0, green: 100 });
-    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0]!;
+    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0];
     expect(svc.taskDefinition).toBe(td);
     // The original stays for the termination wait (1 minute), so a rollback can still use it.
     expect((await paySets()).map((x) => [x.status, x.targetGroup])).toEqual([
@@ -182,7 +203,8 @@ describe('the seeded CodeDeploy service pay', () => {
     expect((await paySets()).map((x) => [x.status, x.targetGroup, x.running])).toEqual([['PRIMARY', 'green', 2]]);
     const health = await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: s.codeDeploy.greenTargetGroup }));
     expect(health.TargetHealthDescriptions!.map((h) => h.TargetHealth!.State)).toEqual(['healthy', 'healthy']);
-    const g = (await cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg' }))).deploymentGroupInfo!;
+    const g = (await cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg' })))
+      .deploymentGroupInfo!;
     expect(g.lastSuccessfulDeployment!.deploymentId).toBe(id);
 
     // The next deployment goes the other way: green is now the original, blue the replacement.
@@ -209,7 +231,7 @@ describe('the seeded CodeDeploy service pay', () => {
     const seen = [(await prodWeights()).green];
     for (let i = 0; i < 9; i++) {
       sim.advance(MINUTE);
-      seen.push((await prodWeights()).green!);
+      seen.push((await prodWeights()).green);
     }
     expect(seen).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
   });
@@ -221,7 +243,10 @@ describe('the seeded CodeDeploy service pay', () => {
     expect(await prodWeights()).toEqual({ blue: 100, green: 0 });
     const failed = await until(id, ['Failed', 'Succeeded', 'Stopped']);
     expect(failed.status).toBe('Failed');
-    expect(failed.errorInformation).toEqual({ code: 'ECS_UPDATE_ERROR', message: 'The deployment timed out while waiting for the replacement task set to become healthy. This time out period is 60 minutes.' });
+    expect(failed.errorInformation).toEqual({
+      code: 'ECS_UPDATE_ERROR',
+      message: 'The deployment timed out while waiting for the replacement task set to become healthy. This time out period is 60 minutes.'
+    });
     const rollbackId = failed.rollbackInfo!.rollbackDeploymentId!;
     const rollback = await until(rollbackId, ['Succeeded', 'Failed']);
     expect(rollback.status).toBe('Succeeded');
@@ -243,7 +268,7 @@ describe('the seeded CodeDeploy service pay', () => {
     expect(await prodWeights()).toEqual({ blue: 100, green: 0 });
     expect((await until(stopped.rollbackInfo!.rollbackDeploymentId!, ['Succeeded'])).status).toBe('Succeeded');
     expect((await paySets()).map((x) => [x.status, x.targetGroup])).toEqual([['PRIMARY', 'blue']]);
-    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0]!;
+    const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0];
     expect(svc.taskDefinition).toBe(s.taskDefinitions.pay);
     const again = await rejection(cd.send(new StopDeploymentCommand({ deploymentId: id })));
     expect(again.name).toBe('DeploymentAlreadyCompletedException');
@@ -254,13 +279,27 @@ describe('the seeded CodeDeploy service pay', () => {
     const id = await deploy(td);
     expect((await rejection(deploy(td))).name).toBe('DeploymentLimitExceededException');
     const s3 = await rejection(
-      cd.send(new CreateDeploymentCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg', revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k', bundleType: 'YAML' } } }))
+      cd.send(
+        new CreateDeploymentCommand({
+          applicationName: 'pay-app',
+          deploymentGroupName: 'pay-dg',
+          revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k', bundleType: 'YAML' } }
+        })
+      )
     );
     expect([s3.name, s3.message]).toEqual(['InvalidRevisionException', expect.stringMatching(/AppSpecContent only/)]);
-    expect((await rejection(cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'nope' })))).name).toBe('DeploymentGroupDoesNotExistException');
-    expect((await rejection(cd.send(new GetDeploymentGroupCommand({ applicationName: 'nope', deploymentGroupName: 'pay-dg' })))).message).toBe('No application found for name: nope');
-    expect((await rejection(cd.send(new GetDeploymentCommand({ deploymentId: 'd-AAAAAAAAA' })))).name).toBe('DeploymentDoesNotExistException');
-    expect((await rejection(cd.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' })))).name).toBe('DeploymentIsNotInReadyStateException');
+    expect(
+      (await rejection(cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'nope' })))).name
+    ).toBe('DeploymentGroupDoesNotExistException');
+    expect(
+      (await rejection(cd.send(new GetDeploymentGroupCommand({ applicationName: 'nope', deploymentGroupName: 'pay-dg' })))).message
+    ).toBe('No application found for name: nope');
+    expect((await rejection(cd.send(new GetDeploymentCommand({ deploymentId: 'd-AAAAAAAAA' })))).name).toBe(
+      'DeploymentDoesNotExistException'
+    );
+    expect((await rejection(cd.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' })))).name).toBe(
+      'DeploymentIsNotInReadyStateException'
+    );
     const update = await rejection(c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'pay', taskDefinition: td })));
     expect([update.name, update.message]).toEqual([
       'InvalidParameterException',
@@ -268,13 +307,22 @@ describe('the seeded CodeDeploy service pay', () => {
     ]);
     const create = await rejection(
       c.ecs.send(
-        new CreateTaskSetCommand({ cluster: 'prod', service: 'pay', taskDefinition: td, loadBalancers: [{ targetGroupArn: s.codeDeploy.greenTargetGroup, containerName: 'pay', containerPort: 8080 }] })
+        new CreateTaskSetCommand({
+          cluster: 'prod',
+          service: 'pay',
+          taskDefinition: td,
+          loadBalancers: [{ targetGroupArn: s.codeDeploy.greenTargetGroup, containerName: 'pay', containerPort: 8080 }]
+        })
       )
     );
     expect([create.name, create.message]).toEqual(['InvalidParameterException', expect.stringMatching(/managed by AWS CodeDeploy/)]);
     const sets = await c.ecs.send(new DescribeTaskSetsCommand({ cluster: 'prod', service: 'pay' }));
-    expect((await rejection(c.ecs.send(new DeleteTaskSetCommand({ cluster: 'prod', service: 'pay', taskSet: sets.taskSets![0]!.id! })))).name).toBe('InvalidParameterException');
-    expect((await rejection(c.ecs.send(new DescribeTaskSetsCommand({ cluster: 'prod', service: 'web' })))).name).toBe('InvalidParameterException');
+    expect(
+      (await rejection(c.ecs.send(new DeleteTaskSetCommand({ cluster: 'prod', service: 'pay', taskSet: sets.taskSets![0].id! })))).name
+    ).toBe('InvalidParameterException');
+    expect((await rejection(c.ecs.send(new DescribeTaskSetsCommand({ cluster: 'prod', service: 'web' })))).name).toBe(
+      'InvalidParameterException'
+    );
   });
 
   it('refuses a deployment config of the Server platform for an ECS group', async () => {
@@ -300,7 +348,9 @@ describe('the official deploy action (aws-actions/amazon-ecs-deploy-task-definit
         networkMode: 'awsvpc',
         cpu: '256',
         memory: '512',
-        containerDefinitions: [{ name: 'pay', image: 'registry.example.com/pay:v2', essential: true, portMappings: [{ containerPort: 8080 }] }]
+        containerDefinitions: [
+          { name: 'pay', image: 'registry.example.com/pay:v2', essential: true, portMappings: [{ containerPort: 8080 }] }
+        ]
       };
       writeFileSync(join(dir, 'task-definition.json'), JSON.stringify(taskDef));
       writeFileSync(
@@ -345,26 +395,40 @@ describe('the official deploy action (aws-actions/amazon-ecs-deploy-task-definit
         const outputs = readFileSync(outputFile, 'utf8');
         deploymentId = /codedeploy-deployment-id<<(\S+)\n(d-[A-Z0-9]{9})\n/.exec(outputs)?.[2] ?? '';
         expect(run.log).toContain(`deployments/${deploymentId}?region=us-east-1`);
-        expect(sim.calls({ service: 'codedeploy', accessKeyId: 'AKIDOFFICIAL' }).map((x) => x.operation)).toEqual(expect.arrayContaining(['GetDeploymentGroup', 'CreateDeployment', 'GetDeployment']));
+        expect(sim.calls({ service: 'codedeploy', accessKeyId: 'AKIDOFFICIAL' }).map((x) => x.operation)).toEqual(
+          expect.arrayContaining(['GetDeploymentGroup', 'CreateDeployment', 'GetDeployment'])
+        );
       } else {
         // The official action is not on npm; without its dist, make the calls its index.js makes, in its order, with its waiter.
         const registered = await c.ecs.send(new RegisterTaskDefinitionCommand(taskDef));
         const arn = registered.taskDefinition!.taskDefinitionArn!;
-        const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0]!;
+        const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0];
         expect(svc.deploymentController?.type).toBe('CODE_DEPLOY');
-        const group = (await cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg' }))).deploymentGroupInfo!;
+        const group = (await cd.send(new GetDeploymentGroupCommand({ applicationName: 'pay-app', deploymentGroupName: 'pay-dg' })))
+          .deploymentGroupInfo!;
         const bg = group.blueGreenDeploymentConfiguration!;
-        const totalWaitMin = bg.deploymentReadyOption!.waitTimeInMinutes! + bg.terminateBlueInstancesOnDeploymentSuccess!.terminationWaitTimeInMinutes! + 10;
+        const totalWaitMin =
+          bg.deploymentReadyOption!.waitTimeInMinutes! + bg.terminateBlueInstancesOnDeploymentSuccess!.terminationWaitTimeInMinutes! + 10;
         expect(Number.isFinite(totalWaitMin)).toBe(true);
         const content = JSON.stringify({
           version: 0,
-          Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: arn, LoadBalancerInfo: { ContainerName: 'pay', ContainerPort: 8080 } } } }]
+          Resources: [
+            {
+              TargetService: {
+                Type: 'AWS::ECS::Service',
+                Properties: { TaskDefinition: arn, LoadBalancerInfo: { ContainerName: 'pay', ContainerPort: 8080 } }
+              }
+            }
+          ]
         });
         const created = await cd.send(
           new CreateDeploymentCommand({
             applicationName: 'pay-app',
             deploymentGroupName: 'pay-dg',
-            revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') } }
+            revision: {
+              revisionType: 'AppSpecContent',
+              appSpecContent: { content, sha256: createHash('sha256').update(content).digest('hex') }
+            }
           })
         );
         deploymentId = created.deploymentId!;
@@ -372,7 +436,7 @@ describe('the official deploy action (aws-actions/amazon-ecs-deploy-task-definit
       }
       expect((await info(deploymentId)).status).toBe('Succeeded');
       expect(await prodWeights()).toEqual({ blue: 0, green: 100 });
-      const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0]!;
+      const svc = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['pay'] }))).services![0];
       expect(svc.taskDefinition).toMatch(/task-definition\/pay:2$/);
     },
     120_000

@@ -69,7 +69,8 @@ describe('CloudWatch DescribeAlarms paging', () => {
   async function putAlarms(metric: number, composite: number): Promise<void> {
     for (let i = 0; i < metric; i++) await c.cw.send(metricAlarm(`a-${pad(i)}`));
     // Composite names sort between the metric ones, so one page mixes both kinds.
-    for (let i = 0; i < composite; i++) await c.cw.send(new PutCompositeAlarmCommand({ AlarmName: `a-${pad(i * 10)}-c`, AlarmRule: `ALARM("a-${pad(i)}")` }));
+    for (let i = 0; i < composite; i++)
+      await c.cw.send(new PutCompositeAlarmCommand({ AlarmName: `a-${pad(i * 10)}-c`, AlarmRule: `ALARM("a-${pad(i)}")` }));
   }
 
   it('answers 50 alarms per page by default with a NextToken, and the SDK paginator gets every alarm once', async () => {
@@ -108,8 +109,14 @@ describe('CloudWatch DescribeAlarms paging', () => {
   });
 
   it.each([
-    [0, "1 validation error detected: Value '0' at 'maxRecords' failed to satisfy constraint: Member must have value greater than or equal to 1"],
-    [101, "1 validation error detected: Value '101' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to 100"]
+    [
+      0,
+      "1 validation error detected: Value '0' at 'maxRecords' failed to satisfy constraint: Member must have value greater than or equal to 1"
+    ],
+    [
+      101,
+      "1 validation error detected: Value '101' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to 100"
+    ]
   ])('rejects MaxRecords %i with ValidationError', async (maxRecords, message) => {
     const error = await rejection(c.cw.send(new DescribeAlarmsCommand({ MaxRecords: maxRecords })));
     // The JSON protocol names the exception; the query-compatible code (what boto3 and the CLI show) is ValidationError.
@@ -136,7 +143,8 @@ describe('ELBv2 paging and ARN validation', () => {
 
   it('pages DescribeTargetGroups with PageSize / NextMarker; the SDK paginator sees each group once', async () => {
     // Nine seeded groups (shop-blue/-green and pay-blue/-green included) and 16 more: 25.
-    for (let i = 0; i < 16; i++) await c.elb.send(new CreateTargetGroupCommand({ Name: `extra-${pad(i)}`, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }));
+    for (let i = 0; i < 16; i++)
+      await c.elb.send(new CreateTargetGroupCommand({ Name: `extra-${pad(i)}`, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }));
     const everything = await c.elb.send(new DescribeTargetGroupsCommand({}));
     expect(everything.TargetGroups).toHaveLength(25);
     expect(everything.NextMarker).toBeUndefined();
@@ -145,7 +153,9 @@ describe('ELBv2 paging and ARN validation', () => {
     expect(first.NextMarker).toEqual(expect.any(String));
     const pages = await all(paginateDescribeTargetGroups({ client: c.elb }, { PageSize: 7 }));
     expect(pages.map((p) => p.TargetGroups!.length)).toEqual([7, 7, 7, 4]);
-    expect(pages.flatMap((p) => p.TargetGroups!.map((t) => t.TargetGroupArn))).toEqual(everything.TargetGroups!.map((t) => t.TargetGroupArn));
+    expect(pages.flatMap((p) => p.TargetGroups!.map((t) => t.TargetGroupArn))).toEqual(
+      everything.TargetGroups!.map((t) => t.TargetGroupArn)
+    );
   });
 
   it('pages DescribeListeners and DescribeRules the same way', async () => {
@@ -155,7 +165,7 @@ describe('ELBv2 paging and ARN validation', () => {
     const l2 = await c.elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb, PageSize: 1, Marker: l1.NextMarker }));
     expect(l2.Listeners).toHaveLength(1);
     expect(l2.NextMarker).toBeUndefined();
-    expect(new Set([l1.Listeners![0]!.Port, l2.Listeners![0]!.Port])).toEqual(new Set([80, 81]));
+    expect(new Set([l1.Listeners![0].Port, l2.Listeners![0].Port])).toEqual(new Set([80, 81]));
     const r1 = await c.elb.send(new DescribeRulesCommand({ ListenerArn: s.listeners['api-alb:80'], PageSize: 1 }));
     expect(r1.Rules).toMatchObject([{ Priority: '10' }]);
     const r2 = await c.elb.send(new DescribeRulesCommand({ ListenerArn: s.listeners['api-alb:80'], PageSize: 1, Marker: r1.NextMarker }));
@@ -187,11 +197,17 @@ describe('ELBv2 paging and ARN validation', () => {
         () => c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
       ]) {
         const error = await rejection(call());
-        expect({ arn, name: error.name, message: error.message }).toEqual({ arn, name: 'ValidationError', message: `'${arn}' is not a valid target group ARN` });
+        expect({ arn, name: error.name, message: error.message }).toEqual({
+          arn,
+          name: 'ValidationError',
+          message: `'${arn}' is not a valid target group ARN`
+        });
       }
     }
     const unknown = blue.replace(/\/[0-9a-f]+$/, '/0123456789abcdef');
-    expect(await rejection(c.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [unknown] })))).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(await rejection(c.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [unknown] })))).toBeInstanceOf(
+      TargetGroupNotFoundException
+    );
   });
 
   it('answers ValidationError for listener and rule ARNs of another account, and in forward actions, changing nothing', async () => {
@@ -199,15 +215,22 @@ describe('ELBv2 paging and ARN validation', () => {
     const l = await rejection(c.elb.send(new DescribeListenersCommand({ ListenerArns: [otherListener] })));
     expect([l.name, l.message]).toEqual(['ValidationError', `'${otherListener}' is not a valid listener ARN`]);
     const otherRule = s.rules['api-alb:80:10'].replace(':us-east-1:', ':us-west-2:');
-    const r = await rejection(c.elb.send(new ModifyRuleCommand({ RuleArn: otherRule, Actions: [{ Type: 'forward', TargetGroupArn: s.targetGroups['api-blue'] }] })));
+    const r = await rejection(
+      c.elb.send(new ModifyRuleCommand({ RuleArn: otherRule, Actions: [{ Type: 'forward', TargetGroupArn: s.targetGroups['api-blue'] }] }))
+    );
     expect([r.name, r.message]).toEqual(['ValidationError', `'${otherRule}' is not a valid rule ARN`]);
     const foreignGroup = s.targetGroups['web-green'].replace(':123456789012:', ':210987654321:');
     const f = await rejection(
-      c.elb.send(new ModifyListenerCommand({ ListenerArn: s.listeners['web-alb:80'], DefaultActions: [{ Type: 'forward', TargetGroupArn: foreignGroup }] }))
+      c.elb.send(
+        new ModifyListenerCommand({
+          ListenerArn: s.listeners['web-alb:80'],
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: foreignGroup }]
+        })
+      )
     );
     expect([f.name, f.message]).toEqual(['ValidationError', `'${foreignGroup}' is not a valid target group ARN`]);
-    const listener = (await c.elb.send(new DescribeListenersCommand({ ListenerArns: [s.listeners['web-alb:80']] }))).Listeners![0]!;
-    expect(listener.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([100, 0]);
+    const listener = (await c.elb.send(new DescribeListenersCommand({ ListenerArns: [s.listeners['web-alb:80']] }))).Listeners![0];
+    expect(listener.DefaultActions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([100, 0]);
   });
 });
 
@@ -220,27 +243,47 @@ describe('ECS', () => {
   });
 
   const lonelyGroup = async (): Promise<string> =>
-    (await c.elb.send(new CreateTargetGroupCommand({ Name: 'no-listener', Protocol: 'HTTP', Port: 8080, TargetType: 'ip' }))).TargetGroups![0]!.TargetGroupArn!;
+    (await c.elb.send(new CreateTargetGroupCommand({ Name: 'no-listener', Protocol: 'HTTP', Port: 8080, TargetType: 'ip' })))
+      .TargetGroups![0].TargetGroupArn!;
   const network = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } };
 
-  it('refuses CreateService and UpdateService onto a target group no listener forwards to, with ECS\'s message', async () => {
+  it("refuses CreateService and UpdateService onto a target group no listener forwards to, with ECS's message", async () => {
     const arn = await lonelyGroup();
     const loadBalancers = [{ targetGroupArn: arn, containerName: 'web', containerPort: 8080 }];
     const expected = `The target group with targetGroupArn ${arn} does not have an associated load balancer.`;
     const created = await rejection(
-      c.ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: 'orphan', taskDefinition: 'web:1', desiredCount: 1, launchType: 'FARGATE', networkConfiguration: network, loadBalancers }))
+      c.ecs.send(
+        new CreateServiceCommand({
+          cluster: 'prod',
+          serviceName: 'orphan',
+          taskDefinition: 'web:1',
+          desiredCount: 1,
+          launchType: 'FARGATE',
+          networkConfiguration: network,
+          loadBalancers
+        })
+      )
     );
     expect([created.name, created.message]).toEqual(['InvalidParameterException', expected]);
     const updated = await rejection(c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', loadBalancers })));
     expect([updated.name, updated.message]).toEqual(['InvalidParameterException', expected]);
-    const web = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web', 'orphan'] })));
-    expect(web.services!.map((x) => x.loadBalancers![0]!.targetGroupArn)).toEqual([s.targetGroups['web-rolling']]);
+    const web = await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web', 'orphan'] }));
+    expect(web.services!.map((x) => x.loadBalancers![0].targetGroupArn)).toEqual([s.targetGroups['web-rolling']]);
     expect(web.failures).toMatchObject([{ reason: 'MISSING' }]);
   });
 
   it('pages ListTasks (100 by default, maxResults, nextToken) and ListServices (10 by default)', async () => {
     for (let i = 0; i < 11; i++) {
-      await c.ecs.send(new RunTaskCommand({ cluster: 'prod', taskDefinition: 'api:1', count: 10, launchType: 'FARGATE', networkConfiguration: network, startedBy: 'paging' }));
+      await c.ecs.send(
+        new RunTaskCommand({
+          cluster: 'prod',
+          taskDefinition: 'api:1',
+          count: 10,
+          launchType: 'FARGATE',
+          networkConfiguration: network,
+          startedBy: 'paging'
+        })
+      );
     }
     const first = await c.ecs.send(new ListTasksCommand({ cluster: 'prod', startedBy: 'paging' }));
     expect(first.taskArns).toHaveLength(100);
@@ -250,11 +293,25 @@ describe('ECS', () => {
     const pages = await all(paginateListTasks({ client: c.ecs, pageSize: 30 }, { cluster: 'prod', startedBy: 'paging' }));
     expect(pages.map((p) => p.taskArns!.length)).toEqual([30, 30, 30, 20]);
     expect(new Set(pages.flatMap((p) => p.taskArns)).size).toBe(110);
-    expect((await rejection(c.ecs.send(new ListTasksCommand({ cluster: 'prod', maxResults: 101 })))).name).toBe('InvalidParameterException');
-    expect((await rejection(c.ecs.send(new ListTasksCommand({ cluster: 'prod', nextToken: 'garbage' })))).name).toBe('InvalidParameterException');
+    expect((await rejection(c.ecs.send(new ListTasksCommand({ cluster: 'prod', maxResults: 101 })))).name).toBe(
+      'InvalidParameterException'
+    );
+    expect((await rejection(c.ecs.send(new ListTasksCommand({ cluster: 'prod', nextToken: 'garbage' })))).name).toBe(
+      'InvalidParameterException'
+    );
 
     // Seven seeded services (shop and pay included) and five idle ones: 12.
-    for (let i = 0; i < 5; i++) await c.ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: `idle-${i}`, taskDefinition: 'api:1', desiredCount: 0, launchType: 'FARGATE', networkConfiguration: network }));
+    for (let i = 0; i < 5; i++)
+      await c.ecs.send(
+        new CreateServiceCommand({
+          cluster: 'prod',
+          serviceName: `idle-${i}`,
+          taskDefinition: 'api:1',
+          desiredCount: 0,
+          launchType: 'FARGATE',
+          networkConfiguration: network
+        })
+      );
     const services = await c.ecs.send(new ListServicesCommand({ cluster: 'prod' }));
     expect(services.serviceArns).toHaveLength(10);
     const rest = await c.ecs.send(new ListServicesCommand({ cluster: 'prod', nextToken: services.nextToken }));
@@ -262,17 +319,23 @@ describe('ECS', () => {
     expect(rest.nextToken).toBeUndefined();
   });
 
-  it('reports a service\'s targets in a group no listener uses as unused, and never completes a rollout on them', async () => {
+  it("reports a service's targets in a group no listener uses as unused, and never completes a rollout on them", async () => {
     const rolling = s.listeners['web-alb:81'];
-    await c.elb.send(new ModifyListenerCommand({ ListenerArn: rolling, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } }] }));
-    const health = async () => (await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: s.targetGroups['web-rolling'] }))).TargetHealthDescriptions!;
+    await c.elb.send(
+      new ModifyListenerCommand({
+        ListenerArn: rolling,
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } }]
+      })
+    );
+    const health = async () =>
+      (await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: s.targetGroups['web-rolling'] }))).TargetHealthDescriptions!;
     expect((await health()).map((d) => [d.TargetHealth!.State, d.TargetHealth!.Reason])).toEqual([
       ['unused', 'Target.NotInUse'],
       ['unused', 'Target.NotInUse']
     ]);
     await c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', forceNewDeployment: true }));
     sim.advance(10 * 60_000);
-    const stuck = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0]!;
+    const stuck = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0];
     expect(stuck.deployments!.map((d) => [d.status, d.rolloutState])).toEqual([
       ['PRIMARY', 'IN_PROGRESS'],
       ['ACTIVE', 'COMPLETED']
@@ -280,9 +343,14 @@ describe('ECS', () => {
     expect((await health()).every((d) => d.TargetHealth!.State === 'unused')).toBe(true);
 
     // Forwarding to the group again health-checks the new tasks, and the rollout finishes.
-    await c.elb.send(new ModifyListenerCommand({ ListenerArn: rolling, DefaultActions: [{ Type: 'forward', TargetGroupArn: s.targetGroups['web-rolling'] }] }));
+    await c.elb.send(
+      new ModifyListenerCommand({
+        ListenerArn: rolling,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: s.targetGroups['web-rolling'] }]
+      })
+    );
     sim.advance(5 * 60_000);
-    const done = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0]!;
+    const done = (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services![0];
     expect(done.deployments!.map((d) => [d.status, d.rolloutState])).toEqual([['PRIMARY', 'COMPLETED']]);
   });
 });
@@ -296,24 +364,34 @@ describe('traffic to a colour without healthy targets', () => {
     const before = byName(sim.traffic());
     sim.advance(20_000);
     const steady = byName(sim.traffic());
-    expect(steady['web-blue']!.requests).toBeGreaterThan(before['web-blue']!.requests);
-    expect(steady['web-blue']!.requestsWithoutHealthyTarget).toBe(before['web-blue']!.requestsWithoutHealthyTarget);
+    expect(steady['web-blue'].requests).toBeGreaterThan(before['web-blue'].requests);
+    expect(steady['web-blue'].requestsWithoutHealthyTarget).toBe(before['web-blue'].requestsWithoutHealthyTarget);
 
     // Half the traffic to web-green, which runs no task: every request it gets is an ELB 503.
     await c.elb.send(
       new ModifyListenerCommand({
         ListenerArn: s.listeners['web-alb:80'],
-        DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: s.targetGroups['web-blue'], Weight: 50 }, { TargetGroupArn: s.targetGroups['web-green'], Weight: 50 }] } }]
+        DefaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: s.targetGroups['web-blue'], Weight: 50 },
+                { TargetGroupArn: s.targetGroups['web-green'], Weight: 50 }
+              ]
+            }
+          }
+        ]
       })
     );
     sim.advance(10_000);
     const after = byName(await simClient(sim.url).traffic());
-    const green = after['web-green']!;
-    const sent = green.requests - steady['web-green']!.requests;
+    const green = after['web-green'];
+    const sent = green.requests - steady['web-green'].requests;
     expect(sent).toBe(250);
-    expect(green.requestsWithoutHealthyTarget - steady['web-green']!.requestsWithoutHealthyTarget).toBe(sent);
-    expect(green.elb5xx - steady['web-green']!.elb5xx).toBe(sent);
-    expect(after['web-blue']!.requestsWithoutHealthyTarget).toBe(steady['web-blue']!.requestsWithoutHealthyTarget);
+    expect(green.requestsWithoutHealthyTarget - steady['web-green'].requestsWithoutHealthyTarget).toBe(sent);
+    expect(green.elb5xx - steady['web-green'].elb5xx).toBe(sent);
+    expect(after['web-blue'].requestsWithoutHealthyTarget).toBe(steady['web-blue'].requestsWithoutHealthyTarget);
   });
 });
 
@@ -322,7 +400,8 @@ describe('fault injection', () => {
     sim = await startSim({ timeScale: 0 });
     await sim.seed();
     c = clients(sim);
-    const desired = async () => (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web-green'] }))).services![0]!.desiredCount;
+    const desired = async () =>
+      (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web-green'] }))).services![0].desiredCount;
 
     sim.addFault({ kind: 'drop', service: 'ecs', operation: 'UpdateService', count: 1 });
     await rejection(c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web-green', desiredCount: 1 })));

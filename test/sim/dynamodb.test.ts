@@ -22,7 +22,12 @@ let ddb: DynamoDBClient;
 
 beforeEach(async () => {
   sim = await startSim({ timeScale: 0 });
-  ddb = new DynamoDBClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDDB', secretAccessKey: 'x' }, maxAttempts: 1 });
+  ddb = new DynamoDBClient({
+    endpoint: sim.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDDDB', secretAccessKey: 'x' },
+    maxAttempts: 1
+  });
 });
 afterEach(async () => {
   ddb.destroy();
@@ -119,7 +124,13 @@ describe('conditional writes', () => {
     );
     expect(renewed.Attributes).toEqual({ ...key('svc'), Owner: { S: 'a' }, Version: { S: 'v2' } });
     const wrongOwner = ddb.send(
-      new DeleteItemCommand({ TableName: TABLE, Key: key('svc'), ConditionExpression: '#Owner = :o', ExpressionAttributeNames: { '#Owner': 'Owner' }, ExpressionAttributeValues: { ':o': { S: 'b' } } })
+      new DeleteItemCommand({
+        TableName: TABLE,
+        Key: key('svc'),
+        ConditionExpression: '#Owner = :o',
+        ExpressionAttributeNames: { '#Owner': 'Owner' },
+        ExpressionAttributeValues: { ':o': { S: 'b' } }
+      })
     );
     expect(await rejection(wrongOwner)).toBeInstanceOf(ConditionalCheckFailedException);
     const deleted = await ddb.send(new DeleteItemCommand({ TableName: TABLE, Key: key('svc'), ReturnValues: 'ALL_OLD' }));
@@ -154,7 +165,12 @@ describe('conditional writes', () => {
     await ddb.send(new PutItemCommand({ TableName: TABLE, Item: { ...key('n'), Lease: { N: '9' } } }));
     const cond = (expression: string) =>
       ddb.send(
-        new PutItemCommand({ TableName: TABLE, Item: { ...key('n'), Lease: { N: '9' } }, ConditionExpression: expression, ExpressionAttributeValues: { ':ten': { N: '10' } } })
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: { ...key('n'), Lease: { N: '9' } },
+          ConditionExpression: expression,
+          ExpressionAttributeValues: { ':ten': { N: '10' } }
+        })
       );
     await cond('Lease < :ten');
     expect(await rejection(cond('Missing = :ten'))).toBeInstanceOf(ConditionalCheckFailedException);
@@ -166,10 +182,19 @@ describe('validation', () => {
   beforeEach(activeTable);
 
   it.each([
-    [{ ConditionExpression: 'attribute_not_exists(LockKey)', ExpressionAttributeNames: { '#unused': 'X' } }, 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}'],
-    [{ ConditionExpression: '#Owner = :o', ExpressionAttributeValues: { ':o': { S: 'a' } } }, 'An expression attribute name used in the document path is not defined; attribute name: #Owner'],
+    [
+      { ConditionExpression: 'attribute_not_exists(LockKey)', ExpressionAttributeNames: { '#unused': 'X' } },
+      'Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}'
+    ],
+    [
+      { ConditionExpression: '#Owner = :o', ExpressionAttributeValues: { ':o': { S: 'a' } } },
+      'An expression attribute name used in the document path is not defined; attribute name: #Owner'
+    ],
     [{ ConditionExpression: 'Colour = :o' }, 'An expression attribute value used in expression is not defined; attribute value: :o'],
-    [{ ConditionExpression: 'Colour = = :o', ExpressionAttributeValues: { ':o': { S: 'a' } } }, 'Invalid ConditionExpression: Syntax error; token: "="'],
+    [
+      { ConditionExpression: 'Colour = = :o', ExpressionAttributeValues: { ':o': { S: 'a' } } },
+      'Invalid ConditionExpression: Syntax error; token: "="'
+    ],
     [{ ExpressionAttributeValues: { ':o': { S: 'a' } } }, 'ExpressionAttributeValues can only be specified when using expressions']
   ])('rejects %j: %s', async (extra, message) => {
     const error = await rejection(ddb.send(new PutItemCommand({ TableName: TABLE, Item: key('v'), ...extra })));
@@ -183,7 +208,14 @@ describe('validation', () => {
     const wrongType = await rejection(ddb.send(new GetItemCommand({ TableName: TABLE, Key: { LockKey: { N: '1' } } })));
     expect(wrongType.message).toBe('The provided key element does not match the schema');
     const keyUpdate = await rejection(
-      ddb.send(new UpdateItemCommand({ TableName: TABLE, Key: key('k'), UpdateExpression: 'SET LockKey = :v', ExpressionAttributeValues: { ':v': { S: 'x' } } }))
+      ddb.send(
+        new UpdateItemCommand({
+          TableName: TABLE,
+          Key: key('k'),
+          UpdateExpression: 'SET LockKey = :v',
+          ExpressionAttributeValues: { ':v': { S: 'x' } }
+        })
+      )
     );
     expect(keyUpdate.message).toContain('Cannot update attribute LockKey. This attribute is part of the key');
   });

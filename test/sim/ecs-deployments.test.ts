@@ -38,7 +38,12 @@ describe('rolling deployment', () => {
     h.until(() => h.describe().deployments.length === 1, 10 * MINUTE, 'rollout');
     const svc = h.describe();
     expect(svc.taskDefinition).toBe(v2.taskDefinitionArn);
-    expect(svc.deployments[0]).toMatchObject({ id: primary.id, rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${primary.id} completed.`, runningCount: 2 });
+    expect(svc.deployments[0]).toMatchObject({
+      id: primary.id,
+      rolloutState: 'COMPLETED',
+      rolloutStateReason: `ECS deployment ${primary.id} completed.`,
+      runningCount: 2
+    });
     expect(svc.runningCount).toBe(2);
 
     h.advance(2 * MINUTE);
@@ -55,7 +60,12 @@ describe('rolling deployment', () => {
 
     const stopped = h.call('DescribeTasks', { cluster: 'prod', tasks: oldTasks }).tasks;
     for (const t of stopped) {
-      expect(t).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'ServiceSchedulerInitiated', stoppedReason: `Scaling activity initiated by (deployment ${primary.id})` });
+      expect(t).toMatchObject({
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: `Scaling activity initiated by (deployment ${primary.id})`
+      });
     }
   });
 
@@ -69,7 +79,10 @@ describe('rolling deployment', () => {
     const svc = h.describe();
     expect(svc.deployments).toHaveLength(1);
     expect(svc.taskDefinition).toBe(v2.taskDefinitionArn);
-    const tasks = h.call('DescribeTasks', { cluster: 'prod', tasks: h.call('ListTasks', { cluster: 'prod', serviceName: 'web' }).taskArns }).tasks;
+    const tasks = h.call('DescribeTasks', {
+      cluster: 'prod',
+      tasks: h.call('ListTasks', { cluster: 'prod', serviceName: 'web' }).taskArns
+    }).tasks;
     for (const t of tasks) expect(t.startedAt.getTime() - jumpedFrom).toBeLessThan(MINUTE);
   });
 
@@ -79,14 +92,11 @@ describe('rolling deployment', () => {
     h.registerWeb('app:v2');
     h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:2' });
     let lowest = Infinity;
-    h.until(
-      () => {
-        const running = h.describe().deployments.reduce((n: number, d: Deployment) => n + d.runningCount, 0);
-        lowest = Math.min(lowest, running);
-        return h.describe().deployments.length === 1;
-      },
-      10 * MINUTE
-    );
+    h.until(() => {
+      const running = h.describe().deployments.reduce((n: number, d: Deployment) => n + d.runningCount, 0);
+      lowest = Math.min(lowest, running);
+      return h.describe().deployments.length === 1;
+    }, 10 * MINUTE);
     expect(lowest).toBeGreaterThanOrEqual(2);
   });
 
@@ -135,7 +145,10 @@ describe('circuit breaker', () => {
     );
     expect(sawFailed).toMatchObject({ status: 'ACTIVE', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
     expect(sawFailed!.failedTasks).toBeGreaterThanOrEqual(3);
-    expect(sawRollback).toMatchObject({ taskDefinition: v1.taskDefinitionArn, rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${completedId}.` });
+    expect(sawRollback).toMatchObject({
+      taskDefinition: v1.taskDefinitionArn,
+      rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${completedId}.`
+    });
 
     const svc = h.describe();
     expect(svc.taskDefinition).toBe(v1.taskDefinitionArn);
@@ -145,7 +158,9 @@ describe('circuit breaker', () => {
     expect(messages).toContain(`(service web) rolling back to deployment ${completedId}.`);
 
     const stoppedArns = h.call('ListTasks', { cluster: 'prod', serviceName: 'web', desiredStatus: 'STOPPED' }).taskArns;
-    const ofFailed = (h.call('DescribeTasks', { cluster: 'prod', tasks: stoppedArns }).tasks as Record<string, any>[]).filter((t) => t.startedBy === failedId);
+    const ofFailed = (h.call('DescribeTasks', { cluster: 'prod', tasks: stoppedArns }).tasks as Record<string, any>[]).filter(
+      (t) => t.startedBy === failedId
+    );
     // The crashes tripped the breaker; tasks still starting then were stopped by the rollback.
     const crashed = ofFailed.filter((t) => t.stopCode === 'EssentialContainerExited');
     expect(crashed.length).toBeGreaterThanOrEqual(3);
@@ -154,7 +169,10 @@ describe('circuit breaker', () => {
       expect(t.containers[0]).toMatchObject({ name: 'app', exitCode: 1, lastStatus: 'STOPPED' });
     }
     for (const t of ofFailed.filter((x) => x.stopCode !== 'EssentialContainerExited')) {
-      expect(t).toMatchObject({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: expect.stringMatching(/^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/) });
+      expect(t).toMatchObject({
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: expect.stringMatching(/^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/)
+      });
     }
   });
 
@@ -207,7 +225,10 @@ describe('circuit breaker', () => {
     expect(Math.max(...counts)).toBeGreaterThanOrEqual(1);
     expect(Math.max(...counts)).toBeLessThan(3);
     expect(counts.at(-1)).toBe(0);
-    expect((h.describe().deployments as Deployment[]).find((x) => x.id === id)).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' });
+    expect((h.describe().deployments as Deployment[]).find((x) => x.id === id)).toMatchObject({
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS'
+    });
   });
 
   test('a failed deployment without rollback stays FAILED and launches nothing more', () => {
@@ -241,8 +262,14 @@ describe('load balancer health', () => {
     }).tasks as Record<string, any>[];
     const failedChecks = stopped.filter((t) => t.stoppedReason.startsWith('Task failed ELB'));
     expect(failedChecks.length).toBeGreaterThanOrEqual(3);
-    for (const t of failedChecks) expect(t).toMatchObject({ stoppedReason: `Task failed ELB health checks in (target-group ${TG})`, stopCode: 'ServiceSchedulerInitiated' });
-    expect(h.messages()).toContain(`(service web) (port 8080) is unhealthy in (target-group ${TG}) due to (reason Health checks failed with these codes: [500]).`);
+    for (const t of failedChecks)
+      expect(t).toMatchObject({
+        stoppedReason: `Task failed ELB health checks in (target-group ${TG})`,
+        stopCode: 'ServiceSchedulerInitiated'
+      });
+    expect(h.messages()).toContain(
+      `(service web) (port 8080) is unhealthy in (target-group ${TG}) due to (reason Health checks failed with these codes: [500]).`
+    );
   });
 
   test('the health check grace period holds off ELB-driven stops', () => {
@@ -271,7 +298,10 @@ describe('alarm-based rollback', () => {
   test('an alarm going off during the deployment fails it and ECS rolls back', () => {
     const h = harness();
     const { v1 } = h.steadyWeb({
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true } }
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true }
+      }
     });
     const completedId = h.describe().deployments[0].id;
     h.alarms.set('web-5xx', 'OK');
@@ -296,7 +326,13 @@ describe('alarm-based rollback', () => {
     h.registerWeb('app:v2');
     h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:2' });
     // Old tasks are gone, but the bake keeps the deployment open.
-    h.until(() => h.describe().deployments.length === 2 && h.describe().deployments[1].runningCount === 0 && h.describe().deployments[0].runningCount === 2, 10 * MINUTE);
+    h.until(
+      () =>
+        h.describe().deployments.length === 2 &&
+        h.describe().deployments[1].runningCount === 0 &&
+        h.describe().deployments[0].runningCount === 2,
+      10 * MINUTE
+    );
     h.advance(40_000);
     expect(h.describe().deployments[0].rolloutState).toBe('IN_PROGRESS');
     h.alarms.set('cpu', 'ALARM');
@@ -312,8 +348,12 @@ describe('service API', () => {
     const out = h.call('DescribeServices', { cluster: 'prod', services: ['web', 'nope'] });
     expect(out.services.map((s: { serviceName: string }) => s.serviceName)).toEqual(['web']);
     expect(out.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/nope', reason: 'MISSING' }]);
-    expect(() => h.call('DescribeServices', { cluster: 'staging', services: ['web'] })).toThrow(expect.objectContaining({ code: 'ClusterNotFoundException' }));
-    expect(() => h.call('DescribeServices', { cluster: 'prod', services: ['web'] }, 'eu-west-1')).toThrow(expect.objectContaining({ code: 'ClusterNotFoundException' }));
+    expect(() => h.call('DescribeServices', { cluster: 'staging', services: ['web'] })).toThrow(
+      expect.objectContaining({ code: 'ClusterNotFoundException' })
+    );
+    expect(() => h.call('DescribeServices', { cluster: 'prod', services: ['web'] }, 'eu-west-1')).toThrow(
+      expect.objectContaining({ code: 'ClusterNotFoundException' })
+    );
   });
 
   test.each([
@@ -321,7 +361,11 @@ describe('service API', () => {
     ['an unknown revision', 'ClientException', { service: 'web', taskDefinition: 'web:99' }],
     ['a negative desired count', 'InvalidParameterException', { service: 'web', desiredCount: -1 }],
     ['a maximumPercent under 100', 'InvalidParameterException', { service: 'web', deploymentConfiguration: { maximumPercent: 50 } }],
-    ['a container port the task definition lacks', 'InvalidParameterException', { service: 'web', loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 9999 }] }]
+    [
+      'a container port the task definition lacks',
+      'InvalidParameterException',
+      { service: 'web', loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 9999 }] }
+    ]
   ])('UpdateService with %s is %s', (_what, code, input) => {
     const h = harness();
     h.steadyWeb();
@@ -331,17 +375,26 @@ describe('service API', () => {
   test('a deleted service drains, turns INACTIVE, and can no longer be updated', () => {
     const h = harness();
     h.steadyWeb();
-    expect(() => h.call('DeleteService', { cluster: 'prod', service: 'web' })).toThrow(expect.objectContaining({ code: 'InvalidParameterException' }));
+    expect(() => h.call('DeleteService', { cluster: 'prod', service: 'web' })).toThrow(
+      expect.objectContaining({ code: 'InvalidParameterException' })
+    );
     expect(h.call('DeleteService', { cluster: 'prod', service: 'web', force: true }).service.status).toBe('DRAINING');
     h.until(() => h.describe().status === 'INACTIVE', 5 * MINUTE, 'drain');
-    expect(() => h.call('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 1 })).toThrow(expect.objectContaining({ code: 'ServiceNotActiveException' }));
+    expect(() => h.call('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 1 })).toThrow(
+      expect.objectContaining({ code: 'ServiceNotActiveException' })
+    );
   });
 
   test('CreateService needs a network configuration for awsvpc and refuses a duplicate name', () => {
     const h = harness();
     h.steadyWeb();
     const base = { cluster: 'prod', serviceName: 'api', taskDefinition: 'web:1', desiredCount: 1 };
-    expect(() => h.call('CreateService', base)).toThrow(expect.objectContaining({ code: 'InvalidParameterException', message: "Network Configuration must be provided when networkMode 'awsvpc' is specified." }));
+    expect(() => h.call('CreateService', base)).toThrow(
+      expect.objectContaining({
+        code: 'InvalidParameterException',
+        message: "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+      })
+    );
     expect(() => h.call('CreateService', { ...base, serviceName: 'web', networkConfiguration: NETWORK })).toThrow(
       expect.objectContaining({ code: 'InvalidParameterException', message: 'Creation of service was not idempotent.' })
     );
@@ -351,7 +404,9 @@ describe('service API', () => {
     const h = harness();
     h.steadyWeb({ tags: [{ key: 'team', value: 'payments' }] });
     const arn = h.describe().serviceArn;
-    expect(h.call('DescribeServices', { cluster: 'prod', services: ['web'], include: ['TAGS'] }).services[0].tags).toEqual([{ key: 'team', value: 'payments' }]);
+    expect(h.call('DescribeServices', { cluster: 'prod', services: ['web'], include: ['TAGS'] }).services[0].tags).toEqual([
+      { key: 'team', value: 'payments' }
+    ]);
     h.call('TagResource', { resourceArn: arn, tags: [{ key: 'env', value: 'prod' }] });
     h.call('UntagResource', { resourceArn: arn, tagKeys: ['team'] });
     expect(h.call('ListTagsForResource', { resourceArn: arn }).tags).toEqual([{ key: 'env', value: 'prod' }]);
@@ -364,7 +419,9 @@ describe('metrics', () => {
     h.steadyWeb();
     h.metrics.length = 0;
     h.advance(3 * MINUTE);
-    const cpu = h.metrics.filter((m) => m.namespace === 'AWS/ECS' && m.metricName === 'CPUUtilization' && m.dimensions.ServiceName === 'web');
+    const cpu = h.metrics.filter(
+      (m) => m.namespace === 'AWS/ECS' && m.metricName === 'CPUUtilization' && m.dimensions.ServiceName === 'web'
+    );
     expect(cpu.length).toBe(3);
     for (const m of cpu) {
       expect(m.dimensions).toEqual({ ClusterName: 'prod', ServiceName: 'web' });
@@ -372,8 +429,14 @@ describe('metrics', () => {
       expect(m.value).toBeLessThanOrEqual(25);
       expect(m.timestamp % MINUTE).toBe(0);
     }
-    expect(h.metrics.some((m) => m.metricName === 'MemoryUtilization' && m.dimensions.ServiceName === 'web' && m.value > 25 && m.value < 35)).toBe(true);
-    expect(h.metrics.some((m) => m.metricName === 'CPUUtilization' && m.dimensions.ServiceName === undefined && m.dimensions.ClusterName === 'prod')).toBe(true);
+    expect(
+      h.metrics.some((m) => m.metricName === 'MemoryUtilization' && m.dimensions.ServiceName === 'web' && m.value > 25 && m.value < 35)
+    ).toBe(true);
+    expect(
+      h.metrics.some(
+        (m) => m.metricName === 'CPUUtilization' && m.dimensions.ServiceName === undefined && m.dimensions.ClusterName === 'prod'
+      )
+    ).toBe(true);
   });
 
   test('a cpu-spike release climbs past 90 % about two minutes after it starts', () => {
@@ -411,7 +474,10 @@ describe('throttle logic (tasks that never start)', () => {
     // Unthrottled, two tasks every ~15 s would be some 250 launches in 30 minutes.
     expect(launched.length).toBeGreaterThanOrEqual(6);
     expect(launched.length).toBeLessThan(20);
-    const gaps = launched.slice(1).map((t, i) => t - launched[i]!).filter((g) => g > 0);
+    const gaps = launched
+      .slice(1)
+      .map((t, i) => t - launched[i])
+      .filter((g) => g > 0);
     expect(Math.max(...gaps)).toBeGreaterThanOrEqual(8 * MINUTE);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(27 * MINUTE);
     expect(h.messages().filter((m) => m === THROTTLED)).toHaveLength(1);
@@ -423,6 +489,10 @@ describe('throttle logic (tasks that never start)', () => {
     const next = h.call('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: 'web:3' }).service.deployments[0].id as string;
     h.advance(2000);
     expect(h.call('ListTasks', { cluster: 'prod', startedBy: next }).taskArns).toHaveLength(2);
-    h.until(() => h.describe().deployments.length === 1 && h.describe().deployments[0].rolloutState === 'COMPLETED', 5 * MINUTE, 'v3 completed');
+    h.until(
+      () => h.describe().deployments.length === 1 && h.describe().deployments[0].rolloutState === 'COMPLETED',
+      5 * MINUTE,
+      'v3 completed'
+    );
   });
 });

@@ -100,7 +100,11 @@ export class FakeElb implements ElbForEcs {
             if (++t.fails >= 2) {
               t.state =
                 typeof r.failureCode === 'number'
-                  ? { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: `Health checks failed with these codes: [${r.failureCode}]` }
+                  ? {
+                      state: 'unhealthy',
+                      reason: 'Target.ResponseCodeMismatch',
+                      description: `Health checks failed with these codes: [${r.failureCode}]`
+                    }
                   : { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' };
             }
           }
@@ -130,7 +134,6 @@ export function harness(options: { deregistrationDelaySeconds?: number; seed?: n
     random: seededRandom(options.seed ?? 7)
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function call<T = Record<string, any>>(operation: string, input: Record<string, unknown>, region = REGION): T {
     const handler = ecs.handlers[operation];
     if (!handler) throw new Error(`no handler for ${operation}`);
@@ -188,7 +191,11 @@ export function harness(options: { deregistrationDelaySeconds?: number; seed?: n
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       ...service
     });
-    until(() => describe().deployments.length === 1 && describe().deployments[0].rolloutState === 'COMPLETED' && describe().runningCount === 2, 5 * 60_000, 'initial steady state');
+    until(
+      () => describe().deployments.length === 1 && describe().deployments[0].rolloutState === 'COMPLETED' && describe().runningCount === 2,
+      5 * 60_000,
+      'initial steady state'
+    );
     return { v1 };
   }
 

@@ -59,12 +59,14 @@ describe('ELBv2 resources through the SDK', () => {
     const alb = await weightedAlb(c.elb, 'shapes', [100, 0]);
     const lbs = await c.elb.send(new DescribeLoadBalancersCommand({ Names: ['shapes'] }));
     expect(lbs.LoadBalancers![0]).toMatchObject({
-      LoadBalancerArn: expect.stringMatching(/^arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/shapes\/[0-9a-f]{16}$/),
+      LoadBalancerArn: expect.stringMatching(
+        /^arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/shapes\/[0-9a-f]{16}$/
+      ),
       LoadBalancerName: 'shapes',
       State: { Code: 'active' },
       Type: 'application'
     });
-    expect(lbs.LoadBalancers![0]!.CreatedTime).toBeInstanceOf(Date);
+    expect(lbs.LoadBalancers![0].CreatedTime).toBeInstanceOf(Date);
 
     const tgs = await c.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [alb.blue] }));
     expect(tgs.TargetGroups![0]).toMatchObject({
@@ -78,12 +80,17 @@ describe('ELBv2 resources through the SDK', () => {
     });
     const attrs = await c.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: alb.blue }));
     expect(attrs.Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '300' });
-    await c.elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: alb.blue, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] }));
+    await c.elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: alb.blue,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
+      })
+    );
     const after = await c.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: alb.blue }));
     expect(after.Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '30' });
 
     const listeners = await c.elb.send(new DescribeListenersCommand({ LoadBalancerArn: alb.lbArn }));
-    expect(listeners.Listeners![0]!.DefaultActions![0]!.ForwardConfig).toEqual({
+    expect(listeners.Listeners![0].DefaultActions![0].ForwardConfig).toEqual({
       TargetGroups: [
         { TargetGroupArn: alb.blue, Weight: 100 },
         { TargetGroupArn: alb.green, Weight: 0 }
@@ -95,11 +102,15 @@ describe('ELBv2 resources through the SDK', () => {
   it('answers a forward to one target group with both TargetGroupArn and ForwardConfig, like AWS', async () => {
     const lb = await c.elb.send(new CreateLoadBalancerCommand({ Name: 'single', Subnets: ['s'] }));
     const tg = await c.elb.send(new CreateTargetGroupCommand({ Name: 'single-tg', Protocol: 'HTTP', Port: 80, TargetType: 'ip' }));
-    const tgArn = tg.TargetGroups![0]!.TargetGroupArn!;
+    const tgArn = tg.TargetGroups![0].TargetGroupArn!;
     const out = await c.elb.send(
-      new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancers![0]!.LoadBalancerArn, Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] })
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancers![0].LoadBalancerArn,
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }]
+      })
     );
-    expect(out.Listeners![0]!.DefaultActions![0]).toEqual({
+    expect(out.Listeners![0].DefaultActions![0]).toEqual({
       Type: 'forward',
       TargetGroupArn: tgArn,
       ForwardConfig: { TargetGroups: [{ TargetGroupArn: tgArn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } }
@@ -111,12 +122,22 @@ describe('ELBv2 resources through the SDK', () => {
     const mod = await c.elb.send(
       new ModifyListenerCommand({
         ListenerArn: alb.listenerArn,
-        DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: alb.blue, Weight: 50 }, { TargetGroupArn: alb.green, Weight: 50 }] } }]
+        DefaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: alb.blue, Weight: 50 },
+                { TargetGroupArn: alb.green, Weight: 50 }
+              ]
+            }
+          }
+        ]
       })
     );
-    expect(mod.Listeners![0]!.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([50, 50]);
+    expect(mod.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([50, 50]);
     const read = await c.elb.send(new DescribeListenersCommand({ ListenerArns: [alb.listenerArn] }));
-    expect(read.Listeners![0]!.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([50, 50]);
+    expect(read.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([50, 50]);
 
     const rule = await c.elb.send(
       new CreateRuleCommand({
@@ -126,11 +147,21 @@ describe('ELBv2 resources through the SDK', () => {
         Actions: [{ Type: 'forward', TargetGroupArn: alb.blue }]
       })
     );
-    const ruleArn = rule.Rules![0]!.RuleArn!;
+    const ruleArn = rule.Rules![0].RuleArn!;
     await c.elb.send(
       new ModifyRuleCommand({
         RuleArn: ruleArn,
-        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: alb.blue, Weight: 10 }, { TargetGroupArn: alb.green, Weight: 90 }] } }]
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: alb.blue, Weight: 10 },
+                { TargetGroupArn: alb.green, Weight: 90 }
+              ]
+            }
+          }
+        ]
       })
     );
     const rules = await c.elb.send(new DescribeRulesCommand({ ListenerArn: alb.listenerArn }));
@@ -138,18 +169,56 @@ describe('ELBv2 resources through the SDK', () => {
       ['10', false],
       ['default', true]
     ]);
-    expect(rules.Rules![0]!.Conditions![0]).toMatchObject({ Field: 'path-pattern', Values: ['/api/*'], PathPatternConfig: { Values: ['/api/*'] } });
-    expect(rules.Rules![0]!.Actions![0]!.ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([10, 90]);
+    expect(rules.Rules![0].Conditions![0]).toMatchObject({
+      Field: 'path-pattern',
+      Values: ['/api/*'],
+      PathPatternConfig: { Values: ['/api/*'] }
+    });
+    expect(rules.Rules![0].Actions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([10, 90]);
     await c.elb.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
     const gone = await rejection(c.elb.send(new DescribeRulesCommand({ RuleArns: [ruleArn] })));
     expect(gone).toBeInstanceOf(RuleNotFoundException);
   });
 
   it.each([
-    ['an unknown listener', () => c.elb.send(new DescribeListenersCommand({ ListenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2'] })), ListenerNotFoundException, 'ListenerNotFound'],
-    ['an unknown rule', () => c.elb.send(new ModifyRuleCommand({ RuleArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/x/1/2/3', Actions: [] })), RuleNotFoundException, 'RuleNotFound'],
-    ['an unknown target group', () => c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1' })), TargetGroupNotFoundException, 'TargetGroupNotFound'],
-    ['an unknown load balancer', () => c.elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1'] })), LoadBalancerNotFoundException, 'LoadBalancerNotFound']
+    [
+      'an unknown listener',
+      () =>
+        c.elb.send(
+          new DescribeListenersCommand({ ListenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2'] })
+        ),
+      ListenerNotFoundException,
+      'ListenerNotFound'
+    ],
+    [
+      'an unknown rule',
+      () =>
+        c.elb.send(
+          new ModifyRuleCommand({ RuleArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/x/1/2/3', Actions: [] })
+        ),
+      RuleNotFoundException,
+      'RuleNotFound'
+    ],
+    [
+      'an unknown target group',
+      () =>
+        c.elb.send(
+          new DescribeTargetHealthCommand({ TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1' })
+        ),
+      TargetGroupNotFoundException,
+      'TargetGroupNotFound'
+    ],
+    [
+      'an unknown load balancer',
+      () =>
+        c.elb.send(
+          new DescribeLoadBalancersCommand({
+            LoadBalancerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1']
+          })
+        ),
+      LoadBalancerNotFoundException,
+      'LoadBalancerNotFound'
+    ]
   ])('rejects %s with the typed SDK error', async (_what, call, type, code) => {
     const error = await rejection(call());
     expect(error).toBeInstanceOf(type);
@@ -161,12 +230,22 @@ describe('ELBv2 resources through the SDK', () => {
     ['a weight above 999', [1000, 0], /less than or equal to 999/],
     ['a negative weight', [-1, 100], /greater than or equal to 0/]
   ])('rejects %s as a ValidationError', async (_what, weights, message) => {
-    const alb = await weightedAlb(c.elb, `w${Math.abs(weights[0]!)}`, [100, 0]);
+    const alb = await weightedAlb(c.elb, `w${Math.abs(weights[0])}`, [100, 0]);
     const error = await rejection(
       c.elb.send(
         new ModifyListenerCommand({
           ListenerArn: alb.listenerArn,
-          DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: alb.blue, Weight: weights[0] }, { TargetGroupArn: alb.green, Weight: weights[1] }] } }]
+          DefaultActions: [
+            {
+              Type: 'forward',
+              ForwardConfig: {
+                TargetGroups: [
+                  { TargetGroupArn: alb.blue, Weight: weights[0] },
+                  { TargetGroupArn: alb.green, Weight: weights[1] }
+                ]
+              }
+            }
+          ]
         })
       )
     );
@@ -178,13 +257,21 @@ describe('ELBv2 resources through the SDK', () => {
     const alb = await weightedAlb(c.elb, 'six', [100, 0]);
     const extra: string[] = [];
     for (let i = 0; i < 4; i++) {
-      extra.push((await c.elb.send(new CreateTargetGroupCommand({ Name: `six-${i}`, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }))).TargetGroups![0]!.TargetGroupArn!);
+      extra.push(
+        (await c.elb.send(new CreateTargetGroupCommand({ Name: `six-${i}`, Protocol: 'HTTP', Port: 80, TargetType: 'ip' })))
+          .TargetGroups![0].TargetGroupArn!
+      );
     }
     const error = await rejection(
       c.elb.send(
         new ModifyListenerCommand({
           ListenerArn: alb.listenerArn,
-          DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [alb.blue, alb.green, ...extra].map((arn) => ({ TargetGroupArn: arn, Weight: 1 })) } }]
+          DefaultActions: [
+            {
+              Type: 'forward',
+              ForwardConfig: { TargetGroups: [alb.blue, alb.green, ...extra].map((arn) => ({ TargetGroupArn: arn, Weight: 1 })) }
+            }
+          ]
         })
       )
     );
@@ -195,7 +282,13 @@ describe('ELBv2 resources through the SDK', () => {
     const first = await weightedAlb(c.elb, 'owner', [100, 0]);
     const other = await c.elb.send(new CreateLoadBalancerCommand({ Name: 'thief', Subnets: ['s'] }));
     const error = await rejection(
-      c.elb.send(new CreateListenerCommand({ LoadBalancerArn: other.LoadBalancers![0]!.LoadBalancerArn, Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: first.blue }] }))
+      c.elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: other.LoadBalancers![0].LoadBalancerArn,
+          Port: 80,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: first.blue }]
+        })
+      )
     );
     expect(error).toBeInstanceOf(TargetGroupAssociationLimitException);
   });
@@ -211,7 +304,7 @@ describe('target health on the sim clock', () => {
     sim.advance(10_000);
     expect((await healthOf(alb.blue))[0]).toMatchObject({ state: 'initial', reason: 'Elb.InitialHealthChecking' });
     sim.advance(19_000);
-    expect((await healthOf(alb.blue))[0]!.state).toBe('initial');
+    expect((await healthOf(alb.blue))[0].state).toBe('initial');
     sim.advance(1_000);
     expect(await healthOf(alb.blue)).toEqual([{ id: '10.0.1.1', state: 'healthy', reason: undefined, description: undefined }]);
   });
@@ -225,17 +318,22 @@ describe('target health on the sim clock', () => {
     const p = probe({ code });
     sim.world.models().elbv2.forEcs.registerTarget(alb.blue, { id: '10.0.2.1', port: 8080 }, p);
     sim.advance(20_000);
-    expect((await healthOf(alb.blue))[0]!.state).toBe('healthy');
+    expect((await healthOf(alb.blue))[0].state).toBe('healthy');
     p.ok = false;
     sim.advance(10_000);
-    expect((await healthOf(alb.blue))[0]!.state).toBe('healthy');
+    expect((await healthOf(alb.blue))[0].state).toBe('healthy');
     sim.advance(10_000);
     expect((await healthOf(alb.blue))[0]).toMatchObject({ state: 'unhealthy', reason, description });
   });
 
   it('drains a deregistered target for the deregistration delay, then forgets it', async () => {
     const alb = await weightedAlb(c.elb, 'drain', [100, 0]);
-    await c.elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: alb.blue, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] }));
+    await c.elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: alb.blue,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
+      })
+    );
     await c.elb.send(new RegisterTargetsCommand({ TargetGroupArn: alb.blue, Targets: [{ Id: '10.0.3.1' }] }));
     sim.advance(30_000);
     await c.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: alb.blue, Targets: [{ Id: '10.0.3.1' }] }));
@@ -248,7 +346,7 @@ describe('target health on the sim clock', () => {
 
   it('reports targets of a group no listener uses as unused (Target.NotInUse)', async () => {
     const tg = await c.elb.send(new CreateTargetGroupCommand({ Name: 'lonely', Protocol: 'HTTP', Port: 8080, TargetType: 'ip' }));
-    const arn = tg.TargetGroups![0]!.TargetGroupArn!;
+    const arn = tg.TargetGroups![0].TargetGroupArn!;
     await c.elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: '10.0.4.1' }] }));
     sim.advance(60_000);
     expect((await healthOf(arn))[0]).toMatchObject({ state: 'unused', reason: 'Target.NotInUse' });
@@ -272,8 +370,8 @@ describe('synthetic traffic', () => {
     expect(after.green.target5xx - before.green.target5xx).toBeCloseTo(green / 2, -1);
     expect(after.blue.target5xx).toBe(0);
 
-    const lbName = alb.lbArn.split(':loadbalancer/')[1]!;
-    const tgName = alb.green.split(':')[5]!;
+    const lbName = alb.lbArn.split(':loadbalancer/')[1];
+    const tgName = alb.green.split(':')[5];
     // ALB minutes reach CloudWatch 60–120 s after they end (the sim's default ingestion delay).
     sim.advance(120_000);
     const stats = await c.cw.send(
@@ -305,7 +403,10 @@ describe('synthetic traffic', () => {
   });
 });
 
-function trafficOf(alb: { blue: string; green: string }): Record<'blue' | 'green', { requests: number; target5xx: number; elb5xx: number }> {
+function trafficOf(alb: {
+  blue: string;
+  green: string;
+}): Record<'blue' | 'green', { requests: number; target5xx: number; elb5xx: number }> {
   const all = (sim.traffic() as { targetGroups: { arn: string; requests: number; target5xx: number; elb5xx: number }[] }).targetGroups;
   const find = (arn: string): { requests: number; target5xx: number; elb5xx: number } => all.find((g) => g.arn === arn)!;
   return { blue: find(alb.blue), green: find(alb.green) };

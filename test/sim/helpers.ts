@@ -52,7 +52,12 @@ export interface Alb {
 }
 
 /** An ALB whose listener :80 forwards to blue/green with the given weights. */
-export async function weightedAlb(elb: ElasticLoadBalancingV2Client, name: string, weights: [number, number], tg: { interval?: number; healthy?: number; unhealthy?: number } = {}): Promise<Alb> {
+export async function weightedAlb(
+  elb: ElasticLoadBalancingV2Client,
+  name: string,
+  weights: [number, number],
+  tg: { interval?: number; healthy?: number; unhealthy?: number } = {}
+): Promise<Alb> {
   const lb = await elb.send(new CreateLoadBalancerCommand({ Name: name, Subnets: ['subnet-1', 'subnet-2'] }));
   const group = async (colour: string): Promise<string> =>
     (
@@ -68,13 +73,23 @@ export async function weightedAlb(elb: ElasticLoadBalancingV2Client, name: strin
           UnhealthyThresholdCount: tg.unhealthy ?? 2
         })
       )
-    ).TargetGroups![0]!.TargetGroupArn!;
+    ).TargetGroups![0].TargetGroupArn!;
   const blue = await group('blue');
   const green = await group('green');
   const actions: Action[] = [
-    { Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: weights[0] }, { TargetGroupArn: green, Weight: weights[1] }] } }
+    {
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: blue, Weight: weights[0] },
+          { TargetGroupArn: green, Weight: weights[1] }
+        ]
+      }
+    }
   ];
-  const lbArn = lb.LoadBalancers![0]!.LoadBalancerArn!;
-  const listener = await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Port: 80, Protocol: 'HTTP', DefaultActions: actions }));
-  return { lbArn, listenerArn: listener.Listeners![0]!.ListenerArn!, blue, green };
+  const lbArn = lb.LoadBalancers![0].LoadBalancerArn!;
+  const listener = await elb.send(
+    new CreateListenerCommand({ LoadBalancerArn: lbArn, Port: 80, Protocol: 'HTTP', DefaultActions: actions })
+  );
+  return { lbArn, listenerArn: listener.Listeners![0].ListenerArn!, blue, green };
 }

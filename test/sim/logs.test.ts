@@ -13,7 +13,14 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateClusterCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type Task
+} from '@aws-sdk/client-ecs';
 import type { Sim } from '../../sim/server.js';
 import { frozenSim, rejection } from './helpers.js';
 
@@ -33,11 +40,12 @@ afterAll(() => sim.close());
 
 describe('log groups', () => {
   it('creates groups and lists them by name with their ARNs, paged by limit and nextToken', async () => {
-    for (const name of ['/ecs/zeta', '/ecs/alpha', '/ecs/mid', '/other/x']) await logs.send(new CreateLogGroupCommand({ logGroupName: name }));
+    for (const name of ['/ecs/zeta', '/ecs/alpha', '/ecs/mid', '/other/x'])
+      await logs.send(new CreateLogGroupCommand({ logGroupName: name }));
     const first = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/', limit: 2 }));
     expect(first.logGroups!.map((g) => g.logGroupName)).toEqual(['/ecs/alpha', '/ecs/mid']);
-    expect(first.logGroups![0]!.arn).toBe('arn:aws:logs:us-east-1:123456789012:log-group:/ecs/alpha:*');
-    expect(typeof first.logGroups![0]!.creationTime).toBe('number');
+    expect(first.logGroups![0].arn).toBe('arn:aws:logs:us-east-1:123456789012:log-group:/ecs/alpha:*');
+    expect(typeof first.logGroups![0].creationTime).toBe('number');
     expect(first.nextToken).toBeDefined();
     const second = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/', limit: 2, nextToken: first.nextToken }));
     expect(second.logGroups!.map((g) => g.logGroupName)).toEqual(['/ecs/zeta']);
@@ -50,7 +58,9 @@ describe('log groups', () => {
   });
 
   it('refuses a duplicate group, a bad name and an out-of-range limit with the exceptions of the Logs API', async () => {
-    expect(await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/alpha' })))).toBeInstanceOf(ResourceAlreadyExistsException);
+    expect(await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/alpha' })))).toBeInstanceOf(
+      ResourceAlreadyExistsException
+    );
     const bad = await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: 'has space' })));
     expect(bad).toBeInstanceOf(InvalidParameterException);
     expect(bad.message).toContain("at 'logGroupName'");
@@ -72,26 +82,43 @@ describe('streams and events', () => {
       new PutLogEventsCommand({
         logGroupName: group,
         logStreamName: 'web/web/task1',
-        logEvents: Array.from({ length: 30 }, (_, i) => ({ timestamp: t0 + i * 1000, message: `line ${i}${i % 10 === 9 ? ' ERROR boom' : ''}` }))
+        logEvents: Array.from({ length: 30 }, (_, i) => ({
+          timestamp: t0 + i * 1000,
+          message: `line ${i}${i % 10 === 9 ? ' ERROR boom' : ''}`
+        }))
       })
     );
-    await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task2', logEvents: [{ timestamp: t0 + 500, message: 'other ERROR' }] }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: group,
+        logStreamName: 'web/web/task2',
+        logEvents: [{ timestamp: t0 + 500, message: 'other ERROR' }]
+      })
+    );
   });
 
   it('GetLogEvents without a token returns the newest events, oldest first, and pages back with nextBackwardToken', async () => {
     const tail = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 5 }));
     expect(tail.events!.map((e) => e.message)).toEqual(['line 25', 'line 26', 'line 27', 'line 28', 'line 29 ERROR boom']);
-    expect(tail.events![0]!.timestamp).toBe(t0 + 25_000);
-    const before = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 5, nextToken: tail.nextBackwardToken }));
+    expect(tail.events![0].timestamp).toBe(t0 + 25_000);
+    const before = await logs.send(
+      new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 5, nextToken: tail.nextBackwardToken })
+    );
     expect(before.events!.map((e) => e.message)).toEqual(['line 20', 'line 21', 'line 22', 'line 23', 'line 24']);
   });
 
   it('GetLogEvents from the head pages forward and hands back the same token at the end', async () => {
-    const head = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 25, startFromHead: true }));
+    const head = await logs.send(
+      new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 25, startFromHead: true })
+    );
     expect(head.events).toHaveLength(25);
-    const rest = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 25, nextToken: head.nextForwardToken }));
+    const rest = await logs.send(
+      new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 25, nextToken: head.nextForwardToken })
+    );
     expect(rest.events).toHaveLength(5);
-    const end = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 25, nextToken: rest.nextForwardToken }));
+    const end = await logs.send(
+      new GetLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task1', limit: 25, nextToken: rest.nextForwardToken })
+    );
     expect(end.events).toEqual([]);
     expect(end.nextForwardToken).toBe(rest.nextForwardToken);
   });
@@ -104,19 +131,32 @@ describe('streams and events', () => {
       'web/web/task1: line 19 ERROR boom',
       'web/web/task1: line 29 ERROR boom'
     ]);
-    const one = await logs.send(new FilterLogEventsCommand({ logGroupName: group, logStreamNames: ['web/web/task1'], filterPattern: '"ERROR boom" -19', limit: 1 }));
+    const one = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: group, logStreamNames: ['web/web/task1'], filterPattern: '"ERROR boom" -19', limit: 1 })
+    );
     expect(one.events!.map((e) => e.message)).toEqual(['line 9 ERROR boom']);
-    const next = await logs.send(new FilterLogEventsCommand({ logGroupName: group, logStreamNames: ['web/web/task1'], filterPattern: '"ERROR boom" -19', nextToken: one.nextToken }));
+    const next = await logs.send(
+      new FilterLogEventsCommand({
+        logGroupName: group,
+        logStreamNames: ['web/web/task1'],
+        filterPattern: '"ERROR boom" -19',
+        nextToken: one.nextToken
+      })
+    );
     expect(next.events!.map((e) => e.message)).toEqual(['line 29 ERROR boom']);
   });
 
   it('DescribeLogStreams lists streams by name or by last event time', async () => {
     const byName = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: 'web/web/' }));
     expect(byName.logStreams!.map((s) => s.logStreamName)).toEqual(['web/web/task1', 'web/web/task2']);
-    expect(byName.logStreams![0]!.lastEventTimestamp).toBe(t0 + 29_000);
-    const newest = await logs.send(new DescribeLogStreamsCommand({ logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: 1 }));
+    expect(byName.logStreams![0].lastEventTimestamp).toBe(t0 + 29_000);
+    const newest = await logs.send(
+      new DescribeLogStreamsCommand({ logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: 1 })
+    );
     expect(newest.logStreams!.map((s) => s.logStreamName)).toEqual(['web/web/task1']);
-    const both = await rejection(logs.send(new DescribeLogStreamsCommand({ logGroupName: group, orderBy: 'LastEventTime', logStreamNamePrefix: 'web' })));
+    const both = await rejection(
+      logs.send(new DescribeLogStreamsCommand({ logGroupName: group, orderBy: 'LastEventTime', logStreamNamePrefix: 'web' }))
+    );
     expect(both).toBeInstanceOf(InvalidParameterException);
   });
 
@@ -127,7 +167,16 @@ describe('streams and events', () => {
     const noStream = await rejection(logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'nope' })));
     expect(noStream.message).toBe('The specified log stream does not exist.');
     const unordered = await rejection(
-      logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'web/web/task2', logEvents: [{ timestamp: t0 + 2, message: 'b' }, { timestamp: t0 + 1, message: 'a' }] }))
+      logs.send(
+        new PutLogEventsCommand({
+          logGroupName: group,
+          logStreamName: 'web/web/task2',
+          logEvents: [
+            { timestamp: t0 + 2, message: 'b' },
+            { timestamp: t0 + 1, message: 'a' }
+          ]
+        })
+      )
     );
     expect(unordered).toBeInstanceOf(InvalidParameterException);
   });
@@ -135,7 +184,12 @@ describe('streams and events', () => {
 
 describe('what the local ECS writes through the awslogs driver, and tasks that never start', () => {
   const ecs = (): ECSClient =>
-    new ECSClient({ endpoint: sim.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSIMTEST', secretAccessKey: 'sim-secret' }, maxAttempts: 1 });
+    new ECSClient({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDSIMTEST', secretAccessKey: 'sim-secret' },
+      maxAttempts: 1
+    });
   const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' as const } };
   let family = 0;
 
@@ -157,16 +211,21 @@ describe('what the local ECS writes through the awslogs driver, and tasks that n
             name: 'main',
             image,
             essential: true,
-            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/jobs', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'job' } },
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/jobs', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'job' }
+            },
             ...extra
           }
         ]
       })
     );
-    const run = await client.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: name, launchType: 'FARGATE', networkConfiguration: NETWORK }));
-    const id = run.tasks![0]!.taskArn!.split('/').pop()!;
+    const run = await client.send(
+      new RunTaskCommand({ cluster: 'jobs', taskDefinition: name, launchType: 'FARGATE', networkConfiguration: NETWORK })
+    );
+    const id = run.tasks![0].taskArn!.split('/').pop()!;
     sim.advance(2 * 60_000);
-    const task = (await client.send(new DescribeTasksCommand({ cluster: 'jobs', tasks: [id] }))).tasks![0]!;
+    const task = (await client.send(new DescribeTasksCommand({ cluster: 'jobs', tasks: [id] }))).tasks![0];
     return { id, task, stream: `job/main/${id}` };
   }
 
@@ -176,7 +235,7 @@ describe('what the local ECS writes through the awslogs driver, and tasks that n
 
   test('a crash prints its stack trace and the exit, in the stream named prefix/container/task-id', async () => {
     const { task, stream } = await runJob('registry.example.com/job:v2-crash');
-    expect(task.containers![0]!.exitCode).toBe(1);
+    expect(task.containers![0].exitCode).toBe(1);
     const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/jobs', logStreamName: stream }));
     const text = out.events!.map((e) => e.message).join('\n');
     expect(text).toMatch(/INFO {2}main: listening on 0\.0\.0\.0:8080/);
@@ -196,17 +255,23 @@ describe('what the local ECS writes through the awslogs driver, and tasks that n
         'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref registry.example.com/job:v9-image-pull-fail: registry.example.com/job:v9-image-pull-fail: not found'
     });
     expect(task.startedAt).toBeUndefined();
-    expect(task.containers![0]!.exitCode).toBeUndefined();
-    expect(task.containers![0]!.reason).toBe(task.stoppedReason);
-    expect(await rejection(logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/jobs', logStreamName: stream })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(task.containers![0].exitCode).toBeUndefined();
+    expect(task.containers![0].reason).toBe(task.stoppedReason);
+    expect(await rejection(logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/jobs', logStreamName: stream })))).toBeInstanceOf(
+      ResourceNotFoundException
+    );
   });
 
   test('a secret the execution role cannot read: ResourceInitializationError naming the secret and the role', async () => {
     const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:job/api-key-Xy12Zw';
     const { task } = await runJob('registry.example.com/job:v2-secret-fail', { secrets: [{ name: 'API_KEY', valueFrom: secret }] });
     expect(task.stopCode).toBe('TaskFailedToStart');
-    expect(task.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: /);
-    expect(task.stoppedReason).toContain(`failed to fetch secret ${secret} from secrets manager: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/`);
+    expect(task.stoppedReason).toMatch(
+      /^ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: /
+    );
+    expect(task.stoppedReason).toContain(
+      `failed to fetch secret ${secret} from secrets manager: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/`
+    );
   });
 
   test('a group that does not exist gets no output (and the task still runs)', async () => {
@@ -218,10 +283,18 @@ describe('what the local ECS writes through the awslogs driver, and tasks that n
         networkMode: 'awsvpc',
         cpu: '256',
         memory: '512',
-        containerDefinitions: [{ name: 'main', image: 'job:v1', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/missing', 'awslogs-stream-prefix': 'x' } } }]
+        containerDefinitions: [
+          {
+            name: 'main',
+            image: 'job:v1',
+            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/missing', 'awslogs-stream-prefix': 'x' } }
+          }
+        ]
       })
     );
-    await client.send(new RunTaskCommand({ cluster: 'jobs', taskDefinition: 'nogroup', launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    await client.send(
+      new RunTaskCommand({ cluster: 'jobs', taskDefinition: 'nogroup', launchType: 'FARGATE', networkConfiguration: NETWORK })
+    );
     sim.advance(60_000);
     expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/missing' }))).logGroups).toEqual([]);
   });

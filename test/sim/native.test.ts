@@ -49,22 +49,31 @@ async function deploy(tag: string, cfg: DeploymentConfiguration = {}): Promise<s
       networkMode: 'awsvpc',
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: 'shop', image: `registry.example.com/shop:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] }]
+      containerDefinitions: [
+        { name: 'shop', image: `registry.example.com/shop:${tag}`, essential: true, portMappings: [{ containerPort: 8080 }] }
+      ]
     })
   );
-  await c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'shop', taskDefinition: td.taskDefinition!.taskDefinitionArn, deploymentConfiguration: cfg }));
+  await c.ecs.send(
+    new UpdateServiceCommand({
+      cluster: 'prod',
+      service: 'shop',
+      taskDefinition: td.taskDefinition!.taskDefinitionArn,
+      deploymentConfiguration: cfg
+    })
+  );
   const list = await c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'shop' }));
-  return list.serviceDeployments![0]!.serviceDeploymentArn!;
+  return list.serviceDeployments![0].serviceDeploymentArn!;
 }
 
 async function describe1(arn: string): Promise<ServiceDeployment> {
-  return (await c.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments![0]!;
+  return (await c.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments![0];
 }
 
 /** The percent of a rule's forward that goes to shop-green, read from ELB itself. */
 async function greenPercent(ruleArn: string): Promise<number> {
-  const rule = (await c.elb.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules![0]!;
-  const groups = rule.Actions![0]!.ForwardConfig!.TargetGroups!;
+  const rule = (await c.elb.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules![0];
+  const groups = rule.Actions![0].ForwardConfig!.TargetGroups!;
   const total = groups.reduce((n, g) => n + g.Weight!, 0);
   return (100 * groups.find((g) => g.TargetGroupArn === s.targetGroups['shop-green'])!.Weight!) / total;
 }
@@ -113,14 +122,18 @@ async function healthy(group: 'shop-blue' | 'shop-green'): Promise<number> {
 }
 
 async function shop() {
-  return (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['shop'] }))).services![0]!;
+  return (await c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['shop'] }))).services![0];
 }
 
 describe('the seeded native service', () => {
   it('is a BLUE_GREEN service on shop-blue with its advancedConfiguration, one successful deployment and one revision', async () => {
     const svc = await shop();
     expect(svc.deploymentController).toEqual({ type: 'ECS' });
-    expect(svc.deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2, deploymentCircuitBreaker: { enable: true, rollback: true } });
+    expect(svc.deploymentConfiguration).toMatchObject({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 2,
+      deploymentCircuitBreaker: { enable: true, rollback: true }
+    });
     expect(svc.loadBalancers).toEqual([
       {
         targetGroupArn: s.native.primaryTargetGroup,
@@ -137,9 +150,11 @@ describe('the seeded native service', () => {
     expect(svc.runningCount).toBe(2);
     const list = await c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'shop' }));
     expect(list.serviceDeployments!.map((d) => d.status)).toEqual(['SUCCESSFUL']);
-    expect(svc.currentServiceDeployment).toBe(list.serviceDeployments![0]!.serviceDeploymentArn);
+    expect(svc.currentServiceDeployment).toBe(list.serviceDeployments![0].serviceDeploymentArn);
     expect(svc.currentServiceDeployment).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service-deployment\/prod\/shop\/[\w-]{22}$/);
-    expect(svc.currentServiceRevisions).toEqual([{ arn: list.serviceDeployments![0]!.targetServiceRevisionArn, requestedTaskCount: 2, runningTaskCount: 2, pendingTaskCount: 0 }]);
+    expect(svc.currentServiceRevisions).toEqual([
+      { arn: list.serviceDeployments![0].targetServiceRevisionArn, requestedTaskCount: 2, runningTaskCount: 2, pendingTaskCount: 0 }
+    ]);
     expect(await healthy('shop-blue')).toBe(2);
     expect(await greenPercent(s.native.productionListenerRule)).toBe(0);
   });
@@ -147,9 +162,9 @@ describe('the seeded native service', () => {
   it('answers rolling services too: an UpdateService of web is a service deployment that ends SUCCESSFUL', async () => {
     await c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'web', forceNewDeployment: true }));
     const [newest] = (await c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'web' }))).serviceDeployments!;
-    expect(newest!.status).toBe('IN_PROGRESS');
+    expect(newest.status).toBe('IN_PROGRESS');
     sim.advance(5 * MINUTE);
-    const d = await describe1(newest!.serviceDeploymentArn!);
+    const d = await describe1(newest.serviceDeploymentArn!);
     expect(d.status).toBe('SUCCESSFUL');
     expect(d.deploymentConfiguration!.strategy).toBe('ROLLING');
     expect(d.sourceServiceRevisions).toHaveLength(1);
@@ -179,19 +194,25 @@ describe('a native deployment moves traffic itself, stage by stage', () => {
     const prodAt = samples.find((x) => x.production === 100)!.at;
     expect(prodAt).toBeGreaterThan(testAt);
     const bake = samples.filter((x) => x.stage === 'BAKE_TIME');
-    expect(bake.at(-1)!.at - bake[0]!.at).toBeGreaterThanOrEqual(2 * MINUTE - SECOND);
+    expect(bake.at(-1)!.at - bake[0].at).toBeGreaterThanOrEqual(2 * MINUTE - SECOND);
     expect(await healthy('shop-green')).toBe(2);
     expect(await healthy('shop-blue')).toBe(0);
 
     const d = await describe1(arn);
-    expect(d.targetServiceRevision).toMatchObject({ requestedProductionTrafficWeight: 100, requestedTestTrafficWeight: 100, runningTaskCount: 2 });
+    expect(d.targetServiceRevision).toMatchObject({
+      requestedProductionTrafficWeight: 100,
+      requestedTestTrafficWeight: 100,
+      runningTaskCount: 2
+    });
     const rev = await c.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [d.targetServiceRevision!.arn!] }));
-    expect(rev.serviceRevisions![0]!.resolvedConfiguration!.loadBalancers).toEqual([{ targetGroupArn: s.targetGroups['shop-green'], productionListenerRule: s.native.productionListenerRule }]);
-    expect(rev.serviceRevisions![0]!.containerImages![0]!.image).toBe('registry.example.com/shop:v2');
+    expect(rev.serviceRevisions![0].resolvedConfiguration!.loadBalancers).toEqual([
+      { targetGroupArn: s.targetGroups['shop-green'], productionListenerRule: s.native.productionListenerRule }
+    ]);
+    expect(rev.serviceRevisions![0].containerImages![0].image).toBe('registry.example.com/shop:v2');
     const svc = await shop();
     expect(svc.deployments).toHaveLength(1);
     expect(svc.currentServiceDeployment).toBe(arn);
-    expect(svc.events![0]!.message).toBe('(service shop) has reached a steady state.');
+    expect(svc.events![0].message).toBe('(service shop) has reached a steady state.');
 
     // The next deployment goes to shop-blue, now the idle group.
     const next = await deploy('v3');
@@ -203,7 +224,11 @@ describe('a native deployment moves traffic itself, stage by stage', () => {
   }, 60_000);
 
   it('LINEAR: stepPercent per step with the step bake between steps, none after 100 %', async () => {
-    const arn = await deploy('v2', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 }, bakeTimeInMinutes: 1 });
+    const arn = await deploy('v2', {
+      strategy: 'LINEAR',
+      linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 },
+      bakeTimeInMinutes: 1
+    });
     const samples = await watch(arn, finished);
     expect(samples.at(-1)!.status).toBe('SUCCESSFUL');
     expect(distinct(samples, 'production')).toEqual([0, 25, 50, 75, 100]);
@@ -218,7 +243,13 @@ describe('a native deployment moves traffic itself, stage by stage', () => {
       strategy: 'CANARY',
       canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 },
       bakeTimeInMinutes: 1,
-      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' } }]
+      lifecycleHooks: [
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+          timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' }
+        }
+      ]
     });
     const hookIds: string[] = [];
     for (const expected of [0, 10]) {
@@ -228,7 +259,9 @@ describe('a native deployment moves traffic itself, stage by stage', () => {
       const hook = d.lifecycleHookDetails!.find((h) => h.status === 'AWAITING_ACTION')!;
       expect(hook).toMatchObject({ targetType: 'PAUSE', timeoutAction: 'ROLLBACK' });
       expect(hook.hookId).toMatch(/^ecs-pause-[\w-]{43}$/);
-      expect(hook.expiresAt!.getTime()).toBeGreaterThan(Date.parse(String((await (await fetch(`${sim.url}/_sim/clock`)).json()).now)) + 59 * MINUTE);
+      expect(hook.expiresAt!.getTime()).toBeGreaterThan(
+        Date.parse(String((await (await fetch(`${sim.url}/_sim/clock`)).json()).now)) + 59 * MINUTE
+      );
       expect(before.at(-1)!.production).toBe(expected);
       // The second pause comes after the canary bake: 10 % for canaryBakeTimeInMinutes first.
       if (expected === 10) expect(before.at(-1)!.at - before.find((x) => x.production === 10)!.at).toBeGreaterThanOrEqual(3 * MINUTE);
@@ -263,13 +296,21 @@ describe('a native deployment moves traffic itself, stage by stage', () => {
     const samples = await watch(arn, finished);
     expect(samples.at(-1)!.status).toBe('SUCCESSFUL');
     const d = await describe1(arn);
-    expect(d.lifecycleHookDetails).toEqual([expect.objectContaining({ targetType: 'AWS_LAMBDA', targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:smoke', status: 'SUCCEEDED' })]);
+    expect(d.lifecycleHookDetails).toEqual([
+      expect.objectContaining({
+        targetType: 'AWS_LAMBDA',
+        targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:smoke',
+        status: 'SUCCEEDED'
+      })
+    ]);
   }, 60_000);
 });
 
 describe('pauses, rollbacks and timeouts', () => {
   const pauseAfterTest = (timeoutInMinutes: number, action: 'CONTINUE' | 'ROLLBACK'): DeploymentConfiguration => ({
-    lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes, action } }]
+    lifecycleHooks: [
+      { targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes, action } }
+    ]
   });
 
   it('ContinueServiceDeployment ROLLBACK: ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL with test traffic back on blue and green gone', async () => {
@@ -279,13 +320,15 @@ describe('pauses, rollbacks and timeouts', () => {
     expect(d.lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT');
     expect(await greenPercent(s.native.testListenerRule)).toBe(100);
     expect(await greenPercent(s.native.productionListenerRule)).toBe(0);
-    const hookId = d.lifecycleHookDetails![0]!.hookId!;
-    expect((await rejection(c.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: 'ecs-pause-nope' })))).name).toBe('InvalidParameterException');
+    const hookId = d.lifecycleHookDetails![0].hookId!;
+    expect(
+      (await rejection(c.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: 'ecs-pause-nope' })))).name
+    ).toBe('InvalidParameterException');
     await c.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action: 'ROLLBACK' }));
     const now = await describe1(arn);
     expect(now.status).toBe('ROLLBACK_IN_PROGRESS');
-    expect(now.lifecycleHookDetails![0]!.status).toBe('FAILED');
-    expect(now.rollback).toMatchObject({ serviceRevisionArn: d.sourceServiceRevisions![0]!.arn });
+    expect(now.lifecycleHookDetails![0].status).toBe('FAILED');
+    expect(now.rollback).toMatchObject({ serviceRevisionArn: d.sourceServiceRevisions![0].arn });
     const samples = await watch(arn, finished);
     expect(samples.at(-1)!.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(samples.map((x) => x.status).filter((x, i, all) => x !== all[i - 1])).toEqual(['ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
@@ -303,19 +346,23 @@ describe('pauses, rollbacks and timeouts', () => {
     const samples = await watch(arn, finished);
     expect(samples.at(-1)!.status).toBe('ROLLBACK_SUCCESSFUL');
     const d = await describe1(arn);
-    expect(d.lifecycleHookDetails![0]!.status).toBe('TIMED_OUT');
+    expect(d.lifecycleHookDetails![0].status).toBe('TIMED_OUT');
     expect(d.rollback!.reason).toMatch(/timed out/);
     const pausedFor = samples.filter((x) => x.stage === 'POST_TEST_TRAFFIC_SHIFT' && x.status === 'IN_PROGRESS');
-    expect(pausedFor.at(-1)!.at - pausedFor[0]!.at).toBeGreaterThanOrEqual(3 * MINUTE - SECOND);
+    expect(pausedFor.at(-1)!.at - pausedFor[0].at).toBeGreaterThanOrEqual(3 * MINUTE - SECOND);
 
     const next = await deploy('v3', pauseAfterTest(2, 'CONTINUE'));
     const carried = await watch(next, finished);
     expect(carried.at(-1)!.status).toBe('SUCCESSFUL');
-    expect((await describe1(next)).lifecycleHookDetails![0]!.status).toBe('TIMED_OUT');
+    expect((await describe1(next)).lifecycleHookDetails![0].status).toBe('TIMED_OUT');
   }, 60_000);
 
   it('StopServiceDeployment ROLLBACK mid-way puts production traffic back on blue; a finished deployment cannot be stopped', async () => {
-    const arn = await deploy('v2', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 1 });
+    const arn = await deploy('v2', {
+      strategy: 'LINEAR',
+      linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 2 },
+      bakeTimeInMinutes: 1
+    });
     await watch(arn, (d) => d.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT' && d.status === 'IN_PROGRESS');
     sim.advance(3 * MINUTE);
     expect(await greenPercent(s.native.productionListenerRule)).toBe(40);
@@ -324,7 +371,11 @@ describe('pauses, rollbacks and timeouts', () => {
     expect((await describe1(arn)).status).toBe('ROLLBACK_REQUESTED');
     const samples = await watch(arn, finished);
     expect(samples.at(-1)!.status).toBe('ROLLBACK_SUCCESSFUL');
-    expect(samples.map((x) => x.status).filter((x, i, all) => x !== all[i - 1])).toEqual(['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL']);
+    expect(samples.map((x) => x.status).filter((x, i, all) => x !== all[i - 1])).toEqual([
+      'ROLLBACK_REQUESTED',
+      'ROLLBACK_IN_PROGRESS',
+      'ROLLBACK_SUCCESSFUL'
+    ]);
     expect(distinct(samples, 'production')).toEqual([40, 0]);
     expect(await greenPercent(s.native.testListenerRule)).toBe(0);
     const again = await rejection(c.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })));
@@ -393,12 +444,44 @@ describe('validation, as ECS words it', () => {
   const update = (input: Record<string, unknown>) => c.ecs.send(new UpdateServiceCommand({ cluster: 'prod', service: 'shop', ...input }));
 
   it.each([
-    ['a PAUSE hook at PRODUCTION_TRAFFIC_SHIFT', { deploymentConfiguration: { lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'] }] } }, /PAUSE hooks cannot be configured at the PRODUCTION_TRAFFIC_SHIFT stage/],
-    ['a PAUSE hook at TEST_TRAFFIC_SHIFT', { deploymentConfiguration: { lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['TEST_TRAFFIC_SHIFT'] }] } }, /TEST_TRAFFIC_SHIFT/],
-    ['a pause timeout over 14 days', { deploymentConfiguration: { lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'], timeoutConfiguration: { timeoutInMinutes: 20161 } }] } }, /timeoutInMinutes/],
-    ['linearConfiguration with BLUE_GREEN', { deploymentConfiguration: { linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 1 } } }, /only valid when the deployment strategy is LINEAR/],
-    ['a linear step of 2 %', { deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 2, stepBakeTimeInMinutes: 1 } } }, /stepPercent/],
-    ['eleven pause hooks', { deploymentConfiguration: { lifecycleHooks: Array.from({ length: 11 }, () => ({ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] })) } }, /at most 10 pause hooks/],
+    [
+      'a PAUSE hook at PRODUCTION_TRAFFIC_SHIFT',
+      { deploymentConfiguration: { lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'] }] } },
+      /PAUSE hooks cannot be configured at the PRODUCTION_TRAFFIC_SHIFT stage/
+    ],
+    [
+      'a PAUSE hook at TEST_TRAFFIC_SHIFT',
+      { deploymentConfiguration: { lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['TEST_TRAFFIC_SHIFT'] }] } },
+      /TEST_TRAFFIC_SHIFT/
+    ],
+    [
+      'a pause timeout over 14 days',
+      {
+        deploymentConfiguration: {
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'], timeoutConfiguration: { timeoutInMinutes: 20161 } }]
+        }
+      },
+      /timeoutInMinutes/
+    ],
+    [
+      'linearConfiguration with BLUE_GREEN',
+      { deploymentConfiguration: { linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 1 } } },
+      /only valid when the deployment strategy is LINEAR/
+    ],
+    [
+      'a linear step of 2 %',
+      { deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 2, stepBakeTimeInMinutes: 1 } } },
+      /stepPercent/
+    ],
+    [
+      'eleven pause hooks',
+      {
+        deploymentConfiguration: {
+          lifecycleHooks: Array.from({ length: 11 }, () => ({ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }))
+        }
+      },
+      /at most 10 pause hooks/
+    ],
     [
       'BLUE_GREEN without advancedConfiguration',
       { loadBalancers: [{ targetGroupArn: 'TG', containerName: 'shop', containerPort: 8080 }] },
@@ -417,12 +500,17 @@ describe('validation, as ECS words it', () => {
 
   it('refuses rules that do not forward to both the primary and the alternate target group', async () => {
     await c.elb.send(
-      new ModifyRuleCommand({ RuleArn: s.native.testListenerRule, Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: s.targetGroups['shop-blue'], Weight: 1 }] } }] })
+      new ModifyRuleCommand({
+        RuleArn: s.native.testListenerRule,
+        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: s.targetGroups['shop-blue'], Weight: 1 }] } }]
+      })
     );
     const svc = await shop();
     const err = await rejection(update({ loadBalancers: svc.loadBalancers }));
     expect(err.name).toBe('InvalidParameterException');
-    expect(err.message).toBe('Both targetGroup and alternateTargetGroup must be associated with the productionListenerRule or testListenerRule.');
+    expect(err.message).toBe(
+      'Both targetGroup and alternateTargetGroup must be associated with the productionListenerRule or testListenerRule.'
+    );
   });
 
   it('ListServiceDeployments filters by status and pages; unknown services and ARNs are reported as ECS does', async () => {
@@ -432,10 +520,16 @@ describe('validation, as ECS words it', () => {
     const page = await c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'shop', maxResults: 1 }));
     expect(page.serviceDeployments).toHaveLength(1);
     expect(page.nextToken).toBeDefined();
-    const rest = await c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'shop', maxResults: 1, nextToken: page.nextToken }));
-    expect(rest.serviceDeployments![0]!.status).toBe('SUCCESSFUL');
-    expect((await rejection(c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'nope' })))).name).toBe('ServiceNotFoundException');
-    const revs = await c.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: ['arn:aws:ecs:us-east-1:123456789012:service-revision/prod/shop/1'] }));
+    const rest = await c.ecs.send(
+      new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'shop', maxResults: 1, nextToken: page.nextToken })
+    );
+    expect(rest.serviceDeployments![0].status).toBe('SUCCESSFUL');
+    expect((await rejection(c.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'nope' })))).name).toBe(
+      'ServiceNotFoundException'
+    );
+    const revs = await c.ecs.send(
+      new DescribeServiceRevisionsCommand({ serviceRevisionArns: ['arn:aws:ecs:us-east-1:123456789012:service-revision/prod/shop/1'] })
+    );
     expect(revs.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/shop/1', reason: 'MISSING' }]);
   });
 });

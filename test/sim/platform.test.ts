@@ -58,18 +58,25 @@ describe('protocol and errors', () => {
     expect(error.name).toBe('ValidationError');
     expect(error.message).toBe(`'${alb.blue}' is not a valid target group ARN`);
     const own = alb.blue.replace(':us-east-1:', ':eu-west-1:');
-    expect(await rejection(west.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [own] })))).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(await rejection(west.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [own] })))).toBeInstanceOf(
+      TargetGroupNotFoundException
+    );
     expect((await c.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [alb.blue] }))).TargetGroups).toHaveLength(1);
   });
 
-  it('records every call with the caller\'s access key id and region', async () => {
+  it("records every call with the caller's access key id and region", async () => {
     sim.clearCalls();
     const other = clients(sim, { accessKeyId: 'AKIDBENCH' });
     await other.cw.send(new DescribeAlarmsCommand({}));
     await other.cw.send(new DescribeAlarmsCommand({}));
     await c.cw.send(new DescribeAlarmsCommand({}));
     expect(sim.calls({ accessKeyId: 'AKIDBENCH' })).toHaveLength(2);
-    expect(sim.calls()[0]).toMatchObject({ service: 'cloudwatch', operation: 'DescribeAlarms', accessKeyId: 'AKIDBENCH', region: 'us-east-1' });
+    expect(sim.calls()[0]).toMatchObject({
+      service: 'cloudwatch',
+      operation: 'DescribeAlarms',
+      accessKeyId: 'AKIDBENCH',
+      region: 'us-east-1'
+    });
   });
 });
 
@@ -123,12 +130,24 @@ describe('fault injection', () => {
     sim.addFault({ kind: 'ignore', service: 'elbv2', operation: 'ModifyListener', count: 1 });
     const shifted = {
       ListenerArn: alb.listenerArn,
-      DefaultActions: [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: alb.blue, Weight: 0 }, { TargetGroupArn: alb.green, Weight: 100 }] } }]
+      DefaultActions: [
+        {
+          Type: 'forward' as const,
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: alb.blue, Weight: 0 },
+              { TargetGroupArn: alb.green, Weight: 100 }
+            ]
+          }
+        }
+      ]
     };
     const answer = await c.elb.send(new ModifyListenerCommand(shifted));
-    expect(answer.Listeners![0]!.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([0, 100]);
+    expect(answer.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([0, 100]);
     const weights = async (): Promise<(number | undefined)[]> =>
-      (await c.elb.send(new DescribeListenersCommand({ ListenerArns: [alb.listenerArn] }))).Listeners![0]!.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((g) => g.Weight);
+      (
+        await c.elb.send(new DescribeListenersCommand({ ListenerArns: [alb.listenerArn] }))
+      ).Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight);
     expect(await weights()).toEqual([100, 0]);
     await c.elb.send(new ModifyListenerCommand(shifted));
     expect(await weights()).toEqual([0, 100]);
@@ -136,7 +155,9 @@ describe('fault injection', () => {
 
   it('throttles ECS reads with a token bucket only when enabled', async () => {
     sim.setEcsReadThrottle({ ratePerSecond: 1, burst: 3 });
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => c.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] })))
+    );
     const throttled = results.filter((r) => r.status === 'rejected' && (r.reason as Error).name === 'ThrottlingException');
     expect(throttled).toHaveLength(2);
     sim.setEcsReadThrottle(undefined);

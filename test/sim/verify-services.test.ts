@@ -39,13 +39,18 @@ describe('ECR', () => {
     const ecr = new ECRClient(cfg());
     const out = await ecr.send(new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v2' }] }));
     expect(out.imageDetails).toHaveLength(1);
-    const digest = out.imageDetails![0]!.imageDigest!;
+    const digest = out.imageDetails![0].imageDigest!;
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(out.imageDetails![0]).toMatchObject({ registryId: '123456789012', repositoryName: 'web', imageTags: ['v2'], imageStatus: 'ACTIVE' });
-    expect(out.imageDetails![0]!.imagePushedAt).toBeInstanceOf(Date);
+    expect(out.imageDetails![0]).toMatchObject({
+      registryId: '123456789012',
+      repositoryName: 'web',
+      imageTags: ['v2'],
+      imageStatus: 'ACTIVE'
+    });
+    expect(out.imageDetails![0].imagePushedAt).toBeInstanceOf(Date);
 
     const byDigest = await ecr.send(new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageDigest: digest }] }));
-    expect(byDigest.imageDetails![0]!.imageTags).toEqual(['v2']);
+    expect(byDigest.imageDetails![0].imageTags).toEqual(['v2']);
 
     const missingTag = await rejection(ecr.send(new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v9' }] })));
     expect(missingTag.name).toBe('ImageNotFoundException');
@@ -53,7 +58,9 @@ describe('ECR', () => {
     const missingRepo = await rejection(ecr.send(new DescribeImagesCommand({ repositoryName: 'nope', imageIds: [{ imageTag: 'v1' }] })));
     expect(missingRepo.name).toBe('RepositoryNotFoundException');
     // Another account's registry is, from this one, a repository that does not exist.
-    const otherAccount = await rejection(ecr.send(new DescribeImagesCommand({ registryId: '210987654321', repositoryName: 'web', imageIds: [{ imageTag: 'v1' }] })));
+    const otherAccount = await rejection(
+      ecr.send(new DescribeImagesCommand({ registryId: '210987654321', repositoryName: 'web', imageIds: [{ imageTag: 'v1' }] }))
+    );
     expect(otherAccount.name).toBe('RepositoryNotFoundException');
   });
 
@@ -61,13 +68,17 @@ describe('ECR', () => {
     const ecr = new ECRClient(cfg());
     const out = await ecr.send(new BatchGetImageCommand({ repositoryName: 'api', imageIds: [{ imageTag: 'v1' }, { imageTag: 'nope' }] }));
     expect(out.images?.map((i) => i.imageId?.imageTag)).toEqual(['v1']);
-    expect(JSON.parse(out.images![0]!.imageManifest!)).toMatchObject({ schemaVersion: 2 });
-    expect(out.failures).toEqual([{ imageId: { imageTag: 'nope' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }]);
+    expect(JSON.parse(out.images![0].imageManifest!)).toMatchObject({ schemaVersion: 2 });
+    expect(out.failures).toEqual([
+      { imageId: { imageTag: 'nope' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }
+    ]);
   });
 
-  it('a region other than the sim\'s has no repositories', async () => {
+  it("a region other than the sim's has no repositories", async () => {
     const ecr = new ECRClient(cfg('eu-west-1'));
-    expect((await rejection(ecr.send(new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v1' }] })))).name).toBe('RepositoryNotFoundException');
+    expect((await rejection(ecr.send(new DescribeImagesCommand({ repositoryName: 'web', imageIds: [{ imageTag: 'v1' }] })))).name).toBe(
+      'RepositoryNotFoundException'
+    );
   });
 });
 
@@ -119,11 +130,17 @@ describe('IAM', () => {
     for (const region of ['us-east-1', 'eu-west-1']) {
       const iam = new IAMClient(cfg(region));
       const out = await iam.send(new GetRoleCommand({ RoleName: 'ecsTaskExecutionRole' }));
-      expect(out.Role).toMatchObject({ RoleName: 'ecsTaskExecutionRole', Path: '/', Arn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' });
+      expect(out.Role).toMatchObject({
+        RoleName: 'ecsTaskExecutionRole',
+        Path: '/',
+        Arn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole'
+      });
       expect(out.Role!.RoleId).toMatch(/^AROA[A-Z2-7]{17}$/);
       expect(out.Role!.CreateDate).toBeInstanceOf(Date);
       expect(out.Role!.AssumeRolePolicyDocument).toContain('%22');
-      expect(JSON.parse(decodeURIComponent(out.Role!.AssumeRolePolicyDocument!)).Statement[0].Principal.Service).toBe('ecs-tasks.amazonaws.com');
+      expect(JSON.parse(decodeURIComponent(out.Role!.AssumeRolePolicyDocument!)).Statement[0].Principal.Service).toBe(
+        'ecs-tasks.amazonaws.com'
+      );
     }
     const iam = new IAMClient(cfg());
     const missing = await rejection(iam.send(new GetRoleCommand({ RoleName: 'no-such-role' })));
@@ -136,7 +153,7 @@ describe('IAM', () => {
 });
 
 describe('CloudWatch Logs', () => {
-  it('DescribeLogGroups with a prefix finds the scenario\'s groups', async () => {
+  it("DescribeLogGroups with a prefix finds the scenario's groups", async () => {
     const logs = new CloudWatchLogsClient(cfg());
     const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/web' }));
     expect(out.logGroups?.map((g) => g.logGroupName)).toEqual(['/ecs/web']);
@@ -207,7 +224,7 @@ call('logs', 'describe_log_groups', logGroupNamePrefix='/ecs/')
 print('ok')
 `;
 
-it('boto3 reads the same answers, each valid against botocore\'s output shape, and the error codes botocore names', async () => {
+it("boto3 reads the same answers, each valid against botocore's output shape, and the error codes botocore names", async () => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   const { verify } = sim.scenario!;
   const { stdout } = await run('python3', ['-c', BOTO3_CHECK, sim.url, verify.secrets.apiKey, verify.broken.deletedSecret], {

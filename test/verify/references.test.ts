@@ -7,21 +7,42 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 describe('parseEcrImage', () => {
   it.each([
-    ['123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2', { registryId: '123456789012', region: 'us-east-1', repository: 'web', tag: 'v2' }],
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web', { registryId: '123456789012', region: 'eu-west-1', repository: 'team/web', tag: 'latest' }],
-    [`123456789012.dkr.ecr.us-east-1.amazonaws.com/web@${DIGEST}`, { registryId: '123456789012', region: 'us-east-1', repository: 'web', digest: DIGEST }],
+    [
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2',
+      { registryId: '123456789012', region: 'us-east-1', repository: 'web', tag: 'v2' }
+    ],
+    [
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/web',
+      { registryId: '123456789012', region: 'eu-west-1', repository: 'team/web', tag: 'latest' }
+    ],
+    [
+      `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@${DIGEST}`,
+      { registryId: '123456789012', region: 'us-east-1', repository: 'web', digest: DIGEST }
+    ],
     // ECS pulls by the digest when both are given; the tag is only a label then.
-    [`123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2@${DIGEST}`, { registryId: '123456789012', region: 'us-east-1', repository: 'web', digest: DIGEST }],
-    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/web:v1', { registryId: '123456789012', region: 'cn-north-1', repository: 'web', tag: 'v1' }],
-    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/web:v1', { registryId: '123456789012', region: 'us-gov-west-1', repository: 'web', tag: 'v1' }]
+    [
+      `123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2@${DIGEST}`,
+      { registryId: '123456789012', region: 'us-east-1', repository: 'web', digest: DIGEST }
+    ],
+    [
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/web:v1',
+      { registryId: '123456789012', region: 'cn-north-1', repository: 'web', tag: 'v1' }
+    ],
+    [
+      '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/web:v1',
+      { registryId: '123456789012', region: 'us-gov-west-1', repository: 'web', tag: 'v1' }
+    ]
   ])('%s is an ECR image', (uri, expected) => {
     expect(parseEcrImage(uri)).toEqual(expected);
   });
 
-  it.each(['nginx:1.27', 'public.ecr.aws/nginx/nginx:latest', 'ghcr.io/acme/web:v1', 'registry.example.com/web:v2', '123456789012.dkr.ecr.us-east-1.example.com/web:v1'])(
-    '%s is not (not checked)',
-    (uri) => expect(parseEcrImage(uri)).toBeUndefined()
-  );
+  it.each([
+    'nginx:1.27',
+    'public.ecr.aws/nginx/nginx:latest',
+    'ghcr.io/acme/web:v1',
+    'registry.example.com/web:v2',
+    '123456789012.dkr.ecr.us-east-1.example.com/web:v1'
+  ])('%s is not (not checked)', (uri) => expect(parseEcrImage(uri)).toBeUndefined());
 });
 
 describe('parseValueFrom', () => {
@@ -29,9 +50,31 @@ describe('parseValueFrom', () => {
   it.each([
     [ARN, { kind: 'secretsmanager', region: 'us-east-1', account: '123456789012', secretId: ARN }],
     [`${ARN}:password::`, { kind: 'secretsmanager', region: 'us-east-1', account: '123456789012', secretId: ARN, jsonKey: 'password' }],
-    [`${ARN}:password:AWSPREVIOUS:`, { kind: 'secretsmanager', region: 'us-east-1', account: '123456789012', secretId: ARN, jsonKey: 'password', versionStage: 'AWSPREVIOUS' }],
-    [`${ARN}:::0a1b2c3d-1111-4222-a333-444455556666`, { kind: 'secretsmanager', region: 'us-east-1', account: '123456789012', secretId: ARN, versionId: '0a1b2c3d-1111-4222-a333-444455556666' }],
-    ['arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db-url', { kind: 'ssm', region: 'eu-west-1', name: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db-url' }],
+    [
+      `${ARN}:password:AWSPREVIOUS:`,
+      {
+        kind: 'secretsmanager',
+        region: 'us-east-1',
+        account: '123456789012',
+        secretId: ARN,
+        jsonKey: 'password',
+        versionStage: 'AWSPREVIOUS'
+      }
+    ],
+    [
+      `${ARN}:::0a1b2c3d-1111-4222-a333-444455556666`,
+      {
+        kind: 'secretsmanager',
+        region: 'us-east-1',
+        account: '123456789012',
+        secretId: ARN,
+        versionId: '0a1b2c3d-1111-4222-a333-444455556666'
+      }
+    ],
+    [
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db-url',
+      { kind: 'ssm', region: 'eu-west-1', name: 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db-url' }
+    ],
     ['/prod/db-url', { kind: 'ssm', name: '/prod/db-url' }],
     ['db-url', { kind: 'ssm', name: 'db-url' }],
     ['/aws/reference/secretsmanager/prod/db', { kind: 'secretsmanager', secretId: 'prod/db' }]
@@ -61,7 +104,11 @@ const TD: RegisterTaskDefinitionCommandInput = {
       name: 'web',
       image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2',
       secrets: [{ name: 'DB_URL', valueFrom: '/prod/web/db-url' }],
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1' }, secretOptions: [{ name: 'token', valueFrom: '/prod/log-token' }] }
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1' },
+        secretOptions: [{ name: 'token', valueFrom: '/prod/log-token' }]
+      }
     },
     {
       name: 'proxy',

@@ -32,7 +32,7 @@ describe('describeImage', () => {
   it('looks the tag up in the registry and region of the URI', async () => {
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: 'sha256:abc', imageStatus: 'ACTIVE' }] });
     await expect(api().describeImage(IMAGE)).resolves.toEqual({ found: true, digest: 'sha256:abc', status: 'ACTIVE' });
-    const call = ecr.commandCalls(DescribeImagesCommand)[0]!;
+    const call = ecr.commandCalls(DescribeImagesCommand)[0];
     expect(call.args[0].input).toEqual({ registryId: '123456789012', repositoryName: 'web', imageIds: [{ imageTag: 'v2' }] });
     expect(await ecr.call(0).thisValue.config.region()).toBe('eu-west-1');
   });
@@ -40,11 +40,14 @@ describe('describeImage', () => {
   it('by digest when the URI has one', async () => {
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: 'sha256:abc' }] });
     await api().describeImage({ registryId: '123456789012', region: 'us-east-1', repository: 'web', digest: 'sha256:abc' });
-    expect(ecr.commandCalls(DescribeImagesCommand)[0]!.args[0].input.imageIds).toEqual([{ imageDigest: 'sha256:abc' }]);
+    expect(ecr.commandCalls(DescribeImagesCommand)[0].args[0].input.imageIds).toEqual([{ imageDigest: 'sha256:abc' }]);
   });
 
   it('a missing image or repository is an answer, not an error', async () => {
-    ecr.on(DescribeImagesCommand).rejectsOnce(awsError('ImageNotFoundException', 'no image')).rejectsOnce(awsError('RepositoryNotFoundException', 'no repo'));
+    ecr
+      .on(DescribeImagesCommand)
+      .rejectsOnce(awsError('ImageNotFoundException', 'no image'))
+      .rejectsOnce(awsError('RepositoryNotFoundException', 'no repo'));
     await expect(api().describeImage(IMAGE)).resolves.toEqual({ found: false, missing: 'image', message: 'no image' });
     await expect(api().describeImage(IMAGE)).resolves.toEqual({ found: false, missing: 'repository', message: 'no repo' });
   });
@@ -78,8 +81,15 @@ describe('getParameters', () => {
 describe('describeSecret', () => {
   it('answers the secret, or undefined when Secrets Manager cannot find it', async () => {
     const deleted = new Date('2026-11-20T00:00:00Z');
-    sm.on(DescribeSecretCommand).resolvesOnce({ ARN: 'arn:s', Name: 'prod/x', DeletedDate: deleted, VersionIdsToStages: { a: ['AWSCURRENT'] } }).rejectsOnce(awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret."));
-    await expect(api().describeSecret('us-east-1', 'arn:s')).resolves.toEqual({ arn: 'arn:s', name: 'prod/x', deletedDate: deleted, versionIdsToStages: { a: ['AWSCURRENT'] } });
+    sm.on(DescribeSecretCommand)
+      .resolvesOnce({ ARN: 'arn:s', Name: 'prod/x', DeletedDate: deleted, VersionIdsToStages: { a: ['AWSCURRENT'] } })
+      .rejectsOnce(awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret."));
+    await expect(api().describeSecret('us-east-1', 'arn:s')).resolves.toEqual({
+      arn: 'arn:s',
+      name: 'prod/x',
+      deletedDate: deleted,
+      versionIdsToStages: { a: ['AWSCURRENT'] }
+    });
     await expect(api().describeSecret('us-east-1', 'prod/y')).resolves.toBeUndefined();
   });
 });
@@ -87,7 +97,19 @@ describe('describeSecret', () => {
 describe('getRole', () => {
   it('decodes the URL-encoded trust policy; NoSuchEntity is undefined', async () => {
     const policy = JSON.stringify({ Statement: [{ Effect: 'Allow' }] });
-    iam.on(GetRoleCommand).resolvesOnce({ Role: { Arn: 'arn:r', AssumeRolePolicyDocument: encodeURIComponent(policy), Path: '/', RoleName: 'r', RoleId: 'AROA', CreateDate: new Date() } }).rejects(awsError('NoSuchEntityException', 'The role with name nope cannot be found.'));
+    iam
+      .on(GetRoleCommand)
+      .resolvesOnce({
+        Role: {
+          Arn: 'arn:r',
+          AssumeRolePolicyDocument: encodeURIComponent(policy),
+          Path: '/',
+          RoleName: 'r',
+          RoleId: 'AROA',
+          CreateDate: new Date()
+        }
+      })
+      .rejects(awsError('NoSuchEntityException', 'The role with name nope cannot be found.'));
     await expect(api().getRole('r')).resolves.toEqual({ arn: 'arn:r', trustPolicy: policy });
     await expect(api().getRole('nope')).resolves.toBeUndefined();
   });
@@ -100,7 +122,10 @@ describe('logGroupExists', () => {
       .resolvesOnce({ logGroups: [{ logGroupName: '/ecs/web-a' }], nextToken: 't1' })
       .resolvesOnce({ logGroups: [{ logGroupName: '/ecs/web' }] });
     await expect(api().logGroupExists('eu-west-1', '/ecs/web')).resolves.toBe(true);
-    expect(logs.commandCalls(DescribeLogGroupsCommand).map((c) => c.args[0].input)).toEqual([{ logGroupNamePrefix: '/ecs/web' }, { logGroupNamePrefix: '/ecs/web', nextToken: 't1' }]);
+    expect(logs.commandCalls(DescribeLogGroupsCommand).map((c) => c.args[0].input)).toEqual([
+      { logGroupNamePrefix: '/ecs/web' },
+      { logGroupNamePrefix: '/ecs/web', nextToken: 't1' }
+    ]);
   });
 
   it('a prefix match that is not the name is not the group', async () => {
@@ -111,13 +136,19 @@ describe('logGroupExists', () => {
 
 describe('ECS', () => {
   it('describeCluster: a failure entry is "no such cluster"', async () => {
-    ecs.on(DescribeClustersCommand).resolvesOnce({ clusters: [{ clusterArn: 'arn:c', status: 'ACTIVE' }] }).resolvesOnce({ clusters: [], failures: [{ arn: 'arn:x', reason: 'MISSING' }] });
+    ecs
+      .on(DescribeClustersCommand)
+      .resolvesOnce({ clusters: [{ clusterArn: 'arn:c', status: 'ACTIVE' }] })
+      .resolvesOnce({ clusters: [], failures: [{ arn: 'arn:x', reason: 'MISSING' }] });
     await expect(api().describeCluster('prod')).resolves.toEqual({ arn: 'arn:c', status: 'ACTIVE' });
     await expect(api().describeCluster('nope')).resolves.toBeUndefined();
   });
 
   it('describeServices: MISSING failures name the services that do not exist', async () => {
-    ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'web', status: 'ACTIVE' }], failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/gone', reason: 'MISSING' }] });
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [{ serviceName: 'web', status: 'ACTIVE' }],
+      failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/gone', reason: 'MISSING' }]
+    });
     const out = await api().describeServices('prod', ['web', 'gone']);
     expect(out.missing).toEqual(['gone']);
     expect(out.services.map((s) => s.serviceName)).toEqual(['web']);

@@ -16,7 +16,8 @@ export interface AppSpecTarget {
   containerPort: number;
 }
 
-const FIX = 'see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html#reference-appspec-file-structure-resources-ecs';
+const FIX =
+  'see https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-resources.html#reference-appspec-file-structure-resources-ecs';
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
@@ -42,23 +43,36 @@ export function parseAppSpec(text: string, file: string): AppSpec {
     value = doc.toJS({ maxAliasCount: 0 });
   } catch (error) {
     const alias = error instanceof Error && /alias/i.test(error.message);
-    throw new InputError(alias ? 'uses YAML aliases (*name)' : `cannot be read: ${error instanceof Error ? error.message : String(error)}`, { file }, alias ? 'write the values out in full' : FIX);
+    throw new InputError(
+      alias ? 'uses YAML aliases (*name)' : `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      { file },
+      alias ? 'write the values out in full' : FIX
+    );
   }
   if (!isObject(value)) throw new InputError('is not an AppSpec: it must be an object with version and Resources', { file }, FIX);
   const resourcesKey = findKey(value, 'resources');
   const resources = resourcesKey === undefined ? undefined : value[resourcesKey];
   if (!Array.isArray(resources) || resources.length === 0) {
-    throw new InputError('has no Resources list', { file, path: 'Resources' }, `list the ECS service as Resources: [{TargetService: {Type: AWS::ECS::Service, Properties: {TaskDefinition, LoadBalancerInfo}}}] (${FIX})`);
+    throw new InputError(
+      'has no Resources list',
+      { file, path: 'Resources' },
+      `list the ECS service as Resources: [{TargetService: {Type: AWS::ECS::Service, Properties: {TaskDefinition, LoadBalancerInfo}}}] (${FIX})`
+    );
   }
   resources.forEach((resource, i) => {
     if (!isObject(resource) || Object.keys(resource).length === 0) {
-      throw new InputError('is not a named resource', { file, path: `Resources[${i}]` }, 'write it as TargetService: {Type: AWS::ECS::Service, Properties: {…}}');
+      throw new InputError(
+        'is not a named resource',
+        { file, path: `Resources[${i}]` },
+        'write it as TargetService: {Type: AWS::ECS::Service, Properties: {…}}'
+      );
     }
     for (const [name, body] of Object.entries(resource)) {
       const at = `Resources[${i}].${name}`;
       const propsKey = isObject(body) ? findKey(body, 'properties') : undefined;
       const props = propsKey === undefined || !isObject(body) ? undefined : body[propsKey];
-      if (!isObject(props)) throw new InputError('has no Properties', { file, path: at }, 'give Properties with TaskDefinition and LoadBalancerInfo');
+      if (!isObject(props))
+        throw new InputError('has no Properties', { file, path: at }, 'give Properties with TaskDefinition and LoadBalancerInfo');
       if (findKey(props, 'taskDefinition') === undefined) {
         throw new InputError(
           'has no TaskDefinition',
@@ -129,5 +143,8 @@ export function appSpecTarget(spec: AppSpec): Partial<AppSpecTarget> {
   const portKey = findKey(lb, 'containerPort');
   const name = nameKey === undefined ? undefined : lb[nameKey];
   const port = portKey === undefined ? undefined : Number(lb[portKey]);
-  return { ...(typeof name === 'string' ? { containerName: name } : {}), ...(port !== undefined && Number.isInteger(port) ? { containerPort: port } : {}) };
+  return {
+    ...(typeof name === 'string' ? { containerName: name } : {}),
+    ...(port !== undefined && Number.isInteger(port) ? { containerPort: port } : {})
+  };
 }

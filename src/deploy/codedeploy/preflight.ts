@@ -54,7 +54,12 @@ const MAX_APPSPEC_BYTES = 256 * 1024;
 
 type Ctx = Pick<DeployContext, 'aws' | 'reporter' | 'timer'>;
 
-export async function preflightCodeDeploy(deploy: DeploySettings, settings: CodeDeploySettings, ctx: Ctx, label: (input: string) => string = (n) => n): Promise<CodeDeployPlan> {
+export async function preflightCodeDeploy(
+  deploy: DeploySettings,
+  settings: CodeDeploySettings,
+  ctx: Ctx,
+  label: (input: string) => string = (n) => n
+): Promise<CodeDeployPlan> {
   if (!deploy.service) throw new InputError('a CodeDeploy deployment needs a service', {}, `set ${label('service')}`);
   const { cluster } = deploy;
   const service = await describeService(ctx, cluster, deploy.service);
@@ -79,10 +84,15 @@ export async function preflightCodeDeploy(deploy: DeploySettings, settings: Code
   const clusterName = cluster.split('/').pop() ?? cluster;
   const services = groupInfo.ecsServices ?? [];
   if (groupInfo.computePlatform !== undefined && groupInfo.computePlatform !== 'ECS') {
-    throw new InputError(`CodeDeploy deployment group ${group} of application ${application} is for ${groupInfo.computePlatform}, not ECS`, {}, `set ${label('codedeploy-deployment-group')} to the ECS deployment group of service ${name}${nothing}`);
+    throw new InputError(
+      `CodeDeploy deployment group ${group} of application ${application} is for ${groupInfo.computePlatform}, not ECS`,
+      {},
+      `set ${label('codedeploy-deployment-group')} to the ECS deployment group of service ${name}${nothing}`
+    );
   }
   if (!services.some((s) => s.serviceName === name && (s.clusterName ?? '') === clusterName)) {
-    const deploys = services.map((s) => `service ${s.serviceName ?? '?'} in cluster ${s.clusterName ?? '?'}`).join(', ') || 'no ECS service';
+    const deploys =
+      services.map((s) => `service ${s.serviceName ?? '?'} in cluster ${s.clusterName ?? '?'}`).join(', ') || 'no ECS service';
     throw new InputError(
       `CodeDeploy deployment group ${group} of application ${application} deploys ${deploys}, not service ${name} in cluster ${clusterName}`,
       {},
@@ -93,13 +103,17 @@ export async function preflightCodeDeploy(deploy: DeploySettings, settings: Code
   const names = (pair?.targetGroups ?? []).map((t) => t.name).filter((n): n is string => Boolean(n));
   const prodListener = pair?.prodTrafficRoute?.listenerArns?.[0];
   if (names.length !== 2 || !prodListener) {
-    throw new Error(`CodeDeploy deployment group ${group} has no target group pair with a production listener (loadBalancerInfo.targetGroupPairInfoList): give it one in CodeDeploy, then deploy again${nothing}`);
+    throw new Error(
+      `CodeDeploy deployment group ${group} has no target group pair with a production listener (loadBalancerInfo.targetGroupPairInfoList): give it one in CodeDeploy, then deploy again${nothing}`
+    );
   }
   const testListener = pair?.testTrafficRoute?.listenerArns?.[0];
 
   const active = await ctx.aws.codedeploy.listDeployments(application, group, [...ACTIVE_STATUSES]);
   if (active.length > 0) {
-    throw new Error(`CodeDeploy deployment group ${group} already has a deployment that is not finished: ${active.join(', ')}. Wait for it to end, or stop it (ecs-rollout rollback, or StopDeployment)${nothing}`);
+    throw new Error(
+      `CodeDeploy deployment group ${group} already has a deployment that is not finished: ${active.join(', ')}. Wait for it to end, or stop it (ecs-rollout rollback, or StopDeployment)${nothing}`
+    );
   }
 
   const configName = settings.deploymentConfig ?? groupInfo.deploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce';
@@ -120,7 +134,10 @@ export async function preflightCodeDeploy(deploy: DeploySettings, settings: Code
 
   const primary = (service.taskSets ?? []).find((t) => t.status === 'PRIMARY');
   const previous = primary?.taskDefinition ?? service.taskDefinition;
-  if (!previous) throw new Error(`service ${name} has no PRIMARY task set: CodeDeploy has nothing to replace. Create the service with a task definition first${nothing}`);
+  if (!previous)
+    throw new Error(
+      `service ${name} has no PRIMARY task set: CodeDeploy has nothing to replace. Create the service with a task definition first${nothing}`
+    );
 
   const appSpec = await readAppSpec(settings, service, label);
   const bg = groupInfo.blueGreenDeploymentConfiguration;
@@ -172,37 +189,71 @@ export function unusedByCodeDeploy(deploy: DeploySettings): string[] {
   return unused.filter(([, set]) => set).map(([name]) => name);
 }
 
-async function readGroup(ctx: Ctx, settings: CodeDeploySettings, application: string, group: string, label: (n: string) => string): Promise<DeploymentGroupInfo> {
+async function readGroup(
+  ctx: Ctx,
+  settings: CodeDeploySettings,
+  application: string,
+  group: string,
+  label: (n: string) => string
+): Promise<DeploymentGroupInfo> {
   try {
     return await ctx.aws.codedeploy.getDeploymentGroup(application, group);
   } catch (error) {
     const code = awsErrorCode(error);
     if (code === 'ApplicationDoesNotExistException') {
-      const how = settings.application ? `${label('codedeploy-application')} is "${application}"` : `${label('codedeploy-application')} is not set, so its default "${application}" was used`;
-      throw new InputError(`CodeDeploy application ${application} does not exist in this account and region (${how})`, {}, `set ${label('codedeploy-application')} to the application of the service${nothing}`);
+      const how = settings.application
+        ? `${label('codedeploy-application')} is "${application}"`
+        : `${label('codedeploy-application')} is not set, so its default "${application}" was used`;
+      throw new InputError(
+        `CodeDeploy application ${application} does not exist in this account and region (${how})`,
+        {},
+        `set ${label('codedeploy-application')} to the application of the service${nothing}`
+      );
     }
     if (code === 'DeploymentGroupDoesNotExistException') {
-      const how = settings.deploymentGroup ? `${label('codedeploy-deployment-group')} is "${group}"` : `${label('codedeploy-deployment-group')} is not set, so its default "${group}" was used`;
-      throw new InputError(`CodeDeploy application ${application} has no deployment group ${group} (${how})`, {}, `set ${label('codedeploy-deployment-group')} to the deployment group of the service${nothing}`);
+      const how = settings.deploymentGroup
+        ? `${label('codedeploy-deployment-group')} is "${group}"`
+        : `${label('codedeploy-deployment-group')} is not set, so its default "${group}" was used`;
+      throw new InputError(
+        `CodeDeploy application ${application} has no deployment group ${group} (${how})`,
+        {},
+        `set ${label('codedeploy-deployment-group')} to the deployment group of the service${nothing}`
+      );
     }
     throw error;
   }
 }
 
-async function readConfig(ctx: Ctx, configName: string, fromInput: boolean, label: (n: string) => string): Promise<{ trafficRoutingConfig?: TrafficRoutingConfig }> {
-  const ecsConfigs = 'e.g. CodeDeployDefault.ECSAllAtOnce, CodeDeployDefault.ECSLinear10PercentEvery1Minutes or CodeDeployDefault.ECSCanary10Percent5Minutes';
+async function readConfig(
+  ctx: Ctx,
+  configName: string,
+  fromInput: boolean,
+  label: (n: string) => string
+): Promise<{ trafficRoutingConfig?: TrafficRoutingConfig }> {
+  const ecsConfigs =
+    'e.g. CodeDeployDefault.ECSAllAtOnce, CodeDeployDefault.ECSLinear10PercentEvery1Minutes or CodeDeployDefault.ECSCanary10Percent5Minutes';
   let info;
   try {
     info = await ctx.aws.codedeploy.getDeploymentConfig(configName);
   } catch (error) {
     if (awsErrorCode(error) === 'DeploymentConfigDoesNotExistException' && fromInput) {
-      throw new InputError(`${label('codedeploy-deployment-config')} is "${configName}", which does not exist in this account and region`, {}, `use an ECS configuration, ${ecsConfigs}${nothing}`);
+      throw new InputError(
+        `${label('codedeploy-deployment-config')} is "${configName}", which does not exist in this account and region`,
+        {},
+        `use an ECS configuration, ${ecsConfigs}${nothing}`
+      );
     }
     throw error;
   }
   if (info.computePlatform !== undefined && info.computePlatform !== 'ECS') {
-    const where = fromInput ? `${label('codedeploy-deployment-config')} is "${configName}"` : `the deployment group's configuration ${configName}`;
-    throw new InputError(`${where}, a configuration for ${info.computePlatform}, not ECS`, {}, `use an ECS configuration, ${ecsConfigs}${nothing}`);
+    const where = fromInput
+      ? `${label('codedeploy-deployment-config')} is "${configName}"`
+      : `the deployment group's configuration ${configName}`;
+    throw new InputError(
+      `${where}, a configuration for ${info.computePlatform}, not ECS`,
+      {},
+      `use an ECS configuration, ${ecsConfigs}${nothing}`
+    );
   }
   return info.trafficRoutingConfig ? { trafficRoutingConfig: info.trafficRoutingConfig } : {};
 }
@@ -211,7 +262,11 @@ async function readConfig(ctx: Ctx, configName: string, fromInput: boolean, labe
  * The AppSpec: the file the input names (it must exist), the default appspec.yaml when it
  * exists (as the official action reads it), else one written from the service's load balancer.
  */
-async function readAppSpec(settings: CodeDeploySettings, service: Service, label: (n: string) => string): Promise<CodeDeployPlan['appSpec']> {
+async function readAppSpec(
+  settings: CodeDeploySettings,
+  service: Service,
+  label: (n: string) => string
+): Promise<CodeDeployPlan['appSpec']> {
   const { path, resolved, given } = settings.appspec;
   const text = await readSmallFile(resolved, path, given, label);
   if (text !== undefined) return { kind: 'file', spec: parseAppSpec(text, path), file: path };
@@ -242,7 +297,8 @@ async function readSmallFile(resolved: string, shown: string, given: boolean, la
 
 /** The AppSpec's container and port, when it gives them, for the log line. */
 export function appSpecSummary(plan: CodeDeployPlan): string {
-  if (plan.appSpec.kind === 'default') return `AppSpec written from service ${nameOf(plan.service)}: container ${plan.appSpec.target.containerName}, port ${plan.appSpec.target.containerPort}`;
+  if (plan.appSpec.kind === 'default')
+    return `AppSpec written from service ${nameOf(plan.service)}: container ${plan.appSpec.target.containerName}, port ${plan.appSpec.target.containerPort}`;
   const t = appSpecTarget(plan.appSpec.spec);
   return `AppSpec ${plan.appSpec.file}${t.containerName ? `: container ${t.containerName}${t.containerPort !== undefined ? `, port ${t.containerPort}` : ''}` : ''}`;
 }

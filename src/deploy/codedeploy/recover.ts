@@ -48,7 +48,11 @@ export async function findOurDeployment(ctx: Pick<DeployContext, 'aws'>, state: 
 }
 
 /** Production forwards 100 % to `to` ('blue' after a rollback, 'green' after a success), read back from the listener. */
-export async function verifyProduction(ctx: Ctx, state: CodeDeployState, to: 'blue' | 'green'): Promise<{ ok: boolean; detail: string; weights?: Weights }> {
+export async function verifyProduction(
+  ctx: Ctx,
+  state: CodeDeployState,
+  to: 'blue' | 'green'
+): Promise<{ ok: boolean; detail: string; weights?: Weights }> {
   let weights: Weights;
   try {
     weights = await readWeights({ listenerArn: state.prodListener }, ctx);
@@ -80,11 +84,16 @@ async function verifyService(ctx: Ctx, state: CodeDeployState): Promise<{ ok: bo
     const sets = services[0]?.taskSets ?? [];
     const primary = sets.find((t) => t.status === 'PRIMARY');
     const left = sets.filter((t) => t.taskDefinition === state.taskDefinitionArn);
-    const rest = left.length ? `; a task set of ${revision(state.taskDefinitionArn)} is still ${left.map((t) => t.status ?? '?').join(', ')}` : '';
+    const rest = left.length
+      ? `; a task set of ${revision(state.taskDefinitionArn)} is still ${left.map((t) => t.status ?? '?').join(', ')}`
+      : '';
     if (primary?.taskDefinition === state.previousTaskDefinitionArn) {
       return { ok: true, detail: `service ${state.service}'s primary task set runs ${revision(state.previousTaskDefinitionArn)}${rest}` };
     }
-    return { ok: false, detail: `service ${state.service}'s primary task set runs ${revision(primary?.taskDefinition)}, not ${revision(state.previousTaskDefinitionArn)}${rest}` };
+    return {
+      ok: false,
+      detail: `service ${state.service}'s primary task set runs ${revision(primary?.taskDefinition)}, not ${revision(state.previousTaskDefinitionArn)}${rest}`
+    };
   } catch (error) {
     return { ok: false, detail: `service ${state.service} could not be read (${errorMessage(error)})` };
   }
@@ -92,10 +101,13 @@ async function verifyService(ctx: Ctx, state: CodeDeployState): Promise<{ ok: bo
 
 /** Asks CodeDeploy to stop the deployment with rollback, unless it has ended already. */
 async function requestRollback(ctx: Ctx, id: string, progress: CodeDeployProgress): Promise<string> {
-  if (progress.kind === 'ended') return `CodeDeploy had already ${progress.status === 'Failed' ? 'failed' : 'stopped'} the deployment (${progress.reason})`;
+  if (progress.kind === 'ended')
+    return `CodeDeploy had already ${progress.status === 'Failed' ? 'failed' : 'stopped'} the deployment (${progress.reason})`;
   try {
     const out = await ctx.aws.codedeploy.stopDeployment(id, true);
-    ctx.reporter.info(`asked CodeDeploy to stop deployment ${id} with rollback (${out.status ?? '?'}${out.statusMessage ? `: ${out.statusMessage}` : ''})`);
+    ctx.reporter.info(
+      `asked CodeDeploy to stop deployment ${id} with rollback (${out.status ?? '?'}${out.statusMessage ? `: ${out.statusMessage}` : ''})`
+    );
     return 'stopped the deployment with rollback';
   } catch (error) {
     // It may have ended in between: what it did instead is read next.
@@ -142,10 +154,13 @@ async function awaitEnd(ctx: Ctx, id: string, state: CodeDeployState): Promise<E
       ctx.reporter.info(`reading CodeDeploy deployment ${id} failed (${errorMessage(error)}); trying again`);
     }
     const waitedMs = ctx.timer.now() - start;
-    if (latest && (settled || waitedMs >= state.timeoutMs)) return { deployment: latest, ...(rollback ? { rollback } : {}), waitedMs, settled };
+    if (latest && (settled || waitedMs >= state.timeoutMs))
+      return { deployment: latest, ...(rollback ? { rollback } : {}), waitedMs, settled };
     // Never read at all: the wait still ends at the timeout, saying so.
-    if (!latest && waitedMs >= state.timeoutMs) throw new Error(`CodeDeploy deployment ${id} could not be read for ${formatDuration(state.timeoutMs)}`);
-    if (!latest && waitedMs >= state.timeoutMs) throw new Error(`CodeDeploy deployment ${id} could not be read for ${formatDuration(state.timeoutMs)}`);
+    if (!latest && waitedMs >= state.timeoutMs)
+      throw new Error(`CodeDeploy deployment ${id} could not be read for ${formatDuration(state.timeoutMs)}`);
+    if (!latest && waitedMs >= state.timeoutMs)
+      throw new Error(`CodeDeploy deployment ${id} could not be read for ${formatDuration(state.timeoutMs)}`);
     await ctx.timer.sleep(state.pollIntervalMs);
   }
 }
@@ -192,20 +207,34 @@ export async function rollBackCodeDeploy(ctx: Ctx, state: CodeDeployState, id: s
   const p = readProgress(end.deployment);
   if (p.kind === 'succeeded') {
     saveCodeDeployState(ctx, state, 'done');
-    return { ok: false, detail: `${asked}, but CodeDeploy finished the deployment (Succeeded) before the stop took; ${production.detail}`, ...weights };
+    return {
+      ok: false,
+      detail: `${asked}, but CodeDeploy finished the deployment (Succeeded) before the stop took; ${production.detail}`,
+      ...weights
+    };
   }
   if (!end.settled) {
     // Left at rolling-back: the post step (or `ecs-rollout rollback`) waits again.
     const rb = end.rollback ? `; rollback deployment ${end.rollback.deploymentId ?? '?'} is ${describeDeployment(end.rollback)}` : '';
-    return { ok: false, detail: `${asked}; CodeDeploy's rollback has not finished after ${formatDuration(end.waitedMs)} (deployment ${describeDeployment(end.deployment)}${rb}); ${production.detail}`, ...weights };
+    return {
+      ok: false,
+      detail: `${asked}; CodeDeploy's rollback has not finished after ${formatDuration(end.waitedMs)} (deployment ${describeDeployment(end.deployment)}${rb}); ${production.detail}`,
+      ...weights
+    };
   }
   const rb = end.rollback ? readRollback(end.rollback) : undefined;
   if (rb?.kind === 'failed') {
     saveCodeDeployState(ctx, state, 'done');
-    return { ok: false, detail: `${asked}, but CodeDeploy's rollback deployment ${end.rollback?.deploymentId ?? '?'} ${rb.reason}; ${production.detail}`, ...weights };
+    return {
+      ok: false,
+      detail: `${asked}, but CodeDeploy's rollback deployment ${end.rollback?.deploymentId ?? '?'} ${rb.reason}; ${production.detail}`,
+      ...weights
+    };
   }
   const service = await verifyService(ctx, state);
-  const how = end.rollback ? `CodeDeploy's rollback deployment ${end.rollback.deploymentId ?? '?'} Succeeded` : 'CodeDeploy stopped it before production traffic moved';
+  const how = end.rollback
+    ? `CodeDeploy's rollback deployment ${end.rollback.deploymentId ?? '?'} Succeeded`
+    : 'CodeDeploy stopped it before production traffic moved';
   if (!production.ok || !service.ok) {
     saveCodeDeployState(ctx, state, 'rolling-back');
     return { ok: false, detail: `${asked}; ${how}, but ${production.detail}; ${service.detail}`, ...weights };

@@ -44,12 +44,19 @@ export function readCodeDeploySettings(inputs: Inputs, env: Record<string, strin
   const given = inputs.string('codedeploy-appspec');
   const path = given ?? DEFAULT_APPSPEC;
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
-  const out: CodeDeploySettings = { appspec: { path, resolved: isAbsolute(path) ? path : resolve(workspace, path), given: given !== undefined } };
+  const out: CodeDeploySettings = {
+    appspec: { path, resolved: isAbsolute(path) ? path : resolve(workspace, path), given: given !== undefined }
+  };
   const name = (input: string, what: string): string | undefined =>
     problems.read(() => {
       const v = inputs.string(input);
       if (v === undefined) return undefined;
-      if (v.length > MAX_NAME) throw new InputError(`${inputs.label(input)} has ${v.length} characters`, {}, `CodeDeploy ${what} names have at most ${MAX_NAME} characters`);
+      if (v.length > MAX_NAME)
+        throw new InputError(
+          `${inputs.label(input)} has ${v.length} characters`,
+          {},
+          `CodeDeploy ${what} names have at most ${MAX_NAME} characters`
+        );
       return v;
     }, undefined);
   const application = name('codedeploy-application', 'application');
@@ -75,7 +82,11 @@ function nameOf(nameOrArn: string): string {
 }
 
 /** The application and deployment group, with the official action's defaults (the names the ECS console gives them). */
-export function codeDeployNames(settings: Pick<CodeDeploySettings, 'application' | 'deploymentGroup'>, cluster: string, service: string): { application: string; group: string } {
+export function codeDeployNames(
+  settings: Pick<CodeDeploySettings, 'application' | 'deploymentGroup'>,
+  cluster: string,
+  service: string
+): { application: string; group: string } {
   const c = nameOf(cluster);
   const s = nameOf(service);
   return { application: settings.application ?? `AppECS-${c}-${s}`, group: settings.deploymentGroup ?? `DgpECS-${c}-${s}` };

@@ -34,7 +34,16 @@ import { appSpecSummary, type CodeDeployPlan } from './preflight.js';
 import { findOurDeployment, rollBackCodeDeploy, verifyProduction } from './recover.js';
 import type { CodeDeploySettings } from './settings.js';
 import { type CodeDeployState, saveCodeDeployState } from './state.js';
-import { type CodeDeployProgress, analyseReplacement, describeDeployment, readProgress, sharesByName, targetGroupOf, taskSetsOf, trafficOutput } from './verdict.js';
+import {
+  type CodeDeployProgress,
+  analyseReplacement,
+  describeDeployment,
+  readProgress,
+  sharesByName,
+  targetGroupOf,
+  taskSetsOf,
+  trafficOutput
+} from './verdict.js';
 
 export interface CodeDeployOptions {
   gates: {
@@ -85,7 +94,11 @@ class CodeDeployWatcher extends ServiceWatcher {
   }
 }
 
-type Watched = { kind: 'moved' } | { kind: 'ready' } | { kind: 'succeeded' } | { kind: 'ended'; progress: Extract<CodeDeployProgress, { kind: 'ended' }> };
+type Watched =
+  | { kind: 'moved' }
+  | { kind: 'ready' }
+  | { kind: 'succeeded' }
+  | { kind: 'ended'; progress: Extract<CodeDeployProgress, { kind: 'ended' }> };
 
 const MINUTE = 60_000;
 
@@ -101,7 +114,10 @@ export function codeDeployStrategy(
   const name = plan.service.serviceName ?? deploy.service ?? '?';
   const previous = plan.previousTaskDefinitionArn;
   const names = plan.targetGroups;
-  const spec = plan.appSpec.kind === 'file' ? withTaskDefinition(plan.appSpec.spec, taskDefinitionArn) : defaultAppSpec(taskDefinitionArn, plan.appSpec.target);
+  const spec =
+    plan.appSpec.kind === 'file'
+      ? withTaskDefinition(plan.appSpec.spec, taskDefinitionArn)
+      : defaultAppSpec(taskDefinitionArn, plan.appSpec.target);
   const content = appSpecContent(spec);
   const state: CodeDeployState = {
     cluster,
@@ -195,7 +211,12 @@ export function codeDeployStrategy(
   // ---- gates -------------------------------------------------------------------------
   const g = opts.gates;
   const policy = g.settings.inconclusive;
-  const replacement = () => taskSetsOf(watcher.latest.get(name), { ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}), taskDefinitionArn, ...(plan.originalTaskSetId ? { originalId: plan.originalTaskSetId } : {}) }).replacement;
+  const replacement = () =>
+    taskSetsOf(watcher.latest.get(name), {
+      ...(state.deploymentId ? { deploymentId: state.deploymentId } : {}),
+      taskDefinitionArn,
+      ...(plan.originalTaskSetId ? { originalId: plan.originalTaskSetId } : {})
+    }).replacement;
   const serviceGate: Gate = { name: 'service', check: () => Promise.resolve(analyseReplacement(replacement(), productionMoved)) };
   const targetsGate: Gate = {
     name: 'targets',
@@ -236,7 +257,11 @@ export function codeDeployStrategy(
       // Not waiting means no gate watches the deployment: temporary alarms would only be created and deleted.
       if (deploy.waitForServiceStability && wantsTemporaryAlarms(g.settings)) {
         try {
-          temporary = await createTemporaryAlarms({ cluster, service: name, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) }, g.settings.temporary, ctx);
+          temporary = await createTemporaryAlarms(
+            { cluster, service: name, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
+            g.settings.temporary,
+            ctx
+          );
         } catch (error) {
           return doneWith(result('failed', `${errorMessage(error)}; nothing was changed`));
         }
@@ -259,18 +284,28 @@ export function codeDeployStrategy(
         try {
           found = await findOurDeployment(ctx, state);
         } catch (readError) {
-          return abortWith(`creating the CodeDeploy deployment failed (${errorMessage(error)}) and reading the group back failed too (${errorMessage(readError)})`, false);
+          return abortWith(
+            `creating the CodeDeploy deployment failed (${errorMessage(error)}) and reading the group back failed too (${errorMessage(readError)})`,
+            false
+          );
         }
         if (!found) {
           saveCodeDeployState(ctx, state, 'done');
-          return doneWith(result('failed', `${errorMessage(error)}; nothing was changed (deployment group ${plan.group} read back without a deployment of ${revision(taskDefinitionArn)})`));
+          return doneWith(
+            result(
+              'failed',
+              `${errorMessage(error)}; nothing was changed (deployment group ${plan.group} read back without a deployment of ${revision(taskDefinitionArn)})`
+            )
+          );
         }
         ctx.reporter.warning(`CreateDeployment's answer was lost, but CodeDeploy started deployment ${found}: watching it`);
         state.deploymentId = found;
       }
       // As the official action: not waiting leaves the deployment to CodeDeploy (its own auto-rollback applies); the post step leaves it alone.
       saveCodeDeployState(ctx, state, deploy.waitForServiceStability ? 'deploying' : 'done');
-      ctx.reporter.info(`CodeDeploy deployment ${state.deploymentId}: ${revision(previous)} → ${revision(taskDefinitionArn)}, production listener on ${names.blue} → ${names.green}`);
+      ctx.reporter.info(
+        `CodeDeploy deployment ${state.deploymentId}: ${revision(previous)} → ${revision(taskDefinitionArn)}, production listener on ${names.blue} → ${names.green}`
+      );
       if (!deploy.waitForServiceStability) {
         return doneWith(
           result(
@@ -293,7 +328,11 @@ export function codeDeployStrategy(
       migrated = true;
       let m;
       try {
-        m = await runMigration(run, { cluster, taskDefinitionArn, service: plan.service, pollIntervalMs: deploy.pollIntervalMs, timeoutMs: deploy.timeoutMs }, ctx);
+        m = await runMigration(
+          run,
+          { cluster, taskDefinitionArn, service: plan.service, pollIntervalMs: deploy.pollIntervalMs, timeoutMs: deploy.timeoutMs },
+          ctx
+        );
       } catch (error) {
         m = { ok: false as const, reason: `the migration task failed: ${errorMessage(error)}; the service was not updated` };
       }
@@ -340,7 +379,11 @@ export function codeDeployStrategy(
       else if (w.kind === 'succeeded') cdSucceeded = true;
       else {
         const p = w.progress;
-        return abortWith(`CodeDeploy ${p.status === 'Failed' ? 'failed' : 'stopped'} the deployment: ${p.reason}`, true, Boolean(p.rollbackDeploymentId));
+        return abortWith(
+          `CodeDeploy ${p.status === 'Failed' ? 'failed' : 'stopped'} the deployment: ${p.reason}`,
+          true,
+          Boolean(p.rollbackDeploymentId)
+        );
       }
       return next;
     }
@@ -392,12 +435,24 @@ export function codeDeployStrategy(
         stepsCompleted++;
       }
       saveCodeDeployState(ctx, state, 'done');
-      const primary = (await ctx.aws.ecs.describeServices(cluster, [name]).catch(() => undefined))?.services[0]?.taskSets?.find((t) => t.status === 'PRIMARY');
+      const primary = (await ctx.aws.ecs.describeServices(cluster, [name]).catch(() => undefined))?.services[0]?.taskSets?.find(
+        (t) => t.status === 'PRIMARY'
+      );
       if (!production.ok) {
-        return doneWith(result('failed', `CodeDeploy reports the deployment Succeeded, but ${production.detail}: production is not verified on ${revision(taskDefinitionArn)}`));
+        return doneWith(
+          result(
+            'failed',
+            `CodeDeploy reports the deployment Succeeded, but ${production.detail}: production is not verified on ${revision(taskDefinitionArn)}`
+          )
+        );
       }
       if (primary && primary.taskDefinition !== taskDefinitionArn) {
-        return doneWith(result('failed', `CodeDeploy reports the deployment Succeeded, but service ${name}'s primary task set runs ${revision(primary.taskDefinition)}, not ${revision(taskDefinitionArn)}`));
+        return doneWith(
+          result(
+            'failed',
+            `CodeDeploy reports the deployment Succeeded, but service ${name}'s primary task set runs ${revision(primary.taskDefinition)}, not ${revision(taskDefinitionArn)}`
+          )
+        );
       }
       const gateNames = [...new Set(withTraffic().map((x) => x.name))].join(', ');
       successReason = `CodeDeploy deployment ${state.deploymentId ?? '?'} of ${revision(taskDefinitionArn)} on service ${name} Succeeded; ${production.detail}; gates passed throughout (${gateNames})`;
@@ -424,7 +479,9 @@ export function codeDeployStrategy(
         return result('failed', `${why.reason}; no CodeDeploy deployment of ${revision(taskDefinitionArn)} was started`);
       }
       state.deploymentId = id;
-      const outcome = await ctx.reporter.phase('rollback', `Rolling service ${name} back to ${revision(previous)} through CodeDeploy`, () => rollBackCodeDeploy(ctx, state, id));
+      const outcome = await ctx.reporter.phase('rollback', `Rolling service ${name} back to ${revision(previous)} through CodeDeploy`, () =>
+        rollBackCodeDeploy(ctx, state, id)
+      );
       if (outcome.weights) weights = outcome.weights;
       if (why.explain) await explain(ctx, cluster, watcher.withContext(ctx), name, { taskDefinitionArn });
       if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`);

@@ -83,9 +83,14 @@ export interface TaskSets {
  * with the deployment id as its externalId; a task set on our revision that is not the
  * original stands in where it does not.
  */
-export function taskSetsOf(service: Service | undefined, o: { deploymentId?: string; taskDefinitionArn: string; originalId?: string }): TaskSets {
+export function taskSetsOf(
+  service: Service | undefined,
+  o: { deploymentId?: string; taskDefinitionArn: string; originalId?: string }
+): TaskSets {
   const sets = service?.taskSets ?? [];
-  const original = (o.originalId ? sets.find((t) => t.id === o.originalId) : undefined) ?? sets.find((t) => t.status === 'PRIMARY' && t.taskDefinition !== o.taskDefinitionArn);
+  const original =
+    (o.originalId ? sets.find((t) => t.id === o.originalId) : undefined) ??
+    sets.find((t) => t.status === 'PRIMARY' && t.taskDefinition !== o.taskDefinitionArn);
   const replacement =
     (o.deploymentId ? sets.find((t) => t.externalId === o.deploymentId) : undefined) ??
     sets.find((t) => t.taskDefinition === o.taskDefinitionArn && t.id !== original?.id && t.status !== 'DRAINING');
@@ -99,14 +104,20 @@ export function targetGroupOf(taskSet: TaskSet | undefined): string | undefined 
 
 /** The service gate for the replacement task set: every task it should run is running and ECS calls it steady. */
 export function analyseReplacement(taskSet: TaskSet | undefined, serving: boolean): GateResult {
-  if (!taskSet) return { phase: serving ? 'fail' : 'inconclusive', reason: serving ? 'the replacement task set is gone' : 'CodeDeploy has not created the replacement task set yet' };
+  if (!taskSet)
+    return {
+      phase: serving ? 'fail' : 'inconclusive',
+      reason: serving ? 'the replacement task set is gone' : 'CodeDeploy has not created the replacement task set yet'
+    };
   const want = taskSet.computedDesiredCount ?? 0;
   const running = taskSet.runningCount ?? 0;
   const what = `the replacement task set ${taskSet.id ?? '?'} runs ${running} of ${want} task(s)`;
-  if (serving && want > 0 && running === 0) return { phase: 'fail', reason: `${what}: production traffic reaches no task of the new revision` };
+  if (serving && want > 0 && running === 0)
+    return { phase: 'fail', reason: `${what}: production traffic reaches no task of the new revision` };
   if (want === 0) return { phase: 'inconclusive', reason: `${what}: ECS has not asked for tasks yet` };
   if (running < want) return { phase: 'inconclusive', reason: `${what}, ${taskSet.pendingCount ?? 0} pending` };
-  if (taskSet.stabilityStatus !== 'STEADY_STATE') return { phase: 'inconclusive', reason: `${what}, ${taskSet.stabilityStatus ?? 'not yet steady'}` };
+  if (taskSet.stabilityStatus !== 'STEADY_STATE')
+    return { phase: 'inconclusive', reason: `${what}, ${taskSet.stabilityStatus ?? 'not yet steady'}` };
   return { phase: 'pass', reason: `${what}, steady` };
 }
 

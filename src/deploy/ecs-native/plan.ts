@@ -82,7 +82,10 @@ const OWNED = ['strategy', 'bakeTimeInMinutes', 'linearConfiguration', 'canaryCo
  * The configuration to put back afterwards: what the service has now, with every field we
  * may have changed as it was before. An empty hook list clears ours when the service had none.
  */
-export function restoredConfiguration(now: DeploymentConfiguration | undefined, original: DeploymentConfiguration | undefined): DeploymentConfiguration {
+export function restoredConfiguration(
+  now: DeploymentConfiguration | undefined,
+  original: DeploymentConfiguration | undefined
+): DeploymentConfiguration {
   const out: DeploymentConfiguration = { ...(now ?? {}) };
   for (const key of OWNED) delete out[key];
   const before = original ?? {};

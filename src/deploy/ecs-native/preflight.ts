@@ -32,7 +32,11 @@ const UNFINISHED = ['PENDING', 'IN_PROGRESS', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN
 
 const nothing = '; nothing was changed';
 
-export async function preflightNative(deploy: DeploySettings, native: NativeSettings, ctx: Pick<DeployContext, 'aws' | 'reporter' | 'timer'>): Promise<NativePlan> {
+export async function preflightNative(
+  deploy: DeploySettings,
+  native: NativeSettings,
+  ctx: Pick<DeployContext, 'aws' | 'reporter' | 'timer'>
+): Promise<NativePlan> {
   if (!deploy.service) throw new InputError('strategy ecs-native needs a service', {}, 'set the service input');
   const { cluster } = deploy;
   const service = await describeService(ctx, cluster, deploy.service);
@@ -62,13 +66,19 @@ export async function preflightNative(deploy: DeploySettings, native: NativeSett
   const running = await ctx.aws.ecs.listServiceDeployments(cluster, name, [...UNFINISHED]);
   if (running.length > 0) {
     const list = running.map((d) => `${d.serviceDeploymentArn ?? '?'} (${d.status ?? '?'})`).join(', ');
-    throw new Error(`service ${name} already has a deployment that is not finished: ${list}. Wait for it to end, or roll it back with ecs-rollout rollback${nothing}`);
+    throw new Error(
+      `service ${name} already has a deployment that is not finished: ${list}. Wait for it to end, or roll it back with ecs-rollout rollback${nothing}`
+    );
   }
   if (!shiftsTraffic(strategy)) return { service, strategy };
 
   const bake = native.bakeTimeInMinutes ?? service.deploymentConfiguration?.bakeTimeInMinutes;
   if (strategy === 'BLUE_GREEN' && bake === undefined) {
-    throw new InputError(`service ${name}: a BLUE_GREEN deployment needs a bake time (deploymentConfiguration.bakeTimeInMinutes)`, {}, `set ecs-bake-time, e.g. 5m${nothing}`);
+    throw new InputError(
+      `service ${name}: a BLUE_GREEN deployment needs a bake time (deploymentConfiguration.bakeTimeInMinutes)`,
+      {},
+      `set ecs-bake-time, e.g. 5m${nothing}`
+    );
   }
   const lb = (service.loadBalancers ?? []).find((l) => l.advancedConfiguration);
   const missing = advancedProblems(lb);

@@ -33,7 +33,9 @@ export async function describeOne(ctx: Pick<DeployContext, 'aws'>, arn: string):
   const found = serviceDeployments[0];
   if (!found) {
     const f = failures[0];
-    throw new Error(`service deployment ${arn} could not be described${f ? `: ${f.reason ?? 'failed'}${f.detail ? ` (${f.detail})` : ''}` : ''}`);
+    throw new Error(
+      `service deployment ${arn} could not be described${f ? `: ${f.reason ?? 'failed'}${f.detail ? ` (${f.detail})` : ''}` : ''}`
+    );
   }
   return found;
 }
@@ -64,7 +66,9 @@ async function requestRollback(ctx: Ctx, arn: string, progress: NativeProgress):
       return `answered ROLLBACK at ${progress.stage}`;
     } catch (error) {
       // The pause may have ended in between (timed out, answered): stopping works in every in-progress state.
-      ctx.reporter.warning(`answering ROLLBACK to hook ${progress.paused.hookId} failed (${errorMessage(error)}); stopping the deployment with ROLLBACK instead`);
+      ctx.reporter.warning(
+        `answering ROLLBACK to hook ${progress.paused.hookId} failed (${errorMessage(error)}); stopping the deployment with ROLLBACK instead`
+      );
     }
   }
   await ctx.aws.ecs.stopServiceDeployment(arn, 'ROLLBACK');
@@ -73,7 +77,11 @@ async function requestRollback(ctx: Ctx, arn: string, progress: NativeProgress):
 }
 
 /** Polls until ECS's rollback ends or the state's timeout passes (our monotonic clock). */
-async function awaitEnd(ctx: Ctx, arn: string, state: NativeState): Promise<{ sd: ServiceDeployment; progress: NativeProgress; waitedMs: number }> {
+async function awaitEnd(
+  ctx: Ctx,
+  arn: string,
+  state: NativeState
+): Promise<{ sd: ServiceDeployment; progress: NativeProgress; waitedMs: number }> {
   const start = ctx.timer.now();
   let last = '';
   for (;;) {
@@ -98,7 +106,11 @@ async function awaitEnd(ctx: Ctx, arn: string, state: NativeState): Promise<{ sd
 }
 
 /** The production rule forwards 100 % to `to` (blue after a rollback, green after a success). */
-export async function verifyProduction(ctx: Ctx, state: NativeState, to: 'blue' | 'green'): Promise<{ ok: boolean; detail: string; weights?: Weights }> {
+export async function verifyProduction(
+  ctx: Ctx,
+  state: NativeState,
+  to: 'blue' | 'green'
+): Promise<{ ok: boolean; detail: string; weights?: Weights }> {
   if (!state.productionRule || !state.targetGroups) return { ok: true, detail: '' };
   const tgs = state.targetGroups;
   const want: Weights = { [tgs[to]]: 100, [tgs[to === 'blue' ? 'green' : 'blue']]: 0 };
@@ -162,7 +174,10 @@ export async function rollBackNative(ctx: Ctx, state: NativeState, arn: string, 
     if (progress.kind === 'succeeded') {
       await restoreConfiguration(ctx, state);
       saveNativeState(ctx, state, 'done');
-      return { ok: false, detail: `ECS had already finished the deployment (SUCCESSFUL): ${revision(state.taskDefinitionArn)} serves production; deploy ${revision(state.previousTaskDefinitionArn)} again to go back` };
+      return {
+        ok: false,
+        detail: `ECS had already finished the deployment (SUCCESSFUL): ${revision(state.taskDefinitionArn)} serves production; deploy ${revision(state.previousTaskDefinitionArn)} again to go back`
+      };
     }
     asked = await requestRollback(ctx, arn, progress);
   } catch (error) {
@@ -192,14 +207,23 @@ export async function rollBackNative(ctx: Ctx, state: NativeState, arn: string, 
         return { ok: false, detail: `${asked}; ECS reports ROLLBACK_SUCCESSFUL${prod}${rev}${rest}`, ...weights };
       }
       saveNativeState(ctx, state, 'rolled-back');
-      return { ok: true, detail: `${asked}; ECS rolled back to ${revision(back ?? state.previousTaskDefinitionArn)} (ROLLBACK_SUCCESSFUL)${prod}${rest}`, ...weights };
+      return {
+        ok: true,
+        detail: `${asked}; ECS rolled back to ${revision(back ?? state.previousTaskDefinitionArn)} (ROLLBACK_SUCCESSFUL)${prod}${rest}`,
+        ...weights
+      };
     }
     case 'rollback-failed':
     case 'stopped':
     case 'succeeded': {
       const restored = await restoreConfiguration(ctx, state);
       saveNativeState(ctx, state, 'done');
-      const status = progress.kind === 'succeeded' ? 'SUCCESSFUL (it finished before the rollback took)' : progress.kind === 'stopped' ? `STOPPED: ${progress.reason}` : `ROLLBACK_FAILED: ${progress.reason}`;
+      const status =
+        progress.kind === 'succeeded'
+          ? 'SUCCESSFUL (it finished before the rollback took)'
+          : progress.kind === 'stopped'
+            ? `STOPPED: ${progress.reason}`
+            : `ROLLBACK_FAILED: ${progress.reason}`;
       return { ok: false, detail: `${asked}, but ECS reports ${status}${prod}${restored ? `; ${restored}` : ''}`, ...weights };
     }
     default:

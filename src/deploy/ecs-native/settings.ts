@@ -18,7 +18,14 @@ export interface NativeSettings {
 }
 
 /** The inputs only this strategy reads: given with another strategy they would be ignored without a word. */
-export const NATIVE_ONLY = ['ecs-strategy', 'ecs-bake-time', 'linear-step-percent', 'linear-step-bake', 'canary-percent', 'canary-bake'] as const;
+export const NATIVE_ONLY = [
+  'ecs-strategy',
+  'ecs-bake-time',
+  'linear-step-percent',
+  'linear-step-bake',
+  'canary-percent',
+  'canary-bake'
+] as const;
 
 /** ECS takes 0 to 1440 whole minutes for every bake time (LinearConfiguration, CanaryConfiguration, bakeTimeInMinutes). */
 const MAX_BAKE_MINUTES = 1440;
@@ -39,14 +46,22 @@ export function readNativeSettings(inputs: Inputs): NativeSettings {
   const canaryPercent = read(() => tenths(inputs, 'canary-percent', 0.1), undefined);
   const canaryBake = read(() => minutes(inputs, 'canary-bake'), undefined);
   if (stepPercent !== undefined || stepBake !== undefined) {
-    out.linear = { ...(stepPercent !== undefined ? { stepPercent } : {}), ...(stepBake !== undefined ? { stepBakeTimeInMinutes: stepBake } : {}) };
+    out.linear = {
+      ...(stepPercent !== undefined ? { stepPercent } : {}),
+      ...(stepBake !== undefined ? { stepBakeTimeInMinutes: stepBake } : {})
+    };
   }
   if (canaryPercent !== undefined || canaryBake !== undefined) {
-    out.canary = { ...(canaryPercent !== undefined ? { canaryPercent } : {}), ...(canaryBake !== undefined ? { canaryBakeTimeInMinutes: canaryBake } : {}) };
+    out.canary = {
+      ...(canaryPercent !== undefined ? { canaryPercent } : {}),
+      ...(canaryBake !== undefined ? { canaryBakeTimeInMinutes: canaryBake } : {})
+    };
   }
   // Inputs of one native strategy given with another would be silently ignored by ECS.
-  if (out.linear && strategy && strategy !== 'LINEAR') problems.add(mismatch(inputs, ['linear-step-percent', 'linear-step-bake'], strategy, 'LINEAR'));
-  if (out.canary && strategy && strategy !== 'CANARY') problems.add(mismatch(inputs, ['canary-percent', 'canary-bake'], strategy, 'CANARY'));
+  if (out.linear && strategy && strategy !== 'LINEAR')
+    problems.add(mismatch(inputs, ['linear-step-percent', 'linear-step-bake'], strategy, 'LINEAR'));
+  if (out.canary && strategy && strategy !== 'CANARY')
+    problems.add(mismatch(inputs, ['canary-percent', 'canary-bake'], strategy, 'CANARY'));
 
   const url = inputs.string('smoke-test-url');
   if (url !== undefined) {
@@ -94,7 +109,11 @@ function tenths(inputs: Inputs, name: string, min: number): number | undefined {
   const n = inputs.number(name, { min, max: 100 });
   if (n === undefined) return undefined;
   if (Math.abs(n * 10 - Math.round(n * 10)) > 1e-9) {
-    throw new InputError(`${inputs.label(name)} is ${v}`, {}, `ECS takes a multiple of 0.1 from ${min} to 100, e.g. ${Math.round(n * 10) / 10}`);
+    throw new InputError(
+      `${inputs.label(name)} is ${v}`,
+      {},
+      `ECS takes a multiple of 0.1 from ${min} to 100, e.g. ${Math.round(n * 10) / 10}`
+    );
   }
   return Math.round(n * 10) / 10;
 }

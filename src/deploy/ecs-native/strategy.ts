@@ -104,7 +104,9 @@ export function nativeStrategy(
   const traffic = plan.traffic;
   // A pause may be held for as long as the whole deployment may take: the timeout plus ECS's own bakes.
   const bakesMs = ecsBakeMs(planConfiguration(before.deploymentConfiguration, native, { hookTimeoutMinutes: 1 }));
-  const configuration = planConfiguration(before.deploymentConfiguration, native, { hookTimeoutMinutes: hookTimeoutMinutes(deploy.timeoutMs + bakesMs) });
+  const configuration = planConfiguration(before.deploymentConfiguration, native, {
+    hookTimeoutMinutes: hookTimeoutMinutes(deploy.timeoutMs + bakesMs)
+  });
   const state: NativeState = {
     cluster,
     service: name,
@@ -113,7 +115,13 @@ export function nativeStrategy(
     previousTaskDefinitionArn: previous,
     ...(before.currentServiceDeployment ? { previousDeploymentArn: before.currentServiceDeployment } : {}),
     ...(before.deploymentConfiguration ? { originalConfiguration: before.deploymentConfiguration } : {}),
-    ...(traffic ? { productionRule: traffic.productionRule, targetGroups: traffic.targetGroups, ...(traffic.testRule ? { testRule: traffic.testRule } : {}) } : {}),
+    ...(traffic
+      ? {
+          productionRule: traffic.productionRule,
+          targetGroups: traffic.targetGroups,
+          ...(traffic.testRule ? { testRule: traffic.testRule } : {})
+        }
+      : {}),
     pollIntervalMs: deploy.pollIntervalMs,
     timeoutMs: deploy.timeoutMs,
     phase: 'starting'
@@ -126,7 +134,10 @@ export function nativeStrategy(
   watcher.anchor(before);
 
   const labels: Record<string, string> = traffic
-    ? { [traffic.targetGroups.blue]: targetGroupName(traffic.targetGroups.blue), [traffic.targetGroups.green]: targetGroupName(traffic.targetGroups.green) }
+    ? {
+        [traffic.targetGroups.blue]: targetGroupName(traffic.targetGroups.blue),
+        [traffic.targetGroups.green]: targetGroupName(traffic.targetGroups.green)
+      }
     : {};
   let weights: Weights = traffic ? { [traffic.targetGroups.blue]: 100, [traffic.targetGroups.green]: 0 } : {};
   let lastStage = '';
@@ -197,7 +208,9 @@ export function nativeStrategy(
   };
 
   const outputs = (): Record<string, string> => ({
-    ...(traffic ? { traffic: [traffic.targetGroups.blue, traffic.targetGroups.green].map((tg) => `${labels[tg]}=${weights[tg] ?? 0}`).join(',') } : {}),
+    ...(traffic
+      ? { traffic: [traffic.targetGroups.blue, traffic.targetGroups.green].map((tg) => `${labels[tg]}=${weights[tg] ?? 0}`).join(',') }
+      : {}),
     'steps-completed': String(stepsCompleted)
   });
   const result = (status: DeployResult['status'], reason: string): DeployResult =>
@@ -213,9 +226,20 @@ export function nativeStrategy(
   const policy = g.settings.inconclusive;
   const serviceGate: Gate = { name: 'service', check: () => Promise.resolve(analyseTargetRevision(watcher.deployment)) };
   const targets: Gate[] = traffic
-    ? [safe(targetHealthGate(traffic.targetGroups.green, () => watcher.deployment?.targetServiceRevision?.runningTaskCount ?? 0, live, 'targets'))]
+    ? [
+        safe(
+          targetHealthGate(
+            traffic.targetGroups.green,
+            () => watcher.deployment?.targetServiceRevision?.runningTaskCount ?? 0,
+            live,
+            'targets'
+          )
+        )
+      ]
     : [];
-  const smoke: Gate[] = native.smokeTest ? [guarded(smokeTestGate(native.smokeTest.url, native.smokeTest.timeoutMs, opts.fetch), policy)] : [];
+  const smoke: Gate[] = native.smokeTest
+    ? [guarded(smokeTestGate(native.smokeTest.url, native.smokeTest.timeoutMs, opts.fetch), policy)]
+    : [];
   const named: Gate[] = g.settings.alarms.length ? [guarded(alarmGate(g.settings.alarms, g.settings, g.baseline, live), policy)] : [];
   const temporaryGates = (held: boolean): Gate[] => {
     if (!temporary.length) return [];
@@ -229,7 +253,16 @@ export function nativeStrategy(
   const m = g.settings.metrics;
   const metrics: Gate[] =
     m && traffic
-      ? [guarded(metricGate({ canary: traffic.targetGroups.green, baseline: traffic.targetGroups.blue, since: () => watcher.deployment?.createdAt }, m, live), metricPolicy(policy, deploy.pollIntervalMs))]
+      ? [
+          guarded(
+            metricGate(
+              { canary: traffic.targetGroups.green, baseline: traffic.targetGroups.blue, since: () => watcher.deployment?.createdAt },
+              m,
+              live
+            ),
+            metricPolicy(policy, deploy.pollIntervalMs)
+          )
+        ]
       : [];
   /** At a pause before production traffic moves: settling tasks and `initial` targets hold until the timeout. */
   const beforeTraffic = (): Gate[] => [safe(serviceGate), ...targets, ...smoke, ...named, ...temporaryGates(true)];
@@ -248,7 +281,11 @@ export function nativeStrategy(
       started = true;
       if (g && wantsTemporaryAlarms(g.settings)) {
         try {
-          temporary = await createTemporaryAlarms({ cluster, service: name, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) }, g.settings.temporary, ctx);
+          temporary = await createTemporaryAlarms(
+            { cluster, service: name, deploymentTag: g.deploymentTag ?? randomUUID().slice(0, 8) },
+            g.settings.temporary,
+            ctx
+          );
         } catch (error) {
           return doneWith(result('failed', `${errorMessage(error)}; nothing was changed`));
         }
@@ -272,11 +309,19 @@ export function nativeStrategy(
         try {
           found = await findOurDeployment(ctx, state);
         } catch (readError) {
-          return abortWith(`updating service ${name} failed (${errorMessage(error)}) and reading it back failed too (${errorMessage(readError)})`, false);
+          return abortWith(
+            `updating service ${name} failed (${errorMessage(error)}) and reading it back failed too (${errorMessage(readError)})`,
+            false
+          );
         }
         if (!found) {
           saveNativeState(ctx, state, 'done');
-          return doneWith(result('failed', `${errorMessage(error)}; nothing was changed (service ${name} read back without a deployment of ${revision(taskDefinitionArn)})`));
+          return doneWith(
+            result(
+              'failed',
+              `${errorMessage(error)}; nothing was changed (service ${name} read back without a deployment of ${revision(taskDefinitionArn)})`
+            )
+          );
         }
         ctx.reporter.warning(`UpdateService's answer was lost, but ECS started deployment ${found}: watching it`);
         state.serviceDeploymentArn = found;
@@ -285,10 +330,16 @@ export function nativeStrategy(
         const current = updated?.currentServiceDeployment;
         state.serviceDeploymentArn = current && current !== state.previousDeploymentArn ? current : await awaitOurDeployment();
       }
-      if (!state.serviceDeploymentArn) return abortWith(`ECS accepted the update of service ${name} but no service deployment of ${revision(taskDefinitionArn)} appeared`, false);
+      if (!state.serviceDeploymentArn)
+        return abortWith(
+          `ECS accepted the update of service ${name} but no service deployment of ${revision(taskDefinitionArn)} appeared`,
+          false
+        );
       saveNativeState(ctx, state, 'deploying');
       watcher.arn = state.serviceDeploymentArn;
-      ctx.reporter.info(`Service deployment ${state.serviceDeploymentArn}: ${revision(previous)} → ${revision(taskDefinitionArn)} (${plan.strategy})`);
+      ctx.reporter.info(
+        `Service deployment ${state.serviceDeploymentArn}: ${revision(previous)} → ${revision(taskDefinitionArn)} (${plan.strategy})`
+      );
       return next;
     }
   };
@@ -305,7 +356,9 @@ export function nativeStrategy(
 
   const watchStep = (): Step => ({
     phase: stagePhase(lastStage || 'SCALE_UP'),
-    title: lastStage ? `ECS continues from ${lastStage}; watching the gates until the next pause` : `ECS scales up ${revision(taskDefinitionArn)}; watching until the first pause`,
+    title: lastStage
+      ? `ECS continues from ${lastStage}; watching the gates until the next pause`
+      : `ECS scales up ${revision(taskDefinitionArn)}; watching until the first pause`,
     run: async (): Promise<StepResult> => {
       const end = await watchGates<Watched>({
         ctx: live,
@@ -317,7 +370,8 @@ export function nativeStrategy(
           const sd = watcher.deployment;
           if (!sd) return undefined;
           const progress = readProgress(sd, answered);
-          if (progress.kind === 'in-progress') return progress.paused ? { kind: 'paused', hook: progress.paused, stage: progress.stage } : undefined;
+          if (progress.kind === 'in-progress')
+            return progress.paused ? { kind: 'paused', hook: progress.paused, stage: progress.stage } : undefined;
           return { kind: 'ended', progress };
         }
       });
@@ -364,7 +418,11 @@ export function nativeStrategy(
       // The pause ended without us (its timeout, or someone answered): the next watch sees what ECS did.
       if (end.kind === 'interrupted') return next;
       try {
-        await ctx.aws.ecs.continueServiceDeployment({ serviceDeploymentArn: state.serviceDeploymentArn!, hookId: at.hook.hookId, action: 'CONTINUE' });
+        await ctx.aws.ecs.continueServiceDeployment({
+          serviceDeploymentArn: state.serviceDeploymentArn!,
+          hookId: at.hook.hookId,
+          action: 'CONTINUE'
+        });
       } catch (error) {
         return abortWith(`answering CONTINUE at ${at.stage} failed: ${errorMessage(error)}`, false);
       }
@@ -388,7 +446,12 @@ export function nativeStrategy(
       const restored = await restoreConfiguration(ctx, state);
       saveNativeState(ctx, state, 'done');
       if (!production.ok) {
-        return doneWith(result('failed', `ECS reports the deployment SUCCESSFUL, but ${production.detail}: production is not verified on ${revision(taskDefinitionArn)}`));
+        return doneWith(
+          result(
+            'failed',
+            `ECS reports the deployment SUCCESSFUL, but ${production.detail}: production is not verified on ${revision(taskDefinitionArn)}`
+          )
+        );
       }
       const gateNames = [...new Set(withTraffic().map((x) => x.name))].join(', ');
       successReason =
@@ -416,7 +479,9 @@ export function nativeStrategy(
         return result('failed', `${why.reason}; no deployment of ${revision(taskDefinitionArn)} was started`);
       }
       state.serviceDeploymentArn = arn;
-      const outcome = await ctx.reporter.phase('rollback', `Rolling service ${name} back to ${revision(previous)}`, () => rollBackNative(ctx, state, arn));
+      const outcome = await ctx.reporter.phase('rollback', `Rolling service ${name} back to ${revision(previous)}`, () =>
+        rollBackNative(ctx, state, arn)
+      );
       if (outcome.weights) weights = percentages(outcome.weights);
       if (why.explain) await explain(ctx, cluster, watcher.withContext(ctx), name, { taskDefinitionArn });
       if (outcome.ok) return result('rolled-back', `${why.reason}: rolled back, ${outcome.detail}`);
@@ -438,7 +503,12 @@ function percentages(w: Weights): Weights {
 }
 
 /** ECS's own bakes in this configuration, in ms: they add to what the deployment may take. */
-function ecsBakeMs(c: { strategy?: string; bakeTimeInMinutes?: number; linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number }; canaryConfiguration?: { canaryBakeTimeInMinutes?: number } }): number {
+function ecsBakeMs(c: {
+  strategy?: string;
+  bakeTimeInMinutes?: number;
+  linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
+  canaryConfiguration?: { canaryBakeTimeInMinutes?: number };
+}): number {
   let minutes = c.bakeTimeInMinutes ?? 0;
   if (c.strategy === 'LINEAR') {
     // ECS's defaults: 10 % steps, 6 minutes between them.
@@ -448,4 +518,3 @@ function ecsBakeMs(c: { strategy?: string; bakeTimeInMinutes?: number; linearCon
   if (c.strategy === 'CANARY') minutes += c.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
   return minutes * 60_000;
 }
-

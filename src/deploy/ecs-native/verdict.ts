@@ -32,8 +32,13 @@ export function isTerminal(p: NativeProgress): p is Terminal {
 }
 
 /** A PAUSE hook awaiting action that we have not answered yet (ECS may show an answered one for a moment). */
-export function pausedHook(details: readonly DeploymentLifecycleHookDetail[] | undefined, answered: ReadonlySet<string>): PausedHook | undefined {
-  const hook = (details ?? []).find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION' && h.hookId && !answered.has(h.hookId));
+export function pausedHook(
+  details: readonly DeploymentLifecycleHookDetail[] | undefined,
+  answered: ReadonlySet<string>
+): PausedHook | undefined {
+  const hook = (details ?? []).find(
+    (h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION' && h.hookId && !answered.has(h.hookId)
+  );
   if (!hook?.hookId) return undefined;
   return {
     hookId: hook.hookId,
@@ -95,7 +100,8 @@ export function stagePhase(stage: string): 'prepare' | 'gates' | 'shift' | 'bake
 export function analyseTargetRevision(sd: ServiceDeployment | undefined): { phase: 'pass' | 'fail' | 'inconclusive'; reason: string } {
   if (!sd) return { phase: 'inconclusive', reason: 'the service deployment has not been read yet' };
   const p = readProgress(sd);
-  if (p.kind === 'rolling-back' || p.kind === 'rolled-back' || p.kind === 'rollback-failed') return { phase: 'fail', reason: `ECS is rolling the deployment back: ${p.reason}` };
+  if (p.kind === 'rolling-back' || p.kind === 'rolled-back' || p.kind === 'rollback-failed')
+    return { phase: 'fail', reason: `ECS is rolling the deployment back: ${p.reason}` };
   if (p.kind === 'stopped' || p.kind === 'stopping') return { phase: 'fail', reason: `ECS stopped the deployment: ${p.reason}` };
   const t = sd.targetServiceRevision;
   const requested = t?.requestedTaskCount ?? 0;
