@@ -1,2 +1,0 @@
-import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
-function f(o,i){let t=Array.from({length:i.length+1},(n,r)=>r);for(let n=1;n<=o.length;n++){let r=t[0];t[0]=n;for(let e=1;e<=i.length;e++){let s=t[e];t[e]=Math.min(t[e]+1,t[e-1]+1,r+(o[n-1]===i[e-1]?0:1)),r=s}}return t[i.length]}function l(o,i){let t,n=1/0;for(let r of i){let e=f(o.toLowerCase(),r.toLowerCase());e<n&&(t=r,n=e)}return t!==void 0&&n<=Math.max(2,Math.floor(o.length/3))?t:void 0}export{l as a};
