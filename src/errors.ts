@@ -4,9 +4,9 @@
  */
 export interface Location {
   /** path of the file the problem is in (template, vars file…) */
-  file?: string;
+  file?: string | undefined;
   /** 1-based line in that file, when known */
-  line?: number;
+  line?: number | undefined;
   /** path inside the document, e.g. `containerDefinitions[1].portMappings[0].containerPort` */
   path?: string;
 }

@@ -28,7 +28,7 @@ export interface AwsLogsTarget {
 
 /** The awslogs target of a container definition's logConfiguration, undefined for any other driver. */
 export function awslogsTarget(
-  logConfiguration: { logDriver?: string; options?: Record<string, string> } | undefined
+  logConfiguration: { logDriver?: string | undefined; options?: Record<string, string> | undefined } | undefined
 ): AwsLogsTarget | undefined {
   if (logConfiguration?.logDriver !== 'awslogs') return undefined;
   const o = logConfiguration.options ?? {};

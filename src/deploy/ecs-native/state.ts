@@ -28,7 +28,7 @@ export interface NativeState {
   /** The service's current deployment before ours: a current deployment with another ARN on our revision is ours. */
   previousDeploymentArn?: string;
   /** ECS's service deployment ARN, once known. */
-  serviceDeploymentArn?: string;
+  serviceDeploymentArn?: string | undefined;
   /** The service's deploymentConfiguration before we changed it. */
   originalConfiguration?: DeploymentConfiguration;
   /** For the strategies that shift traffic: the rule production traffic takes, and the target groups. */

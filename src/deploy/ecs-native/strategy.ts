@@ -8,7 +8,7 @@
  * ROLLBACK_SUCCESSFUL and verifies the production rule before saying "rolled back".
  */
 import { randomUUID } from 'node:crypto';
-import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration, Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../../errors.js';
 import { alarmGate, createTemporaryAlarms, deleteTemporaryAlarms } from '../../gates/alarms.js';
 import type { AlarmBaseline } from '../../gates/analysis.js';
@@ -503,12 +503,9 @@ function percentages(w: Weights): Weights {
 }
 
 /** ECS's own bakes in this configuration, in ms: they add to what the deployment may take. */
-function ecsBakeMs(c: {
-  strategy?: string;
-  bakeTimeInMinutes?: number;
-  linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
-  canaryConfiguration?: { canaryBakeTimeInMinutes?: number };
-}): number {
+function ecsBakeMs(
+  c: Pick<DeploymentConfiguration, 'strategy' | 'bakeTimeInMinutes' | 'linearConfiguration' | 'canaryConfiguration'>
+): number {
   let minutes = c.bakeTimeInMinutes ?? 0;
   if (c.strategy === 'LINEAR') {
     // ECS's defaults: 10 % steps, 6 minutes between them.
