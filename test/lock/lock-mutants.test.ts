@@ -213,3 +213,87 @@ describe('options and names', () => {
     expect(error.message).toBe(`deployment lock ${KEY} is held by ${RUN_B} (lock-timeout is 0: not waiting). Nothing was changed.`);
   });
 });
+
+describe('a takeover whose answer was lost', () => {
+  it('holds from when the write that landed was sent, so the lease it promised is not overstated', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.abandoned(KEY, RUN_B, 30_000);
+    const put = store.putItem.bind(store);
+    let lostAnswers = 1;
+    // The takeover lands in DynamoDB, but its answer never reaches us.
+    store.putItem = async (table, item, condition) => {
+      const result = await put(table, item, condition);
+      if (condition.kind === 'version-is' && result === 'ok' && lostAnswers-- > 0)
+        throw new AwsCallError('putting item', 'TimeoutError', 'socket timed out');
+      return result;
+    };
+    const o = options(clock, { timeoutMs: 120_000, pollMs: 15_000 });
+    const handle = await acquireLocks(store, [KEY], o);
+    expect(clock.now()).toBe(45_000);
+    expect(store.items.get(KEY)?.Owner).toBe('owner-a');
+    expect(o.log.lines.at(-1)).toBe(`info: holding deployment lock ${KEY} in DynamoDB table ecs-rollout-locks`);
+
+    // A waiter may take over a lease after the write landed (at 30 s), not after we learned of it (45 s).
+    store.fail = (op) => (op === 'updateItem' ? throttled() : undefined);
+    await clock.advance(10_000);
+    expect(handle.lost.aborted).toBe(false);
+    await clock.advance(10_000);
+    expect(handle.lost.aborted).toBe(true);
+    expect((handle.lost.reason as Error).message).toMatch(/no heartbeat reached DynamoDB for a whole lease \(30 s; last error:/);
+  });
+});
+
+describe("the holder's lease", () => {
+  it.each([
+    ['missing (read as NaN)', Number.NaN],
+    ['zero', 0],
+    ['negative', -5_000],
+    ['infinite', Number.POSITIVE_INFINITY]
+  ])('%s: our own lease is used, so a dead holder is taken over after 30 s, neither at once nor never', async (_what, leaseMs) => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.abandoned(KEY, RUN_B, leaseMs);
+    const o = options(clock, { timeoutMs: 120_000 });
+    const handle = await acquireLocks(store, [KEY], o);
+    expect(clock.now()).toBe(30_000);
+    expect(store.items.get(KEY)?.Owner).toBe('owner-a');
+    expect(o.log.lines).toContain(
+      `warning: took over deployment lock ${KEY} from ${RUN_B}: its heartbeat had stopped for a whole lease (30 s)`
+    );
+    await handle.release();
+  });
+
+  it("a holder's longer lease is waited out in full", async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.abandoned(KEY, RUN_B, 90_000);
+    const o = options(clock, { timeoutMs: 120_000 });
+    await (await acquireLocks(store, [KEY], o)).release();
+    expect(o.log.lines).toContain(
+      `warning: took over deployment lock ${KEY} from ${RUN_B}: its heartbeat had stopped for a whole lease (90 s)`
+    );
+    expect(clock.now()).toBe(90_000);
+  });
+});
+
+describe('a heartbeat that never answers', () => {
+  it('loses the lock once a whole lease has passed since the last renewal, saying another run may take it', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.updateItem = () => new Promise(() => undefined);
+    await clock.advance(20_000);
+    expect(handle.lost.aborted).toBe(false);
+    await clock.advance(10_000);
+    expect(handle.lost.aborted).toBe(true);
+    expect((handle.lost.reason as Error).message).toBe(
+      `lost deployment lock ${KEY}: no heartbeat reached DynamoDB for a whole lease (30 s): another run may take it over`
+    );
+    expect(o.log.lines.at(-1)).toBe(
+      `warning: lost deployment lock ${KEY}: no heartbeat reached DynamoDB for a whole lease (30 s): another run may take it over`
+    );
+    expect(clock.running()).toBe(0);
+  });
+});
