@@ -6,9 +6,11 @@
  * from before the caller's own last change to the service (an UpdateService makes the next
  * read a fresh one). One fetch at a time per cluster is the shared budget; while ECS or
  * CloudWatch throttles it, the last answer (a few polls old at most) stands in, so a
- * throttled account slows the watchers' view instead of failing their reads.
+ * throttled account slows the watchers' view instead of failing their reads. The metric
+ * gates' GetMetricData asked in one tick go out together (500 queries a call), each caller
+ * answered with its own queries' datapoints inside its own window.
  */
-import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type { CompositeAlarm, MetricAlarm, MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { Failure, Service } from '@aws-sdk/client-ecs';
 import type { Aws } from '../aws/clients.js';
 import { ABORT, AwsCallError, TIMEOUT, isThrottle } from '../aws/errors.js';
@@ -29,6 +31,9 @@ export interface BatchStats {
   /** Reads the watchers asked for (what the calls would have been without this layer). */
   serviceReads: number;
   alarmReads: number;
+  /** Merged GetMetricData calls made (each up to 500 queries), and the calls the gates asked for. */
+  getMetricDataCalls: number;
+  metricReads: number;
   /** Fetches throttled, answered from the last answer instead. */
   throttled: number;
   line(): string;
@@ -154,11 +159,14 @@ export function batchedAws(base: Aws, o: BatchOptions): Aws & { stats: BatchStat
     describeAlarmsCalls: 0,
     serviceReads: 0,
     alarmReads: 0,
+    getMetricDataCalls: 0,
+    metricReads: 0,
     throttled: 0,
     line() {
       return (
         `release polling: ${this.describeServicesCalls} DescribeServices call${this.describeServicesCalls === 1 ? '' : 's'} for ${this.serviceReads} service reads, ` +
-        `${this.describeAlarmsCalls} DescribeAlarms for ${this.alarmReads} alarm reads${this.throttled ? `, ${this.throttled} throttled (answered from the last answer)` : ''}`
+        `${this.describeAlarmsCalls} DescribeAlarms for ${this.alarmReads} alarm reads, ` +
+        `${this.getMetricDataCalls} GetMetricData for ${this.metricReads} metric reads${this.throttled ? `, ${this.throttled} throttled (answered from the last answer)` : ''}`
       );
     }
   };
@@ -225,6 +233,8 @@ export function batchedAws(base: Aws, o: BatchOptions): Aws & { stats: BatchStat
     }
     return result;
   };
+  const getMetricData = metricBatcher(base, stats);
+
   /** A change made through this layer: reads after it are fresh ones. */
   const changing = async <T>(mark: () => void, call: () => Promise<T>): Promise<T> => {
     mark();
@@ -255,6 +265,8 @@ export function batchedAws(base: Aws, o: BatchOptions): Aws & { stats: BatchStat
     cloudwatch: {
       ...inner.cloudwatch,
       describeAlarms: (names) => bounded(describeAlarms(names), `reading alarms ${names.join(', ')}`, signals, timeoutMs),
+      getMetricData: (queries, startTime, endTime) =>
+        bounded(getMetricData(queries, startTime, endTime), metricsAction(queries), signals, timeoutMs),
       putMetricAlarm: (input) =>
         changing(
           () => alarms.changed(),
@@ -270,6 +282,99 @@ export function batchedAws(base: Aws, o: BatchOptions): Aws & { stats: BatchStat
     withCallTimeout: (ms) => view(inner.withCallTimeout(ms), signals, ms)
   });
   return Object.assign(view(base, [], undefined), { stats });
+}
+
+type MetricCaller = {
+  queries: MetricDataQuery[];
+  start: number;
+  end: number;
+  resolve: (r: MetricDataResult[]) => void;
+  reject: (e: unknown) => void;
+};
+
+/** 500 queries per GetMetricData is CloudWatch's limit. */
+const METRIC_QUERIES_PER_CALL = 500;
+
+function metricsAction(queries: MetricDataQuery[]): string {
+  const names = queries.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Id ?? '?').filter((v, i, a) => a.indexOf(v) === i);
+  return `reading metric${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
+}
+
+/**
+ * GetMetricData asked in one tick become one call per 500 queries over the union of the callers'
+ * windows. Ids are made unique per caller (and given back as they were asked); each caller gets
+ * only the datapoints in its own [start, end), which is what CloudWatch would have answered it
+ * alone. A caller whose queries use metric math refers to its own Ids inside expressions, so it
+ * is not merged; paging by NextToken is the client's.
+ */
+function metricBatcher(
+  base: Aws,
+  stats: BatchStats
+): (queries: MetricDataQuery[], startTime: Date, endTime: Date) => Promise<MetricDataResult[]> {
+  let pending: MetricCaller[] = [];
+  const flush = (): void => {
+    const callers = pending;
+    pending = [];
+    // Every query of every caller, with an Id of its own; a caller larger than a call spans several.
+    const flat = callers.flatMap((c, i) =>
+      c.queries.map((q) => ({ caller: i, id: q.Id ?? '', query: { ...q, Id: `b${i}_${q.Id ?? ''}` } }))
+    );
+    const owners = new Map(flat.map((f) => [f.query.Id, f]));
+    const parts: Array<Promise<MetricDataResult[]>> = [];
+    for (let at = 0; at < flat.length; at += METRIC_QUERIES_PER_CALL) {
+      const chunk = flat.slice(at, at + METRIC_QUERIES_PER_CALL);
+      const mine = [...new Set(chunk.map((f) => callers[f.caller]!))];
+      stats.getMetricDataCalls++;
+      parts.push(
+        base.cloudwatch.getMetricData(
+          chunk.map((f) => f.query),
+          new Date(Math.min(...mine.map((c) => c.start))),
+          new Date(Math.max(...mine.map((c) => c.end)))
+        )
+      );
+    }
+    const byCaller = callers.map((c, i) => {
+      const calls = [...new Set(flat.flatMap((f, n) => (f.caller === i ? [Math.floor(n / METRIC_QUERIES_PER_CALL)] : [])))];
+      return { c, calls };
+    });
+    for (const { c, calls } of byCaller) {
+      Promise.all(calls.map((n) => parts[n]!)).then((answers) => {
+        const out: MetricDataResult[] = [];
+        for (const r of answers.flat()) {
+          const owner = owners.get(r.Id ?? '');
+          if (!owner || callers[owner.caller] !== c) continue;
+          out.push(inWindow({ ...r, Id: owner.id }, c.start, c.end));
+        }
+        c.resolve(out);
+      }, c.reject);
+    }
+  };
+  return async (queries, startTime, endTime) => {
+    stats.metricReads++;
+    if (queries.length === 0) return [];
+    if (queries.some((q) => q.Expression !== undefined)) {
+      stats.getMetricDataCalls += Math.ceil(queries.length / METRIC_QUERIES_PER_CALL);
+      return base.cloudwatch.getMetricData(queries, startTime, endTime);
+    }
+    return new Promise<MetricDataResult[]>((resolve, reject) => {
+      // The other gates checking in this tick add their queries first: one call for all of them.
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ queries, start: startTime.getTime(), end: endTime.getTime(), resolve, reject });
+    });
+  };
+}
+
+/** A result cut to the datapoints in [start, end), as CloudWatch answers a call over that window. */
+function inWindow(r: MetricDataResult, start: number, end: number): MetricDataResult {
+  const keep = (r.Timestamps ?? []).map((t) => {
+    const ms = new Date(t).getTime();
+    return ms >= start && ms < end;
+  });
+  return {
+    ...r,
+    Timestamps: (r.Timestamps ?? []).filter((_, i) => keep[i]),
+    Values: (r.Values ?? []).filter((_, i) => keep[i])
+  };
 }
 
 /**
