@@ -1,8 +1,8 @@
 /** Lock cases mutation testing found unguarded: release, heartbeat and table paths, transient errors, option checks; each with what the user reads. */
 import { describe, expect, it } from '@jest/globals';
 import { AwsCallError } from '../../src/aws/errors.js';
-import { acquireLocks, lockHolder, lockKeys } from '../../src/lock/lock.js';
-import { FakeClock, FakeStore, KEY, RUN_B, options, rejection } from './lock-fakes.js';
+import { acquireLocks, lockHolder, lockKeys, newOwnerId } from '../../src/lock/lock.js';
+import { FakeClock, FakeStore, KEY, RUN_B, options, rejection, settle } from './lock-fakes.js';
 
 const throttled = (): AwsCallError => new AwsCallError('putting item', 'ThrottlingException', 'Rate exceeded');
 
@@ -295,5 +295,231 @@ describe('a heartbeat that never answers', () => {
       `warning: lost deployment lock ${KEY}: no heartbeat reached DynamoDB for a whole lease (30 s): another run may take it over`
     );
     expect(clock.running()).toBe(0);
+  });
+});
+
+describe('what waiting says and how long it takes', () => {
+  it('a poll is cut short so that a dead holder is taken over when its lease ends, not at the next poll', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.abandoned(KEY, RUN_B, 30_000);
+    await (await acquireLocks(store, [KEY], options(clock, { timeoutMs: 120_000, pollMs: 20_000 }))).release();
+    expect(clock.sleeps).toEqual([20_000, 10_000]);
+    expect(clock.now()).toBe(30_000);
+  });
+
+  it('lock-timeout counts from when this run started waiting, not from when the machine booted', async () => {
+    const clock = new FakeClock();
+    clock.t = 1_000_000;
+    const store = new FakeStore();
+    store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'v', LeaseMs: 300_000 });
+    const o = options(clock, { timeoutMs: 10_000 });
+    const error = await rejection(acquireLocks(store, [KEY], o));
+    expect(error.message).toBe(
+      `deployment lock ${KEY} is held by ${RUN_B}; gave up after waiting 10 s (lock-timeout). Nothing was changed.`
+    );
+    expect(clock.now()).toBe(1_010_000);
+
+    // A transient error early in a long wait is tried again, however late the clock already is.
+    const later = new FakeStore();
+    let fails = 1;
+    later.fail = (op) => (op.startsWith('putItem') && fails-- > 0 ? throttled() : undefined);
+    await (await acquireLocks(later, [KEY], options(clock, { timeoutMs: 60_000 }))).release();
+    expect(later.items.has(KEY)).toBe(false);
+  });
+
+  it('with lock-timeout 0 the holder is named without a wait, and the time it was taken only when known', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'v', LeaseMs: 30_000 });
+    const o = options(clock);
+    await rejection(acquireLocks(store, [KEY], o));
+    expect(o.log.lines).toEqual([`info: deployment lock ${KEY} is held by ${RUN_B}`]);
+  });
+
+  it('a transient error with lock-timeout 0 is thrown without waiting', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.fail = (op) => (op.startsWith('putItem') ? throttled() : undefined);
+    await expect(acquireLocks(store, [KEY], options(clock))).rejects.toThrow(/ThrottlingException/);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('"Rate exceeded" under any code is throttling, tried again; only the first failure is a warning', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    let fails = 3;
+    store.fail = (op) =>
+      op.startsWith('putItem') && fails-- > 0 ? new AwsCallError('putting item', 'LimitExceeded', 'Rate exceeded') : undefined;
+    const o = options(clock, { timeoutMs: 60_000 });
+    await (await acquireLocks(store, [KEY], o)).release();
+    expect(o.log.lines.filter((l) => l.includes('trying again'))).toEqual([
+      `warning: deployment lock ${KEY}: putting item: LimitExceeded: Rate exceeded; trying again`
+    ]);
+  });
+
+  it('a lock released between our write and our read is taken at once', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'v', LeaseMs: 30_000 });
+    const get = store.getItem.bind(store);
+    store.getItem = async (table, key) => {
+      store.items.delete(key);
+      return get(table, key);
+    };
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    expect(store.items.get(KEY)?.Owner).toBe('owner-a');
+    expect(clock.sleeps).toEqual([]);
+    await handle.release();
+  });
+
+  it('cancelled before anyone was seen holding it: the message names only the key', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const abort = new AbortController();
+    store.putItem = async () => {
+      abort.abort();
+      throw new Error('This operation was aborted');
+    };
+    const error = await rejection(acquireLocks(store, [KEY], options(clock, { timeoutMs: 60_000, signal: abort.signal })));
+    expect(error).toMatchObject({ reason: 'cancelled', key: KEY, message: `cancelled while waiting for deployment lock ${KEY}` });
+  });
+});
+
+describe('the table', () => {
+  it('a table that keeps vanishing is created three times, then refused naming the table', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.putItem = async () => 'no-table';
+    const error = await rejection(acquireLocks(store, [KEY], options(clock)));
+    expect(error).toMatchObject({
+      reason: 'table',
+      key: KEY,
+      message: 'DynamoDB table ecs-rollout-locks is still missing after creating it'
+    });
+    expect(store.calls.filter((c) => c.startsWith('createTable'))).toHaveLength(3);
+  });
+
+  it('is polled every second while it is being created, and given up on exactly two minutes after', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.table = 'missing';
+    store.describeTable = async () => undefined;
+    const error = await rejection(acquireLocks(store, [KEY], options(clock)));
+    expect(error.message).toBe('DynamoDB table ecs-rollout-locks is missing 120 s after it was created; expected ACTIVE');
+    expect(clock.now()).toBe(120_000);
+    expect(new Set(clock.sleeps)).toEqual(new Set([1_000]));
+  });
+
+  it('cancelling while the table is being created says so', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    store.table = 'missing';
+    store.describeTable = async () => 'CREATING';
+    const abort = new AbortController();
+    clock.onSleep = () => abort.abort();
+    const error = await rejection(acquireLocks(store, [KEY], options(clock, { signal: abort.signal })));
+    expect(error).toMatchObject({
+      reason: 'cancelled',
+      message: 'cancelled while waiting for DynamoDB table ecs-rollout-locks to become ACTIVE'
+    });
+  });
+});
+
+describe('heartbeats and release, edge cases', () => {
+  it('a lease of 1.234 s is said as 1.2 s', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const handle = await acquireLocks(store, [KEY], options(clock, { leaseMs: 1_234 }));
+    store.updateItem = () => new Promise(() => undefined);
+    await clock.advance(2_000);
+    expect((handle.lost.reason as Error).message).toMatch(/for a whole lease \(1\.2 s\)/);
+  });
+
+  it('heartbeat failures after the first are not repeated as warnings', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.fail = (op) => (op === 'updateItem' ? throttled() : undefined);
+    await clock.advance(20_000);
+    expect(handle.lost.aborted).toBe(false);
+    expect(o.log.lines.filter((l) => l.startsWith('warning: heartbeat'))).toHaveLength(1);
+  });
+
+  it.each([
+    ['a heartbeat refused', 'update'],
+    ['a read after a refused heartbeat', 'get'],
+    ['a heartbeat that fails', 'throw']
+  ])('%s that answers only after the release loses nothing and warns of nothing', async (_what, late) => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    let answer: () => void = () => undefined;
+    const later = <T>(value: () => T): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        answer = () => (late === 'throw' ? reject(throttled()) : resolve(value()));
+      });
+    if (late === 'update') store.updateItem = () => later(() => 'condition-failed' as const);
+    if (late === 'throw') store.updateItem = () => later(() => 'ok' as const);
+    if (late === 'get') {
+      store.updateItem = async () => 'condition-failed';
+      store.getItem = () => later(() => ({ LockKey: KEY, Owner: 'b', Holder: RUN_B, Version: 'x', LeaseMs: 30_000 }));
+    }
+    await clock.advance(10_000);
+    await handle.release();
+    answer();
+    await settle();
+    expect(handle.lost.aborted).toBe(false);
+    expect(o.log.lines.filter((l) => l.startsWith('warning'))).toEqual([]);
+  });
+
+  it('a release that finds the table gone does not claim to have released anything', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.deleteItem = async () => 'no-table';
+    await handle.release();
+    expect(o.log.lines.some((l) => l.includes('released'))).toBe(false);
+  });
+
+  it('a key lost while the next one was being waited for makes the whole handle lost at once', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const [first, second] = ['listener:arn:x', KEY];
+    store.abandoned(second, 'dead', 30_000);
+    clock.onSleep = (now) => {
+      if (now === 5_000) store.items.set(first, { LockKey: first, Owner: 'b', Holder: RUN_B, Version: 'x', LeaseMs: 30_000 });
+    };
+    const handle = await acquireLocks(store, [second, first], options(clock, { timeoutMs: 120_000 }));
+    expect(handle.keys).toEqual([first, second]);
+    expect(handle.lost.aborted).toBe(true);
+    expect((handle.lost.reason as Error).message).toBe(
+      `lost deployment lock ${first}: ${RUN_B} took it over (our heartbeat had not reached DynamoDB for a lease)`
+    );
+  });
+});
+
+describe('limits and ids', () => {
+  it('the largest lease and poll a timer can hold are accepted', async () => {
+    const store = new FakeStore();
+    const handle = await acquireLocks(store, [KEY], options(new FakeClock(), { leaseMs: 3 * (2 ** 31 - 1), pollMs: 2 ** 31 - 1 }));
+    expect(store.items.get(KEY)?.LeaseMs).toBe(3 * (2 ** 31 - 1));
+    await handle.release();
+  });
+
+  it('each run gets its own owner id', () => {
+    const [a, b] = [newOwnerId(), newOwnerId()];
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('the holder on github.com names the run and its attempt', () => {
+    expect(lockHolder({ GITHUB_RUN_ID: '5', GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ATTEMPT: '2' })).toBe(
+      'https://github.com/a/b/actions/runs/5 (attempt 2)'
+    );
   });
 });
