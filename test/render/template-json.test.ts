@@ -97,6 +97,12 @@ describe('plain JSON never loads the YAML reader', () => {
     await expect(parseTemplate('{}', file, vars())).rejects.toThrow('the YAML package was used');
   });
 
+  it('100 000 values, the most a template may hold, are still read as JSON; one more goes to the YAML reader', async () => {
+    const list = (n: number): string => `[${Array(n).fill('1').join(',')}]`;
+    expect(((await parseTemplate(list(99_999), 'td.json', vars())).doc as number[]).length).toBe(99_999);
+    await expect(parseTemplate(list(100_000), 'td.json', vars())).rejects.toThrow('the YAML package was used');
+  });
+
   it('a .yaml.json file is JSON', async () => {
     expect((await parseTemplate('{}', 'td.yaml.json', vars())).doc).toEqual({});
   });

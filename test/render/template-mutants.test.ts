@@ -219,3 +219,18 @@ describe('YAML lines and limits', () => {
     expect((await parseTemplate('cpu: {{cpu}}', 'td.yaml', vars({ cpu: '256' }))).doc).toEqual({ cpu: '256' });
   });
 });
+
+describe('what a syntax error says', () => {
+  it('one line: where, what the YAML reader found, and the fix (no source excerpt glued on)', async () => {
+    expect(await problems('family: web\ncpu: [1\n', 'td.yaml')).toEqual([
+      'td.yaml:3: is not valid JSON or YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (fix the syntax at that line)'
+    ]);
+  });
+});
+
+describe('the value limit in YAML', () => {
+  it('exactly 100 000 values (the list and its items) are read', async () => {
+    const doc = (await parseTemplate(`[${Array(99_999).fill('1').join(',')}]`, 'td.yaml', vars())).doc as number[];
+    expect(doc).toHaveLength(99_999);
+  });
+});
