@@ -234,3 +234,14 @@ describe('the value limit in YAML', () => {
     expect(doc).toHaveLength(99_999);
   });
 });
+
+describe('keys YAML reads as something other than a name', () => {
+  it.each([
+    ['true', 'true: x'],
+    ['null', '~: x']
+  ])('a %s key is refused at its own line, not turned into a name', async (_what, line) => {
+    expect(await problems(`family: web\n${line}\n`, 'td.yaml')).toEqual([
+      'td.yaml:2: has a key that is not a plain name (use string keys)'
+    ]);
+  });
+});
