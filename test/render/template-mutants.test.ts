@@ -245,3 +245,23 @@ describe('keys YAML reads as something other than a name', () => {
     ]);
   });
 });
+
+describe('text the JSON reader must leave to the YAML reader', () => {
+  it('a list item glued to garbage is one YAML string, not two JSON numbers', async () => {
+    expect((await parseTemplate('{"a": [1 x2]}', 'td.json', vars())).doc).toEqual({ a: ['1 x2'] });
+  });
+
+  it('a pair glued to garbage is a syntax error, not a second key', async () => {
+    expect(await problems('{"a": 1 x"b": 2}', 'td.json')).toEqual([
+      'td.json:1: is not valid JSON or YAML: Block collections are not allowed within flow collections (fix the syntax at that line)'
+    ]);
+  });
+});
+
+describe('empty YAML values', () => {
+  it('an empty file, a key without a value, ~ and null are all null', async () => {
+    expect((await parseTemplate('', 'td.yaml', vars())).doc).toBeNull();
+    expect((await parseTemplate('? a\n', 'td.yaml', vars())).doc).toEqual({ a: null });
+    expect((await parseTemplate('a: ~\nb: null\nc: true', 'td.yaml', vars())).doc).toEqual({ a: null, b: null, c: true });
+  });
+});
