@@ -175,6 +175,8 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
   /** The holder's item and when (our clock) we first saw its Version: its lease runs from there. */
   let seen: { item: LockItem; at: number } | undefined;
   let reported: string | undefined;
+  /** When we last said anything about the wait: a long wait still prints a line every 30 s. */
+  let said = timer.now();
   let tableAttempts = 0;
   const cancelled = (): LockError =>
     new LockError(
@@ -233,12 +235,19 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
       if (!seen || seen.item.Version !== current.Version) seen = { item: current, at: timer.now() };
       if (reported !== current.Holder) {
         reported = current.Holder;
+        said = timer.now();
         log.info(
           `deployment lock ${key} is held by ${current.Holder || 'an unnamed holder'}${current.AcquiredAt ? ` (since ${current.AcquiredAt})` : ''}` +
             (o.timeoutMs > 0 ? `; waiting up to ${seconds(o.timeoutMs)}` : '')
         );
       }
       const now = timer.now();
+      if (now - said >= WAIT_HEARTBEAT_MS) {
+        said = now;
+        log.info(
+          `still waiting for deployment lock ${key} (held by ${current.Holder || 'an unnamed holder'}): ${seconds(Math.round(now - started))} of ${seconds(o.timeoutMs)}`
+        );
+      }
       const untilTakeover = seen.at + leaseOf(current, o) - now;
       if (untilTakeover <= 0) continue;
       const remaining = started + o.timeoutMs - now;
@@ -267,6 +276,9 @@ async function acquireOne(db: LockStore, key: string, o: LockOptions, started: n
     }
   }
 }
+
+/** Live progress: never more than this long without a line while waiting for a lock. */
+const WAIT_HEARTBEAT_MS = 30_000;
 
 const TRANSIENT =
   /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|TooManyRequests|InternalServerError|InternalFailure|ServiceUnavailable|TimeoutError|RequestTimeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i;

@@ -63,6 +63,17 @@ describe('acquireLocks', () => {
     await handle.release();
   });
 
+  it('a long wait says every 30 s that it is still waiting, for how long and for whom', async () => {
+    const clock = new FakeClock();
+    const db = new FakeStore();
+    const a = await acquireLocks(db, [KEY], options(clock, { leaseMs: 30_000 }));
+    const b = options(clock, { owner: 'owner-b', holder: RUN_B, timeoutMs: 100_000 });
+    await rejection(acquireLocks(db, [KEY], b));
+    const still = b.log.lines.filter((l) => l.startsWith(`info: still waiting for deployment lock ${KEY} (held by ${RUN_A}):`));
+    expect(still.map((l) => l.replace(/.*: /, ''))).toEqual(['30 s of 100 s', '60 s of 100 s', '90 s of 100 s']);
+    await a.release();
+  });
+
   it('gives up after lock-timeout while a live holder keeps heartbeating, and never takes it over', async () => {
     const clock = new FakeClock();
     const db = new FakeStore();
