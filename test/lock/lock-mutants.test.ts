@@ -408,6 +408,7 @@ describe('the table', () => {
     store.describeTable = async () => undefined;
     const error = await rejection(acquireLocks(store, [KEY], options(clock)));
     expect(error.message).toBe('DynamoDB table ecs-rollout-locks is missing 120 s after it was created; expected ACTIVE');
+    expect(error.reason).toBe('table');
     expect(clock.now()).toBe(120_000);
     expect(new Set(clock.sleeps)).toEqual(new Set([1_000]));
   });
@@ -521,5 +522,21 @@ describe('limits and ids', () => {
     expect(lockHolder({ GITHUB_RUN_ID: '5', GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ATTEMPT: '2' })).toBe(
       'https://github.com/a/b/actions/runs/5 (attempt 2)'
     );
+  });
+});
+
+describe('a holder without a name', () => {
+  it('is "another run" when it takes over our lock, and when we find it holding ours at release', async () => {
+    const clock = new FakeClock();
+    const store = new FakeStore();
+    const o = options(clock);
+    const handle = await acquireLocks(store, [KEY], o);
+    store.items.set(KEY, { LockKey: KEY, Owner: 'b', Holder: '', Version: 'x', LeaseMs: 30_000 });
+    await clock.advance(10_000);
+    expect((handle.lost.reason as Error).message).toBe(
+      `lost deployment lock ${KEY}: another run took it over (our heartbeat had not reached DynamoDB for a lease)`
+    );
+    await handle.release();
+    expect(o.log.lines.at(-1)).toBe(`warning: deployment lock ${KEY} had already been taken over by another run`);
   });
 });
