@@ -1,5 +1,5 @@
 /** Lock cases mutation testing found unguarded: release, heartbeat and table paths, transient errors, option checks; each with what the user reads. */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { AwsCallError } from '../../src/aws/errors.js';
 import { acquireLocks, lockHolder, lockKeys, newOwnerId } from '../../src/lock/lock.js';
 import { FakeClock, FakeStore, KEY, RUN_B, options, rejection, settle } from './lock-fakes.js';
@@ -538,5 +538,28 @@ describe('a holder without a name', () => {
     );
     await handle.release();
     expect(o.log.lines.at(-1)).toBe(`warning: deployment lock ${KEY} had already been taken over by another run`);
+  });
+});
+
+describe('the real heartbeat timer', () => {
+  it('beats every third of the lease, and a release stops it and resolves', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const clock = new FakeClock();
+      const store = new FakeStore();
+      const o = options(clock);
+      delete o.schedule;
+      const handle = await acquireLocks(store, [KEY], o);
+      jest.advanceTimersByTime(10_000);
+      await settle();
+      expect(store.calls.filter((c) => c.startsWith('updateItem'))).toHaveLength(1);
+      await handle.release();
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(30_000);
+      await settle();
+      expect(store.calls.filter((c) => c.startsWith('updateItem'))).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
