@@ -126,7 +126,8 @@ const steps: Step[] = [
     }
   },
   {
-    title: 'a release that crashes on start: the ECS circuit breaker rolls it back',
+    title:
+      "a release that crashes on start is rolled back to web:2, the exit code named (the first crash, or ECS's circuit breaker if it trips first)",
     inputs: () => ({ 'task-definition': 'examples/web.taskdef.json', vars: withTag('v3-crash'), cluster: 'prod', service: 'web', ...fast }),
     expect: async (run, sim) => {
       if (run.exitCode === 0 || run.outputs.status !== 'rolled-back') return `expected rolled-back, got ${run.outputs.status}`;
