@@ -53,10 +53,11 @@ export function logStreamConsoleUrl(region: string, group: string, stream: strin
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${esc(group)}/log-events/${esc(stream)}`;
 }
 
-const CALL_TIMEOUT_MS = 10_000;
+/** Without a `call-timeout` (tests, the CLI's defaults): the SDK clients' own default deadline. */
+const CALL_TIMEOUT_MS = 30_000;
 
 /** One client per region, created on first use. */
-export function createLogsApi(options: { maxAttempts?: number } = {}): LogsApi {
+export function createLogsApi(options: { maxAttempts?: number; callTimeoutMs?: number } = {}): LogsApi {
   const clients = new Map<string, Promise<{ client: CloudWatchLogsClient; sdk: typeof import('@aws-sdk/client-cloudwatch-logs') }>>();
   const clientFor = (region: string | undefined) => {
     const key = region ?? '';
@@ -77,7 +78,7 @@ export function createLogsApi(options: { maxAttempts?: number } = {}): LogsApi {
         const out = await client.send(
           new sdk.GetLogEventsCommand({ logGroupName: group, logStreamName: stream, limit: lines, startFromHead: false }),
           {
-            abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS)
+            abortSignal: AbortSignal.timeout(options.callTimeoutMs ?? CALL_TIMEOUT_MS)
           }
         );
         return (out.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: (e.message ?? '').replace(/\s+$/, '') }));

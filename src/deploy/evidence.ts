@@ -42,6 +42,8 @@ export interface EvidenceOptions {
   logLines?: number;
   /** Defaults to the real CloudWatch Logs, loaded only when a failure needs it. */
   logs?: LogsApi;
+  /** The deadline of one Logs call (`call-timeout`). */
+  callTimeoutMs?: number;
 }
 
 export const DEFAULT_LOG_LINES = 20;
@@ -243,7 +245,7 @@ async function containerLogsEvidence(
   if (failed.length === 0) return [];
   const { taskDefinition } = await ctx.aws.ecs.describeTaskDefinition(input.taskDefinitionArn);
   const definitions = new Map((taskDefinition.containerDefinitions ?? []).map((d: ContainerDefinition) => [d.name ?? '', d]));
-  const logs = ctx.evidence?.logs ?? defaultLogs();
+  const logs = ctx.evidence?.logs ?? defaultLogs(ctx.evidence?.callTimeoutMs);
   const out: Evidence[] = [];
   for (const task of failed) {
     const id = taskIdOf(task);
@@ -281,9 +283,11 @@ function failedContainers(task: Task): NonNullable<Task['containers']> {
   return own.length ? own : containers.slice(0, 1);
 }
 
-let sharedLogs: LogsApi | undefined;
-function defaultLogs(): LogsApi {
-  return (sharedLogs ??= createLogsApi());
+const sharedLogs = new Map<number | undefined, LogsApi>();
+function defaultLogs(callTimeoutMs: number | undefined): LogsApi {
+  let logs = sharedLogs.get(callTimeoutMs);
+  if (!logs) sharedLogs.set(callTimeoutMs, (logs = createLogsApi(callTimeoutMs === undefined ? {} : { callTimeoutMs })));
+  return logs;
 }
 
 function eventsEvidence(input: EvidenceInput): Evidence | undefined {

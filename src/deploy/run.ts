@@ -143,7 +143,8 @@ export async function deployWithGates(
   ctx: DeployContext
 ): Promise<DeployResult> {
   const { deploy, gates } = settings;
-  if (deploy.logLines !== undefined) ctx = { ...ctx, evidence: { ...ctx.evidence, logLines: deploy.logLines } };
+  if (deploy.logLines !== undefined)
+    ctx = { ...ctx, evidence: { ...ctx.evidence, logLines: deploy.logLines, callTimeoutMs: settings.safety.callTimeoutMs } };
   const deploymentTag = randomUUID().slice(0, 8);
   const gateOptions = { gates: { settings: gates, baseline: checked.baseline, deploymentTag } };
   if (settings.blueGreen) {
