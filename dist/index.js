@@ -1,2 +1,2 @@
 import{createRequire as __ecsRolloutRequire}from'node:module';const require=__ecsRolloutRequire(import.meta.url);
-import{l as t,m as o}from"./chunk-MFNW4H4S.js";import"./chunk-V72VWE2J.js";import a from"node:module";var i=a;i.enableCompileCache?.();if(o("isPost")==="true"){let{runPost:e}=await import("./post-JHSRJ6ZB.js");await e()}else{t("isPost","true");let{run:e}=await import("./main-XS5R73Y3.js");await e()}
+import{l as t,m as o}from"./chunk-MFNW4H4S.js";import"./chunk-V72VWE2J.js";import a from"node:module";var i=a;i.enableCompileCache?.();if(o("isPost")==="true"){let{runPost:e}=await import("./post-BFVOFTYA.js");await e()}else{t("isPost","true");let{run:e}=await import("./main-WTGNGF76.js");await e()}
